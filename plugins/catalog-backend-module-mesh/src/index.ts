@@ -1,0 +1,8 @@
+/***/
+/**
+ * The mesh-provider module for @backstage/plugin-catalog-backend
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleMesh as default } from './module';

@@ -1,0 +1,8 @@
+/**
+ * Types, annotations and permissions shared by the Meshport plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './fleet';
+export * from './annotations';
+export * from './permissions';
