@@ -5,6 +5,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { meshApiRef, MeshClient } from './api';
 import { rootRouteRef } from './routes';
 
@@ -24,11 +25,10 @@ export const meshFleetPage = PageBlueprint.make({
   params: {
     path: '/mesh',
     title: 'Service mesh',
+    icon: <DeviceHubIcon />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('./components/FleetOverviewPage').then(m => (
-        <m.FleetOverviewPage />
-      )),
+      import('./components/FleetOverviewPage').then(m => <m.FleetOverview />),
   },
 });
 

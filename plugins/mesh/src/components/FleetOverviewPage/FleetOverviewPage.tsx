@@ -37,7 +37,7 @@ const clusterColumns: TableColumn<FleetCluster>[] = [
 ];
 
 /** The fleet overview: every cluster Meshport reads, and what it found there. */
-export const FleetOverviewPage = () => {
+export const FleetOverview = () => {
   const meshApi = useApi(meshApiRef);
   const {
     value: fleet,
@@ -75,13 +75,16 @@ export const FleetOverviewPage = () => {
     );
   }
 
-  return (
-    <Page themeId="tool">
-      <Header
-        title="Service mesh"
-        subtitle="Clusters, meshes and services across the fleet"
-      />
-      <Content>{content}</Content>
-    </Page>
-  );
+  return <Content>{content}</Content>;
 };
+
+/** The fleet overview as a whole page with its own header, for legacy apps. */
+export const FleetOverviewPage = () => (
+  <Page themeId="tool">
+    <Header
+      title="Service mesh"
+      subtitle="Clusters, meshes and services across the fleet"
+    />
+    <FleetOverview />
+  </Page>
+);

@@ -1,1 +1,1 @@
-export { FleetOverviewPage } from './FleetOverviewPage';
+export { FleetOverview, FleetOverviewPage } from './FleetOverviewPage';
