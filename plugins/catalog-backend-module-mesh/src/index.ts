@@ -1,8 +1,11 @@
-/***/
 /**
- * The mesh-provider module for @backstage/plugin-catalog-backend
+ * Catalog module for Meshport: mesh services, clusters and meshes as entities.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleMesh as default } from './module';
+export { MeshEntityProvider } from './providers/MeshEntityProvider';
+export type { MeshEntityProviderDeps } from './providers/MeshEntityProvider';
+export type { MeshFleetClient } from './client/MeshFleetClient';
+export { HttpMeshFleetClient } from './client/MeshFleetClient';

@@ -2,26 +2,34 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { MeshProvider } from './provider/MeshProvider';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { MeshEntityProvider } from './providers/MeshEntityProvider';
 
+/**
+ * Catalog module publishing the Meshport fleet (clusters, meshes, services).
+ *
+ * @public
+ */
 export const catalogModuleMesh = createBackendModule({
-  moduleId: 'mesh-provider',
   pluginId: 'catalog',
+  moduleId: 'mesh',
   register({ registerInit }) {
     registerInit({
       deps: {
-        logger: coreServices.logger,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         processing: catalogProcessingExtensionPoint,
       },
-      async init({ logger, scheduler, config, processing }) {
+      async init({ config, processing, ...deps }) {
         processing.addEntityProvider(
-          MeshProvider.fromConfig(config, {
-            logger,
-            scheduler,
-          }),
+          MeshEntityProvider.fromConfig(config, deps),
         );
       },
     });

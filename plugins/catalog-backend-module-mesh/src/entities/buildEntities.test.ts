@@ -1,0 +1,222 @@
+import {
+  Entity,
+  makeValidator,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  cluster,
+  demoFleet,
+  fleet,
+  instance,
+  mesh,
+  service,
+} from '../__fixtures__/fleet';
+import { buildEntities, BuildEntitiesOptions } from './buildEntities';
+import { fleetToView } from './fleetView';
+
+const options: BuildEntitiesOptions = {
+  locationRef: 'meshport-provider:default',
+  namespace: 'default',
+  defaultOwner: 'group:default/platform',
+  owners: { shop: 'group:default/team-shop' },
+  excludeNamespaces: ['istio-system'],
+  components: true,
+  appBaseUrl: 'http://localhost:3000/',
+  claimedServices: new Set(),
+};
+
+const refs = (entities: Entity[]) => entities.map(e => stringifyEntityRef(e));
+const byRef = (entities: Entity[], ref: string) =>
+  entities.find(e => stringifyEntityRef(e) === ref)!;
+
+describe('buildEntities', () => {
+  const entities = buildEntities(fleetToView(demoFleet()), options);
+
+  it('publishes clusters, meshes and services', () => {
+    expect(refs(entities)).toEqual([
+      'resource:default/east',
+      'resource:default/west',
+      'resource:default/istio-mesh1',
+      'component:default/productpage.bookinfo',
+      'component:default/ratings.bookinfo',
+      'component:default/reviews.bookinfo',
+      'component:default/cart.shop',
+    ]);
+    for (const entity of entities) {
+      expect(makeValidator().isValidEntityName(entity.metadata.name)).toBe(
+        true,
+      );
+      expect(entity.metadata.annotations).toMatchObject({
+        'backstage.io/managed-by-location': 'meshport-provider:default',
+        'backstage.io/managed-by-origin-location': 'meshport-provider:default',
+      });
+    }
+  });
+
+  it('describes a service for the mesh UI and the Kubernetes plugin', () => {
+    const reviews = byRef(entities, 'component:default/reviews.bookinfo');
+    expect(reviews.metadata.annotations).toMatchObject({
+      'meshport.dev/service': 'bookinfo/reviews',
+      'backstage.io/kubernetes-id': 'reviews',
+      'backstage.io/kubernetes-namespace': 'bookinfo',
+      'meshport.dev/clusters': 'east,west',
+      'meshport.dev/data-plane-mode': 'ambient,sidecar',
+    });
+    expect(reviews.metadata.annotations).not.toHaveProperty(
+      'meshport.dev/stale',
+    );
+    expect(reviews.metadata.links).toEqual([
+      {
+        url: 'http://localhost:3000/mesh/services/bookinfo/reviews',
+        title: 'Mesh service',
+        icon: 'dashboard',
+      },
+    ]);
+    expect(reviews.spec).toEqual({
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-reviews',
+      dependsOn: [
+        'resource:default/east',
+        'resource:default/west',
+        'resource:default/istio-mesh1',
+      ],
+    });
+  });
+
+  it('owns services by label, then namespace mapping, then default', () => {
+    const owner = (ref: string) => byRef(entities, ref).spec?.owner;
+    expect(owner('component:default/reviews.bookinfo')).toBe(
+      'group:default/team-reviews',
+    );
+    expect(owner('component:default/cart.shop')).toBe(
+      'group:default/team-shop',
+    );
+    expect(owner('component:default/ratings.bookinfo')).toBe(
+      'group:default/platform',
+    );
+    expect(owner('resource:default/east')).toBe('group:default/platform');
+  });
+
+  it('relates a mesh to its clusters', () => {
+    expect(byRef(entities, 'resource:default/istio-mesh1').spec).toEqual({
+      type: 'service-mesh',
+      owner: 'group:default/platform',
+      dependsOn: ['resource:default/east', 'resource:default/west'],
+    });
+  });
+
+  it('leaves out claimed services, excluded namespaces, or all Components', () => {
+    const view = fleetToView(
+      fleet({
+        ...demoFleet(),
+        services: [
+          ...demoFleet().services,
+          service('istio-system/istiod', [instance('east')]),
+        ],
+      }),
+    );
+    const claimed = buildEntities(view, {
+      ...options,
+      claimedServices: new Set(['bookinfo/productpage']),
+    });
+    expect(refs(claimed)).not.toContain(
+      'component:default/productpage.bookinfo',
+    );
+    expect(refs(claimed).filter(r => r.includes('istiod'))).toEqual([]);
+
+    const noComponents = buildEntities(view, { ...options, components: false });
+    expect(refs(noComponents)).toEqual([
+      'resource:default/east',
+      'resource:default/west',
+      'resource:default/istio-mesh1',
+    ]);
+  });
+
+  it('never collides: same name in two namespaces, a cluster named like a mesh', () => {
+    const built = buildEntities(
+      fleetToView(
+        fleet({
+          clusters: [cluster('istio-mesh1')],
+          meshes: [mesh('istio-mesh1', ['istio-mesh1'])],
+          services: [
+            service('a/api', [instance('istio-mesh1')]),
+            service('b/api', [instance('istio-mesh1')]),
+            service(`${'n'.repeat(63)}/${'s'.repeat(63)}`, [
+              instance('istio-mesh1'),
+            ]),
+          ],
+        }),
+      ),
+      { ...options, namespace: 'mesh' },
+    );
+    const names = refs(built);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('resource:mesh/istio-mesh1');
+    expect(names).toContain('component:mesh/api.a');
+    expect(names).toContain('component:mesh/api.b');
+    for (const entity of built) {
+      expect(makeValidator().isValidEntityName(entity.metadata.name)).toBe(
+        true,
+      );
+    }
+    const component = byRef(built, 'component:mesh/api.a');
+    const meshName = built.find(
+      e => e.metadata.annotations?.['meshport.dev/mesh'] === 'istio-mesh1',
+    )!.metadata.name;
+    expect(component.spec?.dependsOn).toEqual([
+      'resource:mesh/istio-mesh1',
+      `resource:mesh/${meshName}`,
+    ]);
+  });
+
+  it('marks a service stale only when every cluster it runs on is stale', () => {
+    const view = fleetToView(
+      fleet({
+        clusters: [cluster('east'), cluster('west', 'stale')],
+        services: [
+          service('bookinfo/reviews', [
+            instance('east'),
+            instance('west', { stale: true }),
+          ]),
+          service('shop/cart', [instance('west', { stale: true })]),
+        ],
+      }),
+    );
+    const built = buildEntities(view, options);
+    expect(
+      byRef(built, 'component:default/reviews.bookinfo').metadata.annotations,
+    ).not.toHaveProperty('meshport.dev/stale');
+    expect(
+      byRef(built, 'component:default/cart.shop').metadata.annotations,
+    ).toMatchObject({
+      'meshport.dev/stale': 'true',
+      'meshport.dev/stale-reason':
+        'cluster west is unreachable (unreachable: connect ECONNREFUSED, data from 2025-01-01T00:00:00Z)',
+    });
+    expect(
+      byRef(built, 'resource:default/west').metadata.annotations,
+    ).toMatchObject({
+      'meshport.dev/sync-state': 'stale',
+      'meshport.dev/stale': 'true',
+    });
+  });
+
+  it('does not relate services outside the data plane to the mesh', () => {
+    const built = buildEntities(
+      fleetToView(
+        fleet({
+          clusters: [cluster('east')],
+          meshes: [mesh('istio-mesh1', ['east'])],
+          services: [
+            service('legacy/db', [instance('east', { dataPlaneMode: 'none' })]),
+          ],
+        }),
+      ),
+      options,
+    );
+    expect(byRef(built, 'component:default/db.legacy').spec?.dependsOn).toEqual(
+      ['resource:default/east'],
+    );
+  });
+});

@@ -1,0 +1,335 @@
+import {
+  coreServices,
+  createBackendModule,
+  createBackendPlugin,
+  HttpRouterService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import request from 'supertest';
+import { cluster, demoFleet, instance, service } from './__fixtures__/fleet';
+import { catalogModuleMesh } from './module';
+
+jest.setTimeout(60_000);
+
+const TASK_ID = 'MeshEntityProvider:default:refresh';
+const PROVIDER_LOCATION = 'meshport-provider:default';
+
+/** What the fake mesh backend answers; tests change it between refreshes. */
+interface FakeMeshState {
+  fleet: Fleet;
+  status: number;
+  callers: string[];
+}
+
+/** Stands in for `plugins/mesh-backend`: serves `GET /api/mesh/fleet`. */
+function fakeMeshBackend(state: FakeMeshState) {
+  return createBackendPlugin({
+    pluginId: 'mesh',
+    register(env) {
+      env.registerInit({
+        deps: {
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+        },
+        async init({ httpRouter, httpAuth }) {
+          const handler: Parameters<HttpRouterService['use']>[0] = (
+            req,
+            res,
+            next,
+          ) => {
+            if (req.path !== '/fleet') {
+              next();
+              return;
+            }
+            httpAuth
+              .credentials(req, { allow: ['service'] })
+              .then(credentials => {
+                state.callers.push(credentials.principal.subject);
+                if (state.status !== 200) {
+                  res.status(state.status).json({ error: { message: 'boom' } });
+                } else {
+                  res.json(state.fleet);
+                }
+              })
+              .catch(next);
+          };
+          httpRouter.use(handler);
+        },
+      });
+    },
+  });
+}
+
+/** An entity someone wrote by hand that claims a mesh service. */
+const productpage: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'productpage',
+    annotations: {
+      'meshport.dev/service': 'bookinfo/productpage',
+      'backstage.io/managed-by-location':
+        'url:https://git.example/catalog-info.yaml',
+      'backstage.io/managed-by-origin-location':
+        'url:https://git.example/catalog-info.yaml',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-product' },
+};
+
+const handWrittenEntities = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'hand-written',
+  register(env) {
+    env.registerInit({
+      deps: { processing: catalogProcessingExtensionPoint },
+      async init({ processing }) {
+        processing.addEntityProvider({
+          getProviderName: () => 'hand-written',
+          connect: connection =>
+            connection.applyMutation({
+              type: 'full',
+              entities: [
+                {
+                  entity: productpage,
+                  locationKey: 'url:https://git.example/catalog-info.yaml',
+                },
+              ],
+            }),
+        });
+      },
+    });
+  },
+});
+
+/** Hands out the catalog's scheduler so the test decides when refreshes run. */
+function captureScheduler(capture: (scheduler: SchedulerService) => void) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'capture-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { scheduler: coreServices.scheduler },
+        async init({ scheduler }) {
+          capture(scheduler);
+        },
+      });
+    },
+  });
+}
+
+/** Retries an assertion until the catalog has processed and stitched. */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+}
+
+describe('catalogModuleMesh', () => {
+  let backend: TestBackend;
+  let scheduler: SchedulerService;
+  let state: FakeMeshState;
+
+  async function entities(filter: string): Promise<Entity[]> {
+    const res = await request(backend.server)
+      .get('/api/catalog/entities/by-query')
+      .query({ filter, limit: 100 });
+    expect(res.status).toBe(200);
+    return res.body.items;
+  }
+  const meshEntities = () =>
+    entities(
+      `metadata.annotations.backstage.io/managed-by-origin-location=${PROVIDER_LOCATION}`,
+    );
+  const refsOf = (items: Entity[]) =>
+    items.map(e => stringifyEntityRef(e)).sort();
+  const find = (items: Entity[], ref: string) =>
+    items.find(e => stringifyEntityRef(e) === ref);
+
+  const everyRef = [
+    'component:default/cart.shop',
+    'component:default/ratings.bookinfo',
+    'component:default/reviews.bookinfo',
+    'resource:default/east',
+    'resource:default/istio-mesh1',
+    'resource:default/west',
+  ];
+
+  beforeEach(async () => {
+    state = { fleet: demoFleet(), status: 200, callers: [] };
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleMesh,
+        handWrittenEntities,
+        fakeMeshBackend(state),
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        captureScheduler(s => {
+          scheduler = s;
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            catalog: {
+              providers: {
+                meshport: {
+                  defaultOwner: 'platform',
+                  owners: { shop: 'group:default/team-shop' },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  /** Starts from the demo fleet published, with the hand-written claim in place. */
+  async function publishDemoFleet() {
+    // The claim must be visible before the first refresh looks for claims.
+    await eventually(async () => {
+      expect(refsOf(await entities('kind=component'))).toContain(
+        'component:default/productpage',
+      );
+    });
+    await scheduler.triggerTask(TASK_ID);
+    await eventually(async () => {
+      expect(refsOf(await meshEntities())).toEqual(everyRef);
+    });
+  }
+
+  afterEach(async () => {
+    await backend?.stop();
+  });
+
+  it('publishes clusters, meshes and services with owners and relations', async () => {
+    await publishDemoFleet();
+    expect(state.callers).toEqual(['plugin:catalog']);
+    const items = await eventually(async () => {
+      const all = await meshEntities();
+      const reviews = find(all, 'component:default/reviews.bookinfo')!;
+      expect(reviews.relations).toBeDefined();
+      expect(reviews.relations!.length).toBeGreaterThan(0);
+      return all;
+    });
+
+    const reviews = find(items, 'component:default/reviews.bookinfo')!;
+    expect(reviews.spec?.owner).toBe('group:default/team-reviews');
+    expect(
+      reviews.relations!.map(r => `${r.type} ${r.targetRef}`).sort(),
+    ).toEqual([
+      'dependsOn resource:default/east',
+      'dependsOn resource:default/istio-mesh1',
+      'dependsOn resource:default/west',
+      'ownedBy group:default/team-reviews',
+    ]);
+    expect(find(items, 'component:default/cart.shop')!.spec?.owner).toBe(
+      'group:default/team-shop',
+    );
+    expect(find(items, 'component:default/ratings.bookinfo')!.spec?.owner).toBe(
+      'group:default/platform',
+    );
+    expect(reviews.metadata.links?.[0].url).toBe(
+      'http://localhost:3000/mesh/services/bookinfo/reviews',
+    );
+
+    // The reverse relation shows up on the cluster.
+    await eventually(async () => {
+      const east = find(await meshEntities(), 'resource:default/east')!;
+      expect(east.relations?.map(r => `${r.type} ${r.targetRef}`)).toEqual(
+        expect.arrayContaining([
+          'dependencyOf component:default/reviews.bookinfo',
+          'dependencyOf resource:default/istio-mesh1',
+        ]),
+      );
+    });
+  });
+
+  it('does not duplicate a service claimed by a hand-written entity', async () => {
+    await publishDemoFleet();
+    const claiming = await entities(
+      'metadata.annotations.meshport.dev/service=bookinfo/productpage',
+    );
+    expect(refsOf(claiming)).toEqual(['component:default/productpage']);
+  });
+
+  it('removes nothing when the mesh backend fails', async () => {
+    await publishDemoFleet();
+    state.status = 500;
+    await scheduler.triggerTask(TASK_ID);
+    expect(state.callers).toHaveLength(2);
+    expect(refsOf(await meshEntities())).toEqual(everyRef);
+  });
+
+  it('removes nothing when a cluster goes stale and loses its data', async () => {
+    await publishDemoFleet();
+    // West is down, and the mesh backend restarted and lost its last-known-good data.
+    state.fleet = {
+      ...demoFleet(),
+      clusters: [cluster('east'), cluster('west', 'stale')],
+      services: demoFleet().services.map(s => ({
+        ...s,
+        instances: s.instances.filter(i => i.cluster !== 'west'),
+      })),
+    };
+    await scheduler.triggerTask(TASK_ID);
+
+    await eventually(async () => {
+      const items = await meshEntities();
+      expect(refsOf(items)).toEqual(everyRef);
+      const cart = find(items, 'component:default/cart.shop')!;
+      expect(cart.metadata.annotations).toMatchObject({
+        'meshport.dev/stale': 'true',
+        'meshport.dev/clusters': 'west',
+      });
+      const reviews = find(items, 'component:default/reviews.bookinfo')!;
+      expect(reviews.metadata.annotations).toMatchObject({
+        'meshport.dev/clusters': 'east,west',
+      });
+      expect(reviews.metadata.annotations).not.toHaveProperty(
+        'meshport.dev/stale',
+      );
+      expect(
+        find(items, 'resource:default/west')!.metadata.annotations,
+      ).toMatchObject({ 'meshport.dev/sync-state': 'stale' });
+    });
+  });
+
+  it('removes a service deleted from a reachable cluster', async () => {
+    await publishDemoFleet();
+    state.fleet = {
+      ...demoFleet(),
+      services: [
+        ...demoFleet().services.filter(s => s.name !== 'ratings'),
+        service('bookinfo/details', [instance('east')]),
+      ],
+    };
+    await scheduler.triggerTask(TASK_ID);
+
+    await eventually(async () => {
+      expect(refsOf(await meshEntities())).toEqual(
+        [
+          ...everyRef.filter(r => !r.includes('ratings')),
+          'component:default/details.bookinfo',
+        ].sort(),
+      );
+    });
+  });
+});

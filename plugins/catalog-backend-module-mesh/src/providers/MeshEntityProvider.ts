@@ -1,0 +1,202 @@
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import {
+  CatalogService,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
+  HttpMeshFleetClient,
+  MeshFleetClient,
+} from '../client/MeshFleetClient';
+import { MESH_SERVICE_ANNOTATION } from '../entities/annotations';
+import { buildEntities } from '../entities/buildEntities';
+import { claimedServices, providerLocationRef } from '../entities/claims';
+import { fleetToView } from '../entities/fleetView';
+import { lastKnownFromEntities, retainLastKnown } from '../entities/lastKnown';
+import { MeshProviderConfig, readProviderConfigs } from './readProviderConfigs';
+
+export interface MeshEntityProviderDeps {
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  discovery: DiscoveryService;
+  auth: AuthService;
+  catalog: CatalogService;
+  /** Replaces the HTTP client of the mesh backend, e.g. in tests. */
+  fleetClient?: MeshFleetClient;
+}
+
+/**
+ * Publishes the mesh fleet as catalog entities: a `kubernetes-cluster`
+ * Resource per cluster, a `service-mesh` Resource per mesh, a `service`
+ * Component per logical mesh service that no hand-written entity claims.
+ *
+ * Every refresh emits the complete set (a `full` mutation). What is "complete"
+ * is decided with care: a cluster that is down keeps its services, taken from
+ * the fleet's last-known-good data or, failing that, from what this provider
+ * published before. Any failure throws before the mutation, so a bad run
+ * leaves the catalog as it was.
+ */
+export class MeshEntityProvider implements EntityProvider {
+  static fromConfig(
+    config: Config,
+    deps: MeshEntityProviderDeps,
+  ): MeshEntityProvider[] {
+    const fleetClient =
+      deps.fleetClient ??
+      new HttpMeshFleetClient({ discovery: deps.discovery, auth: deps.auth });
+    const appBaseUrl = config.getOptionalString('app.baseUrl');
+    return readProviderConfigs(config).map(
+      providerConfig =>
+        new MeshEntityProvider({
+          config: providerConfig,
+          appBaseUrl,
+          logger: deps.logger,
+          taskRunner: deps.scheduler.createScheduledTaskRunner(
+            providerConfig.schedule,
+          ),
+          fleetClient,
+          catalog: deps.catalog,
+          auth: deps.auth,
+        }),
+    );
+  }
+
+  readonly #config: MeshProviderConfig;
+  readonly #appBaseUrl?: string;
+  readonly #logger: LoggerService;
+  readonly #taskRunner: SchedulerServiceTaskRunner;
+  readonly #fleetClient: MeshFleetClient;
+  readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
+  #connection?: EntityProviderConnection;
+
+  constructor(options: {
+    config: MeshProviderConfig;
+    appBaseUrl?: string;
+    logger: LoggerService;
+    taskRunner: SchedulerServiceTaskRunner;
+    fleetClient: MeshFleetClient;
+    catalog: CatalogService;
+    auth: AuthService;
+  }) {
+    this.#config = options.config;
+    this.#appBaseUrl = options.appBaseUrl;
+    this.#logger = options.logger.child({ target: this.getProviderName() });
+    this.#taskRunner = options.taskRunner;
+    this.#fleetClient = options.fleetClient;
+    this.#catalog = options.catalog;
+    this.#auth = options.auth;
+  }
+
+  getProviderName(): string {
+    return `MeshEntityProvider:${this.#config.id}`;
+  }
+
+  /** The id of the scheduled refresh task. */
+  get taskId(): string {
+    return `${this.getProviderName()}:refresh`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+    await this.#taskRunner.run({
+      id: this.taskId,
+      fn: async () => {
+        try {
+          await this.refresh();
+        } catch (error) {
+          // The catalog keeps the previous entities; the next run retries.
+          this.#logger.error(
+            `Mesh catalog refresh failed, keeping the entities of the last successful run`,
+            error as Error,
+          );
+        }
+      },
+    });
+  }
+
+  /** Fetches the fleet and applies it to the catalog. Throws before any change on failure. */
+  async refresh(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) {
+      throw new Error(`${this.getProviderName()} is not connected yet`);
+    }
+    const locationRef = providerLocationRef(this.#config.id);
+
+    const fleet = await this.#fleetClient.getFleet();
+    const { published, claims } = await this.#readCatalog(locationRef);
+
+    if (fleet.clusters.length === 0 && published.length > 0) {
+      // An empty fleet is far more likely a misconfigured or half-started mesh
+      // backend than a decommissioned fleet; removing clusters from config
+      // drops them one by one instead.
+      throw new Error(
+        `The mesh backend reports no clusters while ${published.length} mesh entities exist; refusing to remove them. Check kubernetes.clusterLocatorMethods.`,
+      );
+    }
+
+    const view = retainLastKnown(
+      fleetToView(fleet),
+      lastKnownFromEntities(published),
+    );
+    const entities = buildEntities(view, {
+      ...this.#config,
+      locationRef,
+      appBaseUrl: this.#appBaseUrl,
+      claimedServices: claimedServices(claims),
+    });
+
+    await connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({ entity, locationKey: locationRef })),
+    });
+    this.#logger.info(
+      `Published ${entities.length} mesh entities from ${fleet.clusters.length} clusters`,
+    );
+  }
+
+  async #readCatalog(locationRef: string) {
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const published = await collect(
+      this.#catalog.streamEntities(
+        {
+          filter: {
+            [`metadata.annotations.${ANNOTATION_ORIGIN_LOCATION}`]: locationRef,
+          },
+          fields: ['kind', 'metadata', 'spec.owner'],
+        },
+        { credentials },
+      ),
+    );
+    const claims = await collect(
+      this.#catalog.streamEntities(
+        {
+          query: {
+            [`metadata.annotations.${MESH_SERVICE_ANNOTATION}`]: {
+              $exists: true,
+            },
+          },
+          fields: ['kind', 'metadata.name', 'metadata.annotations'],
+        },
+        { credentials },
+      ),
+    );
+    return { published, claims };
+  }
+}
+
+async function collect(pages: AsyncIterable<Entity[]>): Promise<Entity[]> {
+  const all: Entity[] = [];
+  for await (const page of pages) {
+    all.push(...page);
+  }
+  return all;
+}
