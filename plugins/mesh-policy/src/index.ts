@@ -1,19 +1,52 @@
-/***/
 /**
- * Common functionalities for the mesh-policy plugin.
+ * Meshport's high-level mesh policies (TrafficPolicy, AccessPolicy, VirtualDestination), their
+ * validation, and their compiler to per-cluster Istio and Linkerd objects. Pure functions, no
+ * I/O: the same code runs in the backend, in the browser (live preview) and in the CLI.
  *
  * @packageDocumentation
  */
-
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export {
+  POLICY_API_VERSION,
+  POLICY_LABEL,
+  POLICIES_ANNOTATION,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from './constants';
+export type { Diagnostic } from './diagnostics';
+export { formatDiagnostic } from './diagnostics';
+export {
+  parsePolicy,
+  parsePolicyYaml,
+  policyRef,
+  POLICY_KINDS,
+  trafficPolicySchema,
+  accessPolicySchema,
+  virtualDestinationSchema,
+} from './schema';
+export type {
+  Policy,
+  PolicyKind,
+  ParseResult,
+  TrafficPolicy,
+  AccessPolicy,
+  VirtualDestination,
+  TrafficSource,
+  RouteTarget,
+  WeightedTarget,
+  RequestMatch,
+  AccessSource,
+  Destination,
+  PolicyMetadata,
+} from './schema';
+export { compile } from './compile';
+export type { CompileResult, CompileOptions } from './compile';
+export { loadSchemaValidator } from './translate/schemaCheck';
+export type { SchemaValidator } from './translate/schemaCheck';
+export type { Conflict } from './conflicts';
+export type { MeshResource } from './translate/resources';
+export { renderRepository, policyPath, renderedPath } from './render';
+export type { RenderResult } from './render';
+export { summarizeChange, formatChangeSummary } from './summarizeChange';
+export type { ChangeSummary, ChangeSet, ChangedFile } from './summarizeChange';
+export { toYaml } from './yaml';
+export { parseFleet } from './fleet/parseFleet';

@@ -1,0 +1,204 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { formatDiagnostic } from '../diagnostics';
+import { parseFleet } from '../fleet/parseFleet';
+import { policyPath, renderRepository } from '../render';
+import { loadSchemaValidator } from '../translate/schemaCheck';
+import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';
+import { listFiles, readFiles, syncDirectory } from './repository';
+
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+}
+
+const USAGE = `usage:
+  meshport-policy validate <repo> --fleet <fleet.json>
+  meshport-policy render <repo> --fleet <fleet.json> [--check]
+
+validate  checks every policies/<namespace>/*.yaml against its schema and the fleet
+render    writes rendered/<cluster>/<namespace>/<kind>-<name>.yaml for every policy;
+          with --check, writes nothing and fails when rendered/ is out of date`;
+
+const defaultIo: CliIo = {
+  stdout: line => process.stdout.write(`${line}\n`),
+  stderr: line => process.stderr.write(`${line}\n`),
+};
+
+/** The CLI: returns the exit code rather than exiting, so tests can call it. */
+export async function main(
+  argv: string[],
+  io: CliIo = defaultIo,
+): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.stderr(`${args}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.command === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  try {
+    return await run(args, io);
+  } catch (e) {
+    io.stderr(`meshport-policy: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+interface Args {
+  command: 'validate' | 'render' | 'help';
+  repo: string;
+  fleet: string;
+  check: boolean;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const [command, ...rest] = argv;
+  if (
+    !command ||
+    command === 'help' ||
+    command === '--help' ||
+    command === '-h'
+  ) {
+    return { command: 'help', repo: '', fleet: '', check: false };
+  }
+  if (command !== 'validate' && command !== 'render')
+    return `unknown command "${command}"`;
+  let repo: string | undefined;
+  let fleet: string | undefined;
+  let check = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--fleet') fleet = rest[++i];
+    else if (a.startsWith('--fleet=')) fleet = a.slice('--fleet='.length);
+    else if (a === '--check' && command === 'render') check = true;
+    else if (a.startsWith('-')) return `unknown option "${a}"`;
+    else if (!repo) repo = a;
+    else return `unexpected argument "${a}"`;
+  }
+  if (!repo) return 'missing <repo>: the policy repository directory';
+  if (!fleet)
+    return 'missing --fleet <fleet.json>: a fleet export (GET /api/mesh/fleet)';
+  return { command, repo, fleet, check };
+}
+
+async function run(args: Args, io: CliIo): Promise<number> {
+  const fleet = await loadFleet(args.fleet, io);
+  if (!fleet) return 1;
+  const root = path.resolve(args.repo);
+  const sources = await readFiles(root, await listFiles(root, 'policies'));
+  const policies: Policy[] = [];
+  const fileOf = new Map<string, string>();
+  let failed = false;
+  for (const [file, text] of Object.entries(sources)) {
+    const parsed = parsePolicyYaml(text);
+    if (!parsed.ok) {
+      parsed.errors.forEach(e => io.stderr(`${file}:${formatDiagnostic(e)}`));
+      failed = true;
+      continue;
+    }
+    const expected = policyPath(parsed.policy);
+    if (expected !== file) {
+      io.stderr(
+        `${file}: this ${parsed.policy.kind} must live at ${expected} (policies/<namespace>/<kind>-<name>.yaml): move or rename the file`,
+      );
+      failed = true;
+      continue;
+    }
+    fileOf.set(policyRef(parsed.policy), file);
+    policies.push(parsed.policy);
+  }
+  if (Object.keys(sources).length === 0)
+    io.stderr(
+      `warning: no policies found under ${path.join(root, 'policies')}`,
+    );
+
+  const result = renderRepository(policies, fleet, {
+    validateSchema: await loadSchemaValidator(),
+  });
+  const where = (ref?: string) =>
+    ref ? fileOf.get(ref.split(',')[0]) ?? ref : 'fleet';
+  for (const e of result.errors)
+    io.stderr(`${where(e.policy)}:${e.path ? `${e.path}: ` : ' '}${e.message}`);
+  for (const c of result.conflicts)
+    io.stderr(`conflict (${c.policies.map(where).join(', ')}): ${c.message}`);
+  for (const w of result.warnings)
+    io.stderr(
+      `warning: ${where(w.policy)}:${w.path ? `${w.path}: ` : ' '}${w.message}`,
+    );
+  if (failed || !result.ok) {
+    io.stderr(`${args.command} failed: fix the problems above`);
+    return 1;
+  }
+
+  const rendered = Object.fromEntries(
+    Object.entries(result.files).filter(([p]) => p.startsWith('rendered/')),
+  );
+  if (args.command === 'validate') {
+    io.stdout(
+      `${policies.length} policies valid; they render ${
+        Object.keys(rendered).length
+      } objects`,
+    );
+    return 0;
+  }
+  const existing = await readFiles(root, await listFiles(root, 'rendered'));
+  if (args.check) {
+    const stale = [
+      ...new Set([...Object.keys(existing), ...Object.keys(rendered)]),
+    ]
+      .sort()
+      .filter(p => existing[p] !== rendered[p]);
+    for (const p of stale) {
+      let why = 'out of date';
+      if (!(p in existing)) why = 'missing';
+      else if (!(p in rendered)) why = 'no longer produced by any policy';
+      io.stderr(`${p}: ${why}`);
+    }
+    if (stale.length > 0) {
+      io.stderr(
+        `rendered/ is out of date: run meshport-policy render ${args.repo} --fleet ${args.fleet} and commit the result`,
+      );
+      return 1;
+    }
+    io.stdout(
+      `rendered/ is up to date (${Object.keys(rendered).length} objects)`,
+    );
+    return 0;
+  }
+  await syncDirectory(root, 'rendered', rendered, existing);
+  io.stdout(
+    `rendered ${Object.keys(rendered).length} objects from ${
+      policies.length
+    } policies`,
+  );
+  return 0;
+}
+
+async function loadFleet(file: string, io: CliIo): Promise<Fleet | undefined> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    io.stderr(
+      `${file}: cannot read the fleet export: ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+    );
+    return undefined;
+  }
+  // The REST API wraps the fleet; accept both the bare and the wrapped form.
+  const candidate =
+    json && typeof json === 'object' && 'fleet' in json
+      ? (json as { fleet: unknown }).fleet
+      : json;
+  const parsed = parseFleet(candidate);
+  if (!parsed.ok) {
+    parsed.errors.forEach(e => io.stderr(`${file}:${formatDiagnostic(e)}`));
+    return undefined;
+  }
+  return parsed.fleet;
+}

@@ -1,0 +1,20 @@
+/** The API group and version of every Meshport policy. */
+export const POLICY_API_VERSION = 'meshport.dev/v1alpha1';
+
+/** Label on every rendered object: the policy it came from, `<kind>.<namespace>.<name>`. */
+export const POLICY_LABEL = 'meshport.dev/policy';
+
+/**
+ * Annotation listing every policy that contributed to an object. A label holds one value,
+ * and a VirtualService merged from several policies still needs to name them all.
+ */
+export const POLICIES_ANNOTATION = 'meshport.dev/policies';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'meshport';
+
+/** Istio labels every endpoint with the `CLUSTER_ID` of the cluster it runs in. */
+export const ISTIO_CLUSTER_LABEL = 'topology.istio.io/cluster';
+
+/** The mTLS passthrough port of Istio east-west gateways. */
+export const EAST_WEST_PORT = 15443;

@@ -1,0 +1,29 @@
+/** A problem found in a policy: where (a dotted path inside the policy) and what to do about it. */
+export interface Diagnostic {
+  /** `<kind>.<namespace>.<name>` of the policy, when the problem belongs to one. */
+  policy?: string;
+  /** Dotted path inside the policy, e.g. `spec.route.1.cluster`; empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+/** Renders `[policy: ]path: message`, the form the CLI and the PR checks print. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = [d.policy, d.path].filter(Boolean).join(':');
+  return where ? `${where}: ${d.message}` : d.message;
+}
+
+export function sortDiagnostics<T extends Diagnostic>(list: T[]): T[] {
+  return [...list].sort((a, b) =>
+    compareStrings(
+      `${a.policy ?? ''}\u0000${a.path}\u0000${a.message}`,
+      `${b.policy ?? ''}\u0000${b.path}\u0000${b.message}`,
+    ),
+  );
+}
+
+/** Code-point order: unlike localeCompare it is the same on every machine and locale. */
+export function compareStrings(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}

@@ -1,0 +1,156 @@
+import type {
+  ClusterLinkKind,
+  ControlPlane,
+  EastWestGateway,
+  Fleet,
+  FleetCluster,
+  MeshKind,
+  MeshService,
+  ServiceInstance,
+} from '@meshport/backstage-plugin-mesh-common';
+import { compareStrings } from '../diagnostics';
+
+/** How a client cluster reaches a serving cluster, as the compiler sees it. */
+export type Reach = 'local' | ClusterLinkKind;
+
+/**
+ * Read-only lookups over a fleet snapshot. Everything the compiler derives from the fleet goes
+ * through here, so the rules (which control plane counts, what a link means) live in one place.
+ */
+export class Topology {
+  private readonly clusters = new Map<string, FleetCluster>();
+  private readonly services = new Map<string, MeshService>();
+  private readonly links = new Map<string, ClusterLinkKind>();
+
+  constructor(readonly fleet: Fleet) {
+    for (const c of fleet.clusters) this.clusters.set(c.name, c);
+    for (const s of fleet.services)
+      this.services.set(`${s.namespace}/${s.name}`, s);
+    for (const l of fleet.links) this.addLink(l.from, l.to, l.via);
+    // Older snapshots may carry remote secrets but no links; they mean the same thing.
+    for (const c of fleet.clusters) {
+      for (const cp of c.controlPlanes) {
+        for (const remote of cp.readsEndpointsFrom) {
+          if (remote !== c.name)
+            this.addLink(c.name, remote, 'shared-endpoint-discovery');
+        }
+      }
+    }
+  }
+
+  private addLink(from: string, to: string, via: ClusterLinkKind) {
+    const key = `${from}\u0000${to}`;
+    // Shared endpoints beat a gateway: when both exist the client already sees the endpoints.
+    if (!this.links.has(key) || via === 'shared-endpoint-discovery')
+      this.links.set(key, via);
+  }
+
+  clusterNames(): string[] {
+    return [...this.clusters.keys()].sort(compareStrings);
+  }
+
+  cluster(name: string): FleetCluster | undefined {
+    return this.clusters.get(name);
+  }
+
+  /** The control plane that owns the cluster's data plane: the first Istio/Linkerd one, by revision. */
+  controlPlane(cluster: string): ControlPlane | undefined {
+    const planes = [...(this.clusters.get(cluster)?.controlPlanes ?? [])];
+    planes.sort((a, b) =>
+      compareStrings(
+        `${a.kind}/${a.revision}/${a.namespace}`,
+        `${b.kind}/${b.revision}/${b.namespace}`,
+      ),
+    );
+    return planes.find(p => p.revision === 'default') ?? planes[0];
+  }
+
+  meshKind(cluster: string): MeshKind | undefined {
+    return this.controlPlane(cluster)?.kind;
+  }
+
+  /** Istio's `CLUSTER_ID` (the value of `topology.istio.io/cluster`); Backstage's name when unknown. */
+  clusterId(cluster: string): string {
+    return this.controlPlane(cluster)?.clusterId ?? cluster;
+  }
+
+  trustDomain(cluster: string): string {
+    return this.controlPlane(cluster)?.trustDomain ?? 'cluster.local';
+  }
+
+  rootFingerprint(cluster: string): string | undefined {
+    return this.controlPlane(cluster)?.rootCertFingerprint;
+  }
+
+  network(cluster: string): string | undefined {
+    return (
+      this.controlPlane(cluster)?.network ?? this.clusters.get(cluster)?.network
+    );
+  }
+
+  reach(from: string, to: string): Reach | undefined {
+    if (from === to) return 'local';
+    return this.links.get(`${from}\u0000${to}`);
+  }
+
+  /** East-west gateways on the port we federate through, in a stable order. */
+  eastWestGateways(cluster: string): EastWestGateway[] {
+    return [...(this.clusters.get(cluster)?.eastWestGateways ?? [])]
+      .filter(g => g.addresses.length > 0)
+      .sort((a, b) =>
+        compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`),
+      );
+  }
+
+  service(namespace: string, name: string): MeshService | undefined {
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  instance(
+    namespace: string,
+    name: string,
+    cluster: string,
+  ): ServiceInstance | undefined {
+    return this.service(namespace, name)?.instances.find(
+      i => i.cluster === cluster,
+    );
+  }
+
+  /** Clusters running the service, sorted. */
+  servingClusters(namespace: string, name: string): string[] {
+    return (this.service(namespace, name)?.instances ?? [])
+      .map(i => i.cluster)
+      .sort(compareStrings);
+  }
+
+  /** Every identity (SPIFFE URI) seen in a cluster, from all services' workloads. */
+  hasIdentity(cluster: string, identity: string): boolean {
+    for (const s of this.fleet.services) {
+      for (const i of s.instances) {
+        if (
+          i.cluster === cluster &&
+          (i.identities.includes(identity) ||
+            i.workloads.some(w => w.identity === identity))
+        ) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  hasNamespace(cluster: string, namespace: string): boolean {
+    return this.fleet.services.some(
+      s =>
+        s.namespace === namespace &&
+        s.instances.some(i => i.cluster === cluster),
+    );
+  }
+}
+
+/** The label selector Istio gateways carry by convention: `istio-eastwestgateway` → `istio: eastwestgateway`. */
+export function gatewaySelector(
+  gateway: EastWestGateway,
+): Record<string, string> {
+  return { istio: gateway.name.replace(/^istio-/, '') };
+}

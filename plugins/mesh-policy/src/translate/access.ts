@@ -1,0 +1,134 @@
+import { Diagnostic, compareStrings } from '../diagnostics';
+import { Topology } from '../fleet/topology';
+import { spiffeIdentity } from '@meshport/backstage-plugin-mesh-common';
+import type { AccessPolicy, AccessSource } from '../schema/accessPolicy';
+import { policyRef } from '../schema/policy';
+import * as checks from '../validate/fleetChecks';
+import { ResourceSet } from './resources';
+import { addIstioAuthorization } from './istio/authorizationPolicy';
+import { addLinkerdAuthorization } from './linkerd/authorization';
+
+/** A source identity as one serving cluster will see it. */
+export interface GrantedIdentity {
+  source: AccessSource;
+  trustDomain: string;
+  /** Namespace of the source cluster's control plane: Linkerd identities include it. */
+  controlPlaneNamespace: string;
+}
+
+/**
+ * An AccessPolicy becomes an ALLOW rule on the destination's workloads in every cluster that
+ * serves it. Each source keeps the trust domain of its own cluster: a caller from cluster-1
+ * presents a cluster-1 certificate wherever it calls.
+ */
+export function compileAccessPolicy(
+  policy: AccessPolicy,
+  topo: Topology,
+  out: ResourceSet,
+) {
+  const ref = policyRef(policy);
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const { destination: dest, sources, allow } = policy.spec;
+  const err = (path: string, message: string) =>
+    errors.push({ policy: ref, path, message });
+
+  const missing = checks.unknownService(topo, dest.namespace, dest.service);
+  if (missing) {
+    err('spec.destination.service', missing);
+    return { errors, warnings };
+  }
+  if (dest.port !== undefined) {
+    const msg = checks.checkPort(topo, dest.namespace, dest.service, dest.port);
+    if (msg) err('spec.destination.port', msg);
+  }
+  sources.forEach((s, i) => {
+    const unknown = checks.unknownCluster(topo, s.cluster);
+    if (unknown) {
+      err(`spec.sources.${i}.cluster`, unknown);
+    } else if (s.serviceAccount) {
+      const identity = spiffeIdentity(
+        topo.trustDomain(s.cluster),
+        s.namespace,
+        s.serviceAccount,
+      );
+      if (!topo.hasIdentity(s.cluster, identity)) {
+        err(
+          `spec.sources.${i}.serviceAccount`,
+          `unknown identity ${identity}: no workload in ${s.cluster} runs as service account ${s.serviceAccount} in namespace ${s.namespace}; check the names or deploy the caller first`,
+        );
+      }
+    } else if (!topo.hasNamespace(s.cluster, s.namespace)) {
+      err(
+        `spec.sources.${i}.namespace`,
+        `no mesh workload runs in namespace ${s.namespace} of ${s.cluster}: check the namespace and cluster`,
+      );
+    }
+  });
+  if (errors.length > 0) return { errors, warnings };
+
+  for (const serving of topo.servingClusters(dest.namespace, dest.service)) {
+    const granted: GrantedIdentity[] = [];
+    sources.forEach((s, i) => {
+      const path = `spec.sources.${i}.cluster`;
+      if (s.cluster !== serving && !topo.reach(s.cluster, serving)) {
+        warnings.push({
+          policy: ref,
+          path,
+          message: `${s.cluster} cannot reach ${serving} (no link), so the grant is not rendered there`,
+        });
+        return;
+      }
+      const mtls = checks.rootMismatch(topo, s.cluster, serving);
+      if (mtls) {
+        err(path, mtls);
+        return;
+      }
+      granted.push({
+        source: s,
+        trustDomain: topo.trustDomain(s.cluster),
+        controlPlaneNamespace:
+          topo.controlPlane(s.cluster)?.namespace ?? 'linkerd',
+      });
+    });
+    if (granted.length === 0) continue;
+    granted.sort((a, b) =>
+      compareStrings(
+        `${a.trustDomain}/${a.source.namespace}/${
+          a.source.serviceAccount ?? ''
+        }`,
+        `${b.trustDomain}/${b.source.namespace}/${
+          b.source.serviceAccount ?? ''
+        }`,
+      ),
+    );
+    const instance = topo.instance(dest.namespace, dest.service, serving)!;
+    if (Object.keys(instance.selector).length === 0) {
+      err(
+        'spec.destination.service',
+        `${dest.service}.${dest.namespace} in ${serving} has no pod selector: a grant would open the whole namespace; give the Service a selector`,
+      );
+      continue;
+    }
+    const mesh = topo.meshKind(serving);
+    if (mesh === 'istio') {
+      addIstioAuthorization(out, ref, policy, serving, instance, granted);
+    } else if (mesh === 'linkerd') {
+      if (allow?.methods || allow?.paths) {
+        err(
+          'spec.allow',
+          `${serving} runs Linkerd, which authorizes by port here, not by method or path: drop allow.methods and allow.paths, or split the policy`,
+        );
+        continue;
+      }
+      addLinkerdAuthorization(out, ref, policy, serving, instance, granted);
+    } else {
+      warnings.push({
+        policy: ref,
+        path: 'spec.destination',
+        message: `${serving} runs no mesh, so it cannot enforce the grant; nothing is rendered there`,
+      });
+    }
+  }
+  return { errors, warnings };
+}

@@ -1,0 +1,151 @@
+import { Topology } from '../fleet/topology';
+import { compareStrings } from '../diagnostics';
+
+/**
+ * Checks shared by the policy kinds. Each returns a message saying what is wrong and how to
+ * fix it, or undefined when all is well.
+ */
+
+export function unknownCluster(
+  topo: Topology,
+  cluster: string,
+): string | undefined {
+  if (topo.cluster(cluster)) return undefined;
+  return `unknown cluster "${cluster}": the fleet has ${list(
+    topo.clusterNames(),
+  )}; use one of those names`;
+}
+
+export function unknownService(
+  topo: Topology,
+  namespace: string,
+  service: string,
+): string | undefined {
+  if (topo.service(namespace, service)) return undefined;
+  const known = topo.fleet.services
+    .filter(s => s.namespace === namespace)
+    .map(s => s.name);
+  return `unknown service ${service}.${namespace}: no cluster runs it; ${
+    known.length > 0
+      ? `services in ${namespace} are ${list(known)}`
+      : `no service runs in namespace ${namespace}`
+  }`;
+}
+
+export function notServedIn(
+  topo: Topology,
+  namespace: string,
+  service: string,
+  cluster: string,
+): string | undefined {
+  if (topo.instance(namespace, service, cluster)) return undefined;
+  return `${service}.${namespace} does not run in ${cluster}: it runs in ${list(
+    topo.servingClusters(namespace, service),
+  )}`;
+}
+
+/** The service ports that matter: the one named, else all; an error when the port does not exist. */
+export function checkPort(
+  topo: Topology,
+  namespace: string,
+  service: string,
+  port: number | undefined,
+): string | undefined {
+  const ports = servicePorts(topo, namespace, service);
+  if (port !== undefined && !ports.includes(port)) {
+    return `${service}.${namespace} has no port ${port}: it exposes ${list(
+      ports.map(String),
+    )}`;
+  }
+  if (port === undefined && ports.length > 1) {
+    return `${service}.${namespace} exposes ports ${list(
+      ports.map(String),
+    )}: set destination.port to the one this policy is for`;
+  }
+  return undefined;
+}
+
+export function servicePorts(
+  topo: Topology,
+  namespace: string,
+  service: string,
+): number[] {
+  const ports = new Set<number>();
+  for (const i of topo.service(namespace, service)?.instances ?? [])
+    for (const p of i.ports) ports.add(p.port);
+  return [...ports].sort((a, b) => a - b);
+}
+
+export function unreachable(
+  topo: Topology,
+  from: string,
+  to: string,
+): string | undefined {
+  if (topo.reach(from, to)) return undefined;
+  return `${from} cannot reach ${to}: the fleet has no link from ${from} to ${to} (shared endpoint discovery, gateway federation or Linkerd multicluster); route within clusters ${from} reaches, or link the clusters first`;
+}
+
+/** Cross-cluster mTLS only works when both ends chain to the same root certificate. */
+export function rootMismatch(
+  topo: Topology,
+  a: string,
+  b: string,
+): string | undefined {
+  if (a === b) return undefined;
+  const fa = topo.rootFingerprint(a);
+  const fb = topo.rootFingerprint(b);
+  if (!fa || !fb || fa === fb) return undefined;
+  return `${a} and ${b} do not share a root of trust (root certificate fingerprints ${fa.slice(
+    0,
+    12,
+  )}… and ${fb.slice(
+    0,
+    12,
+  )}… differ): cross-cluster mTLS between them would fail; issue both clusters' CAs from one root first`;
+}
+
+export function unknownRoot(
+  topo: Topology,
+  a: string,
+  b: string,
+): string | undefined {
+  if (a === b || (topo.rootFingerprint(a) && topo.rootFingerprint(b)))
+    return undefined;
+  return `the root of trust of ${
+    topo.rootFingerprint(a) ? b : a
+  } is unknown: cannot confirm that mTLS between ${a} and ${b} will work`;
+}
+
+/** Every user label must be a subset value the fleet has seen on the service's pods. */
+export function unknownSubset(
+  topo: Topology,
+  namespace: string,
+  service: string,
+  clusters: string[],
+  subset: Record<string, string>,
+): string | undefined {
+  const instances = clusters
+    .map(c => topo.instance(namespace, service, c))
+    .filter(i => i !== undefined);
+  for (const [key, value] of Object.entries(subset).sort(([a], [b]) =>
+    compareStrings(a, b),
+  )) {
+    if (instances.some(i => i.subsets[key]?.includes(value))) continue;
+    const known = new Set<string>();
+    for (const i of instances)
+      for (const v of i.subsets[key] ?? []) known.add(`${key}=${v}`);
+    const where =
+      clusters.length === 1 ? `in ${clusters[0]}` : `in ${list(clusters)}`;
+    return `unknown subset ${key}=${value} of ${service}.${namespace} ${where}: ${
+      known.size > 0
+        ? `known values are ${list([...known])}`
+        : `its pods carry no "${key}" label`
+    }`;
+  }
+  return undefined;
+}
+
+export function list(items: string[]): string {
+  const sorted = [...new Set(items)].sort(compareStrings);
+  return sorted.length === 0 ? '(none)' : sorted.join(', ');
+}
