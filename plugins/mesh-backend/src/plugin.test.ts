@@ -2,46 +2,216 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { meshPlugin } from './plugin';
+import { DEMO_FLEET_DIR } from './__testUtils__/demoFleet';
+
+jest.setTimeout(60_000);
+
+const demoConfig = mockServices.rootConfig.factory({
+  data: { mesh: { snapshot: { directory: DEMO_FLEET_DIR } } },
+});
+
+async function startDemo(
+  extra: Parameters<typeof startTestBackend>[0]['features'] = [],
+) {
+  return startTestBackend({
+    features: [
+      meshPlugin,
+      demoConfig,
+      mockServices.scheduler.factory(),
+      ...extra,
+    ],
+  });
+}
 
 describe('mesh backend plugin', () => {
   it('answers health checks without credentials', async () => {
     const { server } = await startTestBackend({ features: [meshPlugin] });
-    await request(server)
+    const res = await request(server)
       .get('/api/mesh/health')
-      .set('authorization', mockCredentials.none.header())
-      .expect(200, { status: 'ok' });
+      .set('authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('serves the fleet to an authorised user', async () => {
+  it('serves an empty fleet when no cluster is configured', async () => {
     const { server } = await startTestBackend({ features: [meshPlugin] });
     const res = await request(server).get('/api/mesh/fleet');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ clusters: [], services: [], meshes: [] });
   });
 
-  it('refuses the fleet without credentials', async () => {
-    const { server } = await startTestBackend({ features: [meshPlugin] });
-    await request(server)
-      .get('/api/mesh/fleet')
-      .set('authorization', mockCredentials.none.header())
-      .expect(401);
+  describe('on the demo fleet', () => {
+    let server: Awaited<ReturnType<typeof startDemo>>['server'];
+    beforeAll(async () => {
+      ({ server } = await startDemo());
+    });
+
+    it('serves the fleet discovered from the snapshot', async () => {
+      const res = await request(server).get('/api/mesh/fleet').expect(200);
+      expect(
+        res.body.clusters.map((c: any) => [c.name, c.source, c.sync.state]),
+      ).toEqual([
+        ['cluster-1', 'snapshot', 'ok'],
+        ['cluster-2', 'snapshot', 'ok'],
+        ['cluster-3', 'snapshot', 'ok'],
+      ]);
+      expect(JSON.stringify(res.body)).not.toContain(
+        'demo-remote-secret-token',
+      );
+    });
+
+    it('lists clusters and meshes', async () => {
+      const clusters = await request(server)
+        .get('/api/mesh/clusters')
+        .expect(200);
+      expect(clusters.body.items.map((c: any) => c.network ?? null)).toEqual([
+        'network-1',
+        'network-2',
+        null,
+      ]);
+      const meshes = await request(server).get('/api/mesh/meshes').expect(200);
+      expect(meshes.body.items.map((m: any) => [m.id, m.clusters])).toEqual([
+        ['istio-mesh1', ['cluster-1', 'cluster-2']],
+        ['linkerd-cluster-3', ['cluster-3']],
+      ]);
+      expect(meshes.body.links).toHaveLength(2);
+    });
+
+    it('searches, filters and pages services', async () => {
+      const all = await request(server).get('/api/mesh/services').expect(200);
+      expect(all.body).toMatchObject({ totalCount: 9, offset: 0, limit: 50 });
+
+      const text = await request(server)
+        .get('/api/mesh/services?q=REVIEW')
+        .expect(200);
+      expect(text.body.items.map((s: any) => s.id)).toEqual([
+        'bookinfo/reviews',
+      ]);
+
+      const byCluster = await request(server)
+        .get('/api/mesh/services?cluster=cluster-3')
+        .expect(200);
+      expect(byCluster.body.items.map((s: any) => s.id)).toEqual([
+        'accounts/ledger',
+        'accounts/users',
+      ]);
+
+      const page = await request(server)
+        .get('/api/mesh/services?namespace=bookinfo&offset=1&limit=2')
+        .expect(200);
+      expect(page.body).toMatchObject({ totalCount: 4, offset: 1, limit: 2 });
+      expect(page.body.items.map((s: any) => s.name)).toEqual([
+        'productpage',
+        'ratings',
+      ]);
+    });
+
+    it.each([
+      ['limit=0', 'limit'],
+      ['limit=501', 'limit'],
+      ['offset=-1', 'offset'],
+      ['offset=abc', 'offset'],
+      ['color=blue', 'unknown parameter(s) color'],
+    ])('rejects ?%s with a 400 naming the problem', async (query, mention) => {
+      const res = await request(server)
+        .get(`/api/mesh/services?${query}`)
+        .expect(400);
+      expect(res.body.error.message).toContain('Invalid service query');
+      expect(res.body.error.message).toContain(mention);
+    });
+
+    it('serves one service in full, v3 of reviews only in cluster-2', async () => {
+      const res = await request(server)
+        .get('/api/mesh/services/bookinfo/reviews')
+        .expect(200);
+      expect(
+        res.body.instances.map((i: any) => [
+          i.cluster,
+          i.subsets.version,
+          i.mtls.mode,
+        ]),
+      ).toEqual([
+        ['cluster-1', ['v1', 'v2'], 'STRICT'],
+        ['cluster-2', ['v3'], 'PERMISSIVE'],
+      ]);
+    });
+
+    it('answers 404 with a clear message for an unknown service', async () => {
+      const res = await request(server)
+        .get('/api/mesh/services/bookinfo/nope')
+        .expect(404);
+      expect(res.body.error.message).toContain('No mesh service bookinfo/nope');
+    });
+
+    it('answers 400 for a path that is not a Kubernetes name', async () => {
+      const res = await request(server)
+        .get('/api/mesh/services/Book_Info/reviews')
+        .expect(400);
+      expect(res.body.error.message).toContain('Invalid service path');
+    });
   });
 
-  it('refuses the fleet when the permission policy denies mesh.fleet.read', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        meshPlugin,
+  it.each([
+    '/fleet',
+    '/clusters',
+    '/meshes',
+    '/services',
+    '/services/bookinfo/reviews',
+  ])(
+    'refuses %s without credentials and when mesh.fleet.read is denied',
+    async path => {
+      const { server } = await startDemo([
         mockServices.permissions.mock({
           authorize: async () => [{ result: AuthorizeResult.DENY }],
         }).factory,
-      ],
+      ]);
+      await request(server)
+        .get(`/api/mesh${path}`)
+        .set('authorization', mockCredentials.none.header())
+        .expect(401);
+      const res = await request(server).get(`/api/mesh${path}`).expect(403);
+      expect(res.body.error.message).toContain('mesh.fleet.read');
+    },
+  );
+
+  describe('restart', () => {
+    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+    it('serves the last-known-good fleet from the database before discovery runs', async () => {
+      const knex = await databases.init('SQLITE_3');
+      const first = await startDemo([mockServices.database.factory({ knex })]);
+      const before = await request(first.server)
+        .get('/api/mesh/services')
+        .expect(200);
+      await first.stop();
+
+      const second = await startTestBackend({
+        features: [
+          meshPlugin,
+          demoConfig,
+          mockServices.database.factory({ knex }),
+          // discovery does not run: everything served comes from the database
+          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        ],
+      });
+      const after = await request(second.server)
+        .get('/api/mesh/services')
+        .expect(200);
+      expect(after.body).toEqual(before.body);
+      const clusters = await request(second.server)
+        .get('/api/mesh/clusters')
+        .expect(200);
+      expect(clusters.body.items.map((c: any) => c.sync.state)).toEqual([
+        'ok',
+        'ok',
+        'ok',
+      ]);
+      await second.stop();
     });
-    const res = await request(server).get('/api/mesh/fleet');
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain('mesh.fleet.read');
   });
 });

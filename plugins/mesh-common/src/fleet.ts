@@ -59,6 +59,13 @@ export interface ControlPlane {
   ambient: boolean;
   /** Backstage names of the clusters whose endpoints this control plane reads (remote secrets / Links). */
   readsEndpointsFrom: ClusterName[];
+  /**
+   * Remote clusters named by a remote secret or Link that match no configured cluster (neither
+   * by `CLUSTER_ID` nor by name): kept so a misconfiguration is visible rather than dropped.
+   */
+  unresolvedRemoteClusters?: string[];
+  /** Istio mesh id (`meshConfig.defaultConfig.meshId`), when set. */
+  meshId?: string;
 }
 
 /** A gateway that carries cross-network mTLS traffic (Istio east-west, port 15443). */
@@ -74,6 +81,8 @@ export interface EastWestGateway {
 
 export interface FleetCluster {
   name: ClusterName;
+  /** Where the cluster's data comes from: its API server, or a snapshot directory (demo, e2e). */
+  source?: 'kubernetes' | 'snapshot';
   sync: ClusterSyncStatus;
   /** Regions and zones of the cluster's nodes (`topology.kubernetes.io/region` / `zone`). */
   regions: string[];
@@ -124,7 +133,11 @@ export interface Workload {
   kind: string;
   name: string;
   serviceAccount: string;
-  /** `spiffe://<trust-domain>/ns/<namespace>/sa/<serviceAccount>` */
+  /**
+   * `spiffe://<trust-domain>/ns/<namespace>/sa/<serviceAccount>` for Istio (and unmeshed
+   * workloads); for Linkerd the proxy's identity name
+   * `<serviceAccount>.<namespace>.serviceaccount.identity.<control-plane-namespace>.<trust-domain>`.
+   */
   identity: string;
   labels: Record<string, string>;
   pods: { ready: number; total: number };
@@ -168,6 +181,11 @@ export interface ServiceInstance {
   localities: string[];
   mtls: EffectiveMtls;
   config: ConfigRef[];
+  /**
+   * Clusters where Linkerd multicluster mirrors this instance as `<name>-<this cluster>`, i.e.
+   * clusters whose clients can call it through their Link.
+   */
+  mirroredIn?: ClusterName[];
 }
 
 /** A logical service: namespace + name, the same across clusters (namespace sameness). */
@@ -188,6 +206,26 @@ export interface Fleet {
   clusters: FleetCluster[];
   meshes: Mesh[];
   services: MeshService[];
+  links: ClusterLink[];
+}
+
+/** A page of services, as served by `GET /api/mesh/services`. */
+export interface ServiceListResponse {
+  items: MeshService[];
+  /** Number of services matching the filters, across all pages. */
+  totalCount: number;
+  offset: number;
+  limit: number;
+}
+
+/** The clusters, as served by `GET /api/mesh/clusters`. */
+export interface ClusterListResponse {
+  items: FleetCluster[];
+}
+
+/** The meshes and the links between clusters, as served by `GET /api/mesh/meshes`. */
+export interface MeshListResponse {
+  items: Mesh[];
   links: ClusterLink[];
 }
 

@@ -6,5 +6,14 @@ export const meshFleetReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Read a service's traffic figures and mTLS status (from Prometheus or the demo snapshot). */
+export const meshTrafficReadPermission = createPermission({
+  name: 'mesh.traffic.read',
+  attributes: { action: 'read' },
+});
+
 /** All permissions of the mesh plugin, for the permission integration router. */
-export const meshPermissions = [meshFleetReadPermission];
+export const meshPermissions = [
+  meshFleetReadPermission,
+  meshTrafficReadPermission,
+];

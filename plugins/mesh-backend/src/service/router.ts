@@ -2,12 +2,22 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { meshFleetReadPermission } from '@meshport/backstage-plugin-mesh-common';
+import {
+  ClusterListResponse,
+  meshFleetReadPermission,
+  MeshListResponse,
+} from '@meshport/backstage-plugin-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { FleetStore } from '../fleet/FleetStore';
+import type { FleetStore } from '../store/FleetStore';
+import { queryServices } from './queryServices';
+import {
+  parseOrThrow,
+  serviceQuerySchema,
+  servicePathSchema,
+} from './validation';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -42,6 +52,43 @@ export async function createRouter(
   router.get('/fleet', async (req, res) => {
     await authorize(req);
     res.json(await fleetStore.getFleet());
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await authorize(req);
+    const body: ClusterListResponse = {
+      items: (await fleetStore.getFleet()).clusters,
+    };
+    res.json(body);
+  });
+
+  router.get('/meshes', async (req, res) => {
+    await authorize(req);
+    const fleet = await fleetStore.getFleet();
+    const body: MeshListResponse = { items: fleet.meshes, links: fleet.links };
+    res.json(body);
+  });
+
+  router.get('/services', async (req, res) => {
+    await authorize(req);
+    const query = parseOrThrow(serviceQuerySchema, req.query, 'service query');
+    res.json(queryServices((await fleetStore.getFleet()).services, query));
+  });
+
+  router.get('/services/:namespace/:name', async (req, res) => {
+    await authorize(req);
+    const { namespace, name } = parseOrThrow(
+      servicePathSchema,
+      req.params,
+      'service path',
+    );
+    const service = await fleetStore.getService(namespace, name);
+    if (!service) {
+      throw new NotFoundError(
+        `No mesh service ${namespace}/${name} was discovered in any cluster; check the namespace and name, or GET /services?q=${name}`,
+      );
+    }
+    res.json(service);
   });
 
   return router;

@@ -1,0 +1,82 @@
+/**
+ * Meshport reads clusters and their credentials from the Kubernetes plugin's
+ * `kubernetes.clusterLocatorMethods` (type `config`, authProvider `serviceAccount`); the keys
+ * below only add what Backstage does not already know.
+ */
+/** A duration as an object (`{ minutes: 1 }`) or an ISO 8601 / ms-style string (`PT1M`, `1m`). */
+type Duration =
+  | {
+      days?: number;
+      hours?: number;
+      minutes?: number;
+      seconds?: number;
+      milliseconds?: number;
+    }
+  | string;
+
+export interface Config {
+  mesh?: {
+    /**
+     * Label on a Service, or else on its namespace, that names the service's owner
+     * (a catalog entity ref such as `group:default/bookinfo-team`).
+     * Default `meshport.dev/owner`.
+     */
+    ownerLabel?: string;
+
+    discovery?: {
+      /** How often the fleet is discovered. Default 1 minute. */
+      frequency?: Duration;
+      /** Limit for reading one cluster; past it the cluster is marked stale (`timeout`). Default 30 seconds. */
+      timeout?: Duration;
+      /** Clusters read at the same time. Default 5. */
+      concurrency?: number;
+      /** `limit` of each paginated list call. Default 500. */
+      pageSize?: number;
+      /** A list returning more objects than this fails the cluster instead of exhausting memory. Default 50000. */
+      maxObjectsPerKind?: number;
+      /**
+       * Namespaces whose Services are not mesh services (control planes, system).
+       * Replaces the default: kube-system, kube-public, kube-node-lease, istio-system,
+       * linkerd, linkerd-multicluster, linkerd-viz.
+       */
+      excludeNamespaces?: string[];
+      /** Pod labels whose values make a service's subsets. Default `[version]`. */
+      subsetLabels?: string[];
+    };
+
+    /** Per-cluster additions; `name` is the cluster's name in kubernetes.clusterLocatorMethods. */
+    clusters?: Array<{
+      name: string;
+      prometheus?: {
+        /** Base URL of the Prometheus that scrapes this cluster's mesh metrics. */
+        url: string;
+      };
+    }>;
+
+    /** Traffic metrics (read by `src/metrics`). */
+    prometheus?: {
+      /** One Prometheus (or Thanos Query) holding every cluster's series. */
+      url?: string;
+      /** Per query. Default 5 seconds. */
+      timeout?: Duration;
+      /** How long an answer is reused; 0 disables the cache. Default 30 seconds. */
+      cacheTtl?: Duration;
+    };
+
+    traffic?: {
+      snapshot?: {
+        /** Traffic read from this JSON file instead of Prometheus (demo, e2e). */
+        file?: string;
+      };
+    };
+
+    snapshot?: {
+      /**
+       * A directory with one sub-directory per cluster (named after the cluster) holding
+       * Kubernetes List documents as `kubectl get … -o json|yaml` prints them. Resolved from
+       * the backend's working directory. Used by the demo app and the end-to-end tests.
+       */
+      directory?: string;
+    };
+  };
+}

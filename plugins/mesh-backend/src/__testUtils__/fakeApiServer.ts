@@ -1,0 +1,217 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { delay, http, HttpResponse } from 'msw';
+import type { KubeObject } from '../readers/ClusterReader';
+import { selectorMatchesObject } from '../readers/labelSelector';
+import { DEMO_FLEET_DIR } from './demoFleet';
+
+/** Every object of one demo cluster, as its API server would hold them. */
+export function demoObjects(cluster: string): KubeObject[] {
+  const dir = path.join(DEMO_FLEET_DIR, cluster);
+  return fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.json'))
+    .flatMap(f => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).items);
+}
+
+export interface FakeApiServerOptions {
+  /** Answer every request with this status and a Kubernetes Status body. */
+  failWith?: number;
+  /** Answer 200 with a body that is not JSON. */
+  garbage?: boolean;
+  /** Delay every answer (a slow cluster). */
+  delayMs?: number;
+  /** Bearer token the server accepts; others get 401. */
+  token?: string;
+  /** Records every request path + query, to assert pagination. */
+  requests?: string[];
+}
+
+const PLURALS: Record<string, string> = {
+  Namespace: 'namespaces',
+  Node: 'nodes',
+  Service: 'services',
+  Pod: 'pods',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  EndpointSlice: 'endpointslices',
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+};
+
+function pluralOf(o: KubeObject): string {
+  return PLURALS[o.kind ?? ''] ?? `${(o.kind ?? '').toLowerCase()}s`;
+}
+
+function status(code: number, reason: string, message: string) {
+  return HttpResponse.json(
+    {
+      apiVersion: 'v1',
+      kind: 'Status',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    },
+    { status: code },
+  );
+}
+
+/**
+ * msw handlers that play one cluster's API server: API group discovery, cluster-wide and
+ * namespaced lists honouring `limit`/`continue`, label and name selectors, metadata-only
+ * lists (remote secrets come back without data), 404 for API groups not installed.
+ */
+export function fakeApiServer(
+  baseUrl: string,
+  objects: KubeObject[],
+  options: FakeApiServerOptions = {},
+) {
+  const groups = new Map<string, Set<string>>();
+  for (const o of objects) {
+    const [group, version] = (o.apiVersion ?? '').includes('/')
+      ? (o.apiVersion ?? '').split('/')
+      : ['', o.apiVersion ?? ''];
+    if (group) groups.set(group, (groups.get(group) ?? new Set()).add(version));
+  }
+  // core and apps groups are always served, even when a cluster has no such objects
+  groups.set('apps', (groups.get('apps') ?? new Set()).add('v1'));
+  groups.set(
+    'discovery.k8s.io',
+    (groups.get('discovery.k8s.io') ?? new Set()).add('v1'),
+  );
+
+  const guard = async (request: Request) => {
+    options.requests?.push(
+      new URL(request.url).pathname + new URL(request.url).search,
+    );
+    if (options.delayMs) await delay(options.delayMs);
+    if (
+      options.token &&
+      request.headers.get('authorization') !== `Bearer ${options.token}`
+    ) {
+      return status(401, 'Unauthorized', 'Unauthorized');
+    }
+    if (options.failWith === 403) {
+      return status(
+        403,
+        'Forbidden',
+        'pods is forbidden: User "system:serviceaccount:backstage:meshport" cannot list resource',
+      );
+    }
+    if (options.failWith)
+      return status(
+        options.failWith,
+        'InternalError',
+        'etcdserver: request timed out',
+      );
+    if (options.garbage) {
+      return new HttpResponse('<html>502 Bad Gateway</html', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }
+    return undefined;
+  };
+
+  const listHandler = async ({
+    request,
+    params,
+  }: {
+    request: Request;
+    params: Record<string, string | readonly string[] | undefined>;
+  }) => {
+    const failure = await guard(request);
+    if (failure) return failure;
+    const url = new URL(request.url);
+    const group = (params.group as string | undefined) ?? '';
+    const version = params.version as string;
+    const plural = params.plural as string;
+    const namespace = params.namespace as string | undefined;
+    if (group && !groups.get(group)?.has(version)) {
+      return status(
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+    }
+    const labelSelector = url.searchParams.get('labelSelector') ?? undefined;
+    const fieldSelector = url.searchParams.get('fieldSelector') ?? undefined;
+    const matching = objects.filter(
+      o =>
+        pluralOf(o) === plural &&
+        o.apiVersion === (group ? `${group}/${version}` : version) &&
+        (!namespace || o.metadata?.namespace === namespace) &&
+        selectorMatchesObject(labelSelector, k => o.metadata?.labels?.[k]) &&
+        selectorMatchesObject(fieldSelector, k =>
+          k === 'metadata.name' ? o.metadata?.name : undefined,
+        ),
+    );
+    const limit = Number(url.searchParams.get('limit') ?? matching.length);
+    const offset = Number(url.searchParams.get('continue') ?? 0);
+    const page = matching.slice(offset, offset + limit);
+    const next =
+      offset + limit < matching.length ? String(offset + limit) : undefined;
+    const metadataOnly = (request.headers.get('accept') ?? '').includes(
+      'PartialObjectMetadataList',
+    );
+    const kind = page[0]?.kind ?? 'Object';
+    const listApiVersion = group ? `${group}/${version}` : 'v1';
+    return HttpResponse.json({
+      apiVersion: metadataOnly ? 'meta.k8s.io/v1' : listApiVersion,
+      kind: metadataOnly ? 'PartialObjectMetadataList' : `${kind}List`,
+      metadata: {
+        resourceVersion: '4815162342',
+        ...(next
+          ? {
+              continue: next,
+              remainingItemCount: matching.length - offset - limit,
+            }
+          : {}),
+      },
+      items: metadataOnly
+        ? page.map(o => ({
+            apiVersion: 'meta.k8s.io/v1',
+            kind: 'PartialObjectMetadata',
+            metadata: o.metadata,
+          }))
+        : page,
+    });
+  };
+
+  return [
+    http.get(`${baseUrl}/apis/:group`, async ({ request, params }) => {
+      const failure = await guard(request);
+      if (failure) return failure;
+      const versions = [...(groups.get(params.group as string) ?? [])];
+      if (versions.length === 0)
+        return status(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        );
+      const entries = versions.map(v => ({
+        groupVersion: `${params.group}/${v}`,
+        version: v,
+      }));
+      return HttpResponse.json({
+        apiVersion: 'v1',
+        kind: 'APIGroup',
+        name: params.group,
+        versions: entries,
+        preferredVersion: entries[0],
+      });
+    }),
+    http.get(
+      `${baseUrl}/api/:version/namespaces/:namespace/:plural`,
+      listHandler,
+    ),
+    http.get(`${baseUrl}/api/:version/:plural`, listHandler),
+    http.get(
+      `${baseUrl}/apis/:group/:version/namespaces/:namespace/:plural`,
+      listHandler,
+    ),
+    http.get(`${baseUrl}/apis/:group/:version/:plural`, listHandler),
+  ];
+}

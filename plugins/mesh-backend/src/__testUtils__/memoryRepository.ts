@@ -1,0 +1,30 @@
+import type {
+  ClusterStateRepository,
+  StoredClusterState,
+} from '../store/ClusterStateRepository';
+
+/** A repository in memory, for tests that are not about persistence. */
+export function memoryRepository(): ClusterStateRepository {
+  const rows = new Map<string, StoredClusterState>();
+  let writes = 0;
+  return {
+    async loadAll() {
+      return [...rows.values()];
+    },
+    async revision() {
+      return String(writes);
+    },
+    async saveSuccess(cluster, inventory, sync) {
+      rows.set(cluster, { cluster, inventory, sync });
+      writes++;
+    },
+    async saveSync(cluster, sync) {
+      rows.set(cluster, { ...rows.get(cluster), cluster, sync });
+      writes++;
+    },
+    async retainOnly(clusters) {
+      for (const name of rows.keys())
+        if (!clusters.includes(name)) rows.delete(name);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type {
+  Fleet,
+  FleetCluster,
+} from '@meshport/backstage-plugin-mesh-common';
+import { clusterIdResolver } from './clusterIds';
+import {
+  clusterNetwork,
+  discoverControlPlanes,
+  DiscoveredControlPlane,
+} from './controlPlanes';
+import { discoverEastWestGateways } from './gateways';
+import type { AggregationOptions, ClusterInput } from './inventory';
+import { uniqueSorted } from './labels';
+import { buildLinks } from './links';
+import { buildMeshes } from './meshes';
+import { buildServices } from './services';
+
+function fleetCluster(
+  cluster: ClusterInput,
+  planes: DiscoveredControlPlane[],
+  resolve: (id: string) => string | undefined,
+): FleetCluster {
+  const inv = cluster.inventory;
+  const network = inv ? clusterNetwork(inv) : undefined;
+  return {
+    name: cluster.name,
+    source: cluster.source,
+    sync: cluster.sync,
+    regions: uniqueSorted(
+      (inv?.nodes ?? []).map(n => n.region).filter((r): r is string => !!r),
+    ),
+    zones: uniqueSorted(
+      (inv?.nodes ?? []).map(n => n.zone).filter((z): z is string => !!z),
+    ),
+    ...(network ? { network } : {}),
+    controlPlanes: planes.map(
+      ({
+        remoteClusterIds,
+        rootNamespace: _r,
+        defaultInboundPolicy: _d,
+        ...cp
+      }) => {
+        const resolved = remoteClusterIds.map(id => ({
+          id,
+          name: resolve(id),
+        }));
+        const unresolved = resolved.filter(r => !r.name).map(r => r.id);
+        return {
+          ...cp,
+          readsEndpointsFrom: uniqueSorted(
+            resolved.map(r => r.name).filter((n): n is string => !!n),
+          ),
+          ...(unresolved.length > 0
+            ? { unresolvedRemoteClusters: unresolved }
+            : {}),
+        };
+      },
+    ),
+    eastWestGateways: inv ? discoverEastWestGateways(inv, network) : [],
+  };
+}
+
+/**
+ * Assembles the fleet from every cluster's last-known-good inventory. Pure: the same inputs
+ * give the same fleet, in a stable order, so it can be diffed, cached and tested directly.
+ */
+export function buildFleet(
+  clusters: ClusterInput[],
+  options: AggregationOptions,
+  now: Date,
+): Fleet {
+  const sorted = [...clusters].sort((a, b) => a.name.localeCompare(b.name));
+  const controlPlanes = new Map(
+    sorted.map(c => [
+      c.name,
+      c.inventory ? discoverControlPlanes(c.inventory) : [],
+    ]),
+  );
+  const resolve = clusterIdResolver(controlPlanes);
+  const fleetClusters = sorted.map(c =>
+    fleetCluster(c, controlPlanes.get(c.name) ?? [], resolve),
+  );
+  const links = buildLinks(fleetClusters);
+  return {
+    generatedAt: now.toISOString(),
+    clusters: fleetClusters,
+    meshes: buildMeshes(controlPlanes, links),
+    services: buildServices(sorted, controlPlanes, resolve, options),
+    links,
+  };
+}

@@ -1,0 +1,127 @@
+import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
+
+/**
+ * What discovery keeps of one cluster: a compact projection of the Kubernetes objects the
+ * aggregation needs, nothing more. It is what is persisted as a cluster's last-known-good
+ * data, so it must stay small (no managedFields, no secret data, no pod specs) and plain JSON.
+ */
+
+export type Labels = Record<string, string>;
+
+export interface ObjectRef {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  /** Only the annotations the aggregation reads (see `discovery/projectInventory.ts`). */
+  annotations: Labels;
+  creationTimestamp?: string;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Labels;
+  annotations: Labels;
+}
+
+export interface NodeInfo {
+  name: string;
+  region?: string;
+  zone?: string;
+}
+
+export interface ServiceInfo extends ObjectRef {
+  type: string;
+  /** Absent for selector-less Services (e.g. Linkerd mirrors, manual endpoints). */
+  selector?: Labels;
+  ports: Array<{
+    name?: string;
+    port: number;
+    targetPort?: number | string;
+    protocol: string;
+    appProtocol?: string;
+  }>;
+  externalIPs: string[];
+  /** LoadBalancer ingress IPs and hostnames. */
+  loadBalancerIngress: string[];
+}
+
+export interface EndpointSliceInfo {
+  namespace: string;
+  serviceName: string;
+  endpoints: Array<{ key: string; ready: boolean }>;
+}
+
+export interface PodInfo extends ObjectRef {
+  serviceAccountName: string;
+  nodeName?: string;
+  ready: boolean;
+  /** Names of containers and init containers (an `istio-proxy` native sidecar is an init container). */
+  containers: string[];
+  owner?: { kind: string; name: string };
+}
+
+export interface WorkloadInfo extends ObjectRef {
+  kind: 'Deployment' | 'StatefulSet';
+  containers: Array<{
+    name: string;
+    image: string;
+    env: Record<string, string>;
+  }>;
+}
+
+export interface ConfigMapInfo {
+  namespace: string;
+  name: string;
+  data: Record<string, string>;
+}
+
+/** A remote secret, by metadata only: the kubeconfig it holds is never read. */
+export interface RemoteSecretInfo {
+  namespace: string;
+  name: string;
+  /** `networking.istio.io/cluster`: the remote cluster's Istio `CLUSTER_ID`. */
+  clusterId?: string;
+}
+
+/** An Istio or Linkerd custom resource, reduced to what selects and references services. */
+export interface MeshConfigObject extends ObjectRef {
+  apiVersion: string;
+  kind: string;
+  /** The object's `spec`, as served; these are small and their shape is the point. */
+  spec: Record<string, unknown>;
+}
+
+export interface ClusterInventory {
+  namespaces: NamespaceInfo[];
+  nodes: NodeInfo[];
+  services: ServiceInfo[];
+  endpointSlices: EndpointSliceInfo[];
+  pods: PodInfo[];
+  workloads: WorkloadInfo[];
+  /** Config maps of the control-plane namespaces only (mesh config, root certificates). */
+  configMaps: ConfigMapInfo[];
+  remoteSecrets: RemoteSecretInfo[];
+  /** Istio networking/security and Linkerd policy/multicluster objects. */
+  meshConfig: MeshConfigObject[];
+  /** A ztunnel DaemonSet's pods were seen: the ambient data plane is installed. */
+  ztunnelPresent: boolean;
+}
+
+/** One cluster as the aggregation sees it: its inventory (if ever read) and its sync status. */
+export interface ClusterInput {
+  name: string;
+  source: 'kubernetes' | 'snapshot';
+  sync: ClusterSyncStatus;
+  /** Absent until the first successful sync. */
+  inventory?: ClusterInventory;
+}
+
+/** Settings that shape aggregation. */
+export interface AggregationOptions {
+  /** Namespaces whose services are not listed (control-plane and system namespaces). */
+  excludeNamespaces: string[];
+  /** Pod labels whose values make subsets, e.g. `version`. */
+  subsetLabels: string[];
+  /** Label on a Service, else its namespace, naming the owner. */
+  ownerLabel: string;
+}

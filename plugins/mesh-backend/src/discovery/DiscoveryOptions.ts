@@ -1,0 +1,82 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import type { AggregationOptions } from '../aggregation/inventory';
+
+/** `@backstage/types`' HumanDuration, named through a package this plugin depends on. */
+export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
+
+export interface DiscoveryOptions {
+  frequency: HumanDuration;
+  /** Per-cluster limit for one sync, in milliseconds. */
+  timeoutMs: number;
+  concurrency: number;
+  pageSize: number;
+  maxObjectsPerKind: number;
+  aggregation: AggregationOptions;
+}
+
+export const DEFAULT_OWNER_LABEL = 'meshport.dev/owner';
+
+/** System and control-plane namespaces: their Services are infrastructure, not mesh services. */
+export const DEFAULT_EXCLUDED_NAMESPACES = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'istio-system',
+  'linkerd',
+  'linkerd-multicluster',
+  'linkerd-viz',
+];
+
+export function durationToMs(d: HumanDuration): number {
+  const day = 86_400_000;
+  return (
+    (d.years ?? 0) * 365 * day +
+    (d.months ?? 0) * 30 * day +
+    (d.weeks ?? 0) * 7 * day +
+    (d.days ?? 0) * day +
+    (d.hours ?? 0) * 3_600_000 +
+    (d.minutes ?? 0) * 60_000 +
+    (d.seconds ?? 0) * 1000 +
+    (d.milliseconds ?? 0)
+  );
+}
+
+function positiveInt(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${key} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** Reads `mesh.*`: only what Backstage's own Kubernetes config does not already say. */
+export function readDiscoveryOptions(config: Config): DiscoveryOptions {
+  const discovery = config.getOptionalConfig('mesh.discovery');
+  const duration = (key: string, fallback: HumanDuration) =>
+    discovery?.has(key) ? readDurationFromConfig(discovery, { key }) : fallback;
+  const timeoutMs = durationToMs(duration('timeout', { seconds: 30 }));
+  if (timeoutMs <= 0) {
+    throw new Error('mesh.discovery.timeout must be longer than zero');
+  }
+  return {
+    frequency: duration('frequency', { minutes: 1 }),
+    timeoutMs,
+    concurrency: positiveInt(config, 'mesh.discovery.concurrency', 5),
+    pageSize: positiveInt(config, 'mesh.discovery.pageSize', 500),
+    maxObjectsPerKind: positiveInt(
+      config,
+      'mesh.discovery.maxObjectsPerKind',
+      50_000,
+    ),
+    aggregation: {
+      excludeNamespaces:
+        config.getOptionalStringArray('mesh.discovery.excludeNamespaces') ??
+        DEFAULT_EXCLUDED_NAMESPACES,
+      subsetLabels: config.getOptionalStringArray(
+        'mesh.discovery.subsetLabels',
+      ) ?? ['version'],
+      ownerLabel:
+        config.getOptionalString('mesh.ownerLabel') ?? DEFAULT_OWNER_LABEL,
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import type { KubernetesClusterSource } from '../clusters/ClusterSource';
+import { createReader } from '../readers/createReader';
+import { LiveFleetStore } from '../store/LiveFleetStore';
+import { AGGREGATION } from '../__testUtils__/demoFleet';
+import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
+import { memoryRepository } from '../__testUtils__/memoryRepository';
+import { FleetDiscovery } from './FleetDiscovery';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const url = (name: string) => `https://${name}.k8s.example.com:6443`;
+const source = (name: string): KubernetesClusterSource => ({
+  type: 'kubernetes',
+  name,
+  url: url(name),
+  serviceAccountToken: `token-of-${name}`,
+  skipTLSVerify: false,
+});
+
+function setup(names: string[], timeoutMs = 2000) {
+  const logger = mockServices.logger.mock();
+  const store = new LiveFleetStore({
+    clusters: names.map(name => ({ name, source: 'kubernetes' as const })),
+    repository: memoryRepository(),
+    aggregation: AGGREGATION,
+    logger,
+  });
+  const discovery = new FleetDiscovery({
+    sources: names.map(source),
+    // a small page size so every list of the demo clusters spans several pages
+    createReader: s =>
+      createReader(s, { pageSize: 3, maxObjectsPerKind: 10_000 }),
+    sink: store,
+    logger,
+    timeoutMs,
+    concurrency: 4,
+    excludeNamespaces: AGGREGATION.excludeNamespaces,
+  });
+  return { store, discovery, logger };
+}
+
+const healthy = (name: string, extra = {}) =>
+  fakeApiServer(url(name), demoObjects(name), {
+    token: `token-of-${name}`,
+    ...extra,
+  });
+
+describe('FleetDiscovery against fake API servers', () => {
+  it('aggregates a healthy fleet, following pagination', async () => {
+    const requests: string[] = [];
+    server.use(
+      ...healthy('cluster-1', { requests }),
+      ...healthy('cluster-2'),
+      ...healthy('cluster-3'),
+    );
+    const { store, discovery } = setup(['cluster-1', 'cluster-2', 'cluster-3']);
+    await discovery.runOnce();
+    const fleet = await store.getFleet();
+
+    expect(fleet.clusters.map(c => [c.name, c.sync.state])).toEqual([
+      ['cluster-1', 'ok'],
+      ['cluster-2', 'ok'],
+      ['cluster-3', 'ok'],
+    ]);
+    // pods of cluster-1 span several pages of 3: every continue token was followed
+    expect(requests.filter(r => r.startsWith('/api/v1/pods'))).toEqual([
+      '/api/v1/pods?limit=3',
+      '/api/v1/pods?limit=3&continue=3',
+      '/api/v1/pods?limit=3&continue=6',
+    ]);
+    const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews');
+    expect(reviews?.instances.map(i => [i.cluster, i.subsets.version])).toEqual(
+      [
+        ['cluster-1', ['v1', 'v2']],
+        ['cluster-2', ['v3']],
+      ],
+    );
+    expect(fleet.links).toEqual([
+      { from: 'cluster-1', to: 'cluster-2', via: 'shared-endpoint-discovery' },
+      { from: 'cluster-2', to: 'cluster-1', via: 'shared-endpoint-discovery' },
+    ]);
+    expect(fleet.services.map(s => s.id)).toEqual([
+      'accounts/accounts',
+      'accounts/ledger',
+      'accounts/users',
+      'bookinfo/details',
+      'bookinfo/productpage',
+      'bookinfo/ratings',
+      'bookinfo/reviews',
+      'orders/history',
+      'orders/orders',
+    ]);
+    const text = JSON.stringify(fleet);
+    expect(text).not.toContain('token-of-');
+    expect(text).not.toContain('demo-remote-secret-token-not-real');
+  });
+
+  it.each([
+    ['unauthorized', { token: 'another-token' }, 'HTTP 401'],
+    ['forbidden', { failWith: 403 }, 'cannot list resource'],
+    ['server-error', { failWith: 500 }, 'HTTP 500'],
+    ['malformed-response', { garbage: true }, 'not valid JSON'],
+  ])(
+    'marks a cluster answering with %s stale, keeps its data and leaves the others alone',
+    async (reason, fault, message) => {
+      server.use(...healthy('cluster-1'), ...healthy('cluster-2'));
+      const { store, discovery } = setup(['cluster-1', 'cluster-2']);
+      await discovery.runOnce();
+      const before = await store.getFleet();
+
+      server.resetHandlers(
+        ...healthy('cluster-1'),
+        ...fakeApiServer(url('cluster-2'), demoObjects('cluster-2'), {
+          token: 'token-of-cluster-2',
+          ...fault,
+        }),
+      );
+      await discovery.runOnce();
+      const after = await store.getFleet();
+
+      const cluster2 = after.clusters.find(c => c.name === 'cluster-2');
+      expect(cluster2?.sync).toMatchObject({
+        state: 'stale',
+        lastSuccessAt: before.clusters[1].sync.lastSuccessAt,
+        error: { reason, message: expect.stringContaining(message) },
+      });
+      expect(cluster2?.controlPlanes).toEqual(before.clusters[1].controlPlanes);
+      const reviews = after.services.find(s => s.id === 'bookinfo/reviews');
+      expect(reviews?.instances.map(i => [i.cluster, i.stale])).toEqual([
+        ['cluster-1', false],
+        ['cluster-2', true],
+      ]);
+      // apart from freshness, nothing about cluster-1 changed
+      const strip = (f: typeof before) =>
+        f.services.map(s => s.instances.filter(i => i.cluster === 'cluster-1'));
+      expect(strip(after)).toEqual(strip(before));
+      expect(after.clusters[0].sync.state).toBe('ok');
+      expect(JSON.stringify(after)).not.toContain('token-of-');
+    },
+  );
+
+  it('times out a slow cluster without delaying the others', async () => {
+    server.use(
+      ...healthy('cluster-1'),
+      ...healthy('cluster-3', { delayMs: 5_000 }),
+    );
+    const { store, discovery } = setup(['cluster-1', 'cluster-3'], 300);
+    const recordedAt: Record<string, number> = {};
+    const started = Date.now();
+    const original = store.recordSuccess.bind(store);
+    store.recordSuccess = async (name, inv, at) => {
+      recordedAt[name] = Date.now() - started;
+      return original(name, inv, at);
+    };
+    await discovery.runOnce();
+    const elapsed = Date.now() - started;
+
+    const fleet = await store.getFleet();
+    expect(
+      fleet.clusters.map(c => [c.name, c.sync.state, c.sync.error?.reason]),
+    ).toEqual([
+      ['cluster-1', 'ok', undefined],
+      ['cluster-3', 'never-synced', 'timeout'],
+    ]);
+    expect(recordedAt['cluster-1']).toBeLessThan(300);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+
+  it('classifies an unreachable API server', async () => {
+    const { store, discovery } = setup(['cluster-1']);
+    server.use(http.get(`${url('cluster-1')}/*`, () => HttpResponse.error()));
+    await discovery.runOnce();
+    const fleet = await store.getFleet();
+    expect(fleet.clusters[0].sync).toMatchObject({
+      state: 'never-synced',
+      error: {
+        reason: 'unreachable',
+        message: expect.stringContaining('GET /api/v1/namespaces failed'),
+      },
+    });
+  });
+});

@@ -1,0 +1,242 @@
+/**
+ * The generated traffic the real-Prometheus tests check figures against, and the fleet it
+ * runs in. All in namespace bookinfo:
+ *
+ * - productpage (cluster-1) → reviews (cluster-2): 10 rps, 2 % 503, 80 % mutual TLS, with a
+ *   latency histogram whose quantiles are known exactly (p50 10 ms, p95 ≈ 42.857 ms, p99 90 ms).
+ *   The caller's proxy also reports it, with a few resets the callee never saw, so the
+ *   figures prove the destination's report is preferred for inbound traffic.
+ * - productpage (cluster-1) → reviews (cluster-1): 5 rps, no errors, all mutual TLS.
+ * - productpage (CLUSTER_ID cluster-9, in no fleet cluster) → reviews (cluster-2): 1 rps plaintext.
+ * - reviews (cluster-2) → ratings (cluster-2): 4 rps, all mutual TLS.
+ * - reviews (cluster-2) → mongodb (cluster-2): TCP only, 0.5 connections/s, 2048 bytes/s.
+ */
+import type {
+  Fleet,
+  FleetCluster,
+  ServiceInstance,
+} from '@meshport/backstage-plugin-mesh-common';
+import {
+  CounterSpec,
+  HistogramSpec,
+  SampleGrid,
+  counterFamily,
+  histogramFamily,
+  openMetricsDocument,
+} from './openMetrics';
+
+const NS = 'bookinfo';
+
+function edgeLabels(
+  reporter: string,
+  from: { service: string; cluster: string },
+  to: { service: string; cluster: string },
+): Record<string, string> {
+  return {
+    reporter,
+    source_cluster: from.cluster,
+    source_workload: `${from.service}-v1`,
+    source_workload_namespace: NS,
+    source_canonical_service: from.service,
+    destination_cluster: to.cluster,
+    destination_workload: `${to.service}-v1`,
+    destination_workload_namespace: NS,
+    destination_service_name: to.service,
+    destination_service_namespace: NS,
+    destination_service: `${to.service}.${NS}.svc.cluster.local`,
+    destination_canonical_service: to.service,
+  };
+}
+
+function requests(
+  base: Record<string, string>,
+  code: string,
+  policy: string,
+  rate: number,
+  flags = '-',
+): CounterSpec {
+  return {
+    labels: {
+      ...base,
+      response_code: code,
+      response_flags: flags,
+      connection_security_policy: policy,
+    },
+    ratePerSecond: rate,
+  };
+}
+
+const productpage1 = { service: 'productpage', cluster: 'cluster-1' };
+const productpage9 = { service: 'productpage', cluster: 'cluster-9' };
+const reviews1 = { service: 'reviews', cluster: 'cluster-1' };
+const reviews2 = { service: 'reviews', cluster: 'cluster-2' };
+const ratings2 = { service: 'ratings', cluster: 'cluster-2' };
+const mongodb2 = { service: 'mongodb', cluster: 'cluster-2' };
+
+export const EXPECTED = {
+  crossCluster: {
+    requestsPerSecond: 10,
+    errorRatio: 0.02,
+    mtlsShare: 0.8,
+    latencyMs: { p50: 10, p95: 25 + 25 * (0.5 / 0.7), p99: 90 },
+  },
+  local: { requestsPerSecond: 5, errorRatio: 0, mtlsShare: 1 },
+  unknownCluster: { requestsPerSecond: 1, mtlsShare: 0 },
+  ratings: { requestsPerSecond: 4, mtlsShare: 1 },
+  mongodb: { connectionsOpenedPerSecond: 0.5, bytesSentPerSecond: 2048 },
+};
+
+export function scenarioOpenMetrics(grid: SampleGrid): string {
+  const crossDst = edgeLabels('destination', productpage1, reviews2);
+  const crossSrc = edgeLabels('source', productpage1, reviews2);
+  const localDst = edgeLabels('destination', productpage1, reviews1);
+  const localSrc = edgeLabels('source', productpage1, reviews1);
+  const strangerDst = edgeLabels('destination', productpage9, reviews2);
+  const ratingsDst = edgeLabels('destination', reviews2, ratings2);
+  const ratingsSrc = edgeLabels('source', reviews2, ratings2);
+  const mongoDst = edgeLabels('destination', reviews2, mongodb2);
+  const mongoSrc = edgeLabels('source', reviews2, mongodb2);
+
+  const requestSeries: CounterSpec[] = [
+    // 10 rps: 98 % 200 and 2 % 503, each 80 % over mutual TLS.
+    requests(crossDst, '200', 'mutual_tls', 7.84),
+    requests(crossDst, '200', 'none', 1.96),
+    requests(crossDst, '503', 'mutual_tls', 0.16),
+    requests(crossDst, '503', 'none', 0.04),
+    // The caller also saw resets that never reached reviews (code 0, flag UF).
+    requests(crossSrc, '200', 'unknown', 9.8),
+    requests(crossSrc, '503', 'unknown', 0.2),
+    requests(crossSrc, '0', 'unknown', 0.3, 'UF'),
+    requests(localDst, '200', 'mutual_tls', 5),
+    requests(localSrc, '200', 'unknown', 5),
+    requests(strangerDst, '200', 'none', 1),
+    requests(ratingsDst, '200', 'mutual_tls', 4),
+    requests(ratingsSrc, '200', 'unknown', 4),
+  ];
+
+  // 10 observations/s: 20 % ≤ 5 ms, 50 % ≤ 10, 90 % ≤ 25, 97 % ≤ 50, 99.5 % ≤ 100, all ≤ 250.
+  const latency: HistogramSpec[] = [
+    {
+      labels: crossDst,
+      cumulativeRates: [
+        ['5', 2],
+        ['10', 5],
+        ['25', 9],
+        ['50', 9.7],
+        ['100', 9.95],
+        ['250', 10],
+        ['+Inf', 10],
+      ],
+      sumPerSecond: 180,
+    },
+    {
+      // The caller's view adds the network: all between 100 and 250 ms. Must not be used inbound.
+      labels: crossSrc,
+      cumulativeRates: [
+        ['5', 0],
+        ['10', 0],
+        ['25', 0],
+        ['50', 0],
+        ['100', 0],
+        ['250', 10.3],
+        ['+Inf', 10.3],
+      ],
+      sumPerSecond: 1800,
+    },
+  ];
+
+  const tcpPolicy = (labels: Record<string, string>, policy: string) => ({
+    ...labels,
+    connection_security_policy: policy,
+  });
+  return openMetricsDocument([
+    counterFamily('istio_requests', requestSeries, grid),
+    histogramFamily('istio_request_duration_milliseconds', latency, grid),
+    counterFamily(
+      'istio_tcp_connections_opened',
+      [
+        { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 0.5 },
+        { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 0.5 },
+      ],
+      grid,
+    ),
+    counterFamily(
+      'istio_tcp_sent_bytes',
+      [
+        { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 2048 },
+        { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 2048 },
+      ],
+      grid,
+    ),
+  ]);
+}
+
+function cluster(name: string, fingerprint: string): FleetCluster {
+  return {
+    name,
+    sync: { state: 'ok' },
+    regions: [],
+    zones: [],
+    controlPlanes: [
+      {
+        kind: 'istio',
+        namespace: 'istio-system',
+        revision: 'default',
+        clusterId: name,
+        trustDomain: 'cluster.local',
+        rootCertFingerprint: fingerprint,
+        external: false,
+        ambient: false,
+        readsEndpointsFrom: [],
+      },
+    ],
+    eastWestGateways: [],
+  };
+}
+
+export function instance(
+  clusterName: string,
+  mode: ServiceInstance['mtls']['mode'],
+  config: ServiceInstance['config'] = [],
+): ServiceInstance {
+  return {
+    cluster: clusterName,
+    stale: false,
+    labels: {},
+    ports: [{ port: 9080, protocol: 'TCP' }],
+    selector: { app: 'reviews' },
+    endpoints: { ready: 1, total: 1 },
+    subsets: {},
+    workloads: [],
+    identities: [],
+    dataPlaneMode: 'sidecar',
+    localities: [],
+    mtls: { mode },
+    config,
+  };
+}
+
+/** cluster-1 and cluster-2 share a root; cluster-3 has its own. reviews is STRICT in cluster-1, PERMISSIVE in cluster-2. */
+export function scenarioFleet(): Fleet {
+  return {
+    generatedAt: new Date(0).toISOString(),
+    clusters: [
+      cluster('cluster-1', 'sha256:aaaa'),
+      cluster('cluster-2', 'sha256:aaaa'),
+      cluster('cluster-3', 'sha256:bbbb'),
+    ],
+    meshes: [],
+    services: [
+      {
+        id: `${NS}/reviews`,
+        namespace: NS,
+        name: 'reviews',
+        instances: [
+          instance('cluster-1', 'STRICT'),
+          instance('cluster-2', 'PERMISSIVE'),
+        ],
+      },
+    ],
+    links: [],
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * PromQL over Istio's standard metrics for one logical service. Pure functions: the same
+ * service and window always give the same text, which is also what the cache keys on.
+ *
+ * Every query keeps `reporter` in its grouping rather than filtering on one reporter: the
+ * same request is usually reported by both proxies, and which report is best depends on the
+ * edge (a caller outside the mesh leaves only the destination's report, a callee outside the
+ * mesh only the source's, an ambient callee reports through its waypoint). The assembly step
+ * picks one reporter per edge, so nothing is counted twice.
+ */
+import {
+  LabelMatcher,
+  assertDnsLabel,
+  byClause,
+  eq,
+  matchesTrustedRegex,
+  selector,
+} from './labels';
+import { promDuration } from './window';
+import type { ServiceRef, TrafficDirection } from '../types';
+
+export const ISTIO_REQUESTS = 'istio_requests_total';
+export const ISTIO_DURATION_BUCKET =
+  'istio_request_duration_milliseconds_bucket';
+export const ISTIO_TCP_SENT_BYTES = 'istio_tcp_sent_bytes_total';
+export const ISTIO_TCP_OPENED = 'istio_tcp_connections_opened_total';
+
+/** Labels that identify an edge, per direction: peer namespace, peer service, peer cluster, this cluster. */
+export const EDGE_LABELS: Record<
+  TrafficDirection,
+  {
+    peerNamespace: string;
+    peerService: string;
+    peerCluster: string;
+    thisCluster: string;
+  }
+> = {
+  inbound: {
+    peerNamespace: 'source_workload_namespace',
+    peerService: 'source_canonical_service',
+    peerCluster: 'source_cluster',
+    thisCluster: 'destination_cluster',
+  },
+  outbound: {
+    peerNamespace: 'destination_service_namespace',
+    peerService: 'destination_service_name',
+    peerCluster: 'destination_cluster',
+    thisCluster: 'source_cluster',
+  },
+};
+
+function edgeGrouping(direction: TrafficDirection, extra: string[]): string {
+  const l = EDGE_LABELS[direction];
+  return byClause([
+    l.peerNamespace,
+    l.peerService,
+    l.peerCluster,
+    l.thisCluster,
+    'reporter',
+    ...extra,
+  ]);
+}
+
+/**
+ * Selects this service's side of the traffic. Inbound: the Kubernetes service it was sent
+ * to. Outbound: the workloads whose canonical service (the `app` /
+ * `service.istio.io/canonical-name` label) carries the service's name — the convention
+ * Istio's own dashboards rely on, since metrics do not name a caller's Kubernetes service.
+ */
+export function serviceMatchers(
+  direction: TrafficDirection,
+  service: ServiceRef,
+): LabelMatcher[] {
+  const namespace = assertDnsLabel('namespace', service.namespace);
+  const name = assertDnsLabel('service name', service.name);
+  return direction === 'inbound'
+    ? [
+        eq('destination_service_namespace', namespace),
+        eq('destination_service_name', name),
+      ]
+    : [
+        eq('source_workload_namespace', namespace),
+        eq('source_canonical_service', name),
+      ];
+}
+
+/** Response codes counted as errors: any 5xx, and 0 — Envoy's code when no response came back (reset, timeout, no healthy upstream…). */
+export const ERROR_RESPONSE_CODES = '5..|0';
+
+export function isErrorResponseCode(code: string | undefined): boolean {
+  return code !== undefined && /^(5..|0)$/.test(code);
+}
+
+/**
+ * Request rates split by response code and security policy: one query gives the rate, the
+ * error ratio and the mTLS share of every edge.
+ */
+export function httpRequestsQuery(
+  direction: TrafficDirection,
+  service: ServiceRef,
+  windowSeconds: number,
+): string {
+  const s = selector(ISTIO_REQUESTS, serviceMatchers(direction, service));
+  return `sum ${edgeGrouping(direction, [
+    'response_code',
+    'connection_security_policy',
+  ])} (rate(${s}[${promDuration(windowSeconds)}]))`;
+}
+
+export function latencyQuantileQuery(
+  direction: TrafficDirection,
+  service: ServiceRef,
+  windowSeconds: number,
+  quantile: number,
+): string {
+  if (!(quantile > 0 && quantile < 1)) {
+    throw new Error(`quantile ${quantile} must be between 0 and 1`);
+  }
+  const s = selector(
+    ISTIO_DURATION_BUCKET,
+    serviceMatchers(direction, service),
+  );
+  return `histogram_quantile(${quantile}, sum ${edgeGrouping(direction, [
+    'le',
+  ])} (rate(${s}[${promDuration(windowSeconds)}])))`;
+}
+
+/**
+ * TCP traffic, which is all ztunnel reports for ambient workloads without a waypoint, and
+ * what sidecars report for non-HTTP ports.
+ */
+export function tcpQuery(
+  metric: typeof ISTIO_TCP_SENT_BYTES | typeof ISTIO_TCP_OPENED,
+  direction: TrafficDirection,
+  service: ServiceRef,
+  windowSeconds: number,
+): string {
+  const s = selector(metric, serviceMatchers(direction, service));
+  return `sum ${edgeGrouping(direction, [
+    'connection_security_policy',
+  ])} (rate(${s}[${promDuration(windowSeconds)}]))`;
+}
+
+/** Requests per second over time, for charts (evaluated with query_range). */
+export function requestsSeriesQuery(
+  direction: TrafficDirection,
+  service: ServiceRef,
+  rateSeconds: number,
+): string {
+  const s = selector(ISTIO_REQUESTS, serviceMatchers(direction, service));
+  return `sum ${edgeGrouping(direction, [])} (rate(${s}[${promDuration(
+    rateSeconds,
+  )}]))`;
+}
+
+/** Errors per second over time; divided by the requests series per edge and point. */
+export function errorsSeriesQuery(
+  direction: TrafficDirection,
+  service: ServiceRef,
+  rateSeconds: number,
+): string {
+  const s = selector(ISTIO_REQUESTS, [
+    ...serviceMatchers(direction, service),
+    matchesTrustedRegex('response_code', ERROR_RESPONSE_CODES),
+  ]);
+  return `sum ${edgeGrouping(direction, [])} (rate(${s}[${promDuration(
+    rateSeconds,
+  )}]))`;
+}
+
+/**
+ * Preferred reporters per direction. Inbound figures are best from the receiving proxy (it
+ * sees every caller, meshed or not) or, for ambient, its waypoint; outbound figures from the
+ * caller's own proxy (it also sees calls to services outside the mesh).
+ */
+export const REPORTER_PREFERENCE: Record<TrafficDirection, string[]> = {
+  inbound: ['destination', 'waypoint', 'source'],
+  outbound: ['source', 'waypoint', 'destination'],
+};
+
+/** Reporters whose `connection_security_policy` is meaningful (the source proxy reports `unknown`). */
+export const MTLS_REPORTERS = ['destination', 'waypoint'];

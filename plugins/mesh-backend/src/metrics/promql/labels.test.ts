@@ -1,0 +1,58 @@
+import {
+  assertDnsLabel,
+  escapeLabelValue,
+  eq,
+  oneOf,
+  renderMatcher,
+  selector,
+} from './labels';
+
+describe('escapeLabelValue', () => {
+  it('escapes backslashes, double quotes and newlines', () => {
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+  });
+
+  it('keeps a value that tries to close the string inside it', () => {
+    const hostile = 'x"} or vector(1) or foo{a="';
+    expect(renderMatcher(eq('destination_service_name', hostile))).toBe(
+      'destination_service_name="x\\"} or vector(1) or foo{a=\\""',
+    );
+  });
+
+  it('escapes the backslash before the quote, so `\\"` cannot unescape the quote', () => {
+    expect(renderMatcher(eq('a', '\\"'))).toBe('a="\\\\\\""');
+  });
+});
+
+describe('selector', () => {
+  it('renders matchers in order', () => {
+    expect(
+      selector('istio_requests_total', [
+        eq('reporter', 'destination'),
+        oneOf('response_code', ['5..', '0']),
+      ]),
+    ).toBe(
+      'istio_requests_total{reporter="destination",response_code=~"5\\\\.\\\\.|0"}',
+    );
+  });
+
+  it('refuses label and metric names that are not Prometheus names', () => {
+    expect(() => selector('istio_requests_total', [eq('a"b', 'x')])).toThrow(
+      `'a"b' is not a valid Prometheus label name`,
+    );
+    expect(() => selector('up{}', [])).toThrow(
+      'not a valid Prometheus label name',
+    );
+  });
+});
+
+describe('assertDnsLabel', () => {
+  it('accepts Kubernetes names and rejects the rest', () => {
+    expect(assertDnsLabel('namespace', 'bookinfo')).toBe('bookinfo');
+    expect(() => assertDnsLabel('namespace', 'Book"info')).toThrow(
+      `namespace 'Book"info' is not a valid Kubernetes name`,
+    );
+    expect(() => assertDnsLabel('service name', 'a'.repeat(64))).toThrow();
+    expect(() => assertDnsLabel('service name', '-reviews')).toThrow();
+  });
+});

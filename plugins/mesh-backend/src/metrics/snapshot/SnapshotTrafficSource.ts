@@ -1,0 +1,178 @@
+import { resolve } from 'node:path';
+import type { FleetSource } from '../fleetSource';
+import { MIN_STEP_SECONDS, seriesGrid } from '../promql/window';
+import { TtlCache } from '../prometheus/TtlCache';
+import { compareEdges, round } from '../traffic/assembleEdges';
+import { ClusterIdResolver } from '../traffic/clusterIds';
+import type { TrafficSource } from '../traffic/TrafficSource';
+import type {
+  ClusterMetricsStatus,
+  ServiceRef,
+  ServiceTraffic,
+  TimePoint,
+  TrafficDirection,
+  TrafficEdge,
+} from '../types';
+import {
+  SnapshotEdge,
+  TrafficSnapshot,
+  readSnapshotFile,
+} from './snapshotFile';
+
+/** A stable number in [0, 1) per edge, so each edge's curve has its own phase. */
+function phaseOf(key: string): number {
+  let h = 0;
+  for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return (h % 1000) / 1000;
+}
+
+/**
+ * Gentle, deterministic waves around the snapshot's figures (±8 % over 15 minutes) so the
+ * demo's charts look like traffic, yet the same time always draws the same chart.
+ */
+function wave(
+  base: number,
+  t: number,
+  phase: number,
+  amplitude: number,
+): number {
+  return base * (1 + amplitude * Math.sin(2 * Math.PI * (t / 900 + phase)));
+}
+
+/** Traffic from the demo's snapshot file: the same answer shape as Prometheus, no Prometheus needed. */
+export class SnapshotTrafficSource implements TrafficSource {
+  private readonly file: string;
+  private readonly cache: TtlCache<Promise<TrafficSnapshot>>;
+
+  constructor(
+    private readonly options: {
+      file: string;
+      fleetStore: FleetSource;
+      cacheTtlMs: number;
+      now?: () => number;
+    },
+  ) {
+    this.file = resolve(options.file);
+    // Re-read now and then, so editing the demo file needs no restart.
+    this.cache = new TtlCache({ ttlMs: options.cacheTtlMs, maxEntries: 1 });
+  }
+
+  private load(): Promise<TrafficSnapshot> {
+    const cached = this.cache.get(this.file);
+    if (cached) return cached;
+    const pending = readSnapshotFile(this.file);
+    this.cache.set(this.file, pending);
+    pending.catch(() => this.cache.delete(this.file));
+    return pending;
+  }
+
+  async getTraffic(
+    service: ServiceRef,
+    window: { text: string; seconds: number },
+  ): Promise<ServiceTraffic> {
+    const fleet = await this.options.fleetStore.getFleet();
+    const resolver = new ClusterIdResolver(fleet);
+    const nowSeconds = (this.options.now ?? Date.now)() / 1000;
+    const end = Math.floor(nowSeconds / MIN_STEP_SECONDS) * MIN_STEP_SECONDS;
+    const grid = seriesGrid(window.seconds, end);
+
+    let snapshot: TrafficSnapshot | undefined;
+    let failure: string | undefined;
+    try {
+      snapshot = await this.load();
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+
+    const toEdge = (
+      e: SnapshotEdge,
+      direction: TrafficDirection,
+    ): TrafficEdge => {
+      const [self, peer] =
+        direction === 'inbound'
+          ? [e.destination, e.source]
+          : [e.source, e.destination];
+      const phase = phaseOf(
+        `${e.source.namespace}/${e.source.service}/${e.source.clusterId}>${e.destination.namespace}/${e.destination.service}/${e.destination.clusterId}`,
+      );
+      const points: number[] = [];
+      for (let t = grid.start; t <= grid.end; t += grid.stepSeconds)
+        points.push(t);
+      const mutual = e.requestsPerSecond * e.mtlsShare;
+      return {
+        direction,
+        peer: { namespace: peer.namespace, name: peer.service },
+        peerCluster: resolver.resolve(peer.clusterId),
+        thisCluster: resolver.resolve(self.clusterId),
+        mesh: 'istio',
+        reporter: direction === 'inbound' ? 'destination' : 'source',
+        http: {
+          requestsPerSecond: e.requestsPerSecond,
+          errorRatio: e.errorRatio,
+          latencyMs: e.latencyMs ?? { p50: null, p95: null, p99: null },
+        },
+        mtls: {
+          share: e.mtlsShare,
+          basis: 'requests',
+          observedPerSecond: e.requestsPerSecond,
+          mutualPerSecond: round(mutual),
+        },
+        series: {
+          requestsPerSecond: points.map(
+            (t): TimePoint => [
+              t,
+              round(wave(e.requestsPerSecond, t, phase, 0.08)),
+            ],
+          ),
+          errorRatio: points.map(
+            (t): TimePoint => [
+              t,
+              round(wave(e.errorRatio, t, phase + 0.5, 0.3)),
+            ],
+          ),
+        },
+      };
+    };
+
+    const is = (p: { namespace: string; service: string }) =>
+      p.namespace === service.namespace && p.service === service.name;
+    const edges = snapshot?.edges ?? [];
+    const clusterNames = new Set(fleet.clusters.map(c => c.name));
+    for (const e of edges) {
+      clusterNames.add(resolver.resolve(e.source.clusterId).name);
+      clusterNames.add(resolver.resolve(e.destination.clusterId).name);
+    }
+    if (failure && clusterNames.size === 0) clusterNames.add('*');
+    const clusters: ClusterMetricsStatus[] = [...clusterNames]
+      .sort()
+      .map(cluster =>
+        failure
+          ? {
+              cluster,
+              state: 'unavailable',
+              source: 'snapshot',
+              reason: failure,
+            }
+          : { cluster, state: 'ok', source: 'snapshot' },
+      );
+
+    return {
+      service,
+      window: window.text,
+      windowSeconds: window.seconds,
+      evaluatedAt: new Date(end * 1000).toISOString(),
+      seriesStepSeconds: grid.stepSeconds,
+      source: 'snapshot',
+      inbound: edges
+        .filter(e => is(e.destination))
+        .map(e => toEdge(e, 'inbound'))
+        .sort(compareEdges),
+      outbound: edges
+        .filter(e => is(e.source))
+        .map(e => toEdge(e, 'outbound'))
+        .sort(compareEdges),
+      clusters,
+      partial: failure !== undefined,
+    };
+  }
+}

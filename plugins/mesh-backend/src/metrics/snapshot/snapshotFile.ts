@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/**
+ * The demo's traffic snapshot: edges between services as a mesh would report them, with
+ * clusters named by their Istio CLUSTER_ID (mapped through the fleet like real metrics).
+ */
+const endpoint = z.object({
+  namespace: z.string().min(1),
+  service: z.string().min(1),
+  clusterId: z.string().min(1),
+});
+
+const ratio = z.number().min(0).max(1);
+
+const edge = z.object({
+  source: endpoint,
+  destination: endpoint,
+  requestsPerSecond: z.number().min(0),
+  errorRatio: ratio.default(0),
+  latencyMs: z
+    .object({
+      p50: z.number().min(0),
+      p95: z.number().min(0),
+      p99: z.number().min(0),
+    })
+    .optional(),
+  mtlsShare: ratio.default(1),
+});
+
+export const snapshotFileSchema = z.object({
+  description: z.string().optional(),
+  edges: z.array(edge),
+});
+
+export type TrafficSnapshot = z.infer<typeof snapshotFileSchema>;
+export type SnapshotEdge = TrafficSnapshot['edges'][number];
+
+/** Reads and validates a snapshot; errors name the file and the offending field. */
+export async function readSnapshotFile(path: string): Promise<TrafficSnapshot> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read the traffic snapshot ${path} (mesh.traffic.snapshot.file, resolved from ${process.cwd()}): ${
+        (error as Error).message
+      }`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `traffic snapshot ${path} is not JSON: ${(error as Error).message}`,
+    );
+  }
+  const parsed = snapshotFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `traffic snapshot ${path} is invalid at ${
+        issue.path.join('.') || '(root)'
+      }: ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,93 @@
+import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { TtlCache } from '../prometheus/TtlCache';
+import type { MetricsConfig } from '../config/readMetricsConfig';
+
+/** A Prometheus and the clusters whose series it is asked for. */
+export interface PrometheusTarget {
+  /** `prometheus:<cluster>` or `prometheus:global`, as shown in ClusterMetricsStatus.source. */
+  source: string;
+  client: PrometheusClient;
+  clusters: string[];
+}
+
+export interface TargetPlan {
+  targets: PrometheusTarget[];
+  /** Clusters no configured Prometheus covers. */
+  uncovered: string[];
+}
+
+/** How many distinct answers are kept at most; each is one small JSON document. */
+const CACHE_ENTRIES = 500;
+
+/**
+ * Builds one client per configured URL, once: only URLs from config are ever fetched.
+ */
+export class PrometheusTargets {
+  private readonly perCluster = new Map<string, PrometheusClient>();
+  private readonly global?: PrometheusClient;
+
+  constructor(config: MetricsConfig, fetchFn?: typeof fetch) {
+    const cache = new TtlCache<Promise<unknown>>({
+      ttlMs: config.cacheTtlMs,
+      maxEntries: CACHE_ENTRIES,
+    });
+    for (const [cluster, url] of config.clusterPrometheusUrls) {
+      this.perCluster.set(
+        cluster,
+        new PrometheusClient({
+          name: cluster,
+          baseUrl: url,
+          timeoutMs: config.timeoutMs,
+          cache,
+          fetchFn,
+        }),
+      );
+    }
+    if (config.globalPrometheusUrl) {
+      this.global = new PrometheusClient({
+        name: 'global',
+        baseUrl: config.globalPrometheusUrl,
+        timeoutMs: config.timeoutMs,
+        cache,
+        fetchFn,
+      });
+    }
+  }
+
+  /** Clusters that have a Prometheus of their own, whether or not discovery knows them yet. */
+  configuredClusters(): string[] {
+    return [...this.perCluster.keys()];
+  }
+
+  /**
+   * Groups clusters by the Prometheus to ask. A cluster's own Prometheus wins; the global
+   * one covers the rest.
+   */
+  plan(clusters: string[]): TargetPlan {
+    const targets: PrometheusTarget[] = [];
+    const globalClusters: string[] = [];
+    const uncovered: string[] = [];
+    for (const cluster of clusters) {
+      const own = this.perCluster.get(cluster);
+      if (own) {
+        targets.push({
+          source: `prometheus:${cluster}`,
+          client: own,
+          clusters: [cluster],
+        });
+      } else if (this.global) {
+        globalClusters.push(cluster);
+      } else {
+        uncovered.push(cluster);
+      }
+    }
+    if (this.global && (globalClusters.length > 0 || clusters.length === 0)) {
+      targets.push({
+        source: 'prometheus:global',
+        client: this.global,
+        clusters: globalClusters,
+      });
+    }
+    return { targets, uncovered };
+  }
+}

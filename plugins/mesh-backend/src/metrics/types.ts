@@ -1,0 +1,165 @@
+/**
+ * Response types of the traffic and mTLS endpoints. Plain JSON-serialisable data with no
+ * imports beyond the fleet model, so the file can move to mesh-common for the frontend.
+ */
+import type { MtlsMode } from '@meshport/backstage-plugin-mesh-common';
+
+/** A logical service, `namespace/name`. */
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A cluster as seen in metrics. Metrics carry Istio's `CLUSTER_ID`; `name` is the Backstage
+ * cluster it maps to through the fleet's control planes. When no control plane has that
+ * `CLUSTER_ID`, `known` is false and `name` repeats the raw id so nothing is hidden.
+ */
+export interface ClusterRef {
+  name: string;
+  clusterId: string;
+  known: boolean;
+}
+
+export type TrafficDirection = 'inbound' | 'outbound';
+
+/** Latency quantiles in milliseconds; null when there is no data or it lies beyond the largest bucket. */
+export interface LatencyQuantiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface HttpFigures {
+  requestsPerSecond: number;
+  /** Share of requests answered 5xx or not answered at all (response code 0); null without requests. */
+  errorRatio: number | null;
+  latencyMs: LatencyQuantiles;
+}
+
+export interface TcpFigures {
+  connectionsOpenedPerSecond: number;
+  bytesSentPerSecond: number;
+}
+
+/**
+ * mTLS observed on an edge. Only the receiving side (Istio `reporter="destination"` or a
+ * waypoint) knows the connection's security policy; a source-only edge has `share: null`.
+ */
+export interface ObservedMtls {
+  /** Fraction in [0, 1] of traffic that arrived over mutual TLS; null when unknown. */
+  share: number | null;
+  /** What the share counts: requests (HTTP) or opened connections (TCP-only edges). */
+  basis: 'requests' | 'connections';
+  /** Per second, the traffic seen with a known policy, and the part of it that was mutual TLS. */
+  observedPerSecond: number;
+  mutualPerSecond: number;
+}
+
+/** A time series point: `[unix seconds, value]`, the shape Prometheus uses. */
+export type TimePoint = [number, number];
+
+export interface EdgeSeries {
+  requestsPerSecond: TimePoint[];
+  errorRatio: TimePoint[];
+}
+
+/**
+ * Traffic between this service and one peer, per pair of clusters. For inbound edges the
+ * peer is the caller; for outbound edges the peer is the callee.
+ */
+export interface TrafficEdge {
+  direction: TrafficDirection;
+  peer: ServiceRef;
+  peerCluster: ClusterRef;
+  thisCluster: ClusterRef;
+  mesh: 'istio' | 'linkerd';
+  /** Which proxy's report the HTTP figures come from: `destination`, `source`, `waypoint`… */
+  reporter: string;
+  http?: HttpFigures;
+  tcp?: TcpFigures;
+  mtls: ObservedMtls;
+  series: EdgeSeries;
+}
+
+/** Whether the metrics of one cluster could be read, and from where. */
+export interface ClusterMetricsStatus {
+  cluster: string;
+  /** `ok`; `partial`: some queries failed; `unavailable`: no figures from this cluster at all. */
+  state: 'ok' | 'partial' | 'unavailable';
+  /** `prometheus:<cluster>` (its own), `prometheus:global`, `snapshot` or `none`. */
+  source: string;
+  /** Why the state is not `ok`, and what to do about it. */
+  reason?: string;
+}
+
+export interface ServiceTraffic {
+  service: ServiceRef;
+  /** The window as asked, e.g. `5m`, and in seconds. */
+  window: string;
+  windowSeconds: number;
+  /** ISO time the figures are evaluated at (the end of the window). */
+  evaluatedAt: string;
+  /** The grid of every edge's `series`. */
+  seriesStepSeconds: number;
+  source: 'prometheus' | 'snapshot';
+  inbound: TrafficEdge[];
+  outbound: TrafficEdge[];
+  clusters: ClusterMetricsStatus[];
+  /** True when any cluster is not `ok`: the edges shown may be incomplete. */
+  partial: boolean;
+}
+
+export type MtlsWarningCode =
+  | 'plaintext-under-permissive'
+  | 'plaintext-under-strict'
+  | 'mtls-disabled'
+  | 'tls-disabled-by-destination-rule'
+  | 'differing-roots';
+
+export interface MtlsWarning {
+  code: MtlsWarningCode;
+  message: string;
+  /** Clusters the warning is about besides this one (callers, callees, other instances). */
+  peerClusters?: string[];
+}
+
+export interface ClusterMtlsStatus {
+  cluster: string;
+  /** Istio CLUSTER_IDs of the cluster's control planes. */
+  clusterIds: string[];
+  /** What discovery found; null when the fleet has no instance of the service in this cluster. */
+  configured: {
+    mode: MtlsMode;
+    /** The PeerAuthentication that decided it, `namespace/name`. */
+    source?: string;
+    ports?: Record<string, MtlsMode>;
+  } | null;
+  observed: {
+    state: 'ok' | 'partial' | 'unavailable' | 'no-traffic';
+    /** mTLS share of the inbound traffic with a known policy; null without such traffic. */
+    mtlsShare: number | null;
+    basis: 'requests' | 'connections';
+    observedPerSecond: number;
+    plaintextPerSecond: number;
+    reason?: string;
+  };
+  rootOfTrust: {
+    /** Root certificate fingerprints of the cluster's control planes. */
+    fingerprints: string[];
+    /** Other fleet clusters that share it (same fingerprint, or a mesh marked as sharing one root). */
+    sharedWith: string[];
+  };
+  warnings: MtlsWarning[];
+}
+
+export interface ServiceMtlsStatus {
+  service: ServiceRef;
+  window: string;
+  evaluatedAt: string;
+  source: 'prometheus' | 'snapshot';
+  clusters: ClusterMtlsStatus[];
+  /** Metrics status per cluster, as in the traffic response. */
+  metrics: ClusterMetricsStatus[];
+  partial: boolean;
+}

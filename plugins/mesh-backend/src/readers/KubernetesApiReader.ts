@@ -1,0 +1,195 @@
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  RequestContext,
+} from '@kubernetes/client-node';
+import type { KubernetesClusterSource } from '../clusters/ClusterSource';
+import type {
+  ClusterReader,
+  KubeObject,
+  ListOptions,
+  ResourceType,
+} from './ClusterReader';
+import { ClusterReadError } from './ClusterReadError';
+import { classifyError, reasonForStatus } from './classifyError';
+
+const METADATA_ONLY_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+export interface KubernetesApiReaderOptions {
+  /** `limit` of each list call. */
+  pageSize: number;
+  /** Refuse a list with more items than this, so one huge cluster cannot exhaust memory. */
+  maxItems: number;
+}
+
+interface Response {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Reads a cluster through its API server with client-node's authentication and TLS
+ * handling. Lists follow `metadata.continue` page by page; optional custom resources use
+ * the version the server serves, and a group the server does not know is "not installed".
+ */
+export class KubernetesApiReader implements ClusterReader {
+  private readonly kubeConfig = new KubeConfig();
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  private readonly server: string;
+  private readonly groupVersions = new Map<
+    string,
+    Promise<string[] | undefined>
+  >();
+
+  constructor(
+    source: KubernetesClusterSource,
+    private readonly options: KubernetesApiReaderOptions,
+  ) {
+    this.server = source.url.replace(/\/+$/, '');
+    this.kubeConfig.loadFromClusterAndUser(
+      {
+        name: source.name,
+        server: this.server,
+        caData: source.caData,
+        caFile: source.caFile,
+        skipTLSVerify: source.skipTLSVerify,
+      },
+      { name: `${source.name}-discovery`, token: source.serviceAccountToken },
+    );
+  }
+
+  async list(
+    resource: ResourceType,
+    options: ListOptions,
+  ): Promise<KubeObject[] | undefined> {
+    const version = await this.versionFor(resource, options.signal);
+    if (!version) return undefined;
+    const base = resource.group
+      ? `/apis/${resource.group}/${version}`
+      : '/api/v1';
+    const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
+    const path = `${base}${scope}/${resource.plural}`;
+
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    let restarted = false;
+    do {
+      const query = new URLSearchParams({
+        limit: String(this.options.pageSize),
+      });
+      if (continueToken) query.set('continue', continueToken);
+      if (options.labelSelector)
+        query.set('labelSelector', options.labelSelector);
+      if (options.fieldSelector)
+        query.set('fieldSelector', options.fieldSelector);
+      const response = await this.get(`${path}?${query}`, options.signal, {
+        accept: resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+      });
+      if (response.status === 404 && resource.optional) return undefined;
+      if (response.status === 410 && continueToken && !restarted) {
+        // the continue token expired mid-list: start over once from a fresh snapshot
+        restarted = true;
+        continueToken = undefined;
+        items.length = 0;
+        continue;
+      }
+      this.assertOk(response, `GET ${path}`);
+      const list = response.body as {
+        items?: unknown;
+        metadata?: { continue?: string };
+      };
+      if (!Array.isArray(list?.items)) {
+        throw new ClusterReadError(
+          'malformed-response',
+          `GET ${path} returned JSON that is not a Kubernetes List`,
+        );
+      }
+      items.push(...(list.items as KubeObject[]));
+      if (items.length > this.options.maxItems) {
+        throw new ClusterReadError(
+          'other',
+          `GET ${path} returned more than ${this.options.maxItems} items; raise mesh.discovery.maxObjectsPerKind or exclude namespaces`,
+        );
+      }
+      continueToken = list.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  /** The version to list an API group's resource in, or undefined when the group is absent. */
+  private async versionFor(
+    resource: ResourceType,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    if (!resource.optional) return resource.version;
+    let versions = this.groupVersions.get(resource.group);
+    if (!versions) {
+      versions = this.get(`/apis/${resource.group}`, signal).then(response => {
+        if (response.status === 404) return undefined;
+        this.assertOk(response, `GET /apis/${resource.group}`);
+        const group = response.body as {
+          versions?: Array<{ version?: string }>;
+          preferredVersion?: { version?: string };
+        };
+        const served = (group.versions ?? [])
+          .map(v => v.version)
+          .filter((v): v is string => !!v);
+        const preferred = group.preferredVersion?.version;
+        return preferred ? [preferred, ...served] : served;
+      });
+      this.groupVersions.set(resource.group, versions);
+    }
+    const served = await versions;
+    if (!served) return undefined;
+    return served.includes(resource.version) ? resource.version : served[0];
+  }
+
+  private assertOk(response: Response, what: string) {
+    if (response.status >= 200 && response.status < 300) return;
+    const status = response.body as { message?: unknown } | undefined;
+    const detail =
+      typeof status?.message === 'string'
+        ? `: ${status.message.slice(0, 200)}`
+        : '';
+    throw new ClusterReadError(
+      reasonForStatus(response.status),
+      `${what} answered HTTP ${response.status}${detail}`,
+    );
+  }
+
+  private async get(
+    path: string,
+    signal: AbortSignal,
+    options: { accept?: string } = {},
+  ): Promise<Response> {
+    const what = `GET ${path.split('?')[0]}`;
+    try {
+      const context = new RequestContext(
+        `${this.server}${path}`,
+        HttpMethod.GET,
+      );
+      context.setHeaderParam('Accept', options.accept ?? 'application/json');
+      await this.kubeConfig.applySecurityAuthentication(context);
+      context.setSignal(signal);
+      const response = await this.http.send(context).toPromise();
+      const text = await response.body.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // an error page from a proxy in front of the API server is not worth parsing
+        if (response.httpStatusCode >= 400)
+          return { status: response.httpStatusCode, body: undefined };
+        throw new ClusterReadError(
+          'malformed-response',
+          `${what} returned a body that is not valid JSON`,
+        );
+      }
+      return { status: response.httpStatusCode, body };
+    } catch (error) {
+      throw classifyError(error, what);
+    }
+  }
+}

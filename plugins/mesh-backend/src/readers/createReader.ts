@@ -1,0 +1,16 @@
+import type { ClusterSource } from '../clusters/ClusterSource';
+import type { ClusterReader } from './ClusterReader';
+import { KubernetesApiReader } from './KubernetesApiReader';
+import { SnapshotReader } from './SnapshotReader';
+
+/** The reader for a cluster's source: its API server, or a snapshot directory. */
+export function createReader(
+  source: ClusterSource,
+  options: { pageSize: number; maxObjectsPerKind: number },
+): ClusterReader {
+  if (source.type === 'snapshot') return new SnapshotReader(source);
+  return new KubernetesApiReader(source, {
+    pageSize: options.pageSize,
+    maxItems: options.maxObjectsPerKind,
+  });
+}

@@ -1,0 +1,109 @@
+import type { ResourceType } from './ClusterReader';
+
+const core = (plural: string, kind: string): ResourceType => ({
+  group: '',
+  version: 'v1',
+  plural,
+  kind,
+});
+
+const crd = (
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+): ResourceType => ({ group, version, plural, kind, optional: true });
+
+/** Everything discovery reads, so readers, tests and fixtures agree on one list. */
+export const RESOURCES = {
+  namespaces: core('namespaces', 'Namespace'),
+  nodes: core('nodes', 'Node'),
+  services: core('services', 'Service'),
+  pods: core('pods', 'Pod'),
+  configMaps: core('configmaps', 'ConfigMap'),
+  secrets: { ...core('secrets', 'Secret'), metadataOnly: true },
+  endpointSlices: {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    plural: 'endpointslices',
+    kind: 'EndpointSlice',
+  },
+  deployments: {
+    group: 'apps',
+    version: 'v1',
+    plural: 'deployments',
+    kind: 'Deployment',
+  },
+  statefulSets: {
+    group: 'apps',
+    version: 'v1',
+    plural: 'statefulsets',
+    kind: 'StatefulSet',
+  },
+  virtualServices: crd(
+    'networking.istio.io',
+    'v1',
+    'virtualservices',
+    'VirtualService',
+  ),
+  destinationRules: crd(
+    'networking.istio.io',
+    'v1',
+    'destinationrules',
+    'DestinationRule',
+  ),
+  serviceEntries: crd(
+    'networking.istio.io',
+    'v1',
+    'serviceentries',
+    'ServiceEntry',
+  ),
+  gateways: crd('networking.istio.io', 'v1', 'gateways', 'Gateway'),
+  peerAuthentications: crd(
+    'security.istio.io',
+    'v1',
+    'peerauthentications',
+    'PeerAuthentication',
+  ),
+  authorizationPolicies: crd(
+    'security.istio.io',
+    'v1',
+    'authorizationpolicies',
+    'AuthorizationPolicy',
+  ),
+  links: crd('multicluster.linkerd.io', 'v1alpha2', 'links', 'Link'),
+  servers: crd('policy.linkerd.io', 'v1beta3', 'servers', 'Server'),
+  linkerdAuthorizationPolicies: crd(
+    'policy.linkerd.io',
+    'v1alpha1',
+    'authorizationpolicies',
+    'AuthorizationPolicy',
+  ),
+  meshTlsAuthentications: crd(
+    'policy.linkerd.io',
+    'v1alpha1',
+    'meshtlsauthentications',
+    'MeshTLSAuthentication',
+  ),
+  linkerdHttpRoutes: crd(
+    'policy.linkerd.io',
+    'v1beta3',
+    'httproutes',
+    'HTTPRoute',
+  ),
+} satisfies Record<string, ResourceType>;
+
+/** The custom resources whose objects become the inventory's `meshConfig`. */
+export const MESH_CONFIG_RESOURCES: ResourceType[] = [
+  RESOURCES.virtualServices,
+  RESOURCES.destinationRules,
+  RESOURCES.serviceEntries,
+  RESOURCES.gateways,
+  RESOURCES.peerAuthentications,
+  RESOURCES.authorizationPolicies,
+  RESOURCES.links,
+  RESOURCES.servers,
+  RESOURCES.linkerdAuthorizationPolicies,
+  RESOURCES.meshTlsAuthentications,
+  RESOURCES.linkerdHttpRoutes,
+];

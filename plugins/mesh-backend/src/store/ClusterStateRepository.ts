@@ -1,0 +1,24 @@
+import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
+import type { ClusterInventory } from '../aggregation/inventory';
+
+export interface StoredClusterState {
+  cluster: string;
+  sync: ClusterSyncStatus;
+  inventory?: ClusterInventory;
+}
+
+/** Persists each cluster's last-known-good inventory and sync status. */
+export interface ClusterStateRepository {
+  loadAll(): Promise<StoredClusterState[]>;
+  /** A value that changes whenever any cluster's state is written. */
+  revision(): Promise<string>;
+  saveSuccess(
+    cluster: string,
+    inventory: ClusterInventory,
+    sync: ClusterSyncStatus,
+  ): Promise<void>;
+  /** Records a failed attempt; the stored inventory is left as it was. */
+  saveSync(cluster: string, sync: ClusterSyncStatus): Promise<void>;
+  /** Forgets clusters no longer configured. */
+  retainOnly(clusters: string[]): Promise<void>;
+}

@@ -1,0 +1,101 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
+import type { ClusterInventory } from '../aggregation/inventory';
+import type {
+  ClusterStateRepository,
+  StoredClusterState,
+} from './ClusterStateRepository';
+
+type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
+
+const TABLE = 'mesh_cluster_state';
+
+interface Row {
+  cluster: string;
+  sync: string;
+  inventory: string | null;
+  updated_at: number | string;
+}
+
+/** The plugin database (SQLite or PostgreSQL) behind `coreServices.database`. */
+export class DatabaseClusterStateRepository implements ClusterStateRepository {
+  private lastWrite = 0;
+
+  private constructor(private readonly knex: Knex) {}
+
+  static async create(
+    database: DatabaseService,
+  ): Promise<DatabaseClusterStateRepository> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@meshport/backstage-plugin-mesh-backend',
+          'migrations',
+        ),
+      });
+    }
+    return new DatabaseClusterStateRepository(knex);
+  }
+
+  async loadAll(): Promise<StoredClusterState[]> {
+    const rows: Row[] = await this.knex<Row>(TABLE).select('*');
+    return rows.map(row => ({
+      cluster: row.cluster,
+      sync: JSON.parse(row.sync) as ClusterSyncStatus,
+      ...(row.inventory
+        ? { inventory: JSON.parse(row.inventory) as ClusterInventory }
+        : {}),
+    }));
+  }
+
+  async revision(): Promise<string> {
+    const result = await this.knex(TABLE)
+      .max({ latest: 'updated_at' })
+      .count({ rows: '*' })
+      .first();
+    // the row count catches deletions, which leave the latest write time unchanged
+    return `${Number(result?.latest ?? 0)}:${Number(result?.rows ?? 0)}`;
+  }
+
+  async saveSuccess(
+    cluster: string,
+    inventory: ClusterInventory,
+    sync: ClusterSyncStatus,
+  ) {
+    await this.knex<Row>(TABLE)
+      .insert({
+        cluster,
+        sync: JSON.stringify(sync),
+        inventory: JSON.stringify(inventory),
+        updated_at: this.nextWriteTime(),
+      })
+      .onConflict('cluster')
+      .merge();
+  }
+
+  async saveSync(cluster: string, sync: ClusterSyncStatus) {
+    await this.knex<Row>(TABLE)
+      .insert({
+        cluster,
+        sync: JSON.stringify(sync),
+        inventory: null,
+        updated_at: this.nextWriteTime(),
+      })
+      .onConflict('cluster')
+      .merge(['sync', 'updated_at']);
+  }
+
+  async retainOnly(clusters: string[]) {
+    await this.knex(TABLE).whereNotIn('cluster', clusters).delete();
+  }
+
+  /** Strictly increasing, so two writes in one millisecond still change the revision. */
+  private nextWriteTime(): number {
+    this.lastWrite = Math.max(Date.now(), this.lastWrite + 1);
+    return this.lastWrite;
+  }
+}

@@ -1,0 +1,168 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterErrorReason,
+  ClusterSyncStatus,
+  Fleet,
+  MeshService,
+  serviceId,
+} from '@meshport/backstage-plugin-mesh-common';
+import { buildFleet } from '../aggregation/buildFleet';
+import type {
+  AggregationOptions,
+  ClusterInput,
+  ClusterInventory,
+} from '../aggregation/inventory';
+import type { ClusterOutcomeSink } from '../discovery/FleetDiscovery';
+import type { ClusterStateRepository } from './ClusterStateRepository';
+import type { FleetStore } from './FleetStore';
+
+export interface LiveFleetStoreOptions {
+  clusters: Array<Pick<ClusterInput, 'name' | 'source'>>;
+  repository: ClusterStateRepository;
+  aggregation: AggregationOptions;
+  logger: LoggerService;
+  /** How often a read may check the database for another replica's writes. */
+  refreshIntervalMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Holds each configured cluster's last-known-good inventory in memory and the fleet built
+ * from them. Discovery results land here and in the database; reads are served from memory.
+ * Replicas that do not run discovery pick up the runner's writes by checking the database's
+ * revision at most once per refresh interval.
+ */
+export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
+  private readonly clusters = new Map<string, ClusterInput>();
+  private fleet?: Fleet;
+  private services = new Map<string, MeshService>();
+  private revision?: string;
+  private lastRefresh = 0;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: LiveFleetStoreOptions) {
+    this.now = options.now ?? (() => new Date());
+    for (const { name, source } of options.clusters) {
+      this.clusters.set(name, {
+        name,
+        source,
+        sync: { state: 'never-synced' },
+      });
+    }
+  }
+
+  /** Loads the persisted state, so a restarted backend serves the fleet at once. */
+  async load(): Promise<void> {
+    const { repository } = this.options;
+    await repository.retainOnly([...this.clusters.keys()]);
+    this.revision = await repository.revision();
+    for (const stored of await repository.loadAll()) {
+      const cluster = this.clusters.get(stored.cluster);
+      if (!cluster) continue;
+      this.clusters.set(stored.cluster, {
+        ...cluster,
+        sync: stored.sync,
+        inventory: stored.inventory,
+      });
+    }
+    this.lastRefresh = Date.now();
+    this.invalidate();
+  }
+
+  async recordSuccess(name: string, inventory: ClusterInventory, at: Date) {
+    const cluster = this.clusters.get(name);
+    if (!cluster) return;
+    const sync: ClusterSyncStatus = {
+      state: 'ok',
+      lastSuccessAt: at.toISOString(),
+      lastAttemptAt: at.toISOString(),
+    };
+    this.clusters.set(name, { ...cluster, sync, inventory });
+    this.invalidate();
+    await this.persist(() =>
+      this.options.repository.saveSuccess(name, inventory, sync),
+    );
+  }
+
+  async recordFailure(
+    name: string,
+    error: { reason: ClusterErrorReason; message: string },
+    at: Date,
+  ) {
+    const cluster = this.clusters.get(name);
+    if (!cluster) return;
+    // the inventory is deliberately kept: a failed sync never empties a cluster
+    const sync: ClusterSyncStatus = {
+      state: cluster.inventory ? 'stale' : 'never-synced',
+      ...(cluster.sync.lastSuccessAt
+        ? { lastSuccessAt: cluster.sync.lastSuccessAt }
+        : {}),
+      lastAttemptAt: at.toISOString(),
+      error,
+    };
+    this.clusters.set(name, { ...cluster, sync });
+    this.invalidate();
+    await this.persist(() => this.options.repository.saveSync(name, sync));
+  }
+
+  async getFleet(): Promise<Fleet> {
+    await this.refreshIfChanged();
+    if (!this.fleet) {
+      this.fleet = buildFleet(
+        [...this.clusters.values()],
+        this.options.aggregation,
+        this.now(),
+      );
+      this.services = new Map(this.fleet.services.map(s => [s.id, s]));
+    }
+    return this.fleet;
+  }
+
+  async getService(namespace: string, name: string) {
+    await this.getFleet();
+    return this.services.get(serviceId(namespace, name));
+  }
+
+  private invalidate() {
+    this.fleet = undefined;
+  }
+
+  private async persist(write: () => Promise<void>) {
+    try {
+      await write();
+      this.revision = await this.options.repository.revision();
+    } catch (error) {
+      // memory stays authoritative for this replica; the next sync writes again
+      this.options.logger.error(
+        `Could not persist mesh cluster state: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async refreshIfChanged() {
+    const interval = this.options.refreshIntervalMs ?? 10_000;
+    if (Date.now() - this.lastRefresh < interval) return;
+    this.lastRefresh = Date.now();
+    try {
+      const revision = await this.options.repository.revision();
+      if (revision === this.revision) return;
+      this.revision = revision;
+      for (const stored of await this.options.repository.loadAll()) {
+        const cluster = this.clusters.get(stored.cluster);
+        if (!cluster) continue;
+        this.clusters.set(stored.cluster, {
+          ...cluster,
+          sync: stored.sync,
+          inventory: stored.inventory ?? cluster.inventory,
+        });
+      }
+      this.invalidate();
+    } catch (error) {
+      this.options.logger.warn(
+        `Could not check the database for fleet updates: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+}
