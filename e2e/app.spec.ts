@@ -23,7 +23,7 @@ test('a guest signs in, opens the catalog and the mesh overview', async ({
       .getByText('No clusters discovered yet')
       .or(page.getByText(/^Clusters \(\d+\)$/)),
   ).toBeVisible();
-  await expect(page.getByText(/Could not load the fleet/)).toHaveCount(0);
+  await expect(page.getByTestId('mesh-error')).toHaveCount(0);
   await page.screenshot({
     path: `${screenshotDir}/mesh-overview.png`,
     fullPage: true,

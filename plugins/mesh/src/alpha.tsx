@@ -5,9 +5,12 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { meshApiRef, MeshClient } from './api';
-import { rootRouteRef } from './routes';
+import { isMeshServiceAvailable } from './entity/meshServiceRef';
+import { rootRouteRef, serviceRouteRef } from './routes';
 
 /** The mesh API client, for apps on the new frontend system. */
 export const meshApi = ApiBlueprint.make({
@@ -28,8 +31,66 @@ export const meshFleetPage = PageBlueprint.make({
     icon: <DeviceHubIcon />,
     routeRef: rootRouteRef,
     loader: () =>
-      import('./components/FleetOverviewPage').then(m => <m.FleetOverview />),
+      import('./components/FleetOverviewPage').then(m => (
+        <m.FleetOverviewContent />
+      )),
   },
+});
+
+/**
+ * One service's page, `/mesh/services/:namespace/:name`. Untitled so it stays out of the
+ * sidebar; it brings its own header.
+ */
+export const meshServicePage = PageBlueprint.make({
+  name: 'service',
+  params: {
+    path: '/mesh/services/:namespace/:name',
+    routeRef: serviceRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('./components/ServiceDetailPage').then(m => (
+        <m.ServiceDetailPage />
+      )),
+  },
+});
+
+/** The Mesh tab on entities that name a mesh service. */
+export const meshEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/mesh',
+    title: 'Mesh',
+    filter: isMeshServiceAvailable,
+    loader: () =>
+      import('./components/EntityMeshContent').then(m => (
+        <m.EntityMeshContent />
+      )),
+  },
+});
+
+const loadFields = () => import('./fields/formFields');
+
+/** `ui:field: MeshServicePicker` */
+export const meshServicePickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-service-picker',
+  params: { field: () => loadFields().then(m => m.meshServicePickerField) },
+});
+
+/** `ui:field: MeshClusterPicker` */
+export const meshClusterPickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-cluster-picker',
+  params: { field: () => loadFields().then(m => m.meshClusterPickerField) },
+});
+
+/** `ui:field: MeshSubsetPicker` */
+export const meshSubsetPickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-subset-picker',
+  params: { field: () => loadFields().then(m => m.meshSubsetPickerField) },
+});
+
+/** `ui:field: MeshIdentityPicker` */
+export const meshIdentityPickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-identity-picker',
+  params: { field: () => loadFields().then(m => m.meshIdentityPickerField) },
 });
 
 /**
@@ -39,6 +100,15 @@ export const meshFleetPage = PageBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'mesh',
-  extensions: [meshApi, meshFleetPage],
-  routes: { root: rootRouteRef },
+  extensions: [
+    meshApi,
+    meshFleetPage,
+    meshServicePage,
+    meshEntityContent,
+    meshServicePickerFormField,
+    meshClusterPickerFormField,
+    meshSubsetPickerFormField,
+    meshIdentityPickerFormField,
+  ],
+  routes: { root: rootRouteRef, service: serviceRouteRef },
 });

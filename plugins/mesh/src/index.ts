@@ -4,6 +4,26 @@
  *
  * @packageDocumentation
  */
-export { meshPlugin, MeshFleetPage } from './plugin';
+export {
+  meshPlugin,
+  MeshFleetPage,
+  MeshServicePage,
+  EntityMeshContent,
+  MeshServicePickerFieldExtension,
+  MeshClusterPickerFieldExtension,
+  MeshSubsetPickerFieldExtension,
+  MeshIdentityPickerFieldExtension,
+} from './plugin';
+export {
+  isMeshServiceAvailable,
+  getMeshServiceRef,
+} from './entity/meshServiceRef';
 export { meshApiRef, MeshClient } from './api';
-export type { MeshApi } from './api';
+export type * from './api';
+export type {
+  IdentityValue,
+  MeshClusterPickerOptions,
+  MeshIdentityPickerOptions,
+  MeshSubsetPickerOptions,
+  SubsetTarget,
+} from './fields';

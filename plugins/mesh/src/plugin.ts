@@ -1,12 +1,24 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { meshApiRef, MeshClient } from './api';
-import { legacyRootRouteRef } from './routes';
+import {
+  MeshClusterPicker,
+  MeshIdentityPicker,
+  MeshServicePicker,
+  MeshSubsetPicker,
+  validateMeshCluster,
+  validateMeshIdentity,
+  validateMeshService,
+  validateMeshSubset,
+} from './fields';
+import { legacyRootRouteRef, legacyServiceRouteRef } from './routes';
 
 /**
  * The mesh plugin for legacy apps (`createApp` from `@backstage/app-defaults`).
@@ -23,7 +35,7 @@ export const meshPlugin = createPlugin({
         new MeshClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: legacyRootRouteRef },
+  routes: { root: legacyRootRouteRef, service: legacyServiceRouteRef },
 });
 
 /**
@@ -35,7 +47,78 @@ export const MeshFleetPage = meshPlugin.provide(
   createRoutableExtension({
     name: 'MeshFleetPage',
     component: () =>
-      import('./components/FleetOverviewPage').then(m => m.FleetOverviewPage),
+      import('./components/FleetOverviewPage').then(
+        m => m.LegacyFleetOverviewPage,
+      ),
     mountPoint: legacyRootRouteRef,
+  }),
+);
+
+/**
+ * One service's page, for a
+ * `<Route path="/mesh/services/:namespace/:name" element={<MeshServicePage />} />`.
+ *
+ * @public
+ */
+export const MeshServicePage = meshPlugin.provide(
+  createRoutableExtension({
+    name: 'MeshServicePage',
+    component: () =>
+      import('./components/ServiceDetailPage').then(
+        m => m.LegacyServiceDetailPage,
+      ),
+    mountPoint: legacyServiceRouteRef,
+  }),
+);
+
+/**
+ * The Mesh tab of an entity page: `<EntityLayout.Route path="/mesh" title="Mesh"
+ * if={isMeshServiceAvailable}><EntityMeshContent /></EntityLayout.Route>`.
+ *
+ * @public
+ */
+export const EntityMeshContent = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshContent').then(m => m.EntityMeshContent),
+    },
+  }),
+);
+
+/** @public `ui:field: MeshServicePicker` */
+export const MeshServicePickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshServicePicker',
+    component: MeshServicePicker,
+    validation: validateMeshService,
+  }),
+);
+
+/** @public `ui:field: MeshClusterPicker` */
+export const MeshClusterPickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshClusterPicker',
+    component: MeshClusterPicker,
+    validation: validateMeshCluster,
+  }),
+);
+
+/** @public `ui:field: MeshSubsetPicker` */
+export const MeshSubsetPickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshSubsetPicker',
+    component: MeshSubsetPicker,
+    validation: validateMeshSubset,
+  }),
+);
+
+/** @public `ui:field: MeshIdentityPicker` */
+export const MeshIdentityPickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshIdentityPicker',
+    component: MeshIdentityPicker,
+    validation: validateMeshIdentity,
   }),
 );

@@ -4,4 +4,3 @@ export type { MetricsRouterOptions } from './router';
 export { readMetricsConfig } from './config/readMetricsConfig';
 export type { MetricsConfig } from './config/readMetricsConfig';
 export type { TrafficSource } from './traffic/TrafficSource';
-export * from './types';

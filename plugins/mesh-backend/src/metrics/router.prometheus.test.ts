@@ -18,7 +18,11 @@ import {
 } from './__testUtils__/prometheusHarness';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { ServiceMtlsStatus, ServiceTraffic, TrafficEdge } from './types';
+import type {
+  ServiceMtlsStatus,
+  ServiceTraffic,
+  TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
 
 jest.setTimeout(60_000);
 

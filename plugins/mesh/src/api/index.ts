@@ -1,3 +1,3 @@
 export { meshApiRef } from './MeshApi';
-export type { MeshApi } from './MeshApi';
+export type { MeshApi, MetricsQuery, ServiceQuery } from './MeshApi';
 export { MeshClient } from './MeshClient';

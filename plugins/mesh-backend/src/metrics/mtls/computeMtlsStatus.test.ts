@@ -1,6 +1,9 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { instance, scenarioFleet } from '../__testUtils__/istioScenario';
-import type { ServiceTraffic, TrafficEdge } from '../types';
+import type {
+  ServiceTraffic,
+  TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
 import { computeMtlsStatus } from './computeMtlsStatus';
 
 function inboundEdge(

@@ -16,7 +16,7 @@ import type {
   ServiceMtlsStatus,
   ServiceTraffic,
   TrafficEdge,
-} from '../types';
+} from '@meshport/backstage-plugin-mesh-common';
 import { RootsOfTrust } from './rootsOfTrust';
 
 /** Below this many plaintext requests (or connections) per second, plaintext is rounding noise. */

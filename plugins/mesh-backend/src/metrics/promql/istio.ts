@@ -17,7 +17,10 @@ import {
   selector,
 } from './labels';
 import { promDuration } from './window';
-import type { ServiceRef, TrafficDirection } from '../types';
+import type {
+  ServiceRef,
+  TrafficDirection,
+} from '@meshport/backstage-plugin-mesh-common';
 
 export const ISTIO_REQUESTS = 'istio_requests_total';
 export const ISTIO_DURATION_BUCKET =

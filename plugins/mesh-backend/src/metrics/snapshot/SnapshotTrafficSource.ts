@@ -12,7 +12,7 @@ import type {
   TimePoint,
   TrafficDirection,
   TrafficEdge,
-} from '../types';
+} from '@meshport/backstage-plugin-mesh-common';
 import {
   SnapshotEdge,
   TrafficSnapshot,

@@ -15,7 +15,7 @@ import type {
   ServiceRef,
   ServiceTraffic,
   TrafficDirection,
-} from '../types';
+} from '@meshport/backstage-plugin-mesh-common';
 import { DirectionAnswers, assembleEdges } from './assembleEdges';
 import { ClusterIdResolver } from './clusterIds';
 import type { PrometheusTarget, PrometheusTargets } from './prometheusTargets';

@@ -1,4 +1,7 @@
-import type { ServiceRef, ServiceTraffic } from '../types';
+import type {
+  ServiceRef,
+  ServiceTraffic,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /** Where a service's traffic figures come from: Prometheus, or the demo's snapshot file. */
 export interface TrafficSource {

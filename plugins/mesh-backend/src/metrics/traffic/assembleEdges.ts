@@ -18,7 +18,7 @@ import type {
   TimePoint,
   TrafficDirection,
   TrafficEdge,
-} from '../types';
+} from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterIdResolver } from './clusterIds';
 
 /** What one Prometheus answered for one direction; a missing field is a query that failed. */

@@ -4,58 +4,31 @@ import {
   Header,
   Page,
   Progress,
-  Table,
-  TableColumn,
-  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type { FleetCluster } from '@meshport/backstage-plugin-mesh-common';
-import useAsync from 'react-use/esm/useAsync';
+import Grid from '@material-ui/core/Grid';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshApiRef } from '../../api';
+import { MeshErrorPanel } from '../MeshErrorPanel';
+import { ClustersTable } from './ClustersTable';
+import { MeshesCard } from './MeshesCard';
+import { ServicesTable } from './ServicesTable';
 
-const clusterColumns: TableColumn<FleetCluster>[] = [
-  { title: 'Cluster', field: 'name' },
-  {
-    title: 'Status',
-    render: cluster =>
-      cluster.sync.error
-        ? `${cluster.sync.state}: ${cluster.sync.error.message}`
-        : cluster.sync.state,
-  },
-  {
-    title: 'Last sync',
-    render: cluster => cluster.sync.lastSuccessAt ?? 'never',
-  },
-  { title: 'Network', render: cluster => cluster.network ?? '—' },
-  {
-    title: 'Control planes',
-    render: cluster =>
-      cluster.controlPlanes
-        .map(cp => `${cp.kind} ${cp.version ?? ''} (${cp.revision})`.trim())
-        .join(', ') || 'none',
-  },
-];
-
-/** The fleet overview: every cluster Meshport reads, and what it found there. */
+/** The fleet overview: every cluster Meshport reads, its meshes and services. */
 export const FleetOverview = () => {
   const meshApi = useApi(meshApiRef);
   const {
     value: fleet,
     loading,
     error,
-  } = useAsync(() => meshApi.getFleet(), [meshApi]);
+    retry,
+  } = useAsyncRetry(() => meshApi.getFleet(), [meshApi]);
 
   let content;
   if (loading) {
     content = <Progress />;
   } else if (error) {
-    content = (
-      <WarningPanel
-        severity="error"
-        title="Could not load the fleet from the mesh backend"
-        message={error.message}
-      />
-    );
+    content = <MeshErrorPanel error={error} what="the fleet" onRetry={retry} />;
   } else if (!fleet || fleet.clusters.length === 0) {
     content = (
       <EmptyState
@@ -66,12 +39,17 @@ export const FleetOverview = () => {
     );
   } else {
     content = (
-      <Table<FleetCluster>
-        title={`Clusters (${fleet.clusters.length})`}
-        options={{ paging: false, search: true }}
-        columns={clusterColumns}
-        data={fleet.clusters}
-      />
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <ClustersTable clusters={fleet.clusters} />
+        </Grid>
+        <Grid item xs={12}>
+          <MeshesCard meshes={fleet.meshes} links={fleet.links} />
+        </Grid>
+        <Grid item xs={12}>
+          <ServicesTable />
+        </Grid>
+      </Grid>
     );
   }
 

@@ -1,1 +1,2 @@
 export { FleetOverview, FleetOverviewPage } from './FleetOverviewPage';
+export { FleetOverviewContent, LegacyFleetOverviewPage } from './linkedPages';

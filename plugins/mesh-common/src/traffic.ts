@@ -1,8 +1,8 @@
 /**
  * Response types of the traffic and mTLS endpoints. Plain JSON-serialisable data with no
- * imports beyond the fleet model, so the file can move to mesh-common for the frontend.
+ * imports beyond the fleet model: the backend serves them, the frontend renders them.
  */
-import type { MtlsMode } from '@meshport/backstage-plugin-mesh-common';
+import type { MtlsMode } from './fleet';
 
 /** A logical service, `namespace/name`. */
 export interface ServiceRef {

@@ -1,0 +1,107 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { MeshClient } from './MeshClient';
+
+const baseUrl = 'http://backstage.test/api/mesh';
+
+describe('MeshClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new MeshClient({
+    discoveryApi: { getBaseUrl: async () => baseUrl },
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+
+  it('passes the service filters as query parameters, leaving out the unset ones', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/services`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({
+          items: [],
+          totalCount: 0,
+          offset: 0,
+          limit: 20,
+        });
+      }),
+    );
+    await client.getServices({ q: 'rev iews', limit: 20 });
+    expect(seen?.searchParams.get('q')).toBe('rev iews');
+    expect(seen?.searchParams.get('limit')).toBe('20');
+    expect(seen?.searchParams.has('cluster')).toBe(false);
+    expect(seen?.searchParams.has('offset')).toBe(false);
+  });
+
+  it('encodes path segments so a name cannot address another route', async () => {
+    let path: string | undefined;
+    server.use(
+      http.get(
+        `${baseUrl}/services/:namespace/:name/traffic`,
+        ({ request }) => {
+          path = new URL(request.url).pathname;
+          return HttpResponse.json({ inbound: [], outbound: [] });
+        },
+      ),
+    );
+    await client.getServiceTraffic(
+      { namespace: 'book info', name: 'a/b?c' },
+      { window: '15m' },
+    );
+    expect(path).toBe('/api/mesh/services/book%20info/a%2Fb%3Fc/traffic');
+  });
+
+  it('asks for the mTLS status with the window', async () => {
+    let window: string | null = null;
+    server.use(
+      http.get(`${baseUrl}/services/bookinfo/reviews/mtls`, ({ request }) => {
+        window = new URL(request.url).searchParams.get('window');
+        return HttpResponse.json({ clusters: [] });
+      }),
+    );
+    await client.getServiceMtls(
+      { namespace: 'bookinfo', name: 'reviews' },
+      { window: '1h' },
+    );
+    expect(window).toBe('1h');
+  });
+
+  it('turns an error response into a ResponseError carrying the backend message', async () => {
+    server.use(
+      http.get(`${baseUrl}/services/bookinfo/nope`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'no service bookinfo/nope in the fleet',
+            },
+            request: { method: 'GET', url: '/services/bookinfo/nope' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    await expect(
+      client.getService({ namespace: 'bookinfo', name: 'nope' }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+      body: { error: { message: 'no service bookinfo/nope in the fleet' } },
+    });
+  });
+
+  it('reads the clusters and the fleet', async () => {
+    server.use(
+      http.get(`${baseUrl}/clusters`, () =>
+        HttpResponse.json({ items: [{ name: 'cluster-1' }] }),
+      ),
+      http.get(`${baseUrl}/fleet`, () =>
+        HttpResponse.json({ clusters: [], services: [] }),
+      ),
+    );
+    expect((await client.getClusters()).items[0].name).toBe('cluster-1');
+    expect((await client.getFleet()).services).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { meshApiRef } from '../../api';
+import { fakeMeshApi } from '../../testing/fixtures';
+import { EntityMeshContent } from './EntityMeshContent';
+
+function entity(annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'reviews', annotations },
+    spec: { type: 'service', owner: 'team-books', lifecycle: 'production' },
+  };
+}
+
+function renderFor(e: Entity) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[meshApiRef, fakeMeshApi()]]}>
+      <EntityProvider entity={e}>
+        <EntityMeshContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityMeshContent', () => {
+  it('shows instances, traffic, mTLS and config of the annotated service', async () => {
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    expect(
+      await screen.findByText('Instances (2 clusters)'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('7.50 rps · 2.00% err · p95 45 ms'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'mTLS per cluster' }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Policies and mesh config')).toBeInTheDocument();
+  });
+
+  it('opens the request templates pre-filled with the service', async () => {
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    const formData = encodeURIComponent(
+      JSON.stringify({ service: 'bookinfo/reviews' }),
+    );
+    // MUI renders the link buttons as <a role="button">.
+    expect(
+      (await screen.findByText('Request a route')).closest('a'),
+    ).toHaveAttribute(
+      'href',
+      `/create/templates/default/request-mesh-route?formData=${formData}`,
+    );
+    expect(screen.getByText('Request access').closest('a')).toHaveAttribute(
+      'href',
+      `/create/templates/default/request-mesh-access?formData=${formData}`,
+    );
+  });
+
+  it('tells the user to add the annotation when the entity has none', async () => {
+    await renderFor(entity({}));
+    expect(
+      screen.getByText('This entity has no meshport.dev/service annotation'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Add meshport.dev\/service with <namespace>\/<name>/),
+    ).toBeInTheDocument();
+  });
+
+  it('explains an unknown service', async () => {
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/gone' }));
+    expect(
+      await screen.findByText(/to load service bookinfo\/gone/),
+    ).toBeInTheDocument();
+  });
+});

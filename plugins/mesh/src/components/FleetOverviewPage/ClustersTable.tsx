@@ -1,0 +1,78 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import type { FleetCluster } from '@meshport/backstage-plugin-mesh-common';
+import { formatTime } from '../../lib/format';
+
+const SYNC_LABEL: Record<FleetCluster['sync']['state'], string> = {
+  ok: 'reachable',
+  stale: 'unreachable (stale data)',
+  'never-synced': 'never synced',
+};
+
+function uniq(values: (string | undefined)[]): string {
+  return [...new Set(values.filter((v): v is string => !!v))].join(', ') || '—';
+}
+
+const columns: TableColumn<FleetCluster>[] = [
+  { title: 'Cluster', field: 'name', highlight: true },
+  {
+    title: 'Status',
+    render: cluster => (
+      <>
+        <Chip
+          size="small"
+          label={SYNC_LABEL[cluster.sync.state]}
+          color={cluster.sync.state === 'ok' ? 'primary' : 'secondary'}
+        />
+        {cluster.sync.error && (
+          <Typography variant="caption" display="block">
+            {`${cluster.sync.state}: ${cluster.sync.error.message}`}
+          </Typography>
+        )}
+      </>
+    ),
+  },
+  {
+    title: 'Last sync',
+    render: cluster => formatTime(cluster.sync.lastSuccessAt),
+  },
+  {
+    title: 'Mesh',
+    render: cluster =>
+      cluster.controlPlanes
+        .map(
+          cp =>
+            `${cp.kind === 'istio' ? 'Istio' : 'Linkerd'} ${cp.version ?? '?'}${
+              cp.revision !== 'default' ? ` (${cp.revision})` : ''
+            }${cp.ambient ? ' ambient' : ''}${cp.external ? ' external' : ''}`,
+        )
+        .join(', ') || 'no control plane',
+  },
+  { title: 'Network', render: cluster => cluster.network ?? '—' },
+  {
+    title: 'Trust domain',
+    render: cluster => uniq(cluster.controlPlanes.map(cp => cp.trustDomain)),
+  },
+  {
+    title: 'Region',
+    render: cluster => cluster.regions.join(', ') || '—',
+  },
+  {
+    title: 'East-west gateways',
+    render: cluster =>
+      cluster.eastWestGateways
+        .map(g => `${g.addresses.join(', ') || g.name}:${g.port}`)
+        .join('; ') || '—',
+  },
+];
+
+/** Every cluster Meshport reads, and how fresh its data is. */
+export const ClustersTable = (props: { clusters: FleetCluster[] }) => (
+  <Table<FleetCluster>
+    title={`Clusters (${props.clusters.length})`}
+    options={{ paging: false, search: false, padding: 'dense' }}
+    columns={columns}
+    data={props.clusters}
+  />
+);

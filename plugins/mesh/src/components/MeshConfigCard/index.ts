@@ -1,0 +1,1 @@
+export { MeshConfigCard } from './MeshConfigCard';

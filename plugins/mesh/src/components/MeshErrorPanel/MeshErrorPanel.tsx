@@ -1,0 +1,31 @@
+import { WarningPanel } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import { explainError } from './explainError';
+
+/** A failed load, explained, with a way to retry. */
+export const MeshErrorPanel = (props: {
+  error: Error;
+  what: string;
+  onRetry?: () => void;
+}) => {
+  const { title, hint } = explainError(props.error, props.what);
+  return (
+    // The test id lets end-to-end tests assert that no load failed, whatever the wording.
+    <div data-testid="mesh-error">
+      <WarningPanel severity="error" title={title} defaultExpanded>
+        <Typography variant="body2" paragraph>
+          {hint}
+        </Typography>
+        <Typography variant="body2" color="textSecondary" paragraph>
+          {props.error.message}
+        </Typography>
+        {props.onRetry && (
+          <Button variant="outlined" size="small" onClick={props.onRetry}>
+            Retry
+          </Button>
+        )}
+      </WarningPanel>
+    </div>
+  );
+};

@@ -1,0 +1,2 @@
+export { MeshErrorPanel } from './MeshErrorPanel';
+export { explainError } from './explainError';

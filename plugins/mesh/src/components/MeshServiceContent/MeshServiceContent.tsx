@@ -1,0 +1,77 @@
+import { Progress } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import type { ServiceRef } from '@meshport/backstage-plugin-mesh-common';
+import { useMeshService } from '../../hooks';
+import { InstancesTable } from '../InstancesTable';
+import { MeshConfigCard } from '../MeshConfigCard';
+import { MeshErrorPanel } from '../MeshErrorPanel';
+import { MtlsCard } from '../MtlsCard';
+import { RequestButtons } from '../RequestButtons';
+import { TrafficCard, WindowSelect } from '../TrafficCard';
+
+/**
+ * Everything Meshport knows about one service: the entity tab and the service page both
+ * render this.
+ */
+export const MeshServiceContent = (props: { service: ServiceRef }) => {
+  const { service } = props;
+  const [window, setWindow] = useState('15m');
+  const { value, loading, error, retry } = useMeshService(service);
+  const id = `${service.namespace}/${service.name}`;
+
+  if (loading) return <Progress />;
+  if (error || !value) {
+    return (
+      <MeshErrorPanel
+        error={error ?? new Error('no data')}
+        what={`service ${id}`}
+        onRetry={retry}
+      />
+    );
+  }
+  const clusters = value.service.instances.map(i => i.cluster).sort();
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="space-between"
+          flexWrap="wrap"
+        >
+          <Typography variant="body1">
+            {`Mesh service ${id}`}
+            {value.service.owner ? ` · owned by ${value.service.owner}` : ''}
+            {` · runs in ${
+              clusters.length ? clusters.join(', ') : 'no cluster'
+            }`}
+          </Typography>
+          <RequestButtons service={service} />
+        </Box>
+      </Grid>
+      <Grid item xs={12}>
+        <InstancesTable
+          instances={value.service.instances}
+          clusters={value.clusters}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <TrafficCard
+          service={service}
+          window={window}
+          clusters={clusters}
+          action={<WindowSelect value={window} onChange={setWindow} />}
+        />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <MtlsCard service={service} window={window} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <MeshConfigCard instances={value.service.instances} />
+      </Grid>
+    </Grid>
+  );
+};

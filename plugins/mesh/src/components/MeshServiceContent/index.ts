@@ -1,0 +1,1 @@
+export { MeshServiceContent } from './MeshServiceContent';

@@ -1,0 +1,18 @@
+import type { ClusterMetricsStatus } from '@meshport/backstage-plugin-mesh-common';
+
+/** A sentence for each cluster whose figures are missing or incomplete, saying how to fix it. */
+export function describeMetricsStatus(
+  status: ClusterMetricsStatus,
+): string | undefined {
+  if (status.state === 'ok') return undefined;
+  if (status.source === 'none') {
+    return `No Prometheus configured for ${status.cluster} — set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for one Prometheus holding every cluster.`;
+  }
+  const what =
+    status.state === 'partial'
+      ? `Some figures of ${status.cluster} are missing`
+      : `No figures from ${status.cluster}`;
+  return `${what} (${status.source})${
+    status.reason ? `: ${status.reason}` : ''
+  }.`;
+}

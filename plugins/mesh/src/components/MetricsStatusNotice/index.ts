@@ -1,0 +1,2 @@
+export { MetricsStatusNotice } from './MetricsStatusNotice';
+export { describeMetricsStatus } from './describeMetricsStatus';

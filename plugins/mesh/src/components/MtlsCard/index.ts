@@ -1,0 +1,1 @@
+export { MtlsCard } from './MtlsCard';

@@ -1,0 +1,1 @@
+export { RequestButtons } from './RequestButtons';

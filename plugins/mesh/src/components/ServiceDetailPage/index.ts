@@ -1,0 +1,5 @@
+export {
+  LegacyServiceDetailPage,
+  ServiceDetail,
+  ServiceDetailPage,
+} from './ServiceDetailPage';

@@ -1,0 +1,2 @@
+export { ServiceLink, ServiceLinkProvider } from './ServiceLinkContext';
+export type { ServiceHref } from './ServiceLinkContext';

@@ -1,0 +1,2 @@
+export { TrafficCard } from './TrafficCard';
+export { WindowSelect, WINDOWS } from './WindowSelect';

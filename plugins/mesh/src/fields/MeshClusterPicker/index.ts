@@ -1,0 +1,3 @@
+export { MeshClusterPicker, clusterOptions } from './MeshClusterPicker';
+export type { MeshClusterPickerOptions } from './MeshClusterPicker';
+export { validateMeshCluster } from './validateMeshCluster';

@@ -1,0 +1,2 @@
+export { MeshServicePicker } from './MeshServicePicker';
+export { validateMeshService } from './validateMeshService';

@@ -1,0 +1,33 @@
+import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import { MeshClusterPicker, validateMeshCluster } from './MeshClusterPicker';
+import { MeshIdentityPicker, validateMeshIdentity } from './MeshIdentityPicker';
+import { MeshServicePicker, validateMeshService } from './MeshServicePicker';
+import { MeshSubsetPicker, validateMeshSubset } from './MeshSubsetPicker';
+
+/**
+ * The pickers as form fields of the new frontend system's scaffolder. Names are what
+ * templates use in `ui:field`.
+ */
+export const meshServicePickerField = createFormField({
+  name: 'MeshServicePicker',
+  component: MeshServicePicker,
+  validation: validateMeshService,
+});
+
+export const meshClusterPickerField = createFormField({
+  name: 'MeshClusterPicker',
+  component: MeshClusterPicker,
+  validation: validateMeshCluster,
+});
+
+export const meshSubsetPickerField = createFormField({
+  name: 'MeshSubsetPicker',
+  component: MeshSubsetPicker,
+  validation: validateMeshSubset,
+});
+
+export const meshIdentityPickerField = createFormField({
+  name: 'MeshIdentityPicker',
+  component: MeshIdentityPicker,
+  validation: validateMeshIdentity,
+});

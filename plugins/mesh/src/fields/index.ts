@@ -1,0 +1,10 @@
+export { MeshServicePicker, validateMeshService } from './MeshServicePicker';
+export { MeshClusterPicker, validateMeshCluster } from './MeshClusterPicker';
+export type { MeshClusterPickerOptions } from './MeshClusterPicker';
+export { MeshSubsetPicker, validateMeshSubset } from './MeshSubsetPicker';
+export type { MeshSubsetPickerOptions, SubsetTarget } from './MeshSubsetPicker';
+export { MeshIdentityPicker, validateMeshIdentity } from './MeshIdentityPicker';
+export type {
+  IdentityValue,
+  MeshIdentityPickerOptions,
+} from './MeshIdentityPicker';

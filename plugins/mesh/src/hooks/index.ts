@@ -1,0 +1,3 @@
+export { useMeshService } from './useMeshService';
+export type { MeshServiceData } from './useMeshService';
+export { useServiceMtls, useServiceTraffic } from './useServiceMetrics';
