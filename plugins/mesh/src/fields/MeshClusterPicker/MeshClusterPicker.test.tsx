@@ -19,12 +19,14 @@ import { validateMeshCluster } from './validateMeshCluster';
 
 describe('MeshClusterPicker', () => {
   it('labels clusters with their network and marks stale ones', () => {
-    expect(clusterOptions([cluster2, cluster1]).map(o => o.label)).toEqual([
+    expect(
+      clusterOptions([cluster2, cluster1]).map(o => `${o.label}${o.detail}`),
+    ).toEqual([
       'cluster-1 (network-1)',
       'cluster-2 (network-2) — stale: its data may be out of date',
     ]);
     expect(
-      clusterOptions([cluster1, cluster2], ['cluster-2']).map(o => o.name),
+      clusterOptions([cluster1, cluster2], ['cluster-2']).map(o => o.key),
     ).toEqual(['cluster-2']);
   });
 

@@ -1,12 +1,10 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import TextField from '@material-ui/core/TextField';
-import Autocomplete from '@material-ui/lab/Autocomplete';
 import type { FleetCluster } from '@meshport/backstage-plugin-mesh-common';
 import useAsync from 'react-use/esm/useAsync';
 import { meshApiRef } from '../../api';
 import { parseServiceId } from '../../entity/meshServiceRef';
-import { fieldHelperText } from '../fieldHelperText';
+import { OptionPicker, PickerOption } from '../OptionPicker';
 import { siblingValue } from '../siblingValue';
 
 export interface MeshClusterPickerOptions {
@@ -18,16 +16,18 @@ export interface MeshClusterPickerOptions {
 export function clusterOptions(
   clusters: FleetCluster[],
   runningIn?: string[],
-): { name: string; label: string }[] {
+): PickerOption<string>[] {
   return clusters
     .filter(c => !runningIn || runningIn.includes(c.name))
     .map(c => ({
-      name: c.name,
-      label: `${c.name}${c.network ? ` (${c.network})` : ''}${
+      key: c.name,
+      label: c.name,
+      detail: `${c.network ? ` (${c.network})` : ''}${
         c.sync.state === 'ok' ? '' : ' — stale: its data may be out of date'
       }`,
+      value: c.name,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /** `ui:field: MeshClusterPicker` — a cluster of the fleet, stored as its name. */
@@ -62,36 +62,26 @@ export const MeshClusterPicker = (
       found?.instances.map(i => i.cluster),
     );
   }, [meshApi, service?.namespace, service?.name]);
-  const options = value ?? [];
-  const labels = new Map(options.map(o => [o.name, o.label]));
-
   return (
-    <Autocomplete<string>
+    <OptionPicker<string>
       id={idSchema?.$id}
-      options={options.map(o => o.name)}
-      value={formData || null}
+      options={value ?? []}
+      value={formData}
+      keyOf={name => name}
       loading={loading}
+      loadError={error}
+      what="the clusters"
+      label={schema.title ?? 'Cluster'}
+      description={
+        schema.description ??
+        (service
+          ? `Clusters running ${service.namespace}/${service.name}`
+          : 'A cluster of the fleet')
+      }
+      required={required}
       disabled={disabled}
-      onChange={(_, selected) => onChange(selected ?? undefined)}
-      renderOption={name => labels.get(name) ?? name}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={schema.title ?? 'Cluster'}
-          margin="dense"
-          variant="outlined"
-          required={required}
-          error={(rawErrors?.length ?? 0) > 0 || !!error}
-          helperText={fieldHelperText(
-            error,
-            'the clusters',
-            schema.description ??
-              (service
-                ? `Clusters running ${service.namespace}/${service.name}`
-                : 'A cluster of the fleet'),
-          )}
-        />
-      )}
+      invalid={(rawErrors?.length ?? 0) > 0}
+      onChange={onChange}
     />
   );
 };

@@ -1,16 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import TextField from '@material-ui/core/TextField';
-import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
 import { meshApiRef } from '../../api';
-import { fieldHelperText } from '../fieldHelperText';
-import {
-  IdentityOption,
-  IdentityValue,
-  identityKey,
-  identityOptions,
-} from './identityOptions';
+import { OptionPicker } from '../OptionPicker';
+import { IdentityValue, identityKey, identityOptions } from './identityOptions';
 
 export interface MeshIdentityPickerOptions {
   /** Also offer whole namespaces (every service account in them). */
@@ -40,42 +33,24 @@ export const MeshIdentityPicker = (
     async () => identityOptions(await meshApi.getFleet(), allowNamespace),
     [meshApi, allowNamespace],
   );
-  const options = value ?? [];
-  const selected =
-    formData && formData.cluster
-      ? options.find(o => o.key === identityKey(formData)) ?? {
-          key: identityKey(formData),
-          label: identityKey(formData),
-          value: formData,
-        }
-      : null;
-
   return (
-    <Autocomplete<IdentityOption>
+    <OptionPicker<IdentityValue>
       id={idSchema?.$id}
-      options={options}
-      value={selected}
+      options={value ?? []}
+      value={formData?.cluster ? formData : undefined}
+      keyOf={identityKey}
       loading={loading}
+      loadError={error}
+      what="the identities"
+      label={schema.title ?? 'Caller identity'}
+      description={
+        schema.description ??
+        'The workload allowed to call: cluster, namespace and service account'
+      }
+      required={required}
       disabled={disabled}
-      getOptionLabel={o => o.label}
-      getOptionSelected={(a, b) => a.key === b.key}
-      onChange={(_, option) => onChange(option?.value)}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={schema.title ?? 'Caller identity'}
-          margin="dense"
-          variant="outlined"
-          required={required}
-          error={(rawErrors?.length ?? 0) > 0 || !!error}
-          helperText={fieldHelperText(
-            error,
-            'the identities',
-            schema.description ??
-              'The workload allowed to call: cluster, namespace and service account',
-          )}
-        />
-      )}
+      invalid={(rawErrors?.length ?? 0) > 0}
+      onChange={onChange}
     />
   );
 };

@@ -1,4 +1,5 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import type { PickerOption } from '../OptionPicker';
 
 /** A caller identity as the AccessPolicy spells it; no service account = the whole namespace. */
 export interface IdentityValue {
@@ -7,11 +8,7 @@ export interface IdentityValue {
   serviceAccount?: string;
 }
 
-export interface IdentityOption {
-  key: string;
-  label: string;
-  value: IdentityValue;
-}
+export type IdentityOption = PickerOption<IdentityValue>;
 
 export function identityKey(value: IdentityValue): string {
   return `${value.cluster}/${value.namespace}/${value.serviceAccount ?? '*'}`;

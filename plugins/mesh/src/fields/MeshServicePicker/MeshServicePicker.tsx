@@ -1,13 +1,10 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import TextField from '@material-ui/core/TextField';
-import Autocomplete from '@material-ui/lab/Autocomplete';
-import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { meshApiRef } from '../../api';
-import { fieldHelperText } from '../fieldHelperText';
+import { OptionPicker } from '../OptionPicker';
 
 /** Options offered per search; typing narrows them down on the server. */
 const LIMIT = 50;
@@ -35,41 +32,34 @@ export const MeshServicePicker = (
     () => meshApi.getServices({ q: query || undefined, limit: LIMIT }),
     [meshApi, query],
   );
-  const services = new Map<string, MeshService>(
-    (value?.items ?? []).map(s => [s.id, s]),
-  );
+  const options = (value?.items ?? []).map(service => {
+    const clusters = service.instances.map(i => i.cluster);
+    return {
+      key: service.id,
+      label: service.id,
+      detail: clusters.length ? ` — ${clusters.join(', ')}` : '',
+      value: service.id,
+    };
+  });
 
   return (
-    <Autocomplete<string>
+    <OptionPicker<string>
       id={idSchema?.$id}
-      options={[...services.keys()]}
-      value={formData || null}
+      options={options}
+      value={formData}
+      keyOf={id => id}
       loading={loading}
+      loadError={error}
+      what="the services"
+      label={schema.title ?? 'Service'}
+      description={
+        schema.description ?? 'The mesh service, as <namespace>/<name>'
+      }
+      required={required}
       disabled={disabled}
-      onChange={(_, selected) => onChange(selected ?? undefined)}
-      onInputChange={(_, text, reason) => {
-        if (reason === 'input') setInput(text);
-      }}
-      filterOptions={options => options}
-      renderOption={id => {
-        const clusters = services.get(id)?.instances.map(i => i.cluster) ?? [];
-        return `${id}${clusters.length ? ` — ${clusters.join(', ')}` : ''}`;
-      }}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={schema.title ?? 'Service'}
-          margin="dense"
-          variant="outlined"
-          required={required}
-          error={(rawErrors?.length ?? 0) > 0 || !!error}
-          helperText={fieldHelperText(
-            error,
-            'the services',
-            schema.description ?? 'The mesh service, as <namespace>/<name>',
-          )}
-        />
-      )}
+      invalid={(rawErrors?.length ?? 0) > 0}
+      onChange={onChange}
+      onSearch={setInput}
     />
   );
 };

@@ -1,18 +1,11 @@
 import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import TextField from '@material-ui/core/TextField';
-import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
 import { meshApiRef } from '../../api';
 import { parseServiceId } from '../../entity/meshServiceRef';
-import { fieldHelperText } from '../fieldHelperText';
+import { OptionPicker } from '../OptionPicker';
 import { siblingValue } from '../siblingValue';
-import {
-  SubsetOption,
-  SubsetTarget,
-  subsetOptions,
-  targetKey,
-} from './subsetOptions';
+import { SubsetTarget, subsetOptions, targetKey } from './subsetOptions';
 
 export interface MeshSubsetPickerOptions {
   /** The field holding the service, `<namespace>/<name>`; default `service`. */
@@ -53,44 +46,26 @@ export const MeshSubsetPicker = (
         : [],
     [meshApi, service?.namespace, service?.name, uiOptions?.labelKey],
   );
-  const options = value ?? [];
-  const selected =
-    formData && formData.subset
-      ? options.find(o => o.key === targetKey(formData)) ?? {
-          key: targetKey(formData),
-          label: targetKey(formData),
-          value: formData,
-        }
-      : null;
-
   return (
-    <Autocomplete<SubsetOption>
+    <OptionPicker<SubsetTarget>
       id={idSchema?.$id}
-      options={options}
-      value={selected}
+      options={value ?? []}
+      value={formData?.subset ? formData : undefined}
+      keyOf={targetKey}
       loading={loading}
+      loadError={error}
+      what="the subsets"
+      label={schema.title ?? 'Subset'}
+      description={
+        service
+          ? schema.description ??
+            `Pod label values of ${service.namespace}/${service.name}, per cluster`
+          : `Choose the service first (field "${serviceField}")`
+      }
+      required={required}
       disabled={disabled || !service}
-      getOptionLabel={o => o.label}
-      getOptionSelected={(a, b) => a.key === b.key}
-      onChange={(_, option) => onChange(option?.value)}
-      renderInput={params => (
-        <TextField
-          {...params}
-          label={schema.title ?? 'Subset'}
-          margin="dense"
-          variant="outlined"
-          required={required}
-          error={(rawErrors?.length ?? 0) > 0 || !!error}
-          helperText={fieldHelperText(
-            error,
-            'the subsets',
-            service
-              ? schema.description ??
-                  `Pod label values of ${service.namespace}/${service.name}, per cluster`
-              : `Choose the service first (field "${serviceField}")`,
-          )}
-        />
-      )}
+      invalid={(rawErrors?.length ?? 0) > 0}
+      onChange={onChange}
     />
   );
 };

@@ -1,4 +1,5 @@
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
+import type { PickerOption } from '../OptionPicker';
 
 /** A route target as the policy API spells it: a subset, optionally pinned to a cluster. */
 export interface SubsetTarget {
@@ -6,11 +7,7 @@ export interface SubsetTarget {
   subset: Record<string, string>;
 }
 
-export interface SubsetOption {
-  key: string;
-  label: string;
-  value: SubsetTarget;
-}
+export type SubsetOption = PickerOption<SubsetTarget>;
 
 export function targetKey(target: SubsetTarget): string {
   const labels = Object.entries(target.subset)
