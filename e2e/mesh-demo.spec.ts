@@ -139,8 +139,36 @@ test('"Request a route" opens the route template with the service filled in', as
     fullPage: true,
   });
 
-  // Walk the steps to the review step: the template's other fields have defaults or
-  // pickers with one obvious choice; stop when "Review" is reachable.
+  // The seed scenario, as the pickers store it: from cluster-1, 75 % of reviews to v3 in
+  // cluster-2, 15 % v1 and 10 % v2 locally. Filling it through ?formData= keeps the walk
+  // independent of autocomplete timing; the pickers still validate every value against the
+  // mesh backend on each step.
+  const seed = {
+    service: 'bookinfo/reviews',
+    sourceCluster: 'cluster-1',
+    target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
+    weight1: 75,
+    target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
+    weight2: 15,
+    target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
+    weight3: 10,
+  };
+  await page.goto(
+    `/create/templates/default/request-mesh-route?formData=${encodeURIComponent(
+      JSON.stringify(seed),
+    )}`,
+  );
+  await expect(
+    page.locator('input[value="bookinfo/reviews"]').first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .locator('input[value="version=v3@cluster-2"], input[value*="v3"]')
+      .first(),
+  ).toBeVisible();
+
+  // Walk the steps to the review step (timeouts are optional, the policy repository has a
+  // default); stop when "Review" is reachable. Nothing is created: "Create" is never clicked.
   for (let step = 0; step < 6; step++) {
     const review = page.getByRole('button', { name: 'Review' });
     if (await review.isVisible()) {
@@ -151,6 +179,8 @@ test('"Request a route" opens the route template with the service filled in', as
   }
   await expect(page.getByRole('button', { name: 'Create' })).toBeVisible();
   await expect(page.getByText('bookinfo/reviews').first()).toBeVisible();
+  await expect(page.getByText('cluster-1').first()).toBeVisible();
+  await expect(page.getByText(/mesh-policies/).first()).toBeVisible();
   await page.screenshot({
     path: `${screenshotDir}/request-route-review.png`,
     fullPage: true,

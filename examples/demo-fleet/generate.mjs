@@ -1,28 +1,41 @@
 #!/usr/bin/env node
 // Writes the demo fleet snapshot: one directory per cluster of Kubernetes List documents in
-// the shape `kubectl get <kind> -A -o json` prints. Deterministic (uids, resourceVersions and
-// timestamps derive from object names), so re-running it yields identical files.
+// the shape `kubectl get <kind> -A -o json` prints. Deterministic (uids, resourceVersions,
+// addresses and timestamps derive from object names), so re-running it yields identical files.
 //
 //   node examples/demo-fleet/generate.mjs && yarn prettier --write examples/demo-fleet
+//
+// The fleet (see README.md):
+// - cluster-1 (us-west-1) and cluster-2 (us-west-2): Istio multi-primary on two networks
+//   (mesh1, trust domain cluster.local), each reading the other's endpoints through a remote
+//   secret, one shared root certificate, east-west gateways on both networks.
+// - cluster-3 (eu-west-1): a separate Istio mesh (mesh2) with its own trust domain and its
+//   own root certificate, on its own network, joined to mesh1 only through east-west
+//   gateways: no remote secrets either way. The meshes trust each other's root by listing
+//   both in their root bundles (own root first), so mTLS through the gateways verifies.
+// - cluster-4 (eu-central-1): a Linkerd cluster, not linked to the others.
 //
 // The root certificates are real self-signed PEMs generated once with openssl; their keys
 // were discarded. Remote secrets carry a placeholder kubeconfig with a fake token that the
 // tests assert never leaves the backend.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ISTIO_ROOT = readFileSync(join(here, 'istio-root-cert.pem'), 'utf8');
-const LINKERD_ROOT = readFileSync(
-  join(here, 'linkerd-trust-anchor.pem'),
-  'utf8',
-);
+const pem = file => readFileSync(join(here, file), 'utf8');
+/** Root of mesh1 (cluster-1, cluster-2). */
+const MESH1_ROOT = pem('istio-root-cert.pem');
+/** Root of mesh2 (cluster-3). */
+const MESH2_ROOT = pem('istio-root-cert-mesh2.pem');
+const LINKERD_ROOT = pem('linkerd-trust-anchor.pem');
 const OWNER_LABEL = 'meshport.dev/owner';
+const NETWORK_LABEL = 'topology.istio.io/network';
 const ISTIO_VERSION = '1.24.2';
 const LINKERD_VERSION = 'stable-2.14.10';
 const BASE_TIME = Date.parse('2025-03-04T09:12:00Z');
+const owner = team => `group:default/${team}`;
 
 const hash = text => createHash('sha256').update(text).digest('hex');
 const uid = key => {
@@ -46,18 +59,13 @@ const time = (key, spreadHours = 24 * 30) =>
     .replace(/\.\d{3}Z$/, 'Z');
 const resourceVersion = key =>
   String(100000 + (parseInt(hash(`rv${key}`).slice(0, 8), 16) % 9000000));
-const ip = (key, prefix) => {
-  const h = hash(key);
-  return `${prefix}.${parseInt(h.slice(0, 2), 16)}.${
-    (parseInt(h.slice(2, 4), 16) % 250) + 2
-  }`;
-};
 
 function metadata(cluster, kind, namespace, name, extra = {}) {
   const key = `${cluster}/${kind}/${namespace ?? ''}/${name}`;
   return {
     ...(extra.annotations ? { annotations: extra.annotations } : {}),
     creationTimestamp: extra.creationTimestamp ?? time(key),
+    ...(extra.generateName ? { generateName: extra.generateName } : {}),
     ...(extra.generation ? { generation: extra.generation } : {}),
     ...(extra.labels ? { labels: extra.labels } : {}),
     name,
@@ -70,6 +78,15 @@ function metadata(cluster, kind, namespace, name, extra = {}) {
   };
 }
 
+const controller = (c, kind, namespace, name, apiVersion = 'apps/v1') => ({
+  apiVersion,
+  blockOwnerDeletion: true,
+  controller: true,
+  kind,
+  name,
+  uid: uid(`${c.name}/${kind}/${namespace ?? ''}/${name}`),
+});
+
 const list = items => ({
   apiVersion: 'v1',
   items,
@@ -77,23 +94,71 @@ const list = items => ({
   metadata: { resourceVersion: '' },
 });
 
-/* ----------------------------------------------------------------------------------------- */
+/* ------------------------------------ Nodes and addresses -------------------------------- */
 
-function buildCluster(c) {
-  const out = {
-    namespaces: [],
-    nodes: [],
-    services: [],
-    endpointslices: [],
-    pods: [],
-    deployments: [],
-    configmaps: [],
-    secrets: [],
-    'istio-config': [],
-    'linkerd-config': [],
+/** Node names, provider ids and node info as GKE or EKS report them. */
+const PROVIDERS = {
+  gke: {
+    nodeName: (c, zone) =>
+      `gke-${c.name}-default-pool-${hash(`${c.name}${zone}pool`).slice(
+        0,
+        8,
+      )}-${suffix(`${c.name}${zone}`, 4)}`,
+    providerID: (c, zone, name) => `gce://meshport-demo/${zone}/${name}`,
+    labels: () => ({
+      'cloud.google.com/gke-boot-disk': 'pd-balanced',
+      'cloud.google.com/gke-container-runtime': 'containerd',
+      'cloud.google.com/gke-nodepool': 'default-pool',
+      'cloud.google.com/gke-os-distribution': 'cos',
+      'cloud.google.com/machine-family': 'e2',
+    }),
+    instanceType: 'e2-standard-4',
+    nodeInfo: {
+      containerRuntimeVersion: 'containerd://1.7.24',
+      kernelVersion: '6.1.112+',
+      kubeProxyVersion: 'v1.31.5-gke.1023000',
+      kubeletVersion: 'v1.31.5-gke.1023000',
+      osImage: 'Container-Optimized OS from Google',
+    },
+  },
+  eks: {
+    nodeName: (c, zone, i) =>
+      `ip-10-${c.index}0-0-${i + 10}.${c.region}.compute.internal`,
+    providerID: (c, zone) =>
+      `aws:///${zone}/i-0${hash(`${c.name}${zone}instance`).slice(0, 16)}`,
+    labels: () => ({
+      'eks.amazonaws.com/capacityType': 'ON_DEMAND',
+      'eks.amazonaws.com/nodegroup': 'default',
+      'eks.amazonaws.com/nodegroup-image': 'ami-0c1f1e4a9d2b37e65',
+    }),
+    instanceType: 'm6i.large',
+    nodeInfo: {
+      containerRuntimeVersion: 'containerd://1.7.22',
+      kernelVersion: '6.1.119-129.201.amzn2023.x86_64',
+      kubeProxyVersion: 'v1.31.4-eks-aeac579',
+      kubeletVersion: 'v1.31.4-eks-aeac579',
+      osImage: 'Amazon Linux 2023.6.20241212',
+    },
+  },
+};
+
+/** Pod IPs inside their node's podCIDR, unique per cluster, stable across runs. */
+function podIPAllocator(c) {
+  const used = new Set();
+  return (key, nodeIndex) => {
+    let host = (parseInt(hash(key).slice(0, 4), 16) % 250) + 2;
+    while (used.has(`${nodeIndex}.${host}`)) host = (host % 250) + 2;
+    used.add(`${nodeIndex}.${host}`);
+    return `10.${c.index}.${nodeIndex}.${host}`;
   };
-  const nodes = c.zones.map((zone, i) => {
-    const name = `${c.nodePrefix}-${zone}-${suffix(`${c.name}${zone}`, 4)}`;
+}
+
+const nodeIP = (c, i) => `10.${c.index}0.0.${i + 10}`;
+
+function addNodes(c, out) {
+  const provider = PROVIDERS[c.provider];
+  c.nodes = c.zones.map((zone, i) => {
+    const name = provider.nodeName(c, zone, i);
     out.nodes.push({
       apiVersion: 'v1',
       kind: 'Node',
@@ -104,11 +169,15 @@ function buildCluster(c) {
         },
         labels: {
           'beta.kubernetes.io/arch': 'amd64',
+          'beta.kubernetes.io/instance-type': provider.instanceType,
           'beta.kubernetes.io/os': 'linux',
+          ...provider.labels(c, zone),
+          'failure-domain.beta.kubernetes.io/region': c.region,
+          'failure-domain.beta.kubernetes.io/zone': zone,
           'kubernetes.io/arch': 'amd64',
           'kubernetes.io/hostname': name,
           'kubernetes.io/os': 'linux',
-          'node.kubernetes.io/instance-type': 'e2-standard-4',
+          'node.kubernetes.io/instance-type': provider.instanceType,
           'topology.kubernetes.io/region': c.region,
           'topology.kubernetes.io/zone': zone,
         },
@@ -116,37 +185,59 @@ function buildCluster(c) {
       spec: {
         podCIDR: `10.${c.index}.${i}.0/24`,
         podCIDRs: [`10.${c.index}.${i}.0/24`],
-        providerID: `gce://meshport-demo/${zone}/${name}`,
+        providerID: provider.providerID(c, zone, name),
       },
       status: {
         addresses: [
-          { address: `10.${c.index}0.0.${i + 10}`, type: 'InternalIP' },
+          { address: nodeIP(c, i), type: 'InternalIP' },
           { address: name, type: 'Hostname' },
         ],
+        allocatable: {
+          cpu: '3920m',
+          'ephemeral-storage': '47060071478',
+          memory: '13578080Ki',
+          pods: '110',
+        },
+        capacity: {
+          cpu: '4',
+          'ephemeral-storage': '98831908Ki',
+          memory: '16373600Ki',
+          pods: '110',
+        },
         conditions: [
-          {
-            lastHeartbeatTime: '2025-04-01T10:00:00Z',
-            lastTransitionTime: time(`${name}ready`),
-            message: 'kubelet is posting ready status',
-            reason: 'KubeletReady',
-            status: 'True',
-            type: 'Ready',
-          },
-        ],
+          ['MemoryPressure', 'False', 'KubeletHasSufficientMemory'],
+          ['DiskPressure', 'False', 'KubeletHasNoDiskPressure'],
+          ['PIDPressure', 'False', 'KubeletHasSufficientPID'],
+          ['Ready', 'True', 'KubeletReady'],
+        ].map(([type, status, reason]) => ({
+          lastHeartbeatTime: '2025-04-01T10:00:00Z',
+          lastTransitionTime: time(`${name}${type}`),
+          message:
+            type === 'Ready'
+              ? 'kubelet is posting ready status'
+              : `kubelet has ${reason
+                  .replace(/^KubeletHas/, '')
+                  .replace(/([a-z])([A-Z])/g, '$1 $2')
+                  .toLowerCase()}`,
+          reason,
+          status,
+          type,
+        })),
         nodeInfo: {
           architecture: 'amd64',
-          containerRuntimeVersion: 'containerd://1.7.24',
-          kernelVersion: '6.1.112+',
-          kubeProxyVersion: 'v1.31.5',
-          kubeletVersion: 'v1.31.5',
+          bootID: uid(`${name}boot`),
+          machineID: hash(`${name}machine`).slice(0, 32),
           operatingSystem: 'linux',
-          osImage: 'Container-Optimized OS from Google',
+          systemUUID: uid(`${name}system`),
+          ...provider.nodeInfo,
         },
       },
     });
     return name;
   });
+}
 
+function addNamespaces(c, out) {
   for (const ns of c.namespaces) {
     out.namespaces.push({
       apiVersion: 'v1',
@@ -159,12 +250,11 @@ function buildCluster(c) {
       status: { phase: 'Active' },
     });
   }
-
-  for (const app of c.apps) addApp(c, app, nodes, out);
-  return out;
 }
 
-function proxyContainers(mesh) {
+/* ------------------------------------- Workloads ----------------------------------------- */
+
+function proxyContainers(c, mesh) {
   if (mesh === 'sidecar') {
     return {
       initContainers: [
@@ -204,6 +294,7 @@ function proxyContainers(mesh) {
             '--proxyComponentLogLevel=misc:error',
             '--log_output_level=default:info',
           ],
+          env: proxyEnv(c),
           image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
           name: 'istio-proxy',
           ports: [
@@ -235,6 +326,12 @@ function proxyContainers(mesh) {
       ],
       containers: [
         {
+          env: [
+            {
+              name: 'LINKERD2_PROXY_IDENTITY_TRUST_DOMAIN',
+              value: c.linkerd.trustDomain,
+            },
+          ],
           image: `cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}`,
           name: 'linkerd-proxy',
           ports: [
@@ -248,343 +345,529 @@ function proxyContainers(mesh) {
   return { initContainers: [], containers: [] };
 }
 
-function addApp(c, app, nodes, out) {
-  const ns = app.namespace;
-  const mesh = app.mesh ?? 'sidecar';
-  const sa =
-    app.serviceAccount ??
-    `${ns === 'bookinfo' ? 'bookinfo-' : ''}${app.service}`;
-  const owner = app.owner;
-  const ports = app.ports ?? [
-    { name: 'http', port: 9080, targetPort: 9080, protocol: 'TCP' },
+/** What the sidecar injector sets on an Istio proxy (or gateway) of this cluster. */
+function proxyEnv(c) {
+  return [
+    { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+    { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
+    { name: 'ISTIO_META_CLUSTER_ID', value: c.name },
+    { name: 'ISTIO_META_NETWORK', value: c.network },
+    { name: 'ISTIO_META_MESH_ID', value: c.istio.meshId },
+    { name: 'TRUST_DOMAIN', value: c.istio.trustDomain },
   ];
-  const svcLabels = {
-    app: app.service,
-    service: app.service,
-    ...(owner ? { [OWNER_LABEL]: owner } : {}),
-    ...app.serviceLabels,
-  };
-  const endpoints = [];
+}
 
-  for (const v of app.versions) {
-    const deployName = `${app.service}-${v.version}`;
-    const podLabels = { app: app.service, version: v.version };
-    const templateHash = suffix(`${c.name}${ns}${deployName}`, 10);
-    const rsName = `${deployName}-${templateHash}`;
-    const deployMeta = metadata(c.name, 'Deployment', ns, deployName, {
-      annotations: { 'deployment.kubernetes.io/revision': '1' },
-      generation: 1,
-      labels: { app: app.service, version: v.version },
-    });
-    out.deployments.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: deployMeta,
-      spec: {
-        progressDeadlineSeconds: 600,
-        replicas: v.replicas,
-        revisionHistoryLimit: 10,
-        selector: { matchLabels: podLabels },
-        strategy: {
-          rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
-          type: 'RollingUpdate',
-        },
-        template: {
-          metadata: { creationTimestamp: null, labels: podLabels },
-          spec: {
-            containers: [
+const CONTAINER_DEFAULTS = {
+  imagePullPolicy: 'IfNotPresent',
+  resources: {},
+  terminationMessagePath: '/dev/termination-log',
+  terminationMessagePolicy: 'File',
+};
+
+const DEFAULT_TOLERATIONS = [
+  {
+    effect: 'NoExecute',
+    key: 'node.kubernetes.io/not-ready',
+    operator: 'Exists',
+    tolerationSeconds: 300,
+  },
+  {
+    effect: 'NoExecute',
+    key: 'node.kubernetes.io/unreachable',
+    operator: 'Exists',
+    tolerationSeconds: 300,
+  },
+];
+
+/**
+ * One pod as the API server returns it. `main` names the container whose readiness the pod
+ * reports; the others are proxies, always ready.
+ */
+function podObject(c, o) {
+  const {
+    namespace,
+    name,
+    generateName,
+    labels,
+    annotations,
+    ownerReference,
+    serviceAccount,
+    nodeIndex,
+    containers,
+    initContainers = [],
+    main,
+    ready,
+    tolerations = DEFAULT_TOLERATIONS,
+  } = o;
+  const nodeName = c.nodes[nodeIndex];
+  const podIP = c.allocatePodIP(`${c.name}${name}`, nodeIndex);
+  const startedAt = time(`${c.name}${name}start`);
+  const tokenVolume = `kube-api-access-${suffix(`${c.name}${name}token`, 5)}`;
+  const mount = {
+    mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+    name: tokenVolume,
+    readOnly: true,
+  };
+  const notReady = ready
+    ? {}
+    : {
+        message: `containers with unready status: [${main}]`,
+        reason: 'ContainersNotReady',
+      };
+  const condition = (type, status, extra = {}) => ({
+    lastProbeTime: null,
+    lastTransitionTime: startedAt,
+    ...extra,
+    status,
+    type,
+  });
+  const status = (container, isInit) => {
+    const isMain = container.name === main;
+    const up = !isMain || ready;
+    return {
+      containerID: `containerd://${hash(`${name}${container.name}`)}`,
+      image: container.image,
+      imageID: `${container.image.split(':')[0]}@sha256:${hash(
+        `${container.image}image`,
+      )}`,
+      lastState: up
+        ? {}
+        : {
+            terminated: {
+              containerID: `containerd://${hash(`${name}${main}previous`)}`,
+              exitCode: 1,
+              finishedAt: time(`${name}crash`),
+              reason: 'Error',
+              startedAt: time(`${name}crashstart`),
+            },
+          },
+      name: container.name,
+      ready: isInit ? true : up,
+      restartCount: up ? 0 : 7,
+      started: isInit ? false : up,
+      state: isInit
+        ? {
+            terminated: {
+              containerID: `containerd://${hash(`${name}${container.name}`)}`,
+              exitCode: 0,
+              finishedAt: startedAt,
+              reason: 'Completed',
+              startedAt,
+            },
+          }
+        : up
+        ? { running: { startedAt } }
+        : {
+            waiting: {
+              message: `back-off 5m0s restarting failed container=${main} pod=${name}_${namespace}(${uid(
+                `${c.name}/Pod/${namespace}/${name}`,
+              )})`,
+              reason: 'CrashLoopBackOff',
+            },
+          },
+    };
+  };
+  const withDefaults = container => ({
+    ...container,
+    ...CONTAINER_DEFAULTS,
+    volumeMounts: [mount],
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: metadata(c.name, 'Pod', namespace, name, {
+      annotations,
+      creationTimestamp: startedAt,
+      generateName,
+      labels,
+      ownerReferences: [ownerReference],
+    }),
+    spec: {
+      containers: containers.map(withDefaults),
+      dnsPolicy: 'ClusterFirst',
+      enableServiceLinks: true,
+      ...(initContainers.length
+        ? { initContainers: initContainers.map(withDefaults) }
+        : {}),
+      nodeName,
+      preemptionPolicy: 'PreemptLowerPriority',
+      priority: 0,
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      serviceAccount,
+      serviceAccountName: serviceAccount,
+      terminationGracePeriodSeconds: 30,
+      tolerations,
+      volumes: [
+        {
+          name: tokenVolume,
+          projected: {
+            defaultMode: 420,
+            sources: [
               {
-                image: v.image,
-                imagePullPolicy: 'IfNotPresent',
-                name: app.service,
-                ports: ports.map(p => ({
-                  containerPort:
-                    typeof p.targetPort === 'number' ? p.targetPort : p.port,
-                  protocol: 'TCP',
-                })),
+                serviceAccountToken: {
+                  expirationSeconds: 3607,
+                  path: 'token',
+                },
+              },
+              {
+                configMap: {
+                  items: [{ key: 'ca.crt', path: 'ca.crt' }],
+                  name: 'kube-root-ca.crt',
+                },
+              },
+              {
+                downwardAPI: {
+                  items: [
+                    {
+                      fieldRef: {
+                        apiVersion: 'v1',
+                        fieldPath: 'metadata.namespace',
+                      },
+                      path: 'namespace',
+                    },
+                  ],
+                },
               },
             ],
-            serviceAccountName: sa,
           },
         },
+      ],
+    },
+    status: {
+      conditions: [
+        condition('PodReadyToStartContainers', 'True'),
+        condition('Initialized', 'True'),
+        condition('Ready', ready ? 'True' : 'False', notReady),
+        condition('ContainersReady', ready ? 'True' : 'False', notReady),
+        condition('PodScheduled', 'True'),
+      ],
+      containerStatuses: containers.map(x => status(x, false)),
+      hostIP: nodeIP(c, nodeIndex),
+      hostIPs: [{ ip: nodeIP(c, nodeIndex) }],
+      ...(initContainers.length
+        ? { initContainerStatuses: initContainers.map(x => status(x, true)) }
+        : {}),
+      phase: 'Running',
+      podIP,
+      podIPs: [{ ip: podIP }],
+      qosClass: 'BestEffort',
+      startTime: startedAt,
+    },
+  };
+}
+
+/**
+ * A Deployment and its pods (through a ReplicaSet, as the controller names them).
+ * Returns the endpoints its pods give a Service that selects them.
+ */
+function addDeployment(c, out, d) {
+  const {
+    namespace,
+    name,
+    labels,
+    podLabels,
+    podAnnotations = {},
+    extraPodLabels = {},
+    replicas,
+    ready = replicas,
+    containers,
+    initContainers = [],
+    // proxies are injected into pods, not written in the Deployment's template
+    templateContainers = containers,
+    serviceAccount,
+    annotations = {},
+  } = d;
+  const templateHash = suffix(`${c.name}${namespace}${name}`, 10);
+  const rsName = `${name}-${templateHash}`;
+  const created = time(`${c.name}/Deployment/${namespace}/${name}`);
+  out.deployments.push({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadata(c.name, 'Deployment', namespace, name, {
+      annotations: { 'deployment.kubernetes.io/revision': '1', ...annotations },
+      generation: 1,
+      labels,
+    }),
+    spec: {
+      progressDeadlineSeconds: 600,
+      replicas,
+      revisionHistoryLimit: 10,
+      selector: { matchLabels: podLabels },
+      strategy: {
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+        type: 'RollingUpdate',
       },
-      status: {
-        availableReplicas: v.ready ?? v.replicas,
-        observedGeneration: 1,
-        readyReplicas: v.ready ?? v.replicas,
-        replicas: v.replicas,
-        updatedReplicas: v.replicas,
-      },
-    });
-    for (let i = 0; i < v.replicas; i++) {
-      const podName = `${rsName}-${suffix(`${c.name}${rsName}${i}`, 5)}`;
-      const ready = i < (v.ready ?? v.replicas);
-      const nodeName = nodes[i % nodes.length];
-      const zone = c.zones[i % c.zones.length];
-      const podIP = ip(`${c.name}${podName}`, `10.${c.index}`);
-      const proxy = proxyContainers(mesh);
-      const annotations = {
-        ...(mesh === 'sidecar'
-          ? {
-              'istio.io/rev': 'default',
-              'kubectl.kubernetes.io/default-container': app.service,
-              'prometheus.io/path': '/stats/prometheus',
-              'prometheus.io/port': '15020',
-              'prometheus.io/scrape': 'true',
-              'sidecar.istio.io/status':
-                '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}',
-            }
-          : {}),
-        ...(mesh === 'ambient'
-          ? { 'ambient.istio.io/redirection': 'enabled' }
-          : {}),
-        ...(mesh === 'linkerd'
-          ? {
-              'linkerd.io/created-by': `linkerd/proxy-injector ${LINKERD_VERSION}`,
-              'linkerd.io/inject': 'enabled',
-              'linkerd.io/proxy-version': LINKERD_VERSION,
-              'linkerd.io/trust-root-sha256': hash(LINKERD_ROOT),
-            }
-          : {}),
-      };
-      const labels = {
-        ...podLabels,
-        'pod-template-hash': templateHash,
-        ...(mesh === 'sidecar'
-          ? {
-              'security.istio.io/tlsMode': 'istio',
-              'service.istio.io/canonical-name': app.service,
-              'service.istio.io/canonical-revision': v.version,
-            }
-          : {}),
-        ...(mesh === 'linkerd'
-          ? {
-              'linkerd.io/control-plane-ns': 'linkerd',
-              'linkerd.io/proxy-deployment': deployName,
-              'linkerd.io/workload-ns': ns,
-            }
-          : {}),
-      };
-      const containerNames = [
-        app.service,
-        ...proxy.containers.map(p => p.name),
-      ];
-      const startedAt = time(`${c.name}${podName}start`);
-      out.pods.push({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: metadata(c.name, 'Pod', ns, podName, {
-          annotations,
-          creationTimestamp: startedAt,
-          labels,
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              blockOwnerDeletion: true,
-              controller: true,
-              kind: 'ReplicaSet',
-              name: rsName,
-              uid: uid(`${c.name}/ReplicaSet/${ns}/${rsName}`),
-            },
-          ],
-        }),
-        spec: {
-          containers: [
-            {
-              image: v.image,
-              imagePullPolicy: 'IfNotPresent',
-              name: app.service,
-              ports: ports.map(p => ({
-                containerPort:
-                  typeof p.targetPort === 'number' ? p.targetPort : p.port,
-                protocol: 'TCP',
-              })),
-            },
-            ...proxy.containers,
-          ],
-          dnsPolicy: 'ClusterFirst',
-          enableServiceLinks: true,
-          ...(proxy.initContainers.length
-            ? { initContainers: proxy.initContainers }
+      template: {
+        metadata: {
+          ...(d.templateAnnotations
+            ? { annotations: d.templateAnnotations }
             : {}),
-          nodeName,
-          preemptionPolicy: 'PreemptLowerPriority',
-          priority: 0,
+          creationTimestamp: null,
+          labels: podLabels,
+        },
+        spec: {
+          containers: templateContainers.map(x => ({
+            ...x,
+            ...CONTAINER_DEFAULTS,
+          })),
+          dnsPolicy: 'ClusterFirst',
           restartPolicy: 'Always',
           schedulerName: 'default-scheduler',
-          serviceAccount: sa,
-          serviceAccountName: sa,
+          securityContext: {},
+          serviceAccount: serviceAccount,
+          serviceAccountName: serviceAccount,
           terminationGracePeriodSeconds: 30,
         },
-        status: {
-          conditions: [
-            {
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-              status: 'True',
-              type: 'PodReadyToStartContainers',
-            },
-            {
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-              status: 'True',
-              type: 'Initialized',
-            },
-            {
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-              ...(ready
-                ? {}
-                : {
-                    message: `containers with unready status: [${app.service}]`,
-                    reason: 'ContainersNotReady',
-                  }),
-              status: ready ? 'True' : 'False',
-              type: 'Ready',
-            },
-            {
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-              ...(ready
-                ? {}
-                : {
-                    message: `containers with unready status: [${app.service}]`,
-                    reason: 'ContainersNotReady',
-                  }),
-              status: ready ? 'True' : 'False',
-              type: 'ContainersReady',
-            },
-            {
-              lastProbeTime: null,
-              lastTransitionTime: startedAt,
-              status: 'True',
-              type: 'PodScheduled',
-            },
-          ],
-          containerStatuses: containerNames.map(name => ({
-            containerID: `containerd://${hash(`${podName}${name}`)}`,
-            image:
-              name === app.service
-                ? v.image
-                : proxy.containers.find(p => p.name === name).image,
-            imageID: `sha256:${hash(`${name}image`)}`,
-            lastState: {},
-            name,
-            ready: name === app.service ? ready : true,
-            restartCount: ready ? 0 : 7,
-            started: true,
-            state:
-              ready || name !== app.service
-                ? { running: { startedAt } }
-                : {
-                    waiting: {
-                      message: 'back-off 5m0s restarting failed container',
-                      reason: 'CrashLoopBackOff',
-                    },
-                  },
-          })),
-          hostIP: `10.${c.index}0.0.${(i % nodes.length) + 10}`,
-          phase: 'Running',
-          podIP,
-          podIPs: [{ ip: podIP }],
-          qosClass: 'BestEffort',
-          startTime: startedAt,
+      },
+    },
+    status: {
+      availableReplicas: ready,
+      conditions: [
+        {
+          lastTransitionTime: created,
+          lastUpdateTime: created,
+          message:
+            ready === replicas
+              ? 'Deployment has minimum availability.'
+              : 'Deployment does not have minimum availability.',
+          reason:
+            ready === replicas
+              ? 'MinimumReplicasAvailable'
+              : 'MinimumReplicasUnavailable',
+          status: ready === replicas ? 'True' : 'False',
+          type: 'Available',
         },
-      });
-      endpoints.push({
-        addresses: [podIP],
-        conditions: { ready, serving: ready, terminating: false },
-        nodeName,
-        targetRef: {
-          kind: 'Pod',
-          name: podName,
-          namespace: ns,
-          uid: uid(`${c.name}/Pod/${ns}/${podName}`),
+        {
+          lastTransitionTime: created,
+          lastUpdateTime: created,
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+          reason: 'NewReplicaSetAvailable',
+          status: 'True',
+          type: 'Progressing',
         },
-        zone,
-      });
-    }
+      ],
+      observedGeneration: 1,
+      readyReplicas: ready,
+      replicas,
+      ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
+      updatedReplicas: replicas,
+    },
+  });
+  const endpoints = [];
+  for (let i = 0; i < replicas; i++) {
+    const podName = `${rsName}-${suffix(`${c.name}${rsName}${i}`, 5)}`;
+    const nodeIndex = i % c.nodes.length;
+    const pod = podObject(c, {
+      namespace,
+      name: podName,
+      generateName: `${rsName}-`,
+      labels: {
+        ...podLabels,
+        'pod-template-hash': templateHash,
+        ...extraPodLabels,
+      },
+      annotations: Object.keys(podAnnotations).length
+        ? podAnnotations
+        : undefined,
+      ownerReference: controller(c, 'ReplicaSet', namespace, rsName),
+      serviceAccount,
+      nodeIndex,
+      containers,
+      initContainers,
+      main: containers[0].name,
+      ready: i < ready,
+    });
+    out.pods.push(pod);
+    endpoints.push({
+      addresses: [pod.status.podIP],
+      conditions: { ready: i < ready, serving: i < ready, terminating: false },
+      nodeName: c.nodes[nodeIndex],
+      targetRef: {
+        kind: 'Pod',
+        name: podName,
+        namespace,
+        uid: pod.metadata.uid,
+      },
+      zone: c.zones[nodeIndex % c.zones.length],
+    });
   }
+  return endpoints;
+}
 
-  const clusterIP = ip(
-    `${c.name}${ns}${app.service}svc`,
-    `172.${20 + c.index}`,
-  );
+/** A Service and the EndpointSlice the controller keeps for it. */
+function addService(c, out, s) {
+  const { namespace, name, labels, selector, ports, endpoints, type } = s;
+  const clusterIP = `172.${20 + c.index}.${
+    parseInt(hash(`${c.name}${namespace}${name}svc`).slice(0, 2), 16) % 256
+  }.${
+    (parseInt(hash(`${c.name}${namespace}${name}svc`).slice(2, 4), 16) % 250) +
+    2
+  }`;
+  const lb = type === 'LoadBalancer';
   out.services.push({
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: metadata(c.name, 'Service', ns, app.service, {
-      labels: svcLabels,
+    metadata: metadata(c.name, 'Service', namespace, name, {
+      annotations: s.annotations,
+      labels,
     }),
     spec: {
+      ...(lb ? { allocateLoadBalancerNodePorts: true } : {}),
       clusterIP,
       clusterIPs: [clusterIP],
+      ...(lb ? { externalTrafficPolicy: 'Cluster' } : {}),
       internalTrafficPolicy: 'Cluster',
       ipFamilies: ['IPv4'],
       ipFamilyPolicy: 'SingleStack',
-      ports: ports.map(p => ({
-        name: p.name,
-        port: p.port,
-        protocol: p.protocol,
-        targetPort: p.targetPort,
-      })),
-      selector: { app: app.service },
+      ports,
+      selector,
       sessionAffinity: 'None',
-      type: 'ClusterIP',
+      type: type ?? 'ClusterIP',
     },
-    status: { loadBalancer: {} },
+    status: {
+      loadBalancer: lb
+        ? { ingress: [{ ip: s.loadBalancerIP, ipMode: 'VIP' }] }
+        : {},
+    },
   });
-  const sliceName = `${app.service}-${suffix(
-    `${c.name}${ns}${app.service}slice`,
-    5,
-  )}`;
+  const sliceName = `${name}-${suffix(`${c.name}${namespace}${name}slice`, 5)}`;
   out.endpointslices.push({
     addressType: 'IPv4',
     apiVersion: 'discovery.k8s.io/v1',
     endpoints,
     kind: 'EndpointSlice',
-    metadata: metadata(c.name, 'EndpointSlice', ns, sliceName, {
+    metadata: metadata(c.name, 'EndpointSlice', namespace, sliceName, {
       annotations: {
         'endpoints.kubernetes.io/last-change-trigger-time': time(
           `${sliceName}change`,
         ),
       },
-      generation: endpoints.length,
+      generateName: `${name}-`,
+      generation: endpoints.length + 1,
       labels: {
-        app: app.service,
+        ...labels,
         'endpointslice.kubernetes.io/managed-by':
           'endpointslice-controller.k8s.io',
-        'kubernetes.io/service-name': app.service,
-        service: app.service,
-        ...(owner ? { [OWNER_LABEL]: owner } : {}),
+        'kubernetes.io/service-name': name,
       },
-      ownerReferences: [
-        {
-          apiVersion: 'v1',
-          blockOwnerDeletion: true,
-          controller: true,
-          kind: 'Service',
-          name: app.service,
-          uid: uid(`${c.name}/Service/${ns}/${app.service}`),
-        },
-      ],
+      ownerReferences: [controller(c, 'Service', namespace, name, 'v1')],
     }),
     ports: ports.map(p => ({
       name: p.name,
       port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
-      protocol: 'TCP',
+      protocol: p.protocol,
     })),
+  });
+}
+
+/** An application: a Service over one Deployment per version, meshed as its namespace says. */
+function addApp(c, out, app) {
+  const ns = app.namespace;
+  const mesh = app.mesh ?? 'sidecar';
+  const sa =
+    app.serviceAccount ??
+    `${ns === 'bookinfo' ? 'bookinfo-' : ''}${app.service}`;
+  const ports = app.ports ?? [
+    { name: 'http', port: 9080, protocol: 'TCP', targetPort: 9080 },
+  ];
+  const containerPorts = ports.map(p => ({
+    containerPort: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+    protocol: 'TCP',
+  }));
+  const endpoints = [];
+  for (const v of app.versions) {
+    const deployName = `${app.service}-${v.version}`;
+    const podLabels = { app: app.service, version: v.version };
+    const proxy = proxyContainers(c, mesh);
+    const sidecarAnnotations = {
+      'istio.io/rev': 'default',
+      'kubectl.kubernetes.io/default-container': app.service,
+      'kubectl.kubernetes.io/default-logs-container': app.service,
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/port': '15020',
+      'prometheus.io/scrape': 'true',
+      'sidecar.istio.io/status':
+        '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}',
+    };
+    const linkerdAnnotations = {
+      'linkerd.io/created-by': `linkerd/proxy-injector ${LINKERD_VERSION}`,
+      'linkerd.io/inject': 'enabled',
+      'linkerd.io/proxy-version': LINKERD_VERSION,
+      'linkerd.io/trust-root-sha256': hash(LINKERD_ROOT),
+    };
+    endpoints.push(
+      ...addDeployment(c, out, {
+        namespace: ns,
+        name: deployName,
+        labels: { app: app.service, version: v.version },
+        podLabels,
+        podAnnotations: {
+          ...(mesh === 'sidecar' ? sidecarAnnotations : {}),
+          ...(mesh === 'ambient'
+            ? { 'ambient.istio.io/redirection': 'enabled' }
+            : {}),
+          ...(mesh === 'linkerd' ? linkerdAnnotations : {}),
+        },
+        extraPodLabels: {
+          ...(mesh === 'sidecar'
+            ? {
+                'security.istio.io/tlsMode': 'istio',
+                'service.istio.io/canonical-name': app.service,
+                'service.istio.io/canonical-revision': v.version,
+                [NETWORK_LABEL]: c.network,
+              }
+            : {}),
+          ...(mesh === 'linkerd'
+            ? {
+                'linkerd.io/control-plane-ns': 'linkerd',
+                'linkerd.io/proxy-deployment': deployName,
+                'linkerd.io/workload-ns': ns,
+              }
+            : {}),
+        },
+        replicas: v.replicas,
+        ready: v.ready,
+        containers: [
+          {
+            image: v.image,
+            name: app.service,
+            ports: containerPorts,
+          },
+          ...proxy.containers,
+        ],
+        initContainers: proxy.initContainers,
+        templateContainers: [
+          { image: v.image, name: app.service, ports: containerPorts },
+        ],
+        serviceAccount: sa,
+      }),
+    );
+  }
+  addService(c, out, {
+    namespace: ns,
+    name: app.service,
+    labels: {
+      app: app.service,
+      service: app.service,
+      ...(app.owner ? { [OWNER_LABEL]: app.owner } : {}),
+    },
+    selector: { app: app.service },
+    ports,
+    endpoints,
   });
 }
 
 /* --------------------------------------- Istio ------------------------------------------- */
 
-function addIstioControlPlane(c, out, { remotes }) {
+function addIstioControlPlane(c, out) {
+  const { meshId, trustDomain, roots, remotes, ambient } = c.istio;
   const meshYaml = [
     'accessLogFile: /dev/stdout',
     'defaultConfig:',
     '  discoveryAddress: istiod.istio-system.svc:15012',
-    '  meshId: mesh1',
+    `  meshId: ${meshId}`,
     '  proxyMetadata: {}',
     '  tracing: {}',
     'defaultProviders:',
@@ -592,222 +875,184 @@ function addIstioControlPlane(c, out, { remotes }) {
     '  - prometheus',
     'enablePrometheusMerge: true',
     'rootNamespace: istio-system',
-    'trustDomain: cluster.local',
+    `trustDomain: ${trustDomain}`,
     '',
   ].join('\n');
-  const meshNetworks = 'networks: {}\n';
-  const cmLabels = {
-    'app.kubernetes.io/managed-by': 'Helm',
-    'install.operator.istio.io/owning-resource': 'unknown',
-    'istio.io/rev': 'default',
-    'operator.istio.io/component': 'Pilot',
-    release: 'istiod',
+  const helm = {
+    'meta.helm.sh/release-name': 'istiod',
+    'meta.helm.sh/release-namespace': 'istio-system',
   };
-  out.configmaps.push(
-    {
+  out.configmaps.push({
+    apiVersion: 'v1',
+    data: { mesh: meshYaml, meshNetworks: 'networks: {}\n' },
+    kind: 'ConfigMap',
+    metadata: metadata(c.name, 'ConfigMap', 'istio-system', 'istio', {
+      annotations: helm,
+      labels: {
+        'app.kubernetes.io/managed-by': 'Helm',
+        'install.operator.istio.io/owning-resource': 'unknown',
+        'istio.io/rev': 'default',
+        'operator.istio.io/component': 'Pilot',
+        release: 'istiod',
+      },
+    }),
+  });
+  // istiod publishes its root bundle (the plugged-in cacerts' root-cert.pem) in every
+  // namespace but the kube-* ones.
+  for (const ns of c.namespaces.filter(n => !n.name.startsWith('kube-'))) {
+    out.configmaps.push({
       apiVersion: 'v1',
-      data: { mesh: meshYaml, meshNetworks },
+      data: { 'root-cert.pem': roots.join('') },
       kind: 'ConfigMap',
-      metadata: metadata(c.name, 'ConfigMap', 'istio-system', 'istio', {
-        annotations: {
-          'meta.helm.sh/release-name': 'istiod',
-          'meta.helm.sh/release-namespace': 'istio-system',
-        },
-        labels: cmLabels,
+      metadata: metadata(c.name, 'ConfigMap', ns.name, 'istio-ca-root-cert', {
+        labels: { 'istio.io/config': 'true' },
       }),
-    },
-    {
-      apiVersion: 'v1',
-      data: { 'root-cert.pem': ISTIO_ROOT },
-      kind: 'ConfigMap',
-      metadata: metadata(
-        c.name,
-        'ConfigMap',
-        'istio-system',
-        'istio-ca-root-cert',
-        { labels: { 'istio.io/config': 'true' } },
-      ),
-    },
-  );
-  const istiodLabels = {
+    });
+  }
+  const istiodPodLabels = {
     app: 'istiod',
-    'app.kubernetes.io/instance': 'istiod',
-    'app.kubernetes.io/managed-by': 'Helm',
-    'app.kubernetes.io/name': 'istiod',
-    'app.kubernetes.io/part-of': 'istio',
-    'app.kubernetes.io/version': ISTIO_VERSION,
     istio: 'pilot',
     'istio.io/rev': 'default',
-    'operator.istio.io/component': 'Pilot',
-    release: 'istiod',
+    'sidecar.istio.io/inject': 'false',
   };
-  out.deployments.push({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: metadata(c.name, 'Deployment', 'istio-system', 'istiod', {
-      annotations: {
-        'deployment.kubernetes.io/revision': '1',
-        'meta.helm.sh/release-name': 'istiod',
-        'meta.helm.sh/release-namespace': 'istio-system',
-      },
-      generation: 1,
-      labels: istiodLabels,
-    }),
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { istio: 'pilot' } },
-      template: {
-        metadata: {
-          annotations: {
-            'prometheus.io/port': '15014',
-            'prometheus.io/scrape': 'true',
-            'sidecar.istio.io/inject': 'false',
-          },
-          creationTimestamp: null,
-          labels: {
-            app: 'istiod',
-            istio: 'pilot',
-            'istio.io/rev': 'default',
-            'sidecar.istio.io/inject': 'false',
-          },
-        },
-        spec: {
-          containers: [
-            {
-              args: [
-                'discovery',
-                '--monitoringAddr=:15014',
-                '--log_output_level=default:info',
-                '--domain',
-                'cluster.local',
-                '--keepaliveMaxServerConnectionAge',
-                '30m',
-              ],
-              env: [
-                { name: 'REVISION', value: 'default' },
-                { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-                {
-                  name: 'POD_NAME',
-                  valueFrom: {
-                    fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' },
-                  },
-                },
-                {
-                  name: 'POD_NAMESPACE',
-                  valueFrom: {
-                    fieldRef: {
-                      apiVersion: 'v1',
-                      fieldPath: 'metadata.namespace',
-                    },
-                  },
-                },
-                { name: 'KUBECONFIG', value: '/var/run/secrets/remote/config' },
-                { name: 'CLUSTER_ID', value: c.name },
-                { name: 'EXTERNAL_ISTIOD', value: 'false' },
-                { name: 'PILOT_ENABLE_AMBIENT', value: String(!!c.ambient) },
-              ],
-              image: `docker.io/istio/pilot:${ISTIO_VERSION}`,
-              name: 'discovery',
-              ports: [
-                { containerPort: 8080, protocol: 'TCP' },
-                { containerPort: 15010, protocol: 'TCP' },
-                { containerPort: 15017, protocol: 'TCP' },
-              ],
+  const istiodEndpoints = addDeployment(c, out, {
+    namespace: 'istio-system',
+    name: 'istiod',
+    annotations: helm,
+    labels: {
+      app: 'istiod',
+      'app.kubernetes.io/instance': 'istiod',
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/name': 'istiod',
+      'app.kubernetes.io/part-of': 'istio',
+      'app.kubernetes.io/version': ISTIO_VERSION,
+      istio: 'pilot',
+      'istio.io/rev': 'default',
+      'operator.istio.io/component': 'Pilot',
+      release: 'istiod',
+    },
+    podLabels: istiodPodLabels,
+    templateAnnotations: {
+      'prometheus.io/port': '15014',
+      'prometheus.io/scrape': 'true',
+      'sidecar.istio.io/inject': 'false',
+    },
+    podAnnotations: {
+      'prometheus.io/port': '15014',
+      'prometheus.io/scrape': 'true',
+      'sidecar.istio.io/inject': 'false',
+    },
+    replicas: 1,
+    serviceAccount: 'istiod',
+    containers: [
+      {
+        args: [
+          'discovery',
+          '--monitoringAddr=:15014',
+          '--log_output_level=default:info',
+          '--domain',
+          'cluster.local',
+          '--keepaliveMaxServerConnectionAge',
+          '30m',
+        ],
+        env: [
+          { name: 'REVISION', value: 'default' },
+          { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+          {
+            name: 'POD_NAME',
+            valueFrom: {
+              fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' },
             },
-          ],
-          serviceAccountName: 'istiod',
-        },
+          },
+          {
+            name: 'POD_NAMESPACE',
+            valueFrom: {
+              fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
+            },
+          },
+          { name: 'KUBECONFIG', value: '/var/run/secrets/remote/config' },
+          { name: 'CLUSTER_ID', value: c.name },
+          { name: 'EXTERNAL_ISTIOD', value: 'false' },
+          { name: 'PILOT_ENABLE_AMBIENT', value: String(!!ambient) },
+        ],
+        image: `docker.io/istio/pilot:${ISTIO_VERSION}`,
+        name: 'discovery',
+        ports: [
+          { containerPort: 8080, protocol: 'TCP' },
+          { containerPort: 15010, protocol: 'TCP' },
+          { containerPort: 15017, protocol: 'TCP' },
+        ],
       },
-    },
-    status: {
-      availableReplicas: 1,
-      observedGeneration: 1,
-      readyReplicas: 1,
-      replicas: 1,
-      updatedReplicas: 1,
-    },
+    ],
   });
-  const gwLabels = {
-    app: 'istio-eastwestgateway',
-    istio: 'eastwestgateway',
-    'topology.istio.io/network': c.network,
-  };
-  const gwIP = c.gatewayIP;
-  out.services.push({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: metadata(
-      c.name,
-      'Service',
-      'istio-system',
-      'istio-eastwestgateway',
-      { labels: gwLabels },
-    ),
-    spec: {
-      allocateLoadBalancerNodePorts: true,
-      clusterIP: ip(`${c.name}ewgw`, `172.${20 + c.index}`),
-      externalTrafficPolicy: 'Cluster',
-      ports: [
-        {
-          name: 'status-port',
-          nodePort: 31021,
-          port: 15021,
-          protocol: 'TCP',
-          targetPort: 15021,
-        },
-        {
-          name: 'tls',
-          nodePort: 31443,
-          port: 15443,
-          protocol: 'TCP',
-          targetPort: 15443,
-        },
-        {
-          name: 'tls-istiod',
-          nodePort: 31012,
-          port: 15012,
-          protocol: 'TCP',
-          targetPort: 15012,
-        },
-        {
-          name: 'tls-webhook',
-          nodePort: 31017,
-          port: 15017,
-          protocol: 'TCP',
-          targetPort: 15017,
-        },
-      ],
-      selector: {
-        app: 'istio-eastwestgateway',
-        istio: 'eastwestgateway',
-        'topology.istio.io/network': c.network,
+  addService(c, out, {
+    namespace: 'istio-system',
+    name: 'istiod',
+    annotations: helm,
+    labels: {
+      app: 'istiod',
+      'app.kubernetes.io/managed-by': 'Helm',
+      istio: 'pilot',
+      'istio.io/rev': 'default',
+      release: 'istiod',
+    },
+    selector: { app: 'istiod', istio: 'pilot' },
+    ports: [
+      { name: 'grpc-xds', port: 15010, protocol: 'TCP', targetPort: 15010 },
+      { name: 'https-dns', port: 15012, protocol: 'TCP', targetPort: 15012 },
+      { name: 'https-webhook', port: 443, protocol: 'TCP', targetPort: 15017 },
+      {
+        name: 'http-monitoring',
+        port: 15014,
+        protocol: 'TCP',
+        targetPort: 15014,
       },
-      sessionAffinity: 'None',
-      type: 'LoadBalancer',
-    },
-    status: { loadBalancer: { ingress: [{ ip: gwIP, ipMode: 'VIP' }] } },
+    ],
+    endpoints: istiodEndpoints,
   });
-  out['istio-config'].push({
-    apiVersion: 'networking.istio.io/v1',
-    kind: 'Gateway',
-    metadata: metadata(
-      c.name,
+
+  addGateway(c, out, {
+    name: 'istio-eastwestgateway',
+    istioLabel: 'eastwestgateway',
+    labels: { [NETWORK_LABEL]: c.network },
+    address: c.eastWestGatewayIP,
+    ports: [
+      ['status-port', 15021, 31021],
+      ['tls', 15443, 31443],
+      ['tls-istiod', 15012, 31012],
+      ['tls-webhook', 15017, 31017],
+    ],
+  });
+  addGateway(c, out, {
+    name: 'istio-ingressgateway',
+    istioLabel: 'ingressgateway',
+    labels: {},
+    address: c.ingressGatewayIP,
+    ports: [
+      ['status-port', 15021, 30521],
+      ['http2', 80, 30080],
+      ['https', 443, 30443],
+    ],
+  });
+  out['istio-config'].push(
+    istioObject(
+      c,
       'Gateway',
+      'networking.istio.io',
       'istio-system',
       'cross-network-gateway',
-      { generation: 1 },
+      {
+        selector: { istio: 'eastwestgateway' },
+        servers: [
+          {
+            hosts: ['*.local'],
+            port: { name: 'tls', number: 15443, protocol: 'TLS' },
+            tls: { mode: 'AUTO_PASSTHROUGH' },
+          },
+        ],
+      },
     ),
-    spec: {
-      selector: { istio: 'eastwestgateway' },
-      servers: [
-        {
-          hosts: ['*.local'],
-          port: { name: 'tls', number: 15443, protocol: 'TLS' },
-          tls: { mode: 'AUTO_PASSTHROUGH' },
-        },
-      ],
-    },
-  });
+  );
   for (const remote of remotes) {
     const fakeKubeconfig = `apiVersion: v1\nclusters:\n- cluster:\n    server: https://${remote}.k8s.example.internal\n  name: ${remote}\ncontexts:\n- context:\n    cluster: ${remote}\n    user: ${remote}\n  name: ${remote}\ncurrent-context: ${remote}\nkind: Config\nusers:\n- name: ${remote}\n  user:\n    token: demo-remote-secret-token-not-real\n`;
     out.secrets.push({
@@ -827,6 +1072,133 @@ function addIstioControlPlane(c, out, { remotes }) {
       type: 'Opaque',
     });
   }
+  if (ambient) addZtunnel(c, out);
+}
+
+/** An Istio gateway (ingress or east-west): a router proxy Deployment behind a LoadBalancer. */
+function addGateway(c, out, g) {
+  const podLabels = {
+    app: g.name,
+    istio: g.istioLabel,
+    ...g.labels,
+  };
+  const endpoints = addDeployment(c, out, {
+    namespace: 'istio-system',
+    name: g.name,
+    labels: {
+      ...podLabels,
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/name': g.name,
+      'istio.io/rev': 'default',
+    },
+    podLabels,
+    extraPodLabels: {
+      'service.istio.io/canonical-name': g.name,
+      'service.istio.io/canonical-revision': 'latest',
+      'sidecar.istio.io/inject': 'false',
+    },
+    podAnnotations: {
+      'istio.io/rev': 'default',
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/port': '15020',
+      'prometheus.io/scrape': 'true',
+    },
+    replicas: 1,
+    serviceAccount: `${g.name}-service-account`,
+    containers: [
+      {
+        args: [
+          'proxy',
+          'router',
+          '--domain',
+          '$(POD_NAMESPACE).svc.cluster.local',
+          '--proxyLogLevel=warning',
+          '--proxyComponentLogLevel=misc:error',
+          '--log_output_level=default:info',
+        ],
+        env: [
+          ...proxyEnv(c),
+          ...(g.istioLabel === 'eastwestgateway'
+            ? [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: c.network }]
+            : []),
+        ],
+        image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
+        name: 'istio-proxy',
+        ports: g.ports.map(([, port]) => ({
+          containerPort: port,
+          protocol: 'TCP',
+        })),
+      },
+    ],
+  });
+  addService(c, out, {
+    namespace: 'istio-system',
+    name: g.name,
+    labels: podLabels,
+    selector: podLabels,
+    type: 'LoadBalancer',
+    loadBalancerIP: g.address,
+    ports: g.ports.map(([name, port, nodePort]) => ({
+      name,
+      nodePort,
+      port,
+      protocol: 'TCP',
+      targetPort: port,
+    })),
+    endpoints,
+  });
+}
+
+/** The ambient data plane: one ztunnel per node, from a DaemonSet. */
+function addZtunnel(c, out) {
+  c.nodes.forEach((node, nodeIndex) => {
+    const name = `ztunnel-${suffix(`${c.name}${node}ztunnel`, 5)}`;
+    out.pods.push(
+      podObject(c, {
+        namespace: 'istio-system',
+        name,
+        generateName: 'ztunnel-',
+        labels: {
+          app: 'ztunnel',
+          'app.kubernetes.io/name': 'ztunnel',
+          'controller-revision-hash': '6c8f9d7b5',
+          'pod-template-generation': '1',
+          'sidecar.istio.io/inject': 'false',
+        },
+        annotations: {
+          'prometheus.io/port': '15020',
+          'prometheus.io/scrape': 'true',
+          'sidecar.istio.io/inject': 'false',
+        },
+        ownerReference: controller(c, 'DaemonSet', 'istio-system', 'ztunnel'),
+        serviceAccount: 'ztunnel',
+        nodeIndex,
+        containers: [
+          {
+            args: ['proxy', 'ztunnel'],
+            env: [
+              { name: 'CA_ADDRESS', value: 'istiod.istio-system.svc:15012' },
+              { name: 'XDS_ADDRESS', value: 'istiod.istio-system.svc:15012' },
+              { name: 'CLUSTER_ID', value: c.name },
+              { name: 'NETWORK', value: c.network },
+            ],
+            image: `docker.io/istio/ztunnel:${ISTIO_VERSION}`,
+            name: 'istio-proxy',
+            ports: [
+              { containerPort: 15020, name: 'ztunnel-stats', protocol: 'TCP' },
+            ],
+          },
+        ],
+        main: 'istio-proxy',
+        ready: true,
+        tolerations: [
+          { effect: 'NoSchedule', operator: 'Exists' },
+          { key: 'CriticalAddonsOnly', operator: 'Exists' },
+          { effect: 'NoExecute', operator: 'Exists' },
+        ],
+      }),
+    );
+  });
 }
 
 function istioObject(c, kind, group, namespace, name, spec) {
@@ -838,6 +1210,16 @@ function istioObject(c, kind, group, namespace, name, spec) {
   };
 }
 
+const peerAuthentication = (c, namespace, name, spec) =>
+  istioObject(
+    c,
+    'PeerAuthentication',
+    'security.istio.io',
+    namespace,
+    name,
+    spec,
+  );
+
 /* --------------------------------------- Linkerd ----------------------------------------- */
 
 function addLinkerdControlPlane(c, out) {
@@ -845,7 +1227,7 @@ function addLinkerdControlPlane(c, out) {
     'clusterDomain: cluster.local',
     'clusterNetworks: 10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16',
     'controllerReplicas: 1',
-    'identityTrustDomain: cluster.local',
+    `identityTrustDomain: ${c.linkerd.trustDomain}`,
     'policyController:',
     '  defaultAllowPolicy: all-unauthenticated',
     'proxy:',
@@ -853,15 +1235,16 @@ function addLinkerdControlPlane(c, out) {
     `  image:\n    name: cr.l5d.io/linkerd/proxy\n    version: ${LINKERD_VERSION}`,
     '',
   ].join('\n');
+  const createdBy = {
+    'linkerd.io/created-by': `linkerd/helm ${LINKERD_VERSION}`,
+  };
   out.configmaps.push(
     {
       apiVersion: 'v1',
       data: { values },
       kind: 'ConfigMap',
       metadata: metadata(c.name, 'ConfigMap', 'linkerd', 'linkerd-config', {
-        annotations: {
-          'linkerd.io/created-by': `linkerd/helm ${LINKERD_VERSION}`,
-        },
+        annotations: createdBy,
         labels: {
           'linkerd.io/control-plane-component': 'controller',
           'linkerd.io/control-plane-ns': 'linkerd',
@@ -878,9 +1261,7 @@ function addLinkerdControlPlane(c, out) {
         'linkerd',
         'linkerd-identity-trust-roots',
         {
-          annotations: {
-            'linkerd.io/created-by': `linkerd/helm ${LINKERD_VERSION}`,
-          },
+          annotations: createdBy,
           labels: {
             'linkerd.io/control-plane-component': 'identity',
             'linkerd.io/control-plane-ns': 'linkerd',
@@ -891,303 +1272,440 @@ function addLinkerdControlPlane(c, out) {
   );
   for (const component of ['destination', 'identity', 'proxy-injector']) {
     const name = `linkerd-${component}`;
-    out.deployments.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: metadata(c.name, 'Deployment', 'linkerd', name, {
-        annotations: {
-          'deployment.kubernetes.io/revision': '1',
-          'linkerd.io/created-by': `linkerd/helm ${LINKERD_VERSION}`,
-        },
-        generation: 1,
-        labels: {
-          'app.kubernetes.io/name': component,
-          'app.kubernetes.io/part-of': 'Linkerd',
-          'app.kubernetes.io/version': LINKERD_VERSION,
-          'linkerd.io/control-plane-component': component,
-          'linkerd.io/control-plane-ns': 'linkerd',
-          'linkerd.io/control-plane-version': LINKERD_VERSION,
-        },
-      }),
-      spec: {
-        replicas: 1,
-        selector: {
-          matchLabels: {
-            'linkerd.io/control-plane-component': component,
-            'linkerd.io/control-plane-ns': 'linkerd',
-          },
-        },
-        template: {
-          metadata: {
-            creationTimestamp: null,
-            labels: {
-              'linkerd.io/control-plane-component': component,
-              'linkerd.io/control-plane-ns': 'linkerd',
-            },
-          },
-          spec: {
-            containers: [
-              {
-                args: ['-log-level=info'],
-                image: `cr.l5d.io/linkerd/controller:${LINKERD_VERSION}`,
-                name: component,
-              },
-            ],
-            serviceAccountName: name,
-          },
-        },
+    const podLabels = {
+      'linkerd.io/control-plane-component': component,
+      'linkerd.io/control-plane-ns': 'linkerd',
+    };
+    addDeployment(c, out, {
+      namespace: 'linkerd',
+      name,
+      annotations: createdBy,
+      labels: {
+        'app.kubernetes.io/name': component,
+        'app.kubernetes.io/part-of': 'Linkerd',
+        'app.kubernetes.io/version': LINKERD_VERSION,
+        ...podLabels,
+        'linkerd.io/control-plane-version': LINKERD_VERSION,
       },
-      status: {
-        availableReplicas: 1,
-        observedGeneration: 1,
-        readyReplicas: 1,
-        replicas: 1,
-        updatedReplicas: 1,
-      },
+      podLabels,
+      podAnnotations: createdBy,
+      extraPodLabels: { 'linkerd.io/proxy-deployment': name },
+      replicas: 1,
+      serviceAccount: name,
+      containers: [
+        {
+          args: ['-log-level=info'],
+          image: `cr.l5d.io/linkerd/controller:${LINKERD_VERSION}`,
+          name: component,
+        },
+      ],
     });
   }
 }
 
+const linkerdPolicy = (c, kind, version, namespace, name, spec) => ({
+  apiVersion: `policy.linkerd.io/${version}`,
+  kind,
+  metadata: metadata(c.name, kind, namespace, name, { generation: 1 }),
+  spec,
+});
+
 /* ---------------------------------------- The fleet -------------------------------------- */
 
+const img = (name, v) =>
+  `docker.io/istio/examples-bookinfo-${name}-${v}:1.20.2`;
+const http = (port, targetPort = port) => [
+  { name: 'http', port, protocol: 'TCP', targetPort },
+];
 const bookinfoNs = {
   name: 'bookinfo',
   labels: {
     'istio-injection': 'enabled',
-    [OWNER_LABEL]: 'group:default/bookinfo-team',
+    [OWNER_LABEL]: owner('bookinfo-team'),
   },
 };
-const img = (name, v) =>
-  `docker.io/istio/examples-bookinfo-${name}-${v}:1.20.2`;
-
-const cluster1 = {
-  name: 'cluster-1',
-  index: 1,
-  region: 'us-west-1',
-  zones: ['us-west-1a', 'us-west-1b'],
-  nodePrefix: 'gke-cluster-1-default-pool',
-  network: 'network-1',
-  gatewayIP: '34.118.10.21',
-  namespaces: [
-    { name: 'default', labels: {} },
-    { name: 'kube-system', labels: {} },
-    {
-      name: 'istio-system',
-      labels: { 'topology.istio.io/network': 'network-1' },
-    },
-    bookinfoNs,
-    {
-      name: 'accounts',
-      labels: {
-        'istio-injection': 'enabled',
-        [OWNER_LABEL]: 'group:default/payments-team',
-      },
-    },
-  ],
-  apps: [
-    {
-      namespace: 'bookinfo',
-      service: 'productpage',
-      versions: [
-        { version: 'v1', replicas: 1, image: img('productpage', 'v1') },
-      ],
-    },
-    {
-      namespace: 'bookinfo',
-      service: 'details',
-      versions: [{ version: 'v1', replicas: 1, image: img('details', 'v1') }],
-    },
-    {
-      namespace: 'bookinfo',
-      service: 'ratings',
-      versions: [{ version: 'v1', replicas: 1, image: img('ratings', 'v1') }],
-    },
-    {
-      namespace: 'bookinfo',
-      service: 'reviews',
-      versions: [
-        { version: 'v1', replicas: 1, image: img('reviews', 'v1') },
-        { version: 'v2', replicas: 1, image: img('reviews', 'v2') },
-      ],
-    },
-    {
-      namespace: 'accounts',
-      service: 'accounts',
-      owner: 'group:default/payments-team',
-      ports: [{ name: 'grpc', port: 8080, targetPort: 8080, protocol: 'TCP' }],
-      versions: [
-        {
-          version: 'v1',
-          replicas: 2,
-          image: 'ghcr.io/meshport/demo-accounts:1.4.0',
-        },
-      ],
-    },
-    {
-      namespace: 'accounts',
-      service: 'users',
-      owner: 'group:default/identity-team',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-      versions: [
-        {
-          version: 'v1',
-          replicas: 2,
-          image: 'ghcr.io/meshport/demo-users:2.1.0',
-        },
-      ],
-    },
-  ],
+const accountsNs = {
+  name: 'accounts',
+  labels: {
+    'istio-injection': 'enabled',
+    [OWNER_LABEL]: owner('identity-team'),
+  },
 };
-
-const cluster2 = {
-  name: 'cluster-2',
-  index: 2,
-  region: 'us-west-2',
-  zones: ['us-west-2a', 'us-west-2b'],
-  nodePrefix: 'gke-cluster-2-default-pool',
-  network: 'network-2',
-  gatewayIP: '35.203.44.7',
-  ambient: true,
-  namespaces: [
-    { name: 'default', labels: {} },
-    { name: 'kube-system', labels: {} },
-    {
-      name: 'istio-system',
-      labels: { 'topology.istio.io/network': 'network-2' },
-    },
-    bookinfoNs,
-    {
-      name: 'orders',
-      labels: {
-        'istio.io/dataplane-mode': 'ambient',
-        [OWNER_LABEL]: 'group:default/orders-team',
-      },
-    },
-  ],
-  apps: [
-    {
-      namespace: 'bookinfo',
-      service: 'reviews',
-      versions: [{ version: 'v3', replicas: 2, image: img('reviews', 'v3') }],
-    },
-    {
-      namespace: 'bookinfo',
-      service: 'ratings',
-      versions: [
-        { version: 'v1', replicas: 2, ready: 1, image: img('ratings', 'v1') },
-      ],
-    },
-    {
-      namespace: 'orders',
-      service: 'orders',
-      mesh: 'ambient',
-      versions: [
-        {
-          version: 'v1',
-          replicas: 2,
-          image: 'ghcr.io/meshport/demo-orders:0.9.3',
-        },
-      ],
-      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
-    },
-    {
-      namespace: 'orders',
-      service: 'history',
-      mesh: 'ambient',
-      versions: [
-        {
-          version: 'v1',
-          replicas: 1,
-          image: 'ghcr.io/meshport/demo-history:0.3.1',
-        },
-      ],
-      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
-    },
-  ],
-};
-
-const cluster3 = {
-  name: 'cluster-3',
-  index: 3,
-  region: 'eu-west-1',
-  zones: ['eu-west-1a'],
-  nodePrefix: 'ip-10-30-0',
-  namespaces: [
-    { name: 'default', labels: {} },
-    { name: 'kube-system', labels: {} },
-    {
-      name: 'linkerd',
-      labels: {
-        'config.linkerd.io/admission-webhooks': 'disabled',
-        'linkerd.io/control-plane-ns': 'linkerd',
-        'linkerd.io/is-control-plane': 'true',
-      },
-    },
-    {
-      name: 'accounts',
-      labels: { [OWNER_LABEL]: 'group:default/payments-team' },
-      annotations: {
-        'config.linkerd.io/default-inbound-policy': 'all-authenticated',
-        'linkerd.io/inject': 'enabled',
-      },
-    },
-  ],
-  apps: [
-    {
-      namespace: 'accounts',
-      service: 'users',
-      mesh: 'linkerd',
-      owner: 'group:default/identity-team',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-      versions: [
-        {
-          version: 'v2',
-          replicas: 2,
-          image: 'ghcr.io/meshport/demo-users:2.2.0',
-        },
-      ],
-    },
-    {
-      namespace: 'accounts',
-      service: 'ledger',
-      mesh: 'linkerd',
-      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
-      versions: [
-        {
-          version: 'v1',
-          replicas: 1,
-          image: 'ghcr.io/meshport/demo-ledger:1.0.0',
-        },
-      ],
-    },
-  ],
-};
-
-const c1 = buildCluster(cluster1);
-addIstioControlPlane(cluster1, c1, { remotes: ['cluster-2'] });
-c1['istio-config'].push(
-  istioObject(
-    cluster1,
-    'PeerAuthentication',
-    'security.istio.io',
-    'istio-system',
-    'default',
-    { mtls: { mode: 'STRICT' } },
+const systemNamespaces = network => [
+  { name: 'default', labels: {} },
+  { name: 'kube-node-lease', labels: {} },
+  { name: 'kube-public', labels: {} },
+  { name: 'kube-system', labels: {} },
+  ...(network
+    ? [{ name: 'istio-system', labels: { [NETWORK_LABEL]: network } }]
+    : []),
+];
+const bookinfo = (service, versions) => ({
+  namespace: 'bookinfo',
+  service,
+  owner: owner('bookinfo-team'),
+  versions: versions.map(([version, replicas, ready]) => ({
+    version,
+    replicas,
+    ready,
+    image: img(service, version),
+  })),
+});
+/** Services of the accounts app: accounts and users (identity-team), orders and history (orders-team). */
+const accountsApp = (service, version, replicas, extra = {}) => ({
+  namespace: ['accounts', 'users'].includes(service) ? 'accounts' : 'orders',
+  service,
+  owner: owner(
+    ['accounts', 'users'].includes(service) ? 'identity-team' : 'orders-team',
   ),
-  istioObject(
-    cluster1,
-    'PeerAuthentication',
-    'security.istio.io',
-    'bookinfo',
-    'productpage-legacy-probe',
+  ports: service === 'users' ? http(80, 8080) : http(8080),
+  versions: [
     {
-      selector: { matchLabels: { app: 'productpage' } },
-      mtls: { mode: 'UNSET' },
-      portLevelMtls: { 9080: { mode: 'PERMISSIVE' } },
+      version,
+      replicas,
+      image: `ghcr.io/meshport/demo-${service}:${
+        {
+          accounts: '1.4.0',
+          users: version === 'v1' ? '2.1.0' : '2.2.0',
+          orders: '0.9.3',
+          history: version === 'v1' ? '0.3.1' : '0.4.0',
+        }[service]
+      }`,
     },
-  ),
-  istioObject(
-    cluster1,
+  ],
+  ...extra,
+});
+/** Plain-text callers outside the mesh, seen in the demo traffic. */
+const unmeshedClient = (service, team, image) => ({
+  namespace: 'default',
+  service,
+  owner: owner(team),
+  mesh: 'none',
+  serviceAccount: service,
+  ports: http(8080),
+  versions: [{ version: 'v1', replicas: 1, image }],
+});
+
+const mesh1 = { meshId: 'mesh1', trustDomain: 'cluster.local' };
+const mesh2 = { meshId: 'mesh2', trustDomain: 'mesh2.meshport.dev' };
+
+const clusters = [
+  {
+    name: 'cluster-1',
+    index: 1,
+    provider: 'gke',
+    region: 'us-west-1',
+    zones: ['us-west-1a', 'us-west-1b'],
+    network: 'network-1',
+    eastWestGatewayIP: '34.118.10.21',
+    ingressGatewayIP: '34.118.10.5',
+    istio: {
+      ...mesh1,
+      roots: [MESH1_ROOT, MESH2_ROOT],
+      remotes: ['cluster-2'],
+    },
+    namespaces: [...systemNamespaces('network-1'), bookinfoNs, accountsNs],
+    apps: [
+      bookinfo('productpage', [['v1', 1]]),
+      bookinfo('details', [['v1', 1]]),
+      bookinfo('reviews', [
+        ['v1', 1],
+        ['v2', 1],
+      ]),
+      bookinfo('ratings', [['v1', 1]]),
+      accountsApp('accounts', 'v1', 2),
+      accountsApp('users', 'v1', 2),
+      unmeshedClient(
+        'legacy-probe',
+        'platform-team',
+        'ghcr.io/meshport/demo-legacy-probe:0.1.0',
+      ),
+    ],
+    config: c => [
+      peerAuthentication(c, 'istio-system', 'default', {
+        mtls: { mode: 'STRICT' },
+      }),
+      peerAuthentication(c, 'accounts', 'default', {
+        mtls: { mode: 'STRICT' },
+      }),
+      peerAuthentication(c, 'bookinfo', 'productpage-legacy-probe', {
+        selector: { matchLabels: { app: 'productpage' } },
+        mtls: { mode: 'UNSET' },
+        portLevelMtls: { 9080: { mode: 'PERMISSIVE' } },
+      }),
+      reviewsDestinationRule(c),
+      istioObject(
+        c,
+        'VirtualService',
+        'networking.istio.io',
+        'bookinfo',
+        'reviews',
+        {
+          hosts: ['reviews'],
+          http: [
+            {
+              route: [
+                { destination: { host: 'reviews', subset: 'v1' }, weight: 50 },
+                { destination: { host: 'reviews', subset: 'v2' }, weight: 30 },
+                { destination: { host: 'reviews', subset: 'v3' }, weight: 20 },
+              ],
+            },
+          ],
+        },
+      ),
+      ...ingress(
+        c,
+        'bookinfo',
+        'bookinfo',
+        'bookinfo.meshport.dev',
+        'productpage',
+        9080,
+        [
+          { uri: { exact: '/productpage' } },
+          { uri: { prefix: '/static' } },
+          { uri: { prefix: '/api/v1/products' } },
+        ],
+      ),
+      istioObject(
+        c,
+        'AuthorizationPolicy',
+        'security.istio.io',
+        'bookinfo',
+        'ratings-from-reviews',
+        {
+          selector: { matchLabels: { app: 'ratings' } },
+          action: 'ALLOW',
+          rules: [
+            {
+              from: [
+                {
+                  source: {
+                    principals: [
+                      'cluster.local/ns/bookinfo/sa/bookinfo-reviews',
+                    ],
+                  },
+                },
+              ],
+              to: [{ operation: { methods: ['GET'] } }],
+            },
+          ],
+        },
+      ),
+    ],
+  },
+  {
+    name: 'cluster-2',
+    index: 2,
+    provider: 'gke',
+    region: 'us-west-2',
+    zones: ['us-west-2a', 'us-west-2b'],
+    network: 'network-2',
+    eastWestGatewayIP: '35.203.44.7',
+    ingressGatewayIP: '35.203.44.2',
+    istio: {
+      ...mesh1,
+      roots: [MESH1_ROOT, MESH2_ROOT],
+      remotes: ['cluster-1'],
+      ambient: true,
+    },
+    namespaces: [
+      ...systemNamespaces('network-2'),
+      bookinfoNs,
+      {
+        name: 'orders',
+        labels: {
+          'istio.io/dataplane-mode': 'ambient',
+          [OWNER_LABEL]: owner('orders-team'),
+        },
+      },
+    ],
+    apps: [
+      bookinfo('reviews', [
+        ['v1', 1],
+        ['v2', 1],
+        ['v3', 2],
+      ]),
+      bookinfo('ratings', [['v1', 2, 1]]),
+      accountsApp('orders', 'v1', 2, { mesh: 'ambient' }),
+      accountsApp('history', 'v1', 1, { mesh: 'ambient' }),
+      unmeshedClient(
+        'batch-export',
+        'orders-team',
+        'ghcr.io/meshport/demo-batch-export:1.2.0',
+      ),
+    ],
+    config: c => [
+      peerAuthentication(c, 'orders', 'default', {
+        mtls: { mode: 'PERMISSIVE' },
+      }),
+      reviewsDestinationRule(c),
+      ...ingress(c, 'orders', 'orders', 'orders.meshport.dev', 'orders', 8080, [
+        { uri: { prefix: '/orders' } },
+      ]),
+    ],
+  },
+  {
+    name: 'cluster-3',
+    index: 3,
+    provider: 'gke',
+    region: 'eu-west-1',
+    zones: ['eu-west-1a', 'eu-west-1b'],
+    network: 'network-3',
+    eastWestGatewayIP: '34.77.120.9',
+    ingressGatewayIP: '34.77.120.3',
+    istio: { ...mesh2, roots: [MESH2_ROOT, MESH1_ROOT], remotes: [] },
+    namespaces: [
+      ...systemNamespaces('network-3'),
+      accountsNs,
+      {
+        name: 'orders',
+        labels: {
+          'istio-injection': 'enabled',
+          [OWNER_LABEL]: owner('orders-team'),
+        },
+      },
+    ],
+    apps: [accountsApp('users', 'v2', 2), accountsApp('history', 'v2', 2)],
+    config: c => [
+      peerAuthentication(c, 'accounts', 'default', {
+        mtls: { mode: 'STRICT' },
+      }),
+      peerAuthentication(c, 'orders', 'default', {
+        mtls: { mode: 'PERMISSIVE' },
+      }),
+      ...ingress(
+        c,
+        'accounts',
+        'users',
+        'accounts.eu.meshport.dev',
+        'users',
+        80,
+        [{ uri: { prefix: '/users' } }],
+      ),
+      // users in this mesh answers its own gateway and, through the east-west gateway,
+      // orders in mesh1: principals name each caller's own trust domain.
+      istioObject(
+        c,
+        'AuthorizationPolicy',
+        'security.istio.io',
+        'accounts',
+        'users-callers',
+        {
+          selector: { matchLabels: { app: 'users' } },
+          action: 'ALLOW',
+          rules: [
+            {
+              from: [
+                {
+                  source: {
+                    principals: [
+                      'cluster.local/ns/orders/sa/orders',
+                      'mesh2.meshport.dev/ns/istio-system/sa/istio-ingressgateway-service-account',
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ),
+    ],
+  },
+  {
+    name: 'cluster-4',
+    index: 4,
+    provider: 'eks',
+    region: 'eu-central-1',
+    zones: ['eu-central-1a'],
+    linkerd: { trustDomain: 'cluster.local' },
+    namespaces: [
+      ...systemNamespaces(),
+      {
+        name: 'linkerd',
+        labels: {
+          'config.linkerd.io/admission-webhooks': 'disabled',
+          'linkerd.io/control-plane-ns': 'linkerd',
+          'linkerd.io/is-control-plane': 'true',
+        },
+      },
+      {
+        name: 'accounts',
+        labels: { [OWNER_LABEL]: owner('identity-team') },
+        annotations: {
+          'config.linkerd.io/default-inbound-policy': 'all-authenticated',
+          'linkerd.io/inject': 'enabled',
+        },
+      },
+    ],
+    apps: [
+      accountsApp('users', 'v2', 2, { mesh: 'linkerd' }),
+      {
+        namespace: 'accounts',
+        service: 'ledger',
+        mesh: 'linkerd',
+        owner: owner('payments-team'),
+        ports: http(8080),
+        versions: [
+          {
+            version: 'v1',
+            replicas: 1,
+            image: 'ghcr.io/meshport/demo-ledger:1.0.0',
+          },
+        ],
+      },
+    ],
+    config: c => [
+      linkerdPolicy(c, 'Server', 'v1beta3', 'accounts', 'users-http', {
+        podSelector: { matchLabels: { app: 'users' } },
+        port: 8080,
+        proxyProtocol: 'HTTP/1',
+      }),
+      linkerdPolicy(
+        c,
+        'MeshTLSAuthentication',
+        'v1alpha1',
+        'accounts',
+        'ledger-clients',
+        {
+          identities: [
+            'ledger.accounts.serviceaccount.identity.linkerd.cluster.local',
+          ],
+        },
+      ),
+      linkerdPolicy(
+        c,
+        'AuthorizationPolicy',
+        'v1alpha1',
+        'accounts',
+        'users-from-ledger',
+        {
+          targetRef: {
+            group: 'policy.linkerd.io',
+            kind: 'Server',
+            name: 'users-http',
+          },
+          requiredAuthenticationRefs: [
+            {
+              group: 'policy.linkerd.io',
+              kind: 'MeshTLSAuthentication',
+              name: 'ledger-clients',
+            },
+          ],
+        },
+      ),
+      linkerdPolicy(c, 'HTTPRoute', 'v1beta3', 'accounts', 'users-api', {
+        parentRefs: [
+          { group: 'policy.linkerd.io', kind: 'Server', name: 'users-http' },
+        ],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }] }],
+      }),
+    ],
+  },
+];
+
+function reviewsDestinationRule(c) {
+  return istioObject(
+    c,
     'DestinationRule',
     'networking.istio.io',
     'bookinfo',
@@ -1209,181 +1727,83 @@ c1['istio-config'].push(
         { name: 'v3', labels: { version: 'v3' } },
       ],
     },
-  ),
-  istioObject(
-    cluster1,
-    'VirtualService',
-    'networking.istio.io',
-    'bookinfo',
-    'reviews',
-    {
-      hosts: ['reviews'],
+  );
+}
+
+/**
+ * The ingress Gateway of an app and the VirtualService that routes its public host to its
+ * front service.
+ */
+function ingress(c, namespace, name, host, service, port, matches) {
+  return [
+    istioObject(
+      c,
+      'Gateway',
+      'networking.istio.io',
+      namespace,
+      `${name}-gateway`,
+      {
+        selector: { istio: 'ingressgateway' },
+        servers: [
+          {
+            hosts: [host],
+            port: { name: 'http', number: 80, protocol: 'HTTP' },
+          },
+        ],
+      },
+    ),
+    istioObject(c, 'VirtualService', 'networking.istio.io', namespace, name, {
+      gateways: [`${name}-gateway`],
+      hosts: [host],
       http: [
         {
-          route: [
-            { destination: { host: 'reviews', subset: 'v1' }, weight: 50 },
-            { destination: { host: 'reviews', subset: 'v2' }, weight: 30 },
-            { destination: { host: 'reviews', subset: 'v3' }, weight: 20 },
-          ],
+          match: matches,
+          route: [{ destination: { host: service, port: { number: port } } }],
         },
       ],
-    },
-  ),
-  istioObject(
-    cluster1,
-    'AuthorizationPolicy',
-    'security.istio.io',
-    'bookinfo',
-    'ratings-from-reviews',
-    {
-      selector: { matchLabels: { app: 'ratings' } },
-      action: 'ALLOW',
-      rules: [
-        {
-          from: [
-            {
-              source: {
-                principals: ['cluster.local/ns/bookinfo/sa/bookinfo-reviews'],
-              },
-            },
-          ],
-          to: [{ operation: { methods: ['GET'] } }],
-        },
-      ],
-    },
-  ),
-);
+    }),
+  ];
+}
 
-const c2 = buildCluster(cluster2);
-addIstioControlPlane(cluster2, c2, { remotes: ['cluster-1'] });
-c2['istio-config'].push(
-  istioObject(
-    cluster2,
-    'PeerAuthentication',
-    'security.istio.io',
-    'orders',
-    'default',
-    { mtls: { mode: 'PERMISSIVE' } },
-  ),
-);
-// ztunnel runs in istio-system for the ambient namespace
-c2.pods.push({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: metadata('cluster-2', 'Pod', 'istio-system', 'ztunnel-7xq2m', {
-    labels: {
-      app: 'ztunnel',
-      'controller-revision-hash': '6c8f9d7b5',
-      'pod-template-generation': '1',
-      'sidecar.istio.io/inject': 'false',
-    },
-    ownerReferences: [
-      {
-        apiVersion: 'apps/v1',
-        blockOwnerDeletion: true,
-        controller: true,
-        kind: 'DaemonSet',
-        name: 'ztunnel',
-        uid: uid('cluster-2/DaemonSet/istio-system/ztunnel'),
-      },
-    ],
-  }),
-  spec: {
-    containers: [
-      {
-        image: `docker.io/istio/ztunnel:${ISTIO_VERSION}`,
-        name: 'istio-proxy',
-      },
-    ],
-    nodeName: c2.nodes[0].metadata.name,
-    serviceAccount: 'ztunnel',
-    serviceAccountName: 'ztunnel',
-  },
-  status: {
-    conditions: [
-      {
-        lastProbeTime: null,
-        lastTransitionTime: '2025-03-05T08:00:00Z',
-        status: 'True',
-        type: 'Ready',
-      },
-    ],
-    hostIP: '10.20.0.10',
-    phase: 'Running',
-    podIP: '10.20.0.10',
-    qosClass: 'Burstable',
-    startTime: '2025-03-05T08:00:00Z',
-  },
-});
+function buildCluster(c) {
+  const out = {
+    namespaces: [],
+    nodes: [],
+    services: [],
+    endpointslices: [],
+    pods: [],
+    deployments: [],
+    configmaps: [],
+    secrets: [],
+    'istio-config': [],
+    'linkerd-config': [],
+  };
+  c.allocatePodIP = podIPAllocator(c);
+  addNodes(c, out);
+  addNamespaces(c, out);
+  if (c.istio) addIstioControlPlane(c, out);
+  if (c.linkerd) addLinkerdControlPlane(c, out);
+  for (const app of c.apps) addApp(c, out, app);
+  out[c.istio ? 'istio-config' : 'linkerd-config'].push(...c.config(c));
+  return out;
+}
 
-const c3 = buildCluster(cluster3);
-addLinkerdControlPlane(cluster3, c3);
-const linkerdPolicy = (kind, group, version, name, spec) => ({
-  apiVersion: `${group}/${version}`,
-  kind,
-  metadata: metadata('cluster-3', kind, 'accounts', name, { generation: 1 }),
-  spec,
-});
-c3['linkerd-config'].push(
-  linkerdPolicy('Server', 'policy.linkerd.io', 'v1beta3', 'users-http', {
-    podSelector: { matchLabels: { app: 'users' } },
-    port: 8080,
-    proxyProtocol: 'HTTP/1',
-  }),
-  linkerdPolicy(
-    'MeshTLSAuthentication',
-    'policy.linkerd.io',
-    'v1alpha1',
-    'ledger-clients',
-    {
-      identities: [
-        'ledger.accounts.serviceaccount.identity.linkerd.cluster.local',
-      ],
-    },
-  ),
-  linkerdPolicy(
-    'AuthorizationPolicy',
-    'policy.linkerd.io',
-    'v1alpha1',
-    'users-from-ledger',
-    {
-      targetRef: {
-        group: 'policy.linkerd.io',
-        kind: 'Server',
-        name: 'users-http',
-      },
-      requiredAuthenticationRefs: [
-        {
-          group: 'policy.linkerd.io',
-          kind: 'MeshTLSAuthentication',
-          name: 'ledger-clients',
-        },
-      ],
-    },
-  ),
-  linkerdPolicy('HTTPRoute', 'policy.linkerd.io', 'v1beta3', 'users-api', {
-    parentRefs: [
-      { group: 'policy.linkerd.io', kind: 'Server', name: 'users-http' },
-    ],
-    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }] }],
-  }),
-);
-
-for (const [name, files] of [
-  ['cluster-1', c1],
-  ['cluster-2', c2],
-  ['cluster-3', c3],
-]) {
-  mkdirSync(join(here, name), { recursive: true });
+for (const c of clusters) {
+  const files = buildCluster(c);
+  // start from an empty directory so a kind no longer generated leaves no stale file
+  rmSync(join(here, c.name), { recursive: true, force: true });
+  mkdirSync(join(here, c.name), { recursive: true });
   for (const [file, items] of Object.entries(files)) {
     if (items.length === 0) continue;
     const sorted = [...items].sort((a, b) =>
-      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
-        `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+      `${a.metadata.namespace ?? ''}/${a.kind}/${
+        a.metadata.name
+      }`.localeCompare(
+        `${b.metadata.namespace ?? ''}/${b.kind}/${b.metadata.name}`,
       ),
     );
     writeFileSync(
-      join(here, name, `${file}.json`),
+      join(here, c.name, `${file}.json`),
       `${JSON.stringify(list(sorted), null, 2)}\n`,
     );
   }

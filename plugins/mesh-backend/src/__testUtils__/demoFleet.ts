@@ -10,7 +10,12 @@ export const DEMO_FLEET_DIR = path.resolve(
   '../../../../examples/demo-fleet',
 );
 
-export const DEMO_CLUSTERS = ['cluster-1', 'cluster-2', 'cluster-3'];
+export const DEMO_CLUSTERS = [
+  'cluster-1',
+  'cluster-2',
+  'cluster-3',
+  'cluster-4',
+];
 
 export const AGGREGATION = {
   excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,

@@ -5,6 +5,8 @@ import type { ClusterInput, ClusterInventory } from './inventory';
 const AT = '2025-04-01T00:00:00.000Z';
 const ROOT =
   '65:9E:B3:67:80:6D:70:87:DD:73:CA:2A:FC:CF:87:6D:CD:3E:67:61:34:77:9D:02:BE:BE:60:93:A1:9F:C7:45';
+const MESH2_ROOT =
+  '24:2F:36:8D:04:39:73:02:87:9A:EC:9D:3D:BB:32:FE:53:1C:07:24:CD:3E:35:90:A9:D0:52:F3:58:06:21:93';
 
 describe('buildFleet on the demo fleet', () => {
   let inputs: ClusterInput[];
@@ -14,7 +16,7 @@ describe('buildFleet on the demo fleet', () => {
 
   it('finds control planes, networks, gateways and regions', () => {
     const fleet = buildFleet(inputs, AGGREGATION, new Date(AT));
-    const [c1, c2, c3] = fleet.clusters;
+    const [c1, c2, c3, c4] = fleet.clusters;
     expect(c1).toMatchObject({
       network: 'network-1',
       regions: ['us-west-1'],
@@ -48,7 +50,18 @@ describe('buildFleet on the demo fleet', () => {
       ambient: true,
       readsEndpointsFrom: ['cluster-1'],
     });
+    // a separate mesh: its own trust domain and root, reading nobody's endpoints
     expect(c3.controlPlanes).toEqual([
+      expect.objectContaining({
+        kind: 'istio',
+        meshId: 'mesh2',
+        network: 'network-3',
+        trustDomain: 'mesh2.meshport.dev',
+        rootCertFingerprint: MESH2_ROOT,
+        readsEndpointsFrom: [],
+      }),
+    ]);
+    expect(c4.controlPlanes).toEqual([
       expect.objectContaining({
         kind: 'linkerd',
         namespace: 'linkerd',
@@ -69,10 +82,19 @@ describe('buildFleet on the demo fleet', () => {
         rootCertFingerprints: [ROOT],
         sharedRootOfTrust: true,
       },
-      expect.objectContaining({
-        id: 'linkerd-cluster-3',
+      {
+        id: 'istio-mesh2',
+        kind: 'istio',
         clusters: ['cluster-3'],
+        trustDomains: ['mesh2.meshport.dev'],
+        rootCertFingerprints: [MESH2_ROOT],
         sharedRootOfTrust: true,
+      },
+      expect.objectContaining({
+        id: 'linkerd-cluster-4',
+        kind: 'linkerd',
+        clusters: ['cluster-4'],
+        trustDomains: ['cluster.local'],
       }),
     ]);
     expect(fleet.links).toEqual([
@@ -107,6 +129,8 @@ describe('buildFleet on the demo fleet', () => {
           'security.istio.io/tlsMode': 'istio',
           'service.istio.io/canonical-name': 'reviews',
           'service.istio.io/canonical-revision': 'v1',
+          // the sidecar injector labels pods with their network in multi-network meshes
+          'topology.istio.io/network': 'network-1',
           version: 'v1',
         },
       ],
@@ -124,7 +148,7 @@ describe('buildFleet on the demo fleet', () => {
     ]);
     expect(r2).toMatchObject({
       cluster: 'cluster-2',
-      subsets: { version: ['v3'] },
+      subsets: { version: ['v1', 'v2', 'v3'] },
       localities: ['us-west-2/us-west-2a', 'us-west-2/us-west-2b'],
       mtls: { mode: 'PERMISSIVE' },
     });
@@ -156,9 +180,11 @@ describe('buildFleet on the demo fleet', () => {
     expect(mtls('orders/orders')).toEqual([
       ['cluster-2', { mode: 'PERMISSIVE', source: 'orders/default' }],
     ]);
+    // the namespace policy takes precedence over the mesh-wide one
     expect(mtls('accounts/users')).toEqual([
-      ['cluster-1', { mode: 'STRICT', source: 'istio-system/default' }],
-      ['cluster-3', { mode: 'STRICT', source: 'namespace/accounts' }],
+      ['cluster-1', { mode: 'STRICT', source: 'accounts/default' }],
+      ['cluster-3', { mode: 'STRICT', source: 'accounts/default' }],
+      ['cluster-4', { mode: 'STRICT', source: 'namespace/accounts' }],
     ]);
   });
 
@@ -171,11 +197,16 @@ describe('buildFleet on the demo fleet', () => {
       ['cluster-1', 'sidecar', ['spiffe://cluster.local/ns/accounts/sa/users']],
       [
         'cluster-3',
+        'sidecar',
+        ['spiffe://mesh2.meshport.dev/ns/accounts/sa/users'],
+      ],
+      [
+        'cluster-4',
         'linkerd',
         ['users.accounts.serviceaccount.identity.linkerd.cluster.local'],
       ],
     ]);
-    expect(users.instances[1].config.map(c => `${c.kind}/${c.name}`)).toEqual([
+    expect(users.instances[2].config.map(c => `${c.kind}/${c.name}`)).toEqual([
       'AuthorizationPolicy/users-from-ledger',
       'HTTPRoute/users-api',
       'MeshTLSAuthentication/ledger-clients',

@@ -74,6 +74,7 @@ describe('readClusterSources', () => {
       'snapshot:cluster-1',
       'snapshot:cluster-2',
       'snapshot:cluster-3',
+      'snapshot:cluster-4',
     ]);
     const clash = {
       ...snapshot,

@@ -73,12 +73,14 @@ describe('FleetDiscovery against fake API servers', () => {
       '/api/v1/pods?limit=3',
       '/api/v1/pods?limit=3&continue=3',
       '/api/v1/pods?limit=3&continue=6',
+      '/api/v1/pods?limit=3&continue=9',
+      '/api/v1/pods?limit=3&continue=12',
     ]);
     const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews');
     expect(reviews?.instances.map(i => [i.cluster, i.subsets.version])).toEqual(
       [
         ['cluster-1', ['v1', 'v2']],
-        ['cluster-2', ['v3']],
+        ['cluster-2', ['v1', 'v2', 'v3']],
       ],
     );
     expect(fleet.links).toEqual([
@@ -87,12 +89,14 @@ describe('FleetDiscovery against fake API servers', () => {
     ]);
     expect(fleet.services.map(s => s.id)).toEqual([
       'accounts/accounts',
-      'accounts/ledger',
       'accounts/users',
       'bookinfo/details',
       'bookinfo/productpage',
       'bookinfo/ratings',
       'bookinfo/reviews',
+      // outside the mesh, but discovered: they call mesh services without a sidecar
+      'default/batch-export',
+      'default/legacy-probe',
       'orders/history',
       'orders/orders',
     ]);

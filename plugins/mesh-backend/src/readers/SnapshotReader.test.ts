@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +13,139 @@ const reader = (name: string, directory = path.join(DEMO_FLEET_DIR, name)) =>
 
 describe('SnapshotReader', () => {
   it('lists the demo cluster objects by group and kind', async () => {
+    // 10 application pods, istiod and the two gateways
     const pods = await reader('cluster-1').list(RESOURCES.pods, { signal });
-    expect(pods).toHaveLength(9);
+    expect(pods).toHaveLength(13);
     const drs = await reader('cluster-1').list(RESOURCES.destinationRules, {
       signal,
     });
     expect(drs?.map(d => d.metadata?.name)).toEqual(['reviews']);
+    const pas = await reader('cluster-1').list(RESOURCES.peerAuthentications, {
+      signal,
+    });
+    expect(
+      pas?.map(p => [
+        `${p.metadata?.namespace}/${p.metadata?.name}`,
+        (p.spec as { mtls?: { mode?: string } }).mtls?.mode,
+      ]),
+    ).toEqual([
+      ['accounts/default', 'STRICT'],
+      ['bookinfo/productpage-legacy-probe', 'UNSET'],
+      ['istio-system/default', 'STRICT'],
+    ]);
+  });
+
+  it('holds reviews v1 and v2 in cluster-1 and v1, v2 and v3 in cluster-2', async () => {
+    const versions = async (cluster: string) =>
+      (
+        await reader(cluster).list(RESOURCES.pods, {
+          signal,
+          namespace: 'bookinfo',
+          labelSelector: 'app=reviews',
+        })
+      )?.map(p => p.metadata?.labels?.version);
+    expect(await versions('cluster-1')).toEqual(['v1', 'v2']);
+    expect(await versions('cluster-2')).toEqual(['v1', 'v2', 'v3', 'v3']);
+    expect(await versions('cluster-3')).toEqual([]);
+  });
+
+  it('gives cluster-3 its own mesh, trust domain, root and network, and no remote secrets', async () => {
+    const meshConfig = async (cluster: string) => {
+      const [istio] =
+        (await reader(cluster).list(RESOURCES.configMaps, {
+          signal,
+          namespace: 'istio-system',
+          fieldSelector: 'metadata.name=istio',
+        })) ?? [];
+      return (istio as { data?: Record<string, string> }).data?.mesh ?? '';
+    };
+    expect(await meshConfig('cluster-1')).toContain(
+      'trustDomain: cluster.local',
+    );
+    expect(await meshConfig('cluster-1')).toContain('meshId: mesh1');
+    expect(await meshConfig('cluster-3')).toContain(
+      'trustDomain: mesh2.meshport.dev',
+    );
+    expect(await meshConfig('cluster-3')).toContain('meshId: mesh2');
+
+    const rootBundle = async (cluster: string) => {
+      const [cm] =
+        (await reader(cluster).list(RESOURCES.configMaps, {
+          signal,
+          namespace: 'istio-system',
+          fieldSelector: 'metadata.name=istio-ca-root-cert',
+        })) ?? [];
+      const pem = (cm as { data?: Record<string, string> }).data?.[
+        'root-cert.pem'
+      ];
+      return (pem?.match(/-----BEGIN CERTIFICATE-----[^-]+/g) ?? []).map(
+        block => new X509Certificate(`${block}-----END CERTIFICATE-----`),
+      );
+    };
+    // each mesh's own root first, then the other mesh's root it trusts
+    const [mesh1Root, mesh1Trusts] = await rootBundle('cluster-1');
+    const [mesh2Root, mesh2Trusts] = await rootBundle('cluster-3');
+    expect(mesh1Root.subject).toBe('O=Meshport Demo\nCN=Root CA');
+    expect(mesh2Root.subject).toBe('O=Meshport Demo\nOU=mesh2\nCN=Root CA');
+    expect(mesh2Root.fingerprint256).not.toBe(mesh1Root.fingerprint256);
+    expect(mesh1Trusts.fingerprint256).toBe(mesh2Root.fingerprint256);
+    expect(mesh2Trusts.fingerprint256).toBe(mesh1Root.fingerprint256);
+    expect((await rootBundle('cluster-2'))[0].fingerprint256).toBe(
+      mesh1Root.fingerprint256,
+    );
+
+    expect(
+      await reader('cluster-3').list(RESOURCES.secrets, {
+        signal,
+        labelSelector: 'istio/multiCluster=true',
+      }),
+    ).toEqual([]);
+    const namespaces = await reader('cluster-3').list(RESOURCES.namespaces, {
+      signal,
+      fieldSelector: 'metadata.name=istio-system',
+    });
+    expect(
+      namespaces?.[0].metadata?.labels?.['topology.istio.io/network'],
+    ).toBe('network-3');
+    const gateways = await reader('cluster-3').list(RESOURCES.services, {
+      signal,
+      labelSelector: 'istio=eastwestgateway',
+    });
+    expect(
+      gateways?.map(g => [
+        g.metadata?.labels?.['topology.istio.io/network'],
+        (g.status as { loadBalancer?: { ingress?: Array<{ ip?: string }> } })
+          ?.loadBalancer?.ingress?.[0]?.ip,
+      ]),
+    ).toEqual([['network-3', '34.77.120.9']]);
+  });
+
+  it('meshes orders in ambient mode (PERMISSIVE) and accounts with sidecars (STRICT)', async () => {
+    const ns = await reader('cluster-2').list(RESOURCES.namespaces, {
+      signal,
+      labelSelector: 'istio.io/dataplane-mode=ambient',
+    });
+    expect(ns?.map(n => n.metadata?.name)).toEqual(['orders']);
+    const ztunnels = await reader('cluster-2').list(RESOURCES.pods, {
+      signal,
+      namespace: 'istio-system',
+      labelSelector: 'app=ztunnel',
+    });
+    expect(ztunnels).toHaveLength(2);
+    const mode = async (cluster: string, namespace: string) =>
+      (
+        (
+          await reader(cluster).list(RESOURCES.peerAuthentications, {
+            signal,
+            namespace,
+            fieldSelector: 'metadata.name=default',
+          })
+        )?.[0]?.spec as { mtls?: { mode?: string } } | undefined
+      )?.mtls?.mode;
+    expect(await mode('cluster-1', 'accounts')).toBe('STRICT');
+    expect(await mode('cluster-3', 'accounts')).toBe('STRICT');
+    expect(await mode('cluster-2', 'orders')).toBe('PERMISSIVE');
+    expect(await mode('cluster-3', 'orders')).toBe('PERMISSIVE');
   });
 
   it('honours namespace, label and name selectors', async () => {
@@ -48,11 +176,12 @@ describe('SnapshotReader', () => {
   });
 
   it('reports a custom resource nobody installed as not installed', async () => {
+    // cluster-4 runs Linkerd: no Istio resources at all
     expect(
-      await reader('cluster-3').list(RESOURCES.virtualServices, { signal }),
+      await reader('cluster-4').list(RESOURCES.virtualServices, { signal }),
     ).toBeUndefined();
     expect(
-      await reader('cluster-3').list(RESOURCES.statefulSets, { signal }),
+      await reader('cluster-4').list(RESOURCES.statefulSets, { signal }),
     ).toEqual([]);
   });
 

@@ -1,7 +1,17 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildFleet } from '../../aggregation/buildFleet';
+import {
+  AGGREGATION,
+  DEMO_CLUSTERS,
+  DEMO_FLEET_DIR,
+  demoClusterInputs,
+} from '../../__testUtils__/demoFleet';
+import { RESOURCES } from '../../readers/resources';
+import { SnapshotReader } from '../../readers/SnapshotReader';
 import { scenarioFleet } from '../__testUtils__/istioScenario';
+import { readSnapshotFile } from './snapshotFile';
 import { SnapshotTrafficSource } from './SnapshotTrafficSource';
 
 const DEMO_FILE = resolve(
@@ -69,6 +79,82 @@ describe('SnapshotTrafficSource on the demo file', () => {
       'istio-ingressgateway',
       'batch-export',
     ]);
+  });
+});
+
+describe('the demo traffic file against the demo fleet', () => {
+  const at = '2025-03-04T10:00:00.000Z';
+  const demoFleetStore = {
+    getFleet: async () =>
+      buildFleet(await demoClusterInputs(at), AGGREGATION, new Date(at)),
+  };
+  const source = new SnapshotTrafficSource({
+    file: DEMO_FILE,
+    fleetStore: demoFleetStore,
+    cacheTtlMs: 1000,
+    now,
+  });
+
+  it('names only Services and CLUSTER_IDs of the demo fleet', async () => {
+    const services = new Set<string>();
+    for (const cluster of DEMO_CLUSTERS) {
+      const reader = new SnapshotReader({
+        type: 'snapshot',
+        name: cluster,
+        directory: join(DEMO_FLEET_DIR, cluster),
+      });
+      const signal = new AbortController().signal;
+      for (const s of (await reader.list(RESOURCES.services, { signal })) ??
+        []) {
+        services.add(`${s.metadata?.namespace}/${s.metadata?.name}@${cluster}`);
+      }
+    }
+    const { edges } = await readSnapshotFile(DEMO_FILE);
+    const missing = edges
+      .flatMap(e => [e.source, e.destination])
+      .map(p => `${p.namespace}/${p.service}@${p.clusterId}`)
+      .filter(key => !services.has(key));
+    expect(missing).toEqual([]);
+  });
+
+  it('shows users in cluster-3 called across meshes by orders in cluster-2', async () => {
+    const t = await source.getTraffic(
+      { namespace: 'accounts', name: 'users' },
+      window,
+    );
+    expect(
+      t.inbound.map(e => [
+        `${e.peer.namespace}/${e.peer.name}`,
+        e.peerCluster.name,
+        e.thisCluster.name,
+        e.peerCluster.known && e.thisCluster.known,
+        e.http?.requestsPerSecond,
+        e.mtls.share,
+      ]),
+    ).toEqual([
+      [
+        'istio-system/istio-ingressgateway',
+        'cluster-3',
+        'cluster-3',
+        true,
+        6.4,
+        1,
+      ],
+      ['orders/orders', 'cluster-2', 'cluster-3', true, 1.2, 1],
+    ]);
+    expect(
+      t.outbound.map(e => [
+        `${e.peer.namespace}/${e.peer.name}`,
+        e.thisCluster.name,
+        e.peerCluster.name,
+      ]),
+    ).toEqual([
+      ['accounts/accounts', 'cluster-1', 'cluster-1'],
+      ['orders/history', 'cluster-3', 'cluster-3'],
+    ]);
+    expect(t.clusters.map(c => [c.cluster, c.state])).toEqual(
+      DEMO_CLUSTERS.map(c => [c, 'ok']),
+    );
   });
 });
 
