@@ -12,8 +12,21 @@ export const meshTrafficReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Request a route (a TrafficPolicy) for a service, checked against the catalog entity that
+ * stands for the destination. A catalog-entity resource permission, so a policy can answer it
+ * with the catalog's conditional rules, e.g. `isEntityOwner`: only the owning group may
+ * reroute its service. Access grants need no such permission; the owners review them.
+ */
+export const meshRouteRequestPermission = createPermission({
+  name: 'mesh.route.request',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
 /** All permissions of the mesh plugin, for the permission integration router. */
 export const meshPermissions = [
   meshFleetReadPermission,
   meshTrafficReadPermission,
+  meshRouteRequestPermission,
 ];

@@ -1,8 +1,14 @@
-/***/
 /**
- * The mesh module for @backstage/plugin-scaffolder-backend.
+ * Scaffolder actions that turn a mesh request (a route, an access grant, any Meshport policy)
+ * into the files of a policy-repository pull request.
  *
  * @packageDocumentation
  */
 
 export { scaffolderModule as default } from './module';
+export { createTrafficPolicyAction } from './actions/trafficPolicy';
+export { createAccessPolicyAction } from './actions/accessPolicy';
+export { createRenderPolicyAction } from './actions/renderPolicy';
+export type { MeshActionDeps } from './service/renderPolicyRequest';
+export type { FleetClient } from './service/FleetClient';
+export { MeshBackendFleetClient } from './service/FleetClient';

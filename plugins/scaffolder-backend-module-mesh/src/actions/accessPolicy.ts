@@ -1,0 +1,139 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { POLICY_API_VERSION } from '@meshport/backstage-plugin-mesh-policy';
+import { z } from 'zod/v3';
+import type { MeshActionDeps } from '../service/renderPolicyRequest';
+import { runPolicyRequest } from './runPolicyRequest';
+import { examples } from './accessPolicy.examples';
+import {
+  derivedName,
+  nameInput,
+  outputPathInput,
+  parseInput,
+  reasonInput,
+  repositoryPathInput,
+  requestOutputs,
+  serviceInput,
+  withoutUndefined,
+} from './inputs';
+
+const inputSchema = (zod: typeof z) =>
+  zod.object({
+    service: serviceInput(zod),
+    name: nameInput(zod),
+    port: zod
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe('Service port, when the service has several'),
+    sources: zod
+      .array(
+        zod.union([
+          zod.object({
+            cluster: zod.string().max(63),
+            namespace: zod.string().max(63),
+            serviceAccount: zod.string().max(253).optional(),
+          }),
+          // A template renders a form field left empty as ''; such rows are dropped.
+          zod.literal(''),
+        ]),
+        { required_error: 'name at least one caller identity' },
+      )
+      .max(32, { message: 'at most 32 caller identities' })
+      .transform(list =>
+        list.filter((s): s is Exclude<typeof s, ''> => s !== ''),
+      )
+      .refine(list => list.length > 0, {
+        message: 'name at least one caller identity',
+      })
+      .describe(
+        'Caller identities { cluster, namespace, serviceAccount? } (what MeshIdentityPicker stores); no serviceAccount = the whole namespace',
+      ),
+    methods: zod
+      .array(zod.string().max(16))
+      .max(7, { message: 'at most 7 methods' })
+      .optional()
+      .describe('Allowed HTTP methods; empty = all'),
+    paths: zod
+      .array(
+        zod
+          .string()
+          .max(1024, { message: 'a path is at most 1024 characters' }),
+      )
+      .max(32, { message: 'at most 32 paths' })
+      .optional()
+      .describe('Allowed paths, exact or ending in *; empty = all'),
+    ports: zod
+      .array(zod.number())
+      .max(8, { message: 'at most 8 ports' })
+      .optional()
+      .describe('Allowed ports; empty = all'),
+    repositoryPath: repositoryPathInput(zod),
+    outputPath: outputPathInput(zod),
+    reason: reasonInput(zod),
+  });
+
+type AccessInput = z.output<ReturnType<typeof inputSchema>>;
+
+/**
+ * `meshport:policy:access` — let caller identities call a service, as an AccessPolicy pull
+ * request. Anyone may ask; the destination's owners are the reviewers.
+ */
+export function createAccessPolicyAction(deps: MeshActionDeps) {
+  return createTemplateAction({
+    id: 'meshport:policy:access',
+    description:
+      'Builds an AccessPolicy (who may call a service: identities, methods, paths, ports) from form input, checks it against the live fleet and the policy repository, and writes the policy and its rendered AuthorizationPolicies for a pull request',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: inputSchema,
+      output: requestOutputs,
+    },
+    async handler(ctx) {
+      const input = parseInput(inputSchema(z), ctx.input);
+      await runPolicyRequest(ctx, accessPolicyFromInput(input), input, deps);
+    },
+  });
+}
+
+/** The form's values as an AccessPolicy document; mesh-policy's schema judges it. */
+export function accessPolicyFromInput(input: AccessInput): unknown {
+  const [namespace, service] = input.service.split('/');
+  const first = input.sources[0];
+  const allow = withoutUndefined({
+    methods: input.methods?.length ? input.methods : undefined,
+    paths: input.paths?.length ? input.paths : undefined,
+    ports: input.ports?.length ? input.ports : undefined,
+  });
+  return withoutUndefined({
+    apiVersion: POLICY_API_VERSION,
+    kind: 'AccessPolicy',
+    metadata: {
+      name:
+        input.name ||
+        derivedName('AccessPolicy', namespace, [
+          first.serviceAccount || first.namespace,
+          first.cluster,
+          ...(input.sources.length > 1
+            ? [`and-${input.sources.length - 1}-more`]
+            : []),
+          'to',
+          service,
+        ]),
+      namespace,
+    },
+    spec: {
+      sources: input.sources.map(s =>
+        withoutUndefined({
+          cluster: s.cluster,
+          namespace: s.namespace,
+          serviceAccount: s.serviceAccount || undefined,
+        }),
+      ),
+      destination: { service, namespace, port: input.port },
+      allow: Object.keys(allow).length > 0 ? allow : undefined,
+    },
+  });
+}

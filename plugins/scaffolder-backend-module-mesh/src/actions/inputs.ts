@@ -1,0 +1,162 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod/v3';
+
+/**
+ * Input pieces shared by the actions. The scaffolder checks inputs against the JSON schema made
+ * from these; the handlers parse them again with zod, so a direct call (or a test) gets the same
+ * bounds and the same messages. Content rules (DNS-1123 names, durations, weights) belong to
+ * mesh-policy's schema and are checked there, once.
+ */
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+
+export const serviceInput = (zod: typeof z) =>
+  zod
+    .string({ required_error: 'service is required: <namespace>/<name>' })
+    .max(127, { message: 'service must be at most 127 characters' })
+    .regex(new RegExp(`^${DNS_LABEL}/${DNS_LABEL}$`), {
+      message:
+        'service must be <namespace>/<name> of a Kubernetes Service (lower-case letters, digits and "-"), e.g. bookinfo/reviews',
+    })
+    .describe('The destination service, <namespace>/<name>');
+
+export const nameInput = (zod: typeof z) =>
+  zod
+    .string()
+    .max(63, { message: 'name must be at most 63 characters' })
+    .optional()
+    .describe(
+      'Name of the policy (a DNS-1123 label); derived from the request when empty',
+    );
+
+export const repositoryPathInput = (zod: typeof z) =>
+  zod
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'Workspace folder holding the policy repository, where fetch:plain put it (default policy-repo)',
+    );
+
+export const outputPathInput = (zod: typeof z) =>
+  zod
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'Fresh workspace folder receiving the files of the pull request (default pull-request); pass it to publish:github:pull-request as sourcePath',
+    );
+
+export const reasonInput = (zod: typeof z) =>
+  zod
+    .string()
+    .max(2000, { message: 'reason must be at most 2000 characters' })
+    .refine(v => !hasControlCharacter(v), {
+      message: 'reason must not contain control characters',
+    })
+    .optional()
+    .describe('Why the change is needed, quoted in the pull request body');
+
+export const DEFAULT_REPOSITORY_PATH = 'policy-repo';
+export const DEFAULT_OUTPUT_PATH = 'pull-request';
+
+/** The outputs every meshport:policy:* action sets, for publish:github:pull-request. */
+export const requestOutputs = {
+  policyPath: (zod: typeof z) =>
+    zod.string().describe('Repository path of the new policy'),
+  sourcePath: (zod: typeof z) =>
+    zod
+      .string()
+      .describe(
+        'Workspace folder holding exactly the pull request files (publish sourcePath)',
+      ),
+  files: (zod: typeof z) =>
+    zod.array(zod.string()).describe('Repository paths added or changed'),
+  filesToDelete: (zod: typeof z) =>
+    zod
+      .array(zod.string())
+      .describe('Rendered files no policy produces any more'),
+  clusters: (zod: typeof z) =>
+    zod.array(zod.string()).describe('Clusters whose resources change'),
+  title: (zod: typeof z) => zod.string().describe('Pull request title'),
+  description: (zod: typeof z) =>
+    zod.string().describe('Pull request body (Markdown)'),
+  branchName: (zod: typeof z) =>
+    zod.string().describe('Branch name, stable for the same policy'),
+  reviewers: (zod: typeof z) =>
+    zod
+      .array(zod.string())
+      .describe('GitHub logins of the destination owner (a User)'),
+  teamReviewers: (zod: typeof z) =>
+    zod
+      .array(zod.string())
+      .describe("GitHub team slugs of the destination's owning Group"),
+  destinationEntityRef: (zod: typeof z) =>
+    zod.string().describe('Catalog entity standing for the destination'),
+};
+
+/** Parses action input with its zod schema; problems become one InputError naming each field. */
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InputError(
+    `invalid input:\n${result.error.issues
+      .slice(0, 20)
+      .map(i => `- ${i.path.join('.') || 'input'}: ${i.message}`)
+      .join('\n')}`,
+  );
+}
+
+/**
+ * A default policy name from parts of the request, kept a DNS-1123 label that leaves room for
+ * `<kind>.<namespace>.` in a 63-character label value (hashing the rest, so two long requests
+ * do not collide).
+ */
+export function derivedName(
+  kind: string,
+  namespace: string,
+  parts: string[],
+): string {
+  const room = 63 - `${kind.toLowerCase()}.${namespace}.`.length;
+  const joined = parts.join('-');
+  if (joined.length <= room) return joined;
+  const hash = fnv1a(joined);
+  return `${joined
+    .slice(0, Math.max(room - hash.length - 1, 1))
+    .replace(/-+$/, '')}-${hash}`;
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Drops absent optional fields, so the policy file holds only what was asked for. */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, withoutUndefined(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** Newlines and tabs are fine in free text; other control characters only hide things. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x0a && code !== 0x09) || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,131 @@
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import path from 'node:path';
+import { readTree, seedWorkspace, testDeps } from '../__testUtils__/fixtures';
+import type { MeshActionDeps } from '../service/renderPolicyRequest';
+import { createRenderPolicyAction } from './renderPolicy';
+
+const failover = {
+  apiVersion: 'meshport.dev/v1alpha1',
+  kind: 'VirtualDestination',
+  metadata: { name: 'reviews-global', namespace: 'bookinfo' },
+  spec: {
+    hostname: 'reviews.global',
+    destination: { service: 'reviews', namespace: 'bookinfo', port: 9080 },
+    clusters: ['cluster-1', 'cluster-2'],
+    failover: { mode: 'locality' },
+    outlierDetection: {
+      consecutive5xxErrors: 5,
+      interval: '10s',
+      baseEjectionTime: '30s',
+    },
+  },
+};
+
+describe('meshport:policy:render', () => {
+  const workspace = createMockDirectory();
+  beforeEach(() => {
+    workspace.clear();
+    seedWorkspace(workspace.path);
+  });
+
+  async function run(
+    input: Record<string, unknown>,
+    deps: MeshActionDeps = testDeps(),
+    isDryRun = false,
+  ) {
+    const ctx = createMockActionContext({
+      input: input as never,
+      workspacePath: workspace.path,
+      isDryRun,
+    });
+    // Deliberately loose input: the handler must refuse what the schema would.
+    await createRenderPolicyAction(deps).handler(ctx as never);
+    return Object.fromEntries(
+      (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
+    );
+  }
+  const written = () => readTree(path.join(workspace.path, 'pull-request'));
+
+  it('renders any policy document into the pull request folder', async () => {
+    const outputs = await run({ policy: failover });
+    expect(outputs.policyPath).toBe(
+      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+    );
+    expect(Object.keys(written())).toEqual(outputs.files);
+    expect(outputs.files).toContain(
+      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+    );
+    expect(outputs.title).toBe(
+      'Serve bookinfo/reviews as reviews.global (VirtualDestination bookinfo/reviews-global)',
+    );
+  });
+
+  it('previews in a dry run, into a folder of your choice', async () => {
+    const outputs = await run(
+      { policy: failover, outputPath: 'preview' },
+      testDeps(),
+      true,
+    );
+    expect(outputs.sourcePath).toBe('preview');
+    expect(Object.keys(readTree(path.join(workspace.path, 'preview')))).toEqual(
+      outputs.files,
+    );
+  });
+
+  it('needs mesh.route.request for kinds that change routing', async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: jest.fn(async () => [{ result: AuthorizeResult.DENY }]),
+    });
+    await expect(
+      run({ policy: failover }, testDeps({ permissions })),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(written()).toEqual({});
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['no policy', {}, /policy/],
+    [
+      'an unknown kind',
+      { policy: { ...failover, kind: 'VirtualMesh' } },
+      /kind must be one of AccessPolicy, TrafficPolicy, VirtualDestination, got "VirtualMesh"/,
+    ],
+    [
+      'an unknown field',
+      { policy: { ...failover, spec: { ...failover.spec, weight: 1 } } },
+      /unknown field "weight"/,
+    ],
+    [
+      'a repository folder outside the workspace',
+      { policy: failover, repositoryPath: '../../etc' },
+      /outside the task workspace/,
+    ],
+    [
+      'the repository folder as output folder',
+      { policy: failover, outputPath: 'policy-repo' },
+      /must be separate folders/,
+    ],
+    [
+      'a missing repository',
+      { policy: failover, repositoryPath: 'nowhere' },
+      /no policy repository at "nowhere"/,
+    ],
+  ])('refuses %s and writes nothing', async (_, input, message) => {
+    await expect(run(input)).rejects.toThrow(message);
+    expect(written()).toEqual({});
+  });
+
+  it('refuses a repository holding a broken policy, naming the file', async () => {
+    workspace.addContent({
+      'policy-repo/policies/bookinfo/trafficpolicy-broken.yaml': 'kind: [',
+    });
+    await expect(run({ policy: failover })).rejects.toThrow(
+      /policies\/bookinfo\/trafficpolicy-broken.yaml: invalid YAML/,
+    );
+    expect(written()).toEqual({});
+  });
+});

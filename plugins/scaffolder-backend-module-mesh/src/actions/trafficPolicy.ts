@@ -1,0 +1,174 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { POLICY_API_VERSION } from '@meshport/backstage-plugin-mesh-policy';
+import { z } from 'zod/v3';
+import type { MeshActionDeps } from '../service/renderPolicyRequest';
+import { runPolicyRequest } from './runPolicyRequest';
+import {
+  derivedName,
+  nameInput,
+  outputPathInput,
+  parseInput,
+  reasonInput,
+  repositoryPathInput,
+  requestOutputs,
+  serviceInput,
+  withoutUndefined,
+} from './inputs';
+import { examples } from './trafficPolicy.examples';
+
+const clusterName = (zod: typeof z) =>
+  zod.string().max(63, { message: 'a cluster name is at most 63 characters' });
+const subset = (zod: typeof z) =>
+  zod
+    .record(
+      zod
+        .string()
+        .max(317, { message: 'a label key is at most 317 characters' }),
+      zod
+        .string()
+        .max(63, { message: 'a label value is at most 63 characters' }),
+    )
+    .refine(m => Object.keys(m).length <= 8, {
+      message: 'a subset has at most 8 labels',
+    });
+const duration = (zod: typeof z) =>
+  zod.string().max(16, { message: 'a duration is e.g. 5s or 250ms' });
+
+const inputSchema = (zod: typeof z) =>
+  zod.object({
+    service: serviceInput(zod),
+    name: nameInput(zod),
+    sourceClusters: zod
+      .array(clusterName(zod))
+      .max(16, { message: 'at most 16 source clusters' })
+      .optional()
+      .describe(
+        'Clusters whose clients the route applies to; empty = every cluster reaching the service',
+      ),
+    port: zod
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe('Service port, when the service has several'),
+    route: zod
+      .array(
+        zod.object({
+          cluster: clusterName(zod).optional(),
+          subset: subset(zod).optional(),
+          target: zod
+            .union([
+              zod.object({
+                cluster: clusterName(zod).optional(),
+                subset: subset(zod).optional(),
+              }),
+              // A template renders a form field left empty as ''.
+              zod.literal(''),
+            ])
+            .optional()
+            .describe('What MeshSubsetPicker stores; same as cluster + subset'),
+          weight: zod
+            .union([zod.number(), zod.literal('')])
+            .optional()
+            .describe('Whole percent; weights add up to 100'),
+        }),
+      )
+      .max(8, { message: 'at most 8 route targets' })
+      .optional()
+      .describe('Weighted route targets: { cluster?, subset?, weight }'),
+    timeout: duration(zod).optional().describe('Request timeout, e.g. 5s'),
+    retries: zod
+      .object({
+        attempts: zod.number().optional(),
+        perTryTimeout: duration(zod).optional(),
+        retryOn: zod
+          .array(zod.string().max(32))
+          .max(6, { message: 'at most 6 retryOn conditions' })
+          .optional(),
+      })
+      .optional()
+      .describe('Retries: { attempts, perTryTimeout?, retryOn? }'),
+    repositoryPath: repositoryPathInput(zod),
+    outputPath: outputPathInput(zod),
+    reason: reasonInput(zod),
+  });
+
+type TrafficInput = z.output<ReturnType<typeof inputSchema>>;
+
+/**
+ * `meshport:policy:traffic` — a route (weighted targets across clusters and subsets), timeout or
+ * retries for a service, as a TrafficPolicy pull request. Only members of the destination's
+ * owning group may request one (permission `mesh.route.request`).
+ */
+export function createTrafficPolicyAction(deps: MeshActionDeps) {
+  return createTemplateAction({
+    id: 'meshport:policy:traffic',
+    description:
+      'Builds a TrafficPolicy (route, timeout, retries) from form input, checks it against the live fleet and the policy repository, and writes the policy and its rendered Istio/Linkerd resources for a pull request',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: inputSchema,
+      output: requestOutputs,
+    },
+    async handler(ctx) {
+      const input = parseInput(inputSchema(z), ctx.input);
+      await runPolicyRequest(ctx, trafficPolicyFromInput(input), input, deps);
+    },
+  });
+}
+
+/** The form's values as a TrafficPolicy document; mesh-policy's schema judges it. */
+export function trafficPolicyFromInput(input: TrafficInput): unknown {
+  const [namespace, service] = input.service.split('/');
+  const sources = input.sourceClusters?.filter(Boolean) ?? [];
+  // Rows a form left empty (fixed target/weight rows) are dropped; a half-filled row stays,
+  // so the policy schema can say which half is missing.
+  const route = input.route
+    ?.map(t => ({
+      cluster: (t.target || undefined)?.cluster ?? t.cluster,
+      subset: (t.target || undefined)?.subset ?? t.subset,
+      weight: t.weight === '' ? undefined : t.weight,
+    }))
+    .filter(
+      t =>
+        t.cluster !== undefined ||
+        t.subset !== undefined ||
+        t.weight !== undefined,
+    );
+  const retries =
+    input.retries?.attempts !== undefined
+      ? {
+          attempts: input.retries.attempts,
+          perTryTimeout: input.retries.perTryTimeout || undefined,
+          retryOn: input.retries.retryOn?.length
+            ? input.retries.retryOn
+            : undefined,
+        }
+      : undefined;
+  return withoutUndefined({
+    apiVersion: POLICY_API_VERSION,
+    kind: 'TrafficPolicy',
+    metadata: {
+      name:
+        input.name ||
+        derivedName(
+          'TrafficPolicy',
+          namespace,
+          sources.length > 0
+            ? [service, 'from', ...sources]
+            : [service, 'route'],
+        ),
+      namespace,
+    },
+    spec: {
+      sources:
+        sources.length > 0 ? sources.map(cluster => ({ cluster })) : undefined,
+      destination: { service, namespace, port: input.port },
+      route: route && route.length > 0 ? route : undefined,
+      timeout: input.timeout || undefined,
+      retries,
+    },
+  });
+}

@@ -1,0 +1,317 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import yaml from 'yaml';
+import {
+  bookinfoTeam,
+  FLEET_FILE,
+  POLICY_REPO_FIXTURE,
+  readTree,
+  reviewsComponent,
+} from './__testUtils__/fixtures';
+import { tarball } from './__testUtils__/tarball';
+import { scaffolderModule } from './module';
+
+/**
+ * Runs examples/templates/request-mesh-route through the real scaffolder backend and the real
+ * publish:github:pull-request, with GitHub played by msw, and checks the pull request it opens
+ * for the seed scenario against golden files (UPDATE_GOLDEN=1 rewrites them).
+ */
+const TEMPLATE_FILE = path.resolve(
+  __dirname,
+  '../../../examples/templates/request-mesh-route/template.yaml',
+);
+const GOLDEN = path.resolve(__dirname, '__fixtures__/golden/seed-route');
+const API = 'https://api.github.com/repos/meshport-demo/mesh-policies';
+
+/** What the fake GitHub saw of the pull request. */
+interface RecordedPullRequest {
+  blobs: Map<string, string>;
+  tree?: { base_tree: string; tree: { path: string; sha: string | null }[] };
+  ref?: { ref: string; sha: string };
+  pull?: { title: string; body: string; head: string; base: string };
+  reviewers?: { reviewers?: string[]; team_reviewers?: string[] };
+}
+
+function fakeGitHub(pr: RecordedPullRequest) {
+  const repo = {
+    full_name: 'meshport-demo/mesh-policies',
+    default_branch: 'main',
+    permissions: { push: true, pull: true, admin: false },
+    archive_url: `${API}/{archive_format}{/ref}`,
+  };
+  return [
+    http.get(API, () => HttpResponse.json(repo)),
+    // fetch:plain, through the GitHub URL reader
+    http.get(`${API}/commits/main/status`, () =>
+      HttpResponse.json({ sha: 'base-sha', repository: repo }),
+    ),
+    http.get(`${API}/tarball/base-sha`, () => {
+      const files = readTree(POLICY_REPO_FIXTURE);
+      return new HttpResponse(
+        tarball('meshport-demo-mesh-policies-base-sha', files),
+        {
+          headers: { 'content-type': 'application/x-gzip' },
+        },
+      );
+    }),
+    // publish:github:pull-request, through octokit-plugin-create-pull-request
+    http.get(`${API}/commits`, () =>
+      HttpResponse.json([
+        { sha: 'base-sha', commit: { tree: { sha: 'base-tree' } } },
+      ]),
+    ),
+    http.post(`${API}/git/blobs`, async ({ request: req }) => {
+      const { content, encoding } = (await req.json()) as {
+        content: string;
+        encoding: string;
+      };
+      const sha = `blob-${pr.blobs.size + 1}`;
+      pr.blobs.set(
+        sha,
+        Buffer.from(
+          content,
+          encoding === 'base64' ? 'base64' : 'utf8',
+        ).toString('utf8'),
+      );
+      return HttpResponse.json({ sha }, { status: 201 });
+    }),
+    http.post(`${API}/git/trees`, async ({ request: req }) => {
+      pr.tree = (await req.json()) as RecordedPullRequest['tree'];
+      return HttpResponse.json({ sha: 'new-tree' }, { status: 201 });
+    }),
+    http.post(`${API}/git/commits`, () =>
+      HttpResponse.json({ sha: 'new-commit' }, { status: 201 }),
+    ),
+    http.post('https://api.github.com/graphql', () =>
+      HttpResponse.json({ data: { repository: { ref: null } } }),
+    ),
+    http.post(`${API}/git/refs`, async ({ request: req }) => {
+      pr.ref = (await req.json()) as RecordedPullRequest['ref'];
+      return HttpResponse.json({ ref: pr.ref?.ref }, { status: 201 });
+    }),
+    http.post(`${API}/pulls`, async ({ request: req }) => {
+      pr.pull = (await req.json()) as RecordedPullRequest['pull'];
+      return HttpResponse.json(
+        {
+          number: 42,
+          html_url: 'https://github.com/meshport-demo/mesh-policies/pull/42',
+          base: { ref: 'main' },
+        },
+        { status: 201 },
+      );
+    }),
+    http.post(
+      `${API}/pulls/42/requested_reviewers`,
+      async ({ request: req }) => {
+        pr.reviewers = (await req.json()) as RecordedPullRequest['reviewers'];
+        return HttpResponse.json(
+          {
+            requested_reviewers: [],
+            requested_teams: (pr.reviewers?.team_reviewers ?? []).map(slug => ({
+              slug,
+            })),
+          },
+          { status: 201 },
+        );
+      },
+    ),
+  ];
+}
+
+/** Stands in for @meshport/backstage-plugin-mesh-backend: GET /api/mesh/fleet only. */
+const fakeMeshBackend = createBackendPlugin({
+  pluginId: 'mesh',
+  register(reg) {
+    reg.registerInit({
+      deps: { httpRouter: coreServices.httpRouter },
+      async init({ httpRouter }) {
+        httpRouter.use((req, res, next) => {
+          if (req.method !== 'GET' || req.path !== '/fleet') return next();
+          return res.json(JSON.parse(fs.readFileSync(FLEET_FILE, 'utf8')));
+        });
+      },
+    });
+  },
+});
+
+function templateEntity(): Entity {
+  const doc = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
+  return {
+    ...doc,
+    metadata: {
+      ...doc.metadata,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': `file:${TEMPLATE_FILE}`,
+      },
+    },
+  };
+}
+
+const guest: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: 'guest', namespace: 'default' },
+  spec: { memberOf: ['bookinfo-team'] },
+};
+
+describe('the request-mesh-route template, end to end', () => {
+  const server = setupServer();
+  // GitHub is faked; the test backend itself (scaffolder, mesh, catalog) is reached for real.
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: (req, print) => {
+        if (!['127.0.0.1', 'localhost'].includes(new URL(req.url).hostname)) {
+          print.error();
+        }
+      },
+    }),
+  );
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  it('opens one pull request with the seed route, its rendered resources and the owners as reviewers', async () => {
+    const pr: RecordedPullRequest = { blobs: new Map() };
+    server.use(...fakeGitHub(pr));
+
+    const { server: httpServer } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        githubModule,
+        scaffolderModule,
+        fakeMeshBackend,
+        catalogServiceMock.factory({
+          entities: [templateEntity(), reviewsComponent, bookinfoTeam, guest],
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              github: [{ host: 'github.com', token: 'test-token' }],
+            },
+          },
+        }),
+      ],
+    });
+
+    const created = await request(httpServer)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', mockCredentials.user.header('user:default/guest'))
+      .send({
+        templateRef: 'template:default/request-mesh-route',
+        values: {
+          service: 'bookinfo/reviews',
+          sourceCluster: 'cluster-1',
+          target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
+          weight1: 75,
+          target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
+          weight2: 15,
+          target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
+          weight3: 10,
+          repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
+        },
+      });
+    expect(created.status).toBe(201);
+    const taskId = created.body.id as string;
+
+    let task: { status: string } = { status: 'open' };
+    for (
+      let i = 0;
+      i < 200 && !['completed', 'failed'].includes(task.status);
+      i++
+    ) {
+      await new Promise(r => setTimeout(r, 100));
+      task = (
+        await request(httpServer)
+          .get(`/api/scaffolder/v2/tasks/${taskId}`)
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/guest'),
+          )
+      ).body;
+    }
+    if (task.status !== 'completed') {
+      const events = await request(httpServer)
+        .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/guest'),
+        );
+      const log = (events.body as { body: { message?: string } }[])
+        .map(e => e.body.message)
+        .filter(Boolean)
+        .join('\n');
+      throw new Error(`task ${task.status}:\n${log}`);
+    }
+
+    // The files of the pull request: every tree entry, by path, as GitHub received it.
+    const files: Record<string, string> = {};
+    for (const entry of pr.tree!.tree) {
+      files[entry.path] = pr.blobs.get(entry.sha!)!;
+    }
+    // The title and body go beside the files; .txt, so Prettier leaves the bytes alone.
+    const golden = {
+      ...files,
+      'PULL_REQUEST.txt': `# ${pr.pull!.title}\n\n${pr.pull!.body}`,
+    };
+    if (process.env.UPDATE_GOLDEN) {
+      fs.rmSync(GOLDEN, { recursive: true, force: true });
+      for (const [file, content] of Object.entries(golden)) {
+        fs.mkdirSync(path.dirname(path.join(GOLDEN, file)), {
+          recursive: true,
+        });
+        fs.writeFileSync(path.join(GOLDEN, file), content);
+      }
+    }
+    expect(golden).toEqual(readTree(GOLDEN));
+
+    expect(pr.tree!.base_tree).toBe('base-tree');
+    expect(Object.keys(files).sort()).toEqual([
+      'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      ...Object.keys(files)
+        .filter(f => f.startsWith('rendered/'))
+        .sort(),
+    ]);
+    expect(
+      Object.keys(files).some(f => f.startsWith('rendered/cluster-1/')),
+    ).toBe(true);
+    expect(
+      Object.keys(files).some(f => f.startsWith('rendered/cluster-2/')),
+    ).toBe(true);
+    expect(pr.ref).toEqual({
+      ref: 'refs/heads/meshport/trafficpolicy-bookinfo-reviews-from-cluster-1',
+      sha: 'new-commit',
+    });
+    expect(pr.pull).toMatchObject({
+      head: 'meshport-demo:meshport/trafficpolicy-bookinfo-reviews-from-cluster-1',
+      base: 'main',
+      title:
+        'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
+    });
+    expect(pr.pull!.body).toContain('Requested by `user:default/guest`');
+    expect(pr.pull!.body).toContain(
+      '| Clusters touched | cluster-1, cluster-2 |',
+    );
+    expect(pr.reviewers).toEqual({
+      reviewers: [],
+      team_reviewers: ['bookinfo-team'],
+    });
+  });
+});

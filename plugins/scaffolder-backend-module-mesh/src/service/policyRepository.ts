@@ -1,0 +1,107 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  formatDiagnostic,
+  parsePolicyYaml,
+  Policy,
+  policyPath,
+} from '@meshport/backstage-plugin-mesh-policy';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** The two folders a policy repository holds (see mesh-policy's README). */
+const OWNED_FOLDERS = ['policies', 'rendered'] as const;
+/** Beyond these a repository is not a policy repository, or the workspace is the wrong one. */
+const MAX_FILES = 5000;
+const MAX_FILE_BYTES = 256 * 1024;
+
+export interface PolicyRepository {
+  /** Repository-relative path → content of every file under policies/ and rendered/. */
+  files: Record<string, string>;
+  /** The parsed policies under policies/. */
+  policies: Policy[];
+}
+
+/**
+ * Reads the policy repository that `fetch:plain` put into the workspace. Only `policies/` and
+ * `rendered/` matter; a broken policy already in the repository is reported with its file, since
+ * rendering on top of it would be guesswork.
+ */
+export async function readPolicyRepository(
+  root: string,
+  relativeRoot: string,
+): Promise<PolicyRepository> {
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new InputError(
+      `no policy repository at "${relativeRoot}" in the workspace: fetch it there first (a fetch:plain step with targetPath: ${relativeRoot})`,
+    );
+  }
+  const files: Record<string, string> = {};
+  let count = 0;
+  for (const folder of OWNED_FOLDERS) {
+    for await (const file of walk(resolveSafeChildPath(root, folder))) {
+      if (++count > MAX_FILES) {
+        throw new InputError(
+          `the policy repository holds more than ${MAX_FILES} files under policies/ and rendered/; is "${relativeRoot}" the right folder?`,
+        );
+      }
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      const { size } = await fs.stat(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new InputError(
+          `${relative} in the policy repository is larger than ${
+            MAX_FILE_BYTES / 1024
+          } KiB; policies and rendered resources are a few kilobytes each`,
+        );
+      }
+      files[relative] = await fs.readFile(file, 'utf8');
+    }
+  }
+
+  const policies: Policy[] = [];
+  const problems: string[] = [];
+  for (const [file, text] of Object.entries(files)) {
+    if (!file.startsWith('policies/') || !/\.ya?ml$/.test(file)) continue;
+    const parsed = parsePolicyYaml(text);
+    if (!parsed.ok) {
+      problems.push(
+        ...parsed.errors.map(e => `${file}: ${formatDiagnostic(e)}`),
+      );
+    } else if (policyPath(parsed.policy) !== file) {
+      problems.push(
+        `${file}: holds ${parsed.policy.kind} ${
+          parsed.policy.metadata.namespace
+        }/${parsed.policy.metadata.name}, which belongs at ${policyPath(
+          parsed.policy,
+        )}; move it`,
+      );
+    } else {
+      policies.push(parsed.policy);
+    }
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      `the policy repository holds invalid policies; fix them there first:\n${problems
+        .slice(0, 20)
+        .join('\n')}`,
+    );
+  }
+  return { files, policies };
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries = await fs
+    .readdir(dir, { withFileTypes: true })
+    .catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // A symlink could point outside the workspace; a policy repository has no reason for one.
+    if (entry.isSymbolicLink()) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else if (entry.isFile()) yield full;
+  }
+}

@@ -1,0 +1,243 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { meshRouteRequestPermission } from '@meshport/backstage-plugin-mesh-common';
+import {
+  formatDiagnostic,
+  parsePolicy,
+  policyPath,
+  policyRef,
+  renderRepository,
+  SchemaValidator,
+  summarizeChange,
+} from '@meshport/backstage-plugin-mesh-policy';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { findDestinationOwners } from './destinationOwners';
+import type { FleetClient } from './FleetClient';
+import { readPolicyRepository } from './policyRepository';
+import { pullRequestText } from './pullRequest';
+
+/** What the actions need from the backend; each is faked in tests. */
+export interface MeshActionDeps {
+  fleet: FleetClient;
+  catalog: CatalogService;
+  /** Checks `mesh.route.request`; without it every route request is allowed. */
+  permissions?: PermissionsService;
+  /** The Istio CRD schemas, loaded once (`loadSchemaValidator` is async and heavy). */
+  schemaValidator: () => Promise<SchemaValidator>;
+}
+
+/** Where things are in the task workspace. */
+export interface WorkspaceLayout {
+  workspacePath: string;
+  /** Where fetch:plain put the policy repository. */
+  repositoryPath: string;
+  /** A fresh folder receiving exactly the files of the pull request. */
+  outputPath: string;
+}
+
+export interface PolicyRequest {
+  credentials: BackstageCredentials;
+  /** `user:default/guest`, for the pull request body. */
+  requestedBy?: string;
+  reason?: string;
+}
+
+/** The action outputs, shared by every meshport:policy:* action. */
+export interface PolicyRequestResult {
+  [key: string]: string | string[];
+  policyPath: string;
+  sourcePath: string;
+  files: string[];
+  filesToDelete: string[];
+  clusters: string[];
+  title: string;
+  description: string;
+  branchName: string;
+  reviewers: string[];
+  teamReviewers: string[];
+  destinationEntityRef: string;
+}
+
+/**
+ * Validate → compile → write, shared by every action: the policy against its schema, against
+ * the live fleet and against the policies already in the repository; then the files of the pull
+ * request into `outputPath`. Everything that can refuse runs before the first write, so a
+ * refused request leaves the workspace as it was.
+ */
+export async function renderPolicyRequest(
+  document: unknown,
+  request: PolicyRequest,
+  layout: WorkspaceLayout,
+  deps: MeshActionDeps,
+): Promise<PolicyRequestResult> {
+  const parsed = parsePolicy(document);
+  if (!parsed.ok) {
+    throw new InputError(
+      `the requested policy is invalid:\n${parsed.errors
+        .map(e => `- ${formatDiagnostic(e)}`)
+        .join('\n')}`,
+    );
+  }
+  const policy = parsed.policy;
+  const repoRoot = safePath(layout.workspacePath, layout.repositoryPath);
+  const outputRoot = safePath(layout.workspacePath, layout.outputPath);
+  if (
+    isInside(outputRoot, repoRoot) ||
+    isInside(repoRoot, outputRoot) ||
+    outputRoot === path.resolve(layout.workspacePath)
+  ) {
+    throw new InputError(
+      `outputPath "${layout.outputPath}" and repositoryPath "${layout.repositoryPath}" must be separate folders of the workspace`,
+    );
+  }
+  if ((await fs.readdir(outputRoot).catch(() => [])).length > 0) {
+    throw new InputError(
+      `outputPath "${layout.outputPath}" already holds files; give each request step its own folder`,
+    );
+  }
+
+  const service = `${policy.spec.destination.namespace}/${policy.spec.destination.service}`;
+  const fleet = await deps.fleet.getFleet();
+  if (
+    !fleet.services.some(
+      s =>
+        s.namespace === policy.spec.destination.namespace &&
+        s.name === policy.spec.destination.service,
+    )
+  ) {
+    throw new InputError(
+      `no service ${service} in any cluster of the fleet; pick one the mesh knows (e.g. with the MeshServicePicker), or wait for discovery if it was just deployed`,
+    );
+  }
+
+  const owners = await findDestinationOwners(
+    deps.catalog,
+    service,
+    request.credentials,
+  );
+  if (policy.kind !== 'AccessPolicy' && deps.permissions) {
+    const [decision] = await deps.permissions.authorize(
+      [
+        {
+          permission: meshRouteRequestPermission,
+          resourceRef: owners.entityRef,
+        },
+      ],
+      { credentials: request.credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `only members of ${owners.ownerRef}, which owns ${service}, may request a route for it (permission ${meshRouteRequestPermission.name}); ask them to request it, or request an access grant, which anyone may`,
+      );
+    }
+  }
+
+  const repo = await readPolicyRepository(repoRoot, layout.repositoryPath);
+  const ref = policyRef(policy);
+  if (repo.policies.some(p => policyRef(p) === ref)) {
+    throw new InputError(
+      `the policy repository already has ${policy.kind} ${
+        policy.metadata.namespace
+      }/${policy.metadata.name} (${policyPath(
+        policy,
+      )}): choose another name, or change that file in its own pull request`,
+    );
+  }
+
+  const result = renderRepository([...repo.policies, policy], fleet, {
+    validateSchema: await deps.schemaValidator(),
+  });
+  if (!result.ok) {
+    const problems = [
+      ...result.errors.map(e => formatDiagnostic(e)),
+      ...result.conflicts.map(c => c.message),
+    ];
+    throw new InputError(
+      `${policy.kind} ${policy.metadata.namespace}/${
+        policy.metadata.name
+      } cannot be added to the policy repository:\n${problems
+        .map(p => `- ${p}`)
+        .join('\n')}`,
+    );
+  }
+
+  // policies/ is the intent people wrote: only the new policy's file is ours to write, the
+  // others stay as they are (comments, formatting) even if the serialiser would spell them
+  // differently.
+  const newPolicyPath = policyPath(policy);
+  const after: Record<string, string> = {};
+  for (const [file, content] of Object.entries(result.files)) {
+    after[file] =
+      file.startsWith('policies/') && file !== newPolicyPath
+        ? repo.files[file] ?? content
+        : content;
+  }
+  const files = Object.keys(after).filter(p => after[p] !== repo.files[p]);
+  // rendered/ belongs to the compiler: what no policy produces any more goes.
+  const filesToDelete = Object.keys(repo.files).filter(
+    p => p.startsWith('rendered/') && p.endsWith('.yaml') && !(p in after),
+  );
+  const summary = summarizeChange(repo.files, after);
+  const text = pullRequestText({
+    policy,
+    owners,
+    summary,
+    warnings: result.warnings,
+    requestedBy: request.requestedBy,
+    reason: request.reason,
+  });
+
+  for (const file of files) {
+    const target = resolveSafeChildPath(outputRoot, file);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, after[file], 'utf8');
+  }
+  // An empty folder still lets publish:github:pull-request find its sourcePath.
+  await fs.mkdir(outputRoot, { recursive: true });
+
+  return {
+    policyPath: newPolicyPath,
+    sourcePath: layout.outputPath,
+    files,
+    filesToDelete,
+    clusters: Object.keys(summary.clusters).sort(),
+    ...text,
+    reviewers: owners.reviewers,
+    teamReviewers: owners.teamReviewers,
+    destinationEntityRef: owners.entityRef,
+  };
+}
+
+function safePath(workspace: string, relative: string): string {
+  try {
+    return resolveSafeChildPath(workspace, relative);
+  } catch {
+    throw new InputError(
+      `"${relative}" is outside the task workspace; use a relative folder such as policy-repo`,
+    );
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Loads a value once, on first use, and shares the promise. */
+export function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= load().catch(e => {
+      value = undefined;
+      throw e;
+    });
+    return value;
+  };
+}
