@@ -23,3 +23,9 @@ meshport_ensure_apt() {
   fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2
 }
+
+# The server's binaries live under a versioned folder that is not on PATH.
+meshport_ensure_postgres() {
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null && return 0
+  meshport_ensure_apt /nonexistent/postgres postgresql
+}

@@ -59,6 +59,7 @@ describe('mesh backend plugin', () => {
         ['cluster-1', 'snapshot', 'ok'],
         ['cluster-2', 'snapshot', 'ok'],
         ['cluster-3', 'snapshot', 'ok'],
+        ['cluster-4', 'snapshot', 'ok'],
       ]);
       expect(JSON.stringify(res.body)).not.toContain(
         'demo-remote-secret-token',
@@ -72,19 +73,21 @@ describe('mesh backend plugin', () => {
       expect(clusters.body.items.map((c: any) => c.network ?? null)).toEqual([
         'network-1',
         'network-2',
+        'network-3',
         null,
       ]);
       const meshes = await request(server).get('/api/mesh/meshes').expect(200);
       expect(meshes.body.items.map((m: any) => [m.id, m.clusters])).toEqual([
         ['istio-mesh1', ['cluster-1', 'cluster-2']],
-        ['linkerd-cluster-3', ['cluster-3']],
+        ['istio-mesh2', ['cluster-3']],
+        ['linkerd-cluster-4', ['cluster-4']],
       ]);
       expect(meshes.body.links).toHaveLength(2);
     });
 
     it('searches, filters and pages services', async () => {
       const all = await request(server).get('/api/mesh/services').expect(200);
-      expect(all.body).toMatchObject({ totalCount: 9, offset: 0, limit: 50 });
+      expect(all.body).toMatchObject({ totalCount: 11, offset: 0, limit: 50 });
 
       const text = await request(server)
         .get('/api/mesh/services?q=REVIEW')
@@ -97,8 +100,8 @@ describe('mesh backend plugin', () => {
         .get('/api/mesh/services?cluster=cluster-3')
         .expect(200);
       expect(byCluster.body.items.map((s: any) => s.id)).toEqual([
-        'accounts/ledger',
         'accounts/users',
+        'orders/history',
       ]);
 
       const page = await request(server)
@@ -137,7 +140,7 @@ describe('mesh backend plugin', () => {
         ]),
       ).toEqual([
         ['cluster-1', ['v1', 'v2'], 'STRICT'],
-        ['cluster-2', ['v3'], 'PERMISSIVE'],
+        ['cluster-2', ['v1', 'v2', 'v3'], 'PERMISSIVE'],
       ]);
     });
 
@@ -207,6 +210,7 @@ describe('mesh backend plugin', () => {
         .get('/api/mesh/clusters')
         .expect(200);
       expect(clusters.body.items.map((c: any) => c.sync.state)).toEqual([
+        'ok',
         'ok',
         'ok',
         'ok',

@@ -1,19 +1,99 @@
 import {
   coreServices,
   createBackendPlugin,
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
+import type { ClusterSource } from './clusters/ClusterSource';
 import { readClusterSources } from './clusters/readClusterSources';
 import { createReader } from './readers/createReader';
 import {
+  DiscoveryOptions,
   durationToMs,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
 import { LiveFleetStore } from './store/LiveFleetStore';
+import { runScopedSink } from './store/runScopedSink';
+import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
 import { createMetricsRouter } from './metrics';
+
+/**
+ * Schedules discovery as a global task: with several replicas on one database, the
+ * scheduler's lock makes exactly one of them run each interval.
+ *
+ * Stopping (SIGTERM in a rolling update) cancels the run in progress and waits for it
+ * while the database is still open: results already read are saved, clusters cut short
+ * keep their state (see runScopedSink), the scheduler releases its lock, and another
+ * replica runs the next tick instead of waiting for the lock to time out.
+ */
+async function scheduleDiscovery(options: {
+  sources: ClusterSource[];
+  discovery: DiscoveryOptions;
+  store: LiveFleetStore;
+  scheduler: SchedulerService;
+  lifecycle: LifecycleService;
+  logger: LoggerService;
+}) {
+  const { sources, discovery, store, scheduler, lifecycle, logger } = options;
+  const stopping = new AbortController();
+  let inFlight: Promise<void> | undefined;
+  lifecycle.addShutdownHook(async () => {
+    stopping.abort();
+    await inFlight;
+  });
+
+  const run = async (taskSignal: AbortSignal) => {
+    if (stopping.signal.aborted) return;
+    const signal = AbortSignal.any([taskSignal, stopping.signal]);
+    const pass = new FleetDiscovery({
+      sources,
+      createReader: source => {
+        // clusters still queued when the run is cancelled are not started
+        signal.throwIfAborted();
+        return createReader(source, discovery);
+      },
+      sink: runScopedSink(store, signal),
+      logger,
+      timeoutMs: discovery.timeoutMs,
+      concurrency: discovery.concurrency,
+      excludeNamespaces: discovery.aggregation.excludeNamespaces,
+    });
+    const started = Date.now();
+    inFlight = pass.runOnce(signal);
+    try {
+      await inFlight;
+    } finally {
+      inFlight = undefined;
+    }
+    logger.debug(
+      `Mesh discovery of ${sources.length} cluster(s) ${
+        signal.aborted ? 'cancelled' : 'done'
+      } after ${Date.now() - started} ms`,
+    );
+  };
+
+  // The longest a legitimate run takes: every round of the pool hitting the per-cluster
+  // timeout. It is also how long a replica that crashed mid-run keeps the lock before the
+  // scheduler's janitor frees it (a clean stop frees it at once).
+  const rounds = Math.ceil(sources.length / discovery.concurrency);
+  await scheduler.scheduleTask({
+    id: 'mesh-fleet-discovery',
+    scope: 'global',
+    frequency: discovery.frequency,
+    timeout: { milliseconds: rounds * discovery.timeoutMs + 60_000 },
+    fn: run,
+  });
+  logger.info(
+    `Mesh discovery scheduled for ${
+      sources.length
+    } cluster(s) every ${durationToMs(discovery.frequency)} ms`,
+  );
+}
 
 /**
  * The mesh backend plugin: discovers the fleet on a schedule and serves it under `/api/mesh`.
@@ -29,6 +109,7 @@ export const meshPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
@@ -39,55 +120,42 @@ export const meshPlugin = createBackendPlugin({
         logger,
         database,
         scheduler,
+        lifecycle,
         httpAuth,
         httpRouter,
         permissions,
         permissionsRegistry,
       }) {
         permissionsRegistry.addPermissions(meshPermissions);
-        const options = readDiscoveryOptions(config);
+        const discovery = readDiscoveryOptions(config);
         const sources = readClusterSources(config, logger);
 
-        const store = new LiveFleetStore({
-          clusters: sources.map(s => ({
-            name: s.name,
-            source: s.type,
-          })),
-          repository: await DatabaseClusterStateRepository.create(database),
-          aggregation: options.aggregation,
-          logger,
-        });
-        await store.load();
-
-        if (sources.length === 0) {
-          logger.info(
-            'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
-          );
-        } else {
-          const discovery = new FleetDiscovery({
-            sources,
-            createReader: source => createReader(source, options),
-            sink: store,
+        // everything that creates tables on a first start, one replica at a time
+        const store = await serializeStartup(database, async () => {
+          const fleetStore = new LiveFleetStore({
+            clusters: sources.map(s => ({ name: s.name, source: s.type })),
+            repository: await DatabaseClusterStateRepository.create(database),
+            aggregation: discovery.aggregation,
             logger,
-            timeoutMs: options.timeoutMs,
-            concurrency: options.concurrency,
-            excludeNamespaces: options.aggregation.excludeNamespaces,
           });
-          const rounds = Math.ceil(sources.length / options.concurrency);
-          // global scope: with several replicas, one of them runs each interval
-          await scheduler.scheduleTask({
-            id: 'mesh-fleet-discovery',
-            scope: 'global',
-            frequency: options.frequency,
-            timeout: { milliseconds: rounds * options.timeoutMs + 60_000 },
-            fn: signal => discovery.runOnce(signal),
-          });
-          logger.info(
-            `Mesh discovery scheduled for ${
-              sources.length
-            } cluster(s) every ${durationToMs(options.frequency)} ms`,
-          );
-        }
+          // a restarted replica serves the last-known-good fleet before discovery runs
+          await fleetStore.load();
+          if (sources.length === 0) {
+            logger.info(
+              'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
+            );
+          } else {
+            await scheduleDiscovery({
+              sources,
+              discovery,
+              store: fleetStore,
+              scheduler,
+              lifecycle,
+              logger,
+            });
+          }
+          return fleetStore;
+        });
 
         httpRouter.use(
           await createRouter({ httpAuth, permissions, fleetStore: store }),

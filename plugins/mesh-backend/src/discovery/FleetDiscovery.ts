@@ -68,13 +68,14 @@ export class FleetDiscovery {
       controller.abort(reason);
     };
     const timer = setTimeout(() => abort(timeout), timeoutMs);
+    let reader: ClusterReader | undefined;
     const onParentAbort = () =>
       abort(new ClusterReadError('timeout', 'discovery was cancelled'));
     parent?.addEventListener('abort', onParentAbort);
     try {
       // racing the abort means a reader that ignores its signal still cannot hold us up
       const inventory = await Promise.race([
-        readClusterInventory(this.options.createReader(source), {
+        readClusterInventory((reader = this.options.createReader(source)), {
           signal: controller.signal,
           excludeNamespaces: this.options.excludeNamespaces,
         }),
@@ -100,6 +101,7 @@ export class FleetDiscovery {
       parent?.removeEventListener('abort', onParentAbort);
       // stops the requests still in flight after one of them failed
       controller.abort();
+      reader?.close?.();
     }
   }
 }

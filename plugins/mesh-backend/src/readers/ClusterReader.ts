@@ -49,4 +49,6 @@ export interface ClusterReader {
     resource: ResourceType,
     options: ListOptions,
   ): Promise<KubeObject[] | undefined>;
+  /** Releases what the reader holds open (kept-alive connections) once the sync is over. */
+  close?(): void;
 }

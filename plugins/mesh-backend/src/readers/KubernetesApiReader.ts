@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import {
   HttpMethod,
   IsomorphicFetchHttpLibrary,
@@ -42,6 +44,11 @@ export class KubernetesApiReader implements ClusterReader {
     string,
     Promise<string[] | undefined>
   >();
+  /**
+   * One kept-alive agent for the whole sync. client-node builds a new agent for every request,
+   * which costs a TCP connection and a TLS handshake per page of every list.
+   */
+  private agent?: http.Agent;
 
   constructor(
     source: KubernetesClusterSource,
@@ -159,6 +166,34 @@ export class KubernetesApiReader implements ClusterReader {
     );
   }
 
+  close() {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  /**
+   * The agent client-node configured (CA, client certificate, TLS verification, server name),
+   * rebuilt once with keep-alive. Its options come only from this reader's cluster and user,
+   * so they are the same for every request of the sync.
+   */
+  private keepAliveAgent(
+    configured: http.Agent | undefined,
+  ): http.Agent | undefined {
+    if (!configured) return undefined;
+    if (!this.agent) {
+      // `options` holds what the agent was constructed with; it is public in Node, not in @types/node
+      const options = (
+        configured as http.Agent & { options?: http.AgentOptions }
+      ).options;
+      const keepAlive = { ...options, keepAlive: true };
+      this.agent =
+        configured instanceof https.Agent
+          ? new https.Agent(keepAlive)
+          : new http.Agent(keepAlive);
+    }
+    return this.agent;
+  }
+
   private async get(
     path: string,
     signal: AbortSignal,
@@ -172,6 +207,8 @@ export class KubernetesApiReader implements ClusterReader {
       );
       context.setHeaderParam('Accept', options.accept ?? 'application/json');
       await this.kubeConfig.applySecurityAuthentication(context);
+      const agent = this.keepAliveAgent(context.getAgent());
+      if (agent) context.setAgent(agent);
       context.setSignal(signal);
       const response = await this.http.send(context).toPromise();
       const text = await response.body.text();

@@ -31,6 +31,7 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
   ): Promise<DatabaseClusterStateRepository> {
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
+      // replicas starting together: see serializeStartup, which plugin.ts wraps this in
       await knex.migrate.latest({
         directory: resolvePackagePath(
           '@meshport/backstage-plugin-mesh-backend',

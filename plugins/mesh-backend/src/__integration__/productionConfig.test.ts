@@ -1,0 +1,202 @@
+/**
+ * app-config.production.yaml and the Helm values example, read the way the backend reads
+ * them (layered app-config.yaml → app-config.production.yaml → the chart's appConfig):
+ * PostgreSQL, real clusters, no demo snapshots, and every ${VARIABLE} provided.
+ */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { readClusterSources } from '../clusters/readClusterSources';
+import { readDiscoveryOptions } from '../discovery/DiscoveryOptions';
+import { readMetricsConfig } from '../metrics/config/readMetricsConfig';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const readYaml = (file: string) =>
+  parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
+
+const base = readYaml('app-config.yaml');
+const production = readYaml('app-config.production.yaml');
+const values = readYaml('deploy/helm/values.yaml');
+
+/** A stand-in value for an environment variable, shaped like what it holds. */
+const sample = (name: string) =>
+  name.endsWith('_URL')
+    ? `https://${name.toLowerCase()}.example.com`
+    : `value-of-${name}`;
+
+/** The `${VAR}` references left in the merged configuration. */
+function variablesIn(data: unknown): string[] {
+  const found = new Set<string>();
+  JSON.stringify(data).replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+    found.add(name);
+    return '';
+  });
+  return [...found].sort();
+}
+
+/** Backstage's substitution: each `${VAR}` replaced from `env`, as the backend does at start. */
+function substitute(data: unknown, env: Record<string, string>): unknown {
+  return JSON.parse(
+    JSON.stringify(data).replace(/\$\{(\w+)\}/g, (_m, name: string) => {
+      if (!(name in env)) throw new Error(`${name} is not set`);
+      return env[name];
+    }),
+  );
+}
+
+const layered = (...configs: unknown[]) =>
+  ConfigReader.fromConfigs(
+    configs.map((data, i) => ({ context: `config-${i}`, data: data as any })),
+  );
+
+describe('app-config.production.yaml', () => {
+  const config = layered(base, production);
+
+  it('uses PostgreSQL with the connection from the environment', () => {
+    expect(config.getString('backend.database.client')).toBe('pg');
+    expect(config.get('backend.database.connection')).toEqual({
+      host: '${POSTGRES_HOST}',
+      port: '${POSTGRES_PORT}',
+      user: '${POSTGRES_USER}',
+      password: '${POSTGRES_PASSWORD}',
+    });
+  });
+
+  it('takes the public URL from the environment', () => {
+    for (const key of ['app.baseUrl', 'backend.baseUrl', 'backend.cors.origin'])
+      expect(config.getString(key)).toBe('${BACKSTAGE_BASE_URL}');
+  });
+
+  it('has no demo data: no snapshot clusters or traffic, no example entities', () => {
+    const env = Object.fromEntries(
+      variablesIn(config.get()).map(name => [name, sample(name)]),
+    );
+    const resolved = new ConfigReader(substitute(config.get(), env) as any);
+    const sources = readClusterSources(resolved, mockServices.logger.mock());
+    expect(sources.map(s => [s.type, s.name])).toEqual([
+      ['kubernetes', 'value-of-MESH_CLUSTER_1_NAME'],
+    ]);
+    expect(
+      resolved.getOptionalString('mesh.snapshot.directory'),
+    ).toBeUndefined();
+    expect(readMetricsConfig(resolved).snapshotFile).toBeUndefined();
+    // only Meshport's request templates, which the image ships under /app
+    const locations = resolved.getConfigArray('catalog.locations');
+    expect(
+      locations.map(l =>
+        l.getConfigArray('rules').flatMap(r => r.getStringArray('allow')),
+      ),
+    ).toEqual(locations.map(() => ['Template']));
+    for (const location of locations) {
+      expect(fs.existsSync(path.join(ROOT, location.getString('target')))).toBe(
+        true,
+      );
+    }
+    expect(resolved.getString('auth.environment')).toBe('production');
+  });
+
+  it('holds no secret in clear: every credential is a ${VARIABLE}', () => {
+    const text = fs.readFileSync(
+      path.join(ROOT, 'app-config.production.yaml'),
+      'utf8',
+    );
+    for (const key of [
+      'password',
+      'serviceAccountToken',
+      'clientSecret',
+      'caData',
+    ])
+      for (const line of text
+        .split('\n')
+        .filter(l => l.trim().startsWith(`${key}:`)))
+        expect(line).toMatch(/: \$\{\w+\}$/);
+  });
+});
+
+describe('packages/backend/Dockerfile', () => {
+  const dockerfile = fs.readFileSync(
+    path.join(ROOT, 'packages/backend/Dockerfile'),
+    'utf8',
+  );
+
+  it('ships what the production config refers to, and starts with it', () => {
+    expect(dockerfile).toMatch(
+      /^COPY .*examples\/templates \.\/examples\/templates$/m,
+    );
+    expect(dockerfile).toMatch(
+      /^COPY .*app-config\.yaml app-config\.production\.yaml \.\/$/m,
+    );
+    expect(dockerfile).toContain(
+      'CMD ["node", "packages/backend", "--config", "app-config.yaml", "--config", "app-config.production.yaml"]',
+    );
+  });
+
+  it('is a multi-stage build that runs as the unprivileged node user', () => {
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(3);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+});
+
+describe('deploy/helm/values.yaml', () => {
+  const backstage = values.backstage;
+  const config = layered(base, production, backstage.appConfig);
+  const envNames = (backstage.extraEnvVars as Array<{ name: string }>).map(
+    e => e.name,
+  );
+
+  it('runs the image with the production config, then the chart appConfig', () => {
+    expect(backstage.command).toEqual([
+      'node',
+      'packages/backend',
+      '--config',
+      'app-config.yaml',
+      '--config',
+      'app-config.production.yaml',
+    ]);
+    expect(values.postgresql.enabled).toBe(false);
+    expect(backstage.replicas).toBeGreaterThan(1);
+  });
+
+  it('sets every environment variable the layered configuration reads', () => {
+    expect(
+      variablesIn(config.get()).filter(v => !envNames.includes(v)),
+    ).toEqual([]);
+  });
+
+  it('takes every secret from a Kubernetes Secret, never a plain value', () => {
+    const secret = /PASSWORD|TOKEN|SECRET|CA_DATA|CLIENT_ID|POSTGRES_/;
+    const secrets = (
+      backstage.extraEnvVars as Array<{
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef?: { name: string } };
+      }>
+    ).filter(variable => secret.test(variable.name));
+    expect(secrets.length).toBeGreaterThan(8);
+    expect(secrets.filter(v => v.value !== undefined)).toEqual([]);
+    expect(
+      secrets.filter(
+        v => !v.valueFrom?.secretKeyRef?.name.startsWith('meshport-'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('is a configuration the mesh backend accepts', () => {
+    const env = Object.fromEntries(envNames.map(n => [n, sample(n)]));
+    const resolved = new ConfigReader(substitute(config.get(), env) as any);
+    const sources = readClusterSources(resolved, mockServices.logger.mock());
+    expect(sources.map(s => [s.type, s.name])).toEqual([
+      ['kubernetes', 'cluster-1'],
+      ['kubernetes', 'cluster-2'],
+    ]);
+    expect(readDiscoveryOptions(resolved).concurrency).toBe(10);
+    expect(readMetricsConfig(resolved)).toMatchObject({
+      globalPrometheusUrl: sample('MESH_PROMETHEUS_URL'),
+      snapshotFile: undefined,
+    });
+  });
+});

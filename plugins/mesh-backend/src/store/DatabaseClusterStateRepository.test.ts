@@ -1,0 +1,162 @@
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { ClusterInventory } from '../aggregation/inventory';
+import {
+  PostgresHarness,
+  startPostgres,
+} from '../__testUtils__/postgresHarness';
+import { DatabaseClusterStateRepository } from './DatabaseClusterStateRepository';
+import { serializeStartup } from './serializeStartup';
+
+jest.setTimeout(60_000);
+
+const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
+let postgres: PostgresHarness;
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+const inventory = (marker: string) =>
+  ({ marker } as unknown as ClusterInventory);
+const ok = (at: string) => ({
+  state: 'ok' as const,
+  lastSuccessAt: at,
+  lastAttemptAt: at,
+});
+
+let counter = 0;
+const databases: Array<[string, () => Promise<DatabaseService>]> = [
+  [
+    'SQLite',
+    async () => {
+      const knex = await sqlite.init('SQLITE_3');
+      return mockServices.database({ knex });
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => postgres.createDatabase(`mesh_repository_${++counter}`),
+  ],
+];
+
+describe.each(databases)('the cluster state table on %s', (_name, init) => {
+  it('migrates up and down, and up again', async () => {
+    const database = await init();
+    await DatabaseClusterStateRepository.create(database);
+    const knex = await database.getClient();
+    const columns = await knex('mesh_cluster_state').columnInfo();
+    expect(Object.keys(columns).sort()).toEqual([
+      'cluster',
+      'inventory',
+      'sync',
+      'updated_at',
+    ]);
+    await knex.migrate.rollback(
+      { directory: `${__dirname}/../../migrations` },
+      true,
+    );
+    expect(await knex.schema.hasTable('mesh_cluster_state')).toBe(false);
+    // a second start re-applies the migration from scratch
+    await DatabaseClusterStateRepository.create(database);
+    expect(await knex.schema.hasTable('mesh_cluster_state')).toBe(true);
+  });
+
+  it('keeps the last-known-good inventory through failed syncs', async () => {
+    const repository = await DatabaseClusterStateRepository.create(
+      await init(),
+    );
+    const empty = await repository.revision();
+
+    await repository.saveSuccess(
+      'a',
+      inventory('a1'),
+      ok('2026-01-01T00:00:00Z'),
+    );
+    await repository.saveSuccess(
+      'b',
+      inventory('b1'),
+      ok('2026-01-01T00:00:00Z'),
+    );
+    const afterSuccess = await repository.revision();
+    expect(afterSuccess).not.toEqual(empty);
+
+    const stale = {
+      state: 'stale' as const,
+      lastSuccessAt: '2026-01-01T00:00:00Z',
+      lastAttemptAt: '2026-01-01T00:01:00Z',
+      error: { reason: 'timeout' as const, message: 'slow' },
+    };
+    await repository.saveSync('a', stale);
+    expect(await repository.revision()).not.toEqual(afterSuccess);
+
+    const rows = await repository.loadAll();
+    expect(
+      rows
+        .map(r => [r.cluster, r.sync.state, (r.inventory as any)?.marker])
+        .sort(),
+    ).toEqual([
+      ['a', 'stale', 'a1'],
+      ['b', 'ok', 'b1'],
+    ]);
+
+    // a cluster seen only through failures has no inventory
+    await repository.saveSync('c', { state: 'never-synced' });
+    expect((await repository.loadAll()).find(r => r.cluster === 'c')).toEqual({
+      cluster: 'c',
+      sync: { state: 'never-synced' },
+    });
+
+    // forgetting a cluster changes the revision even though no row was written
+    const beforeForget = await repository.revision();
+    await repository.retainOnly(['a', 'b']);
+    expect(await repository.revision()).not.toEqual(beforeForget);
+    expect((await repository.loadAll()).map(r => r.cluster).sort()).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('stores an inventory of several megabytes', async () => {
+    const repository = await DatabaseClusterStateRepository.create(
+      await init(),
+    );
+    const big = inventory('x'.repeat(5 * 1024 * 1024));
+    await repository.saveSuccess('big', big, ok('2026-01-01T00:00:00Z'));
+    const [row] = await repository.loadAll();
+    expect((row.inventory as any).marker).toHaveLength(5 * 1024 * 1024);
+  });
+});
+
+describe('replicas starting together on a fresh PostgreSQL database', () => {
+  it('migrate one at a time, leaving knex with a single, free lock row', async () => {
+    // one database service per "replica": separate connection pools, like separate pods
+    const replicas = Array.from({ length: 4 }, () =>
+      postgres.createDatabase('mesh_concurrent_start'),
+    );
+    const order: string[] = [];
+    await Promise.all(
+      replicas.map((database, i) =>
+        serializeStartup(database, async () => {
+          order.push(`start ${i}`);
+          await DatabaseClusterStateRepository.create(database);
+          order.push(`end ${i}`);
+        }),
+      ),
+    );
+    // never two inside at once
+    for (let i = 0; i < order.length; i += 2) {
+      expect(order[i + 1]).toBe(order[i].replace('start', 'end'));
+    }
+    const knex = await replicas[0].getClient();
+    expect(await knex('knex_migrations_lock').select('is_locked')).toEqual([
+      { is_locked: 0 },
+    ]);
+    expect(await knex('knex_migrations').count({ n: '*' })).toEqual([
+      { n: '1' },
+    ]);
+  });
+});
