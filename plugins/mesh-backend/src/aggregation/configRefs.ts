@@ -79,6 +79,101 @@ export interface ConfigRefInput {
   podLabels: Labels[];
   objects: MeshConfigObject[];
   rootNamespace: string;
+  /** `indexMeshConfig(objects)`, built once per cluster when many services are resolved. */
+  index?: MeshConfigIndex;
+}
+
+/**
+ * Which objects could touch which service, so a cluster's services are not each matched
+ * against every object of the cluster. It only narrows the candidates: `touches` still decides.
+ */
+export interface MeshConfigIndex {
+  /** Routing objects by the `<service>.<namespace>` their hosts name. */
+  byHost: Map<string, number[]>;
+  /** Routing objects with a wildcard host: candidates for every service. */
+  wildcard: number[];
+  /** Security and Linkerd policy objects by namespace. */
+  byNamespace: Map<string, number[]>;
+  /** Linkerd Servers by namespace. */
+  servers: Map<string, number[]>;
+  hasAuthentications: boolean;
+}
+
+const ROUTING_KINDS = new Set([
+  'VirtualService',
+  'DestinationRule',
+  'ServiceEntry',
+]);
+
+function routingHosts(o: MeshConfigObject): string[] {
+  switch (o.kind) {
+    case 'VirtualService':
+      return [...strings(o.spec.hosts), ...routeDestinationHosts(o.spec)];
+    case 'DestinationRule':
+      return [String(o.spec.host ?? '')];
+    default:
+      return strings(o.spec.hosts);
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, i: number) {
+  const list = map.get(key);
+  if (!list) map.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
+}
+
+export function indexMeshConfig(objects: MeshConfigObject[]): MeshConfigIndex {
+  const index: MeshConfigIndex = {
+    byHost: new Map(),
+    wildcard: [],
+    byNamespace: new Map(),
+    servers: new Map(),
+    hasAuthentications: false,
+  };
+  objects.forEach((o, i) => {
+    if (o.kind === 'Server') push(index.servers, o.namespace, i);
+    if (o.kind === 'MeshTLSAuthentication') index.hasAuthentications = true;
+    const group = o.apiVersion.split('/')[0];
+    if (group === 'networking.istio.io') {
+      if (!ROUTING_KINDS.has(o.kind)) return;
+      let wildcard = false;
+      for (const host of routingHosts(o)) {
+        const qualified = qualifyHost(host, o.namespace);
+        if (qualified.startsWith('*')) {
+          wildcard = true;
+          continue;
+        }
+        // `<service>.<namespace>.svc.…`: Kubernetes names hold no dots
+        const labels = qualified.split('.');
+        if (labels.length >= 4 && labels[2] === 'svc')
+          push(index.byHost, `${labels[0]}.${labels[1]}`, i);
+      }
+      if (wildcard) index.wildcard.push(i);
+    } else if (
+      group === 'security.istio.io' ||
+      group === 'policy.linkerd.io' ||
+      group === 'gateway.networking.k8s.io'
+    ) {
+      push(index.byNamespace, o.namespace, i);
+    }
+  });
+  return index;
+}
+
+/** The objects that may touch the service, in their original order. */
+function candidates(input: ConfigRefInput, index: MeshConfigIndex): number[] {
+  const { service, rootNamespace } = input;
+  if (service.name.includes('.') || service.namespace.includes('.')) {
+    // not a Kubernetes name: the host index cannot be trusted, look at everything
+    return input.objects.map((_, i) => i);
+  }
+  const found = new Set<number>([
+    ...(index.byHost.get(`${service.name}.${service.namespace}`) ?? []),
+    ...index.wildcard,
+    ...(index.byNamespace.get(service.namespace) ?? []),
+    ...(index.byNamespace.get(rootNamespace) ?? []),
+  ]);
+  return [...found].sort((a, b) => a - b);
 }
 
 /** Whether one Istio or Linkerd object applies to the service. */
@@ -140,17 +235,16 @@ function touches(
  * the service's pods. MeshTLSAuthentications are listed when a listed policy requires them.
  */
 export function configRefsFor(input: ConfigRefInput): ConfigRef[] {
+  const index = input.index ?? indexMeshConfig(input.objects);
   const servers = new Set(
-    input.objects
-      .filter(
-        o =>
-          o.kind === 'Server' &&
-          o.namespace === input.service.namespace &&
-          selectsPods(o, 'podSelector.matchLabels', input.podLabels),
-      )
+    (index.servers.get(input.service.namespace) ?? [])
+      .map(i => input.objects[i])
+      .filter(o => selectsPods(o, 'podSelector.matchLabels', input.podLabels))
       .map(o => o.name),
   );
-  const touching = input.objects.filter(o => touches(o, input, servers));
+  const touching = candidates(input, index)
+    .map(i => input.objects[i])
+    .filter(o => touches(o, input, servers));
   const required = new Set<string>();
   for (const o of touching) {
     const refs = pick(o.spec, 'requiredAuthenticationRefs');
@@ -163,11 +257,14 @@ export function configRefsFor(input: ConfigRefInput): ConfigRef[] {
       }
     }
   }
-  const authentications = input.objects.filter(
-    o =>
-      o.kind === 'MeshTLSAuthentication' &&
-      required.has(`${o.namespace}/${o.name}`),
-  );
+  const authentications =
+    required.size > 0 && index.hasAuthentications
+      ? input.objects.filter(
+          o =>
+            o.kind === 'MeshTLSAuthentication' &&
+            required.has(`${o.namespace}/${o.name}`),
+        )
+      : [];
   return [...touching, ...authentications]
     .map(o => {
       const ref: ConfigRef = {

@@ -4,17 +4,26 @@ import {
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { DiscoveredControlPlane } from './controlPlanes';
-import { configRefsFor } from './configRefs';
+import { configRefsFor, indexMeshConfig, MeshConfigIndex } from './configRefs';
 import { dominantMode } from './dataPlane';
 import type {
   AggregationOptions,
   ClusterInput,
   ClusterInventory,
+  EndpointSliceInfo,
+  MeshConfigObject,
+  NamespaceInfo,
+  NodeInfo,
   PodInfo,
   ServiceInfo,
 } from './inventory';
 import { selectorMatches, uniqueSorted } from './labels';
-import { effectiveIstioMtls, effectiveLinkerdMtls, mtlsFor } from './mtls';
+import {
+  effectiveIstioMtls,
+  effectiveLinkerdMtls,
+  isPeerAuthentication,
+  mtlsFor,
+} from './mtls';
 import { groupWorkloads } from './workloads';
 
 export const LINKERD_MIRROR_LABEL = 'mirror.linkerd.io/mirrored-service';
@@ -24,14 +33,76 @@ function isMirror(s: ServiceInfo): boolean {
   return s.labels[LINKERD_MIRROR_LABEL] === 'true';
 }
 
+/**
+ * Lookups over one cluster's inventory, built once so that resolving each of its services
+ * costs in proportion to that service, not to the size of the cluster.
+ */
+interface InventoryIndex {
+  /** First namespace of each name, as `Array.find` would return it. */
+  namespaces: Map<string, NamespaceInfo>;
+  /** Last namespace of each name, as `new Map(entries)` keeps it (workload grouping). */
+  namespacesLastWins: Map<string, NamespaceInfo>;
+  nodes: Map<string, NodeInfo>;
+  /** Pods by namespace, then by one `key=value` label, in inventory order. */
+  pods: Map<string, Map<string, PodInfo[]>>;
+  slices: Map<string, EndpointSliceInfo[]>;
+  peerAuthentications: MeshConfigObject[];
+  meshConfig: MeshConfigIndex;
+}
+
+function indexInventory(inv: ClusterInventory): InventoryIndex {
+  const namespaces = new Map<string, NamespaceInfo>();
+  for (const n of inv.namespaces)
+    if (!namespaces.has(n.name)) namespaces.set(n.name, n);
+  const pods = new Map<string, Map<string, PodInfo[]>>();
+  for (const p of inv.pods) {
+    let byLabel = pods.get(p.namespace);
+    if (!byLabel) pods.set(p.namespace, (byLabel = new Map()));
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}\u0000${v}`;
+      const list = byLabel.get(key);
+      if (list) list.push(p);
+      else byLabel.set(key, [p]);
+    }
+  }
+  const slices = new Map<string, EndpointSliceInfo[]>();
+  for (const s of inv.endpointSlices) {
+    const key = `${s.namespace}\u0000${s.serviceName}`;
+    const list = slices.get(key);
+    if (list) list.push(s);
+    else slices.set(key, [s]);
+  }
+  return {
+    namespaces,
+    namespacesLastWins: new Map(inv.namespaces.map(n => [n.name, n])),
+    nodes: new Map(inv.nodes.map(n => [n.name, n])),
+    pods,
+    slices,
+    peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
+    meshConfig: indexMeshConfig(inv.meshConfig),
+  };
+}
+
+/** The namespace's pods that carry every label of the selector; an empty selector selects none. */
+function selectedPods(
+  index: InventoryIndex,
+  namespace: string,
+  selector: Record<string, string> | undefined,
+): PodInfo[] {
+  const first = Object.entries(selector ?? {})[0];
+  if (!first) return [];
+  const candidates =
+    index.pods.get(namespace)?.get(`${first[0]}\u0000${first[1]}`) ?? [];
+  return candidates.filter(p => selectorMatches(selector, p.labels));
+}
+
 function endpointsOf(
-  inv: ClusterInventory,
+  index: InventoryIndex,
   service: ServiceInfo,
   pods: PodInfo[],
 ): { ready: number; total: number } {
-  const slices = inv.endpointSlices.filter(
-    s => s.namespace === service.namespace && s.serviceName === service.name,
-  );
+  const slices =
+    index.slices.get(`${service.namespace}\u0000${service.name}`) ?? [];
   if (slices.length === 0) {
     // snapshots and older readers may lack slices; the selected pods tell the same story
     return { ready: pods.filter(p => p.ready).length, total: pods.length };
@@ -51,20 +122,22 @@ function endpointsOf(
 function instanceOf(
   cluster: ClusterInput,
   inv: ClusterInventory,
+  index: InventoryIndex,
   service: ServiceInfo,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
 ): ServiceInstance {
   const pods = service.selector
-    ? inv.pods.filter(
-        p =>
-          p.namespace === service.namespace &&
-          selectorMatches(service.selector, p.labels),
-      )
+    ? selectedPods(index, service.namespace, service.selector)
     : [];
-  const workloads = groupWorkloads(inv, pods, controlPlanes);
+  const workloads = groupWorkloads(
+    inv,
+    pods,
+    controlPlanes,
+    index.namespacesLastWins,
+  );
   const mode = dominantMode(workloads.map(w => w.dataPlaneMode));
-  const nodes = new Map(inv.nodes.map(n => [n.name, n]));
+  const nodes = index.nodes;
   const localities = uniqueSorted(
     pods
       .map(p => (p.nodeName ? nodes.get(p.nodeName) : undefined))
@@ -81,13 +154,13 @@ function instanceOf(
   const istio = controlPlanes.find(cp => cp.kind === 'istio');
   const linkerd = controlPlanes.find(cp => cp.kind === 'linkerd');
   const rootNamespace = istio?.rootNamespace ?? 'istio-system';
-  const namespace = inv.namespaces.find(n => n.name === service.namespace);
+  const namespace = index.namespaces.get(service.namespace);
   const podLabels = pods.map(p => p.labels);
   const mtls = mtlsFor(
     mode,
     () =>
       effectiveIstioMtls({
-        peerAuthentications: inv.meshConfig,
+        peerAuthentications: index.peerAuthentications,
         rootNamespace,
         namespace: service.namespace,
         podLabels,
@@ -107,7 +180,7 @@ function instanceOf(
     labels: service.labels,
     ports: service.ports.map(p => ({ ...p })),
     selector: service.selector ?? {},
-    endpoints: endpointsOf(inv, service, pods),
+    endpoints: endpointsOf(index, service, pods),
     subsets,
     workloads,
     identities: uniqueSorted(
@@ -121,6 +194,7 @@ function instanceOf(
       podLabels,
       objects: inv.meshConfig,
       rootNamespace,
+      index: index.meshConfig,
     }),
   };
 }
@@ -143,6 +217,7 @@ export function buildServices(
   for (const cluster of sorted) {
     const inv = cluster.inventory;
     if (!inv) continue;
+    const index = indexInventory(inv);
     for (const service of inv.services) {
       if (excluded.has(service.namespace) || isMirror(service)) continue;
       const id = serviceId(service.namespace, service.name);
@@ -152,7 +227,7 @@ export function buildServices(
         name: service.name,
         instances: [],
       };
-      const namespace = inv.namespaces.find(n => n.name === service.namespace);
+      const namespace = index.namespaces.get(service.namespace);
       entry.owner ??=
         service.labels[options.ownerLabel] ??
         namespace?.labels[options.ownerLabel];
@@ -160,6 +235,7 @@ export function buildServices(
         instanceOf(
           cluster,
           inv,
+          index,
           service,
           controlPlanes.get(cluster.name) ?? [],
           options,

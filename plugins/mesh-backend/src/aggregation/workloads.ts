@@ -5,7 +5,12 @@ import {
 } from '@meshport/backstage-plugin-mesh-common';
 import type { DiscoveredControlPlane } from './controlPlanes';
 import { dominantMode, podDataPlaneMode } from './dataPlane';
-import type { ClusterInventory, Labels, PodInfo } from './inventory';
+import type {
+  ClusterInventory,
+  Labels,
+  NamespaceInfo,
+  PodInfo,
+} from './inventory';
 
 /** Labels the controllers add per pod or per rollout; they say nothing about the workload. */
 const VOLATILE_LABELS = new Set([
@@ -63,14 +68,19 @@ export function groupWorkloads(
   inv: ClusterInventory,
   pods: PodInfo[],
   controlPlanes: DiscoveredControlPlane[],
+  /** The inventory's namespaces by name, when the caller already has them. */
+  namespacesByName?: Map<string, NamespaceInfo>,
 ): Workload[] {
   const groups = new Map<string, PodInfo[]>();
   for (const pod of pods) {
     const w = workloadOf(pod);
     const key = `${w.kind}/${w.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), pod]);
+    const members = groups.get(key);
+    if (members) members.push(pod);
+    else groups.set(key, [pod]);
   }
-  const namespaces = new Map(inv.namespaces.map(n => [n.name, n]));
+  const namespaces =
+    namespacesByName ?? new Map(inv.namespaces.map(n => [n.name, n]));
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, members]) => {

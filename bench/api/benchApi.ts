@@ -1,0 +1,103 @@
+import type { LoadArgs, LoadFigures, LoadScenario } from './load';
+import type { ServeApiArgs, ServeApiReady } from './serveApi';
+import { nextMessage, runChild, startChild } from '../lib/child';
+import { appNamespace, serviceName } from '../lib/fleetObjects';
+import { round } from '../lib/stats';
+
+export interface ApiBenchOptions {
+  clusters: number;
+  servicesPerCluster: number;
+  sharedBy: number;
+  concurrency: number;
+  requests: number;
+  execArgv?: string[];
+  log: (line: string) => void;
+}
+
+export interface ApiFigures {
+  services: number;
+  clusters: number;
+  concurrency: number;
+  buildFleetMs: number;
+  serverRssMiB: number;
+  endpoints: LoadFigures[];
+}
+
+/** Starts the router in one process, loads it from another, on loopback. */
+export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
+  const server = startChild(
+    'api/serveApi.ts',
+    {
+      clusters: options.clusters,
+      servicesPerCluster: options.servicesPerCluster,
+      podsPerService: 2,
+      sharedBy: options.sharedBy,
+    } satisfies ServeApiArgs,
+    { execArgv: options.execArgv },
+  );
+  try {
+    const ready = await nextMessage<ServeApiReady>(server);
+    options.log(
+      `api: ${ready.services} services served on port ${
+        ready.port
+      } (inventories in ${round(
+        ready.generateMs / 1000,
+        1,
+      )} s, buildFleet ${round(ready.buildFleetMs, 0)} ms)`,
+    );
+    const total = ready.services;
+    // a fixed pseudo-random walk over the services, the same on every run
+    const pick = (i: number) => (i * 7919 + 13) % total;
+    const ids = Array.from({ length: 2000 }, (_, i) => {
+      const j = pick(i);
+      return `${appNamespace(j % 20)}/${serviceName(j)}`;
+    });
+    const scenarios: LoadScenario[] = [
+      {
+        name: 'GET /services (page of 50)',
+        paths: ids.map(
+          (_, i) =>
+            `/api/mesh/services?limit=50&offset=${
+              (pick(i) % Math.floor(total / 50)) * 50
+            }`,
+        ),
+      },
+      {
+        name: 'GET /services?namespace= (filtered page)',
+        paths: ids.map(
+          (id, i) =>
+            `/api/mesh/services?namespace=${id.split('/')[0]}&limit=50&offset=${
+              (i % 10) * 50
+            }`,
+        ),
+      },
+      {
+        name: 'GET /services?q= (text search)',
+        paths: ids.map(id => `/api/mesh/services?q=${id.split('/')[1]}`),
+      },
+      {
+        name: 'GET /services/:namespace/:name',
+        paths: ids.map(id => `/api/mesh/services/${id}`),
+      },
+    ];
+    const endpoints = await runChild<LoadFigures[]>('api/load.ts', {
+      port: ready.port,
+      concurrency: options.concurrency,
+      requests: options.requests,
+      warmup: Math.min(200, options.requests),
+      scenarios,
+    } satisfies LoadArgs);
+    server.send({ type: 'stats' });
+    const stats = await nextMessage<{ peakRssMiB: number }>(server);
+    return {
+      services: ready.services,
+      clusters: options.clusters,
+      concurrency: options.concurrency,
+      buildFleetMs: round(ready.buildFleetMs, 0),
+      serverRssMiB: round(stats.peakRssMiB, 0),
+      endpoints,
+    };
+  } finally {
+    server.send({ type: 'stop' });
+  }
+}

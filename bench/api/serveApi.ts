@@ -1,0 +1,145 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import express from 'express';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { projectInventory } from '../../plugins/mesh-backend/src/discovery/projectInventory';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '../../plugins/mesh-backend/src/discovery/DiscoveryOptions';
+import { createRouter } from '../../plugins/mesh-backend/src/service/router';
+import { LiveFleetStore } from '../../plugins/mesh-backend/src/store/LiveFleetStore';
+import { memoryRepository } from '../../plugins/mesh-backend/src/__testUtils__/memoryRepository';
+import { answer, childArgs, peakRssMiB } from '../lib/child';
+import {
+  clusterName,
+  DEFAULT_SHAPE,
+  FleetShape,
+  generateCluster,
+} from '../lib/fleetObjects';
+
+export interface ServeApiArgs {
+  clusters: number;
+  servicesPerCluster: number;
+  podsPerService: number;
+  sharedBy: number;
+}
+
+export interface ServeApiReady {
+  port: number;
+  services: number;
+  generateMs: number;
+  buildFleetMs: number;
+  rssMiB: number;
+}
+
+const logger: LoggerService = {
+  info() {},
+  debug() {},
+  warn: m => console.error(m),
+  error: m => console.error(m),
+  child: () => logger,
+};
+
+/**
+ * The mesh REST router standalone, as the backend mounts it, over the production fleet store
+ * (in-memory repository) filled with generated inventories. Auth is Backstage's mock HttpAuth
+ * (a mock user token is parsed per request) and an ALLOW-all permissions service.
+ */
+async function main() {
+  const args = childArgs<ServeApiArgs>();
+  const shape: FleetShape = { ...DEFAULT_SHAPE, ...args };
+  const names = Array.from({ length: args.clusters }, (_, i) => clusterName(i));
+  const store = new LiveFleetStore({
+    clusters: names.map(name => ({ name, source: 'kubernetes' as const })),
+    repository: memoryRepository(),
+    aggregation: {
+      excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,
+      subsetLabels: ['version'],
+      ownerLabel: 'meshport.dev/owner',
+    },
+    logger,
+  });
+  await store.load();
+  const t0 = performance.now();
+  for (let c = 0; c < args.clusters; c++) {
+    const o = generateCluster(c, shape);
+    const inventory = projectInventory(
+      {
+        namespaces: o.namespaces,
+        nodes: o.nodes,
+        services: o.services,
+        endpointSlices: o.endpointslices,
+        pods: o.pods,
+        deployments: o.deployments,
+        statefulSets: o.statefulsets,
+        configMaps: o.configmaps,
+        remoteSecrets: o.secrets,
+        meshConfig: [
+          ...o.virtualservices,
+          ...o.destinationrules,
+          ...o.gateways,
+          ...o.peerauthentications,
+          ...o.authorizationpolicies,
+        ],
+      },
+      DEFAULT_EXCLUDED_NAMESPACES,
+    );
+    await store.recordSuccess(names[c], inventory, new Date());
+  }
+  const generateMs = performance.now() - t0;
+  const t1 = performance.now();
+  const fleet = await store.getFleet();
+  const buildFleetMs = performance.now() - t1;
+
+  const app = express();
+  app.use(
+    '/api/mesh',
+    await createRouter({
+      httpAuth: mockServices.httpAuth(),
+      permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+      fleetStore: store,
+    }),
+  );
+  app.use(
+    (
+      error: Error,
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status =
+        error.name === 'NotFoundError'
+          ? 404
+          : error.name === 'InputError'
+          ? 400
+          : 500;
+      res
+        .status(status)
+        .json({ error: { name: error.name, message: error.message } });
+    },
+  );
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  process.on('message', async (m: { type: string }) => {
+    if (m.type === 'stats') await answer({ peakRssMiB: peakRssMiB() });
+    if (m.type === 'stop') {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    }
+  });
+  const ready: ServeApiReady = {
+    port: (server.address() as AddressInfo).port,
+    services: fleet.services.length,
+    generateMs,
+    buildFleetMs,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+  };
+  await answer(ready);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+import type { DiscoverArgs, DiscoverResult } from './discover';
+import type { FloorArgs, FloorResult } from './floor';
+import { nextMessage, runChild, startChild } from '../lib/child';
+import { DEFAULT_SHAPE, FleetShape } from '../lib/fleetObjects';
+import { median, round } from '../lib/stats';
+
+export interface DiscoveryFigures {
+  clusters: number;
+  services: number;
+  pods: number;
+  runs: number;
+  floorMs: number;
+  discoveryMs: number;
+  ratio: number;
+  floorPeakRssMiB: number;
+  discoveryPeakRssMiB: number;
+  discoveryBaselineRssMiB: number;
+  aggregateMs?: number;
+  aggregatePeakRssMiB?: number;
+  requests: number;
+  megabytes: number;
+  failures: number;
+}
+
+export interface DiscoveryBenchOptions {
+  sizes: number[];
+  servicesPerCluster: number;
+  podsPerService: number;
+  concurrency: number;
+  pageSize: number;
+  runs: (clusters: number) => number;
+  execArgv?: string[];
+  log: (line: string) => void;
+}
+
+/**
+ * Per size: a warm-up floor pass (fills the farm's response cache), then floor and discovery
+ * alternately, each in a fresh process so its peak RSS is its own; medians are compared.
+ */
+export async function benchDiscovery(
+  options: DiscoveryBenchOptions,
+): Promise<DiscoveryFigures[]> {
+  const shape: FleetShape = {
+    ...DEFAULT_SHAPE,
+    clusters: Math.max(...options.sizes),
+    servicesPerCluster: options.servicesPerCluster,
+    podsPerService: options.podsPerService,
+  };
+  const farm = startChild('discovery/serveFarm.ts', { shape });
+  const { port } = await nextMessage<{ port: number }>(farm);
+  const out: DiscoveryFigures[] = [];
+  try {
+    for (const clusters of options.sizes) {
+      const common = {
+        port,
+        clusters,
+        concurrency: options.concurrency,
+        pageSize: options.pageSize,
+      };
+      options.log(`discovery ${clusters} clusters: warming the farm`);
+      await runChild<FloorResult>(
+        'discovery/floor.ts',
+        common satisfies FloorArgs,
+      );
+      const floors: FloorResult[] = [];
+      const discoveries: DiscoverResult[] = [];
+      const runs = options.runs(clusters);
+      for (let i = 0; i < runs; i++) {
+        // alternate the order so drift in the machine's load hits both sides alike
+        const floorRun = () =>
+          runChild<FloorResult>('discovery/floor.ts', common);
+        const discoveryRun = () =>
+          runChild<DiscoverResult>(
+            'discovery/discover.ts',
+            { ...common, aggregate: i === 0 } satisfies DiscoverArgs,
+            { execArgv: options.execArgv },
+          );
+        if (i % 2 === 0) {
+          floors.push(await floorRun());
+          discoveries.push(await discoveryRun());
+        } else {
+          discoveries.push(await discoveryRun());
+          floors.push(await floorRun());
+        }
+        const f = floors[floors.length - 1];
+        const d = discoveries[discoveries.length - 1];
+        options.log(
+          `  run ${i + 1}/${runs}: floor ${round(
+            f.wallMs,
+            0,
+          )} ms, discovery ${round(d.wallMs, 0)} ms, rss ${round(
+            d.peakRssMiB,
+            0,
+          )} MiB${
+            d.aggregateMs !== undefined
+              ? `, buildFleet ${round(d.aggregateMs, 0)} ms`
+              : ''
+          }`,
+        );
+      }
+      const first = discoveries[0];
+      const floorMs = median(floors.map(f => f.wallMs));
+      const discoveryMs = median(discoveries.map(d => d.wallMs));
+      out.push({
+        clusters,
+        services: first.services,
+        pods: first.pods,
+        runs,
+        floorMs: round(floorMs, 0),
+        discoveryMs: round(discoveryMs, 0),
+        ratio: round(discoveryMs / floorMs, 2),
+        floorPeakRssMiB: round(Math.max(...floors.map(f => f.peakRssMiB)), 0),
+        discoveryPeakRssMiB: round(
+          Math.max(...discoveries.map(d => d.peakRssMiB)),
+          0,
+        ),
+        discoveryBaselineRssMiB: round(first.baselineRssMiB, 0),
+        aggregateMs:
+          first.aggregateMs !== undefined
+            ? round(first.aggregateMs, 0)
+            : undefined,
+        aggregatePeakRssMiB:
+          first.aggregatePeakRssMiB !== undefined
+            ? round(first.aggregatePeakRssMiB, 0)
+            : undefined,
+        requests: floors[0].requests,
+        megabytes: round(floors[0].bytes / 1e6, 0),
+        failures: Math.max(...discoveries.map(d => d.failures.length)),
+      });
+      for (const d of discoveries)
+        for (const f of d.failures.slice(0, 3)) options.log(`  FAILED ${f}`);
+    }
+  } finally {
+    farm.send({ type: 'stop' });
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ClusterObjects,
+  clusterName,
+  FleetShape,
+  generateCluster,
+} from './fleetObjects';
+
+/**
+ * One loopback HTTP server that plays many Kubernetes API servers: cluster `cluster-007` is
+ * served under `http://127.0.0.1:<port>/clusters/cluster-007`, which is a valid API server URL
+ * for the reader (it appends `/api/v1/...`). Lists honour `limit`/`continue`, equality label
+ * selectors and metadata-only Accept headers; API groups that are not installed answer 404.
+ *
+ * Each response body is rendered once and cached, so after a warm-up pass the server costs the
+ * same for every client: the floor and the discovery run are measured against identical bytes.
+ */
+
+const SERVED_GROUPS: Record<string, Record<string, keyof ClusterObjects>> = {
+  '': {
+    namespaces: 'namespaces',
+    nodes: 'nodes',
+    services: 'services',
+    pods: 'pods',
+    configmaps: 'configmaps',
+    secrets: 'secrets',
+  },
+  apps: { deployments: 'deployments', statefulsets: 'statefulsets' },
+  'discovery.k8s.io': { endpointslices: 'endpointslices' },
+  'networking.istio.io': {
+    virtualservices: 'virtualservices',
+    destinationrules: 'destinationrules',
+    serviceentries: 'serviceentries',
+    gateways: 'gateways',
+  },
+  'security.istio.io': {
+    peerauthentications: 'peerauthentications',
+    authorizationpolicies: 'authorizationpolicies',
+  },
+};
+
+const GROUP_VERSION: Record<string, string> = {
+  '': 'v1',
+  apps: 'v1',
+  'discovery.k8s.io': 'v1',
+  'networking.istio.io': 'v1',
+  'security.istio.io': 'v1',
+};
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw Kubernetes JSON
+
+function status(code: number, message: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Status',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason: code === 404 ? 'NotFound' : 'BadRequest',
+      code,
+    }),
+  );
+}
+
+function matchesSelector(o: Obj, selector: string | null): boolean {
+  if (!selector) return true;
+  return selector.split(',').every(term => {
+    const [k, v] = term.split('=');
+    return o.metadata?.labels?.[k] === v;
+  });
+}
+
+export interface FarmStats {
+  requests: number;
+  bytes: number;
+  cachedBodies: number;
+}
+
+export class ApiServerFarm {
+  private readonly bodies = new Map<string, { status: number; body: Buffer }>();
+  /** A few clusters' objects at a time: enough for the pool of clusters being read. */
+  private readonly objects = new Map<string, ClusterObjects>();
+  private server?: http.Server;
+  readonly stats: FarmStats = { requests: 0, bytes: 0, cachedBodies: 0 };
+
+  constructor(private readonly shape: FleetShape) {}
+
+  async listen(port = 0): Promise<number> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>(resolve =>
+      this.server!.listen(port, '127.0.0.1', resolve),
+    );
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close() {
+    this.server?.closeAllConnections();
+    await new Promise(resolve => this.server?.close(resolve));
+  }
+
+  private clusterObjects(name: string): ClusterObjects | undefined {
+    let found = this.objects.get(name);
+    if (found) return found;
+    const index = Number(name.replace(/^cluster-/, '')) - 1;
+    if (
+      !(index >= 0 && index < this.shape.clusters) ||
+      clusterName(index) !== name
+    )
+      return undefined;
+    found = generateCluster(index, this.shape);
+    if (this.objects.size >= 12)
+      this.objects.delete(this.objects.keys().next().value!);
+    this.objects.set(name, found);
+    return found;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    this.stats.requests++;
+    const metadataOnly = (req.headers.accept ?? '').includes(
+      'PartialObjectMetadataList',
+    );
+    const key = `${metadataOnly ? 'm' : 'f'} ${req.url}`;
+    let answer = this.bodies.get(key);
+    if (!answer) {
+      answer = this.render(req.url ?? '/', metadataOnly);
+      this.bodies.set(key, answer);
+      this.stats.cachedBodies = this.bodies.size;
+    }
+    this.stats.bytes += answer.body.length;
+    res.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'content-length': answer.body.length,
+    });
+    res.end(answer.body);
+  }
+
+  private render(
+    rawUrl: string,
+    metadataOnly: boolean,
+  ): { status: number; body: Buffer } {
+    const url = new URL(rawUrl, 'http://farm');
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts[0] !== 'clusters' || !parts[1])
+      return { status: 404, body: status(404, 'unknown cluster') };
+    const objects = this.clusterObjects(parts[1]);
+    if (!objects) return { status: 404, body: status(404, 'unknown cluster') };
+    const rest = parts.slice(2);
+
+    // API group discovery: GET /apis/<group>
+    if (rest[0] === 'apis' && rest.length === 2) {
+      const group = rest[1];
+      if (!SERVED_GROUPS[group])
+        return {
+          status: 404,
+          body: status(404, 'the server could not find the requested resource'),
+        };
+      const gv = {
+        groupVersion: `${group}/${GROUP_VERSION[group]}`,
+        version: GROUP_VERSION[group],
+      };
+      return {
+        status: 200,
+        body: Buffer.from(
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'APIGroup',
+            name: group,
+            versions: [gv],
+            preferredVersion: gv,
+          }),
+        ),
+      };
+    }
+
+    let group: string;
+    let version: string;
+    let tail: string[];
+    if (rest[0] === 'api') {
+      group = '';
+      version = rest[1];
+      tail = rest.slice(2);
+    } else if (rest[0] === 'apis') {
+      group = rest[1];
+      version = rest[2];
+      tail = rest.slice(3);
+    } else {
+      return { status: 404, body: status(404, 'not found') };
+    }
+    let namespace: string | undefined;
+    if (tail[0] === 'namespaces' && tail.length === 3) {
+      namespace = tail[1];
+      tail = tail.slice(2);
+    }
+    const plural = tail[0];
+    const field = SERVED_GROUPS[group]?.[plural];
+    if (tail.length !== 1 || !field || GROUP_VERSION[group] !== version)
+      return {
+        status: 404,
+        body: status(404, 'the server could not find the requested resource'),
+      };
+
+    const matching = objects[field].filter(
+      o =>
+        (!namespace || o.metadata?.namespace === namespace) &&
+        matchesSelector(o, url.searchParams.get('labelSelector')),
+    );
+    const limit = Number(url.searchParams.get('limit') ?? 0) || matching.length;
+    const token = url.searchParams.get('continue');
+    const offset = token
+      ? Number(JSON.parse(Buffer.from(token, 'base64url').toString()).offset)
+      : 0;
+    const page = matching.slice(offset, offset + limit);
+    const next = offset + limit < matching.length ? offset + limit : undefined;
+    const apiVersion = group ? `${group}/${version}` : version;
+    const kind = `${page[0]?.kind ?? 'Object'}List`;
+    const list = {
+      apiVersion: metadataOnly ? 'meta.k8s.io/v1' : apiVersion,
+      kind: metadataOnly ? 'PartialObjectMetadataList' : kind,
+      metadata: {
+        resourceVersion: '48151623',
+        ...(next !== undefined
+          ? {
+              continue: Buffer.from(
+                JSON.stringify({ rv: 48151623, offset: next }),
+              ).toString('base64url'),
+              remainingItemCount: matching.length - next,
+            }
+          : {}),
+      },
+      items: metadataOnly
+        ? page.map(o => ({
+            apiVersion: 'meta.k8s.io/v1',
+            kind: 'PartialObjectMetadata',
+            metadata: o.metadata,
+          }))
+        : page,
+    };
+    return { status: 200, body: Buffer.from(JSON.stringify(list)) };
+  }
+}
