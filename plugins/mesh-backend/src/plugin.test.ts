@@ -82,7 +82,19 @@ describe('mesh backend plugin', () => {
         ['istio-mesh2', ['cluster-3']],
         ['linkerd-cluster-4', ['cluster-4']],
       ]);
-      expect(meshes.body.links).toHaveLength(2);
+      expect(
+        meshes.body.links.map(
+          (l: { from: string; to: string; via: string }) =>
+            `${l.from}>${l.to}:${l.via}`,
+        ),
+      ).toEqual([
+        'cluster-1>cluster-2:shared-endpoint-discovery',
+        'cluster-1>cluster-3:gateway-federation',
+        'cluster-2>cluster-1:shared-endpoint-discovery',
+        'cluster-2>cluster-3:gateway-federation',
+        'cluster-3>cluster-1:gateway-federation',
+        'cluster-3>cluster-2:gateway-federation',
+      ]);
     });
 
     it('searches, filters and pages services', async () => {

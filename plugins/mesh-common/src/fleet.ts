@@ -51,8 +51,16 @@ export interface ControlPlane {
   network?: string;
   /** SPIFFE trust domain, e.g. `cluster.local`. */
   trustDomain: string;
-  /** SHA-256 fingerprint of the root certificate (`istio-ca-root-cert` / Linkerd trust anchor). */
+  /**
+   * SHA-256 fingerprint of the root certificate this control plane's CA chains to: the first
+   * certificate of `istio-ca-root-cert` / the Linkerd trust anchors.
+   */
   rootCertFingerprint?: string;
+  /**
+   * Fingerprints of every root in that bundle, its own first: the roots its workloads accept
+   * from peers (another mesh's root when meshes federate, old and new roots during rotation).
+   */
+  trustedRootFingerprints?: string[];
   /** Istiod runs outside this cluster (`EXTERNAL_ISTIOD`, primary-remote). */
   external: boolean;
   /** Ambient data plane installed (ztunnel present). */

@@ -7,3 +7,4 @@ export * from './fleet';
 export * from './annotations';
 export * from './permissions';
 export * from './traffic';
+export * from './trust';

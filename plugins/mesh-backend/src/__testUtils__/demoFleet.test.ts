@@ -124,29 +124,25 @@ describe('the demo fleet', () => {
 
   // cluster-3 trusts mesh1's root and mesh1 trusts cluster-3's (each lists the other's root
   // after its own in istio-ca-root-cert), and every cluster has an east-west gateway on its
-  // own network. Aggregation compares only the first root of each bundle, so it does not see
-  // this federation yet: when it does, this test fails and `.failing` must go.
-  it.failing(
-    'joins cluster-3 to cluster-1 and cluster-2 through gateway federation',
-    () => {
-      expect(fleet.links).toEqual([
-        {
-          from: 'cluster-1',
-          to: 'cluster-2',
-          via: 'shared-endpoint-discovery',
-        },
-        { from: 'cluster-1', to: 'cluster-3', via: 'gateway-federation' },
-        {
-          from: 'cluster-2',
-          to: 'cluster-1',
-          via: 'shared-endpoint-discovery',
-        },
-        { from: 'cluster-2', to: 'cluster-3', via: 'gateway-federation' },
-        { from: 'cluster-3', to: 'cluster-1', via: 'gateway-federation' },
-        { from: 'cluster-3', to: 'cluster-2', via: 'gateway-federation' },
-      ]);
-    },
-  );
+  // own network.
+  it('joins cluster-3 to cluster-1 and cluster-2 through gateway federation', () => {
+    expect(fleet.links).toEqual([
+      {
+        from: 'cluster-1',
+        to: 'cluster-2',
+        via: 'shared-endpoint-discovery',
+      },
+      { from: 'cluster-1', to: 'cluster-3', via: 'gateway-federation' },
+      {
+        from: 'cluster-2',
+        to: 'cluster-1',
+        via: 'shared-endpoint-discovery',
+      },
+      { from: 'cluster-2', to: 'cluster-3', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-1', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-2', via: 'gateway-federation' },
+    ]);
+  });
 
   it('runs bookinfo on cluster-1 and cluster-2, reviews v3 only in cluster-2', () => {
     const summary = (id: string) =>

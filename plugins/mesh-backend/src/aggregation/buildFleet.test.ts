@@ -71,7 +71,7 @@ describe('buildFleet on the demo fleet', () => {
     ]);
   });
 
-  it('groups meshes with their shared root of trust and links the multi-primary clusters', () => {
+  it('groups meshes with their shared root of trust and links clusters by endpoint discovery or gateway federation', () => {
     const fleet = buildFleet(inputs, AGGREGATION, new Date(AT));
     expect(fleet.meshes).toEqual([
       {
@@ -97,9 +97,15 @@ describe('buildFleet on the demo fleet', () => {
         trustDomains: ['cluster.local'],
       }),
     ]);
+    // cluster-3's separate mesh federates through the east-west gateways: each mesh's
+    // istio-ca-root-cert holds the other's root after its own
     expect(fleet.links).toEqual([
       { from: 'cluster-1', to: 'cluster-2', via: 'shared-endpoint-discovery' },
+      { from: 'cluster-1', to: 'cluster-3', via: 'gateway-federation' },
       { from: 'cluster-2', to: 'cluster-1', via: 'shared-endpoint-discovery' },
+      { from: 'cluster-2', to: 'cluster-3', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-1', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-2', via: 'gateway-federation' },
     ]);
   });
 

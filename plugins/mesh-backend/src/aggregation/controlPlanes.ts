@@ -75,6 +75,17 @@ function isLinkerdDestination(w: WorkloadInfo): boolean {
   );
 }
 
+/** The bundle's first root is the CA's own; the others are roots its workloads also accept. */
+function rootsOf(
+  pem: string | undefined,
+): Pick<ControlPlane, 'rootCertFingerprint' | 'trustedRootFingerprints'> {
+  const fingerprints = pemFingerprints(pem);
+  return {
+    rootCertFingerprint: fingerprints[0],
+    trustedRootFingerprints: fingerprints.length ? fingerprints : undefined,
+  };
+}
+
 /** The cluster's network: the Istio control-plane namespace label is where Istio reads it. */
 export function clusterNetwork(inv: ClusterInventory): string | undefined {
   const namespaces = new Set(
@@ -115,7 +126,7 @@ function istioControlPlane(
     clusterId: discovery?.env.CLUSTER_ID ?? 'Kubernetes',
     network,
     trustDomain: pickString(meshConfig, 'trustDomain') ?? 'cluster.local',
-    rootCertFingerprint: pemFingerprints(rootCert)[0],
+    ...rootsOf(rootCert),
     external: discovery?.env.EXTERNAL_ISTIOD === 'true',
     ambient,
     meshId: pickString(meshConfig, 'defaultConfig.meshId'),
@@ -151,7 +162,7 @@ function istioRemoteControlPlane(
     revision: 'default',
     network,
     trustDomain: pickString(meshConfig, 'trustDomain') ?? 'cluster.local',
-    rootCertFingerprint: pemFingerprints(rootCert)[0],
+    ...rootsOf(rootCert),
     external: true,
     ambient: inv.ztunnelPresent,
     meshId: pickString(meshConfig, 'defaultConfig.meshId'),
@@ -186,7 +197,7 @@ function linkerdControlPlane(
         destination.containers.find(c => c.name === 'destination')?.image,
       ),
     trustDomain: pickString(values, 'identityTrustDomain') ?? 'cluster.local',
-    rootCertFingerprint: pemFingerprints(roots)[0],
+    ...rootsOf(roots),
     external: false,
     ambient: false,
     rootNamespace: ns,

@@ -1,7 +1,8 @@
-import type {
+import {
   ClusterLink,
   ControlPlane,
   FleetCluster,
+  mutuallyTrusted,
 } from '@meshport/backstage-plugin-mesh-common';
 
 /**
@@ -9,7 +10,8 @@ import type {
  * - shared endpoint discovery: the client's istiod reads the server's endpoints (remote secret);
  * - Linkerd multicluster: the client has a Link to the server;
  * - gateway federation: otherwise, when the server exposes an east-west gateway on another
- *   network and both present the same root certificate, so mTLS through the gateway verifies.
+ *   network and each side's root is in the other's trust bundle (one shared root, or
+ *   separate meshes that added each other's root), so mTLS through the gateway verifies.
  */
 export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
   const links: ClusterLink[] = [];
@@ -38,15 +40,9 @@ export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
     }
   }
 
-  const roots = (c: FleetCluster) =>
-    new Set(
-      planes(c, 'istio')
-        .map(cp => cp.rootCertFingerprint)
-        .filter((f): f is string => !!f),
-    );
   for (const client of clusters) {
-    const clientRoots = roots(client);
-    if (clientRoots.size === 0) continue;
+    const clientPlanes = planes(client, 'istio');
+    if (clientPlanes.length === 0) continue;
     for (const server of clusters) {
       if (server.name === client.name || has(client.name, server.name))
         continue;
@@ -55,8 +51,10 @@ export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
           g.addresses.length > 0 &&
           (g.network ?? server.network) !== client.network,
       );
-      const sharedRoot = [...roots(server)].some(f => clientRoots.has(f));
-      if (reachableGateway && sharedRoot) {
+      const trusted = planes(server, 'istio').some(sp =>
+        clientPlanes.some(cp => mutuallyTrusted(cp, sp)),
+      );
+      if (reachableGateway && trusted) {
         links.push({
           from: client.name,
           to: server.name,

@@ -83,9 +83,15 @@ describe('FleetDiscovery against fake API servers', () => {
         ['cluster-2', ['v1', 'v2', 'v3']],
       ],
     );
+    // cluster-3's separate mesh federates through the east-west gateways: each mesh's
+    // istio-ca-root-cert holds the other's root after its own
     expect(fleet.links).toEqual([
       { from: 'cluster-1', to: 'cluster-2', via: 'shared-endpoint-discovery' },
+      { from: 'cluster-1', to: 'cluster-3', via: 'gateway-federation' },
       { from: 'cluster-2', to: 'cluster-1', via: 'shared-endpoint-discovery' },
+      { from: 'cluster-2', to: 'cluster-3', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-1', via: 'gateway-federation' },
+      { from: 'cluster-3', to: 'cluster-2', via: 'gateway-federation' },
     ]);
     expect(fleet.services.map(s => s.id)).toEqual([
       'accounts/accounts',

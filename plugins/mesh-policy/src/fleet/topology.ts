@@ -8,6 +8,7 @@ import type {
   MeshService,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
+import { mutuallyTrusted } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../diagnostics';
 
 /** How a client cluster reaches a serving cluster, as the compiler sees it. */
@@ -80,6 +81,13 @@ export class Topology {
 
   rootFingerprint(cluster: string): string | undefined {
     return this.controlPlane(cluster)?.rootCertFingerprint;
+  }
+
+  /** Whether each cluster's workloads accept the other's certificates; undefined when a root is unknown. */
+  mutuallyTrusted(a: string, b: string): boolean | undefined {
+    const pa = this.controlPlane(a);
+    const pb = this.controlPlane(b);
+    return pa && pb ? mutuallyTrusted(pa, pb) : undefined;
   }
 
   network(cluster: string): string | undefined {

@@ -85,23 +85,22 @@ export function unreachable(
   return `${from} cannot reach ${to}: the fleet has no link from ${from} to ${to} (shared endpoint discovery, gateway federation or Linkerd multicluster); route within clusters ${from} reaches, or link the clusters first`;
 }
 
-/** Cross-cluster mTLS only works when both ends chain to the same root certificate. */
+/** Cross-cluster mTLS only works when each end's root is in the other end's trust bundle. */
 export function rootMismatch(
   topo: Topology,
   a: string,
   b: string,
 ): string | undefined {
-  if (a === b) return undefined;
-  const fa = topo.rootFingerprint(a);
-  const fb = topo.rootFingerprint(b);
-  if (!fa || !fb || fa === fb) return undefined;
+  if (a === b || topo.mutuallyTrusted(a, b) !== false) return undefined;
+  const fa = topo.rootFingerprint(a)!;
+  const fb = topo.rootFingerprint(b)!;
   return `${a} and ${b} do not share a root of trust (root certificate fingerprints ${fa.slice(
     0,
     12,
   )}… and ${fb.slice(
     0,
     12,
-  )}… differ): cross-cluster mTLS between them would fail; issue both clusters' CAs from one root first`;
+  )}… differ and neither bundle holds the other's root): cross-cluster mTLS between them would fail; issue both clusters' CAs from one root, or add each root to the other cluster's istio-ca-root-cert`;
 }
 
 export function unknownRoot(

@@ -45,7 +45,37 @@ describe('validation against the fleet', () => {
     ];
     expect(messages(compile([p], multiNetworkFleet()))).toEqual([
       expect.stringMatching(
-        /^spec.route.0.cluster: cluster-1 and cluster-3 do not share a root of trust .* issue both clusters' CAs from one root first$/,
+        /^spec.route.0.cluster: cluster-1 and cluster-3 do not share a root of trust .* issue both clusters' CAs from one root, or add each root to the other cluster's istio-ca-root-cert$/,
+      ),
+    ]);
+  });
+
+  it("accepts cross-cluster mTLS between meshes that hold each other's root", () => {
+    const fleet = multiNetworkFleet();
+    const plane = (name: string) =>
+      fleet.clusters.find(c => c.name === name)!.controlPlanes[0];
+    const [c1, c3] = [plane('cluster-1'), plane('cluster-3')];
+    // what discovery records when each istio-ca-root-cert lists the other mesh's root second
+    c1.trustedRootFingerprints = [
+      c1.rootCertFingerprint!,
+      c3.rootCertFingerprint!,
+    ];
+    c3.trustedRootFingerprints = [
+      c3.rootCertFingerprint!,
+      c1.rootCertFingerprint!,
+    ];
+    const p = seedPolicy();
+    p.spec.route = [
+      { cluster: 'cluster-3', weight: 50 },
+      { cluster: 'cluster-1', weight: 50 },
+    ];
+    expect(messages(compile([p], fleet))).toEqual([]);
+
+    // trust one way only is not enough: cluster-3 would refuse cluster-1's clients
+    c3.trustedRootFingerprints = [c3.rootCertFingerprint!];
+    expect(messages(compile([p], fleet))).toEqual([
+      expect.stringMatching(
+        /cluster-1 and cluster-3 do not share a root of trust/,
       ),
     ]);
   });

@@ -1,12 +1,18 @@
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import {
+  ControlPlane,
+  Fleet,
+  mutuallyTrusted,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /**
  * Which clusters share a root of trust. Two clusters share one when their control planes
- * present the same root certificate, or when discovery put them in a mesh it found to share
- * one (a fingerprint may be missing when the ConfigMap could not be read).
+ * accept each other's root (the same root, or separate meshes that added each other's root
+ * to their bundles), or when discovery put them in a mesh it found to share one (a
+ * fingerprint may be missing when the ConfigMap could not be read).
  */
 export class RootsOfTrust {
   private readonly fingerprints = new Map<string, string[]>();
+  private readonly planes = new Map<string, ControlPlane[]>();
   private readonly sharedMeshes: string[][];
 
   constructor(fleet: Pick<Fleet, 'clusters' | 'meshes'>) {
@@ -15,6 +21,7 @@ export class RootsOfTrust {
         .map(cp => cp.rootCertFingerprint)
         .filter((f): f is string => Boolean(f));
       this.fingerprints.set(cluster.name, [...new Set(prints)]);
+      this.planes.set(cluster.name, cluster.controlPlanes);
     }
     this.sharedMeshes = fleet.meshes
       .filter(m => m.sharedRootOfTrust)
@@ -29,8 +36,10 @@ export class RootsOfTrust {
     if (a === b) return true;
     if (this.sharedMeshes.some(m => m.includes(a) && m.includes(b)))
       return true;
-    const fa = this.fingerprintsOf(a);
-    return this.fingerprintsOf(b).some(f => fa.includes(f));
+    const pa = this.planes.get(a) ?? [];
+    return (this.planes.get(b) ?? []).some(pb =>
+      pa.some(cp => mutuallyTrusted(cp, pb)),
+    );
   }
 
   /**
