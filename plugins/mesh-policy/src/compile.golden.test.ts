@@ -150,6 +150,33 @@ describe('golden: failover, access, Linkerd', () => {
     expectGolden('failover', result.files);
   });
 
+  it('publishes a global host only where its namespace exists, and says where it did not', () => {
+    const fleet = multiNetworkFleet();
+    // bookinfo runs nowhere in cluster-2 but a service in another namespace keeps it in the fleet
+    fleet.services = fleet.services.map(s =>
+      s.namespace === 'bookinfo'
+        ? {
+            ...s,
+            instances: s.instances.filter(i => i.cluster !== 'cluster-2'),
+          }
+        : s,
+    );
+    const vd = failover();
+    vd.spec.clusters = ['cluster-1'];
+    const result = renderRepository([vd], fleet, { validateSchema });
+    expect(result.errors).toEqual([]);
+    expect(
+      Object.keys(result.files).filter(f =>
+        f.startsWith('rendered/cluster-2/'),
+      ),
+    ).toEqual([]);
+    expect(result.warnings.map(w => w.message)).toContainEqual(
+      expect.stringMatching(
+        /^reviews.global is not published in cluster-2: no bookinfo namespace runs there/,
+      ),
+    );
+  });
+
   it('grants access across trust domains with the caller cluster’s trust domain', () => {
     const result = renderRepository([accessGrant()], multiNetworkFleet(), {
       validateSchema,

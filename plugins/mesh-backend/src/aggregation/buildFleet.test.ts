@@ -148,9 +148,18 @@ describe('buildFleet on the demo fleet', () => {
       ],
     ]);
     expect(r1.config.map(c => `${c.kind}/${c.namespace}/${c.name}`)).toEqual([
-      'DestinationRule/bookinfo/reviews',
       'PeerAuthentication/istio-system/default',
-      'VirtualService/bookinfo/reviews',
+    ]);
+    // hand-written routing config is attached to the service its hosts name
+    const ratings1 = fleet.services.find(s => s.id === 'bookinfo/ratings')!
+      .instances[0];
+    expect(
+      ratings1.config.map(c => `${c.kind}/${c.namespace}/${c.name}`),
+    ).toEqual([
+      'AuthorizationPolicy/bookinfo/ratings-from-reviews',
+      'DestinationRule/bookinfo/ratings',
+      'PeerAuthentication/istio-system/default',
+      'VirtualService/bookinfo/ratings',
     ]);
     expect(r2).toMatchObject({
       cluster: 'cluster-2',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { once } from '../service/renderPolicyRequest';
 
-/** The fleet export beside the sample policy repository: bookinfo on cluster-1..3. */
+/** The demo fleet's export (what GET /api/mesh/fleet answers for examples/demo-fleet), beside the sample policy repository. */
 export const FLEET_FILE = path.resolve(
   __dirname,
   '../../../../examples/policy-repo/fleet.json',

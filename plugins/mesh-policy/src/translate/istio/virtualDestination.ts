@@ -59,11 +59,25 @@ export function compileVirtualDestination(
   });
   if (errors.length > 0) return { errors, warnings };
 
-  const clients = topo
+  const reaching = topo
     .clusterNames()
     .filter(
       c => topo.meshKind(c) === 'istio' && backing.some(b => topo.reach(c, b)),
     );
+  // The host's objects live in the destination's namespace, which a cluster without it
+  // cannot take (applying them would fail); namespace sameness says clients there would
+  // live in that namespace anyway.
+  const clients = reaching.filter(c => topo.hasNamespace(c, dest.namespace));
+  const skipped = reaching.filter(c => !clients.includes(c));
+  if (skipped.length > 0) {
+    warnings.push({
+      policy: ref,
+      path: 'spec.destination.namespace',
+      message: `${hostname} is not published in ${skipped.join(', ')}: no ${
+        dest.namespace
+      } namespace runs there; create it and re-render to reach ${hostname} from there`,
+    });
+  }
   for (const client of clients) {
     const endpoints: Record<string, unknown>[] = [];
     for (const b of backing) {
