@@ -5,9 +5,11 @@ import express from 'express';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { projectInventory } from '../../plugins/mesh-backend/src/discovery/projectInventory';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../plugins/mesh-backend/src/discovery/DiscoveryOptions';
 import { createRouter } from '../../plugins/mesh-backend/src/service/router';
+import { CatalogServiceAccess } from '../../plugins/mesh-backend/src/service/ServiceEntityAccess';
 import { LiveFleetStore } from '../../plugins/mesh-backend/src/store/LiveFleetStore';
 import { memoryRepository } from '../../plugins/mesh-backend/src/__testUtils__/memoryRepository';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
@@ -92,13 +94,22 @@ async function main() {
   const fleet = await store.getFleet();
   const buildFleetMs = performance.now() - t1;
 
+  const permissions = mockServices.permissions({
+    result: AuthorizeResult.ALLOW,
+  });
   const app = express();
   app.use(
     '/api/mesh',
     await createRouter({
       httpAuth: mockServices.httpAuth(),
-      permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+      permissions,
       fleetStore: store,
+      // the real check, over an in-memory catalog: its lookup is part of every detail request
+      serviceAccess: new CatalogServiceAccess({
+        catalog: catalogServiceMock({ entities: [] }),
+        auth: mockServices.auth(),
+        permissions,
+      }),
     }),
   );
   app.use(

@@ -4,7 +4,12 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { meshPlugin } from './plugin';
 import { DEMO_FLEET_DIR } from './__testUtils__/demoFleet';
@@ -15,6 +20,18 @@ const demoConfig = mockServices.rootConfig.factory({
   data: { mesh: { snapshot: { directory: DEMO_FLEET_DIR } } },
 });
 
+/** The Component the catalog module publishes for bookinfo/reviews. */
+const reviewsEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'reviews.bookinfo',
+    namespace: 'default',
+    annotations: { 'meshport.dev/service': 'bookinfo/reviews' },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'bookinfo-team' },
+};
+
 async function startDemo(
   extra: Parameters<typeof startTestBackend>[0]['features'] = [],
 ) {
@@ -23,6 +40,7 @@ async function startDemo(
       meshPlugin,
       demoConfig,
       mockServices.scheduler.factory(),
+      catalogServiceMock.factory({ entities: [reviewsEntity] }),
       ...extra,
     ],
   });
@@ -193,6 +211,59 @@ describe('mesh backend plugin', () => {
       expect(res.body.error.message).toContain('mesh.fleet.read');
     },
   );
+
+  describe("a service's detail follows its catalog entity's read permission", () => {
+    let server: Awaited<ReturnType<typeof startDemo>>['server'];
+    const asked: string[] = [];
+    beforeAll(async () => {
+      ({ server } = await startDemo([
+        // the mesh permissions allow; the catalog hides component:default/reviews.bookinfo
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => {
+              if (!isResourcePermission(r.permission)) {
+                return { result: AuthorizeResult.ALLOW };
+              }
+              asked.push(`${r.permission.name} ${r.resourceRef}`);
+              return {
+                result:
+                  r.resourceRef === 'component:default/reviews.bookinfo'
+                    ? AuthorizeResult.DENY
+                    : AuthorizeResult.ALLOW,
+              };
+            }),
+        }).factory,
+      ]));
+    });
+
+    it.each([
+      '/services/bookinfo/reviews',
+      '/services/bookinfo/reviews/traffic',
+      '/services/bookinfo/reviews/mtls',
+    ])(
+      'refuses %s to a caller the catalog hides the entity from',
+      async path => {
+        const res = await request(server).get(`/api/mesh${path}`).expect(403);
+        expect(res.body.error.message).toContain(
+          'not allowed to read the catalog entity of mesh service bookinfo/reviews (permission catalog.entity.read)',
+        );
+        expect(JSON.stringify(res.body)).not.toContain('cluster-2');
+      },
+    );
+
+    it('asks about the entity that carries the annotation', async () => {
+      expect(asked).toContain(
+        'catalog.entity.read component:default/reviews.bookinfo',
+      );
+    });
+
+    it('serves a service no entity stands for on the mesh permission alone', async () => {
+      const res = await request(server)
+        .get('/api/mesh/services/bookinfo/ratings')
+        .expect(200);
+      expect(res.body.id).toBe('bookinfo/ratings');
+    });
+  });
 
   describe('restart', () => {
     const databases = TestDatabases.create({ ids: ['SQLITE_3'] });

@@ -5,6 +5,7 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterSource } from './clusters/ClusterSource';
 import { readClusterSources } from './clusters/readClusterSources';
@@ -20,6 +21,7 @@ import { LiveFleetStore } from './store/LiveFleetStore';
 import { runScopedSink } from './store/runScopedSink';
 import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
+import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter } from './metrics';
 
 /**
@@ -111,6 +113,8 @@ export const meshPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -122,6 +126,8 @@ export const meshPlugin = createBackendPlugin({
         scheduler,
         lifecycle,
         httpAuth,
+        auth,
+        catalog,
         httpRouter,
         permissions,
         permissionsRegistry,
@@ -157,8 +163,18 @@ export const meshPlugin = createBackendPlugin({
           return fleetStore;
         });
 
+        const serviceAccess = new CatalogServiceAccess({
+          catalog,
+          auth,
+          permissions,
+        });
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, fleetStore: store }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            fleetStore: store,
+            serviceAccess,
+          }),
         );
         httpRouter.use(
           await createMetricsRouter({
@@ -167,6 +183,7 @@ export const meshPlugin = createBackendPlugin({
             logger,
             httpAuth,
             permissions,
+            serviceAccess,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

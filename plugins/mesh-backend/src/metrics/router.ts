@@ -17,6 +17,7 @@ import { computeMtlsStatus } from './mtls/computeMtlsStatus';
 import { isDnsLabel } from './promql/labels';
 import { parseWindow } from './promql/window';
 import type { TrafficSource } from './traffic/TrafficSource';
+import type { ServiceAccess } from '../service/ServiceEntityAccess';
 
 export interface MetricsRouterOptions {
   fleetStore: FleetSource;
@@ -24,6 +25,8 @@ export interface MetricsRouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Whether a caller may see a given service (its catalog entity's read permission). */
+  serviceAccess: ServiceAccess;
   /** Replaces the source built from config (tests; a custom backend). */
   trafficSource?: TrafficSource;
 }
@@ -75,7 +78,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 export async function createMetricsRouter(
   options: MetricsRouterOptions,
 ): Promise<express.Router> {
-  const { fleetStore, logger, httpAuth, permissions } = options;
+  const { fleetStore, logger, httpAuth, permissions, serviceAccess } = options;
   const source =
     options.trafficSource ??
     createTrafficSource({
@@ -97,18 +100,29 @@ export async function createMetricsRouter(
         `You are not allowed to read mesh traffic (permission ${meshTrafficReadPermission.name})`,
       );
     }
+    return credentials;
   }
 
   router.get('/services/:namespace/:name/traffic', async (req, res) => {
-    await authorize(req);
+    const credentials = await authorize(req);
     const service = parse(paramsSchema, req.params);
+    await serviceAccess.assertMayRead(
+      credentials,
+      service.namespace,
+      service.name,
+    );
     const { window } = parse(windowSchema('5m'), req.query);
     res.json(await source.getTraffic(service, window));
   });
 
   router.get('/services/:namespace/:name/mtls', async (req, res) => {
-    await authorize(req);
+    const credentials = await authorize(req);
     const service = parse(paramsSchema, req.params);
+    await serviceAccess.assertMayRead(
+      credentials,
+      service.namespace,
+      service.name,
+    );
     // An hour by default: a sparse plaintext caller shows up over an hour, rarely in 5 minutes.
     const { window } = parse(windowSchema('1h'), req.query);
     const [traffic, fleet] = await Promise.all([

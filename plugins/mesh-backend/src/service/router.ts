@@ -13,6 +13,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { FleetStore } from '../store/FleetStore';
 import { queryServices } from './queryServices';
+import type { ServiceAccess } from './ServiceEntityAccess';
 import {
   parseOrThrow,
   serviceQuerySchema,
@@ -23,12 +24,13 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   fleetStore: FleetStore;
+  serviceAccess: ServiceAccess;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, fleetStore } = options;
+  const { httpAuth, permissions, fleetStore, serviceAccess } = options;
   const router = Router();
   router.use(express.json());
 
@@ -43,6 +45,7 @@ export async function createRouter(
         `You are not allowed to read the mesh fleet (permission ${meshFleetReadPermission.name})`,
       );
     }
+    return credentials;
   }
 
   router.get('/health', (_req, res) => {
@@ -76,12 +79,13 @@ export async function createRouter(
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {
-    await authorize(req);
+    const credentials = await authorize(req);
     const { namespace, name } = parseOrThrow(
       servicePathSchema,
       req.params,
       'service path',
     );
+    await serviceAccess.assertMayRead(credentials, namespace, name);
     const service = await fleetStore.getService(namespace, name);
     if (!service) {
       throw new NotFoundError(

@@ -8,9 +8,13 @@ import {
   BackendFeature,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { createMetricsRouter } from '../router';
+import { CatalogServiceAccess } from '../../service/ServiceEntityAccess';
 import type { TrafficSource } from '../traffic/TrafficSource';
 
 export async function startMetricsBackend(options: {
@@ -18,6 +22,8 @@ export async function startMetricsBackend(options: {
   config?: JsonObject;
   trafficSource?: TrafficSource;
   extraFeatures?: BackendFeature[];
+  /** Catalog entities, e.g. one annotated meshport.dev/service; none by default. */
+  entities?: Entity[];
 }) {
   const plugin = createBackendPlugin({
     pluginId: 'mesh',
@@ -29,8 +35,18 @@ export async function startMetricsBackend(options: {
           permissions: coreServices.permissions,
           config: coreServices.rootConfig,
           logger: coreServices.logger,
+          auth: coreServices.auth,
+          catalog: catalogServiceRef,
         },
-        async init({ httpRouter, httpAuth, permissions, config, logger }) {
+        async init({
+          httpRouter,
+          httpAuth,
+          permissions,
+          config,
+          logger,
+          auth,
+          catalog,
+        }) {
           httpRouter.use(
             await createMetricsRouter({
               fleetStore: { getFleet: async () => options.fleet },
@@ -38,6 +54,11 @@ export async function startMetricsBackend(options: {
               logger,
               httpAuth,
               permissions,
+              serviceAccess: new CatalogServiceAccess({
+                catalog,
+                auth,
+                permissions,
+              }),
               trafficSource: options.trafficSource,
             }),
           );
@@ -49,6 +70,7 @@ export async function startMetricsBackend(options: {
     features: [
       plugin,
       mockServices.rootConfig.factory({ data: options.config ?? {} }),
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
       ...(options.extraFeatures ?? []),
     ],
   });
