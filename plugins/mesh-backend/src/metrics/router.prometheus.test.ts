@@ -1,15 +1,23 @@
 /**
- * The traffic and mTLS API against a real Prometheus holding generated Istio metrics
- * (testing/istioScenario.ts), through the real router in a test backend.
+ * The traffic and mTLS API against a real Prometheus holding generated Istio and Linkerd
+ * metrics (__testUtils__/istioScenario.ts, linkerdScenario.ts), through the real router in a
+ * test backend.
  */
 import request from 'supertest';
 import { readMetricsConfig } from './config/readMetricsConfig';
 import { createTrafficSource } from './createTrafficSource';
 import {
   EXPECTED,
+  istioFamilies,
   scenarioFleet,
-  scenarioOpenMetrics,
 } from './__testUtils__/istioScenario';
+import {
+  LINKERD_EXPECTED,
+  linkerdFamilies,
+  linkerdScenarioFleet,
+  linkerdWorkload,
+} from './__testUtils__/linkerdScenario';
+import { openMetricsDocument } from './__testUtils__/openMetrics';
 import { startMetricsBackend } from './__testUtils__/metricsTestBackend';
 import {
   PrometheusHarness,
@@ -19,6 +27,7 @@ import {
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
+  Fleet,
   ServiceMtlsStatus,
   ServiceTraffic,
   TrafficEdge,
@@ -36,17 +45,24 @@ const now = () => queryAt * 1000;
 let prometheus: PrometheusHarness;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(scenarioOpenMetrics(grid));
+  // One Prometheus holds both scenarios: Istio and Linkerd metrics have distinct names.
+  prometheus = await startPrometheus(
+    openMetricsDocument([...istioFamilies(grid), ...linkerdFamilies(grid)]),
+  );
 });
 
 afterAll(async () => {
   await prometheus?.stop();
 });
 
-function sourceFor(mesh: JsonObject, fetchFn?: typeof fetch) {
+function sourceFor(
+  mesh: JsonObject,
+  fetchFn?: typeof fetch,
+  fleet: () => Fleet = scenarioFleet,
+) {
   return createTrafficSource({
     config: readMetricsConfig(new ConfigReader({ mesh })),
-    fleetStore: { getFleet: async () => scenarioFleet() },
+    fleetStore: { getFleet: async () => fleet() },
     logger: mockServices.logger.mock(),
     now,
     fetchFn,
@@ -318,5 +334,184 @@ describe('mTLS status from a real Prometheus', () => {
     expect(c2.warnings[0].message).toContain(
       'bookinfo/reviews in cluster-2 accepts plaintext (PERMISSIVE)',
     );
+  });
+});
+
+describe('Linkerd traffic from a real Prometheus', () => {
+  const users = '/api/mesh/services/accounts/users/traffic?window=5m';
+  const cluster4 = { name: 'cluster-4', clusterId: 'cluster-4', known: true };
+  const unknown = { name: 'unknown', clusterId: 'unknown', known: false };
+
+  async function trafficOf(
+    mesh: JsonObject,
+    fleet: () => Fleet = linkerdScenarioFleet,
+  ): Promise<ServiceTraffic> {
+    const { server } = await startMetricsBackend({
+      fleet: fleet(),
+      trafficSource: sourceFor(mesh, undefined, fleet),
+    });
+    const res = await request(server).get(users);
+    if (res.status !== 200) {
+      throw new Error(
+        `traffic answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    return res.body;
+  }
+
+  const statusOf = (traffic: ServiceTraffic, cluster: string) =>
+    traffic.clusters.find(c => c.cluster === cluster);
+
+  const ownPrometheus = () => ({
+    clusters: [{ name: 'cluster-4', prometheus: { url: prometheus.url } }],
+  });
+
+  it('returns inbound figures from the receiving proxies, the cluster from its own Prometheus', async () => {
+    const traffic = await trafficOf(ownPrometheus());
+    const ledger = edge(traffic.inbound, 'ledger', 'cluster-4', 'cluster-4');
+    // eslint-disable-next-line no-console
+    console.log(
+      'ledger@cluster-4 → users@cluster-4 (Linkerd):',
+      JSON.stringify({ http: ledger.http, mtls: ledger.mtls }),
+    );
+    const want = LINKERD_EXPECTED.fromLedger;
+    expect(ledger).toMatchObject({
+      mesh: 'linkerd',
+      reporter: 'inbound',
+      peer: { namespace: 'accounts', name: 'ledger' },
+      peerCluster: cluster4,
+      thisCluster: cluster4,
+    });
+    expect(ledger.http!.requestsPerSecond).toBeCloseTo(
+      want.requestsPerSecond,
+      2,
+    );
+    expect(ledger.http!.errorRatio).toBeCloseTo(want.errorRatio, 4);
+    expect(ledger.mtls.share).toBeCloseTo(want.mtlsShare, 4);
+    expect(ledger.http!.latencyMs.p50).toBeCloseTo(want.latencyMs.p50, 2);
+    expect(ledger.http!.latencyMs.p95).toBeCloseTo(want.latencyMs.p95, 2);
+    expect(ledger.http!.latencyMs.p99).toBeCloseTo(want.latencyMs.p99, 2);
+    for (const [, v] of ledger.series.requestsPerSecond)
+      expect(v).toBeCloseTo(6, 1);
+    for (const [, v] of ledger.series.errorRatio)
+      expect(v).toBeCloseTo(0.05, 3);
+    expect(ledger.series.requestsPerSecond.length).toBeGreaterThanOrEqual(20);
+
+    // The plaintext caller has no identity: its peer is unknown, its traffic not mutual.
+    const plaintext = edge(traffic.inbound, 'unknown', 'unknown', 'cluster-4');
+    expect(plaintext.http!.requestsPerSecond).toBeCloseTo(
+      LINKERD_EXPECTED.plaintext.requestsPerSecond,
+      2,
+    );
+    expect(plaintext.http!.errorRatio).toBe(0);
+    expect(plaintext.mtls).toMatchObject({ share: 0, basis: 'requests' });
+    expect(plaintext.mtls.observedPerSecond).toBeCloseTo(2, 2);
+    // Nothing else: not ledger's own inbound, not users-admin's.
+    expect(traffic.inbound).toHaveLength(2);
+    expect(statusOf(traffic, 'cluster-4')).toEqual({
+      cluster: 'cluster-4',
+      state: 'ok',
+      source: 'prometheus:cluster-4',
+    });
+  });
+
+  it('returns outbound figures from the caller, a mirror as the service in its target cluster', async () => {
+    const traffic = await trafficOf(ownPrometheus());
+    const ledger = edge(traffic.outbound, 'ledger', 'cluster-4', 'cluster-4');
+    expect(ledger.reporter).toBe('outbound');
+    expect(ledger.http!.requestsPerSecond).toBeCloseTo(
+      LINKERD_EXPECTED.toLedger.requestsPerSecond,
+      2,
+    );
+    expect(ledger.http!.errorRatio).toBe(0);
+    // Only the callee knows what it accepted; the caller's report leaves mTLS unknown.
+    expect(ledger.mtls.share).toBeNull();
+
+    const audit = edge(traffic.outbound, 'audit', 'cluster-5', 'cluster-4');
+    expect(audit.peerCluster).toEqual({
+      name: 'cluster-5',
+      clusterId: 'cluster-5',
+      known: true,
+    });
+    expect(audit.http!.requestsPerSecond).toBeCloseTo(
+      LINKERD_EXPECTED.toAuditMirror.requestsPerSecond,
+      2,
+    );
+    expect(audit.http!.errorRatio).toBeCloseTo(
+      LINKERD_EXPECTED.toAuditMirror.errorRatio,
+      4,
+    );
+    expect(traffic.outbound).toHaveLength(2);
+  });
+
+  it('counts Linkerd inbound traffic in the mTLS status of the cluster', async () => {
+    const fleet = linkerdScenarioFleet();
+    const { server } = await startMetricsBackend({
+      fleet,
+      trafficSource: sourceFor(ownPrometheus(), undefined, () => fleet),
+    });
+    const res = await request(server).get(
+      '/api/mesh/services/accounts/users/mtls?window=5m',
+    );
+    expect(res.status).toBe(200);
+    const status: ServiceMtlsStatus = res.body;
+    const c4 = status.clusters.find(c => c.cluster === 'cluster-4')!;
+    // 6 of 8 rps over mTLS: ledger's, not the plaintext caller's.
+    expect(c4.observed.mtlsShare).toBeCloseTo(0.75, 4);
+    expect(c4.observed.plaintextPerSecond).toBeCloseTo(2, 2);
+  });
+
+  it('marks the cluster unknown from a global Prometheus whose series carry no cluster label', async () => {
+    const traffic = await trafficOf({ prometheus: { url: prometheus.url } });
+    // The peer's cluster still comes from the fleet: only cluster-4 runs ledger's identity.
+    const ledger = edge(traffic.inbound, 'ledger', 'cluster-4', 'unknown');
+    expect(ledger.thisCluster).toEqual(unknown);
+    expect(ledger.http!.requestsPerSecond).toBeCloseTo(6, 2);
+    expect(ledger.http!.errorRatio).toBeCloseTo(0.05, 4);
+    expect(ledger.mtls.share).toBeCloseTo(1, 4);
+    expect(traffic.inbound.every(e => e.thisCluster.name === 'unknown')).toBe(
+      true,
+    );
+  });
+
+  it('keeps a hostile workload name a literal: the query still runs and matches only real names', async () => {
+    const hostile = linkerdWorkload(
+      'Deployment',
+      'users-v2"} or vector(1) or response_total{namespace=~".+',
+      'users',
+    );
+    const fleet = () =>
+      linkerdScenarioFleet([
+        linkerdWorkload('Deployment', 'users-v2', 'users'),
+        linkerdWorkload('StatefulSet', 'users-v3', 'users'),
+        hostile,
+      ]);
+    const traffic = await trafficOf(ownPrometheus(), fleet);
+    // No query failed: a broken selector would have made Prometheus answer 400.
+    expect(statusOf(traffic, 'cluster-4')?.state).toBe('ok');
+    expect(
+      edge(traffic.inbound, 'ledger', 'cluster-4', 'cluster-4').http!
+        .requestsPerSecond,
+    ).toBeCloseTo(6, 2);
+    expect(traffic.inbound).toHaveLength(2);
+  });
+
+  it('asks Linkerd queries only for services with a Linkerd data plane', async () => {
+    const count = async (service: { namespace: string; name: string }) => {
+      const fetchSpy = jest.fn((input: RequestInfo | URL, init?: RequestInit) =>
+        fetch(input, init),
+      );
+      const source = sourceFor(
+        // No cache, so every query is a request.
+        { prometheus: { url: prometheus.url, cacheTtl: '0s' } },
+        fetchSpy as typeof fetch,
+        linkerdScenarioFleet,
+      );
+      await source.getTraffic(service, { text: '5m', seconds: 300 });
+      return fetchSpy.mock.calls.length;
+    };
+    expect(await count({ namespace: 'bookinfo', name: 'reviews' })).toBe(16);
+    // The same 16 Istio queries, and per direction 6 Linkerd ones: rate, 3 quantiles, 2 series.
+    expect(await count({ namespace: 'accounts', name: 'users' })).toBe(28);
   });
 });

@@ -86,7 +86,13 @@ export const EXPECTED = {
   mongodb: { connectionsOpenedPerSecond: 0.5, bytesSentPerSecond: 2048 },
 };
 
+/** The Istio scenario as a Prometheus backfill document. */
 export function scenarioOpenMetrics(grid: SampleGrid): string {
+  return openMetricsDocument(istioFamilies(grid));
+}
+
+/** The Istio scenario's metric families, to combine with other scenarios in one document. */
+export function istioFamilies(grid: SampleGrid): string[][] {
   const crossDst = edgeLabels('destination', productpage1, reviews2);
   const crossSrc = edgeLabels('source', productpage1, reviews2);
   const localDst = edgeLabels('destination', productpage1, reviews1);
@@ -149,7 +155,7 @@ export function scenarioOpenMetrics(grid: SampleGrid): string {
     ...labels,
     connection_security_policy: policy,
   });
-  return openMetricsDocument([
+  return [
     counterFamily('istio_requests', requestSeries, grid),
     histogramFamily('istio_request_duration_milliseconds', latency, grid),
     counterFamily(
@@ -168,7 +174,7 @@ export function scenarioOpenMetrics(grid: SampleGrid): string {
       ],
       grid,
     ),
-  ]);
+  ];
 }
 
 function cluster(name: string, fingerprint: string): FleetCluster {

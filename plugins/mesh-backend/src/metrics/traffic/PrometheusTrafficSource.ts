@@ -9,21 +9,36 @@ import {
   requestsSeriesQuery,
   tcpQuery,
 } from '../promql/istio';
+import {
+  LinkerdScope,
+  linkerdErrorsSeriesQuery,
+  linkerdLatencyQuantileQuery,
+  linkerdRequestsSeriesQuery,
+  linkerdResponsesQuery,
+} from '../promql/linkerd';
 import { MIN_STEP_SECONDS, SeriesGrid, seriesGrid } from '../promql/window';
 import type {
   ClusterMetricsStatus,
   ServiceRef,
   ServiceTraffic,
   TrafficDirection,
+  TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
-import { DirectionAnswers, assembleEdges } from './assembleEdges';
+import { DirectionAnswers, assembleEdges, compareEdges } from './assembleEdges';
+import {
+  LinkerdDirectionAnswers,
+  assembleLinkerdEdges,
+} from './assembleLinkerdEdges';
 import { ClusterIdResolver } from './clusterIds';
+import { LinkerdPeers, linkerdScopeOf } from './linkerdFleet';
 import type { PrometheusTarget, PrometheusTargets } from './prometheusTargets';
 import type { TrafficSource } from './TrafficSource';
 
 interface TargetOutcome {
   target: PrometheusTarget;
   answers: Record<TrafficDirection, DirectionAnswers>;
+  /** Absent when none of the target's clusters runs the service with a Linkerd data plane. */
+  linkerd?: Record<TrafficDirection, LinkerdDirectionAnswers>;
   failures: string[];
   queries: number;
 }
@@ -64,7 +79,15 @@ export class PrometheusTrafficSource implements TrafficSource {
     const grid = seriesGrid(window.seconds, end);
 
     const outcomes = await Promise.all(
-      plan.targets.map(t => this.ask(t, service, window.seconds, grid)),
+      plan.targets.map(t =>
+        this.ask(
+          t,
+          service,
+          linkerdScopeOf(fleet, service, t.clusters),
+          window.seconds,
+          grid,
+        ),
+      ),
     );
 
     const statuses: ClusterMetricsStatus[] = [];
@@ -82,6 +105,26 @@ export class PrometheusTrafficSource implements TrafficSource {
     statuses.sort((a, b) => a.cluster.localeCompare(b.cluster));
 
     const answers = (d: TrafficDirection) => outcomes.map(o => o.answers[d]);
+    const peers = new LinkerdPeers(fleet);
+    const edges = (d: TrafficDirection): TrafficEdge[] =>
+      [
+        ...assembleEdges(d, answers(d), resolver),
+        ...assembleLinkerdEdges(
+          d,
+          outcomes.flatMap(o =>
+            o.linkerd
+              ? [
+                  {
+                    ownCluster: o.target.ownCluster,
+                    clusters: o.target.clusters,
+                    answers: o.linkerd[d],
+                  },
+                ]
+              : [],
+          ),
+          peers,
+        ),
+      ].sort(compareEdges);
     return {
       service,
       window: window.text,
@@ -89,8 +132,8 @@ export class PrometheusTrafficSource implements TrafficSource {
       evaluatedAt: new Date(end * 1000).toISOString(),
       seriesStepSeconds: grid.stepSeconds,
       source: 'prometheus',
-      inbound: assembleEdges('inbound', answers('inbound'), resolver),
-      outbound: assembleEdges('outbound', answers('outbound'), resolver),
+      inbound: edges('inbound'),
+      outbound: edges('outbound'),
       clusters: statuses,
       partial: statuses.some(s => s.state !== 'ok'),
     };
@@ -100,6 +143,7 @@ export class PrometheusTrafficSource implements TrafficSource {
   private async ask(
     target: PrometheusTarget,
     service: ServiceRef,
+    linkerdScope: LinkerdScope | undefined,
     windowSeconds: number,
     grid: SeriesGrid,
   ): Promise<TargetOutcome> {
@@ -194,13 +238,79 @@ export class PrometheusTrafficSource implements TrafficSource {
         },
       );
     }
+    const linkerd = linkerdScope
+      ? this.askLinkerd(run, target, linkerdScope, windowSeconds, grid)
+      : undefined;
     await Promise.all(jobs);
     if (failures.length > 0) {
       this.options.logger.warn(
         `${failures.length} of ${jobs.length} traffic queries to ${target.source} failed for ${service.namespace}/${service.name}: ${failures[0]}`,
       );
     }
-    return { target, answers, failures, queries: jobs.length };
+    return { target, answers, linkerd, failures, queries: jobs.length };
+  }
+
+  /** Queues the Linkerd queries of one Prometheus on `run`; answers land in the returned record. */
+  private askLinkerd(
+    run: <T>(promise: Promise<T>, store: (value: T) => void) => void,
+    target: PrometheusTarget,
+    scope: LinkerdScope,
+    windowSeconds: number,
+    grid: SeriesGrid,
+  ): Record<TrafficDirection, LinkerdDirectionAnswers> {
+    const { client } = target;
+    const answers: Record<TrafficDirection, LinkerdDirectionAnswers> = {
+      inbound: {},
+      outbound: {},
+    };
+    const at = grid.end;
+    for (const d of DIRECTIONS) {
+      const a = answers[d];
+      run(
+        client.instant(linkerdResponsesQuery(d, scope, windowSeconds), at),
+        v => {
+          a.responses = v;
+        },
+      );
+      for (const [q, quantile] of [
+        ['p50', 0.5],
+        ['p95', 0.95],
+        ['p99', 0.99],
+      ] as const) {
+        run(
+          client.instant(
+            linkerdLatencyQuantileQuery(d, scope, windowSeconds, quantile),
+            at,
+          ),
+          v => {
+            a[q] = v;
+          },
+        );
+      }
+      run(
+        client.range(
+          linkerdRequestsSeriesQuery(d, scope, grid.rateSeconds),
+          grid.start,
+          grid.end,
+          grid.stepSeconds,
+        ),
+        v => {
+          a.requestsSeries = v;
+        },
+      );
+      run(
+        client.range(
+          linkerdErrorsSeriesQuery(d, scope, grid.rateSeconds),
+          grid.start,
+          grid.end,
+          grid.stepSeconds,
+        ),
+        v => {
+          a.errorsSeries = v;
+        },
+      );
+    }
+    return answers;
   }
 
   private statusOf(outcome: TargetOutcome): ClusterMetricsStatus[] {

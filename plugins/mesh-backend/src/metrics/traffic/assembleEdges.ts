@@ -83,7 +83,7 @@ export function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-function finiteOrNull(value: number): number | null {
+export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? round(value) : null;
 }
 
@@ -244,7 +244,8 @@ function observedMtls(reporters: Map<string, ReporterSlot>): ObservedMtls {
   };
 }
 
-function errorRatioSeries(
+/** Errors over requests per point; points without requests have no ratio and are left out. */
+export function errorRatioSeries(
   requests: TimePoint[] | undefined,
   errors: TimePoint[] | undefined,
 ): TimePoint[] {

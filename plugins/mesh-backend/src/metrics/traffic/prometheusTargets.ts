@@ -8,6 +8,11 @@ export interface PrometheusTarget {
   source: string;
   client: PrometheusClient;
   clusters: string[];
+  /**
+   * Set for a cluster's own Prometheus: it scrapes only that cluster, so a series without any
+   * cluster label (Linkerd's) is that cluster's. Unset for the global one.
+   */
+  ownCluster?: string;
 }
 
 export interface TargetPlan {
@@ -74,6 +79,7 @@ export class PrometheusTargets {
           source: `prometheus:${cluster}`,
           client: own,
           clusters: [cluster],
+          ownCluster: cluster,
         });
       } else if (this.global) {
         globalClusters.push(cluster);

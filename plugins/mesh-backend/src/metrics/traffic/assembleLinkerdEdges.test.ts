@@ -1,0 +1,292 @@
+import type { InstantSample } from '../prometheus/PrometheusClient';
+import {
+  linkerdInstance,
+  linkerdScenarioFleet,
+  linkerdWorkload,
+} from '../__testUtils__/linkerdScenario';
+import {
+  LinkerdTargetAnswers,
+  assembleLinkerdEdges,
+} from './assembleLinkerdEdges';
+import { LinkerdPeers, linkerdScopeOf } from './linkerdFleet';
+
+const fleet = linkerdScenarioFleet();
+const peers = new LinkerdPeers(fleet);
+const id = (sa: string, td = 'cluster.local') =>
+  `${sa}.accounts.serviceaccount.identity.linkerd.${td}`;
+
+function inbound(
+  clientSa: string | undefined,
+  tls: string,
+  classification: string,
+  value: number,
+  extra: Record<string, string> = {},
+): InstantSample {
+  return {
+    labels: {
+      ...(clientSa ? { client_id: id(clientSa) } : {}),
+      tls,
+      classification,
+      ...extra,
+    },
+    value,
+  };
+}
+
+const own = (
+  answers: LinkerdTargetAnswers['answers'],
+): LinkerdTargetAnswers => ({
+  ownCluster: 'cluster-4',
+  clusters: ['cluster-4'],
+  answers,
+});
+
+describe('assembleLinkerdEdges', () => {
+  it('maps the caller identity to its service and computes rate, failures and mTLS from the receiving proxy', () => {
+    const [edge, plaintext] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound('ledger', 'true', 'success', 5.7),
+            inbound('ledger', 'true', 'failure', 0.3),
+            inbound(undefined, 'no_identity', 'success', 2),
+          ],
+          p50: [{ labels: { client_id: id('ledger') }, value: 10 }],
+          p99: [{ labels: { client_id: id('ledger') }, value: NaN }],
+        }),
+      ],
+      peers,
+    );
+    expect(edge).toEqual({
+      direction: 'inbound',
+      peer: { namespace: 'accounts', name: 'ledger' },
+      peerCluster: { name: 'cluster-4', clusterId: 'cluster-4', known: true },
+      thisCluster: { name: 'cluster-4', clusterId: 'cluster-4', known: true },
+      mesh: 'linkerd',
+      reporter: 'inbound',
+      http: {
+        requestsPerSecond: 6,
+        errorRatio: 0.05,
+        latencyMs: { p50: 10, p95: null, p99: null },
+      },
+      mtls: {
+        share: 1,
+        basis: 'requests',
+        observedPerSecond: 6,
+        mutualPerSecond: 6,
+      },
+      series: { requestsPerSecond: [], errorRatio: [] },
+    });
+    expect(plaintext.peer).toEqual({ namespace: 'unknown', name: 'unknown' });
+    expect(plaintext.peerCluster.known).toBe(false);
+    expect(plaintext.mtls).toMatchObject({ share: 0, observedPerSecond: 2 });
+  });
+
+  it('shows the service account when no service, or several, run under it', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [own({ responses: [inbound('batch-job', 'true', 'success', 1)] })],
+      peers,
+    );
+    expect(edge.peer).toEqual({ namespace: 'accounts', name: 'batch-job' });
+    expect(edge.peerCluster.name).toBe('unknown');
+
+    const shared = linkerdScenarioFleet();
+    for (const name of ['reports', 'exports']) {
+      shared.services.push({
+        id: `accounts/${name}`,
+        namespace: 'accounts',
+        name,
+        instances: [
+          linkerdInstance('cluster-4', [
+            linkerdWorkload('Deployment', `${name}-v1`, 'batch'),
+          ]),
+        ],
+      });
+    }
+    const [ambiguous] = assembleLinkerdEdges(
+      'inbound',
+      [own({ responses: [inbound('batch', 'true', 'success', 1)] })],
+      new LinkerdPeers(shared),
+    );
+    expect(ambiguous.peer).toEqual({ namespace: 'accounts', name: 'batch' });
+    expect(ambiguous.peerCluster.name).toBe('cluster-4');
+  });
+
+  it('adds up label sets that map to the same peer, series point by point', () => {
+    const other = id('ledger', 'old.example');
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound('ledger', 'true', 'success', 3),
+            {
+              labels: {
+                client_id: other,
+                tls: 'true',
+                classification: 'failure',
+              },
+              value: 1,
+            },
+          ],
+          requestsSeries: [
+            {
+              labels: { client_id: id('ledger') },
+              points: [
+                [15, 3],
+                [30, 3],
+              ],
+            },
+            { labels: { client_id: other }, points: [[15, 1]] },
+          ],
+          errorsSeries: [{ labels: { client_id: other }, points: [[15, 1]] }],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.peer.name).toBe('ledger');
+    expect(edge.http).toMatchObject({ requestsPerSecond: 4, errorRatio: 0.25 });
+    expect(edge.series).toEqual({
+      requestsPerSecond: [
+        [15, 4],
+        [30, 3],
+      ],
+      errorRatio: [
+        [15, 0.25],
+        [30, 0],
+      ],
+    });
+  });
+
+  it('places a global Prometheus answer by its cluster label, else in an unknown cluster', () => {
+    const global = (responses: InstantSample[]): LinkerdTargetAnswers => ({
+      clusters: ['cluster-4', 'cluster-5'],
+      answers: { responses },
+    });
+    const [labelled] = assembleLinkerdEdges(
+      'inbound',
+      [
+        global([
+          inbound('ledger', 'true', 'success', 1, { cluster: 'cluster-4' }),
+        ]),
+      ],
+      peers,
+    );
+    expect(labelled.thisCluster).toEqual({
+      name: 'cluster-4',
+      clusterId: 'cluster-4',
+      known: true,
+    });
+    const [unlabelled] = assembleLinkerdEdges(
+      'inbound',
+      [global([inbound('ledger', 'true', 'success', 1)])],
+      peers,
+    );
+    expect(unlabelled.thisCluster).toEqual({
+      name: 'unknown',
+      clusterId: 'unknown',
+      known: false,
+    });
+    // Only cluster-4 runs the ledger identity, so the caller's cluster is still known.
+    expect(unlabelled.peerCluster.name).toBe('cluster-4');
+  });
+
+  it('does not double an edge a cluster’s own and a global Prometheus both hold', () => {
+    const series = [inbound('ledger', 'true', 'success', 2)];
+    const edges = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({ responses: series }),
+        {
+          // cluster-4 has its own Prometheus, so the global one is asked for cluster-5 only.
+          clusters: ['cluster-5'],
+          answers: {
+            responses: [
+              inbound('ledger', 'true', 'success', 2, { cluster: 'cluster-4' }),
+            ],
+          },
+        },
+      ],
+      peers,
+    );
+    expect(edges).toHaveLength(1);
+    expect(edges[0].http!.requestsPerSecond).toBe(2);
+  });
+
+  it('resolves a mirrored service to the service in the Link’s target cluster, others to this cluster', () => {
+    const dst = (service: string, classification: string, value: number) => ({
+      labels: {
+        dst_namespace: 'accounts',
+        dst_service: service,
+        tls: 'true',
+        classification,
+      },
+      value,
+    });
+    const edges = assembleLinkerdEdges(
+      'outbound',
+      [
+        own({
+          responses: [
+            dst('ledger', 'success', 1.5),
+            dst('audit-cluster-5', 'success', 0.45),
+            dst('audit-cluster-5', 'failure', 0.05),
+            dst('payments', 'success', 0.2),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(
+      edges.map(e => [
+        e.peer.name,
+        e.peerCluster.name,
+        e.http!.requestsPerSecond,
+        e.http!.errorRatio,
+        e.mtls.share,
+      ]),
+    ).toEqual([
+      ['ledger', 'cluster-4', 1.5, 0, null],
+      ['audit', 'cluster-5', 0.5, 0.1, null],
+      // Not in the fleet: still a service of the caller's cluster, shown as named.
+      ['payments', 'cluster-4', 0.2, 0, null],
+    ]);
+  });
+
+  it('drops label sets that carried nothing in the window', () => {
+    expect(
+      assembleLinkerdEdges(
+        'inbound',
+        [own({ responses: [inbound('ledger', 'true', 'success', 0)] })],
+        peers,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('linkerdScopeOf', () => {
+  it('selects the workloads of Linkerd instances in the asked clusters only', () => {
+    expect(
+      linkerdScopeOf(fleet, { namespace: 'accounts', name: 'users' }, [
+        'cluster-4',
+      ]),
+    ).toEqual({
+      namespace: 'accounts',
+      workloads: { deployment: ['users-v2'], statefulset: ['users-v3'] },
+    });
+    expect(
+      linkerdScopeOf(fleet, { namespace: 'accounts', name: 'users' }, [
+        'cluster-5',
+      ]),
+    ).toBeUndefined();
+    // Istio sidecars: no Linkerd queries at all.
+    expect(
+      linkerdScopeOf(fleet, { namespace: 'bookinfo', name: 'reviews' }, [
+        'cluster-1',
+        'cluster-2',
+      ]),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,277 @@
+/**
+ * Turns Linkerd query answers into edges. Pure: answers in, edges out, so the cluster rule,
+ * the peer mapping and the ratios are tested without a Prometheus.
+ *
+ * Which cluster a series is from: Linkerd sets no cluster label. A cluster's own Prometheus
+ * holds only that cluster's series, so its answers are that cluster's. A shared (global)
+ * Prometheus's answers are placed by their `cluster` label when they carry one (an external
+ * label or relabel rule), else the cluster is unknown.
+ */
+import { LINKERD_CLUSTER_LABEL, LINKERD_EDGE_LABELS } from '../promql/linkerd';
+import type {
+  InstantSample,
+  RangeSeries,
+} from '../prometheus/PrometheusClient';
+import type {
+  ClusterRef,
+  LatencyQuantiles,
+  ObservedMtls,
+  TimePoint,
+  TrafficDirection,
+  TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
+import {
+  compareEdges,
+  errorRatioSeries,
+  finiteOrNull,
+  round,
+} from './assembleEdges';
+import type { LinkerdPeers, Peer } from './linkerdFleet';
+
+/** What one Prometheus answered for one direction; a missing field is a query that failed. */
+export interface LinkerdDirectionAnswers {
+  responses?: InstantSample[];
+  p50?: InstantSample[];
+  p95?: InstantSample[];
+  p99?: InstantSample[];
+  requestsSeries?: RangeSeries[];
+  errorsSeries?: RangeSeries[];
+}
+
+export interface LinkerdTargetAnswers {
+  /** Set for a cluster's own Prometheus: every series it holds is that cluster's. */
+  ownCluster?: string;
+  /**
+   * The clusters this Prometheus was asked for. A shared one may also hold series of a
+   * cluster that has its own Prometheus; those are left to that one, as it answers first.
+   */
+  clusters: string[];
+  answers: LinkerdDirectionAnswers;
+}
+
+/** One label set of the edge labels (peer labels and cluster), before peer mapping. */
+interface RawSlot {
+  labels: Record<string, string>;
+  requests: number;
+  failures: number;
+  /** Requests whose `tls` label is known, and the part of them over mutual TLS. */
+  withTls: number;
+  mutual: number;
+  latency: LatencyQuantiles;
+  requestsSeries?: TimePoint[];
+  errorsSeries?: TimePoint[];
+}
+
+interface EdgeSlot extends Peer {
+  thisCluster: ClusterRef;
+  requests: number;
+  failures: number;
+  withTls: number;
+  mutual: number;
+  latency: LatencyQuantiles;
+  /** Requests of the raw slot the latency came from: quantiles cannot be added up. */
+  latencyWeight: number;
+  requestsSeries?: TimePoint[];
+  errorsSeries?: TimePoint[];
+}
+
+/** The `tls` values Linkerd's inbound proxy reports: `true`, or why not (`false`, `no_identity`). */
+const KNOWN_TLS = new Set(['true', 'false', 'no_identity']);
+
+function rawKey(edgeLabels: string[], labels: Record<string, string>): string {
+  return JSON.stringify(edgeLabels.map(l => labels[l] ?? ''));
+}
+
+function collectRaw(
+  direction: TrafficDirection,
+  answers: LinkerdDirectionAnswers,
+): Map<string, RawSlot> {
+  const edgeLabels = LINKERD_EDGE_LABELS[direction];
+  const slots = new Map<string, RawSlot>();
+  const slotFor = (labels: Record<string, string>) => {
+    const key = rawKey(edgeLabels, labels);
+    let slot = slots.get(key);
+    if (!slot) {
+      slot = {
+        labels: Object.fromEntries(
+          edgeLabels
+            .filter(l => labels[l] !== undefined)
+            .map(l => [l, labels[l]]),
+        ),
+        requests: 0,
+        failures: 0,
+        withTls: 0,
+        mutual: 0,
+        latency: { p50: null, p95: null, p99: null },
+      };
+      slots.set(key, slot);
+    }
+    return slot;
+  };
+  for (const s of answers.responses ?? []) {
+    if (!Number.isFinite(s.value)) continue;
+    const slot = slotFor(s.labels);
+    slot.requests += s.value;
+    if (s.labels.classification === 'failure') slot.failures += s.value;
+    if (KNOWN_TLS.has(s.labels.tls ?? '')) {
+      slot.withTls += s.value;
+      if (s.labels.tls === 'true') slot.mutual += s.value;
+    }
+  }
+  for (const q of ['p50', 'p95', 'p99'] as const) {
+    for (const s of answers[q] ?? []) {
+      slotFor(s.labels).latency[q] = finiteOrNull(s.value);
+    }
+  }
+  for (const s of answers.requestsSeries ?? []) {
+    slotFor(s.labels).requestsSeries = s.points;
+  }
+  for (const s of answers.errorsSeries ?? []) {
+    slotFor(s.labels).errorsSeries = s.points;
+  }
+  return slots;
+}
+
+/** Adds two series point by point (two label sets mapped to the same peer). */
+function addSeries(
+  a: TimePoint[] | undefined,
+  b: TimePoint[] | undefined,
+): TimePoint[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const sum = new Map<number, number>(a.map(([t, v]) => [t, v]));
+  for (const [t, v] of b) sum.set(t, (sum.get(t) ?? 0) + v);
+  return [...sum.entries()].sort(([x], [y]) => x - y);
+}
+
+const edgeKey = (e: Pick<EdgeSlot, 'peer' | 'peerCluster' | 'thisCluster'>) =>
+  JSON.stringify([
+    e.peer.namespace,
+    e.peer.name,
+    e.peerCluster.name,
+    e.thisCluster.name,
+  ]);
+
+/** One Prometheus's answers, mapped to peers and summed per edge. */
+function edgesOfTarget(
+  direction: TrafficDirection,
+  target: LinkerdTargetAnswers,
+  peers: LinkerdPeers,
+): Map<string, EdgeSlot> {
+  const edges = new Map<string, EdgeSlot>();
+  for (const raw of collectRaw(direction, target.answers).values()) {
+    const thisCluster = peers.cluster(
+      target.ownCluster ?? raw.labels[LINKERD_CLUSTER_LABEL],
+    );
+    if (
+      !target.ownCluster &&
+      thisCluster.known &&
+      !target.clusters.includes(thisCluster.name)
+    ) {
+      continue;
+    }
+    const peer =
+      direction === 'inbound'
+        ? peers.inboundPeer(raw.labels.client_id, thisCluster)
+        : peers.outboundPeer(
+            raw.labels.dst_namespace,
+            raw.labels.dst_service,
+            thisCluster,
+          );
+    const key = edgeKey({ ...peer, thisCluster });
+    const into = edges.get(key);
+    if (!into) {
+      edges.set(key, {
+        ...peer,
+        thisCluster,
+        requests: raw.requests,
+        failures: raw.failures,
+        withTls: raw.withTls,
+        mutual: raw.mutual,
+        latency: raw.latency,
+        latencyWeight: raw.requests,
+        requestsSeries: raw.requestsSeries,
+        errorsSeries: raw.errorsSeries,
+      });
+      continue;
+    }
+    into.requests += raw.requests;
+    into.failures += raw.failures;
+    into.withTls += raw.withTls;
+    into.mutual += raw.mutual;
+    if (raw.requests > into.latencyWeight) {
+      into.latency = raw.latency;
+      into.latencyWeight = raw.requests;
+    }
+    into.requestsSeries = addSeries(into.requestsSeries, raw.requestsSeries);
+    into.errorsSeries = addSeries(into.errorsSeries, raw.errorsSeries);
+  }
+  return edges;
+}
+
+/**
+ * mTLS as the receiving proxy saw it. An outbound edge is the caller's report, and only the
+ * callee knows whether the connection it accepted was mutual, as for Istio's source reports.
+ */
+function observedMtls(direction: TrafficDirection, e: EdgeSlot): ObservedMtls {
+  if (direction === 'inbound' && e.withTls > 0) {
+    return {
+      share: round(e.mutual / e.withTls),
+      basis: 'requests',
+      observedPerSecond: round(e.withTls),
+      mutualPerSecond: round(e.mutual),
+    };
+  }
+  return {
+    share: null,
+    basis: 'requests',
+    observedPerSecond: 0,
+    mutualPerSecond: 0,
+  };
+}
+
+/**
+ * Builds the Linkerd edges of one direction from the answers of every Prometheus asked. The
+ * same edge from two of them (a cluster's own and a global one) keeps the first answer
+ * instead of adding both, which would double the figures.
+ */
+export function assembleLinkerdEdges(
+  direction: TrafficDirection,
+  targets: LinkerdTargetAnswers[],
+  peers: LinkerdPeers,
+): TrafficEdge[] {
+  const merged = new Map<string, EdgeSlot>();
+  for (const target of targets) {
+    for (const [key, edge] of edgesOfTarget(direction, target, peers)) {
+      if (!merged.has(key)) merged.set(key, edge);
+    }
+  }
+  const edges: TrafficEdge[] = [];
+  for (const e of merged.values()) {
+    // Series that exist but carried nothing in the window: not an edge worth showing.
+    if (!(e.requests > 0)) continue;
+    edges.push({
+      direction,
+      peer: e.peer,
+      peerCluster: e.peerCluster,
+      thisCluster: e.thisCluster,
+      mesh: 'linkerd',
+      // Linkerd's `direction` label names the proxy that reported: the callee's inbound side
+      // for inbound edges, the caller's outbound side for outbound ones.
+      reporter: direction,
+      http: {
+        requestsPerSecond: round(e.requests),
+        errorRatio: round(e.failures / e.requests),
+        latencyMs: e.latency,
+      },
+      mtls: observedMtls(direction, e),
+      series: {
+        requestsPerSecond: (e.requestsSeries ?? [])
+          .filter(([, v]) => Number.isFinite(v))
+          .map(([t, v]) => [t, round(v)]),
+        errorRatio: errorRatioSeries(e.requestsSeries, e.errorsSeries),
+      },
+    });
+  }
+  return edges.sort(compareEdges);
+}
