@@ -100,11 +100,17 @@ async function main() {
       list(RESOURCES.pods),
       list(RESOURCES.deployments),
       list(RESOURCES.statefulSets),
-      list(RESOURCES.secrets, { labelSelector: 'istio/multiCluster=true' }),
       ...MESH_CONFIG_RESOURCES.map(r => list(r)),
     ]);
-    // discovery then reads config maps of the control-plane namespace it found
-    await list(RESOURCES.configMaps, { namespace: 'istio-system' });
+    // discovery then reads config maps and remote secrets of the control-plane namespace it
+    // found (the farm's clusters run one istiod, in istio-system)
+    await Promise.all([
+      list(RESOURCES.configMaps, { namespace: 'istio-system' }),
+      list(RESOURCES.secrets, {
+        namespace: 'istio-system',
+        labelSelector: 'istio/multiCluster=true',
+      }),
+    ]);
   };
 
   const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;

@@ -1,7 +1,8 @@
 /**
  * The objects in deploy/kubernetes are what an operator applies to every discovered
- * cluster. They must be valid Kubernetes objects, and the ClusterRole must grant exactly
- * what discovery reads — no less (discovery fails with 403), no more (least privilege).
+ * cluster. They must be valid Kubernetes objects, and the ClusterRole and the remote-secrets
+ * Role must grant exactly what discovery reads — no less (discovery fails with 403), no more
+ * (least privilege).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { RESOURCES } from '../readers/resources';
 
 const DEPLOY_DIR = path.resolve(__dirname, '../../../../deploy/kubernetes');
@@ -22,7 +25,26 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/Secret': Secret,
   'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
 };
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  [key: string]: unknown;
+}
+
+/** `group/resource` for every resource a role's rules name, `core` for the core group. */
+const grantsOf = (rules: Rule[]) =>
+  rules
+    .flatMap(rule =>
+      rule.apiGroups.flatMap(group =>
+        rule.resources.map(resource => `${group || 'core'}/${resource}`),
+      ),
+    )
+    .sort();
 
 interface KubeDoc {
   file: string;
@@ -52,12 +74,14 @@ const objects = loadDeployObjects();
 const find = (kind: string) => objects.filter(o => o.kind === kind);
 
 describe('deploy/kubernetes', () => {
-  it('holds the discovery identity: namespace, service account, role, binding, token', () => {
+  it('holds the discovery identity: namespace, service account, roles, bindings, token', () => {
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Namespace/meshport',
       'ServiceAccount/meshport-discovery',
       'ClusterRole/meshport-discovery',
       'ClusterRoleBinding/meshport-discovery',
+      'Role/meshport-discovery-remote-secrets',
+      'RoleBinding/meshport-discovery-remote-secrets',
       'Secret/meshport-discovery-token',
     ]);
   });
@@ -84,29 +108,9 @@ describe('deploy/kubernetes', () => {
     );
   });
 
-  describe('the ClusterRole', () => {
-    const [role] = find('ClusterRole');
-    const rules: Array<{
-      apiGroups: string[];
-      resources: string[];
-      verbs: string[];
-      [key: string]: unknown;
-    }> = role.rules;
-
-    it('grants exactly the resources discovery reads (readers/resources.ts)', () => {
-      const granted = rules
-        .flatMap(rule =>
-          rule.apiGroups.flatMap(group =>
-            rule.resources.map(resource => `${group || 'core'}/${resource}`),
-          ),
-        )
-        .sort();
-      const read = Object.values(RESOURCES)
-        .map(r => `${r.group || 'core'}/${r.plural}`)
-        .sort();
-      expect(granted).toEqual(read);
-      expect(new Set(granted).size).toBe(granted.length);
-    });
+  describe.each(['ClusterRole', 'Role'])('the %s', kind => {
+    const [role] = find(kind);
+    const rules: Rule[] = role.rules;
 
     it('only lists: discovery never watches, gets single objects or writes', () => {
       for (const rule of rules) expect(rule.verbs).toEqual(['list']);
@@ -123,16 +127,52 @@ describe('deploy/kubernetes', () => {
       }
       expect(role.aggregationRule).toBeUndefined();
     });
-
-    it('explains the secrets grant next to it', () => {
-      const text = fs.readFileSync(path.join(DEPLOY_DIR, role.file), 'utf8');
-      expect(text).toContain('istio/multiCluster=true');
-      expect(text).toContain('RBAC cannot express');
-    });
   });
 
+  it('the ClusterRole grants exactly what discovery lists cluster-wide: readers/resources.ts without secrets', () => {
+    const granted = grantsOf(find('ClusterRole')[0].rules);
+    const read = Object.values(RESOURCES)
+      .filter(r => r !== RESOURCES.secrets)
+      .map(r => `${r.group || 'core'}/${r.plural}`)
+      .sort();
+    expect(granted).toEqual(read);
+    expect(new Set(granted).size).toBe(granted.length);
+    expect(granted).not.toContain('core/secrets');
+  });
+
+  it('the Role grants only listing secrets, only in istio-system', () => {
+    const [role] = find('Role');
+    expect(role.metadata.namespace).toBe('istio-system');
+    expect(grantsOf(role.rules)).toEqual([`core/${RESOURCES.secrets.plural}`]);
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['list'] },
+    ]);
+  });
+
+  it('explains the secrets grant next to it', () => {
+    const [role] = find('Role');
+    const text = fs.readFileSync(path.join(DEPLOY_DIR, role.file), 'utf8');
+    // the Role's document, its comment included
+    const comment = text.split(/^---$/m).find(doc => /^kind: Role$/m.test(doc));
+    expect(comment).toContain('istio/multiCluster=true');
+    expect(comment).toContain('RBAC cannot express');
+    expect(comment).toContain('cannot match a label');
+    expect(comment).toContain('confines that to the');
+    expect(comment).toMatch(/revisioned istiod[\s\S]*copy this Role/);
+    expect(comment).toContain('403');
+    expect(text).toContain('No secrets here');
+  });
+
+  const [account] = find('ServiceAccount');
+  const discoveryAccount = () => [
+    {
+      kind: 'ServiceAccount',
+      name: account.metadata.name,
+      namespace: account.metadata.namespace,
+    },
+  ];
+
   it('binds the role to the service account whose token Backstage uses', () => {
-    const [account] = find('ServiceAccount');
     const [binding] = find('ClusterRoleBinding');
     const [token] = find('Secret');
     expect(binding.roleRef).toEqual({
@@ -140,18 +180,24 @@ describe('deploy/kubernetes', () => {
       kind: 'ClusterRole',
       name: find('ClusterRole')[0].metadata.name,
     });
-    expect(binding.subjects).toEqual([
-      {
-        kind: 'ServiceAccount',
-        name: account.metadata.name,
-        namespace: account.metadata.namespace,
-      },
-    ]);
+    expect(binding.subjects).toEqual(discoveryAccount());
     expect(token.type).toBe('kubernetes.io/service-account-token');
     expect(token.metadata.namespace).toBe(account.metadata.namespace);
     expect(
       token.metadata.annotations['kubernetes.io/service-account.name'],
     ).toBe(account.metadata.name);
     expect(account.metadata.namespace).toBe(find('Namespace')[0].metadata.name);
+  });
+
+  it('binds the remote-secrets Role, in its namespace, to the same service account', () => {
+    const [role] = find('Role');
+    const [binding] = find('RoleBinding');
+    expect(binding.metadata.namespace).toBe(role.metadata.namespace);
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
+    expect(binding.subjects).toEqual(discoveryAccount());
   });
 });

@@ -25,6 +25,11 @@ export interface FakeApiServerOptions {
   token?: string;
   /** Records every request path + query, to assert pagination. */
   requests?: string[];
+  /**
+   * RBAC as deploy/kubernetes grants it: Secrets may be listed only in these namespaces (the
+   * remote-secrets Role); a list anywhere else, cluster-wide included, answers 403.
+   */
+  listSecretsOnlyIn?: string[];
 }
 
 const PLURALS: Record<string, string> = {
@@ -60,8 +65,9 @@ function status(code: number, reason: string, message: string) {
 
 /**
  * msw handlers that play one cluster's API server: API group discovery, cluster-wide and
- * namespaced lists honouring `limit`/`continue`, label and name selectors, metadata-only
- * lists (remote secrets come back without data), 404 for API groups not installed.
+ * namespaced lists (only that namespace's objects) honouring `limit`/`continue`, label and
+ * name selectors, metadata-only lists (remote secrets come back without data), 404 for API
+ * groups not installed, optionally the 403s of a namespace-scoped secrets grant.
  */
 export function fakeApiServer(
   baseUrl: string,
@@ -134,6 +140,20 @@ export function fakeApiServer(
         404,
         'NotFound',
         'the server could not find the requested resource',
+      );
+    }
+    if (
+      !group &&
+      plural === 'secrets' &&
+      options.listSecretsOnlyIn &&
+      !(namespace && options.listSecretsOnlyIn.includes(namespace))
+    ) {
+      return status(
+        403,
+        'Forbidden',
+        `secrets is forbidden: User "system:serviceaccount:meshport:meshport-discovery" cannot list resource "secrets" in API group "" ${
+          namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
+        }`,
       );
     }
     const labelSelector = url.searchParams.get('labelSelector') ?? undefined;

@@ -111,6 +111,140 @@ describe('FleetDiscovery against fake API servers', () => {
     expect(text).not.toContain('demo-remote-secret-token-not-real');
   });
 
+  describe('remote secrets, with only the namespaced Role of deploy/kubernetes', () => {
+    // what the API server answers once the ClusterRole no longer grants `list secrets`
+    const ROLE_NAMESPACES = ['istio-system'];
+    const SELECTOR = new URLSearchParams({
+      labelSelector: 'istio/multiCluster=true',
+    }).toString();
+    const secretRequests = (requests: string[]) =>
+      requests.filter(r => /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets/.test(r));
+
+    it('lists them per Istio control-plane namespace, never cluster-wide, and still finds them', async () => {
+      const requests: Record<string, string[]> = {};
+      for (const name of ['cluster-1', 'cluster-2', 'cluster-4']) {
+        requests[name] = [];
+        server.use(
+          ...healthy(name, {
+            requests: requests[name],
+            listSecretsOnlyIn: ROLE_NAMESPACES,
+          }),
+        );
+      }
+      const { store, discovery } = setup([
+        'cluster-1',
+        'cluster-2',
+        'cluster-4',
+      ]);
+      await discovery.runOnce();
+      const fleet = await store.getFleet();
+
+      expect(fleet.clusters.map(c => [c.name, c.sync.state])).toEqual([
+        ['cluster-1', 'ok'],
+        ['cluster-2', 'ok'],
+        ['cluster-4', 'ok'],
+      ]);
+      expect(Object.values(requests).flat()).not.toContainEqual(
+        expect.stringMatching(/^\/api\/v1\/secrets/),
+      );
+      expect(secretRequests(requests['cluster-1'])).toEqual([
+        `/api/v1/namespaces/istio-system/secrets?limit=3&${SELECTOR}`,
+      ]);
+      expect(secretRequests(requests['cluster-2'])).toEqual([
+        `/api/v1/namespaces/istio-system/secrets?limit=3&${SELECTOR}`,
+      ]);
+      // Linkerd keeps no remote secrets: its namespace is read for config maps only
+      expect(secretRequests(requests['cluster-4'])).toEqual([]);
+      expect(
+        requests['cluster-4'].filter(r => r.includes('/configmaps')),
+      ).toEqual(['/api/v1/namespaces/linkerd/configmaps?limit=3']);
+
+      // the remote secrets still tie the primaries together
+      const readsFrom = (name: string) =>
+        fleet.clusters
+          .find(c => c.name === name)
+          ?.controlPlanes.map(cp => cp.readsEndpointsFrom);
+      expect(readsFrom('cluster-1')).toEqual([['cluster-2']]);
+      expect(readsFrom('cluster-2')).toEqual([['cluster-1']]);
+      expect(JSON.stringify(fleet)).not.toContain(
+        'demo-remote-secret-token-not-real',
+      );
+    });
+
+    it("also lists them in an external control plane's annotated namespace, and nowhere else", async () => {
+      const secret = (namespace: string, name: string, remote: boolean) => ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          namespace,
+          name,
+          ...(remote
+            ? {
+                labels: { 'istio/multiCluster': 'true' },
+                annotations: { 'networking.istio.io/cluster': 'cluster-9' },
+              }
+            : {}),
+        },
+        data: { key: 'bm90LXJlYWQ=' },
+      });
+      const objects = [
+        ...demoObjects('cluster-1'),
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: 'external-istiod',
+            annotations: {
+              'topology.istio.io/controlPlaneClusters': 'cluster-9',
+            },
+          },
+        },
+        secret('external-istiod', 'istio-remote-secret-cluster-9', true),
+        // not remote secrets: the label selector leaves them out
+        secret('istio-system', 'cacerts', false),
+        secret('external-istiod', 'istio-kubeconfig', false),
+        // a remote secret outside any control-plane namespace: no istiod reads it
+        secret('default', 'istio-remote-secret-stray', true),
+      ];
+      const requests: string[] = [];
+      server.use(
+        ...fakeApiServer(url('cluster-1'), objects, {
+          token: 'token-of-cluster-1',
+          requests,
+          listSecretsOnlyIn: [...ROLE_NAMESPACES, 'external-istiod'],
+        }),
+      );
+      const { store, discovery } = setup(['cluster-1']);
+      const inventories: Record<string, unknown> = {};
+      const original = store.recordSuccess.bind(store);
+      store.recordSuccess = async (name, inventory, at) => {
+        inventories[name] = inventory;
+        return original(name, inventory, at);
+      };
+      await discovery.runOnce();
+
+      expect((await store.getFleet()).clusters[0].sync.state).toBe('ok');
+      expect(secretRequests(requests).sort()).toEqual([
+        `/api/v1/namespaces/external-istiod/secrets?limit=3&${SELECTOR}`,
+        `/api/v1/namespaces/istio-system/secrets?limit=3&${SELECTOR}`,
+      ]);
+      expect(inventories['cluster-1']).toMatchObject({
+        remoteSecrets: [
+          {
+            namespace: 'external-istiod',
+            name: 'istio-remote-secret-cluster-9',
+            clusterId: 'cluster-9',
+          },
+          {
+            namespace: 'istio-system',
+            name: 'istio-remote-secret-cluster-2',
+            clusterId: 'cluster-2',
+          },
+        ],
+      });
+    });
+  });
+
   it.each([
     ['unauthorized', { token: 'another-token' }, 'HTTP 401'],
     ['forbidden', { failWith: 403 }, 'cannot list resource'],

@@ -9,32 +9,46 @@ import { projectInventory } from './projectInventory';
 
 const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
 
+/**
+ * Namespaces running a control plane. Istio's are where istiod runs or that an external
+ * control plane is annotated onto; Linkerd's are where its destination runs. They are kept
+ * apart because only Istio keeps remote secrets there.
+ */
 function controlPlaneNamespaces(
   deployments: KubeObject[],
   namespaces: KubeObject[],
-): string[] {
-  const found = new Set<string>();
+): { istio: string[]; linkerd: string[] } {
+  const istio = new Set<string>();
+  const linkerd = new Set<string>();
   for (const d of deployments) {
-    const name = d.metadata?.name ?? '';
-    const component =
-      d.metadata?.labels?.['linkerd.io/control-plane-component'];
-    if (name.startsWith('istiod') || component === 'destination') {
-      found.add(d.metadata?.namespace ?? '');
+    const namespace = d.metadata?.namespace;
+    if (!namespace) continue;
+    if (d.metadata?.name?.startsWith('istiod')) istio.add(namespace);
+    if (
+      d.metadata?.labels?.['linkerd.io/control-plane-component'] ===
+      'destination'
+    ) {
+      linkerd.add(namespace);
     }
   }
   for (const ns of namespaces) {
-    if (ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']) {
-      found.add(ns.metadata?.name ?? '');
+    const name = ns.metadata?.name;
+    if (
+      name &&
+      ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']
+    ) {
+      istio.add(name);
     }
   }
-  found.delete('');
-  return [...found].sort();
+  return { istio: [...istio].sort(), linkerd: [...linkerd].sort() };
 }
 
 /**
  * Reads everything discovery needs from one cluster, then keeps only the projection.
- * Config maps are read only in control-plane namespaces, so mesh config and root
- * certificates are fetched without listing every config map of the cluster.
+ * Config maps and remote secrets are read only in control-plane namespaces, found from the
+ * first round of lists: mesh config and root certificates are fetched without listing every
+ * config map of the cluster, and remote secrets need only a namespaced Role, not
+ * `list secrets` cluster-wide (which would let the token read every Secret's data).
  */
 export async function readClusterInventory(
   reader: ClusterReader,
@@ -54,7 +68,6 @@ export async function readClusterInventory(
     pods,
     deployments,
     statefulSets,
-    remoteSecrets,
     ...meshConfigLists
   ] = await Promise.all([
     list(RESOURCES.namespaces),
@@ -64,17 +77,26 @@ export async function readClusterInventory(
     list(RESOURCES.pods),
     list(RESOURCES.deployments),
     list(RESOURCES.statefulSets),
-    list(RESOURCES.secrets, { labelSelector: REMOTE_SECRET_SELECTOR }),
     ...MESH_CONFIG_RESOURCES.map(r => list(r)),
   ]);
 
-  const configMaps = (
-    await Promise.all(
-      controlPlaneNamespaces(deployments, namespaces).map(namespace =>
-        list(RESOURCES.configMaps, { namespace }),
-      ),
-    )
-  ).flat();
+  const { istio, linkerd } = controlPlaneNamespaces(deployments, namespaces);
+  const inEach = async (
+    resource: ResourceType,
+    names: string[],
+    labelSelector?: string,
+  ) =>
+    (
+      await Promise.all(
+        names.map(namespace => list(resource, { namespace, labelSelector })),
+      )
+    ).flat();
+  const [configMaps, remoteSecrets] = await Promise.all([
+    inEach(RESOURCES.configMaps, [...new Set([...istio, ...linkerd])].sort()),
+    // Istio's namespaces only: Linkerd keeps no remote secrets, and the namespaced Role
+    // that allows this list is not granted in Linkerd's namespace
+    inEach(RESOURCES.secrets, istio, REMOTE_SECRET_SELECTOR),
+  ]);
 
   return projectInventory(
     {
