@@ -30,12 +30,12 @@ const MESH1_ROOT = pem('istio-root-cert.pem');
 /** Root of mesh2 (cluster-3). */
 const MESH2_ROOT = pem('istio-root-cert-mesh2.pem');
 const LINKERD_ROOT = pem('linkerd-trust-anchor.pem');
+// Its value names the owning Group: label values cannot hold `:` or `/`.
 const OWNER_LABEL = 'meshport.dev/owner';
 const NETWORK_LABEL = 'topology.istio.io/network';
 const ISTIO_VERSION = '1.24.2';
 const LINKERD_VERSION = 'stable-2.14.10';
 const BASE_TIME = Date.parse('2025-03-04T09:12:00Z');
-const owner = team => `group:default/${team}`;
 
 const hash = text => createHash('sha256').update(text).digest('hex');
 const uid = key => {
@@ -1321,14 +1321,14 @@ const bookinfoNs = {
   name: 'bookinfo',
   labels: {
     'istio-injection': 'enabled',
-    [OWNER_LABEL]: owner('bookinfo-team'),
+    [OWNER_LABEL]: 'bookinfo-team',
   },
 };
 const accountsNs = {
   name: 'accounts',
   labels: {
     'istio-injection': 'enabled',
-    [OWNER_LABEL]: owner('identity-team'),
+    [OWNER_LABEL]: 'identity-team',
   },
 };
 const systemNamespaces = network => [
@@ -1343,7 +1343,7 @@ const systemNamespaces = network => [
 const bookinfo = (service, versions) => ({
   namespace: 'bookinfo',
   service,
-  owner: owner('bookinfo-team'),
+  owner: 'bookinfo-team',
   versions: versions.map(([version, replicas, ready]) => ({
     version,
     replicas,
@@ -1355,9 +1355,9 @@ const bookinfo = (service, versions) => ({
 const accountsApp = (service, version, replicas, extra = {}) => ({
   namespace: ['accounts', 'users'].includes(service) ? 'accounts' : 'orders',
   service,
-  owner: owner(
-    ['accounts', 'users'].includes(service) ? 'identity-team' : 'orders-team',
-  ),
+  owner: ['accounts', 'users'].includes(service)
+    ? 'identity-team'
+    : 'orders-team',
   ports: service === 'users' ? http(80, 8080) : http(8080),
   versions: [
     {
@@ -1379,7 +1379,7 @@ const accountsApp = (service, version, replicas, extra = {}) => ({
 const unmeshedClient = (service, team, image) => ({
   namespace: 'default',
   service,
-  owner: owner(team),
+  owner: team,
   mesh: 'none',
   serviceAccount: service,
   ports: http(8080),
@@ -1515,7 +1515,7 @@ const clusters = [
         name: 'orders',
         labels: {
           'istio.io/dataplane-mode': 'ambient',
-          [OWNER_LABEL]: owner('orders-team'),
+          [OWNER_LABEL]: 'orders-team',
         },
       },
     ],
@@ -1561,7 +1561,7 @@ const clusters = [
         name: 'orders',
         labels: {
           'istio-injection': 'enabled',
-          [OWNER_LABEL]: owner('orders-team'),
+          [OWNER_LABEL]: 'orders-team',
         },
       },
     ],
@@ -1630,7 +1630,7 @@ const clusters = [
       },
       {
         name: 'accounts',
-        labels: { [OWNER_LABEL]: owner('identity-team') },
+        labels: { [OWNER_LABEL]: 'identity-team' },
         annotations: {
           'config.linkerd.io/default-inbound-policy': 'all-authenticated',
           'linkerd.io/inject': 'enabled',
@@ -1643,7 +1643,7 @@ const clusters = [
         namespace: 'accounts',
         service: 'ledger',
         mesh: 'linkerd',
-        owner: owner('payments-team'),
+        owner: 'payments-team',
         ports: http(8080),
         versions: [
           {

@@ -17,9 +17,9 @@ type Duration =
 export interface Config {
   mesh?: {
     /**
-     * Label on a Service, or else on its namespace, that names the service's owner
-     * (a catalog entity ref such as `group:default/bookinfo-team`).
-     * Default `meshport.dev/owner`.
+     * Label on a Service, or else on its namespace, that names the Group owning the service:
+     * `meshport.dev/owner: bookinfo-team` makes `group:default/bookinfo-team` the owner
+     * (label values cannot hold a full entity ref). Default `meshport.dev/owner`.
      */
     ownerLabel?: string;
 

@@ -29,6 +29,16 @@ import { groupWorkloads } from './workloads';
 export const LINKERD_MIRROR_LABEL = 'mirror.linkerd.io/mirrored-service';
 export const LINKERD_MIRROR_CLUSTER_LABEL = 'mirror.linkerd.io/cluster-name';
 
+/**
+ * The owner label names a Group: a Kubernetes label value cannot hold `:` or `/`, so
+ * `bookinfo-team` stands for `group:default/bookinfo-team`. A value that already is an
+ * entity ref (from a snapshot, say) is kept as it is.
+ */
+export function ownerRef(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.includes(':') ? value : `group:default/${value}`;
+}
+
 function isMirror(s: ServiceInfo): boolean {
   return s.labels[LINKERD_MIRROR_LABEL] === 'true';
 }
@@ -228,9 +238,10 @@ export function buildServices(
         instances: [],
       };
       const namespace = index.namespaces.get(service.namespace);
-      entry.owner ??=
+      entry.owner ??= ownerRef(
         service.labels[options.ownerLabel] ??
-        namespace?.labels[options.ownerLabel];
+          namespace?.labels[options.ownerLabel],
+      );
       entry.instances.push(
         instanceOf(
           cluster,
