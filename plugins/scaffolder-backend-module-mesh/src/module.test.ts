@@ -309,9 +309,7 @@ describe('the request-mesh-route template, end to end', () => {
         'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
     });
     expect(pr.pull!.body).toContain('Requested by `user:default/guest`');
-    expect(pr.pull!.body).toContain(
-      '| Clusters touched | cluster-1 |',
-    );
+    expect(pr.pull!.body).toContain('| Clusters touched | cluster-1 |');
     expect(pr.reviewers).toEqual({
       reviewers: [],
       team_reviewers: ['bookinfo-team'],

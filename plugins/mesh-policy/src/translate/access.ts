@@ -1,6 +1,10 @@
 import { Diagnostic, compareStrings } from '../diagnostics';
 import { Topology } from '../fleet/topology';
-import { spiffeIdentity } from '@meshport/backstage-plugin-mesh-common';
+import {
+  MeshKind,
+  ServiceInstance,
+  spiffeIdentity,
+} from '@meshport/backstage-plugin-mesh-common';
 import type { AccessPolicy, AccessSource } from '../schema/accessPolicy';
 import { policyRef } from '../schema/policy';
 import * as checks from '../validate/fleetChecks';
@@ -111,6 +115,8 @@ export function compileAccessPolicy(
       continue;
     }
     const mesh = topo.meshKind(serving);
+    const closing = firstGrantWarning(instance, mesh, serving, dest);
+    if (closing) warnings.push({ policy: ref, path: 'spec', message: closing });
     if (mesh === 'istio') {
       addIstioAuthorization(out, ref, policy, serving, instance, granted);
     } else if (mesh === 'linkerd') {
@@ -131,4 +137,27 @@ export function compileAccessPolicy(
     }
   }
   return { errors, warnings };
+}
+
+/**
+ * An ALLOW rule is not only additive. In Istio, once any ALLOW AuthorizationPolicy selects a
+ * workload, requests that no ALLOW rule matches are denied; in Linkerd, once a Server covers
+ * a port, callers no AuthorizationPolicy names are refused. So a grant on a service that had
+ * none cuts off every caller it does not list — say so, the reviewer must know.
+ */
+function firstGrantWarning(
+  instance: ServiceInstance,
+  mesh: MeshKind | undefined,
+  serving: string,
+  dest: { service: string; namespace: string },
+): string | undefined {
+  const service = `${dest.service}.${dest.namespace}`;
+  const has = (kind: string) => instance.config.some(c => c.kind === kind);
+  if (mesh === 'istio' && !has('AuthorizationPolicy')) {
+    return `no AuthorizationPolicy selects ${service} in ${serving} yet: with this ALLOW grant, Istio denies every caller it does not name there; grant each caller that must keep access (the service page lists who calls it today)`;
+  }
+  if (mesh === 'linkerd' && !has('Server')) {
+    return `no Linkerd Server covers ${service} in ${serving} yet: the Server this grant creates refuses every caller it does not name there; grant each caller that must keep access (the service page lists who calls it today)`;
+  }
+  return undefined;
 }

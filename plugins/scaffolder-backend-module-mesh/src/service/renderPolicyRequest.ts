@@ -185,11 +185,12 @@ export async function renderPolicyRequest(
     p => p.startsWith('rendered/') && p.endsWith('.yaml') && !(p in after),
   );
   const summary = summarizeChange(repo.files, after);
+  // The reviewer judges this request: warnings about policies already merged are theirs.
   const text = pullRequestText({
     policy,
     owners,
     summary,
-    warnings: result.warnings,
+    warnings: result.warnings.filter(w => !w.policy || w.policy === ref),
     requestedBy: request.requestedBy,
     reason: request.reason,
   });
