@@ -15,6 +15,38 @@ type Duration =
   | string;
 
 export interface Config {
+  /**
+   * The Kubernetes plugin's cluster list, which Meshport discovers. Declared here too (the
+   * schemas merge) so that the token is marked secret even in a backend without the
+   * Kubernetes plugin.
+   */
+  kubernetes?: {
+    clusterLocatorMethods?: Array<{
+      /** Meshport reads `config` locators; others are left to the Kubernetes plugin. */
+      type: string;
+      clusters?: Array<{
+        /** The cluster's name in Backstage: in the catalog, the API and metrics mapping. */
+        name: string;
+        /** API server URL, e.g. `https://cluster-1.example.internal:6443`. */
+        url: string;
+        /** Meshport supports `serviceAccount`. */
+        authProvider?: string;
+        /**
+         * Bearer token of the read-only discovery service account
+         * (deploy/kubernetes/meshport-discovery.yaml). Never leaves the backend.
+         * @visibility secret
+         */
+        serviceAccountToken?: string;
+        /** Base64 PEM of the API server's CA. */
+        caData?: string;
+        /** Path of a file holding that CA, instead of caData. */
+        caFile?: string;
+        /** Skip verifying the API server's certificate: for local test clusters only. */
+        skipTLSVerify?: boolean;
+      }>;
+    }>;
+  };
+
   mesh?: {
     /**
      * Label on a Service, or else on its namespace, that names the Group owning the service:
