@@ -203,6 +203,52 @@ describe('traffic from a real Prometheus (global)', () => {
   });
 });
 
+describe('ambient traffic from a real Prometheus', () => {
+  let traffic: ServiceTraffic;
+
+  beforeAll(async () => {
+    const { server } = await startMetricsBackend({
+      fleet: scenarioFleet(),
+      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
+    });
+    const res = await request(server)
+      .get('/api/mesh/services/orders/orders/traffic?window=5m')
+      .expect(200);
+    traffic = res.body;
+  });
+
+  it('takes HTTP figures from the waypoint when no sidecar reports', () => {
+    const e = edge(traffic.inbound, 'history', 'cluster-2', 'cluster-2');
+    expect(e.reporter).toBe('waypoint');
+    expect(e.http!.requestsPerSecond).toBeCloseTo(
+      EXPECTED.ambientWaypoint.requestsPerSecond,
+      2,
+    );
+    expect(e.http!.errorRatio).toBeCloseTo(
+      EXPECTED.ambientWaypoint.errorRatio,
+      4,
+    );
+    expect(e.mtls).toMatchObject({
+      share: EXPECTED.ambientWaypoint.mtlsShare,
+      basis: 'requests',
+    });
+  });
+
+  it('takes TCP figures and plaintext from ztunnel for a caller outside the mesh', () => {
+    const e = edge(traffic.inbound, 'batch-export', 'cluster-2', 'cluster-2');
+    expect(e.http).toBeUndefined();
+    expect(e.tcp!.connectionsOpenedPerSecond).toBeCloseTo(
+      EXPECTED.ambientZtunnel.connectionsOpenedPerSecond,
+      3,
+    );
+    expect(e.tcp!.bytesSentPerSecond).toBeCloseTo(
+      EXPECTED.ambientZtunnel.bytesSentPerSecond,
+      0,
+    );
+    expect(e.mtls).toMatchObject({ share: 0, basis: 'connections' });
+  });
+});
+
 describe('traffic from a real Prometheus (per cluster, one down)', () => {
   it('marks the down and the unconfigured clusters, and still answers with the rest', async () => {
     const source = sourceFor({

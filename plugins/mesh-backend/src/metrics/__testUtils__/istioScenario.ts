@@ -10,6 +10,12 @@
  * - productpage (CLUSTER_ID cluster-9, in no fleet cluster) → reviews (cluster-2): 1 rps plaintext.
  * - reviews (cluster-2) → ratings (cluster-2): 4 rps, all mutual TLS.
  * - reviews (cluster-2) → mongodb (cluster-2): TCP only, 0.5 connections/s, 2048 bytes/s.
+ *
+ * And in namespace orders, ambient in cluster-2 (no sidecars: ztunnel and a waypoint report):
+ * - history → orders through orders' waypoint: 3 rps, 10 % 503, all mutual TLS, reported
+ *   only with `reporter="waypoint"`.
+ * - batch-export (no mesh) → orders: TCP only, reported by orders' ztunnel, 0.25
+ *   plaintext connections/s and 512 bytes/s.
  */
 import type {
   Fleet,
@@ -84,7 +90,23 @@ export const EXPECTED = {
   unknownCluster: { requestsPerSecond: 1, mtlsShare: 0 },
   ratings: { requestsPerSecond: 4, mtlsShare: 1 },
   mongodb: { connectionsOpenedPerSecond: 0.5, bytesSentPerSecond: 2048 },
+  ambientWaypoint: { requestsPerSecond: 3, errorRatio: 0.1, mtlsShare: 1 },
+  ambientZtunnel: { connectionsOpenedPerSecond: 0.25, bytesSentPerSecond: 512 },
 };
+
+/** An edge of the ambient orders namespace (see the scenario above). */
+function ordersEdge(
+  reporter: string,
+  from: { service: string; cluster: string; namespace: string },
+): Record<string, string> {
+  return {
+    ...edgeLabels(reporter, from, { service: 'orders', cluster: 'cluster-2' }),
+    source_workload_namespace: from.namespace,
+    destination_workload_namespace: 'orders',
+    destination_service_namespace: 'orders',
+    destination_service: 'orders.orders.svc.cluster.local',
+  };
+}
 
 /** The Istio scenario as a Prometheus backfill document. */
 export function scenarioOpenMetrics(grid: SampleGrid): string {
@@ -102,6 +124,16 @@ export function istioFamilies(grid: SampleGrid): string[][] {
   const ratingsSrc = edgeLabels('source', reviews2, ratings2);
   const mongoDst = edgeLabels('destination', reviews2, mongodb2);
   const mongoSrc = edgeLabels('source', reviews2, mongodb2);
+  const historyWaypoint = ordersEdge('waypoint', {
+    service: 'history',
+    cluster: 'cluster-2',
+    namespace: 'orders',
+  });
+  const batchZtunnel = ordersEdge('destination', {
+    service: 'batch-export',
+    cluster: 'cluster-2',
+    namespace: 'default',
+  });
 
   const requestSeries: CounterSpec[] = [
     // 10 rps: 98 % 200 and 2 % 503, each 80 % over mutual TLS.
@@ -118,6 +150,8 @@ export function istioFamilies(grid: SampleGrid): string[][] {
     requests(strangerDst, '200', 'none', 1),
     requests(ratingsDst, '200', 'mutual_tls', 4),
     requests(ratingsSrc, '200', 'unknown', 4),
+    requests(historyWaypoint, '200', 'mutual_tls', 2.7),
+    requests(historyWaypoint, '503', 'mutual_tls', 0.3),
   ];
 
   // 10 observations/s: 20 % ≤ 5 ms, 50 % ≤ 10, 90 % ≤ 25, 97 % ≤ 50, 99.5 % ≤ 100, all ≤ 250.
@@ -163,6 +197,7 @@ export function istioFamilies(grid: SampleGrid): string[][] {
       [
         { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 0.5 },
         { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 0.5 },
+        { labels: tcpPolicy(batchZtunnel, 'none'), ratePerSecond: 0.25 },
       ],
       grid,
     ),
@@ -171,6 +206,7 @@ export function istioFamilies(grid: SampleGrid): string[][] {
       [
         { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 2048 },
         { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 2048 },
+        { labels: tcpPolicy(batchZtunnel, 'none'), ratePerSecond: 512 },
       ],
       grid,
     ),
