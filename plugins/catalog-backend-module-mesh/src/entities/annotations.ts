@@ -29,6 +29,9 @@ export const MESH_STALE_REASON_ANNOTATION = 'meshport.dev/stale-reason';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 export const KUBERNETES_NAMESPACE_ANNOTATION =
   'backstage.io/kubernetes-namespace';
+/** Read by the Kubernetes plugin instead of kubernetes-id: the Service's pod selector. */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
 
 /** Joins a list for a comma-separated annotation. */
 export function joinList(values: Iterable<string>): string {

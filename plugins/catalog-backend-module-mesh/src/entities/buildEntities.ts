@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
   MESH_CLUSTERS_ANNOTATION,
   MESH_CLUSTER_ANNOTATION,
@@ -244,6 +245,9 @@ function serviceEntity(
     [MESH_SERVICE_ANNOTATION]: serviceKey(service),
     [KUBERNETES_ID_ANNOTATION]: service.name,
     [KUBERNETES_NAMESPACE_ANNOTATION]: service.namespace,
+    ...(service.labelSelector
+      ? { [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: service.labelSelector }
+      : {}),
     [MESH_CLUSTERS_ANNOTATION]: joinList(clusterNames),
     [MESH_DATA_PLANE_MODE_ANNOTATION]: joinList(service.dataPlaneModes),
     ...staleAnnotations(staleReasons),

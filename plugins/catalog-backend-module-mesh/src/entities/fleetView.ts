@@ -42,6 +42,11 @@ export interface ServiceView {
   owner?: string;
   placements: ServicePlacement[];
   dataPlaneModes: DataPlaneMode[];
+  /**
+   * The pod selector of the Service, `app=reviews` style, when every cluster agrees on it:
+   * what the Kubernetes plugin needs to find the workloads (they carry no kubernetes-id label).
+   */
+  labelSelector?: string;
 }
 
 export function serviceKey(service: {
@@ -84,6 +89,23 @@ export function fleetToView(fleet: Fleet): FleetView {
         }))
         .sort((a, b) => a.cluster.localeCompare(b.cluster)),
       dataPlaneModes: sortedUnique(s.instances.map(i => i.dataPlaneMode)),
+      labelSelector: commonLabelSelector(s.instances.map(i => i.selector)),
     })),
   };
+}
+
+/** `k1=v1,k2=v2` (sorted) when every selector is the same and not empty, else undefined. */
+export function commonLabelSelector(
+  selectors: Array<Record<string, string> | undefined>,
+): string | undefined {
+  const texts = new Set(
+    selectors.map(selector =>
+      Object.entries(selector ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    ),
+  );
+  const [only] = texts;
+  return texts.size === 1 && only ? only : undefined;
 }

@@ -4,6 +4,7 @@ import {
   MeshKind,
 } from '@meshport/backstage-plugin-mesh-common';
 import {
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   MESH_CLUSTERS_ANNOTATION,
   MESH_DATA_PLANE_MODE_ANNOTATION,
   MESH_ID_ANNOTATION,
@@ -51,6 +52,7 @@ export function lastKnownFromEntities(entities: Entity[]): LastKnown {
         dataPlaneModes: splitList(
           annotations[MESH_DATA_PLANE_MODE_ANNOTATION],
         ) as DataPlaneMode[],
+        labelSelector: annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
       });
     } else if (entity.kind === 'Resource' && meshId) {
       lastKnown.meshes.push({
