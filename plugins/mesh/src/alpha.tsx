@@ -93,6 +93,12 @@ export const meshIdentityPickerFormField = FormFieldBlueprint.make({
   params: { field: () => loadFields().then(m => m.meshIdentityPickerField) },
 });
 
+/** `ui:field: MeshPolicyPreview` */
+export const meshPolicyPreviewFormField = FormFieldBlueprint.make({
+  name: 'mesh-policy-preview',
+  params: { field: () => loadFields().then(m => m.meshPolicyPreviewField) },
+});
+
 /**
  * The mesh plugin for apps on the new frontend system.
  *
@@ -109,6 +115,7 @@ export default createFrontendPlugin({
     meshClusterPickerFormField,
     meshSubsetPickerFormField,
     meshIdentityPickerFormField,
+    meshPolicyPreviewFormField,
   ],
   routes: { root: rootRouteRef, service: serviceRouteRef },
 });

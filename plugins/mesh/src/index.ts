@@ -13,6 +13,7 @@ export {
   MeshClusterPickerFieldExtension,
   MeshSubsetPickerFieldExtension,
   MeshIdentityPickerFieldExtension,
+  MeshPolicyPreviewFieldExtension,
 } from './plugin';
 export {
   isMeshServiceAvailable,
@@ -24,6 +25,8 @@ export type {
   IdentityValue,
   MeshClusterPickerOptions,
   MeshIdentityPickerOptions,
+  MeshPolicyPreviewOptions,
   MeshSubsetPickerOptions,
+  PreviewKind,
   SubsetTarget,
 } from './fields';

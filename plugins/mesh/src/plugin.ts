@@ -11,6 +11,7 @@ import { meshApiRef, MeshClient } from './api';
 import {
   MeshClusterPicker,
   MeshIdentityPicker,
+  MeshPolicyPreview,
   MeshServicePicker,
   MeshSubsetPicker,
   validateMeshCluster,
@@ -120,5 +121,16 @@ export const MeshIdentityPickerFieldExtension = meshPlugin.provide(
     name: 'MeshIdentityPicker',
     component: MeshIdentityPicker,
     validation: validateMeshIdentity,
+  }),
+);
+
+/**
+ * @public `ui:field: MeshPolicyPreview` — no validation: the preview only reads the form, and
+ * must never stop it being submitted.
+ */
+export const MeshPolicyPreviewFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshPolicyPreview',
+    component: MeshPolicyPreview,
   }),
 );

@@ -1,6 +1,7 @@
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import { MeshClusterPicker, validateMeshCluster } from './MeshClusterPicker';
 import { MeshIdentityPicker, validateMeshIdentity } from './MeshIdentityPicker';
+import { MeshPolicyPreview } from './MeshPolicyPreview';
 import { MeshServicePicker, validateMeshService } from './MeshServicePicker';
 import { MeshSubsetPicker, validateMeshSubset } from './MeshSubsetPicker';
 
@@ -30,4 +31,10 @@ export const meshIdentityPickerField = createFormField({
   name: 'MeshIdentityPicker',
   component: MeshIdentityPicker,
   validation: validateMeshIdentity,
+});
+
+// No validation: the preview only reads the form, and must never stop it being submitted.
+export const meshPolicyPreviewField = createFormField({
+  name: 'MeshPolicyPreview',
+  component: MeshPolicyPreview,
 });

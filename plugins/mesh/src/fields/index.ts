@@ -8,3 +8,8 @@ export type {
   IdentityValue,
   MeshIdentityPickerOptions,
 } from './MeshIdentityPicker';
+export { MeshPolicyPreview } from './MeshPolicyPreview';
+export type {
+  MeshPolicyPreviewOptions,
+  PreviewKind,
+} from './MeshPolicyPreview';

@@ -1,9 +1,20 @@
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { fakeMeshApi } from '../../testing/fixtures';
+import { fleet, mtls, traffic } from '../../testing/fixtures';
+import {
+  MESH_BASE_URL,
+  meshBackendHandlers,
+  meshTestClient,
+} from '../../testing/meshBackend';
 import { EntityMeshContent } from './EntityMeshContent';
 
 function entity(annotations: Record<string, string>): Entity {
@@ -15,17 +26,23 @@ function entity(annotations: Record<string, string>): Entity {
   };
 }
 
-function renderFor(e: Entity) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[meshApiRef, fakeMeshApi()]]}>
-      <EntityProvider entity={e}>
-        <EntityMeshContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
-
 describe('EntityMeshContent', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  beforeEach(() =>
+    server.use(...meshBackendHandlers({ fleet, traffic, mtls })),
+  );
+
+  function renderFor(e: Entity) {
+    return renderInTestApp(
+      <TestApiProvider apis={[[meshApiRef, meshTestClient()]]}>
+        <EntityProvider entity={e}>
+          <EntityMeshContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+  }
+
   it('shows instances, traffic, mTLS and config of the annotated service', async () => {
     await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
     expect(
@@ -71,7 +88,23 @@ describe('EntityMeshContent', () => {
   it('explains an unknown service', async () => {
     await renderFor(entity({ 'meshport.dev/service': 'bookinfo/gone' }));
     expect(
-      await screen.findByText(/to load service bookinfo\/gone/),
+      await screen.findByText(/Meshport does not know service bookinfo\/gone/),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Check that the namespace and name match/),
+    ).toBeInTheDocument();
+  });
+
+  it('explains a backend that cannot be reached', async () => {
+    server.use(
+      http.get(`${MESH_BASE_URL}/services/bookinfo/reviews`, () =>
+        HttpResponse.error(),
+      ),
+    );
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    expect(
+      await screen.findByText(/to load service bookinfo\/reviews/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });
 });

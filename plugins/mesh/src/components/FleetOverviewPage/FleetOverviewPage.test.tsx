@@ -1,30 +1,47 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MeshApi, meshApiRef } from '../../api';
-import { fakeMeshApi, fleet } from '../../testing/fixtures';
+import { http } from 'msw';
+import { setupServer } from 'msw/node';
+import { meshApiRef } from '../../api';
+import { fleet } from '../../testing/fixtures';
+import {
+  backendError,
+  MESH_BASE_URL,
+  meshBackendHandlers,
+  meshTestClient,
+} from '../../testing/meshBackend';
 import { ServiceLinkProvider } from '../ServiceLink';
 import { FleetOverviewPage } from './FleetOverviewPage';
 
-function renderWith(api: MeshApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[meshApiRef, api]]}>
-      <ServiceLinkProvider
-        href={s => `/mesh/services/${s.namespace}/${s.name}`}
-      >
-        <FleetOverviewPage />
-      </ServiceLinkProvider>
-    </TestApiProvider>,
-  );
-}
-
 describe('FleetOverviewPage', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  beforeEach(() => server.use(...meshBackendHandlers({ fleet })));
+
+  function render() {
+    return renderInTestApp(
+      <TestApiProvider apis={[[meshApiRef, meshTestClient()]]}>
+        <ServiceLinkProvider
+          href={s => `/mesh/services/${s.namespace}/${s.name}`}
+        >
+          <FleetOverviewPage />
+        </ServiceLinkProvider>
+      </TestApiProvider>,
+    );
+  }
+
   it('tells the user how to add clusters when none are discovered', async () => {
-    await renderWith(
-      fakeMeshApi({
-        getFleet: async () => ({ ...fleet, clusters: [], services: [] }),
+    server.use(
+      ...meshBackendHandlers({
+        fleet: { ...fleet, clusters: [], services: [] },
       }),
     );
+    await render();
     expect(
       await screen.findByText('No clusters discovered yet'),
     ).toBeInTheDocument();
@@ -34,7 +51,7 @@ describe('FleetOverviewPage', () => {
   });
 
   it('lists clusters with their sync state, version, network and trust domain', async () => {
-    await renderWith(fakeMeshApi());
+    await render();
     expect(await screen.findByText('Clusters (2)')).toBeInTheDocument();
     expect(
       screen.getByText('stale: API server timed out after 10s'),
@@ -48,7 +65,7 @@ describe('FleetOverviewPage', () => {
   });
 
   it('shows the meshes and how clusters connect', async () => {
-    await renderWith(fakeMeshApi());
+    await render();
     expect(
       await screen.findByText('istio-mesh1 (istio) — cluster-1, cluster-2'),
     ).toBeInTheDocument();
@@ -65,9 +82,14 @@ describe('FleetOverviewPage', () => {
   });
 
   it('searches services on the backend and links each to its page', async () => {
-    const api = fakeMeshApi();
-    const getServices = jest.spyOn(api, 'getServices');
-    await renderWith(api);
+    const searches: URLSearchParams[] = [];
+    server.use(
+      // Records the query, then falls through to the backend's handler.
+      http.get(`${MESH_BASE_URL}/services`, ({ request }) => {
+        searches.push(new URL(request.url).searchParams);
+      }),
+    );
+    await render();
     expect(await screen.findByText('Services (2)')).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: 'bookinfo/reviews' }),
@@ -76,7 +98,10 @@ describe('FleetOverviewPage', () => {
 
     await userEvent.type(screen.getByLabelText('Search services'), 'product');
     expect(await screen.findByText('Services (1)')).toBeInTheDocument();
-    expect(getServices).toHaveBeenLastCalledWith({ q: 'product', limit: 50 });
+    expect(Object.fromEntries(searches[searches.length - 1])).toEqual({
+      q: 'product',
+      limit: '50',
+    });
     expect(
       screen.queryByRole('link', { name: 'bookinfo/reviews' }),
     ).not.toBeInTheDocument();
@@ -89,17 +114,24 @@ describe('FleetOverviewPage', () => {
   });
 
   it('explains the error when the backend refuses', async () => {
-    await renderWith(
-      fakeMeshApi({
-        getFleet: async () => {
-          throw Object.assign(new Error('forbidden'), { statusCode: 403 });
-        },
-      }),
+    server.use(
+      http.get(`${MESH_BASE_URL}/fleet`, () =>
+        backendError(
+          403,
+          'NotAllowedError',
+          'You are not allowed to read the mesh fleet (permission mesh.fleet.read)',
+        ),
+      ),
     );
+    await render();
     expect(
       await screen.findByText(/You may not read the fleet/),
     ).toBeInTheDocument();
-    expect(screen.getByText(/mesh\.fleet\.read/)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Reading the mesh needs the permission mesh\.fleet\.read/,
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
   });
 });

@@ -1,0 +1,3 @@
+export { MeshPolicyPreview } from './MeshPolicyPreview';
+export type { MeshPolicyPreviewOptions } from './MeshPolicyPreview';
+export type { PreviewKind } from './policyFromForm';

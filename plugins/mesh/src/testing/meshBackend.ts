@@ -1,0 +1,113 @@
+/**
+ * The mesh backend at the HTTP edge, for component tests: msw handlers answering the routes of
+ * @meshport/backstage-plugin-mesh-backend from a fleet, and the plugin's real MeshClient
+ * pointed at them, so a test exercises the client, its URLs and its error handling too.
+ */
+import { MockFetchApi, mockApis } from '@backstage/test-utils';
+import type {
+  Fleet,
+  MeshService,
+  ServiceMtlsStatus,
+  ServiceTraffic,
+} from '@meshport/backstage-plugin-mesh-common';
+import { http, HttpResponse } from 'msw';
+import { MeshClient } from '../api';
+
+export const MESH_BASE_URL = 'http://backstage.test/api/mesh';
+
+/** The client the plugin's API factory builds, with test discovery and the global fetch. */
+export function meshTestClient(): MeshClient {
+  return new MeshClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+    fetchApi: new MockFetchApi(),
+  });
+}
+
+/** An error response shaped as Backstage's error handler writes it. */
+export function backendError(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, response: { statusCode: status } },
+    { status },
+  );
+}
+
+export interface MeshBackendData {
+  fleet: Fleet;
+  /** What `/services/:namespace/:name/traffic` answers for any known service. */
+  traffic?: ServiceTraffic;
+  /** What `/services/:namespace/:name/mtls` answers for any known service. */
+  mtls?: ServiceMtlsStatus;
+}
+
+/** Handlers for every read route of the mesh backend, answering from `data`. */
+export function meshBackendHandlers(data: MeshBackendData) {
+  const { fleet } = data;
+  const find = (namespace: unknown, name: unknown) =>
+    fleet.services.find(s => s.namespace === namespace && s.name === name);
+  const notFound = (namespace: unknown, name: unknown) =>
+    backendError(
+      404,
+      'NotFoundError',
+      `No mesh service ${namespace}/${name} was discovered in any cluster`,
+    );
+
+  return [
+    http.get(`${MESH_BASE_URL}/fleet`, () => HttpResponse.json(fleet)),
+    http.get(`${MESH_BASE_URL}/clusters`, () =>
+      HttpResponse.json({ items: fleet.clusters }),
+    ),
+    http.get(`${MESH_BASE_URL}/meshes`, () =>
+      HttpResponse.json({ items: fleet.meshes, links: fleet.links }),
+    ),
+    http.get(`${MESH_BASE_URL}/services`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      const offset = Number(query.get('offset') ?? 0);
+      const limit = Number(query.get('limit') ?? 50);
+      const matching = fleet.services.filter(s =>
+        matchesQuery(s, query.get('q'), query.get('cluster')),
+      );
+      return HttpResponse.json({
+        items: matching.slice(offset, offset + limit),
+        totalCount: matching.length,
+        offset,
+        limit,
+      });
+    }),
+    http.get(`${MESH_BASE_URL}/services/:namespace/:name`, ({ params }) => {
+      const service = find(params.namespace, params.name);
+      return service
+        ? HttpResponse.json(service)
+        : notFound(params.namespace, params.name);
+    }),
+    http.get(
+      `${MESH_BASE_URL}/services/:namespace/:name/traffic`,
+      ({ params }) =>
+        find(params.namespace, params.name) && data.traffic
+          ? HttpResponse.json(data.traffic)
+          : notFound(params.namespace, params.name),
+    ),
+    http.get(`${MESH_BASE_URL}/services/:namespace/:name/mtls`, ({ params }) =>
+      find(params.namespace, params.name) && data.mtls
+        ? HttpResponse.json(data.mtls)
+        : notFound(params.namespace, params.name),
+    ),
+  ];
+}
+
+/** The backend's search: text over id, owner and workload names; an optional cluster. */
+function matchesQuery(
+  service: MeshService,
+  q: string | null,
+  cluster: string | null,
+): boolean {
+  if (cluster && !service.instances.some(i => i.cluster === cluster)) {
+    return false;
+  }
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return [
+    service.id,
+    service.owner ?? '',
+    ...service.instances.flatMap(i => i.workloads.map(w => w.name)),
+  ].some(value => value.toLowerCase().includes(needle));
+}
