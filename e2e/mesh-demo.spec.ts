@@ -175,6 +175,17 @@ test('"Request a route" opens the route template with the service filled in', as
   for (let step = 0; step < 6; step++) {
     const review = page.getByRole('button', { name: 'Review' });
     if (await review.isVisible()) {
+      // the last step previews what the request adds, compiled in the browser
+      const virtualService = page
+        .locator('pre')
+        .filter({ hasText: 'kind: VirtualService' })
+        .first();
+      await expect(virtualService).toBeVisible();
+      await expect(virtualService).toContainText('weight: 75');
+      await page.screenshot({
+        path: `${screenshotDir}/request-route-preview.png`,
+        fullPage: true,
+      });
       await review.click();
       break;
     }
