@@ -9,12 +9,12 @@ import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { fleet, mtls, traffic } from '../../testing/fixtures';
+import { fleet, mtls, traffic } from '../../__testUtils__/fixtures';
 import {
   MESH_BASE_URL,
   meshBackendHandlers,
   meshTestClient,
-} from '../../testing/meshBackend';
+} from '../../__testUtils__/meshBackend';
 import { EntityMeshContent } from './EntityMeshContent';
 
 function entity(annotations: Record<string, string>): Entity {

@@ -8,13 +8,13 @@ import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { fleet } from '../../testing/fixtures';
+import { fleet } from '../../__testUtils__/fixtures';
 import {
   backendError,
   MESH_BASE_URL,
   meshBackendHandlers,
   meshTestClient,
-} from '../../testing/meshBackend';
+} from '../../__testUtils__/meshBackend';
 import { ServiceLinkProvider } from '../ServiceLink';
 import { FleetOverviewPage } from './FleetOverviewPage';
 

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { cluster1, cluster2, reviews } from '../../testing/fixtures';
+import { cluster1, cluster2, reviews } from '../../__testUtils__/fixtures';
 import { InstancesTable } from './InstancesTable';
 
 describe('InstancesTable', () => {

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { reviews } from '../../testing/fixtures';
+import { reviews } from '../../__testUtils__/fixtures';
 import { MeshConfigCard } from './MeshConfigCard';
 
 describe('MeshConfigCard', () => {

@@ -1,7 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { MeshApi, meshApiRef } from '../../api';
-import { fakeMeshApi, mtls } from '../../testing/fixtures';
+import { fakeMeshApi, mtls } from '../../__testUtils__/fixtures';
 import { MtlsCard } from './MtlsCard';
 
 const service = { namespace: 'bookinfo', name: 'reviews' };

@@ -1,4 +1,4 @@
-import { mtls } from '../../testing/fixtures';
+import { mtls } from '../../__testUtils__/fixtures';
 import { describeTrust, summarizeTrust } from './summarizeTrust';
 
 const [c1, c2] = mtls.clusters;

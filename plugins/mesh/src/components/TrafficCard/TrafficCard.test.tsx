@@ -1,7 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { MeshApi, meshApiRef } from '../../api';
-import { fakeMeshApi, traffic } from '../../testing/fixtures';
+import { fakeMeshApi, traffic } from '../../__testUtils__/fixtures';
 import { TrafficCard } from './TrafficCard';
 
 const service = { namespace: 'bookinfo', name: 'reviews' };

@@ -1,5 +1,5 @@
 import type { TrafficEdge } from '@meshport/backstage-plugin-mesh-common';
-import { traffic } from '../../testing/fixtures';
+import { traffic } from '../../__testUtils__/fixtures';
 import { errorRatioByCluster, requestRateByCluster } from './clusterSeries';
 
 function withSeries(

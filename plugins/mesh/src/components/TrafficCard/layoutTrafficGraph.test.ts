@@ -1,4 +1,4 @@
-import { traffic } from '../../testing/fixtures';
+import { traffic } from '../../__testUtils__/fixtures';
 import { edgeFigures, layoutTrafficGraph } from './layoutTrafficGraph';
 
 describe('layoutTrafficGraph', () => {

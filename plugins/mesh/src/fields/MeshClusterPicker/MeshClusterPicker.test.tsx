@@ -8,8 +8,8 @@ import {
   cluster2,
   fakeMeshApi,
   productpage,
-} from '../../testing/fixtures';
-import { fieldProps, recordingValidation } from '../../testing/fieldProps';
+} from '../../__testUtils__/fixtures';
+import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
 import {
   clusterOptions,
   MeshClusterPicker,

@@ -2,8 +2,8 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { meshApiRef } from '../../api';
-import { fakeMeshApi, fleet } from '../../testing/fixtures';
-import { fieldProps, recordingValidation } from '../../testing/fieldProps';
+import { fakeMeshApi, fleet } from '../../__testUtils__/fixtures';
+import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
 import { IdentityValue, identityOptions } from './identityOptions';
 import {
   MeshIdentityPicker,

@@ -8,14 +8,14 @@ import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { demoFleet } from '../../testing/demoFleet';
-import { fieldProps } from '../../testing/fieldProps';
+import { demoFleet } from '../../__testUtils__/demoFleet';
+import { fieldProps } from '../../__testUtils__/fieldProps';
 import {
   backendError,
   MESH_BASE_URL,
   meshBackendHandlers,
   meshTestClient,
-} from '../../testing/meshBackend';
+} from '../../__testUtils__/meshBackend';
 import {
   MeshPolicyPreview,
   MeshPolicyPreviewOptions,

@@ -7,7 +7,7 @@ import { toYaml } from '@meshport/backstage-plugin-mesh-policy';
 import seedDestinationRule from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import seedVirtualService from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
-import { demoFleet } from '../../testing/demoFleet';
+import { demoFleet } from '../../__testUtils__/demoFleet';
 import { PolicyPreview, previewPolicy } from './previewPolicy';
 
 /** The seed route as the pickers store it: from cluster-1, 75 % v3 in cluster-2, 15 % v1, 10 % v2. */

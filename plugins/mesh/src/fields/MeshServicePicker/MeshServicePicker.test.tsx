@@ -3,8 +3,8 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ApiHolder } from '@backstage/core-plugin-api';
 import { MeshApi, meshApiRef } from '../../api';
-import { fakeMeshApi } from '../../testing/fixtures';
-import { fieldProps, recordingValidation } from '../../testing/fieldProps';
+import { fakeMeshApi } from '../../__testUtils__/fixtures';
+import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
 import { MeshServicePicker } from './MeshServicePicker';
 import { validateMeshService } from './validateMeshService';
 
