@@ -35,6 +35,62 @@ export interface CompileOptions {
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** The topology the compiler works on, and the warnings about clusters it leaves out. */
+export function fleetTopology(fleet: Fleet): {
+  topo: Topology;
+  warnings: Diagnostic[];
+} {
+  // Cluster names become directory names; one that is not a DNS label is left out, loudly.
+  const usable = fleet.clusters.filter(
+    c => CLUSTER_NAME.test(c.name) && c.name.length <= 63,
+  );
+  const warnings: Diagnostic[] = fleet.clusters
+    .filter(x => !usable.includes(x))
+    .map(c => ({
+      path: '',
+      message: `fleet cluster "${c.name}" is ignored: its name is not a DNS-1123 label, so it cannot name a rendered/ directory; rename it in the Backstage kubernetes config`,
+    }));
+  return { topo: new Topology({ ...fleet, clusters: usable }), warnings };
+}
+
+/** The error for every policy after the first with the same ref; only the first is compiled. */
+export function duplicateError(ref: string): Diagnostic {
+  return {
+    policy: ref,
+    path: 'metadata.name',
+    message: `two policies are named ${ref}: rename one`,
+  };
+}
+
+/** The conflict of a VirtualDestination whose hostname an earlier one (in ref order) owns. */
+export function hostnameConflict(
+  owner: string,
+  vd: VirtualDestination,
+): Conflict {
+  return {
+    kind: 'hostname',
+    policies: [owner, policyRef(vd)],
+    field: 'hostname',
+    clusters: [],
+    message: `${owner} and ${policyRef(vd)} both define the hostname ${
+      vd.spec.hostname
+    }: give one of them another hostname`,
+  };
+}
+
+/** The error for an object that fails its CRD schema (a compiler bug, not the policy's). */
+export function schemaError(
+  cluster: string,
+  r: MeshResource,
+  problem: string,
+): Diagnostic {
+  return {
+    policy: r.metadata.annotations[POLICIES_ANNOTATION],
+    path: '',
+    message: `internal error: the ${r.kind} ${r.metadata.namespace}/${r.metadata.name} rendered for ${cluster} fails its schema (${problem}); please report this with the policy`,
+  };
+}
+
 /**
  * Compiles policies against a fleet snapshot into per-cluster Istio / Linkerd objects. Pure and
  * deterministic: the same policies and fleet, in any order, give the same result.
@@ -45,20 +101,10 @@ export function compile(
   options: CompileOptions = {},
 ): CompileResult {
   const errors: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [];
   const conflicts: Conflict[] = [];
-
-  // Cluster names become directory names; one that is not a DNS label is left out, loudly.
-  const usable = fleet.clusters.filter(
-    c => CLUSTER_NAME.test(c.name) && c.name.length <= 63,
-  );
-  for (const c of fleet.clusters.filter(x => !usable.includes(x))) {
-    warnings.push({
-      path: '',
-      message: `fleet cluster "${c.name}" is ignored: its name is not a DNS-1123 label, so it cannot name a rendered/ directory; rename it in the Backstage kubernetes config`,
-    });
-  }
-  const topo = new Topology({ ...fleet, clusters: usable });
+  const prepared = fleetTopology(fleet);
+  const warnings: Diagnostic[] = [...prepared.warnings];
+  const topo = prepared.topo;
 
   const sorted = [...policies].sort((a, b) =>
     compareStrings(policyRef(a), policyRef(b)),
@@ -67,11 +113,7 @@ export function compile(
   const unique = sorted.filter(p => {
     const ref = policyRef(p);
     if (seen.has(ref)) {
-      errors.push({
-        policy: ref,
-        path: 'metadata.name',
-        message: `two policies are named ${ref}: rename one`,
-      });
+      errors.push(duplicateError(ref));
       return false;
     }
     seen.add(ref);
@@ -112,15 +154,7 @@ export function compile(
   )) {
     const owner = hostnames.get(p.spec.hostname);
     if (owner) {
-      conflicts.push({
-        kind: 'hostname',
-        policies: [owner, policyRef(p)],
-        field: 'hostname',
-        clusters: [],
-        message: `${owner} and ${policyRef(p)} both define the hostname ${
-          p.spec.hostname
-        }: give one of them another hostname`,
-      });
+      conflicts.push(hostnameConflict(owner, p));
       continue;
     }
     hostnames.set(p.spec.hostname, policyRef(p));
@@ -133,13 +167,7 @@ export function compile(
   for (const [cluster, list] of Object.entries(resources)) {
     for (const r of list) {
       const problem = (options.validateSchema ?? handWrittenProblem)(r);
-      if (problem) {
-        errors.push({
-          policy: r.metadata.annotations[POLICIES_ANNOTATION],
-          path: '',
-          message: `internal error: the ${r.kind} ${r.metadata.namespace}/${r.metadata.name} rendered for ${cluster} fails its schema (${problem}); please report this with the policy`,
-        });
-      }
+      if (problem) errors.push(schemaError(cluster, r, problem));
     }
   }
 
@@ -153,7 +181,7 @@ export function compile(
   };
 }
 
-function dedupe(list: Diagnostic[]): Diagnostic[] {
+export function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return list.filter(d => {
     const key = `${d.policy}\u0000${d.path}\u0000${d.message}`;

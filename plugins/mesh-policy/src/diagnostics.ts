@@ -13,12 +13,14 @@ export function formatDiagnostic(d: Diagnostic): string {
   return where ? `${where}: ${d.message}` : d.message;
 }
 
+/** What diagnostics are sorted by: policy, then path, then message. */
+export function diagnosticSortKey(d: Diagnostic): string {
+  return `${d.policy ?? ''}\u0000${d.path}\u0000${d.message}`;
+}
+
 export function sortDiagnostics<T extends Diagnostic>(list: T[]): T[] {
   return [...list].sort((a, b) =>
-    compareStrings(
-      `${a.policy ?? ''}\u0000${a.path}\u0000${a.message}`,
-      `${b.policy ?? ''}\u0000${b.path}\u0000${b.message}`,
-    ),
+    compareStrings(diagnosticSortKey(a), diagnosticSortKey(b)),
   );
 }
 

@@ -19,7 +19,10 @@ export interface MeshResource {
   spec: Record<string, unknown>;
 }
 
-interface Entry {
+/** One object being collected, before its labels are stamped. */
+export interface ResourceEntry {
+  /** Identity of the object: cluster, kind, namespace and name. */
+  key: string;
   cluster: string;
   apiVersion: string;
   kind: string;
@@ -29,13 +32,41 @@ interface Entry {
   policies: Set<string>;
 }
 
+export function resourceKey(
+  cluster: string,
+  kind: string,
+  namespace: string,
+  name: string,
+): string {
+  return [cluster, kind, namespace, name].join('\u0000');
+}
+
+/** The object as rendered: contributors named in the label and annotation. */
+export function meshResource(e: ResourceEntry): MeshResource {
+  const policies = [...e.policies].sort(compareStrings);
+  return {
+    apiVersion: e.apiVersion,
+    kind: e.kind,
+    metadata: {
+      name: e.name,
+      namespace: e.namespace,
+      labels: {
+        [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+        [POLICY_LABEL]: policies[0],
+      },
+      annotations: { [POLICIES_ANNOTATION]: policies.join(',') },
+    },
+    spec: e.spec,
+  };
+}
+
 /**
  * Collects the objects of one compilation. Several policies may contribute to one object (one
  * VirtualService per host, one federation Gateway per cluster), so translators ask for an
  * object by identity and add to it; labels naming every contributor are stamped at the end.
  */
 export class ResourceSet {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, ResourceEntry>();
 
   upsert(
     cluster: string,
@@ -43,42 +74,28 @@ export class ResourceSet {
     policy: string,
     create: () => Record<string, unknown>,
   ): Record<string, unknown> {
-    const key = [cluster, id.kind, id.namespace, id.name].join('\u0000');
+    const key = resourceKey(cluster, id.kind, id.namespace, id.name);
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { cluster, ...id, spec: create(), policies: new Set() };
+      entry = { key, cluster, ...id, spec: create(), policies: new Set() };
       this.entries.set(key, entry);
     }
     entry.policies.add(policy);
     return entry.spec;
   }
 
+  /** The objects collected so far, by key, in no particular order. */
+  byKey(): ReadonlyMap<string, ResourceEntry> {
+    return this.entries;
+  }
+
   /** Per cluster, objects sorted by kind, namespace and name. */
   finish(): Record<string, MeshResource[]> {
     const byCluster: Record<string, MeshResource[]> = {};
     const sorted = [...this.entries.values()].sort((a, b) =>
-      compareStrings(
-        [a.cluster, a.kind, a.namespace, a.name].join('\u0000'),
-        [b.cluster, b.kind, b.namespace, b.name].join('\u0000'),
-      ),
+      compareStrings(a.key, b.key),
     );
-    for (const e of sorted) {
-      const policies = [...e.policies].sort(compareStrings);
-      (byCluster[e.cluster] ??= []).push({
-        apiVersion: e.apiVersion,
-        kind: e.kind,
-        metadata: {
-          name: e.name,
-          namespace: e.namespace,
-          labels: {
-            [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-            [POLICY_LABEL]: policies[0],
-          },
-          annotations: { [POLICIES_ANNOTATION]: policies.join(',') },
-        },
-        spec: e.spec,
-      });
-    }
+    for (const e of sorted) (byCluster[e.cluster] ??= []).push(meshResource(e));
     return byCluster;
   }
 }
