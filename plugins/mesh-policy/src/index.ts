@@ -14,6 +14,7 @@ export {
 } from './constants';
 export type { Diagnostic } from './diagnostics';
 export { formatDiagnostic } from './diagnostics';
+export { defaultPolicyName } from './names';
 export {
   parsePolicy,
   parsePolicyYaml,

@@ -49,3 +49,24 @@ export function federatedHost(
 ): string {
   return `${service}.${namespace}.${cluster}.global`;
 }
+
+/**
+ * The name a request gets when its author gives none, from parts of the request (service,
+ * source, caller…). The scaffolder actions and the template's live preview both derive it, so
+ * the preview shows the names the pull request will hold. It stays a DNS-1123 label that
+ * leaves room for `<kind>.<namespace>.` in a 63-character label value (the policy label of
+ * every rendered object), hashing the rest so two long requests do not collide.
+ */
+export function defaultPolicyName(
+  kind: string,
+  namespace: string,
+  parts: string[],
+): string {
+  const room = 63 - `${kind.toLowerCase()}.${namespace}.`.length;
+  const joined = parts.join('-');
+  if (joined.length <= room) return joined;
+  const hash = shortHash(joined);
+  return `${joined
+    .slice(0, Math.max(room - hash.length - 1, 1))
+    .replace(/-+$/, '')}-${hash}`;
+}

@@ -1,11 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { POLICY_API_VERSION } from '@meshport/backstage-plugin-mesh-policy';
+import {
+  defaultPolicyName,
+  POLICY_API_VERSION,
+} from '@meshport/backstage-plugin-mesh-policy';
 import { z } from 'zod/v3';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { runPolicyRequest } from './runPolicyRequest';
 import { examples } from './accessPolicy.examples';
 import {
-  derivedName,
   nameInput,
   outputPathInput,
   parseInput,
@@ -113,7 +115,7 @@ export function accessPolicyFromInput(input: AccessInput): unknown {
     metadata: {
       name:
         input.name ||
-        derivedName('AccessPolicy', namespace, [
+        defaultPolicyName('AccessPolicy', namespace, [
           first.serviceAccount || first.namespace,
           first.cluster,
           ...(input.sources.length > 1

@@ -1,10 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { POLICY_API_VERSION } from '@meshport/backstage-plugin-mesh-policy';
+import {
+  defaultPolicyName,
+  POLICY_API_VERSION,
+} from '@meshport/backstage-plugin-mesh-policy';
 import { z } from 'zod/v3';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { runPolicyRequest } from './runPolicyRequest';
 import {
-  derivedName,
   nameInput,
   outputPathInput,
   parseInput,
@@ -153,7 +155,7 @@ export function trafficPolicyFromInput(input: TrafficInput): unknown {
     metadata: {
       name:
         input.name ||
-        derivedName(
+        defaultPolicyName(
           'TrafficPolicy',
           namespace,
           sources.length > 0

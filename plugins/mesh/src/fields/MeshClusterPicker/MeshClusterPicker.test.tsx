@@ -9,7 +9,10 @@ import {
   fakeMeshApi,
   productpage,
 } from '../../__testUtils__/fixtures';
-import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
+import {
+  fieldProps,
+  recordingValidation,
+} from '../../__testUtils__/fieldProps';
 import {
   clusterOptions,
   MeshClusterPicker,

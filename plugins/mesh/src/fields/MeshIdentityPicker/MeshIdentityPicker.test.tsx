@@ -3,7 +3,10 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { meshApiRef } from '../../api';
 import { fakeMeshApi, fleet } from '../../__testUtils__/fixtures';
-import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
+import {
+  fieldProps,
+  recordingValidation,
+} from '../../__testUtils__/fieldProps';
 import { IdentityValue, identityOptions } from './identityOptions';
 import {
   MeshIdentityPicker,

@@ -1,6 +1,8 @@
-import { POLICY_API_VERSION } from '@meshport/backstage-plugin-mesh-policy';
+import {
+  defaultPolicyName,
+  POLICY_API_VERSION,
+} from '@meshport/backstage-plugin-mesh-policy';
 import { parseServiceId } from '../../entity/meshServiceRef';
-import { derivedName } from './derivedName';
 
 /**
  * The form's values as the policy document the scaffolder action will build from them, so the
@@ -91,7 +93,7 @@ export function trafficPolicyFromForm(form: FormValues): FormPolicy {
       metadata: {
         name:
           form.name ||
-          derivedName(
+          defaultPolicyName(
             'TrafficPolicy',
             namespace,
             sources.length > 0
@@ -163,7 +165,7 @@ export function accessPolicyFromForm(form: FormValues): FormPolicy {
       metadata: {
         name:
           form.name ||
-          derivedName('AccessPolicy', namespace, [
+          defaultPolicyName('AccessPolicy', namespace, [
             String(first.serviceAccount || first.namespace),
             String(first.cluster),
             ...(sources.length > 1 ? [`and-${sources.length - 1}-more`] : []),

@@ -4,7 +4,10 @@ import userEvent from '@testing-library/user-event';
 import type { ApiHolder } from '@backstage/core-plugin-api';
 import { MeshApi, meshApiRef } from '../../api';
 import { fakeMeshApi } from '../../__testUtils__/fixtures';
-import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
+import {
+  fieldProps,
+  recordingValidation,
+} from '../../__testUtils__/fieldProps';
 import { MeshServicePicker } from './MeshServicePicker';
 import { validateMeshService } from './validateMeshService';
 

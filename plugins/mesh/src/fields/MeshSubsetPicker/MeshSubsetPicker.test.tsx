@@ -4,7 +4,10 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { meshApiRef } from '../../api';
 import { fakeMeshApi, reviews } from '../../__testUtils__/fixtures';
-import { fieldProps, recordingValidation } from '../../__testUtils__/fieldProps';
+import {
+  fieldProps,
+  recordingValidation,
+} from '../../__testUtils__/fieldProps';
 import { MeshSubsetPicker } from './MeshSubsetPicker';
 import { SubsetTarget, subsetOptions } from './subsetOptions';
 import { validateMeshSubset } from './validateMeshSubset';
