@@ -252,6 +252,94 @@ describe('golden: failover, access, Linkerd', () => {
   });
 });
 
+describe('golden: every TrafficPolicy field, priority failover', () => {
+  it('compiles fault injection, mirroring, CORS, headers and outlier detection onto the route', () => {
+    const policy: TrafficPolicy = {
+      ...seedPolicy(),
+      metadata: { name: 'reviews-everything', namespace: 'bookinfo' },
+    };
+    policy.spec = {
+      ...policy.spec,
+      match: [{ path: { prefix: '/reviews' }, method: 'GET' }],
+      timeout: '3s',
+      retries: { attempts: 2, perTryTimeout: '1s', retryOn: ['5xx'] },
+      faultInjection: {
+        delay: { percent: 5, fixedDelay: '200ms' },
+        abort: { percent: 1, httpStatus: 503 },
+      },
+      mirror: { cluster: 'cluster-2', subset: { version: 'v3' }, percent: 10 },
+      outlierDetection: { consecutive5xxErrors: 3, interval: '10s' },
+      cors: {
+        allowOrigins: [{ exact: 'https://shop.example.com' }],
+        allowMethods: ['GET'],
+        maxAge: '1h',
+      },
+      headers: {
+        request: { set: { 'x-meshport-route': 'reviews-everything' } },
+        response: { remove: ['x-envoy-upstream-service-time'] },
+      },
+    };
+    const result = renderRepository([policy], multiPrimaryFleet(), {
+      validateSchema,
+    });
+    expect(result.errors).toEqual([]);
+    const vs = parse(
+      result.files[
+        'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml'
+      ],
+    );
+    const [http] = vs.spec.http;
+    expect(http).toMatchObject({
+      match: [{ uri: { prefix: '/reviews' }, method: { exact: 'GET' } }],
+      timeout: '3s',
+      retries: { attempts: 2, perTryTimeout: '1s', retryOn: '5xx' },
+      fault: {
+        delay: { percentage: { value: 5 }, fixedDelay: '200ms' },
+        abort: { percentage: { value: 1 }, httpStatus: 503 },
+      },
+      mirrorPercentage: { value: 10 },
+      corsPolicy: { allowMethods: ['GET'], maxAge: '1h' },
+      headers: {
+        request: { set: { 'x-meshport-route': 'reviews-everything' } },
+        response: { remove: ['x-envoy-upstream-service-time'] },
+      },
+    });
+    // the weights still add up to 100 beside everything else
+    expect(
+      http.route.reduce(
+        (sum: number, r: { weight: number }) => sum + r.weight,
+        0,
+      ),
+    ).toBe(100);
+    expectGolden('every-field', result.files);
+  });
+
+  it('compiles priority failover to failoverPriority on the global host', () => {
+    const vd = failover();
+    vd.spec.failover = {
+      mode: 'priority',
+      labels: ['topology.istio.io/network', 'topology.istio.io/cluster'],
+    };
+    const result = renderRepository([vd], multiNetworkFleet(), {
+      validateSchema,
+    });
+    expect(result.errors).toEqual([]);
+    const dr = parse(
+      result.files[
+        'rendered/cluster-1/bookinfo/destinationrule-meshport-bookinfo-reviews-global.yaml'
+      ],
+    );
+    expect(dr.spec.trafficPolicy.loadBalancer.localityLbSetting).toEqual({
+      enabled: true,
+      failoverPriority: [
+        'topology.istio.io/network',
+        'topology.istio.io/cluster',
+      ],
+    });
+    expectGolden('priority-failover', result.files);
+  });
+});
+
 describe('labels', () => {
   it('stamps every object with the policy and the manager', () => {
     const result = compile([seedPolicy(), accessGrant()], multiPrimaryFleet());
