@@ -16,6 +16,7 @@ import {
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
+import { orderForDiscovery } from './discovery/orderClusters';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
 import { LiveFleetStore } from './store/LiveFleetStore';
 import { runScopedSink } from './store/runScopedSink';
@@ -53,7 +54,7 @@ async function scheduleDiscovery(options: {
     if (stopping.signal.aborted) return;
     const signal = AbortSignal.any([taskSignal, stopping.signal]);
     const pass = new FleetDiscovery({
-      sources,
+      sources: orderForDiscovery(sources, name => store.lastFailure(name)),
       createReader: source => {
         // clusters still queued when the run is cancelled are not started
         signal.throwIfAborted();

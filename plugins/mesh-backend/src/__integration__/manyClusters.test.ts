@@ -9,7 +9,11 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
-import { FleetDiscovery } from '../discovery/FleetDiscovery';
+import {
+  FleetDiscovery,
+  FleetDiscoveryOptions,
+} from '../discovery/FleetDiscovery';
+import { orderForDiscovery } from '../discovery/orderClusters';
 import type { ClusterReader } from '../readers/ClusterReader';
 import { SnapshotReader } from '../readers/SnapshotReader';
 import { LiveFleetStore } from '../store/LiveFleetStore';
@@ -43,15 +47,22 @@ function setup(hanging: Set<string>) {
     logger,
   });
   const outcomes: Array<{ cluster: string; ok: boolean; at: number }> = [];
-  const discovery = new FleetDiscovery({
-    sources: names.map(
-      (name): KubernetesClusterSource => ({
-        type: 'kubernetes',
-        name,
-        url: `https://${name}.k8s.example.com`,
-        skipTLSVerify: false,
-      }),
-    ),
+  const sources = names.map(
+    (name): KubernetesClusterSource => ({
+      type: 'kubernetes',
+      name,
+      url: `https://${name}.k8s.example.com`,
+      skipTLSVerify: false,
+    }),
+  );
+  // what the plugin does before each run: clusters that hung last time go last
+  const ordered = () =>
+    new FleetDiscovery({
+      ...options,
+      sources: orderForDiscovery(sources, name => store.lastFailure(name)),
+    });
+  const options: FleetDiscoveryOptions = {
+    sources,
     // every healthy cluster is a copy of the demo's cluster-1, read from its snapshot
     createReader: source =>
       hanging.has(source.name)
@@ -75,8 +86,9 @@ function setup(hanging: Set<string>) {
     timeoutMs: TIMEOUT_MS,
     concurrency: CONCURRENCY,
     excludeNamespaces: AGGREGATION.excludeNamespaces,
-  });
-  return { discovery, store, repository, outcomes };
+  };
+  const discovery = new FleetDiscovery(options);
+  return { discovery, ordered, store, repository, outcomes };
 }
 
 describe(`discovery over ${CLUSTERS} clusters, ${HANGING} of them hanging`, () => {
@@ -113,6 +125,37 @@ describe(`discovery over ${CLUSTERS} clusters, ${HANGING} of them hanging`, () =
     expect(
       fleet.clusters.find(c => hanging.has(c.name))?.sync.error?.reason,
     ).toBe('timeout');
+  });
+
+  it('reads clusters that hung last time after the others, even when they fill every slot', async () => {
+    // as many hanging clusters as the pool has slots, all at the head of the config
+    const hanging = new Set(names.slice(0, CONCURRENCY));
+    const { ordered, outcomes } = setup(hanging);
+    const firstRun = Date.now();
+    await ordered().runOnce();
+    const healthyFirst = outcomes.filter(o => o.ok);
+    // nothing was known yet: every healthy cluster waited one timeout for a slot
+    expect(
+      Math.min(...healthyFirst.map(o => o.at)) - firstRun,
+    ).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+
+    outcomes.length = 0;
+    const secondRun = Date.now();
+    await ordered().runOnce();
+    const healthy = outcomes.filter(o => o.ok);
+    const failed = outcomes.filter(o => !o.ok);
+    expect(healthy).toHaveLength(CLUSTERS - CONCURRENCY);
+    const lastHealthy = Math.max(...healthy.map(o => o.at));
+    expect(lastHealthy).toBeLessThan(Math.min(...failed.map(o => o.at)));
+    expect(lastHealthy - secondRun).toBeLessThan(TIMEOUT_MS);
+    // eslint-disable-next-line no-console
+    console.info(
+      `[many clusters] ${CONCURRENCY} hanging at the head: healthy clusters waited ${
+        Math.min(...healthyFirst.map(o => o.at)) - firstRun
+      } ms on the first run, all refreshed within ${
+        lastHealthy - secondRun
+      } ms on the next`,
+    );
   });
 
   it('holds one inventory per cluster however many runs: memory does not grow', async () => {

@@ -105,6 +105,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     await this.persist(() => this.options.repository.saveSync(name, sync));
   }
 
+  /** Why the cluster's last sync failed, if it did: discovery reads hanging clusters last. */
+  lastFailure(name: string): ClusterErrorReason | undefined {
+    return this.clusters.get(name)?.sync.error?.reason;
+  }
+
   async getFleet(): Promise<Fleet> {
     await this.refreshIfChanged();
     if (!this.fleet) {
