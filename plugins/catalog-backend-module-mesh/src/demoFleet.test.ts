@@ -219,6 +219,7 @@ describe('the catalog module on the demo fleet', () => {
       '{ not json',
     );
     await syncAndPublish();
+    // the catalog reprocesses each entity on its own: wait for the cluster and its services
     const items = await eventually(async () => {
       const all = await meshEntities();
       expect(
@@ -226,6 +227,11 @@ describe('the catalog module on the demo fleet', () => {
           'meshport.dev/sync-state'
         ],
       ).toBe('stale');
+      expect(
+        byRef(all, 'component:default/orders.orders')!.metadata.annotations?.[
+          'meshport.dev/stale'
+        ],
+      ).toBe('true');
       return all;
     });
     expect(refs(items)).toEqual(everyRef);

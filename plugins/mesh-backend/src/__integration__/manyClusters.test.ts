@@ -55,12 +55,6 @@ function setup(hanging: Set<string>) {
       skipTLSVerify: false,
     }),
   );
-  // what the plugin does before each run: clusters that hung last time go last
-  const ordered = () =>
-    new FleetDiscovery({
-      ...options,
-      sources: orderForDiscovery(sources, name => store.lastFailure(name)),
-    });
   const options: FleetDiscoveryOptions = {
     sources,
     // every healthy cluster is a copy of the demo's cluster-1, read from its snapshot
@@ -88,6 +82,12 @@ function setup(hanging: Set<string>) {
     excludeNamespaces: AGGREGATION.excludeNamespaces,
   };
   const discovery = new FleetDiscovery(options);
+  // what the plugin does before each run: clusters that hung last time go last
+  const ordered = () =>
+    new FleetDiscovery({
+      ...options,
+      sources: orderForDiscovery(sources, name => store.lastFailure(name)),
+    });
   return { discovery, ordered, store, repository, outcomes };
 }
 
