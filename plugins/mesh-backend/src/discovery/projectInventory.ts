@@ -12,7 +12,7 @@ import type {
   ServiceInfo,
   WorkloadInfo,
 } from '../aggregation/inventory';
-import type { KubeObject } from '../readers/ClusterReader';
+import type { KubeObject, ObjectMapper } from '../readers/ClusterReader';
 
 /** The only annotations aggregation reads; everything else (last-applied config…) is dropped. */
 const KEPT_ANNOTATIONS = [
@@ -62,29 +62,82 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+// Every listed object goes through these, so they walk the raw values in place rather than
+// building entry arrays and copies that are garbage at once.
+
+/** The string-valued own properties of an object, in its key order (`Object.entries` order). */
 function stringMap(value: unknown): Labels {
+  if (typeof value !== 'object' || value === null) return {};
+  const source = value as Untyped;
+  for (const key in source) {
+    if (
+      typeof source[key] !== 'string' ||
+      !Object.hasOwn(source, key) ||
+      // a copy would make it an own key, where assigning it sets the prototype
+      key === '__proto__'
+    )
+      return onlyStrings(source);
+  }
+  // Labels are all strings (the API allows nothing else), and a spread copy is much
+  // cheaper than adding the keys one by one; it also lays them out inside the object.
+  return { ...source } as Labels;
+}
+
+function onlyStrings(source: Untyped): Labels {
   const out: Labels = {};
-  for (const [k, v] of Object.entries(obj(value))) {
-    if (typeof v === 'string') out[k] = v;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const v = source[key];
+    if (typeof v === 'string') out[key] = v;
   }
   return out;
 }
 
-function ref(o: KubeObject): ObjectRef {
-  const annotations = stringMap(o.metadata?.annotations);
+/** `KEPT_ANNOTATIONS` that are set, in that order, without copying the other annotations. */
+function keptAnnotations(value: unknown): Labels {
   const kept: Labels = {};
+  if (typeof value !== 'object' || value === null) return kept;
+  const source = value as Untyped;
   for (const key of KEPT_ANNOTATIONS) {
-    if (annotations[key] !== undefined) kept[key] = annotations[key];
+    const v = source[key];
+    if (typeof v === 'string' && Object.hasOwn(source, key)) kept[key] = v;
   }
-  return {
+  return kept;
+}
+
+/** Names of the containers in a list, empty and missing names left out. */
+function pushContainerNames(list: unknown, names: string[]) {
+  if (!Array.isArray(list)) return;
+  for (const c of list) {
+    const name = typeof c === 'object' && c !== null ? c.name : undefined;
+    if (typeof name === 'string' && name) names.push(name);
+  }
+}
+
+function isReady(conditions: unknown): boolean {
+  if (!Array.isArray(conditions)) return false;
+  for (const c of conditions) {
+    if (
+      typeof c === 'object' &&
+      c !== null &&
+      c.type === 'Ready' &&
+      c.status === 'True'
+    )
+      return true;
+  }
+  return false;
+}
+
+function ref(o: KubeObject): ObjectRef {
+  const r: ObjectRef = {
     namespace: o.metadata?.namespace ?? '',
     name: o.metadata?.name ?? '',
     labels: stringMap(o.metadata?.labels),
-    annotations: kept,
-    ...(o.metadata?.creationTimestamp
-      ? { creationTimestamp: String(o.metadata.creationTimestamp) }
-      : {}),
+    annotations: keptAnnotations(o.metadata?.annotations),
   };
+  if (o.metadata?.creationTimestamp)
+    r.creationTimestamp = String(o.metadata.creationTimestamp);
+  return r;
 }
 
 function namespaceInfo(o: KubeObject): NamespaceInfo {
@@ -105,27 +158,35 @@ function nodeInfo(o: KubeObject): NodeInfo {
   };
 }
 
+type ServicePort = ServiceInfo['ports'][number];
+
+// Ports, services and pods are built in place, in the inventory's key order (optional fields
+// only when set): a spread per optional field is a generic copy per listed object.
+function servicePort(p: Untyped): ServicePort {
+  const port: Partial<ServicePort> = {};
+  const name = str(p.name);
+  if (name) port.name = name;
+  port.port = Number(p.port);
+  if (p.targetPort !== undefined)
+    port.targetPort = p.targetPort as number | string;
+  port.protocol = str(p.protocol) ?? 'TCP';
+  const appProtocol = str(p.appProtocol);
+  if (appProtocol) port.appProtocol = appProtocol;
+  return port as ServicePort;
+}
+
 function serviceInfo(o: KubeObject): ServiceInfo {
   const spec = obj(o.spec);
   const selector = stringMap(spec.selector);
-  return {
-    ...ref(o),
-    type: str(spec.type) ?? 'ClusterIP',
-    ...(Object.keys(selector).length > 0 ? { selector } : {}),
-    ports: arr(spec.ports).map(p => ({
-      ...(str(p.name) ? { name: str(p.name) } : {}),
-      port: Number(p.port),
-      ...(p.targetPort !== undefined
-        ? { targetPort: p.targetPort as number | string }
-        : {}),
-      protocol: str(p.protocol) ?? 'TCP',
-      ...(str(p.appProtocol) ? { appProtocol: str(p.appProtocol) } : {}),
-    })),
-    externalIPs: (spec.externalIPs as string[] | undefined) ?? [],
-    loadBalancerIngress: arr(obj(obj(o.status).loadBalancer).ingress)
-      .map(i => str(i.ip) ?? str(i.hostname))
-      .filter((a): a is string => !!a),
-  };
+  const service: ObjectRef & Partial<ServiceInfo> = ref(o);
+  service.type = str(spec.type) ?? 'ClusterIP';
+  if (Object.keys(selector).length > 0) service.selector = selector;
+  service.ports = arr(spec.ports).map(servicePort);
+  service.externalIPs = (spec.externalIPs as string[] | undefined) ?? [];
+  service.loadBalancerIngress = arr(obj(obj(o.status).loadBalancer).ingress)
+    .map(i => str(i.ip) ?? str(i.hostname))
+    .filter((a): a is string => !!a);
+  return service as ServiceInfo;
 }
 
 function endpointSliceInfo(o: KubeObject): EndpointSliceInfo | undefined {
@@ -152,18 +213,18 @@ function podInfo(o: KubeObject): PodInfo {
   const owner =
     o.metadata?.ownerReferences?.find(r => r.controller) ??
     o.metadata?.ownerReferences?.[0];
-  return {
-    ...ref(o),
-    serviceAccountName: str(spec.serviceAccountName) ?? 'default',
-    ...(str(spec.nodeName) ? { nodeName: str(spec.nodeName) } : {}),
-    ready: arr(status.conditions).some(
-      c => c.type === 'Ready' && c.status === 'True',
-    ),
-    containers: [...arr(spec.initContainers), ...arr(spec.containers)]
-      .map(c => str(c.name))
-      .filter((n): n is string => !!n),
-    ...(owner ? { owner: { kind: owner.kind, name: owner.name } } : {}),
-  };
+  // init containers first: an `istio-proxy` native sidecar is one
+  const containers: string[] = [];
+  pushContainerNames(spec.initContainers, containers);
+  pushContainerNames(spec.containers, containers);
+  const pod: ObjectRef & Partial<PodInfo> = ref(o);
+  pod.serviceAccountName = str(spec.serviceAccountName) ?? 'default';
+  const nodeName = str(spec.nodeName);
+  if (nodeName) pod.nodeName = nodeName;
+  pod.ready = isReady(status.conditions);
+  pod.containers = containers;
+  if (owner) pod.owner = { kind: owner.kind, name: owner.name };
+  return pod as PodInfo;
 }
 
 function workloadInfo(o: KubeObject, kind: WorkloadInfo['kind']): WorkloadInfo {
@@ -249,5 +310,66 @@ export function projectInventory(
     remoteSecrets: raw.remoteSecrets.map(remoteSecretInfo),
     meshConfig: raw.meshConfig.map(meshConfigObject),
     ztunnelPresent: raw.pods.some(p => p.metadata?.labels?.app === 'ztunnel'),
+  };
+}
+
+/**
+ * Stands in the mapped pod list for a pod the projection drops (excluded namespace, or
+ * terminated) that is a ztunnel: the inventory keeps no record of it, but it still says the
+ * ambient data plane is installed. A symbol, so dropping costs no allocation.
+ */
+const DROPPED_ZTUNNEL: unique symbol = Symbol('dropped ztunnel pod');
+
+export type PodRecord = PodInfo | typeof DROPPED_ZTUNNEL;
+
+const isZtunnel = (o: KubeObject) => o.metadata?.labels?.app === 'ztunnel';
+
+/**
+ * `projectInventory` split per kind, for a reader that maps each page as it arrives: every
+ * mapper keeps exactly what `projectInventory` keeps of that kind (the same filters, the same
+ * records, in list order), so raw objects never outlive their page.
+ */
+export function inventoryMappers(excludeNamespaces: string[]) {
+  const excluded = new Set(excludeNamespaces);
+  const included = (o: KubeObject) =>
+    !excluded.has(o.metadata?.namespace ?? '');
+  return {
+    namespaces: namespaceInfo,
+    nodes: nodeInfo,
+    services: serviceInfo,
+    endpointSlices: (o: KubeObject) =>
+      included(o) ? endpointSliceInfo(o) : undefined,
+    pods: (o: KubeObject): PodRecord | undefined => {
+      if (included(o) && !isTerminated(o)) return podInfo(o);
+      return isZtunnel(o) ? DROPPED_ZTUNNEL : undefined;
+    },
+    deployments: (o: KubeObject) => workloadInfo(o, 'Deployment'),
+    statefulSets: (o: KubeObject) =>
+      included(o) ? workloadInfo(o, 'StatefulSet') : undefined,
+    configMaps: (o: KubeObject) =>
+      isMeshConfigMap(o.metadata?.name ?? '') ? configMapInfo(o) : undefined,
+    remoteSecrets: remoteSecretInfo,
+    meshConfig: meshConfigObject,
+  } satisfies Record<string, ObjectMapper<unknown>>;
+}
+
+/** The inventory's pods and `ztunnelPresent` from what the `pods` mapper kept. */
+export function podsOf(records: PodRecord[]): {
+  pods: PodInfo[];
+  ztunnelPresent: boolean;
+} {
+  let dropped = false;
+  let ztunnelPresent = false;
+  for (const r of records) {
+    if (r === DROPPED_ZTUNNEL) dropped = ztunnelPresent = true;
+    // a kept pod's labels are its string labels, so this is the raw object's test
+    else if (r.labels.app === 'ztunnel') ztunnelPresent = true;
+  }
+  return {
+    // copy only when there is something to drop
+    pods: dropped
+      ? records.filter((r): r is PodInfo => r !== DROPPED_ZTUNNEL)
+      : (records as PodInfo[]),
+    ztunnelPresent,
   };
 }

@@ -2,49 +2,75 @@ import type { ClusterInventory } from '../aggregation/inventory';
 import type {
   ClusterReader,
   KubeObject,
+  ObjectMapper,
   ResourceType,
 } from '../readers/ClusterReader';
 import { MESH_CONFIG_RESOURCES, RESOURCES } from '../readers/resources';
-import { projectInventory } from './projectInventory';
+import { inventoryMappers, podsOf } from './projectInventory';
 
 const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
 
+/** The control plane a raw object says runs in a namespace. */
+interface ControlPlaneMark {
+  istio?: string;
+  linkerd?: string;
+}
+
 /**
- * Namespaces running a control plane. Istio's are where istiod runs or that an external
- * control plane is annotated onto; Linkerd's are where its destination runs. They are kept
- * apart because only Istio keeps remote secrets there.
+ * Istio's control-plane namespaces are where istiod runs or that an external control plane is
+ * annotated onto; Linkerd's are where its destination runs. Tested on each raw object while
+ * its page is mapped, exactly as on the raw lists before: the projection keeps only string
+ * labels and a few annotations.
  */
-function controlPlaneNamespaces(
-  deployments: KubeObject[],
-  namespaces: KubeObject[],
-): { istio: string[]; linkerd: string[] } {
+function deploymentMark(d: KubeObject): ControlPlaneMark {
+  const namespace = d.metadata?.namespace;
+  if (!namespace) return {};
+  return {
+    ...(d.metadata?.name?.startsWith('istiod') ? { istio: namespace } : {}),
+    ...(d.metadata?.labels?.['linkerd.io/control-plane-component'] ===
+    'destination'
+      ? { linkerd: namespace }
+      : {}),
+  };
+}
+
+function namespaceMark(ns: KubeObject): ControlPlaneMark {
+  const name = ns.metadata?.name;
+  return name &&
+    ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']
+    ? { istio: name }
+    : {};
+}
+
+/** A mapper that also keeps the control plane each object marks. */
+function marking<T>(
+  map: (o: KubeObject) => T,
+  mark: (o: KubeObject) => ControlPlaneMark,
+): ObjectMapper<{ record: T; mark: ControlPlaneMark }> {
+  return o => ({ record: map(o), mark: mark(o) });
+}
+
+/**
+ * Istio's and Linkerd's control-plane namespaces, kept apart because only Istio keeps remote
+ * secrets there.
+ */
+function controlPlaneNamespaces(marks: ControlPlaneMark[]): {
+  istio: string[];
+  linkerd: string[];
+} {
   const istio = new Set<string>();
   const linkerd = new Set<string>();
-  for (const d of deployments) {
-    const namespace = d.metadata?.namespace;
-    if (!namespace) continue;
-    if (d.metadata?.name?.startsWith('istiod')) istio.add(namespace);
-    if (
-      d.metadata?.labels?.['linkerd.io/control-plane-component'] ===
-      'destination'
-    ) {
-      linkerd.add(namespace);
-    }
-  }
-  for (const ns of namespaces) {
-    const name = ns.metadata?.name;
-    if (
-      name &&
-      ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']
-    ) {
-      istio.add(name);
-    }
+  for (const m of marks) {
+    if (m.istio) istio.add(m.istio);
+    if (m.linkerd) linkerd.add(m.linkerd);
   }
   return { istio: [...istio].sort(), linkerd: [...linkerd].sort() };
 }
 
 /**
- * Reads everything discovery needs from one cluster, then keeps only the projection.
+ * Reads everything discovery needs from one cluster, keeping only the projection: each page
+ * is projected as it arrives (`inventoryMappers`), so raw objects die young instead of
+ * surviving, with those of the other clusters being read, until every list is complete.
  * Config maps and remote secrets are read only in control-plane namespaces, found from the
  * first round of lists: mesh config and root certificates are fetched without listing every
  * config map of the cluster, and remote secrets need only a namespaced Role, not
@@ -55,10 +81,12 @@ export async function readClusterInventory(
   options: { signal: AbortSignal; excludeNamespaces: string[] },
 ): Promise<ClusterInventory> {
   const { signal } = options;
-  const list = async (
+  const map = inventoryMappers(options.excludeNamespaces);
+  const list = async <T>(
     resource: ResourceType,
+    mapper: ObjectMapper<T>,
     extra: { labelSelector?: string; namespace?: string } = {},
-  ) => (await reader.list(resource, { signal, ...extra })) ?? [];
+  ) => (await reader.list(resource, { signal, ...extra }, mapper)) ?? [];
 
   const [
     namespaces,
@@ -68,49 +96,58 @@ export async function readClusterInventory(
     pods,
     deployments,
     statefulSets,
-    ...meshConfigLists
+    meshConfigLists,
   ] = await Promise.all([
-    list(RESOURCES.namespaces),
-    list(RESOURCES.nodes),
-    list(RESOURCES.services),
-    list(RESOURCES.endpointSlices),
-    list(RESOURCES.pods),
-    list(RESOURCES.deployments),
-    list(RESOURCES.statefulSets),
-    ...MESH_CONFIG_RESOURCES.map(r => list(r)),
+    list(RESOURCES.namespaces, marking(map.namespaces, namespaceMark)),
+    list(RESOURCES.nodes, map.nodes),
+    list(RESOURCES.services, map.services),
+    list(RESOURCES.endpointSlices, map.endpointSlices),
+    list(RESOURCES.pods, map.pods),
+    list(RESOURCES.deployments, marking(map.deployments, deploymentMark)),
+    list(RESOURCES.statefulSets, map.statefulSets),
+    Promise.all(MESH_CONFIG_RESOURCES.map(r => list(r, map.meshConfig))),
   ]);
 
-  const { istio, linkerd } = controlPlaneNamespaces(deployments, namespaces);
-  const inEach = async (
+  const { istio, linkerd } = controlPlaneNamespaces([
+    ...deployments.map(d => d.mark),
+    ...namespaces.map(ns => ns.mark),
+  ]);
+  const inEach = async <T>(
     resource: ResourceType,
+    mapper: ObjectMapper<T>,
     names: string[],
     labelSelector?: string,
   ) =>
     (
       await Promise.all(
-        names.map(namespace => list(resource, { namespace, labelSelector })),
+        names.map(namespace =>
+          list(resource, mapper, { namespace, labelSelector }),
+        ),
       )
     ).flat();
   const [configMaps, remoteSecrets] = await Promise.all([
-    inEach(RESOURCES.configMaps, [...new Set([...istio, ...linkerd])].sort()),
+    inEach(
+      RESOURCES.configMaps,
+      map.configMaps,
+      [...new Set([...istio, ...linkerd])].sort(),
+    ),
     // Istio's namespaces only: Linkerd keeps no remote secrets, and the namespaced Role
     // that allows this list is not granted in Linkerd's namespace
-    inEach(RESOURCES.secrets, istio, REMOTE_SECRET_SELECTOR),
+    inEach(RESOURCES.secrets, map.remoteSecrets, istio, REMOTE_SECRET_SELECTOR),
   ]);
 
-  return projectInventory(
-    {
-      namespaces,
-      nodes,
-      services,
-      endpointSlices,
-      pods,
-      deployments,
-      statefulSets,
-      configMaps,
-      remoteSecrets,
-      meshConfig: meshConfigLists.flat(),
-    },
-    options.excludeNamespaces,
-  );
+  // the same fields in the same order as projectInventory, so the JSON is byte-identical
+  const { pods: keptPods, ztunnelPresent } = podsOf(pods);
+  return {
+    namespaces: namespaces.map(ns => ns.record),
+    nodes,
+    services,
+    endpointSlices,
+    pods: keptPods,
+    workloads: [...deployments.map(d => d.record), ...statefulSets],
+    configMaps,
+    remoteSecrets,
+    meshConfig: meshConfigLists.flat(),
+    ztunnelPresent,
+  };
 }

@@ -40,15 +40,29 @@ export interface ListOptions {
 }
 
 /**
+ * What the caller keeps of one listed object, or `undefined` to drop it. Readers call it page
+ * by page, as each page arrives, so a page's raw objects (a Pod with its managedFields is
+ * ~6 KB) are garbage as soon as the page is mapped instead of living until the whole list,
+ * and the lists of other kinds, are complete.
+ */
+export type ObjectMapper<T> = (object: KubeObject) => T | undefined;
+
+/**
  * Reads one cluster. `list` returns every item across pages, or `undefined` when an
  * optional resource's API is not served (its CRD is not installed). Failures throw
  * `ClusterReadError` so discovery can record why.
+ *
+ * With `map`, it returns what `map` kept of each object, in list order, and holds no raw
+ * object beyond the page being mapped; without it, `T` is `KubeObject` (the raw items).
+ * `map` must not depend on what it saw before: a list whose continue token expires starts
+ * over, and what was mapped of the abandoned snapshot is dropped, not handed back.
  */
 export interface ClusterReader {
-  list(
+  list<T = KubeObject>(
     resource: ResourceType,
     options: ListOptions,
-  ): Promise<KubeObject[] | undefined>;
+    map?: ObjectMapper<T>,
+  ): Promise<T[] | undefined>;
   /** Releases what the reader holds open (kept-alive connections) once the sync is over. */
   close?(): void;
 }

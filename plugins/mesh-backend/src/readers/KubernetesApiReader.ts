@@ -11,6 +11,7 @@ import type {
   ClusterReader,
   KubeObject,
   ListOptions,
+  ObjectMapper,
   ResourceType,
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
@@ -67,10 +68,11 @@ export class KubernetesApiReader implements ClusterReader {
     );
   }
 
-  async list(
+  async list<T = KubeObject>(
     resource: ResourceType,
     options: ListOptions,
-  ): Promise<KubeObject[] | undefined> {
+    map?: ObjectMapper<T>,
+  ): Promise<T[] | undefined> {
     const version = await this.versionFor(resource, options.signal);
     if (!version) return undefined;
     const base = resource.group
@@ -78,11 +80,16 @@ export class KubernetesApiReader implements ClusterReader {
       : '/api/v1';
     const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
     const path = `${base}${scope}/${resource.plural}`;
+    // without a mapper the caller asked for the raw items, so T is KubeObject
+    const keep = map ?? ((object: KubeObject) => object as T);
 
-    const items: KubeObject[] = [];
+    let kept: T[] = [];
+    let listed = 0;
     let continueToken: string | undefined;
     let restarted = false;
-    do {
+    // not do…while (continueToken): after an expired token the loop must go round again
+    // with no token, which such a loop would take for the end of the list
+    for (;;) {
       const query = new URLSearchParams({
         limit: String(this.options.pageSize),
       });
@@ -91,38 +98,76 @@ export class KubernetesApiReader implements ClusterReader {
         query.set('labelSelector', options.labelSelector);
       if (options.fieldSelector)
         query.set('fieldSelector', options.fieldSelector);
-      const response = await this.get(`${path}?${query}`, options.signal, {
-        accept: resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
-      });
-      if (response.status === 404 && resource.optional) return undefined;
-      if (response.status === 410 && continueToken && !restarted) {
-        // the continue token expired mid-list: start over once from a fresh snapshot
-        restarted = true;
-        continueToken = undefined;
-        items.length = 0;
-        continue;
+      const page = await this.readPage(
+        `${path}?${query}`,
+        path,
+        options.signal,
+        resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+        keep,
+        kept,
+      );
+      if ('failed' in page) {
+        if (page.failed.status === 404 && resource.optional) return undefined;
+        if (page.failed.status === 410 && continueToken && !restarted) {
+          // the continue token expired mid-list: start over once from a fresh snapshot
+          restarted = true;
+          continueToken = undefined;
+          kept = [];
+          listed = 0;
+          continue;
+        }
+        throw this.failure(page.failed, `GET ${path}`);
       }
-      this.assertOk(response, `GET ${path}`);
-      const list = response.body as {
-        items?: unknown;
-        metadata?: { continue?: string };
-      };
-      if (!Array.isArray(list?.items)) {
-        throw new ClusterReadError(
-          'malformed-response',
-          `GET ${path} returned JSON that is not a Kubernetes List`,
-        );
-      }
-      items.push(...(list.items as KubeObject[]));
-      if (items.length > this.options.maxItems) {
+      listed += page.listed;
+      if (listed > this.options.maxItems) {
         throw new ClusterReadError(
           'other',
           `GET ${path} returned more than ${this.options.maxItems} items; raise mesh.discovery.maxObjectsPerKind or exclude namespaces`,
         );
       }
-      continueToken = list.metadata?.continue || undefined;
-    } while (continueToken);
-    return items;
+      continueToken = page.continueToken;
+      if (!continueToken) return kept;
+    }
+  }
+
+  /**
+   * One page of a list, mapped into `kept`. Kept apart from `list` so the parsed page lives
+   * only in this call's frame: once it returns, nothing in the suspended `list` still
+   * references the raw objects while the next page is fetched. An answer that is not 2xx is
+   * handed back whole (a small Status) for `list` to decide on.
+   */
+  private async readPage<T>(
+    url: string,
+    path: string,
+    signal: AbortSignal,
+    accept: string | undefined,
+    keep: ObjectMapper<T>,
+    kept: T[],
+  ): Promise<
+    { listed: number; continueToken?: string } | { failed: Response }
+  > {
+    const response = await this.get(url, signal, { accept });
+    if (response.status < 200 || response.status >= 300)
+      return { failed: response };
+    const list = response.body as {
+      items?: unknown;
+      metadata?: { continue?: string };
+    };
+    if (!Array.isArray(list?.items)) {
+      throw new ClusterReadError(
+        'malformed-response',
+        `GET ${path} returned JSON that is not a Kubernetes List`,
+      );
+    }
+    const items = list.items as KubeObject[];
+    for (const item of items) {
+      const record = keep(item);
+      if (record !== undefined) kept.push(record);
+    }
+    return {
+      listed: items.length,
+      continueToken: list.metadata?.continue || undefined,
+    };
   }
 
   /** The version to list an API group's resource in, or undefined when the group is absent. */
@@ -155,12 +200,17 @@ export class KubernetesApiReader implements ClusterReader {
 
   private assertOk(response: Response, what: string) {
     if (response.status >= 200 && response.status < 300) return;
+    throw this.failure(response, what);
+  }
+
+  /** The error for an answer that is not 2xx, with the API server's own message. */
+  private failure(response: Response, what: string): ClusterReadError {
     const status = response.body as { message?: unknown } | undefined;
     const detail =
       typeof status?.message === 'string'
         ? `: ${status.message.slice(0, 200)}`
         : '';
-    throw new ClusterReadError(
+    return new ClusterReadError(
       reasonForStatus(response.status),
       `${what} answered HTTP ${response.status}${detail}`,
     );

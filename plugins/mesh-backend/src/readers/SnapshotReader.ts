@@ -6,6 +6,7 @@ import type {
   ClusterReader,
   KubeObject,
   ListOptions,
+  ObjectMapper,
   ResourceType,
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
@@ -40,10 +41,11 @@ export class SnapshotReader implements ClusterReader {
 
   constructor(private readonly source: SnapshotClusterSource) {}
 
-  async list(
+  async list<T = KubeObject>(
     resource: ResourceType,
     options: ListOptions,
-  ): Promise<KubeObject[] | undefined> {
+    map?: ObjectMapper<T>,
+  ): Promise<T[] | undefined> {
     this.objects ??= this.load(options.signal);
     const all = await this.objects;
     const matches = all.filter(
@@ -62,7 +64,17 @@ export class SnapshotReader implements ClusterReader {
         }),
     );
     if (resource.optional && matches.length === 0) return undefined;
-    return resource.metadataOnly ? matches.map(withoutSecretData) : matches;
+    const served = resource.metadataOnly
+      ? matches.map(withoutSecretData)
+      : matches;
+    // without a mapper the caller asked for the objects themselves, so T is KubeObject
+    if (!map) return served as T[];
+    const kept: T[] = [];
+    for (const object of served) {
+      const record = map(object);
+      if (record !== undefined) kept.push(record);
+    }
+    return kept;
   }
 
   private async load(signal: AbortSignal): Promise<KubeObject[]> {
