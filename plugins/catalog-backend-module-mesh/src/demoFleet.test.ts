@@ -8,11 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
 import {
   mockServices,
   startTestBackend,
@@ -23,6 +19,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import request from 'supertest';
 import { catalogModuleMesh } from './module';
+import { captureScheduler, eventually } from './__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
@@ -30,37 +27,6 @@ const DEMO_FLEET = path.resolve(__dirname, '../../../examples/demo-fleet');
 const PROVIDER_TASK = 'MeshEntityProvider:default:refresh';
 const DISCOVERY_TASK = 'mesh-fleet-discovery';
 const PROVIDER_LOCATION = 'meshport-provider:default';
-
-/** Hands out a plugin's scheduler so the test decides when its tasks run. */
-function captureScheduler(
-  pluginId: string,
-  capture: (scheduler: SchedulerService) => void,
-) {
-  return createBackendModule({
-    pluginId,
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { scheduler: coreServices.scheduler },
-        async init({ scheduler }) {
-          capture(scheduler);
-        },
-      });
-    },
-  });
-}
-
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }
-}
 
 describe('the catalog module on the demo fleet', () => {
   let fleetDir: string;

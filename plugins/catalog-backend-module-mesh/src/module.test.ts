@@ -17,6 +17,7 @@ import { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import request from 'supertest';
 import { cluster, demoFleet, instance, service } from './__fixtures__/fleet';
 import { catalogModuleMesh } from './module';
+import { captureScheduler, eventually } from './__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -111,37 +112,6 @@ const handWrittenEntities = createBackendModule({
   },
 });
 
-/** Hands out the catalog's scheduler so the test decides when refreshes run. */
-function captureScheduler(capture: (scheduler: SchedulerService) => void) {
-  return createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { scheduler: coreServices.scheduler },
-        async init({ scheduler }) {
-          capture(scheduler);
-        },
-      });
-    },
-  });
-}
-
-/** Retries an assertion until the catalog has processed and stitched. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) {
-        throw error;
-      }
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }
-}
-
 describe('catalogModuleMesh', () => {
   let backend: TestBackend;
   let scheduler: SchedulerService;
@@ -181,7 +151,7 @@ describe('catalogModuleMesh', () => {
         handWrittenEntities,
         fakeMeshBackend(state),
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        captureScheduler(s => {
+        captureScheduler('catalog', s => {
           scheduler = s;
         }),
         mockServices.rootConfig.factory({
