@@ -19,6 +19,7 @@ export interface ApiFigures {
   clusters: number;
   concurrency: number;
   buildFleetMs: number;
+  searchIndexMs: number;
   serverRssMiB: number;
   endpoints: LoadFigures[];
 }
@@ -43,7 +44,10 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       } (inventories in ${round(
         ready.generateMs / 1000,
         1,
-      )} s, buildFleet ${round(ready.buildFleetMs, 0)} ms)`,
+      )} s, buildFleet ${round(ready.buildFleetMs, 0)} ms, search index ${round(
+        ready.searchIndexMs,
+        0,
+      )} ms)`,
     );
     const total = ready.services;
     // a fixed pseudo-random walk over the services, the same on every run
@@ -94,6 +98,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       clusters: options.clusters,
       concurrency: options.concurrency,
       buildFleetMs: round(ready.buildFleetMs, 0),
+      searchIndexMs: round(ready.searchIndexMs, 0),
       serverRssMiB: round(stats.peakRssMiB, 0),
       endpoints,
     };

@@ -68,7 +68,9 @@ export async function benchDiscovery(
       for (let i = 0; i < runs; i++) {
         // alternate the order so drift in the machine's load hits both sides alike
         const floorRun = () =>
-          runChild<FloorResult>('discovery/floor.ts', common);
+          runChild<FloorResult>('discovery/floor.ts', common, {
+            execArgv: options.execArgv,
+          });
         const discoveryRun = () =>
           runChild<DiscoverResult>(
             'discovery/discover.ts',

@@ -2,6 +2,7 @@ import type {
   MeshService,
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
+import { TrigramIndex } from './TrigramIndex';
 
 export interface ServiceQuery {
   q?: string;
@@ -17,9 +18,11 @@ interface ServiceIndex {
   byNamespace: Map<string, number[]>;
   /**
    * Lower-cased id, owner and workload names of each service, joined by NUL: what text search
-   * reads, one `includes` per service. A needle holding NUL falls back to value by value.
+   * reads. A needle holding NUL falls back to value by value.
    */
   text: string[];
+  /** Narrows a search of three or more characters to the services holding its trigrams. */
+  trigrams: TrigramIndex;
 }
 
 const SEPARATOR = '\u0000';
@@ -30,9 +33,11 @@ const indexes = new WeakMap<MeshService[], ServiceIndex>();
 function indexOf(services: MeshService[]): ServiceIndex {
   let index = indexes.get(services);
   if (!index) {
+    const text = services.map(searchValues).map(v => v.join(SEPARATOR));
     index = {
       byNamespace: new Map(),
-      text: services.map(searchValues).map(v => v.join(SEPARATOR)),
+      text,
+      trigrams: new TrigramIndex(text),
     };
     services.forEach((s, i) => {
       const list = index!.byNamespace.get(s.namespace);
@@ -59,35 +64,54 @@ export function queryServices(
 ): ServiceListResponse {
   const index = indexOf(services);
   const needle = query.q?.toLowerCase();
-  const textMatches = (i: number) =>
-    needle!.includes(SEPARATOR)
-      ? searchValues(services[i]).some(value => value.includes(needle!))
-      : index.text[i].includes(needle!);
-  // positions in `services`, so the search text is found by index, in the fleet's order
-  const positions = query.namespace
-    ? index.byNamespace.get(query.namespace) ?? []
-    : undefined;
-  let matching: MeshService[];
-  if (!query.cluster && !needle) {
-    matching = positions ? positions.map(i => services[i]) : services;
-  } else {
-    matching = [];
-    const visit = (i: number) => {
-      const s = services[i];
-      if (
-        (!query.cluster ||
-          s.instances.some(c => c.cluster === query.cluster)) &&
-        (!needle || textMatches(i))
+  // positions in `services`, ascending, so every filtered page keeps the fleet's order
+  let positions: number[] | undefined;
+  if (needle) positions = textMatches(services, index, needle, query.namespace);
+  else if (query.namespace)
+    positions = index.byNamespace.get(query.namespace) ?? [];
+
+  const inFleetOrder = positions ? positions.map(i => services[i]) : services;
+  const matching = query.cluster
+    ? inFleetOrder.filter(s =>
+        s.instances.some(c => c.cluster === query.cluster),
       )
-        matching.push(s);
-    };
-    if (positions) positions.forEach(visit);
-    else for (let i = 0; i < services.length; i++) visit(i);
-  }
+    : inFleetOrder;
   return {
     items: matching.slice(query.offset, query.offset + query.limit),
     totalCount: matching.length,
     offset: query.offset,
     limit: query.limit,
   };
+}
+
+/**
+ * Positions of the services (in `namespace`, when given) whose id, owner or a workload name
+ * contains `needle`.
+ */
+function textMatches(
+  services: MeshService[],
+  index: ServiceIndex,
+  needle: string,
+  namespace: string | undefined,
+): number[] {
+  const inNamespace = namespace
+    ? index.byNamespace.get(namespace) ?? []
+    : undefined;
+  const scan = (test: (i: number) => boolean) => {
+    if (inNamespace) return inNamespace.filter(test);
+    const found: number[] = [];
+    for (let i = 0; i < services.length; i++) if (test(i)) found.push(i);
+    return found;
+  };
+  if (needle.includes(SEPARATOR)) {
+    // the joined text could match across two values; check value by value
+    return scan(i =>
+      searchValues(services[i]).some(value => value.includes(needle)),
+    );
+  }
+  const found = index.trigrams.search(needle);
+  if (!found) return scan(i => index.text[i].includes(needle));
+  return namespace
+    ? found.filter(i => services[i].namespace === namespace)
+    : found;
 }
