@@ -1,9 +1,11 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { fakeApiServer } from '../__testUtils__/fakeApiServer';
 import type { KubeObject } from './ClusterReader';
+import { ClusterReadError } from './ClusterReadError';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { RESOURCES } from './resources';
 
@@ -136,5 +138,76 @@ describe('KubernetesApiReader', () => {
     await expect(
       reader.list(RESOURCES.pods, { signal }, () => undefined),
     ).resolves.toEqual([]);
+  });
+
+  it('sends the token, asks for gzip, and reads a gzip answer', async () => {
+    const seen: Record<string, string | null> = {};
+    server.use(
+      http.get(`${BASE}/api/v1/pods`, ({ request }) => {
+        seen.authorization = request.headers.get('authorization');
+        seen.acceptEncoding = request.headers.get('accept-encoding');
+        const list = { kind: 'PodList', metadata: {}, items: PODS.slice(0, 2) };
+        return new HttpResponse(gzipSync(JSON.stringify(list)), {
+          headers: {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+          },
+        });
+      }),
+    );
+    const reader = new KubernetesApiReader(
+      {
+        type: 'kubernetes',
+        name: 'gzip',
+        url: BASE,
+        serviceAccountToken: 'reader-token',
+        skipTLSVerify: false,
+      },
+      { pageSize: 3, maxItems: 100 },
+    );
+    const pods = await reader.list(RESOURCES.pods, { signal });
+    expect(pods?.map(p => p.metadata?.name)).toEqual(['pod-0', 'pod-1']);
+    expect(seen).toEqual({
+      authorization: 'Bearer reader-token',
+      acceptEncoding: expect.stringContaining('gzip'),
+    });
+  });
+
+  it('fails a read whose connection drops mid-answer as unreachable', async () => {
+    // after setup: handlers added later take precedence over the fake API server's
+    const { reader } = setup([]);
+    server.use(
+      http.get(
+        `${BASE}/api/v1/pods`,
+        () =>
+          new HttpResponse(
+            new ReadableStream({
+              start(controller) {
+                controller.enqueue(new TextEncoder().encode('{"items":['));
+                controller.error(new Error('connection reset by peer'));
+              },
+            }),
+            { headers: { 'content-type': 'application/json' } },
+          ),
+      ),
+    );
+    const read = reader.list(RESOURCES.pods, { signal });
+    await expect(read).rejects.toBeInstanceOf(ClusterReadError);
+    await expect(read).rejects.toMatchObject({ reason: 'unreachable' });
+  });
+
+  it('fails a read the caller aborts as a timeout', async () => {
+    // after setup: handlers added later take precedence over the fake API server's
+    const { reader } = setup([]);
+    server.use(
+      http.get(`${BASE}/api/v1/pods`, async () => {
+        await new Promise(resolve => setTimeout(resolve, 5_000));
+        return HttpResponse.json({ items: [] });
+      }),
+    );
+    const read = reader.list(RESOURCES.pods, {
+      signal: AbortSignal.timeout(50),
+    });
+    await expect(read).rejects.toMatchObject({ reason: 'timeout' });
   });
 });

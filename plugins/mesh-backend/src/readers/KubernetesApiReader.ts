@@ -2,7 +2,6 @@ import http from 'node:http';
 import https from 'node:https';
 import {
   HttpMethod,
-  IsomorphicFetchHttpLibrary,
   KubeConfig,
   RequestContext,
 } from '@kubernetes/client-node';
@@ -16,6 +15,7 @@ import type {
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { classifyError, reasonForStatus } from './classifyError';
+import { getText } from './getText';
 
 const METADATA_ONLY_ACCEPT =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -34,12 +34,12 @@ interface Response {
 
 /**
  * Reads a cluster through its API server with client-node's authentication and TLS
- * handling. Lists follow `metadata.continue` page by page; optional custom resources use
+ * handling (its `KubeConfig` signs each request and configures the agent), over Node's own
+ * HTTP client (`getText`). Lists follow `metadata.continue` page by page; optional custom resources use
  * the version the server serves, and a group the server does not know is "not installed".
  */
 export class KubernetesApiReader implements ClusterReader {
   private readonly kubeConfig = new KubeConfig();
-  private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly server: string;
   private readonly groupVersions = new Map<
     string,
@@ -258,23 +258,25 @@ export class KubernetesApiReader implements ClusterReader {
       context.setHeaderParam('Accept', options.accept ?? 'application/json');
       await this.kubeConfig.applySecurityAuthentication(context);
       const agent = this.keepAliveAgent(context.getAgent());
-      if (agent) context.setAgent(agent);
-      context.setSignal(signal);
-      const response = await this.http.send(context).toPromise();
-      const text = await response.body.text();
+      const response = await getText(context.getUrl(), {
+        headers: context.getHeaders(),
+        agent,
+        signal,
+      });
+      const text = response.text;
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
         // an error page from a proxy in front of the API server is not worth parsing
-        if (response.httpStatusCode >= 400)
-          return { status: response.httpStatusCode, body: undefined };
+        if (response.status >= 400)
+          return { status: response.status, body: undefined };
         throw new ClusterReadError(
           'malformed-response',
           `${what} returned a body that is not valid JSON`,
         );
       }
-      return { status: response.httpStatusCode, body };
+      return { status: response.status, body };
     } catch (error) {
       throw classifyError(error, what);
     }

@@ -1,5 +1,6 @@
 import type { ClusterErrorReason } from '@meshport/backstage-plugin-mesh-common';
 import { ClusterReadError } from './ClusterReadError';
+import { TransportError } from './getText';
 
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
@@ -63,12 +64,7 @@ export function classifyError(error: unknown, what: string): ClusterReadError {
       `${what} failed TLS verification (${code}); check caData/caFile or skipTLSVerify`,
     );
   }
-  // node-fetch (under client-node) wraps every socket-level failure as a `system` FetchError
-  const systemFailure =
-    error instanceof Error &&
-    error.name === 'FetchError' &&
-    (error as { type?: unknown }).type === 'system';
-  if ((code && NETWORK_CODES.has(code)) || systemFailure) {
+  if (error instanceof TransportError || (code && NETWORK_CODES.has(code))) {
     return new ClusterReadError('unreachable', `${what} failed: ${message}`);
   }
   if (error instanceof SyntaxError) {
