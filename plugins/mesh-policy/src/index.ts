@@ -16,6 +16,16 @@ export type { Diagnostic } from './diagnostics';
 export { formatDiagnostic } from './diagnostics';
 export { defaultPolicyName } from './names';
 export {
+  trafficPolicyFromRequest,
+  accessPolicyFromRequest,
+  routeFromRequest,
+} from './requests';
+export type {
+  TrafficRequest,
+  AccessRequest,
+  RouteRequestRow,
+} from './requests';
+export {
   parsePolicy,
   parsePolicyYaml,
   policyRef,

@@ -1,8 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  defaultPolicyName,
-  POLICY_API_VERSION,
-} from '@meshport/backstage-plugin-mesh-policy';
+import { accessPolicyFromRequest } from '@meshport/backstage-plugin-mesh-policy';
 import { z } from 'zod/v3';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { runPolicyRequest } from './runPolicyRequest';
@@ -15,7 +12,6 @@ import {
   repositoryPathInput,
   requestOutputs,
   serviceInput,
-  withoutUndefined,
 } from './inputs';
 
 const inputSchema = (zod: typeof z) =>
@@ -100,42 +96,7 @@ export function createAccessPolicyAction(deps: MeshActionDeps) {
   });
 }
 
-/** The form's values as an AccessPolicy document; mesh-policy's schema judges it. */
+/** The action's input as an AccessPolicy document; mesh-policy's schema judges it. */
 export function accessPolicyFromInput(input: AccessInput): unknown {
-  const [namespace, service] = input.service.split('/');
-  const first = input.sources[0];
-  const allow = withoutUndefined({
-    methods: input.methods?.length ? input.methods : undefined,
-    paths: input.paths?.length ? input.paths : undefined,
-    ports: input.ports?.length ? input.ports : undefined,
-  });
-  return withoutUndefined({
-    apiVersion: POLICY_API_VERSION,
-    kind: 'AccessPolicy',
-    metadata: {
-      name:
-        input.name ||
-        defaultPolicyName('AccessPolicy', namespace, [
-          first.serviceAccount || first.namespace,
-          first.cluster,
-          ...(input.sources.length > 1
-            ? [`and-${input.sources.length - 1}-more`]
-            : []),
-          'to',
-          service,
-        ]),
-      namespace,
-    },
-    spec: {
-      sources: input.sources.map(s =>
-        withoutUndefined({
-          cluster: s.cluster,
-          namespace: s.namespace,
-          serviceAccount: s.serviceAccount || undefined,
-        }),
-      ),
-      destination: { service, namespace, port: input.port },
-      allow: Object.keys(allow).length > 0 ? allow : undefined,
-    },
-  });
+  return accessPolicyFromRequest(input);
 }

@@ -109,19 +109,6 @@ export function parseInput<T extends z.ZodTypeAny>(
   );
 }
 
-/** Drops absent optional fields, so the policy file holds only what was asked for. */
-export function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, withoutUndefined(v)]),
-    ) as T;
-  }
-  return value;
-}
-
 /** Newlines and tabs are fine in free text; other control characters only hide things. */
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

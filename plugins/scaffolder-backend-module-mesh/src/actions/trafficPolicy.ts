@@ -1,8 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  defaultPolicyName,
-  POLICY_API_VERSION,
-} from '@meshport/backstage-plugin-mesh-policy';
+import { trafficPolicyFromRequest } from '@meshport/backstage-plugin-mesh-policy';
 import { z } from 'zod/v3';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { runPolicyRequest } from './runPolicyRequest';
@@ -14,7 +11,6 @@ import {
   repositoryPathInput,
   requestOutputs,
   serviceInput,
-  withoutUndefined,
 } from './inputs';
 import { examples } from './trafficPolicy.examples';
 
@@ -121,56 +117,15 @@ export function createTrafficPolicyAction(deps: MeshActionDeps) {
   });
 }
 
-/** The form's values as a TrafficPolicy document; mesh-policy's schema judges it. */
+/** The action's input as a TrafficPolicy document; mesh-policy's schema judges it. */
 export function trafficPolicyFromInput(input: TrafficInput): unknown {
-  const [namespace, service] = input.service.split('/');
-  const sources = input.sourceClusters?.filter(Boolean) ?? [];
-  // Rows a form left empty (fixed target/weight rows) are dropped; a half-filled row stays,
-  // so the policy schema can say which half is missing.
-  const route = input.route
-    ?.map(t => ({
+  return trafficPolicyFromRequest({
+    ...input,
+    // MeshSubsetPicker stores { cluster, subset } as `target`; a row may also set them directly
+    route: input.route?.map(t => ({
       cluster: (t.target || undefined)?.cluster ?? t.cluster,
       subset: (t.target || undefined)?.subset ?? t.subset,
-      weight: t.weight === '' ? undefined : t.weight,
-    }))
-    .filter(
-      t =>
-        t.cluster !== undefined ||
-        t.subset !== undefined ||
-        t.weight !== undefined,
-    );
-  const retries =
-    input.retries?.attempts !== undefined
-      ? {
-          attempts: input.retries.attempts,
-          perTryTimeout: input.retries.perTryTimeout || undefined,
-          retryOn: input.retries.retryOn?.length
-            ? input.retries.retryOn
-            : undefined,
-        }
-      : undefined;
-  return withoutUndefined({
-    apiVersion: POLICY_API_VERSION,
-    kind: 'TrafficPolicy',
-    metadata: {
-      name:
-        input.name ||
-        defaultPolicyName(
-          'TrafficPolicy',
-          namespace,
-          sources.length > 0
-            ? [service, 'from', ...sources]
-            : [service, 'route'],
-        ),
-      namespace,
-    },
-    spec: {
-      sources:
-        sources.length > 0 ? sources.map(cluster => ({ cluster })) : undefined,
-      destination: { service, namespace, port: input.port },
-      route: route && route.length > 0 ? route : undefined,
-      timeout: input.timeout || undefined,
-      retries,
-    },
+      weight: t.weight,
+    })),
   });
 }

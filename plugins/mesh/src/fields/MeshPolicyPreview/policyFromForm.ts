@@ -1,16 +1,17 @@
 import {
-  defaultPolicyName,
-  POLICY_API_VERSION,
+  AccessRequest,
+  accessPolicyFromRequest,
+  routeFromRequest,
+  trafficPolicyFromRequest,
 } from '@meshport/backstage-plugin-mesh-policy';
 import { parseServiceId } from '../../entity/meshServiceRef';
 
 /**
  * The form's values as the policy document the scaffolder action will build from them, so the
- * preview compiles exactly what the pull request will hold. This follows the templates' step
- * inputs (examples/templates/request-mesh-*) and `trafficPolicyFromInput` /
- * `accessPolicyFromInput` in plugins/scaffolder-backend-module-mesh/src/actions, which a
- * frontend package cannot import; keep them in step (the parity test compares against the
- * action's golden files). Content rules stay with mesh-policy's schema, which judges the result.
+ * preview compiles exactly what the pull request will hold: this maps the form fields to the
+ * action's input as the templates' steps do (examples/templates/request-mesh-*), and the
+ * document comes from the same mesh-policy builder the action calls. Content rules stay with
+ * mesh-policy's schema, which judges the result.
  */
 
 /** The whole template form, as the scaffolder hands it to a field in `formContext.formData`. */
@@ -45,9 +46,8 @@ const NO_SERVICE =
 export function trafficPolicyFromForm(form: FormValues): FormPolicy {
   const ref = parseServiceId(stringValue(form.service));
   if (!ref) return { ok: false, missing: NO_SERVICE };
-  const { namespace, name: service } = ref;
+  const service = `${ref.namespace}/${ref.name}`;
   const sourceCluster = stringValue(form.sourceCluster);
-  const sources = sourceCluster ? [sourceCluster] : [];
   const fieldLabels: Record<string, string> = {
     'metadata.name': 'Policy name',
     'spec.destination': 'Service',
@@ -56,68 +56,36 @@ export function trafficPolicyFromForm(form: FormValues): FormPolicy {
     'spec.timeout': 'Timeout',
     'spec.retries': 'Retries',
   };
-
-  // Rows left empty are dropped; a half-filled row stays, so the schema can say which half is
-  // missing.
-  const route: Record<string, unknown>[] = [];
-  for (let row = 1; row <= ROUTE_ROWS; row++) {
-    const target = objectValue(form[`target${row}`]);
-    const weight = form[`weight${row}`];
-    const entry = {
+  const rows = Array.from({ length: ROUTE_ROWS }, (_, i) => {
+    const target = objectValue(form[`target${i + 1}`]);
+    return {
       cluster: target?.cluster,
       subset: target?.subset,
-      weight: weight === '' ? undefined : weight,
+      weight: form[`weight${i + 1}`],
     };
-    if (
-      entry.cluster === undefined &&
-      entry.subset === undefined &&
-      entry.weight === undefined
-    ) {
-      continue;
-    }
-    const at = `spec.route.${route.length}`;
-    fieldLabels[at] = `Target ${row} / Weight ${row}`;
-    fieldLabels[`${at}.cluster`] = `Target ${row}`;
-    fieldLabels[`${at}.subset`] = `Target ${row}`;
-    fieldLabels[`${at}.weight`] = `Weight ${row}`;
-    route.push(entry);
-  }
-
+  });
+  // positions shift where the action drops an empty row: label by the form's row number
+  routeFromRequest(rows).forEach(({ row }, at) => {
+    const path = `spec.route.${at}`;
+    fieldLabels[path] = `Target ${row + 1} / Weight ${row + 1}`;
+    fieldLabels[`${path}.cluster`] = `Target ${row + 1}`;
+    fieldLabels[`${path}.subset`] = `Target ${row + 1}`;
+    fieldLabels[`${path}.weight`] = `Weight ${row + 1}`;
+  });
   const retries = objectValue(form.retries);
   return {
     ok: true,
     fieldLabels,
-    document: withoutUndefined({
-      apiVersion: POLICY_API_VERSION,
-      kind: 'TrafficPolicy',
-      metadata: {
-        name:
-          form.name ||
-          defaultPolicyName(
-            'TrafficPolicy',
-            namespace,
-            sources.length > 0
-              ? [service, 'from', ...sources]
-              : [service, 'route'],
-          ),
-        namespace,
-      },
-      spec: {
-        sources:
-          sources.length > 0
-            ? sources.map(cluster => ({ cluster }))
-            : undefined,
-        destination: { service, namespace },
-        route: route.length > 0 ? route : undefined,
-        timeout: form.timeout || undefined,
-        retries:
-          retries?.attempts !== undefined
-            ? {
-                attempts: retries.attempts,
-                perTryTimeout: retries.perTryTimeout || undefined,
-                retryOn: nonEmptyArray(retries.retryOn),
-              }
-            : undefined,
+    document: trafficPolicyFromRequest({
+      service,
+      name: stringValue(form.name),
+      sourceClusters: sourceCluster ? [sourceCluster] : [],
+      route: rows,
+      timeout: stringValue(form.timeout),
+      retries: retries && {
+        attempts: retries.attempts,
+        perTryTimeout: stringValue(retries.perTryTimeout),
+        retryOn: arrayValue(retries.retryOn),
       },
     }),
   };
@@ -127,7 +95,7 @@ export function trafficPolicyFromForm(form: FormValues): FormPolicy {
 export function accessPolicyFromForm(form: FormValues): FormPolicy {
   const ref = parseServiceId(stringValue(form.service));
   if (!ref) return { ok: false, missing: NO_SERVICE };
-  const { namespace, name: service } = ref;
+  const service = `${ref.namespace}/${ref.name}`;
   const fieldLabels: Record<string, string> = {
     'metadata.name': 'Policy name',
     'spec.destination': 'Service',
@@ -135,13 +103,16 @@ export function accessPolicyFromForm(form: FormValues): FormPolicy {
     'spec.allow.methods': 'Methods',
     'spec.allow.paths': 'Paths',
   };
-
-  const sources: Record<string, unknown>[] = [];
+  const sources: AccessRequest['sources'] = [];
   for (let row = 1; row <= CALLER_ROWS; row++) {
     const source = objectValue(form[`source${row}`]);
     if (!source) continue;
     fieldLabels[`spec.sources.${sources.length}`] = `Caller ${row}`;
-    sources.push(source);
+    sources.push({
+      cluster: source.cluster,
+      namespace: source.namespace,
+      serviceAccount: source.serviceAccount,
+    });
   }
   if (sources.length === 0) {
     return {
@@ -150,41 +121,15 @@ export function accessPolicyFromForm(form: FormValues): FormPolicy {
         'Choose at least one caller (field "source1") to see what this request adds.',
     };
   }
-
-  const first = sources[0];
-  const allow = withoutUndefined({
-    methods: nonEmptyArray(form.methods),
-    paths: nonEmptyArray(form.paths),
-  });
   return {
     ok: true,
     fieldLabels,
-    document: withoutUndefined({
-      apiVersion: POLICY_API_VERSION,
-      kind: 'AccessPolicy',
-      metadata: {
-        name:
-          form.name ||
-          defaultPolicyName('AccessPolicy', namespace, [
-            String(first.serviceAccount || first.namespace),
-            String(first.cluster),
-            ...(sources.length > 1 ? [`and-${sources.length - 1}-more`] : []),
-            'to',
-            service,
-          ]),
-        namespace,
-      },
-      spec: {
-        sources: sources.map(s =>
-          withoutUndefined({
-            cluster: s.cluster,
-            namespace: s.namespace,
-            serviceAccount: s.serviceAccount || undefined,
-          }),
-        ),
-        destination: { service, namespace },
-        allow: Object.keys(allow).length > 0 ? allow : undefined,
-      },
+    document: accessPolicyFromRequest({
+      service,
+      name: stringValue(form.name),
+      sources,
+      methods: arrayValue(form.methods),
+      paths: arrayValue(form.paths),
     }),
   };
 }
@@ -205,19 +150,6 @@ function objectValue(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-function nonEmptyArray(value: unknown): unknown[] | undefined {
-  return Array.isArray(value) && value.length > 0 ? value : undefined;
-}
-
-/** Drops absent optional fields, as the action does, so the policy holds only what was asked. */
-function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, withoutUndefined(v)]),
-    ) as T;
-  }
-  return value;
+function arrayValue(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
 }
