@@ -204,6 +204,16 @@ async function main() {
     out.push(
       '',
       `API: ${api.services} services on ${api.clusters} clusters, ${api.concurrency} keep-alive connections from another process; buildFleet ${api.buildFleetMs} ms before the first answer, ${api.searchIndexMs} ms more before the first text search; server peak RSS ${api.serverRssMiB} MiB`,
+      `  after a round of syncs that read the same content: rebuild ${
+        api.rebuildUnchangedMs
+      } ms (recording the round ${
+        api.syncRoundMs
+      } ms); with one pod of one cluster changed: rebuild ${
+        api.rebuildOneChangedMs
+      } ms (${round(
+        api.buildFleetMs / Math.max(api.rebuildOneChangedMs, 1),
+        1,
+      )}× faster than the first build)`,
       formatTable([
         [
           'endpoint',

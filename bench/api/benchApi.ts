@@ -20,6 +20,11 @@ export interface ApiFigures {
   concurrency: number;
   buildFleetMs: number;
   searchIndexMs: number;
+  /** Recording a round of syncs that read the same content (content digests), all clusters. */
+  syncRoundMs: number;
+  /** getFleet after that round, and after one more sync that changed one pod of one cluster. */
+  rebuildUnchangedMs: number;
+  rebuildOneChangedMs: number;
   serverRssMiB: number;
   endpoints: LoadFigures[];
 }
@@ -99,6 +104,9 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       concurrency: options.concurrency,
       buildFleetMs: round(ready.buildFleetMs, 0),
       searchIndexMs: round(ready.searchIndexMs, 0),
+      syncRoundMs: round(ready.syncRoundMs, 0),
+      rebuildUnchangedMs: round(ready.rebuildUnchangedMs, 0),
+      rebuildOneChangedMs: round(ready.rebuildOneChangedMs, 0),
       serverRssMiB: round(stats.peakRssMiB, 0),
       endpoints,
     };

@@ -6,6 +6,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { ClusterInventory } from '../../plugins/mesh-backend/src/aggregation/inventory';
 import { projectInventory } from '../../plugins/mesh-backend/src/discovery/projectInventory';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../plugins/mesh-backend/src/discovery/DiscoveryOptions';
 import { createRouter } from '../../plugins/mesh-backend/src/service/router';
@@ -35,6 +36,11 @@ export interface ServeApiReady {
   buildFleetMs: number;
   /** The first text search on a fleet builds its search index: what that one request pays. */
   searchIndexMs: number;
+  /** A round of syncs that read the same content again: recording it, then the rebuild. */
+  syncRoundMs: number;
+  rebuildUnchangedMs: number;
+  /** The same, with one pod of one cluster changed: only that cluster is recomputed. */
+  rebuildOneChangedMs: number;
   rssMiB: number;
 }
 
@@ -66,6 +72,7 @@ async function main() {
     logger,
   });
   await store.load();
+  const inventories: ClusterInventory[] = [];
   const t0 = performance.now();
   for (let c = 0; c < args.clusters; c++) {
     const o = generateCluster(c, shape);
@@ -90,6 +97,7 @@ async function main() {
       },
       DEFAULT_EXCLUDED_NAMESPACES,
     );
+    inventories.push(inventory);
     await store.recordSuccess(names[c], inventory, new Date());
   }
   const generateMs = performance.now() - t0;
@@ -99,6 +107,26 @@ async function main() {
   const t2 = performance.now();
   queryServices(fleet.services, { q: 'warm', offset: 0, limit: 1 });
   const searchIndexMs = performance.now() - t2;
+
+  // the next discovery round: every cluster answers again, as new objects
+  const reread = inventories.map(
+    i => JSON.parse(JSON.stringify(i)) as ClusterInventory,
+  );
+  const t3 = performance.now();
+  for (let c = 0; c < args.clusters; c++)
+    await store.recordSuccess(names[c], reread[c], new Date());
+  const syncRoundMs = performance.now() - t3;
+  const t4 = performance.now();
+  await store.getFleet();
+  const rebuildUnchangedMs = performance.now() - t4;
+  const changed = JSON.parse(
+    JSON.stringify(inventories[0]),
+  ) as ClusterInventory;
+  changed.pods[0].ready = !changed.pods[0].ready;
+  await store.recordSuccess(names[0], changed, new Date());
+  const t5 = performance.now();
+  await store.getFleet();
+  const rebuildOneChangedMs = performance.now() - t5;
 
   const permissions = mockServices.permissions({
     result: AuthorizeResult.ALLOW,
@@ -152,6 +180,9 @@ async function main() {
     generateMs,
     buildFleetMs,
     searchIndexMs,
+    syncRoundMs,
+    rebuildUnchangedMs,
+    rebuildOneChangedMs,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
   };
   await answer(ready);

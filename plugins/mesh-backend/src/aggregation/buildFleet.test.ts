@@ -367,3 +367,88 @@ describe('buildFleet on synthetic clusters', () => {
     expect(fleet.services).toEqual([]);
   });
 });
+
+describe('buildFleet again over inventories it has seen', () => {
+  let inputs: ClusterInput[];
+  beforeAll(async () => {
+    inputs = await demoClusterInputs(AT);
+  });
+  const instancesIn = (fleet: ReturnType<typeof buildFleet>) =>
+    fleet.services.flatMap(s => s.instances);
+
+  it('reuses what it computed per inventory and still equals a build from scratch', () => {
+    const first = buildFleet(inputs, AGGREGATION, new Date(AT));
+    // cluster-2's next sync failed: same inventory, now stale
+    const later = inputs.map(c =>
+      c.name === 'cluster-2'
+        ? { ...c, sync: { ...c.sync, state: 'stale' as const } }
+        : c,
+    );
+    const again = buildFleet(later, AGGREGATION, new Date(AT));
+    const fromScratch = buildFleet(
+      JSON.parse(JSON.stringify(later)),
+      AGGREGATION,
+      new Date(AT),
+    );
+    expect(again).toEqual(fromScratch);
+    expect(
+      instancesIn(again)
+        .filter(i => i.stale)
+        .map(i => i.cluster),
+    ).toEqual(expect.arrayContaining(['cluster-2']));
+    expect(
+      instancesIn(again).every(i => i.stale === (i.cluster === 'cluster-2')),
+    ).toBe(true);
+
+    const before = instancesIn(first);
+    const after = instancesIn(again);
+    expect(after).toHaveLength(before.length);
+    after.forEach((instance, i) => {
+      expect(instance).not.toBe(before[i]);
+      expect(instance.workloads).toBe(before[i].workloads);
+    });
+  });
+
+  it('does not carry one build’s mirror marks into the next', () => {
+    // cluster-3 mirrors a cluster-4 service, as a Linkerd Link would
+    const cluster4 = inputs.find(c => c.name === 'cluster-4')!.inventory!;
+    const target = cluster4.services.find(
+      svc => !AGGREGATION.excludeNamespaces.includes(svc.namespace),
+    )!;
+    const withMirror = inputs.map(c =>
+      c.name === 'cluster-3'
+        ? {
+            ...c,
+            inventory: {
+              ...c.inventory!,
+              services: [
+                ...c.inventory!.services,
+                {
+                  ...target,
+                  name: `${target.name}-cluster-4`,
+                  labels: {
+                    ...target.labels,
+                    'mirror.linkerd.io/mirrored-service': 'true',
+                    'mirror.linkerd.io/cluster-name': 'cluster-4',
+                  },
+                },
+              ],
+            },
+          }
+        : c,
+    );
+    const first = buildFleet(withMirror, AGGREGATION, new Date(AT));
+    const mirrored = instancesIn(first).filter(i => i.mirroredIn);
+    expect(mirrored.length).toBeGreaterThan(0);
+    const mirroring = new Set(mirrored.flatMap(i => i.mirroredIn ?? []));
+    expect([...mirroring]).toEqual(['cluster-3']);
+    const without = buildFleet(
+      withMirror.filter(c => !mirroring.has(c.name)),
+      AGGREGATION,
+      new Date(AT),
+    );
+    expect(instancesIn(without).filter(i => i.mirroredIn)).toEqual([]);
+    // and the first fleet is left as it was
+    expect(instancesIn(first).filter(i => i.mirroredIn)).toEqual(mirrored);
+  });
+});

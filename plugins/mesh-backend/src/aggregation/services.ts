@@ -129,14 +129,16 @@ function endpointsOf(
   return { ready: values.filter(Boolean).length, total: values.length };
 }
 
+/** An instance without what the cluster's sync state decides: what depends on the inventory alone. */
+type InstanceFromInventory = Omit<ServiceInstance, 'cluster' | 'stale'>;
+
 function instanceOf(
-  cluster: ClusterInput,
   inv: ClusterInventory,
   index: InventoryIndex,
   service: ServiceInfo,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
-): ServiceInstance {
+): InstanceFromInventory {
   const pods = service.selector
     ? selectedPods(index, service.namespace, service.selector)
     : [];
@@ -185,8 +187,6 @@ function instanceOf(
       }),
   );
   return {
-    cluster: cluster.name,
-    stale: cluster.sync.state === 'stale',
     labels: service.labels,
     ports: service.ports.map(p => ({ ...p })),
     selector: service.selector ?? {},
@@ -209,6 +209,46 @@ function instanceOf(
   };
 }
 
+interface InventoryInstances {
+  namespaces: Map<string, NamespaceInfo>;
+  /** The instance of each service of the inventory that is a logical service here. */
+  byService: Map<ServiceInfo, InstanceFromInventory>;
+}
+
+/**
+ * What each service of an inventory contributes as an instance, computed once per inventory
+ * and aggregation settings. The store keeps a cluster's inventory object for as long as its
+ * syncs bring the same content, so rebuilding the fleet after a round of syncs recomputes only
+ * the clusters that changed. Shared between builds: fleet consumers read instances and never
+ * mutate them. The inventory's index is not kept: it is only needed to compute them.
+ */
+const instanceCache = new WeakMap<
+  ClusterInventory,
+  { options: AggregationOptions; instances: InventoryInstances }
+>();
+
+function instancesOf(
+  inv: ClusterInventory,
+  controlPlanes: DiscoveredControlPlane[],
+  options: AggregationOptions,
+): InventoryInstances {
+  const cached = instanceCache.get(inv);
+  if (cached?.options === options) return cached.instances;
+  const excluded = new Set(options.excludeNamespaces);
+  const index = indexInventory(inv);
+  const byService = new Map<ServiceInfo, InstanceFromInventory>();
+  for (const service of inv.services) {
+    if (excluded.has(service.namespace) || isMirror(service)) continue;
+    byService.set(
+      service,
+      instanceOf(inv, index, service, controlPlanes, options),
+    );
+  }
+  const instances = { namespaces: index.namespaces, byService };
+  instanceCache.set(inv, { options, instances });
+  return instances;
+}
+
 /**
  * One logical service per namespace/name across clusters (Istio's namespace sameness),
  * with one instance per cluster that runs it. Linkerd mirrors are not services of their own:
@@ -220,16 +260,19 @@ export function buildServices(
   resolveClusterId: (id: string) => string | undefined,
   options: AggregationOptions,
 ): MeshService[] {
-  const excluded = new Set(options.excludeNamespaces);
   const byId = new Map<string, MeshService>();
   const sorted = [...clusters].sort((a, b) => a.name.localeCompare(b.name));
 
   for (const cluster of sorted) {
     const inv = cluster.inventory;
     if (!inv) continue;
-    const index = indexInventory(inv);
-    for (const service of inv.services) {
-      if (excluded.has(service.namespace) || isMirror(service)) continue;
+    const instances = instancesOf(
+      inv,
+      controlPlanes.get(cluster.name) ?? [],
+      options,
+    );
+    const stale = cluster.sync.state === 'stale';
+    for (const [service, instance] of instances.byService) {
       const id = serviceId(service.namespace, service.name);
       const entry = byId.get(id) ?? {
         id,
@@ -237,21 +280,17 @@ export function buildServices(
         name: service.name,
         instances: [],
       };
-      const namespace = index.namespaces.get(service.namespace);
+      const namespace = instances.namespaces.get(service.namespace);
       entry.owner ??= ownerRef(
         service.labels[options.ownerLabel] ??
           namespace?.labels[options.ownerLabel],
       );
-      entry.instances.push(
-        instanceOf(
-          cluster,
-          inv,
-          index,
-          service,
-          controlPlanes.get(cluster.name) ?? [],
-          options,
-        ),
-      );
+      // a fresh instance object per build: the mirror pass below sets mirroredIn on it
+      entry.instances.push({
+        cluster: cluster.name,
+        stale,
+        ...instance,
+      });
       byId.set(id, entry);
     }
   }

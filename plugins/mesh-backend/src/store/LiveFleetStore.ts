@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterErrorReason,
@@ -34,6 +35,8 @@ export interface LiveFleetStoreOptions {
  */
 export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private readonly clusters = new Map<string, ClusterInput>();
+  /** Digest of the content of each cluster's inventory as the last sync recorded it. */
+  private readonly contentDigests = new Map<string, string>();
   private fleet?: Fleet;
   private services = new Map<string, MeshService>();
   private revision?: string;
@@ -77,7 +80,18 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       lastSuccessAt: at.toISOString(),
       lastAttemptAt: at.toISOString(),
     };
-    this.clusters.set(name, { ...cluster, sync, inventory });
+    // A sync that read the same content keeps the inventory object it replaces: the fleet
+    // build reuses what it computed from that object, so only changed clusters cost a rebuild.
+    const digest = contentDigest(inventory);
+    const same =
+      cluster.inventory !== undefined &&
+      this.contentDigests.get(name) === digest;
+    this.contentDigests.set(name, digest);
+    this.clusters.set(name, {
+      ...cluster,
+      sync,
+      inventory: same ? cluster.inventory : inventory,
+    });
     this.invalidate();
     await this.persist(() =>
       this.options.repository.saveSuccess(name, inventory, sync),
@@ -155,6 +169,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       for (const stored of await this.options.repository.loadAll()) {
         const cluster = this.clusters.get(stored.cluster);
         if (!cluster) continue;
+        if (stored.inventory) this.contentDigests.delete(stored.cluster);
         this.clusters.set(stored.cluster, {
           ...cluster,
           sync: stored.sync,
@@ -170,4 +185,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       );
     }
   }
+}
+
+function contentDigest(inventory: ClusterInventory): string {
+  return createHash('sha256').update(JSON.stringify(inventory)).digest('hex');
 }

@@ -1,0 +1,70 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
+import { memoryRepository } from '../__testUtils__/memoryRepository';
+import type { ClusterInventory } from '../aggregation/inventory';
+import { LiveFleetStore } from './LiveFleetStore';
+
+const AT = '2025-04-01T00:00:00.000Z';
+
+describe('LiveFleetStore', () => {
+  async function setup() {
+    const inputs = await demoClusterInputs(AT);
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository: memoryRepository(),
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+    });
+    await store.load();
+    const inventory = (name: string) =>
+      inputs.find(c => c.name === name)!.inventory!;
+    for (const c of inputs)
+      await store.recordSuccess(c.name, c.inventory!, new Date(AT));
+    return { store, inventory };
+  }
+  // what a fresh sync hands over: equal content, new objects
+  const reread = (inventory: ClusterInventory): ClusterInventory =>
+    JSON.parse(JSON.stringify(inventory));
+  const workloadsOf = async (
+    store: LiveFleetStore,
+    id: string,
+    cluster: string,
+  ) =>
+    (await store.getFleet()).services
+      .find(s => s.id === id)!
+      .instances.find(i => i.cluster === cluster)!.workloads;
+
+  it('keeps what it built from a cluster whose sync read the same content', async () => {
+    const { store, inventory } = await setup();
+    const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    const next = new Date('2025-04-01T00:01:00.000Z');
+    await store.recordSuccess(
+      'cluster-2',
+      reread(inventory('cluster-2')),
+      next,
+    );
+    const fleet = await store.getFleet();
+    expect(
+      fleet.clusters.find(c => c.name === 'cluster-2')?.sync,
+    ).toMatchObject({
+      lastSuccessAt: next.toISOString(),
+    });
+    expect(await workloadsOf(store, 'bookinfo/reviews', 'cluster-2')).toBe(
+      before,
+    );
+  });
+
+  it('rebuilds a cluster whose sync read something new', async () => {
+    const { store, inventory } = await setup();
+    const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    const changed = reread(inventory('cluster-2'));
+    const reviewsPods = changed.pods.filter(p => p.labels.app === 'reviews');
+    expect(reviewsPods.length).toBeGreaterThan(0);
+    for (const pod of reviewsPods) pod.ready = false;
+    await store.recordSuccess('cluster-2', changed, new Date(AT));
+    const after = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    expect(after).not.toBe(before);
+    expect(after.every(w => w.pods.ready === 0)).toBe(true);
+    expect(before.some(w => w.pods.ready > 0)).toBe(true);
+  });
+});
