@@ -22,8 +22,24 @@ import { LiveFleetStore } from './store/LiveFleetStore';
 import { runScopedSink } from './store/runScopedSink';
 import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
+import { prepareServiceQueries } from './service/queryServices';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter } from './metrics';
+
+/**
+ * Builds the fleet and its query index now rather than on the next read: after a discovery
+ * run and at startup, so the first request after a change does not wait for aggregation.
+ */
+async function prepareReads(store: LiveFleetStore, logger: LoggerService) {
+  try {
+    prepareServiceQueries((await store.getFleet()).services);
+  } catch (error) {
+    // a read will try again and report it; this is only a head start
+    logger.warn(
+      `Could not prepare the mesh fleet: ${(error as Error).message}`,
+    );
+  }
+}
 
 /**
  * Schedules discovery as a global task: with several replicas on one database, the
@@ -78,6 +94,7 @@ async function scheduleDiscovery(options: {
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
+    if (!signal.aborted) await prepareReads(store, logger);
   };
 
   // The longest a legitimate run takes: every round of the pool hitting the per-cluster
@@ -163,6 +180,8 @@ export const meshPlugin = createBackendPlugin({
           }
           return fleetStore;
         });
+        // outside the startup lock: other replicas need not wait for this one's aggregation
+        await prepareReads(store, logger);
 
         const serviceAccess = new CatalogServiceAccess({
           catalog,
