@@ -12,10 +12,15 @@ export interface ClusterStateRepository {
   loadAll(): Promise<StoredClusterState[]>;
   /** A value that changes whenever any cluster's state is written. */
   revision(): Promise<string>;
+  /**
+   * Records a successful sync. `serialized` is `JSON.stringify(inventory)` when the caller
+   * already has it (the store digests it), so a large inventory is serialised once.
+   */
   saveSuccess(
     cluster: string,
     inventory: ClusterInventory,
     sync: ClusterSyncStatus,
+    serialized?: string,
   ): Promise<void>;
   /** Records a failed attempt; the stored inventory is left as it was. */
   saveSync(cluster: string, sync: ClusterSyncStatus): Promise<void>;

@@ -66,12 +66,13 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     cluster: string,
     inventory: ClusterInventory,
     sync: ClusterSyncStatus,
+    serialized = JSON.stringify(inventory),
   ) {
     await this.knex<Row>(TABLE)
       .insert({
         cluster,
         sync: JSON.stringify(sync),
-        inventory: JSON.stringify(inventory),
+        inventory: serialized,
         updated_at: this.nextWriteTime(),
       })
       .onConflict('cluster')

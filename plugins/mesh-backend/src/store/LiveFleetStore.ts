@@ -82,7 +82,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     };
     // A sync that read the same content keeps the inventory object it replaces: the fleet
     // build reuses what it computed from that object, so only changed clusters cost a rebuild.
-    const digest = contentDigest(inventory);
+    const serialized = JSON.stringify(inventory);
+    const digest = createHash('sha256').update(serialized).digest('hex');
     const same =
       cluster.inventory !== undefined &&
       this.contentDigests.get(name) === digest;
@@ -94,7 +95,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     });
     this.invalidate();
     await this.persist(() =>
-      this.options.repository.saveSuccess(name, inventory, sync),
+      this.options.repository.saveSuccess(name, inventory, sync, serialized),
     );
   }
 
@@ -185,8 +186,4 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       );
     }
   }
-}
-
-function contentDigest(inventory: ClusterInventory): string {
-  return createHash('sha256').update(JSON.stringify(inventory)).digest('hex');
 }
