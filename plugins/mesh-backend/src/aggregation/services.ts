@@ -3,7 +3,10 @@ import {
   serviceId,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
-import type { DiscoveredControlPlane } from './controlPlanes';
+import {
+  discoverControlPlanes,
+  type DiscoveredControlPlane,
+} from './controlPlanes';
 import { configRefsFor, indexMeshConfig, MeshConfigIndex } from './configRefs';
 import { dominantMode } from './dataPlane';
 import type {
@@ -247,6 +250,17 @@ function instancesOf(
   const instances = { namespaces: index.namespaces, byService };
   instanceCache.set(inv, { options, instances });
   return instances;
+}
+
+/**
+ * Computes ahead what one inventory contributes to the next fleet build, so a caller can
+ * spread a large first build over several turns of the event loop.
+ */
+export function prepareInstances(
+  inv: ClusterInventory,
+  options: AggregationOptions,
+): void {
+  instancesOf(inv, discoverControlPlanes(inv), options);
 }
 
 /**

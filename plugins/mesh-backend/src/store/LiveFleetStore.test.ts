@@ -67,4 +67,53 @@ describe('LiveFleetStore', () => {
     expect(after.every(w => w.pods.ready === 0)).toBe(true);
     expect(before.some(w => w.pods.ready > 0)).toBe(true);
   });
+
+  it('gives readers that arrive during a build the same fleet, and yields while building', async () => {
+    const { store, inventory } = await setup();
+    // a sync that changes every cluster's objects makes the next build a full one
+    for (const name of ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4']) {
+      const changed = reread(inventory(name));
+      changed.pods.forEach(p => (p.ready = !p.ready));
+      await store.recordSuccess(name, changed, new Date(AT));
+    }
+    let turnsDuringBuild = 0;
+    let building = true;
+    const count = () => {
+      if (!building) return;
+      turnsDuringBuild++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const [a, b] = await Promise.all([store.getFleet(), store.getFleet()]);
+    building = false;
+    expect(a).toBe(b);
+    expect(turnsDuringBuild).toBeGreaterThanOrEqual(3);
+  });
+
+  it('answers a read after a change with the change, even while an older build runs', async () => {
+    const { store, inventory } = await setup();
+    const changed = reread(inventory('cluster-2'));
+    changed.pods.forEach(p => (p.ready = false));
+    await store.recordSuccess(
+      'cluster-2',
+      reread(inventory('cluster-2')),
+      new Date(AT),
+    );
+    const older = store.getFleet();
+    // let that build start (it yields between clusters), then change cluster-2 under it
+    await new Promise(resolve => setImmediate(resolve));
+    await store.recordSuccess('cluster-2', changed, new Date(AT));
+    const newer = await store.getFleet();
+    await older;
+    const reviews = newer.services
+      .find(s => s.id === 'bookinfo/reviews')!
+      .instances.find(i => i.cluster === 'cluster-2')!;
+    expect(reviews.workloads.every(w => w.pods.ready === 0)).toBe(true);
+    expect(await store.getFleet()).toBe(newer);
+    expect(
+      (await store.getService('bookinfo', 'reviews'))?.instances.find(
+        i => i.cluster === 'cluster-2',
+      )?.workloads,
+    ).toBe(reviews.workloads);
+  });
 });

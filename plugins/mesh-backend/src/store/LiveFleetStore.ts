@@ -8,6 +8,7 @@ import {
   serviceId,
 } from '@meshport/backstage-plugin-mesh-common';
 import { buildFleet } from '../aggregation/buildFleet';
+import { prepareInstances } from '../aggregation/services';
 import type {
   AggregationOptions,
   ClusterInput,
@@ -38,7 +39,13 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   /** Digest of the content of each cluster's inventory as the last sync recorded it. */
   private readonly contentDigests = new Map<string, string>();
   private fleet?: Fleet;
-  private services = new Map<string, MeshService>();
+  /** Bumped whenever the fleet goes out of date, so a build knows whether it still is. */
+  private version = 0;
+  private building?: { version: number; fleet: Promise<Fleet> };
+  private readonly servicesById = new WeakMap<
+    Fleet,
+    Map<string, MeshService>
+  >();
   private revision?: string;
   private lastRefresh = 0;
   private readonly now: () => Date;
@@ -127,24 +134,46 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
 
   async getFleet(): Promise<Fleet> {
     await this.refreshIfChanged();
-    if (!this.fleet) {
-      this.fleet = buildFleet(
-        [...this.clusters.values()],
-        this.options.aggregation,
-        this.now(),
-      );
-      this.services = new Map(this.fleet.services.map(s => [s.id, s]));
+    if (this.fleet) return this.fleet;
+    // readers arriving during a build share it, unless the fleet changed since it started
+    if (this.building?.version !== this.version) {
+      const building = { version: this.version, fleet: this.build() };
+      this.building = building;
+      building.fleet
+        .finally(() => {
+          if (this.building === building) this.building = undefined;
+        })
+        .catch(() => {}); // the callers awaiting it see the error
     }
-    return this.fleet;
+    return this.building!.fleet;
   }
 
   async getService(namespace: string, name: string) {
-    await this.getFleet();
-    return this.services.get(serviceId(namespace, name));
+    const fleet = await this.getFleet();
+    return this.servicesById.get(fleet)?.get(serviceId(namespace, name));
+  }
+
+  private async build(): Promise<Fleet> {
+    const version = this.version;
+    const clusters = [...this.clusters.values()];
+    const { aggregation } = this.options;
+    // What each inventory contributes is computed one cluster at a time, yielding in between:
+    // a first build at 50,000 services takes seconds and must not hold the event loop (and
+    // every other plugin's requests) for all of it. Later builds find most of it done.
+    for (const cluster of clusters) {
+      if (!cluster.inventory) continue;
+      prepareInstances(cluster.inventory, aggregation);
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    const fleet = buildFleet(clusters, aggregation, this.now());
+    this.servicesById.set(fleet, new Map(fleet.services.map(s => [s.id, s])));
+    if (version === this.version) this.fleet = fleet;
+    return fleet;
   }
 
   private invalidate() {
     this.fleet = undefined;
+    this.version++;
   }
 
   private async persist(write: () => Promise<void>) {
