@@ -203,7 +203,7 @@ async function main() {
   if (api) {
     out.push(
       '',
-      `API: ${api.services} services on ${api.clusters} clusters, ${api.concurrency} keep-alive connections from another process; buildFleet ${api.buildFleetMs} ms before the first answer, ${api.searchIndexMs} ms more before the first text search; server peak RSS ${api.serverRssMiB} MiB`,
+      `API: ${api.services} services on ${api.clusters} clusters, ${api.concurrency} keep-alive connections from another process; buildFleet ${api.buildFleetMs} ms before the first answer (the event loop held for at most ${api.firstBuildLongestStallMs} ms at a time), ${api.searchIndexMs} ms more before the first text search; server peak RSS ${api.serverRssMiB} MiB`,
       `  after a round of syncs that read the same content: rebuild ${
         api.rebuildUnchangedMs
       } ms (recording the round ${

@@ -19,6 +19,8 @@ export interface ApiFigures {
   clusters: number;
   concurrency: number;
   buildFleetMs: number;
+  /** The longest the server's event loop was held during that first build. */
+  firstBuildLongestStallMs: number;
   searchIndexMs: number;
   /** Recording a round of syncs that read the same content (content digests), all clusters. */
   syncRoundMs: number;
@@ -103,6 +105,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       clusters: options.clusters,
       concurrency: options.concurrency,
       buildFleetMs: round(ready.buildFleetMs, 0),
+      firstBuildLongestStallMs: round(ready.firstBuildLongestStallMs, 0),
       searchIndexMs: round(ready.searchIndexMs, 0),
       syncRoundMs: round(ready.syncRoundMs, 0),
       rebuildUnchangedMs: round(ready.rebuildUnchangedMs, 0),
