@@ -260,6 +260,8 @@ export function prepareInstances(
   inv: ClusterInventory,
   options: AggregationOptions,
 ): void {
+  // a later build finds most inventories done: skip even finding their control planes
+  if (instanceCache.get(inv)?.options === options) return;
   instancesOf(inv, discoverControlPlanes(inv), options);
 }
 

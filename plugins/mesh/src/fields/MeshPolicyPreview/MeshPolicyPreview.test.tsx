@@ -20,19 +20,7 @@ import {
   MeshPolicyPreview,
   MeshPolicyPreviewOptions,
 } from './MeshPolicyPreview';
-
-/** The seed route as the pickers store it: from cluster-1, 75 % v3 in cluster-2, 15 % v1, 10 % v2. */
-const seedRoute = {
-  service: 'bookinfo/reviews',
-  sourceCluster: 'cluster-1',
-  target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-  weight1: 75,
-  target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-  weight2: 15,
-  target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-  weight3: 10,
-  repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
-};
+import { seedRouteForm } from '../../__testUtils__/templateForms';
 
 const VIRTUAL_SERVICE =
   'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
@@ -67,7 +55,7 @@ describe('MeshPolicyPreview', () => {
   );
 
   it('shows the VirtualService the seed route adds to cluster-1, and nothing for cluster-2', async () => {
-    const p = props(seedRoute);
+    const p = props(seedRouteForm);
     await renderInTestApp(element(p));
 
     const cluster1 = await screen.findByRole('region', {
@@ -102,12 +90,12 @@ describe('MeshPolicyPreview', () => {
   });
 
   it('follows the edits, once the user pauses, and says when the weights do not add up to 100', async () => {
-    const rendered = await renderInTestApp(element(props(seedRoute)));
+    const rendered = await renderInTestApp(element(props(seedRouteForm)));
     expect(
       await screen.findByRole('group', { name: VIRTUAL_SERVICE }),
     ).toBeInTheDocument();
 
-    rendered.rerender(element(props({ ...seedRoute, weight3: 5 })));
+    rendered.rerender(element(props({ ...seedRouteForm, weight3: 5 })));
     // Debounced: the old preview stays, marked as updating, until the form is still.
     expect(screen.getByText('· updating…')).toBeInTheDocument();
     expect(
@@ -173,7 +161,7 @@ describe('MeshPolicyPreview', () => {
         { once: true },
       ),
     );
-    await renderInTestApp(element(props(seedRoute)));
+    await renderInTestApp(element(props(seedRouteForm)));
     expect(
       await screen.findByText('No preview: the fleet could not be loaded'),
     ).toBeInTheDocument();
@@ -192,7 +180,7 @@ describe('MeshPolicyPreview', () => {
     await renderInTestApp(
       element(
         fieldProps<undefined, MeshPolicyPreviewOptions>({
-          formContext: { formData: seedRoute },
+          formContext: { formData: seedRouteForm },
         }),
       ),
     );

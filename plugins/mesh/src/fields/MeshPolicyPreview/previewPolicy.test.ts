@@ -9,19 +9,7 @@ import seedDestinationRule from '../../../../../examples/policy-repo/rendered/cl
 import seedVirtualService from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
 import { demoFleet } from '../../__testUtils__/demoFleet';
 import { PolicyPreview, previewPolicy } from './previewPolicy';
-
-/** The seed route as the pickers store it: from cluster-1, 75 % v3 in cluster-2, 15 % v1, 10 % v2. */
-const seedRoute = {
-  service: 'bookinfo/reviews',
-  sourceCluster: 'cluster-1',
-  target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-  weight1: 75,
-  target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-  weight2: 15,
-  target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-  weight3: 10,
-  repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
-};
+import { seedRouteForm } from '../../__testUtils__/templateForms';
 
 function compiled(preview: PolicyPreview) {
   if (preview.state !== 'compiled') {
@@ -41,7 +29,9 @@ describe('previewPolicy', () => {
   const fleet = demoFleet();
 
   it('renders the seed route where the action renders it, under the name it derives', () => {
-    const preview = compiled(previewPolicy('TrafficPolicy', seedRoute, fleet));
+    const preview = compiled(
+      previewPolicy('TrafficPolicy', seedRouteForm, fleet),
+    );
     expect(preview.problems).toEqual([]);
     // The same files as the action's golden pull request
     // (scaffolder-backend-module-mesh/src/__fixtures__/golden/seed-route).
@@ -65,7 +55,7 @@ describe('previewPolicy', () => {
       previewPolicy(
         'TrafficPolicy',
         {
-          ...seedRoute,
+          ...seedRouteForm,
           name: 'reviews-shift',
           timeout: '5s',
           retries: {
@@ -84,7 +74,7 @@ describe('previewPolicy', () => {
 
   it('says, in the words of the form, that the weights must add up to 100', () => {
     expect(
-      previewPolicy('TrafficPolicy', { ...seedRoute, weight3: 5 }, fleet),
+      previewPolicy('TrafficPolicy', { ...seedRouteForm, weight3: 5 }, fleet),
     ).toEqual({
       state: 'invalid',
       problems: [
@@ -165,7 +155,7 @@ describe('previewPolicy', () => {
     expect(
       previewPolicy(
         'TrafficPolicy',
-        { ...seedRoute, service: 'bookinfo/nope' },
+        { ...seedRouteForm, service: 'bookinfo/nope' },
         fleet,
       ),
     ).toEqual({
@@ -179,8 +169,8 @@ describe('previewPolicy', () => {
   });
 
   it('reports a compiler failure instead of throwing', () => {
-    expect(previewPolicy('TrafficPolicy', seedRoute, {} as Fleet).state).toBe(
-      'failed',
-    );
+    expect(
+      previewPolicy('TrafficPolicy', seedRouteForm, {} as Fleet).state,
+    ).toBe('failed');
   });
 });
