@@ -118,10 +118,24 @@ export type ClusterLinkKind =
   | 'gateway-federation'
   | 'linkerd-multicluster';
 
+/**
+ * How a Linkerd multicluster Link carries calls: `gateway` through the target cluster's
+ * multicluster gateway, so the callee sees the gateway's identity; `flat` pod to pod
+ * (`linkerd multicluster link --gateway=false`, services exported as `remote-discovery`),
+ * so the callee sees the caller's own identity.
+ */
+export type LinkerdLinkMode = 'gateway' | 'flat';
+
 export interface ClusterLink {
   from: ClusterName;
   to: ClusterName;
   via: ClusterLinkKind;
+  /**
+   * For `linkerd-multicluster`: `flat` when the Link names no gateway (only pod-to-pod
+   * services can be mirrored), `gateway` otherwise. Absent in older snapshots: read as
+   * `gateway`, the default of `linkerd multicluster link`.
+   */
+  linkerdMode?: LinkerdLinkMode;
 }
 
 export type DataPlaneMode = 'sidecar' | 'ambient' | 'linkerd' | 'none';
@@ -160,6 +174,11 @@ export interface ConfigRef {
   name: string;
   /** The Meshport policy this object was rendered from, when it carries our label. */
   meshportPolicy?: string;
+  /**
+   * A Linkerd Server's `spec.port` (a number or a container port name): Linkerd admits one
+   * Server per pod port, so a second one on the same port collides.
+   */
+  port?: number | string;
 }
 
 /** The effective mTLS mode for a service in one cluster, and which PeerAuthentication set it. */
@@ -240,6 +259,21 @@ export interface MeshListResponse {
 /** Builds the id of a logical service. */
 export function serviceId(namespace: string, name: string): string {
   return `${namespace}/${name}`;
+}
+
+/**
+ * The identity a Linkerd proxy presents: the name its certificate is issued for, set by the
+ * proxy injector as `$(_pod_sa).$(_pod_ns).serviceaccount.identity.<linkerd namespace>.<trust
+ * domain>` (linkerd/linkerd2 charts/partials/templates/_proxy.tpl, LINKERD2_PROXY_IDENTITY_LOCAL_NAME).
+ * It is what MeshTLSAuthentication `identities` match.
+ */
+export function linkerdIdentity(
+  controlPlaneNamespace: string,
+  trustDomain: string,
+  namespace: string,
+  serviceAccount: string,
+): string {
+  return `${serviceAccount}.${namespace}.serviceaccount.identity.${controlPlaneNamespace}.${trustDomain}`;
 }
 
 /** Builds a SPIFFE identity. */

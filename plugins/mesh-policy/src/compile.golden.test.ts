@@ -242,7 +242,7 @@ describe('golden: failover, access, Linkerd', () => {
     });
     expect(result.errors).toEqual([]);
     const route = parse(
-      result.files['rendered/east/shop/httproute-meshport-checkout.yaml'],
+      result.files['rendered/east/shop/httproute-meshport-checkout-9080.yaml'],
     );
     expect(route.spec.rules[0].backendRefs).toEqual([
       { name: 'checkout', port: 9080, weight: 80 },

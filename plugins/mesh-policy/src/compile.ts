@@ -131,10 +131,8 @@ export function compile(
     if (r.errors.length === 0) plans.push(...r.plans);
   }
   const merged = mergeTrafficPlans(plans);
-  conflicts.push(
-    ...merged.conflicts,
-    ...findExistingConfig(merged.destinations, topo.fleet),
-  );
+  conflicts.push(...merged.conflicts);
+  const existingConfig = findExistingConfig(merged.destinations, topo.fleet);
   for (const dp of merged.destinations) {
     if (dp.mesh === 'istio') translateIstioTraffic(dp, topo, out);
     else translateLinkerdTraffic(dp, topo, out);
@@ -146,7 +144,16 @@ export function compile(
     const r = compileAccessPolicy(p, topo, out);
     errors.push(...r.errors);
     warnings.push(...r.warnings);
+    existingConfig.push(...r.conflicts);
   }
+  // two grants can collide with one Server in the same words
+  conflicts.push(
+    ...existingConfig.sort(
+      (a, b) =>
+        compareStrings(a.message, b.message) ||
+        compareStrings(a.policies.join(','), b.policies.join(',')),
+    ),
+  );
 
   const hostnames = new Map<string, string>();
   for (const p of unique.filter(

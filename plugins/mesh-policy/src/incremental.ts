@@ -79,6 +79,8 @@ interface AccessUnit {
   ref: string;
   entries: ReadonlyMap<string, ResourceEntry>;
   policy: AccessPolicy;
+  /** Hand-written Linkerd Servers its Servers would collide with. */
+  existingConfig: Conflict[];
 }
 
 interface HostUnit {
@@ -335,8 +337,16 @@ class Renderer implements IncrementalRenderer {
     if (kind === 'access') {
       if (policy?.kind !== 'AccessPolicy') return undefined;
       const out = new ResourceSet();
-      this.setDiagnostics(ref, compileAccessPolicy(policy, this.topo, out));
-      return { kind, id, ref, entries: out.byKey(), policy };
+      const r = compileAccessPolicy(policy, this.topo, out);
+      this.setDiagnostics(ref, r);
+      return {
+        kind,
+        id,
+        ref,
+        entries: out.byKey(),
+        policy,
+        existingConfig: r.conflicts,
+      };
     }
     if (
       policy?.kind !== 'VirtualDestination' ||
@@ -584,12 +594,17 @@ class Renderer implements IncrementalRenderer {
     const fieldConflicts: Conflict[] = [];
     const existingConfig: Conflict[] = [];
     for (const unit of this.units.values()) {
+      if (unit.kind === 'access') existingConfig.push(...unit.existingConfig);
       if (unit.kind !== 'traffic') continue;
       fieldConflicts.push(...unit.fieldConflicts);
       existingConfig.push(...unit.existingConfig);
     }
     const byMessage = (x: Conflict, y: Conflict) =>
       compareStrings(x.message, y.message);
+    // two grants can collide with one Server in the same words
+    const byExisting = (x: Conflict, y: Conflict) =>
+      byMessage(x, y) ||
+      compareStrings(x.policies.join(','), y.policies.join(','));
     const hostConflicts: { ref: string; conflict: Conflict }[] = [];
     for (const refs of this.hostRefs.values()) {
       if (refs.size < 2) continue;
@@ -602,7 +617,7 @@ class Renderer implements IncrementalRenderer {
     hostConflicts.sort((x, y) => compareStrings(x.ref, y.ref));
     const conflicts = [
       ...fieldConflicts.sort(byMessage),
-      ...existingConfig.sort(byMessage),
+      ...existingConfig.sort(byExisting),
       ...hostConflicts.map(h => h.conflict),
     ];
     const sortedErrors = sortKeyed(errors);

@@ -1,5 +1,6 @@
 import {
   DataPlaneMode,
+  linkerdIdentity,
   spiffeIdentity,
   Workload,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -53,7 +54,7 @@ export function workloadIdentity(
     const linkerd = controlPlanes.find(cp => cp.kind === 'linkerd');
     const td = linkerd?.trustDomain ?? 'cluster.local';
     const cpNamespace = linkerd?.namespace ?? 'linkerd';
-    return `${serviceAccount}.${namespace}.serviceaccount.identity.${cpNamespace}.${td}`;
+    return linkerdIdentity(cpNamespace, td, namespace, serviceAccount);
   }
   const istio = controlPlanes.find(cp => cp.kind === 'istio');
   return spiffeIdentity(

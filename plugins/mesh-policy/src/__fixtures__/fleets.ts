@@ -6,7 +6,11 @@ import type {
   MeshService,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
-import { spiffeIdentity } from '@meshport/backstage-plugin-mesh-common';
+import {
+  linkerdIdentity,
+  LinkerdLinkMode,
+  spiffeIdentity,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /** Small fleets for tests, built from the mesh-common types. */
 
@@ -227,8 +231,42 @@ export function multiNetworkFleet(): Fleet {
   };
 }
 
-/** Two Linkerd clusters joined by Linkerd multicluster (service mirroring). */
-export function linkerdFleet(): Fleet {
+/**
+ * A Linkerd instance as discovery reports it: the proxy's identity name, not a SPIFFE ID
+ * (mesh-backend aggregation/workloads.ts, from Linkerd's proxy injector).
+ */
+function linkerdInstance(
+  clusterName: string,
+  app: string,
+  namespace: string,
+  over: Partial<ServiceInstance> = {},
+): ServiceInstance {
+  const base = instance(clusterName, app, namespace, ['v1']);
+  const identity = linkerdIdentity(
+    'linkerd',
+    'cluster.local',
+    namespace,
+    `bookinfo-${app}`,
+  );
+  return {
+    ...base,
+    workloads: base.workloads.map(w => ({
+      ...w,
+      identity,
+      dataPlaneMode: 'linkerd',
+    })),
+    identities: [identity],
+    dataPlaneMode: 'linkerd',
+    ...over,
+  };
+}
+
+/**
+ * Two Linkerd clusters joined by Linkerd multicluster (service mirroring), each mirroring the
+ * other's checkout: east runs Linkerd 2.16 (edge-24.8.2), west stable-2.14.10, so they serve
+ * different Server versions. `linkerdMode` is how their Links carry calls.
+ */
+export function linkerdFleet(linkerdMode: LinkerdLinkMode = 'flat'): Fleet {
   const cp = {
     kind: 'linkerd' as const,
     namespace: 'linkerd',
@@ -237,21 +275,20 @@ export function linkerdFleet(): Fleet {
   return {
     generatedAt: '2025-01-01T00:00:00Z',
     clusters: [
-      cluster('east', 'us-east-1', {}, cp),
-      cluster('west', 'us-west-2', {}, cp),
+      cluster('east', 'us-east-1', {}, { ...cp, version: 'edge-24.8.2' }),
+      cluster('west', 'us-west-2', {}, { ...cp, version: 'stable-2.14.10' }),
     ],
     meshes: [],
     services: [
       service('shop', 'checkout', [
-        instance('east', 'checkout', 'shop', ['v1'], 'cluster.local', {
-          dataPlaneMode: 'linkerd',
-        }),
-        instance('west', 'checkout', 'shop', ['v1'], 'cluster.local', {
-          dataPlaneMode: 'linkerd',
-        }),
+        linkerdInstance('east', 'checkout', 'shop', { mirroredIn: ['west'] }),
+        linkerdInstance('west', 'checkout', 'shop', { mirroredIn: ['east'] }),
       ]),
-      service('shop', 'web', [instance('east', 'web', 'shop', ['v1'])]),
+      service('shop', 'web', [linkerdInstance('east', 'web', 'shop')]),
     ],
-    links: links([['east', 'west']], 'linkerd-multicluster'),
+    links: links([['east', 'west']], 'linkerd-multicluster').map(l => ({
+      ...l,
+      linkerdMode,
+    })),
   };
 }

@@ -4,6 +4,7 @@ import type {
   EastWestGateway,
   Fleet,
   FleetCluster,
+  LinkerdLinkMode,
   MeshKind,
   MeshService,
   ServiceInstance,
@@ -22,12 +23,17 @@ export class Topology {
   private readonly clusters = new Map<string, FleetCluster>();
   private readonly services = new Map<string, MeshService>();
   private readonly links = new Map<string, ClusterLinkKind>();
+  private readonly linkerdModes = new Map<string, LinkerdLinkMode>();
 
   constructor(readonly fleet: Fleet) {
     for (const c of fleet.clusters) this.clusters.set(c.name, c);
     for (const s of fleet.services)
       this.services.set(`${s.namespace}/${s.name}`, s);
-    for (const l of fleet.links) this.addLink(l.from, l.to, l.via);
+    for (const l of fleet.links) {
+      this.addLink(l.from, l.to, l.via);
+      if (l.via === 'linkerd-multicluster' && l.linkerdMode === 'flat')
+        this.linkerdModes.set(`${l.from}\u0000${l.to}`, 'flat');
+    }
     // Older snapshots may carry remote secrets but no links; they mean the same thing.
     for (const c of fleet.clusters) {
       for (const cp of c.controlPlanes) {
@@ -99,6 +105,14 @@ export class Topology {
   reach(from: string, to: string): Reach | undefined {
     if (from === to) return 'local';
     return this.links.get(`${from}\u0000${to}`);
+  }
+
+  /**
+   * How a Linkerd Link from `from` to `to` carries calls. A Link without a known mode is read
+   * as `gateway`: the default of `linkerd multicluster link`, and the mode that hides callers.
+   */
+  linkerdLinkMode(from: string, to: string): LinkerdLinkMode {
+    return this.linkerdModes.get(`${from}\u0000${to}`) ?? 'gateway';
   }
 
   /** East-west gateways on the port we federate through, in a stable order. */

@@ -1,16 +1,23 @@
 import { Diagnostic, compareStrings } from '../diagnostics';
 import { Topology } from '../fleet/topology';
 import {
+  linkerdIdentity,
   MeshKind,
   ServiceInstance,
   spiffeIdentity,
 } from '@meshport/backstage-plugin-mesh-common';
+import type { Conflict } from '../conflicts';
 import type { AccessPolicy, AccessSource } from '../schema/accessPolicy';
 import { policyRef } from '../schema/policy';
 import * as checks from '../validate/fleetChecks';
 import { ResourceSet } from './resources';
 import { addIstioAuthorization } from './istio/authorizationPolicy';
-import { addLinkerdAuthorization } from './linkerd/authorization';
+import { linkerdApiVersions } from './linkerd/apiVersions';
+import {
+  addLinkerdAuthorization,
+  serverCollisions,
+} from './linkerd/authorization';
+import { gatewayHidesCaller } from './linkerd/multicluster';
 
 /** A source identity as one serving cluster will see it. */
 export interface GrantedIdentity {
@@ -33,6 +40,7 @@ export function compileAccessPolicy(
   const ref = policyRef(policy);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
+  const conflicts: Conflict[] = [];
   const { destination: dest, sources, allow } = policy.spec;
   const err = (path: string, message: string) =>
     errors.push({ policy: ref, path, message });
@@ -40,7 +48,7 @@ export function compileAccessPolicy(
   const missing = checks.unknownService(topo, dest.namespace, dest.service);
   if (missing) {
     err('spec.destination.service', missing);
-    return { errors, warnings };
+    return { errors, warnings, conflicts };
   }
   if (dest.port !== undefined) {
     const msg = checks.checkPort(topo, dest.namespace, dest.service, dest.port);
@@ -51,8 +59,9 @@ export function compileAccessPolicy(
     if (unknown) {
       err(`spec.sources.${i}.cluster`, unknown);
     } else if (s.serviceAccount) {
-      const identity = spiffeIdentity(
-        topo.trustDomain(s.cluster),
+      const identity = callerIdentity(
+        topo,
+        s.cluster,
         s.namespace,
         s.serviceAccount,
       );
@@ -69,7 +78,7 @@ export function compileAccessPolicy(
       );
     }
   });
-  if (errors.length > 0) return { errors, warnings };
+  if (errors.length > 0) return { errors, warnings, conflicts };
 
   for (const serving of topo.servingClusters(dest.namespace, dest.service)) {
     const granted: GrantedIdentity[] = [];
@@ -86,6 +95,14 @@ export function compileAccessPolicy(
       const mtls = checks.rootMismatch(topo, s.cluster, serving);
       if (mtls) {
         err(path, mtls);
+        return;
+      }
+      const hidden =
+        topo.meshKind(serving) === 'linkerd'
+          ? gatewayHidesCaller(topo, s.cluster, serving)
+          : undefined;
+      if (hidden) {
+        err(path, hidden);
         return;
       }
       granted.push({
@@ -127,7 +144,27 @@ export function compileAccessPolicy(
         );
         continue;
       }
-      addLinkerdAuthorization(out, ref, policy, serving, instance, granted);
+      const collisions = serverCollisions(ref, policy, serving, instance);
+      if (collisions.length > 0) {
+        conflicts.push(...collisions);
+        continue;
+      }
+      const versions = linkerdApiVersions(topo.controlPlane(serving)?.version);
+      if (versions.warning)
+        warnings.push({
+          policy: ref,
+          path: 'spec.destination',
+          message: `${serving}: ${versions.warning}`,
+        });
+      addLinkerdAuthorization(
+        out,
+        ref,
+        policy,
+        serving,
+        instance,
+        granted,
+        versions.server,
+      );
     } else {
       warnings.push({
         policy: ref,
@@ -136,7 +173,23 @@ export function compileAccessPolicy(
       });
     }
   }
-  return { errors, warnings };
+  return { errors, warnings, conflicts };
+}
+
+/**
+ * The identity a caller presents, in its own mesh's format: Linkerd's proxy identity name on a
+ * Linkerd cluster, the SPIFFE ID elsewhere. Discovery records workloads the same way.
+ */
+function callerIdentity(
+  topo: Topology,
+  cluster: string,
+  namespace: string,
+  serviceAccount: string,
+): string {
+  const cp = topo.controlPlane(cluster);
+  return cp?.kind === 'linkerd'
+    ? linkerdIdentity(cp.namespace, cp.trustDomain, namespace, serviceAccount)
+    : spiffeIdentity(topo.trustDomain(cluster), namespace, serviceAccount);
 }
 
 /**

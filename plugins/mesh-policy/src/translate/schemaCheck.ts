@@ -1,121 +1,14 @@
-import { z } from 'zod';
+import { LINKERD_SCHEMAS } from './linkerd/schemas';
 import type { MeshResource } from './resources';
 
 /** Checks one rendered object; returns why it is invalid, or undefined when it is valid. */
 export type SchemaValidator = (resource: MeshResource) => string | undefined;
 
-// Linkerd and Gateway API kinds have no generated models here, so the subset we emit is
-// described by hand, strictly, from the CRD reference.
-const name = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-  .max(63);
-const port = z.number().int().min(1).max(65535);
-const policyRef = z.strictObject({
-  group: z.literal('policy.linkerd.io'),
-  kind: z.string(),
-  name,
-});
-const headerPairs = z
-  .array(z.strictObject({ name: z.string().min(1), value: z.string() }))
-  .max(16);
-const handWritten: Record<string, z.ZodType> = {
-  'gateway.networking.k8s.io/v1/HTTPRoute': z.strictObject({
-    parentRefs: z
-      .array(
-        z.strictObject({
-          group: z.literal(''),
-          kind: z.literal('Service'),
-          name,
-          port: port.optional(),
-        }),
-      )
-      .min(1),
-    rules: z
-      .array(
-        z.strictObject({
-          matches: z
-            .array(
-              z.strictObject({
-                path: z
-                  .strictObject({
-                    type: z.enum(['Exact', 'PathPrefix']),
-                    value: z.string().startsWith('/'),
-                  })
-                  .optional(),
-                method: z.string().optional(),
-                headers: z
-                  .array(
-                    z.strictObject({
-                      type: z.literal('Exact'),
-                      name: z.string(),
-                      value: z.string(),
-                    }),
-                  )
-                  .optional(),
-              }),
-            )
-            .max(64)
-            .optional(),
-          backendRefs: z
-            .array(
-              z.strictObject({
-                name,
-                port,
-                weight: z.number().int().min(0).max(1000000).optional(),
-              }),
-            )
-            .min(1)
-            .max(16),
-          timeouts: z
-            .strictObject({
-              request: z.string().regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/),
-            })
-            .optional(),
-          filters: z
-            .array(
-              z.union([
-                z.strictObject({
-                  type: z.literal('RequestHeaderModifier'),
-                  requestHeaderModifier: z.strictObject({
-                    set: headerPairs.optional(),
-                    add: headerPairs.optional(),
-                    remove: z.array(z.string()).optional(),
-                  }),
-                }),
-                z.strictObject({
-                  type: z.literal('ResponseHeaderModifier'),
-                  responseHeaderModifier: z.strictObject({
-                    set: headerPairs.optional(),
-                    add: headerPairs.optional(),
-                    remove: z.array(z.string()).optional(),
-                  }),
-                }),
-              ]),
-            )
-            .optional(),
-        }),
-      )
-      .min(1)
-      .max(16),
-  }),
-  'policy.linkerd.io/v1beta3/Server': z.strictObject({
-    podSelector: z.strictObject({
-      matchLabels: z.record(z.string(), z.string()),
-    }),
-    port: z.union([port, z.string().min(1).max(15)]),
-  }),
-  'policy.linkerd.io/v1alpha1/AuthorizationPolicy': z.strictObject({
-    targetRef: policyRef,
-    requiredAuthenticationRefs: z.array(policyRef).min(1),
-  }),
-  'policy.linkerd.io/v1alpha1/MeshTLSAuthentication': z.strictObject({
-    identities: z.array(z.string().min(1)).min(1),
-  }),
-};
+// Linkerd kinds have no generated models here; linkerd/schemas.ts describes what we emit.
+const handWritten = LINKERD_SCHEMAS;
 
 /**
- * Checks Linkerd and Gateway API objects, whose schemas are described here. Istio objects pass:
+ * Checks Linkerd objects, whose schemas are described by hand. Istio objects pass:
  * checking them needs the validator from `loadSchemaValidator`.
  */
 export const handWrittenProblem: SchemaValidator = resource => {

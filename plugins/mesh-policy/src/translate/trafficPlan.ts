@@ -9,6 +9,7 @@ import type {
 } from '../schema/trafficPolicy';
 import type { Destination } from '../schema/common';
 import * as checks from '../validate/fleetChecks';
+import { linkerdClientProblems } from './linkerd/clientChecks';
 
 /** A route or mirror target resolved against one client cluster. */
 export interface ResolvedTarget {
@@ -276,6 +277,9 @@ function planClient(
     : undefined;
 
   if (mesh === 'linkerd') {
+    const linkerd = linkerdClientProblems(topo, client, spec);
+    for (const p of linkerd.problems) problem(p.path, p.message);
+    warnings.push(...linkerd.warnings.map(w => ({ ...w, policy: ref })));
     for (const field of LINKERD_UNSUPPORTED) {
       if (spec[field])
         problem(

@@ -1,10 +1,75 @@
-import type { ServiceInstance } from '@meshport/backstage-plugin-mesh-common';
+import {
+  linkerdIdentity,
+  type ServiceInstance,
+} from '@meshport/backstage-plugin-mesh-common';
+import type { Conflict } from '../../conflicts';
 import { dnsLabel } from '../../names';
 import type { AccessPolicy } from '../../schema/accessPolicy';
 import type { GrantedIdentity } from '../access';
 import { ResourceSet } from '../resources';
 import { targetPorts } from '../targetPorts';
-import { LINKERD_POLICY_V1ALPHA1, LINKERD_SERVER } from './apiVersions';
+import { LINKERD_POLICY_V1ALPHA1 } from './apiVersions';
+
+/** The service ports a grant covers: `allow.ports`, else the destination port, else all. */
+export function grantedPorts(
+  policy: AccessPolicy,
+  instance: ServiceInstance,
+): number[] {
+  const dest = policy.spec.destination;
+  return (
+    policy.spec.allow?.ports ??
+    (dest.port !== undefined
+      ? [dest.port]
+      : instance.ports.map(p => p.port).sort((a, b) => a - b))
+  );
+}
+
+/**
+ * Hand-written Servers the grant's new Servers would collide with. Linkerd's admission webhook
+ * rejects a Server whose port equals another's and whose pod selector overlaps it
+ * (policy-controller/src/admission.rs, `Validate<ServerSpec>`); when two Servers still select
+ * one pod port, the policy controller keeps the first and ignores the other
+ * (policy-controller/k8s/index/src/inbound/index.rs, "Port already matched by another
+ * server"). Every Server listed on the instance selects its pods (discovery lists only those),
+ * so one on the same port is a conflict. Linkerd compares ports literally, but a name and a
+ * number can still name one container port, and the fleet has no container port names: a
+ * name against a number, or a Server whose port the snapshot lacks, counts as a collision.
+ */
+export function serverCollisions(
+  ref: string,
+  policy: AccessPolicy,
+  cluster: string,
+  instance: ServiceInstance,
+): Conflict[] {
+  const dest = policy.spec.destination;
+  const wanted = targetPorts(instance.ports, grantedPorts(policy, instance));
+  const conflicts: Conflict[] = [];
+  for (const c of instance.config) {
+    if (c.kind !== 'Server' || c.meshportPolicy) continue;
+    const port =
+      typeof c.port === 'number' || typeof c.port === 'string'
+        ? c.port
+        : undefined;
+    const hit = wanted.find(
+      w => port === undefined || w === port || typeof w !== typeof port,
+    );
+    if (hit === undefined) continue;
+    const existing = `Server ${c.namespace}/${c.name}`;
+    let why = `its port ${port} may be the same container port as ${hit}`;
+    if (port === undefined)
+      why = `its port is not in this fleet snapshot, so it may cover port ${hit}`;
+    else if (port === hit)
+      why = `it already covers port ${hit} of the same pods`;
+    conflicts.push({
+      kind: 'existing-config',
+      policies: [ref],
+      existing,
+      clusters: [cluster],
+      message: `hand-written ${existing} in ${cluster} selects the pods of ${dest.service}.${dest.namespace} and ${why}: Linkerd admits one Server per pod port, so Meshport will not add another; grant the callers through an AuthorizationPolicy on ${c.name}, or delete it and render again`,
+    });
+  }
+  return conflicts;
+}
 
 /**
  * Linkerd authorizes traffic to a Server (pods + port), so the grant is a Server per port, a
@@ -18,13 +83,10 @@ export function addLinkerdAuthorization(
   cluster: string,
   instance: ServiceInstance,
   granted: GrantedIdentity[],
+  serverApiVersion: string,
 ) {
   const dest = policy.spec.destination;
-  const ports =
-    policy.spec.allow?.ports ??
-    (dest.port !== undefined
-      ? [dest.port]
-      : instance.ports.map(p => p.port).sort((a, b) => a - b));
+  const ports = grantedPorts(policy, instance);
   const authName = dnsLabel(
     'meshport',
     policy.metadata.namespace,
@@ -32,13 +94,13 @@ export function addLinkerdAuthorization(
   );
   const identities = [
     ...new Set(
-      granted.map(
-        g =>
-          `${g.source.serviceAccount ?? '*'}.${
-            g.source.namespace
-          }.serviceaccount.identity.${g.controlPlaneNamespace}.${
-            g.trustDomain
-          }`,
+      granted.map(g =>
+        linkerdIdentity(
+          g.controlPlaneNamespace,
+          g.trustDomain,
+          g.source.namespace,
+          g.source.serviceAccount ?? '*',
+        ),
       ),
     ),
   ];
@@ -60,7 +122,7 @@ export function addLinkerdAuthorization(
     out.upsert(
       cluster,
       {
-        apiVersion: LINKERD_SERVER,
+        apiVersion: serverApiVersion,
         kind: 'Server',
         namespace: dest.namespace,
         name: serverName,

@@ -5,12 +5,19 @@ import { dnsLabel } from '../../names';
 import { servicePorts } from '../../validate/fleetChecks';
 import { ResourceSet } from '../resources';
 import type { ResolvedTarget } from '../trafficPlan';
-import { GATEWAY_API } from './apiVersions';
+import { linkerdApiVersions } from './apiVersions';
+import { hasMirror, mirrorName } from './multicluster';
 
 /**
- * A Linkerd client cluster routes with a Gateway API HTTPRoute whose parent is the Service
- * itself (GAMMA). A remote cluster is reached through the Service Linkerd multicluster mirrors
- * into the client, `<service>-<cluster>`.
+ * A Linkerd client cluster routes with an HTTPRoute whose parent is the Service its callers
+ * address: the Service itself when it runs in the client, else each mirror Linkerd
+ * multicluster made of it there, `<service>-<cluster>` (a parent that does not exist in the
+ * client would route nothing). A remote cluster is reached through its mirror.
+ *
+ * The parentRef carries the service port: without one, Linkerd applies the route to every
+ * port of the Service (policy-controller/k8s/index/src/outbound/index.rs, "If the parent_ref
+ * doesn't include a port, apply this route to all ports"), which would send a multi-port
+ * Service's other ports to this one's backends. So there is one route per parent and port.
  */
 export function translateLinkerdTraffic(
   dp: DestinationPlan,
@@ -18,43 +25,74 @@ export function translateLinkerdTraffic(
   out: ResourceSet,
 ) {
   const dest = dp.destination;
-  const policies = [...new Set(dp.groups.flatMap(g => g.policies))].sort(
-    compareStrings,
-  );
   const ports = servicePorts(topo, dest.namespace, dest.service);
-  for (const policy of policies) {
-    out.upsert(
-      dp.client,
-      {
-        apiVersion: GATEWAY_API,
-        kind: 'HTTPRoute',
-        namespace: dest.namespace,
-        name: dnsLabel('meshport', dest.service),
-      },
-      policy,
-      () => {
-        const rules = dp.groups.map(g => rule(g, dp, g.port ?? ports[0]));
-        if (!dp.groups.some(g => g.matches.length === 0)) {
-          rules.push({ backendRefs: [{ name: dest.service, port: ports[0] }] });
-        }
-        return {
-          parentRefs: [{ group: '', kind: 'Service', name: dest.service }],
-          rules,
-        };
-      },
-    );
+  const versions = linkerdApiVersions(topo.controlPlane(dp.client)?.version);
+  const portOf = (g: RouteGroup) => g.port ?? ports[0];
+  const routePorts = [...new Set(dp.groups.map(portOf))].sort((a, b) => a - b);
+  for (const parent of linkerdRouteParents(topo, dp.client, dest)) {
+    for (const port of routePorts) {
+      const groups = dp.groups.filter(g => portOf(g) === port);
+      const policies = [...new Set(groups.flatMap(g => g.policies))].sort(
+        compareStrings,
+      );
+      for (const policy of policies) {
+        out.upsert(
+          dp.client,
+          {
+            apiVersion: versions.httpRoute,
+            kind: 'HTTPRoute',
+            namespace: dest.namespace,
+            name: dnsLabel('meshport', parent, String(port)),
+          },
+          policy,
+          () => {
+            const rules = groups.map(g => rule(g, dp, parent, port));
+            if (!groups.some(g => g.matches.length === 0)) {
+              rules.push({ backendRefs: [{ name: parent, port }] });
+            }
+            return {
+              parentRefs: [{ group: '', kind: 'Service', name: parent, port }],
+              rules,
+            };
+          },
+        );
+      }
+    }
   }
 }
 
+/**
+ * The Services in a Linkerd client that callers of the destination address: the Service when
+ * it runs there, else the mirrors of the clusters linked to it. Empty when it has neither.
+ */
+export function linkerdRouteParents(
+  topo: Topology,
+  client: string,
+  dest: { namespace: string; service: string },
+): string[] {
+  if (topo.instance(dest.namespace, dest.service, client))
+    return [dest.service];
+  return (topo.service(dest.namespace, dest.service)?.instances ?? [])
+    .filter(
+      i =>
+        topo.reach(client, i.cluster) === 'linkerd-multicluster' &&
+        hasMirror(i, client),
+    )
+    .map(i => mirrorName(dest.service, i.cluster))
+    .sort(compareStrings);
+}
+
+/** A target in the client itself is the Service; planning refused targets with no cluster where it does not run. */
 function backendName(t: ResolvedTarget, dp: DestinationPlan): string {
   return t.cluster && t.cluster !== dp.client
-    ? `${dp.destination.service}-${t.cluster}`
+    ? mirrorName(dp.destination.service, t.cluster)
     : dp.destination.service;
 }
 
 function rule(
   g: RouteGroup,
   dp: DestinationPlan,
+  parent: string,
   port: number,
 ): Record<string, unknown> {
   const matches = g.matches.map(m => ({
@@ -95,8 +133,12 @@ function rule(
   return {
     matches: matches.length > 0 ? matches : undefined,
     backendRefs: g.route
-      ? g.route.map(t => ({ name: backendName(t, dp), port, weight: t.weight }))
-      : [{ name: dp.destination.service, port }],
+      ? g.route.map(t => ({
+          name: backendName(t, dp),
+          port,
+          weight: t.weight,
+        }))
+      : [{ name: parent, port }],
     timeouts: g.timeout ? { request: g.timeout } : undefined,
     filters: filters.length > 0 ? filters : undefined,
   };
