@@ -1655,7 +1655,8 @@ const clusters = [
       },
     ],
     config: c => [
-      linkerdPolicy(c, 'Server', 'v1beta3', 'accounts', 'users-http', {
+      // stable-2.14 serves Server v1alpha1 and v1beta1 only (v1beta3 arrived with edge-24.7.4)
+      linkerdPolicy(c, 'Server', 'v1beta1', 'accounts', 'users-http', {
         podSelector: { matchLabels: { app: 'users' } },
         port: 8080,
         proxyProtocol: 'HTTP/1',

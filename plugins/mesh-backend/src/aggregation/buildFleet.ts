@@ -11,7 +11,7 @@ import {
 import { discoverEastWestGateways } from './gateways';
 import type { AggregationOptions, ClusterInput } from './inventory';
 import { uniqueSorted } from './labels';
-import { buildLinks } from './links';
+import { buildLinks, linkerdLinkModes } from './links';
 import { buildMeshes } from './meshes';
 import { buildServices } from './services';
 
@@ -38,6 +38,7 @@ function fleetCluster(
         remoteClusterIds,
         rootNamespace: _r,
         defaultInboundPolicy: _d,
+        linkerdLinkModes: _l,
         ...cp
       }) => {
         const resolved = remoteClusterIds.map(id => ({
@@ -80,7 +81,10 @@ export function buildFleet(
   const fleetClusters = sorted.map(c =>
     fleetCluster(c, controlPlanes.get(c.name) ?? [], resolve),
   );
-  const links = buildLinks(fleetClusters);
+  const links = buildLinks(
+    fleetClusters,
+    linkerdLinkModes(controlPlanes, resolve),
+  );
   return {
     generatedAt: now.toISOString(),
     clusters: fleetClusters,

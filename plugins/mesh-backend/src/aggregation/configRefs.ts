@@ -229,6 +229,13 @@ function touches(
   return false;
 }
 
+/** A Linkerd Server's `spec.port`, a port number or a container port name; else undefined. */
+function serverPort(o: MeshConfigObject): number | string | undefined {
+  const port = pick(o.spec, 'port');
+  if (typeof port === 'number' && Number.isInteger(port)) return port;
+  return typeof port === 'string' && port !== '' ? port : undefined;
+}
+
 /**
  * The mesh configuration that applies to one service in one cluster: routing by host,
  * Istio security by selector or namespace, Linkerd policy through the Servers that select
@@ -273,6 +280,8 @@ export function configRefsFor(input: ConfigRefInput): ConfigRef[] {
         namespace: o.namespace,
         name: o.name,
       };
+      const port = o.kind === 'Server' ? serverPort(o) : undefined;
+      if (port !== undefined) ref.port = port;
       const policy = o.labels[MESHPORT_POLICY_LABEL];
       return policy ? { ...ref, meshportPolicy: policy } : ref;
     })

@@ -1,7 +1,14 @@
-import type { ControlPlane } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  ControlPlane,
+  LinkerdLinkMode,
+} from '@meshport/backstage-plugin-mesh-common';
 import { parse as parseYaml } from 'yaml';
 import { pemFingerprints } from './certificates';
-import type { ClusterInventory, WorkloadInfo } from './inventory';
+import type {
+  ClusterInventory,
+  MeshConfigObject,
+  WorkloadInfo,
+} from './inventory';
 import { pick, pickString } from './labels';
 
 export const NETWORK_LABEL = 'topology.istio.io/network';
@@ -21,6 +28,8 @@ export interface DiscoveredControlPlane
   rootNamespace: string;
   /** Linkerd cluster-wide default inbound policy. */
   defaultInboundPolicy?: string;
+  /** Linkerd: how each Link (by target cluster name) carries calls. */
+  linkerdLinkModes?: Record<string, LinkerdLinkMode>;
 }
 
 function imageTag(image: string | undefined): string | undefined {
@@ -205,10 +214,25 @@ function linkerdControlPlane(
       typeof defaultInboundPolicy === 'string'
         ? defaultInboundPolicy
         : undefined,
-    remoteClusterIds: links
-      .map(l => pickString(l.spec, 'targetClusterName') ?? l.name)
-      .sort(),
+    remoteClusterIds: links.map(linkTarget).sort(),
+    linkerdLinkModes: Object.fromEntries(
+      links.map(l => [linkTarget(l), linkMode(l)]),
+    ),
   };
+}
+
+function linkTarget(link: MeshConfigObject): string {
+  return pickString(link.spec, 'targetClusterName') ?? link.name;
+}
+
+/**
+ * `linkerd multicluster link` writes the target's gateway address into the Link only when the
+ * link goes through a gateway; with `--gateway=false` it leaves it out and only pod-to-pod
+ * (remote-discovery) services are mirrored (linkerd/linkerd2 multicluster/cmd/link.go).
+ */
+function linkMode(link: MeshConfigObject): LinkerdLinkMode {
+  const address = pickString(link.spec, 'gatewayAddress');
+  return address && address.trim() !== '' ? 'gateway' : 'flat';
 }
 
 /** Every control plane found in one cluster, Istio revisions first. */

@@ -2,18 +2,49 @@ import {
   ClusterLink,
   ControlPlane,
   FleetCluster,
+  LinkerdLinkMode,
   mutuallyTrusted,
 } from '@meshport/backstage-plugin-mesh-common';
+import type { DiscoveredControlPlane } from './controlPlanes';
+
+/** Per client cluster, the mode of its Linkerd Link to each server cluster (Backstage names). */
+export type LinkerdLinkModes = Map<string, Map<string, LinkerdLinkMode>>;
+
+/** The modes of every Linkerd Link, keyed by Backstage names; unresolved targets are left out. */
+export function linkerdLinkModes(
+  controlPlanes: Map<string, DiscoveredControlPlane[]>,
+  resolve: (id: string) => string | undefined,
+): LinkerdLinkModes {
+  const modes: LinkerdLinkModes = new Map();
+  for (const [cluster, planes] of controlPlanes) {
+    for (const cp of planes) {
+      for (const [target, mode] of Object.entries(cp.linkerdLinkModes ?? {})) {
+        const server = resolve(target);
+        if (!server) continue;
+        const byServer = modes.get(cluster) ?? new Map();
+        // two Links to one cluster: any gateway one hides callers, so it wins
+        if (byServer.get(server) !== 'gateway') byServer.set(server, mode);
+        modes.set(cluster, byServer);
+      }
+    }
+  }
+  return modes;
+}
 
 /**
  * Which clusters' clients can reach which clusters' services:
  * - shared endpoint discovery: the client's istiod reads the server's endpoints (remote secret);
- * - Linkerd multicluster: the client has a Link to the server;
+ * - Linkerd multicluster: the client has a Link to the server, through the server's gateway or
+ *   pod to pod (`linkerdMode`, from `linkerdModes`; a Link whose mode is unknown is left
+ *   without one, which readers take as a gateway);
  * - gateway federation: otherwise, when the server exposes an east-west gateway on another
  *   network and each side's root is in the other's trust bundle (one shared root, or
  *   separate meshes that added each other's root), so mTLS through the gateway verifies.
  */
-export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
+export function buildLinks(
+  clusters: FleetCluster[],
+  linkerdModes: LinkerdLinkModes = new Map(),
+): ClusterLink[] {
   const links: ClusterLink[] = [];
   const has = (from: string, to: string) =>
     links.some(l => l.from === from && l.to === to);
@@ -27,6 +58,10 @@ export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
         for (const server of cp.readsEndpointsFrom) {
           if (server === client.name || !byName.has(server)) continue;
           if (has(client.name, server)) continue;
+          const mode =
+            kind === 'linkerd'
+              ? linkerdModes.get(client.name)?.get(server)
+              : undefined;
           links.push({
             from: client.name,
             to: server,
@@ -34,6 +69,7 @@ export function buildLinks(clusters: FleetCluster[]): ClusterLink[] {
               kind === 'istio'
                 ? 'shared-endpoint-discovery'
                 : 'linkerd-multicluster',
+            ...(mode ? { linkerdMode: mode } : {}),
           });
         }
       }

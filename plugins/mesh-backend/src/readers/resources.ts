@@ -72,7 +72,10 @@ export const RESOURCES = {
     'AuthorizationPolicy',
   ),
   links: crd('multicluster.linkerd.io', 'v1alpha2', 'links', 'Link'),
-  servers: crd('policy.linkerd.io', 'v1beta3', 'servers', 'Server'),
+  // v1beta1 is served by every Linkerd from 2.13 to 2.19; v1beta3 only from edge-24.7.4 / 2.16
+  // (charts/linkerd-crds/templates/policy/server.yaml), so a stable-2.14 cluster's Servers
+  // would be missed. The fields read (podSelector, port) are the same in both.
+  servers: crd('policy.linkerd.io', 'v1beta1', 'servers', 'Server'),
   linkerdAuthorizationPolicies: crd(
     'policy.linkerd.io',
     'v1alpha1',
