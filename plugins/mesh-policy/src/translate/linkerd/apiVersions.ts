@@ -50,13 +50,13 @@ const OLDEST_CHECKED_MINOR = 13;
 
 /**
  * `stable-2.14.10`, `enterprise-2.15.4` and `version-2.17` are numbered by Linkerd minor;
- * `edge-24.7.4` by year, month and build. A leading `v` and an image variant suffix are
+ * `edge-24.7.4` by year, month and build. A suffix after the number (an image variant) is
  * tolerated; anything else is unknown.
  */
-export function parseLinkerdRelease(
+function parseLinkerdRelease(
   version: string | undefined,
 ): Release | undefined {
-  const v = (version ?? '').trim().replace(/^v/, '');
+  const v = (version ?? '').trim();
   const stable =
     /^(?:stable|enterprise|version)-2\.(\d+)(?:\.[0-9x]+)*(?:-.*)?$/.exec(v);
   if (stable) return { line: 'stable', minor: Number(stable[1]) };
