@@ -145,7 +145,7 @@ export class Topology {
       .sort(compareStrings);
   }
 
-  /** Every identity (SPIFFE URI) seen in a cluster, from all services' workloads. */
+  /** Every identity seen in a cluster (SPIFFE URI, or a Linkerd proxy identity), from all services' workloads. */
   hasIdentity(cluster: string, identity: string): boolean {
     for (const s of this.fleet.services) {
       for (const i of s.instances) {

@@ -8,16 +8,28 @@ import { linkerdApiVersions } from './apiVersions';
 describe('Linkerd API versions by discovered version', () => {
   it.each([
     // the demo's cluster-4: Server v1alpha1/v1beta1 only
-    ['stable-2.14.10', 'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta3'],
+    [
+      'stable-2.14.10',
+      'policy.linkerd.io/v1beta1',
+      'policy.linkerd.io/v1beta3',
+    ],
     // 2.15 added Server v1beta2, not v1beta3
-    ['enterprise-2.15.4', 'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta3'],
+    [
+      'enterprise-2.15.4',
+      'policy.linkerd.io/v1beta1',
+      'policy.linkerd.io/v1beta3',
+    ],
     ['edge-24.7.3', 'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta3'],
     // Server v1beta3 arrived with edge-24.7.4; 2.16 (edge-24.8.2) and later serve it
     ['edge-24.7.4', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
     ['edge-24.8.2', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
     ['stable-2.16.0', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
     ['version-2.17', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
-    ['enterprise-2.18.2', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
+    [
+      'enterprise-2.18.2',
+      'policy.linkerd.io/v1beta3',
+      'policy.linkerd.io/v1beta3',
+    ],
     ['edge-25.4.1', 'policy.linkerd.io/v1beta3', 'policy.linkerd.io/v1beta3'],
     // HTTPRoute v1beta3 (timeouts) arrived with edge-23.6.1; 2.13 serves up to v1beta2
     ['stable-2.13.7', 'policy.linkerd.io/v1beta1', 'policy.linkerd.io/v1beta2'],

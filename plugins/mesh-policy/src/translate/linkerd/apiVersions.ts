@@ -53,9 +53,7 @@ const OLDEST_CHECKED_MINOR = 13;
  * `edge-24.7.4` by year, month and build. A suffix after the number (an image variant) is
  * tolerated; anything else is unknown.
  */
-function parseLinkerdRelease(
-  version: string | undefined,
-): Release | undefined {
+function parseLinkerdRelease(version: string | undefined): Release | undefined {
   const v = (version ?? '').trim();
   const stable =
     /^(?:stable|enterprise|version)-2\.(\d+)(?:\.[0-9x]+)*(?:-.*)?$/.exec(v);

@@ -24,10 +24,16 @@ function grant(
   };
 }
 
-const webInEast = { cluster: 'east', namespace: 'shop', serviceAccount: 'bookinfo-web' };
+const webInEast = {
+  cluster: 'east',
+  namespace: 'shop',
+  serviceAccount: 'bookinfo-web',
+};
 
 const objects = (r: ReturnType<typeof compile>, cluster: string) =>
-  (r.resources[cluster] ?? []).map(o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`);
+  (r.resources[cluster] ?? []).map(
+    o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`,
+  );
 
 /** examples/policy-repo/fleet.json: what discovery makes of the demo fleet. */
 function demoFleet(): Fleet {
@@ -82,7 +88,13 @@ describe('Linkerd access grants by service account (issue 17, item 6)', () => {
     const result = compile(
       [
         grant(
-          [{ cluster: 'cluster-4', namespace: 'accounts', serviceAccount: 'ledger' }],
+          [
+            {
+              cluster: 'cluster-4',
+              namespace: 'accounts',
+              serviceAccount: 'ledger',
+            },
+          ],
           { service: 'users', namespace: 'accounts' },
           'ledger-calls-users',
         ),
@@ -120,7 +132,9 @@ describe('Linkerd API versions per serving cluster (issue 17, item 7)', () => {
       'policy.linkerd.io/v1beta1 Server meshport-checkout-9080',
     );
     expect(result.warnings.map(w => w.message)).toContainEqual(
-      expect.stringMatching(/^east: Linkerd version \(not discovered\) is not one Meshport knows/),
+      expect.stringMatching(
+        /^east: Linkerd version \(not discovered\) is not one Meshport knows/,
+      ),
     );
   });
 });

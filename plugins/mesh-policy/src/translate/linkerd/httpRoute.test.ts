@@ -29,9 +29,13 @@ const routes = (r: ReturnType<typeof compile>, cluster: string) =>
 /** checkout with a second port, 9443, in both clusters. */
 function twoPorts(): Fleet {
   const fleet = linkerdFleet();
-  for (const i of fleet.services.find(s => s.id === 'shop/checkout')!
-    .instances)
-    i.ports.push({ name: 'grpc', port: 9443, targetPort: 9443, protocol: 'TCP' });
+  for (const i of fleet.services.find(s => s.id === 'shop/checkout')!.instances)
+    i.ports.push({
+      name: 'grpc',
+      port: 9443,
+      targetPort: 9443,
+      protocol: 'TCP',
+    });
   return fleet;
 }
 
@@ -99,7 +103,9 @@ describe('Linkerd HTTPRoute parents (issue 17, item 8)', () => {
   it("routes one port of a multi-port Service, leaving the other port's traffic alone", () => {
     const result = compile(
       [
-        split({ destination: { service: 'checkout', namespace: 'shop', port: 9080 } }),
+        split({
+          destination: { service: 'checkout', namespace: 'shop', port: 9080 },
+        }),
         split(
           {
             destination: { service: 'checkout', namespace: 'shop', port: 9443 },
@@ -136,7 +142,12 @@ describe('Linkerd HTTPRoute parents (issue 17, item 8)', () => {
 
   it('attaches the route to the mirror in a client that has only the mirror', () => {
     const result = compile(
-      [split({ sources: [{ cluster: 'north' }], route: [{ cluster: 'west', weight: 100 }] })],
+      [
+        split({
+          sources: [{ cluster: 'north' }],
+          route: [{ cluster: 'west', weight: 100 }],
+        }),
+      ],
       northFleet(true),
     );
     expect(result.errors).toEqual([]);
@@ -152,7 +163,12 @@ describe('Linkerd HTTPRoute parents (issue 17, item 8)', () => {
 
   it('refuses a client with neither the Service nor a mirror of it', () => {
     const result = compile(
-      [split({ sources: [{ cluster: 'north' }], route: [{ cluster: 'west', weight: 100 }] })],
+      [
+        split({
+          sources: [{ cluster: 'north' }],
+          route: [{ cluster: 'west', weight: 100 }],
+        }),
+      ],
       northFleet(false),
     );
     expect(result.errors.map(e => [e.path, e.message])).toEqual([
@@ -164,7 +180,9 @@ describe('Linkerd HTTPRoute parents (issue 17, item 8)', () => {
       ],
       [
         'spec.route.0.cluster',
-        expect.stringMatching(/^north has no mirror checkout-west of checkout.shop/),
+        expect.stringMatching(
+          /^north has no mirror checkout-west of checkout.shop/,
+        ),
       ],
     ]);
     expect(routes(result, 'north')).toEqual([]);
