@@ -2,15 +2,18 @@
  * Which API versions a Linkerd control plane serves, by its discovered version
  * (`ControlPlane.version`: `stable-2.14.10`, `edge-24.7.4`, `enterprise-2.15.4`, `version-2.17`).
  *
- * Read from the `served:` versions of the CRDs the linkerd-crds chart installs, at each release
- * tag of linkerd/linkerd2:
+ * Read from the `served:` versions of the CRDs in charts/linkerd-crds/templates/ at each release
+ * tag of linkerd/linkerd2 (stable-2.13.7, stable-2.14.10, edge-24.7.3, edge-24.7.4, version-2.15
+ * to version-2.19):
  *
- * | kind (group)                                | served                                                   | source                                                             |
- * | ------------------------------------------- | -------------------------------------------------------- | ------------------------------------------------------------------ |
- * | Server (policy.linkerd.io)                  | v1alpha1, v1beta1 (2.13, 2.14); + v1beta2 (2.15); + v1beta3 (edge-24.7.4, 2.16 and later) | charts/linkerd-crds/templates/policy/server.yaml                   |
- * | HTTPRoute (policy.linkerd.io)               | v1alpha1, v1beta1, v1beta2 (2.13); + v1beta3 with `timeouts` (edge-23.6.1, 2.14 and later) | charts/linkerd-crds/templates/policy/httproute.yaml                |
- * | HTTPRoute (gateway.networking.k8s.io)       | v1beta1 only up to 2.17; v1 from 2.18; optional (`enableHttpRoutes` / `installGatewayAPI`) | charts/linkerd-crds/templates/gateway.networking.k8s.io_httproutes.yaml |
- * | AuthorizationPolicy, MeshTLSAuthentication  | v1alpha1 in every release                                | charts/linkerd-crds/templates/policy/{authorization-policy,meshtls-authentication}.yaml |
+ * - Server (policy/server.yaml): v1alpha1 and v1beta1 in 2.13 and 2.14; v1beta2 added in 2.15;
+ *   v1beta3 added in edge-24.7.4 (2.16 and later).
+ * - HTTPRoute, policy.linkerd.io (policy/httproute.yaml): v1alpha1, v1beta1, v1beta2 in 2.13;
+ *   v1beta3, with `timeouts` and ResponseHeaderModifier, added in edge-23.6.1 (2.14 and later).
+ * - HTTPRoute, gateway.networking.k8s.io (gateway.networking.k8s.io_httproutes.yaml): v1beta1
+ *   only up to 2.17, v1 from 2.18; installed only with `enableHttpRoutes` / `installGatewayAPI`.
+ * - AuthorizationPolicy, MeshTLSAuthentication (policy/authorization-policy.yaml,
+ *   policy/meshtls-authentication.yaml): v1alpha1 in every release.
  *
  * So Routes use Linkerd's own `policy.linkerd.io` HTTPRoute: always installed with Linkerd, and
  * its policy controller reads it beside the Gateway API one (policy-controller/src/main.rs

@@ -184,7 +184,7 @@ describe('a new Server against a hand-written one (issue 17, item 8)', () => {
         existing: 'Server shop/checkout-http',
         clusters: ['west'],
         message: expect.stringMatching(
-          /^hand-written Server shop\/checkout-http in west selects the pods of checkout.shop and it already covers port 9080 of the same pods: Linkerd admits one Server per pod port/,
+          /^hand-written Server shop\/checkout-http in west selects the pods of checkout.shop and it already covers port 9080 of the same pods: Linkerd applies one Server per pod port/,
         ),
       },
     ]);

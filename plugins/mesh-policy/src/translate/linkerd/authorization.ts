@@ -25,15 +25,16 @@ export function grantedPorts(
 }
 
 /**
- * Hand-written Servers the grant's new Servers would collide with. Linkerd's admission webhook
- * rejects a Server whose port equals another's and whose pod selector overlaps it
- * (policy-controller/src/admission.rs, `Validate<ServerSpec>`); when two Servers still select
- * one pod port, the policy controller keeps the first and ignores the other
- * (policy-controller/k8s/index/src/inbound/index.rs, "Port already matched by another
- * server"). Every Server listed on the instance selects its pods (discovery lists only those),
- * so one on the same port is a conflict. Linkerd compares ports literally, but a name and a
- * number can still name one container port, and the fleet has no container port names: a
- * name against a number, or a Server whose port the snapshot lacks, counts as a collision.
+ * Hand-written Servers the grant's new Servers would collide with. Up to Linkerd 2.17 the
+ * admission webhook rejects a Server whose port equals another's and whose pod selector
+ * overlaps it (policy-controller/src/admission.rs, `Validate<ServerSpec>`); from 2.18 the
+ * webhook no longer checks, and when two Servers select one pod port the policy controller
+ * uses the oldest and skips the other (policy-controller/k8s/index/src/inbound/index.rs, "Port
+ * already matched by another server; skipping"), so a new one would be silently ignored.
+ * Every Server listed on the instance selects its pods (discovery lists only those), so one on
+ * the same port is a conflict. Linkerd compares ports literally, but a name and a number can
+ * still name one container port, and the fleet has no container port names: a name against a
+ * number, or a Server whose port the snapshot lacks, counts as a collision.
  */
 export function serverCollisions(
   ref: string,
@@ -65,7 +66,7 @@ export function serverCollisions(
       policies: [ref],
       existing,
       clusters: [cluster],
-      message: `hand-written ${existing} in ${cluster} selects the pods of ${dest.service}.${dest.namespace} and ${why}: Linkerd admits one Server per pod port, so Meshport will not add another; grant the callers through an AuthorizationPolicy on ${c.name}, or delete it and render again`,
+      message: `hand-written ${existing} in ${cluster} selects the pods of ${dest.service}.${dest.namespace} and ${why}: Linkerd applies one Server per pod port (it rejects or ignores a second), so Meshport will not add another; grant the callers through an AuthorizationPolicy on ${c.name}, or delete it and render again`,
     });
   }
   return conflicts;
