@@ -155,7 +155,13 @@ describe('Linkerd multicluster mode for grants (issue 17, item 8)', () => {
   it('reads a Link without a mode as a gateway, the default of linkerd multicluster link', () => {
     const fleet = linkerdFleet();
     fleet.links = fleet.links.map(({ linkerdMode: _m, ...l }) => l);
-    expect(compile([grant([webInEast])], fleet).errors).toHaveLength(1);
+    expect(compile([grant([webInEast])], fleet).errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^east reaches west through a Linkerd multicluster gateway/,
+        ),
+      }),
+    ]);
   });
 
   it('grants the remote caller pod to pod, where its identity reaches the callee', () => {
