@@ -14,7 +14,7 @@ const users = {
 describe('Linkerd queries', () => {
   it('selects inbound responses by namespace and workload, keeping caller identity, TLS and classification', () => {
     expect(linkerdResponsesQuery('inbound', users, 300)).toBe(
-      'sum by (client_id, cluster, tls, classification) ' +
+      'sum by (client_id, cluster, tls, classification, authz_kind, authz_name) ' +
         '(rate(response_total{direction="inbound",namespace="accounts",deployment=~"users-v2"}[300s]))',
     );
   });
@@ -72,7 +72,7 @@ describe('Linkerd queries', () => {
       300,
     );
     expect(query).toBe(
-      'sum by (client_id, cluster, tls, classification) ' +
+      'sum by (client_id, cluster, tls, classification, authz_kind, authz_name) ' +
         '(rate(response_total{direction="inbound",namespace="accounts",' +
         'deployment=~"x\\"\\\\} or vector\\\\(1\\\\) or up\\\\{a=\\"\\\\\\\\"}[300s]))',
     );

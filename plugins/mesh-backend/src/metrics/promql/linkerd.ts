@@ -111,7 +111,9 @@ function scopedRate(
 
 /**
  * Response rates split by TLS and classification: one query gives the rate, the error ratio
- * (`classification="failure"`: 5xx, gRPC errors, no response) and the mTLS share of every edge.
+ * (`classification="failure"`: 5xx, gRPC errors, no response) and the mTLS share of every
+ * edge. `tls` and `authz_*` are labels of the inbound proxy's endpoint metrics (linkerd2-proxy
+ * `linkerd/app/core/src/metrics.rs`, `InboundEndpointLabels`).
  */
 export function linkerdResponsesQuery(
   direction: TrafficDirection,
@@ -122,6 +124,9 @@ export function linkerdResponsesQuery(
     ...LINKERD_EDGE_LABELS[direction],
     'tls',
     'classification',
+    // Which authorization admitted the request: kubelet probes have their own (see
+    // `classifyTransport.isLinkerdProbe`). Outbound series carry none.
+    ...(direction === 'inbound' ? ['authz_kind', 'authz_name'] : []),
   ])} (${scopedRate(LINKERD_RESPONSES, direction, scope, windowSeconds)})`;
 }
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * The demo's traffic snapshot: edges between services as a mesh would report them, with
- * clusters named by their Istio CLUSTER_ID (mapped through the fleet like real metrics).
+ * clusters named by their Istio CLUSTER_ID (mapped through the fleet like real metrics), and
+ * which proxy received each edge, since that decides what the metrics can say about it.
  */
 const endpoint = z.object({
   namespace: z.string().min(1),
@@ -16,7 +17,16 @@ const ratio = z.number().min(0).max(1);
 const edge = z.object({
   source: endpoint,
   destination: endpoint,
-  requestsPerSecond: z.number().min(0),
+  /**
+   * The proxy on the receiving side: a `sidecar` or a `waypoint` reports requests and
+   * connections; `ztunnel` (ambient, no waypoint) reports only TCP connections, so the
+   * requests are the caller's report; `none` (callee outside the mesh) reports nothing.
+   */
+  receiver: z
+    .enum(['sidecar', 'waypoint', 'ztunnel', 'none'])
+    .default('sidecar'),
+  /** HTTP requests; 0 for a TCP-only edge. */
+  requestsPerSecond: z.number().min(0).default(0),
   errorRatio: ratio.default(0),
   latencyMs: z
     .object({
@@ -25,6 +35,13 @@ const edge = z.object({
       p99: z.number().min(0),
     })
     .optional(),
+  tcp: z
+    .object({
+      connectionsOpenedPerSecond: z.number().min(0),
+      bytesSentPerSecond: z.number().min(0),
+    })
+    .optional(),
+  /** Fraction the receiver accepted over mutual TLS; the rest arrived in plaintext. */
   mtlsShare: ratio.default(1),
 });
 

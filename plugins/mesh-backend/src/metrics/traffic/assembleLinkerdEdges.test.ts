@@ -72,15 +72,21 @@ describe('assembleLinkerdEdges', () => {
       },
       mtls: {
         share: 1,
-        basis: 'requests',
-        observedPerSecond: 6,
-        mutualPerSecond: 6,
+        requests: {
+          mutualPerSecond: 6,
+          plaintextPerSecond: 0,
+          unclassifiedPerSecond: 0,
+        },
+        unclassified: [],
       },
       series: { requestsPerSecond: [], errorRatio: [] },
     });
     expect(plaintext.peer).toEqual({ namespace: 'unknown', name: 'unknown' });
     expect(plaintext.peerCluster.known).toBe(false);
-    expect(plaintext.mtls).toMatchObject({ share: 0, observedPerSecond: 2 });
+    expect(plaintext.mtls).toMatchObject({
+      share: 0,
+      requests: { plaintextPerSecond: 2 },
+    });
   });
 
   it('shows the service account when no service, or several, run under it', () => {
@@ -253,6 +259,102 @@ describe('assembleLinkerdEdges', () => {
       // Not in the fleet: still a service of the caller's cluster, shown as named.
       ['payments', 'cluster-4', 0.2, 0, null],
     ]);
+  });
+
+  // Issue 17, item 5: linkerd2-proxy's TlsAccept labels (linkerd/app/core/src/transport/
+  // labels.rs) are `true`, `disabled`, `no_identity` and `opaque`; it never emits `false`.
+  it('counts tls="disabled" as plaintext and never reads a `false` Linkerd does not emit as plaintext', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound(undefined, 'disabled', 'success', 3),
+            inbound(undefined, 'no_identity', 'success', 1, {
+              no_tls_reason: 'no_tls_from_remote',
+            }),
+            inbound(undefined, 'false', 'success', 2),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls.requests).toEqual({
+      mutualPerSecond: 0,
+      plaintextPerSecond: 4,
+      unclassifiedPerSecond: 2,
+    });
+    expect(edge.mtls.share).toBe(0);
+  });
+
+  it('leaves TLS the proxy passed through, or without a client identity, unclassified', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound('ledger', 'true', 'success', 4),
+            {
+              labels: { tls: 'true', client_id: '', classification: 'success' },
+              value: 1,
+            },
+            inbound(undefined, 'opaque', 'success', 1, { sni: 'db.example' }),
+          ],
+        }),
+      ],
+      peers,
+    );
+    const all = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            {
+              labels: { tls: 'true', client_id: '', classification: 'success' },
+              value: 1,
+            },
+            inbound(undefined, 'opaque', 'success', 1),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls.share).toBe(1);
+    expect(all[0].mtls).toMatchObject({
+      share: null,
+      requests: { unclassifiedPerSecond: 2 },
+    });
+    expect(all[0].mtls.unclassified).toHaveLength(1);
+  });
+
+  // Linkerd's policy controller admits kubelet probes through the default authorization
+  // `probe` (policy-controller index: AuthorizationRef::Default("probe")), in plaintext.
+  it('sets kubelet probes apart: plaintext by design, no warning material', () => {
+    const probe = { authz_kind: 'default', authz_name: 'probe' };
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound(undefined, 'no_identity', 'success', 0.2, {
+              no_tls_reason: 'no_tls_from_remote',
+              ...probe,
+            }),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls).toEqual({
+      share: null,
+      requests: {
+        mutualPerSecond: 0,
+        plaintextPerSecond: 0,
+        unclassifiedPerSecond: 0,
+      },
+      unclassified: [],
+      probesPerSecond: 0.2,
+    });
   });
 
   it('drops label sets that carried nothing in the window', () => {
