@@ -123,7 +123,11 @@ describe('effectiveIstioMtls', () => {
     };
     expect(
       effectiveIstioMtls({ ...input, podPorts: [{ web: 8443, admin: 9000 }] }),
-    ).toEqual({ mode: 'STRICT', source: 'shop/cart', ports: { '80': 'DISABLE' } });
+    ).toEqual({
+      mode: 'STRICT',
+      source: 'shop/cart',
+      ports: { '80': 'DISABLE' },
+    });
     // Pods that disagree on what `web` means give no single key: no override is claimed.
     expect(
       effectiveIstioMtls({
@@ -179,16 +183,28 @@ describe('effectiveLinkerdMtls', () => {
   // linkerd.io/2/reference/authorization-policy: cluster-authenticated admits only meshed
   // clients of the same cluster, audit behaves as all-unauthenticated.
   it('reads cluster-authenticated as STRICT and audit as PERMISSIVE', () => {
-    const input = { namespace: 'shop', podAnnotations: [{}], namespaceAnnotations: {} };
+    const input = {
+      namespace: 'shop',
+      podAnnotations: [{}],
+      namespaceAnnotations: {},
+    };
     expect(
-      effectiveLinkerdMtls({ ...input, clusterDefault: 'cluster-authenticated' }),
+      effectiveLinkerdMtls({
+        ...input,
+        clusterDefault: 'cluster-authenticated',
+      }),
     ).toEqual({ mode: 'STRICT' });
     expect(
-      effectiveLinkerdMtls({ ...input, clusterDefault: 'cluster-unauthenticated' }),
+      effectiveLinkerdMtls({
+        ...input,
+        clusterDefault: 'cluster-unauthenticated',
+      }),
     ).toEqual({ mode: 'PERMISSIVE' });
-    expect(effectiveLinkerdMtls({ ...input, clusterDefault: 'audit' })).toEqual({
-      mode: 'PERMISSIVE',
-    });
+    expect(effectiveLinkerdMtls({ ...input, clusterDefault: 'audit' })).toEqual(
+      {
+        mode: 'PERMISSIVE',
+      },
+    );
   });
 
   describe('with Servers', () => {
@@ -248,24 +264,46 @@ describe('effectiveLinkerdMtls', () => {
         client: { unauthenticated: true },
       });
       const network = policy('AuthorizationPolicy', 'from-vpc', {
-        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'cart-http' },
+        targetRef: {
+          group: 'policy.linkerd.io',
+          kind: 'Server',
+          name: 'cart-http',
+        },
         requiredAuthenticationRefs: [
-          { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'vpc' },
+          {
+            group: 'policy.linkerd.io',
+            kind: 'NetworkAuthentication',
+            name: 'vpc',
+          },
         ],
       });
       const meshOnly = policy('AuthorizationPolicy', 'from-web', {
-        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'cart-http' },
+        targetRef: {
+          group: 'policy.linkerd.io',
+          kind: 'Server',
+          name: 'cart-http',
+        },
         requiredAuthenticationRefs: [
-          { group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'web' },
+          {
+            group: 'policy.linkerd.io',
+            kind: 'MeshTLSAuthentication',
+            name: 'web',
+          },
         ],
       });
       for (const admits of [[legacy], [network]]) {
         expect(
-          effectiveLinkerdMtls({ ...denyByDefault, policies: [server(), ...admits] }).ports,
+          effectiveLinkerdMtls({
+            ...denyByDefault,
+            policies: [server(), ...admits],
+          }).ports,
         ).toEqual({ '80': 'PERMISSIVE' });
       }
       expect(
-        effectiveLinkerdMtls({ ...denyByDefault, policies: [server(), meshOnly] }).ports,
+        effectiveLinkerdMtls({
+          ...denyByDefault,
+          policies: [server(), meshOnly],
+        }).ports,
       ).toBeUndefined();
       expect(
         effectiveLinkerdMtls({

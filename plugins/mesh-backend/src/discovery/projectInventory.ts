@@ -124,7 +124,11 @@ function namedContainerPorts(list: unknown): Record<string, number> {
   for (const c of list) {
     for (const p of arr(obj(c).ports)) {
       const { name, containerPort } = obj(p);
-      if (typeof name === 'string' && name && typeof containerPort === 'number') {
+      if (
+        typeof name === 'string' &&
+        name &&
+        typeof containerPort === 'number'
+      ) {
         ports[name] = containerPort;
       }
     }

@@ -25,6 +25,11 @@ const edge = z.object({
   receiver: z
     .enum(['sidecar', 'waypoint', 'ztunnel', 'none'])
     .default('sidecar'),
+  /**
+   * The proxy on the calling side: `envoy` (a sidecar or a gateway) reports the requests it
+   * sent; `ztunnel` (an ambient caller) only its TCP connections; `none` nothing.
+   */
+  sender: z.enum(['envoy', 'ztunnel', 'none']).default('envoy'),
   /** HTTP requests; 0 for a TCP-only edge. */
   requestsPerSecond: z.number().min(0).default(0),
   errorRatio: ratio.default(0),

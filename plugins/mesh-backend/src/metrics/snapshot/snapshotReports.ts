@@ -60,12 +60,12 @@ const HTTP_REPORTER: Record<SnapshotEdge['receiver'], string | undefined> = {
   none: undefined,
 };
 
-/** Who reports TCP: a sidecar or ztunnel as `destination`; with no proxy there, only the caller. */
-const TCP_REPORTER: Record<SnapshotEdge['receiver'], string> = {
+/** Who reports the callee's side of TCP: a sidecar or ztunnel as `destination`, or nobody. */
+const TCP_REPORTER: Record<SnapshotEdge['receiver'], string | undefined> = {
   sidecar: 'destination',
   waypoint: 'waypoint',
   ztunnel: 'destination',
-  none: 'source',
+  none: undefined,
 };
 
 export function snapshotReports(e: SnapshotEdge): DirectionAnswers {
@@ -79,10 +79,12 @@ export function snapshotReports(e: SnapshotEdge): DirectionAnswers {
   const httpReceiver = HTTP_REPORTER[e.receiver];
   const tcpReporter = TCP_REPORTER[e.receiver];
   const http = [
-    ...withLabels(
-      samples(e.requestsPerSecond, codes, policies(e, false)),
-      edgeLabels(e, 'source'),
-    ),
+    ...(e.sender === 'envoy'
+      ? withLabels(
+          samples(e.requestsPerSecond, codes, policies(e, false)),
+          edgeLabels(e, 'source'),
+        )
+      : []),
     ...(httpReceiver
       ? withLabels(
           samples(e.requestsPerSecond, codes, policies(e, true)),
@@ -90,13 +92,25 @@ export function snapshotReports(e: SnapshotEdge): DirectionAnswers {
         )
       : []),
   ];
-  const tcp = (field: 'connectionsOpenedPerSecond' | 'bytesSentPerSecond') =>
-    e.tcp
+  const tcp = (field: 'connectionsOpenedPerSecond' | 'bytesSentPerSecond') => {
+    if (!e.tcp) return [];
+    const received = tcpReporter
       ? withLabels(
-          samples(e.tcp[field], policies(e, e.receiver !== 'none')),
+          samples(e.tcp[field], policies(e, true)),
           edgeLabels(e, tcpReporter),
         )
       : [];
+    // The caller's proxy, Envoy or an ambient caller's ztunnel, reports its connections too;
+    // its policy is not the callee's word and is not read for mTLS.
+    const sent =
+      e.sender !== 'none'
+        ? withLabels(
+            samples(e.tcp[field], policies(e, false)),
+            edgeLabels(e, 'source'),
+          )
+        : [];
+    return [...sent, ...received];
+  };
   return {
     http,
     tcpOpened: tcp('connectionsOpenedPerSecond'),
