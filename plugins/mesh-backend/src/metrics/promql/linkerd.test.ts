@@ -21,7 +21,7 @@ describe('Linkerd queries', () => {
 
   it('groups outbound responses by destination service', () => {
     expect(linkerdResponsesQuery('outbound', users, 60)).toBe(
-      'sum by (dst_namespace, dst_service, cluster, tls, classification) ' +
+      'sum by (dst_namespace, dst_service, authority, cluster, tls, classification) ' +
         '(rate(response_total{direction="outbound",namespace="accounts",deployment=~"users-v2"}[60s]))',
     );
   });
@@ -48,7 +48,7 @@ describe('Linkerd queries', () => {
 
   it('computes quantiles per edge from the buckets', () => {
     expect(linkerdLatencyQuantileQuery('outbound', users, 300, 0.99)).toBe(
-      'histogram_quantile(0.99, sum by (dst_namespace, dst_service, cluster, le) ' +
+      'histogram_quantile(0.99, sum by (dst_namespace, dst_service, authority, cluster, le) ' +
         '(rate(response_latency_ms_bucket{direction="outbound",namespace="accounts",deployment=~"users-v2"}[300s])))',
     );
     expect(() => linkerdLatencyQuantileQuery('inbound', users, 300, 0)).toThrow(

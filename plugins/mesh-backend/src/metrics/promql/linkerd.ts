@@ -50,7 +50,14 @@ export interface LinkerdScope {
 export const LINKERD_EDGE_LABELS: Record<TrafficDirection, string[]> = {
   // The caller's proxy identity; empty for plaintext callers, which Linkerd cannot name.
   inbound: ['client_id', LINKERD_CLUSTER_LABEL],
-  outbound: ['dst_namespace', 'dst_service', LINKERD_CLUSTER_LABEL],
+  // `authority` is the host the caller asked for: in pod-to-pod multicluster mode it names the
+  // mirror (`<svc>-<target>`) while `dst_service` names the remote Service itself.
+  outbound: [
+    'dst_namespace',
+    'dst_service',
+    'authority',
+    LINKERD_CLUSTER_LABEL,
+  ],
 };
 
 /** Does `scope` name any workload? Without one there is nothing to select. */

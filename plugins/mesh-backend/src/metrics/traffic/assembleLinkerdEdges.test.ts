@@ -357,6 +357,110 @@ describe('assembleLinkerdEdges', () => {
     });
   });
 
+  // Issue 17, item 8. In pod-to-pod mode the caller still asks for the mirror
+  // (`audit-cluster-5`), but the endpoints are the remote pods, whose Service labels the
+  // series: dst_service is `audit`, which must not read as a service of the caller's cluster.
+  it('places a pod-to-pod call by the mirror its authority names, not as local', () => {
+    const [edge, ...more] = assembleLinkerdEdges(
+      'outbound',
+      [
+        own({
+          responses: [
+            {
+              labels: {
+                dst_namespace: 'accounts',
+                dst_service: 'audit',
+                authority: 'audit-cluster-5.accounts.svc.cluster.local:8080',
+                tls: 'true',
+                classification: 'success',
+              },
+              value: 0.7,
+            },
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(more).toEqual([]);
+    expect(edge.peer).toEqual({ namespace: 'accounts', name: 'audit' });
+    expect(edge.peerCluster).toEqual({
+      name: 'cluster-5',
+      clusterId: 'cluster-5',
+      known: true,
+    });
+  });
+
+  // Through the gateway the callee sees the gateway's identity (the linkerd-multicluster
+  // extension's `linkerd-gateway` service account); cluster-4 is the one cluster with a Link
+  // to cluster-5, so that is where the call came from.
+  it('names the gateway as the caller of a gatewayed call, from the one cluster linked here', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        {
+          ownCluster: 'cluster-5',
+          clusters: ['cluster-5'],
+          answers: {
+            responses: [
+              {
+                labels: {
+                  client_id:
+                    'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+                  tls: 'true',
+                  classification: 'success',
+                },
+                value: 0.5,
+              },
+            ],
+          },
+        },
+      ],
+      peers,
+    );
+    expect(edge.peer).toEqual({
+      namespace: 'linkerd-multicluster',
+      name: 'linkerd-gateway',
+    });
+    expect(edge.peerCluster).toEqual({
+      name: 'cluster-4',
+      clusterId: 'cluster-4',
+      known: true,
+    });
+    expect(edge.thisCluster.name).toBe('cluster-5');
+
+    // Two clusters linked here: the gateway hides which one, so it stays unknown.
+    const fleet = linkerdScenarioFleet();
+    fleet.links.push({
+      from: 'cluster-1',
+      to: 'cluster-5',
+      via: 'linkerd-multicluster',
+    });
+    const [ambiguous] = assembleLinkerdEdges(
+      'inbound',
+      [
+        {
+          ownCluster: 'cluster-5',
+          clusters: ['cluster-5'],
+          answers: {
+            responses: [
+              {
+                labels: {
+                  client_id:
+                    'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+                  tls: 'true',
+                  classification: 'success',
+                },
+                value: 0.5,
+              },
+            ],
+          },
+        },
+      ],
+      new LinkerdPeers(fleet),
+    );
+    expect(ambiguous.peerCluster.known).toBe(false);
+  });
+
   it('drops label sets that carried nothing in the window', () => {
     expect(
       assembleLinkerdEdges(

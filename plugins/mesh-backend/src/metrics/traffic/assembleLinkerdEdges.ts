@@ -177,6 +177,7 @@ function edgesOfTarget(
             raw.labels.dst_namespace,
             raw.labels.dst_service,
             thisCluster,
+            raw.labels.authority,
           );
     const key = edgeKey({ ...peer, thisCluster });
     const into = edges.get(key);
