@@ -429,8 +429,8 @@ describe('assembleLinkerdEdges', () => {
     expect(edge.thisCluster.name).toBe('cluster-5');
 
     // Two clusters linked here: the gateway hides which one, so it stays unknown.
-    const fleet = linkerdScenarioFleet();
-    fleet.links.push({
+    const linked = linkerdScenarioFleet();
+    linked.links.push({
       from: 'cluster-1',
       to: 'cluster-5',
       via: 'linkerd-multicluster',
@@ -456,7 +456,7 @@ describe('assembleLinkerdEdges', () => {
           },
         },
       ],
-      new LinkerdPeers(fleet),
+      new LinkerdPeers(linked),
     );
     expect(ambiguous.peerCluster.known).toBe(false);
   });
