@@ -229,4 +229,27 @@ describe('SnapshotTrafficSource on a broken file', () => {
       `traffic snapshot ${file} is invalid at edges.0.source.namespace`,
     );
   });
+
+  it('refuses an edge no proxy would report, saying why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshport-snapshot-'));
+    const file = join(dir, 'traffic.json');
+    const end = { namespace: 'bookinfo', service: 'reviews', clusterId: 'c1' };
+    await writeFile(
+      file,
+      JSON.stringify({
+        edges: [
+          {
+            source: end,
+            destination: end,
+            sender: 'none',
+            receiver: 'none',
+            requestsPerSecond: 1,
+          },
+        ],
+      }),
+    );
+    await expect(readSnapshotFile(file)).rejects.toThrow(
+      `traffic snapshot ${file} is invalid at edges.0.receiver: with no proxy on either side`,
+    );
+  });
 });
