@@ -200,3 +200,41 @@ test('"Request a route" opens the route template with the service filled in', as
     fullPage: true,
   });
 });
+
+// Issue 17: orders in cluster-2 is ambient without a waypoint. ztunnel reports only TCP, and
+// batch-export's plaintext as connection_security_policy="unknown": the mTLS view must show
+// it as plaintext connections with a warning, on the Mesh tab and on the overview's page.
+test("ambient orders' plaintext callers are shown as plaintext, on the Mesh tab and the overview", async ({
+  page,
+  request,
+}) => {
+  const entity = await findMeshServiceEntity(request, 'orders/orders');
+  expect(
+    entity,
+    'a catalog entity has meshport.dev/service: orders/orders',
+  ).toBeTruthy();
+  await signInAsGuest(page);
+  for (const path of [
+    `${entityPath(entity!)}/mesh`,
+    '/mesh/services/orders/orders',
+  ]) {
+    await page.goto(path);
+    const mtls = page.getByRole('table', { name: 'mTLS per cluster' });
+    await expect(mtls).toBeVisible();
+    const row = mtls.getByRole('row').filter({ hasText: 'cluster-2' });
+    await expect(row).toContainText('PERMISSIVE');
+    await expect(row).toContainText('80.0% mutual TLS of 2.00 conn/s');
+    await expect(row).toContainText('0.40 conn/s plaintext');
+    await expect(
+      page
+        .getByTestId('mtls-warning')
+        .filter({ hasText: 'cluster-2' })
+        .filter({ hasText: 'accepts plaintext (PERMISSIVE)' }),
+    ).toHaveCount(1);
+    await expect(page.getByTestId('mesh-error')).toHaveCount(0);
+  }
+  await page.screenshot({
+    path: `${screenshotDir}/mesh-orders-ambient-plaintext.png`,
+    fullPage: true,
+  });
+});

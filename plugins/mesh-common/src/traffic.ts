@@ -32,7 +32,10 @@ export interface LatencyQuantiles {
 
 export interface HttpFigures {
   requestsPerSecond: number;
-  /** Share of requests answered 5xx or not answered at all (response code 0); null without requests. */
+  /**
+   * Share of requests that failed: answered 5xx, not answered at all (response code 0), or,
+   * for gRPC, answered HTTP 200 with a gRPC status from 1 to 16; null without requests.
+   */
   errorRatio: number | null;
   latencyMs: LatencyQuantiles;
 }
@@ -43,19 +46,35 @@ export interface TcpFigures {
 }
 
 /**
- * mTLS observed on an edge. Only the receiving side (Istio `reporter="destination"` or a
- * waypoint) knows the connection's security policy; a source-only edge has `share: null`.
+ * Traffic per second split by what the receiving side reported about its transport:
+ * mutual TLS, plaintext, or a security policy it did not (or could not) state. Unclassified
+ * traffic is never counted as mutual TLS nor rounded into a share.
  */
-export interface ObservedMtls {
-  /** Fraction in [0, 1] of traffic that arrived over mutual TLS; null when unknown. */
-  share: number | null;
-  /** What the share counts: requests (HTTP) or opened connections (TCP-only edges). */
-  basis: 'requests' | 'connections';
-  /** Per second, the traffic seen with a known policy, and the part of it that was mutual TLS. */
-  observedPerSecond: number;
+export interface MtlsTally {
   mutualPerSecond: number;
+  plaintextPerSecond: number;
+  unclassifiedPerSecond: number;
 }
 
+/**
+ * mTLS observed on an edge. Only the receiving side (Istio `reporter="destination"`, a
+ * waypoint, Linkerd's inbound proxy) knows the connection's security policy. Requests (HTTP)
+ * and opened connections (TCP) are tallied apart, as they cannot be added up.
+ */
+export interface ObservedMtls {
+  /**
+   * Mutual over mutual plus plaintext, for each basis with classified traffic, the lowest of
+   * the two, so plaintext on one cannot hide behind mutual TLS on the other. Null when no
+   * traffic of the edge was classified.
+   */
+  share: number | null;
+  requests?: MtlsTally;
+  connections?: MtlsTally;
+  /** Why some traffic could not be classified, one sentence per cause; empty when all was. */
+  unclassified: string[];
+  /** Kubelet probes received in plaintext, by design: requests per second, not a warning. */
+  probesPerSecond?: number;
+}
 /** A time series point: `[unix seconds, value]`, the shape Prometheus uses. */
 export type TimePoint = [number, number];
 
@@ -137,11 +156,16 @@ export interface ClusterMtlsStatus {
   } | null;
   observed: {
     state: 'ok' | 'partial' | 'unavailable' | 'no-traffic';
-    /** mTLS share of the inbound traffic with a known policy; null without such traffic. */
+    /** The lowest mTLS share of the inbound requests and connections classified; null without such traffic. */
     mtlsShare: number | null;
-    basis: 'requests' | 'connections';
-    observedPerSecond: number;
-    plaintextPerSecond: number;
+    /** Inbound HTTP requests per second, by transport. */
+    requests?: MtlsTally;
+    /** Inbound TCP connections opened per second, by transport. */
+    connections?: MtlsTally;
+    /** Why some inbound traffic could not be classified, one sentence per cause. */
+    unclassified: string[];
+    /** Kubelet probes received in plaintext, by design (requests per second). */
+    probesPerSecond?: number;
     reason?: string;
   };
   rootOfTrust: {

@@ -57,6 +57,8 @@ export interface PodInfo extends ObjectRef {
   ready: boolean;
   /** Names of containers and init containers (an `istio-proxy` native sidecar is an init container). */
   containers: string[];
+  /** Named container ports, `name → number`; absent when the pod names none. */
+  containerPorts?: Record<string, number>;
   owner?: { kind: string; name: string };
 }
 

@@ -24,6 +24,7 @@ import { selectorMatches, uniqueSorted } from './labels';
 import {
   effectiveIstioMtls,
   effectiveLinkerdMtls,
+  linkerdPoliciesByNamespace,
   isPeerAuthentication,
   mtlsFor,
 } from './mtls';
@@ -60,6 +61,8 @@ interface InventoryIndex {
   pods: Map<string, Map<string, PodInfo[]>>;
   slices: Map<string, EndpointSliceInfo[]>;
   peerAuthentications: MeshConfigObject[];
+  /** Linkerd policy objects (Servers, authorizations) by namespace. */
+  linkerdPolicies: Map<string, MeshConfigObject[]>;
   meshConfig: MeshConfigIndex;
 }
 
@@ -92,6 +95,7 @@ function indexInventory(inv: ClusterInventory): InventoryIndex {
     pods,
     slices,
     peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
+    linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
     meshConfig: indexMeshConfig(inv.meshConfig),
   };
 }
@@ -179,6 +183,7 @@ function instanceOf(
         rootNamespace,
         namespace: service.namespace,
         podLabels,
+        podPorts: pods.map(p => p.containerPorts ?? {}),
         ports: service.ports,
       }),
     () =>
@@ -187,6 +192,10 @@ function instanceOf(
         podAnnotations: pods.map(p => p.annotations),
         namespaceAnnotations: namespace?.annotations ?? {},
         clusterDefault: linkerd?.defaultInboundPolicy,
+        policies: index.linkerdPolicies.get(service.namespace),
+        podLabels,
+        podPorts: pods.map(p => p.containerPorts ?? {}),
+        ports: service.ports,
       }),
   );
   return {

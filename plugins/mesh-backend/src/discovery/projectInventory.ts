@@ -114,6 +114,28 @@ function pushContainerNames(list: unknown, names: string[]) {
   }
 }
 
+/**
+ * Named container ports, `name → containerPort`: what a Service's named `targetPort` means
+ * for this pod, and so which key of a PeerAuthentication's `portLevelMtls` applies to it.
+ */
+function namedContainerPorts(list: unknown): Record<string, number> {
+  const ports: Record<string, number> = {};
+  if (!Array.isArray(list)) return ports;
+  for (const c of list) {
+    for (const p of arr(obj(c).ports)) {
+      const { name, containerPort } = obj(p);
+      if (
+        typeof name === 'string' &&
+        name &&
+        typeof containerPort === 'number'
+      ) {
+        ports[name] = containerPort;
+      }
+    }
+  }
+  return ports;
+}
+
 function isReady(conditions: unknown): boolean {
   if (!Array.isArray(conditions)) return false;
   for (const c of conditions) {
@@ -223,6 +245,8 @@ function podInfo(o: KubeObject): PodInfo {
   if (nodeName) pod.nodeName = nodeName;
   pod.ready = isReady(status.conditions);
   pod.containers = containers;
+  const ports = namedContainerPorts(spec.containers);
+  if (Object.keys(ports).length > 0) pod.containerPorts = ports;
   if (owner) pod.owner = { kind: owner.kind, name: owner.name };
   return pod as PodInfo;
 }

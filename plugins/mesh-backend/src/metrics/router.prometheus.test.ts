@@ -132,7 +132,9 @@ describe('traffic from a real Prometheus (global)', () => {
     );
     expect(e.http!.errorRatio).toBeCloseTo(EXPECTED.crossCluster.errorRatio, 4);
     expect(e.mtls.share).toBeCloseTo(EXPECTED.crossCluster.mtlsShare, 4);
-    expect(e.mtls.basis).toBe('requests');
+    expect(e.mtls.requests!.mutualPerSecond).toBeCloseTo(8, 2);
+    expect(e.mtls.requests!.plaintextPerSecond).toBeCloseTo(2, 2);
+    expect(e.mtls.connections).toBeUndefined();
     expect(e.http!.latencyMs.p50).toBeCloseTo(
       EXPECTED.crossCluster.latencyMs.p50,
       2,
@@ -171,7 +173,37 @@ describe('traffic from a real Prometheus (global)', () => {
       known: false,
     });
     expect(stranger.mtls.share).toBe(0);
-    expect(traffic.inbound).toHaveLength(3);
+    expect(traffic.inbound).toHaveLength(4);
+  });
+
+  it('returns a TCP caller of an HTTP service as a connection edge, plaintext from the sidecar', () => {
+    const legacy = edge(
+      traffic.inbound,
+      'legacy-sync',
+      'cluster-2',
+      'cluster-2',
+    );
+    expect(legacy.http).toBeUndefined();
+    expect(legacy.tcp!.connectionsOpenedPerSecond).toBeCloseTo(
+      EXPECTED.legacyTcp.connectionsOpenedPerSecond,
+      3,
+    );
+    expect(legacy.mtls.share).toBe(0);
+    expect(legacy.mtls.connections!.plaintextPerSecond).toBeCloseTo(0.5, 3);
+  });
+
+  it('counts a gRPC edge answered HTTP 200 with grpc-status 14 as failing', () => {
+    const stock = edge(traffic.outbound, 'stock', 'cluster-2', 'cluster-2');
+    expect(stock.http!.requestsPerSecond).toBeCloseTo(
+      EXPECTED.grpcFailing.requestsPerSecond,
+      2,
+    );
+    expect(stock.http!.errorRatio).toBeCloseTo(
+      EXPECTED.grpcFailing.errorRatio,
+      4,
+    );
+    expect(stock.series.errorRatio.length).toBeGreaterThanOrEqual(20);
+    for (const [, v] of stock.series.errorRatio) expect(v).toBeCloseTo(1, 3);
   });
 
   it('returns outbound edges from the caller side, with mTLS from the callee side', () => {
@@ -187,7 +219,10 @@ describe('traffic from a real Prometheus (global)', () => {
     expect(mongodb.http).toBeUndefined();
     expect(mongodb.tcp!.connectionsOpenedPerSecond).toBeCloseTo(0.5, 3);
     expect(mongodb.tcp!.bytesSentPerSecond).toBeCloseTo(2048, 0);
-    expect(mongodb.mtls).toMatchObject({ share: 1, basis: 'connections' });
+    expect(mongodb.mtls).toMatchObject({
+      share: 1,
+      connections: { mutualPerSecond: 0.5 },
+    });
   });
 
   it('returns bounded time series over the window', () => {
@@ -230,8 +265,13 @@ describe('ambient traffic from a real Prometheus', () => {
     );
     expect(e.mtls).toMatchObject({
       share: EXPECTED.ambientWaypoint.mtlsShare,
-      basis: 'requests',
+      requests: { plaintextPerSecond: 0 },
     });
+    // history's ztunnel reports the HBONE connections as the source.
+    expect(e.tcp!.connectionsOpenedPerSecond).toBeCloseTo(
+      EXPECTED.ambientWaypointConnections,
+      3,
+    );
   });
 
   it('takes TCP figures and plaintext from ztunnel for a caller outside the mesh', () => {
@@ -245,7 +285,34 @@ describe('ambient traffic from a real Prometheus', () => {
       EXPECTED.ambientZtunnel.bytesSentPerSecond,
       0,
     );
-    expect(e.mtls).toMatchObject({ share: 0, basis: 'connections' });
+    // ztunnel's `unknown` from its inbound passthrough is plaintext, never mTLS.
+    expect(e.mtls).toMatchObject({
+      share: 0,
+      connections: { mutualPerSecond: 0, unclassifiedPerSecond: 0 },
+    });
+    expect(e.mtls.connections!.plaintextPerSecond).toBeCloseTo(0.25, 3);
+  });
+
+  it("shows the ambient service's plaintext callers in its mTLS status, with a warning", async () => {
+    const { server } = await startMetricsBackend({
+      fleet: scenarioFleet(),
+      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
+    });
+    const res = await request(server)
+      .get('/api/mesh/services/orders/orders/mtls?window=5m')
+      .expect(200);
+    const status: ServiceMtlsStatus = res.body;
+    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
+    // eslint-disable-next-line no-console
+    console.log('orders@cluster-2 observed mTLS:', JSON.stringify(c2.observed));
+    // Connections: 0.2/s from the waypoint over HBONE, 0.25/s plaintext from batch-export.
+    expect(c2.observed.connections!.mutualPerSecond).toBeCloseTo(0.2, 3);
+    expect(c2.observed.connections!.plaintextPerSecond).toBeCloseTo(0.25, 3);
+    expect(c2.observed.mtlsShare).toBeCloseTo(0.2 / 0.45, 3);
+    expect(c2.observed.requests!.mutualPerSecond).toBeCloseTo(3, 2);
+    expect(c2.warnings.map(w => w.code)).toEqual([
+      'plaintext-under-permissive',
+    ]);
   });
 });
 
@@ -370,10 +437,14 @@ describe('mTLS status from a real Prometheus', () => {
       rootOfTrust: { fingerprints: ['sha256:aaaa'], sharedWith: ['cluster-2'] },
       warnings: [],
     });
-    // 8 of 11 rps over mTLS: 10 rps at 80 % from cluster-1, 1 rps plaintext from cluster-9.
+    // Requests: 8 of 11 rps over mTLS (10 rps at 80 % from cluster-1, 1 rps plaintext from
+    // cluster-9); connections: legacy-sync's 0.5/s, all plaintext. The TCP plaintext is not
+    // hidden behind the HTTP figures: the share is the lower of the two.
     expect(c2.configured?.mode).toBe('PERMISSIVE');
-    expect(c2.observed.mtlsShare).toBeCloseTo(8 / 11, 4);
-    expect(c2.observed.plaintextPerSecond).toBeCloseTo(3, 2);
+    expect(c2.observed.requests!.mutualPerSecond).toBeCloseTo(8, 2);
+    expect(c2.observed.requests!.plaintextPerSecond).toBeCloseTo(3, 2);
+    expect(c2.observed.connections!.plaintextPerSecond).toBeCloseTo(0.5, 3);
+    expect(c2.observed.mtlsShare).toBe(0);
     expect(c2.warnings.map(w => w.code)).toEqual([
       'plaintext-under-permissive',
     ]);
@@ -445,13 +516,19 @@ describe('Linkerd traffic from a real Prometheus', () => {
 
     // The plaintext caller has no identity: its peer is unknown, its traffic not mutual.
     const plaintext = edge(traffic.inbound, 'unknown', 'unknown', 'cluster-4');
+    // The kubelet's probes have no identity either; they are counted apart, not as plaintext.
     expect(plaintext.http!.requestsPerSecond).toBeCloseTo(
-      LINKERD_EXPECTED.plaintext.requestsPerSecond,
+      LINKERD_EXPECTED.plaintext.requestsPerSecond +
+        LINKERD_EXPECTED.probes.requestsPerSecond,
       2,
     );
     expect(plaintext.http!.errorRatio).toBe(0);
-    expect(plaintext.mtls).toMatchObject({ share: 0, basis: 'requests' });
-    expect(plaintext.mtls.observedPerSecond).toBeCloseTo(2, 2);
+    expect(plaintext.mtls.share).toBe(0);
+    expect(plaintext.mtls.requests!.plaintextPerSecond).toBeCloseTo(2, 2);
+    expect(plaintext.mtls.probesPerSecond).toBeCloseTo(
+      LINKERD_EXPECTED.probes.requestsPerSecond,
+      3,
+    );
     // Nothing else: not ledger's own inbound, not users-admin's.
     expect(traffic.inbound).toHaveLength(2);
     expect(statusOf(traffic, 'cluster-4')).toEqual({
@@ -502,9 +579,10 @@ describe('Linkerd traffic from a real Prometheus', () => {
     expect(res.status).toBe(200);
     const status: ServiceMtlsStatus = res.body;
     const c4 = status.clusters.find(c => c.cluster === 'cluster-4')!;
-    // 6 of 8 rps over mTLS: ledger's, not the plaintext caller's.
+    // 6 of 8 rps over mTLS: ledger's, not the plaintext caller's; probes are not plaintext.
     expect(c4.observed.mtlsShare).toBeCloseTo(0.75, 4);
-    expect(c4.observed.plaintextPerSecond).toBeCloseTo(2, 2);
+    expect(c4.observed.requests!.plaintextPerSecond).toBeCloseTo(2, 2);
+    expect(c4.observed.probesPerSecond).toBeCloseTo(0.1, 3);
   });
 
   it('marks the cluster unknown from a global Prometheus whose series carry no cluster label', async () => {

@@ -222,9 +222,12 @@ function edge(
     },
     mtls: {
       share: 1,
-      basis: 'requests',
-      observedPerSecond: requestsPerSecond,
-      mutualPerSecond: requestsPerSecond,
+      requests: {
+        mutualPerSecond: requestsPerSecond,
+        plaintextPerSecond: 0,
+        unclassifiedPerSecond: 0,
+      },
+      unclassified: [],
     },
     series: {
       requestsPerSecond: [0, 1, 2].map(i => [
@@ -274,9 +277,12 @@ export const mtls: ServiceMtlsStatus = {
       observed: {
         state: 'ok',
         mtlsShare: 1,
-        basis: 'requests',
-        observedPerSecond: 7.5,
-        plaintextPerSecond: 0,
+        requests: {
+          mutualPerSecond: 7.5,
+          plaintextPerSecond: 0,
+          unclassifiedPerSecond: 0,
+        },
+        unclassified: [],
       },
       rootOfTrust: { fingerprints: ['aa:bb'], sharedWith: ['cluster-2'] },
       warnings: [],
@@ -288,9 +294,12 @@ export const mtls: ServiceMtlsStatus = {
       observed: {
         state: 'ok',
         mtlsShare: 0.8,
-        basis: 'requests',
-        observedPerSecond: 2.5,
-        plaintextPerSecond: 0.5,
+        requests: {
+          mutualPerSecond: 2,
+          plaintextPerSecond: 0.5,
+          unclassifiedPerSecond: 0,
+        },
+        unclassified: [],
       },
       rootOfTrust: { fingerprints: ['aa:bb'], sharedWith: ['cluster-1'] },
       warnings: [

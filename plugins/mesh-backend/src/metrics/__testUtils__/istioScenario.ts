@@ -1,6 +1,20 @@
 /**
  * The generated traffic the real-Prometheus tests check figures against, and the fleet it
- * runs in. All in namespace bookinfo:
+ * runs in. Each series has the labels the proxy that reports it sets, from the proxies' own
+ * sources, so a test cannot agree with the code against reality:
+ *
+ * - Envoy (sidecars, waypoints): Istio standard metrics (istio.io/latest/docs/reference/
+ *   config/metrics): `istio_requests_total` with `response_code`, `grpc_response_status` and
+ *   `connection_security_policy` — `mutual_tls` or `none` from the callee (`reporter=
+ *   "destination"`, or `"waypoint"`), `unknown` from the caller (`reporter="source"`);
+ *   `istio_tcp_*` for connections proxied as TCP.
+ * - ztunnel: only `istio_tcp_*` (`request_protocol="tcp"`, `response_flags`), with
+ *   `connection_security_policy` `mutual_tls` or `unknown`, never `none` (istio/ztunnel
+ *   `src/proxy/metrics.rs`, `SecurityPolicy`); plaintext to an ambient pod is reported by the
+ *   destination's inbound passthrough as `unknown`, with no `source_principal`
+ *   (`src/proxy/inbound_passthrough.rs`).
+ *
+ * All in namespace bookinfo:
  *
  * - productpage (cluster-1) → reviews (cluster-2): 10 rps, 2 % 503, 80 % mutual TLS, with a
  *   latency histogram whose quantiles are known exactly (p50 10 ms, p95 ≈ 42.857 ms, p99 90 ms).
@@ -8,14 +22,20 @@
  *   figures prove the destination's report is preferred for inbound traffic.
  * - productpage (cluster-1) → reviews (cluster-1): 5 rps, no errors, all mutual TLS.
  * - productpage (CLUSTER_ID cluster-9, in no fleet cluster) → reviews (cluster-2): 1 rps plaintext.
+ * - legacy-sync (cluster-2) → reviews (cluster-2): plain TCP on a non-HTTP port, 0.5
+ *   connections/s, reported by reviews' sidecar as `none`: reviews in cluster-2 is a mixed
+ *   HTTP + TCP service.
  * - reviews (cluster-2) → ratings (cluster-2): 4 rps, all mutual TLS.
+ * - reviews (cluster-2) → stock (cluster-2): gRPC, 2 rps, every call answered HTTP 200 with
+ *   `grpc_response_status="14"` (UNAVAILABLE): a fully failing gRPC edge.
  * - reviews (cluster-2) → mongodb (cluster-2): TCP only, 0.5 connections/s, 2048 bytes/s.
  *
  * And in namespace orders, ambient in cluster-2 (no sidecars: ztunnel and a waypoint report):
  * - history → orders through orders' waypoint: 3 rps, 10 % 503, all mutual TLS, reported
- *   only with `reporter="waypoint"`.
- * - batch-export (no mesh) → orders: TCP only, reported by orders' ztunnel, 0.25
- *   plaintext connections/s and 512 bytes/s.
+ *   with `reporter="waypoint"`; history's ztunnel reports its HBONE connections as the source
+ *   (0.2/s), and orders' ztunnel the waypoint's connections to orders as the destination.
+ * - batch-export (no mesh) → orders: TCP only, reported by orders' ztunnel through its
+ *   inbound passthrough: 0.25 connections/s and 512 bytes/s with `unknown`, i.e. plaintext.
  */
 import type {
   Fleet,
@@ -72,12 +92,32 @@ function requests(
   };
 }
 
+function grpc(
+  base: Record<string, string>,
+  status: string,
+  policy: string,
+  rate: number,
+): CounterSpec {
+  return {
+    labels: {
+      ...base,
+      request_protocol: 'grpc',
+      response_code: '200',
+      grpc_response_status: status,
+      response_flags: '-',
+      connection_security_policy: policy,
+    },
+    ratePerSecond: rate,
+  };
+}
+
 const productpage1 = { service: 'productpage', cluster: 'cluster-1' };
 const productpage9 = { service: 'productpage', cluster: 'cluster-9' };
 const reviews1 = { service: 'reviews', cluster: 'cluster-1' };
 const reviews2 = { service: 'reviews', cluster: 'cluster-2' };
 const ratings2 = { service: 'ratings', cluster: 'cluster-2' };
 const mongodb2 = { service: 'mongodb', cluster: 'cluster-2' };
+const stock2 = { service: 'stock', cluster: 'cluster-2' };
 
 export const EXPECTED = {
   crossCluster: {
@@ -90,7 +130,10 @@ export const EXPECTED = {
   unknownCluster: { requestsPerSecond: 1, mtlsShare: 0 },
   ratings: { requestsPerSecond: 4, mtlsShare: 1 },
   mongodb: { connectionsOpenedPerSecond: 0.5, bytesSentPerSecond: 2048 },
+  legacyTcp: { connectionsOpenedPerSecond: 0.5 },
+  grpcFailing: { requestsPerSecond: 2, errorRatio: 1 },
   ambientWaypoint: { requestsPerSecond: 3, errorRatio: 0.1, mtlsShare: 1 },
+  ambientWaypointConnections: 0.2,
   ambientZtunnel: { connectionsOpenedPerSecond: 0.25, bytesSentPerSecond: 512 },
 };
 
@@ -105,6 +148,21 @@ function ordersEdge(
     destination_workload_namespace: 'orders',
     destination_service_namespace: 'orders',
     destination_service: 'orders.orders.svc.cluster.local',
+  };
+}
+
+/** The label set ztunnel's `CommonTrafficLabels` adds to an edge's (istio/ztunnel src/proxy/metrics.rs). */
+function ztunnel(
+  labels: Record<string, string>,
+  policy: 'mutual_tls' | 'unknown',
+  principal: string,
+): Record<string, string> {
+  return {
+    ...labels,
+    source_principal: principal,
+    request_protocol: 'tcp',
+    response_flags: '-',
+    connection_security_policy: policy,
   };
 }
 
@@ -124,16 +182,45 @@ export function istioFamilies(grid: SampleGrid): string[][] {
   const ratingsSrc = edgeLabels('source', reviews2, ratings2);
   const mongoDst = edgeLabels('destination', reviews2, mongodb2);
   const mongoSrc = edgeLabels('source', reviews2, mongodb2);
-  const historyWaypoint = ordersEdge('waypoint', {
+  const legacyDst = edgeLabels(
+    'destination',
+    { service: 'legacy-sync', cluster: 'cluster-2' },
+    reviews2,
+  );
+  const stockDst = edgeLabels('destination', reviews2, stock2);
+  const stockSrc = edgeLabels('source', reviews2, stock2);
+  const history = {
     service: 'history',
     cluster: 'cluster-2',
     namespace: 'orders',
-  });
-  const batchZtunnel = ordersEdge('destination', {
-    service: 'batch-export',
-    cluster: 'cluster-2',
-    namespace: 'default',
-  });
+  };
+  const historyWaypoint = ordersEdge('waypoint', history);
+  // history's ztunnel, sending HBONE to orders' waypoint on behalf of history.
+  const historyZtunnel = ztunnel(
+    ordersEdge('source', history),
+    'mutual_tls',
+    'spiffe://cluster.local/ns/orders/sa/history',
+  );
+  // orders' ztunnel, receiving the waypoint's HBONE connections.
+  const waypointZtunnel = ztunnel(
+    ordersEdge('destination', {
+      service: 'waypoint',
+      cluster: 'cluster-2',
+      namespace: 'orders',
+    }),
+    'mutual_tls',
+    'spiffe://cluster.local/ns/orders/sa/waypoint',
+  );
+  // orders' ztunnel, receiving plaintext from a pod outside the mesh: no identity.
+  const batchZtunnel = ztunnel(
+    ordersEdge('destination', {
+      service: 'batch-export',
+      cluster: 'cluster-2',
+      namespace: 'default',
+    }),
+    'unknown',
+    'unknown',
+  );
 
   const requestSeries: CounterSpec[] = [
     // 10 rps: 98 % 200 and 2 % 503, each 80 % over mutual TLS.
@@ -152,6 +239,9 @@ export function istioFamilies(grid: SampleGrid): string[][] {
     requests(ratingsSrc, '200', 'unknown', 4),
     requests(historyWaypoint, '200', 'mutual_tls', 2.7),
     requests(historyWaypoint, '503', 'mutual_tls', 0.3),
+    // gRPC failures are HTTP 200 with the status in grpc_response_status.
+    grpc(stockDst, '14', 'mutual_tls', 2),
+    grpc(stockSrc, '14', 'unknown', 2),
   ];
 
   // 10 observations/s: 20 % ≤ 5 ms, 50 % ≤ 10, 90 % ≤ 25, 97 % ≤ 50, 99.5 % ≤ 100, all ≤ 250.
@@ -197,7 +287,10 @@ export function istioFamilies(grid: SampleGrid): string[][] {
       [
         { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 0.5 },
         { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 0.5 },
-        { labels: tcpPolicy(batchZtunnel, 'none'), ratePerSecond: 0.25 },
+        { labels: tcpPolicy(legacyDst, 'none'), ratePerSecond: 0.5 },
+        { labels: historyZtunnel, ratePerSecond: 0.2 },
+        { labels: waypointZtunnel, ratePerSecond: 0.2 },
+        { labels: batchZtunnel, ratePerSecond: 0.25 },
       ],
       grid,
     ),
@@ -206,7 +299,10 @@ export function istioFamilies(grid: SampleGrid): string[][] {
       [
         { labels: tcpPolicy(mongoDst, 'mutual_tls'), ratePerSecond: 2048 },
         { labels: tcpPolicy(mongoSrc, 'unknown'), ratePerSecond: 2048 },
-        { labels: tcpPolicy(batchZtunnel, 'none'), ratePerSecond: 512 },
+        { labels: tcpPolicy(legacyDst, 'none'), ratePerSecond: 100 },
+        { labels: historyZtunnel, ratePerSecond: 4096 },
+        { labels: waypointZtunnel, ratePerSecond: 4096 },
+        { labels: batchZtunnel, ratePerSecond: 512 },
       ],
       grid,
     ),
@@ -258,7 +354,7 @@ export function instance(
   };
 }
 
-/** cluster-1 and cluster-2 share a root; cluster-3 has its own. reviews is STRICT in cluster-1, PERMISSIVE in cluster-2. */
+/** cluster-1 and cluster-2 share a root; cluster-3 has its own. reviews is STRICT in cluster-1, PERMISSIVE in cluster-2; ambient orders is PERMISSIVE in cluster-2. */
 export function scenarioFleet(): Fleet {
   return {
     generatedAt: new Date(0).toISOString(),
@@ -276,6 +372,18 @@ export function scenarioFleet(): Fleet {
         instances: [
           instance('cluster-1', 'STRICT'),
           instance('cluster-2', 'PERMISSIVE'),
+        ],
+      },
+      {
+        id: 'orders/orders',
+        namespace: 'orders',
+        name: 'orders',
+        instances: [
+          {
+            ...instance('cluster-2', 'PERMISSIVE'),
+            selector: { app: 'orders' },
+            dataPlaneMode: 'ambient',
+          },
         ],
       },
     ],

@@ -8,6 +8,8 @@
  * - ledger (cluster-4) → users-v2: 6 rps, 5 % failures (503), all mutual TLS, with a latency
  *   histogram whose quantiles are known exactly (p50 10 ms, p95 ≈ 41.429 ms, p99 90 ms).
  * - a plaintext caller (no identity) → users-v3: 2 rps, no failures.
+ * - the kubelet's probes → users-v2: 0.1 rps in plaintext, admitted by Linkerd's default
+ *   `probe` authorization (policy-controller: `AuthorizationRef::Default("probe")`).
  * Outbound from users-v2:
  * - → ledger (cluster-4): 1.5 rps, no failures.
  * - → audit-cluster-5, the mirror of audit in cluster-5: 0.5 rps, 10 % failures.
@@ -41,6 +43,8 @@ export const LINKERD_EXPECTED = {
     latencyMs: { p50: 10, p95: 20 + 30 * (0.3 / 0.42), p99: 90 },
   },
   plaintext: { requestsPerSecond: 2, errorRatio: 0, mtlsShare: 0 },
+  /** Kubelet probes to users-v2, plaintext by design, admitted by the `probe` authorization. */
+  probes: { requestsPerSecond: 0.1 },
   toLedger: { requestsPerSecond: 1.5, errorRatio: 0 },
   toAuditMirror: { requestsPerSecond: 0.5, errorRatio: 0.1 },
 };
@@ -73,18 +77,28 @@ const usersAdmin = scraped(
   'users-admin-5c7d9f8b6-z9x8c',
 );
 
+/**
+ * An inbound `response_total` series as linkerd2-proxy labels it (linkerd/app/core/src/
+ * metrics.rs, `InboundEndpointLabels`: `tls` from `TlsAccept`, the Server and the
+ * authorization that admitted the request). Under the default policy both are `default`.
+ */
 function inbound(
   pod: Record<string, string>,
   authority: string,
   clientSa: string | undefined,
   status: string,
   rate: number,
+  authz = 'all-unauthenticated',
 ): CounterSpec {
   return {
     labels: {
       ...pod,
       direction: 'inbound',
       authority,
+      srv_kind: 'default',
+      srv_name: 'all-unauthenticated',
+      authz_kind: 'default',
+      authz_name: authz,
       ...(clientSa
         ? { client_id: identity(clientSa), tls: 'true' }
         : { tls: 'no_identity', no_tls_reason: 'no_tls_from_remote' }),
@@ -132,6 +146,14 @@ export function linkerdFamilies(grid: SampleGrid): string[][] {
     inbound(usersV2, usersAuthority, 'ledger', '200', 5.7),
     inbound(usersV2, usersAuthority, 'ledger', '503', 0.3),
     inbound(usersV3, usersAuthority, undefined, '200', 2),
+    inbound(
+      usersV2,
+      'users-v2-6d4cf56db6-x7k2p:8080',
+      undefined,
+      '200',
+      0.1,
+      'probe',
+    ),
     outbound(usersV2, ledger, '200', 1.5),
     outbound(usersV2, auditMirror, '200', 0.45),
     outbound(usersV2, auditMirror, '503', 0.05),

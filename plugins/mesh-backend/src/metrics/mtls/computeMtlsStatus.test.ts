@@ -4,6 +4,8 @@ import type {
   ServiceTraffic,
   TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
+import { assembleEdges } from '../traffic/assembleEdges';
+import { ClusterIdResolver } from '../traffic/clusterIds';
 import { computeMtlsStatus } from './computeMtlsStatus';
 
 function inboundEdge(
@@ -26,9 +28,12 @@ function inboundEdge(
     },
     mtls: {
       share,
-      basis: 'requests',
-      observedPerSecond: rps,
-      mutualPerSecond: rps * share,
+      requests: {
+        mutualPerSecond: rps * share,
+        plaintextPerSecond: rps - rps * share,
+        unclassifiedPerSecond: 0,
+      },
+      unclassified: [],
     },
     series: { requestsPerSecond: [], errorRatio: [] },
   };
@@ -148,7 +153,7 @@ describe('computeMtlsStatus', () => {
     ]);
     expect(status.clusters[0].observed).toMatchObject({
       mtlsShare: 0.5,
-      plaintextPerSecond: 2,
+      requests: { plaintextPerSecond: 2 },
     });
     expect(status.clusters[1].warnings.map(w => w.code)).toEqual([
       'mtls-disabled',
@@ -175,5 +180,144 @@ describe('computeMtlsStatus', () => {
         reason: 'no Prometheus configured for cluster-2',
       },
     });
+  });
+
+  /** Inbound edges to reviews in cluster-2 from raw Istio samples, as the assembly builds them. */
+  function edgesFrom(
+    samples: Array<{
+      metric: 'http' | 'tcpOpened';
+      reporter: string;
+      policy: string;
+      value: number;
+      peer?: string;
+    }>,
+  ): TrafficEdge[] {
+    const answers = { http: [], tcpOpened: [], tcpBytes: [] } as Required<
+      Pick<
+        Parameters<typeof assembleEdges>[1][number],
+        'http' | 'tcpOpened' | 'tcpBytes'
+      >
+    >;
+    for (const s of samples) {
+      const labels = {
+        reporter: s.reporter,
+        source_workload_namespace: 'bookinfo',
+        source_canonical_service: s.peer ?? 'productpage',
+        source_cluster: 'cluster-2',
+        destination_cluster: 'cluster-2',
+        response_code: '200',
+        connection_security_policy: s.policy,
+      };
+      answers[s.metric].push({ labels, value: s.value });
+      if (s.metric === 'tcpOpened') {
+        answers.tcpBytes.push({ labels, value: s.value * 100 });
+      }
+    }
+    return assembleEdges(
+      'inbound',
+      [answers],
+      new ClusterIdResolver(scenarioFleet()),
+    );
+  }
+
+  // Issue 17, item 1: 5 mTLS + 5 plaintext connections/s to a PERMISSIVE ambient service, as
+  // ztunnel reports them (destination, `mutual_tls` and `unknown`; istio/ztunnel
+  // src/proxy/metrics.rs, src/proxy/inbound_passthrough.rs).
+  it('shows plaintext reported by ztunnel as `unknown`, with a warning', () => {
+    const inbound = edgesFrom([
+      {
+        metric: 'tcpOpened',
+        reporter: 'destination',
+        policy: 'mutual_tls',
+        value: 5,
+      },
+      {
+        metric: 'tcpOpened',
+        reporter: 'destination',
+        policy: 'unknown',
+        value: 5,
+        peer: 'batch',
+      },
+    ]);
+    const status = computeMtlsStatus(
+      fleetWith([instance('cluster-2', 'PERMISSIVE')]),
+      traffic(inbound),
+    );
+    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
+    expect(c2.observed).toMatchObject({
+      mtlsShare: 0.5,
+      connections: {
+        mutualPerSecond: 5,
+        plaintextPerSecond: 5,
+        unclassifiedPerSecond: 0,
+      },
+    });
+    expect(c2.warnings.map(w => w.code)).toEqual([
+      'plaintext-under-permissive',
+    ]);
+    expect(c2.warnings[0].message).toContain('5 connections/s (50 %)');
+  });
+
+  // Issue 17, item 2: 10 rps mTLS HTTP + 3 plaintext TCP connections/s must not show 100 %.
+  it('counts plaintext TCP next to mTLS HTTP in the cluster', () => {
+    const inbound = edgesFrom([
+      {
+        metric: 'http',
+        reporter: 'destination',
+        policy: 'mutual_tls',
+        value: 10,
+      },
+      {
+        metric: 'tcpOpened',
+        reporter: 'destination',
+        policy: 'none',
+        value: 3,
+        peer: 'legacy',
+      },
+    ]);
+    const status = computeMtlsStatus(
+      fleetWith([instance('cluster-2', 'STRICT')]),
+      traffic(inbound),
+    );
+    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
+    expect(c2.observed.mtlsShare).toBe(0);
+    expect(c2.observed.requests).toEqual({
+      mutualPerSecond: 10,
+      plaintextPerSecond: 0,
+      unclassifiedPerSecond: 0,
+    });
+    expect(c2.observed.connections!.plaintextPerSecond).toBe(3);
+    expect(c2.warnings.map(w => w.code)).toEqual(['plaintext-under-strict']);
+  });
+
+  it('lists what it could not classify, naming the caller, and leaves it out of the share', () => {
+    const inbound = edgesFrom([
+      {
+        metric: 'http',
+        reporter: 'destination',
+        policy: 'mutual_tls',
+        value: 4,
+      },
+      {
+        metric: 'http',
+        reporter: 'source',
+        policy: 'unknown',
+        value: 2,
+        peer: 'outsider',
+      },
+    ]);
+    const status = computeMtlsStatus(
+      fleetWith([instance('cluster-2', 'PERMISSIVE')]),
+      traffic(inbound),
+    );
+    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
+    expect(c2.observed.mtlsShare).toBe(1);
+    expect(c2.observed.requests!.unclassifiedPerSecond).toBe(2);
+    expect(c2.observed.unclassified).toEqual([
+      expect.stringMatching(
+        /^bookinfo\/outsider \(cluster-2\): only the caller's proxy reported/,
+      ),
+    ]);
+    expect(c2.warnings).toEqual([]);
   });
 });

@@ -8,10 +8,17 @@ import type {
   MtlsMode,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
-import { round } from '../traffic/assembleEdges';
+import {
+  addTallies,
+  emptyTally,
+  lowestShare,
+  round,
+  roundTally,
+} from '../traffic/classifyTransport';
 import { ClusterIdResolver } from '../traffic/clusterIds';
 import type {
   ClusterMtlsStatus,
+  MtlsTally,
   MtlsWarning,
   ServiceMtlsStatus,
   ServiceTraffic,
@@ -38,6 +45,11 @@ function destinationRulesDisablingTls(instance: ServiceInstance): string[] {
     .map(ref => `${ref.namespace}/${ref.name}`);
 }
 
+/**
+ * What the inbound edges of one cluster show. Requests and connections are summed apart, each
+ * over every edge that has them: an HTTP service also reached over plain TCP shows both, and
+ * the cluster's share is the lower of the two.
+ */
 function observedIn(
   cluster: string,
   traffic: ServiceTraffic,
@@ -46,30 +58,36 @@ function observedIn(
     c => c.cluster === cluster || c.cluster === '*',
   );
   const inbound = traffic.inbound.filter(e => e.thisCluster.name === cluster);
-  // Requests when any HTTP traffic had a known policy, else TCP connections: the two do not add up.
-  const withRequests = inbound.filter(
-    e => e.mtls.basis === 'requests' && e.mtls.observedPerSecond > 0,
-  );
-  const counted =
-    withRequests.length > 0
-      ? withRequests
-      : inbound.filter(
-          e => e.mtls.basis === 'connections' && e.mtls.observedPerSecond > 0,
-        );
-  const observedPerSecond = counted.reduce(
-    (s, e) => s + e.mtls.observedPerSecond,
-    0,
-  );
-  const mutual = counted.reduce((s, e) => s + e.mtls.mutualPerSecond, 0);
+  const sum = (basis: 'requests' | 'connections'): MtlsTally | undefined => {
+    const tallies = inbound
+      .map(e => e.mtls[basis])
+      .filter((t): t is MtlsTally => t !== undefined);
+    return tallies.length > 0
+      ? roundTally(tallies.reduce(addTallies, emptyTally()))
+      : undefined;
+  };
+  const requests = sum('requests');
+  const connections = sum('connections');
+  const probes = inbound.reduce((s, e) => s + (e.mtls.probesPerSecond ?? 0), 0);
+  const peerOf = (e: TrafficEdge) =>
+    `${e.peer.namespace}/${e.peer.name} (${e.peerCluster.name})`;
+  const unclassified = [
+    ...new Set(
+      inbound.flatMap(e => e.mtls.unclassified.map(u => `${peerOf(e)}: ${u}`)),
+    ),
+  ];
   const base = {
-    basis:
-      withRequests.length > 0 || counted.length === 0
-        ? 'requests'
-        : 'connections',
-    observedPerSecond: round(observedPerSecond),
-    plaintextPerSecond: round(observedPerSecond - mutual),
-    mtlsShare: observedPerSecond > 0 ? round(mutual / observedPerSecond) : null,
-  } as const;
+    mtlsShare: lowestShare([requests, connections]),
+    ...(requests ? { requests } : {}),
+    ...(connections ? { connections } : {}),
+    unclassified,
+    ...(probes > 0 ? { probesPerSecond: round(probes) } : {}),
+  };
+  const seen = [requests, connections].some(
+    t =>
+      t &&
+      t.mutualPerSecond + t.plaintextPerSecond + t.unclassifiedPerSecond > 0,
+  );
   if (!metrics || metrics.state === 'unavailable') {
     return {
       ...base,
@@ -77,7 +95,7 @@ function observedIn(
       reason: metrics?.reason ?? `no metrics were read for ${cluster}`,
     };
   }
-  if (observedPerSecond === 0) {
+  if (!seen) {
     return {
       ...base,
       state: metrics.state === 'partial' ? 'partial' : 'no-traffic',
@@ -89,17 +107,29 @@ function observedIn(
     : { ...base, state: 'ok' };
 }
 
+/** `3 requests/s (30 %) and 0.25 connections/s (100 %)`: the plaintext of each basis that has some. */
+function plaintextAmount(observed: ClusterMtlsStatus['observed']): string {
+  const parts: string[] = [];
+  for (const basis of ['requests', 'connections'] as const) {
+    const t = observed[basis];
+    if (!t || t.plaintextPerSecond <= PLAINTEXT_NOISE_PER_SECOND) continue;
+    const classified = t.mutualPerSecond + t.plaintextPerSecond;
+    parts.push(
+      `${t.plaintextPerSecond} ${basis}/s (${round(
+        (t.plaintextPerSecond / classified) * 100,
+      )} %)`,
+    );
+  }
+  return parts.join(' and ');
+}
+
 function modeWarnings(
   serviceName: string,
   cluster: string,
   mode: MtlsMode | undefined,
   observed: ClusterMtlsStatus['observed'],
 ): MtlsWarning[] {
-  const plaintext = observed.plaintextPerSecond > PLAINTEXT_NOISE_PER_SECOND;
-  const unit = observed.basis === 'requests' ? 'requests' : 'connections';
-  const amount = `${observed.plaintextPerSecond} ${unit}/s (${round(
-    (1 - (observed.mtlsShare ?? 1)) * 100,
-  )} %)`;
+  const amount = plaintextAmount(observed);
   if (mode === 'DISABLE') {
     return [
       {
@@ -108,7 +138,7 @@ function modeWarnings(
       },
     ];
   }
-  if (!plaintext) return [];
+  if (amount === '') return [];
   if (mode === 'STRICT') {
     return [
       {

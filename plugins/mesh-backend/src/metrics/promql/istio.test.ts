@@ -11,7 +11,7 @@ const reviews = { namespace: 'bookinfo', name: 'reviews' };
 describe('Istio queries', () => {
   it('selects inbound traffic by destination service and keeps reporter, code and policy', () => {
     expect(httpRequestsQuery('inbound', reviews, 300)).toBe(
-      'sum by (source_workload_namespace, source_canonical_service, source_cluster, destination_cluster, reporter, response_code, connection_security_policy) ' +
+      'sum by (source_workload_namespace, source_canonical_service, source_cluster, destination_cluster, reporter, response_code, grpc_response_status, connection_security_policy) ' +
         '(rate(istio_requests_total{destination_service_namespace="bookinfo",destination_service_name="reviews"}[300s]))',
     );
   });
@@ -35,9 +35,11 @@ describe('Istio queries', () => {
     );
   });
 
-  it('counts errors as 5xx and no response', () => {
-    expect(errorsSeriesQuery('inbound', reviews, 60)).toContain(
-      'response_code=~"5..|0"',
+  it('counts errors as 5xx, no response, and gRPC statuses 1–16 on other codes', () => {
+    expect(errorsSeriesQuery('inbound', reviews, 60)).toBe(
+      'sum by (source_workload_namespace, source_canonical_service, source_cluster, destination_cluster, reporter) (' +
+        'rate(istio_requests_total{destination_service_namespace="bookinfo",destination_service_name="reviews",response_code=~"5..|0"}[60s]) or ' +
+        'rate(istio_requests_total{destination_service_namespace="bookinfo",destination_service_name="reviews",response_code!~"5..|0",grpc_response_status=~"[1-9]|1[0-6]"}[60s]))',
     );
     expect(requestsSeriesQuery('inbound', reviews, 60)).not.toContain(
       'response_code',

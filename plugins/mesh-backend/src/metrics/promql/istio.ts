@@ -14,6 +14,7 @@ import {
   byClause,
   eq,
   matchesTrustedRegex,
+  notMatchingTrustedRegex,
   selector,
 } from './labels';
 import { promDuration } from './window';
@@ -90,8 +91,20 @@ export function serviceMatchers(
 /** Response codes counted as errors: any 5xx, and 0 — Envoy's code when no response came back (reset, timeout, no healthy upstream…). */
 export const ERROR_RESPONSE_CODES = '5..|0';
 
-export function isErrorResponseCode(code: string | undefined): boolean {
-  return code !== undefined && /^(5..|0)$/.test(code);
+/**
+ * gRPC statuses counted as errors: 1 to 16, everything but OK. A failing gRPC call is usually
+ * answered HTTP 200 with the status in a trailer, which Istio reports as
+ * `grpc_response_status` (Istio standard metrics); Kiali counts the same range on requests
+ * whose response code is not already an error (kiali `prometheus` labels builder,
+ * `grpc_response_status=~"^[1-9]$|^1[0-6]$"`), so no request is counted twice.
+ */
+export const ERROR_GRPC_STATUSES = '[1-9]|1[0-6]';
+
+export function isErrorResponse(labels: Record<string, string>): boolean {
+  const code = labels.response_code;
+  if (code !== undefined && /^(5..|0)$/.test(code)) return true;
+  const grpc = labels.grpc_response_status;
+  return grpc !== undefined && /^([1-9]|1[0-6])$/.test(grpc);
 }
 
 /**
@@ -106,6 +119,7 @@ export function httpRequestsQuery(
   const s = selector(ISTIO_REQUESTS, serviceMatchers(direction, service));
   return `sum ${edgeGrouping(direction, [
     'response_code',
+    'grpc_response_status',
     'connection_security_policy',
   ])} (rate(${s}[${promDuration(windowSeconds)}]))`;
 }
@@ -156,19 +170,30 @@ export function requestsSeriesQuery(
   )}]))`;
 }
 
-/** Errors per second over time; divided by the requests series per edge and point. */
+/**
+ * Errors per second over time; divided by the requests series per edge and point. Two
+ * selectors, as one cannot OR two labels: error response codes, and gRPC error statuses on
+ * the other codes. Their series are disjoint, so `or` keeps every one before the sum.
+ */
 export function errorsSeriesQuery(
   direction: TrafficDirection,
   service: ServiceRef,
   rateSeconds: number,
 ): string {
-  const s = selector(ISTIO_REQUESTS, [
+  const range = promDuration(rateSeconds);
+  const byCode = selector(ISTIO_REQUESTS, [
     ...serviceMatchers(direction, service),
     matchesTrustedRegex('response_code', ERROR_RESPONSE_CODES),
   ]);
-  return `sum ${edgeGrouping(direction, [])} (rate(${s}[${promDuration(
-    rateSeconds,
-  )}]))`;
+  const byGrpcStatus = selector(ISTIO_REQUESTS, [
+    ...serviceMatchers(direction, service),
+    notMatchingTrustedRegex('response_code', ERROR_RESPONSE_CODES),
+    matchesTrustedRegex('grpc_response_status', ERROR_GRPC_STATUSES),
+  ]);
+  return `sum ${edgeGrouping(
+    direction,
+    [],
+  )} (rate(${byCode}[${range}]) or rate(${byGrpcStatus}[${range}]))`;
 }
 
 /**
@@ -180,6 +205,3 @@ export const REPORTER_PREFERENCE: Record<TrafficDirection, string[]> = {
   inbound: ['destination', 'waypoint', 'source'],
   outbound: ['source', 'waypoint', 'destination'],
 };
-
-/** Reporters whose `connection_security_policy` is meaningful (the source proxy reports `unknown`). */
-export const MTLS_REPORTERS = ['destination', 'waypoint'];

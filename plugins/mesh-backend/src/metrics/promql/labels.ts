@@ -66,6 +66,12 @@ export const matchesTrustedRegex = (
   regex: string,
 ): LabelMatcher => ({ label, op: '=~', value: regex });
 
+/** The negation of `matchesTrustedRegex`. */
+export const notMatchingTrustedRegex = (
+  label: string,
+  regex: string,
+): LabelMatcher => ({ label, op: '!~', value: regex });
+
 function labelName(label: string): string {
   if (!LABEL_NAME.test(label)) {
     throw new Error(`'${label}' is not a valid Prometheus label name`);

@@ -14,14 +14,14 @@ const users = {
 describe('Linkerd queries', () => {
   it('selects inbound responses by namespace and workload, keeping caller identity, TLS and classification', () => {
     expect(linkerdResponsesQuery('inbound', users, 300)).toBe(
-      'sum by (client_id, cluster, tls, classification) ' +
+      'sum by (client_id, cluster, tls, classification, authz_kind, authz_name) ' +
         '(rate(response_total{direction="inbound",namespace="accounts",deployment=~"users-v2"}[300s]))',
     );
   });
 
   it('groups outbound responses by destination service', () => {
     expect(linkerdResponsesQuery('outbound', users, 60)).toBe(
-      'sum by (dst_namespace, dst_service, cluster, tls, classification) ' +
+      'sum by (dst_namespace, dst_service, authority, cluster, tls, classification) ' +
         '(rate(response_total{direction="outbound",namespace="accounts",deployment=~"users-v2"}[60s]))',
     );
   });
@@ -48,7 +48,7 @@ describe('Linkerd queries', () => {
 
   it('computes quantiles per edge from the buckets', () => {
     expect(linkerdLatencyQuantileQuery('outbound', users, 300, 0.99)).toBe(
-      'histogram_quantile(0.99, sum by (dst_namespace, dst_service, cluster, le) ' +
+      'histogram_quantile(0.99, sum by (dst_namespace, dst_service, authority, cluster, le) ' +
         '(rate(response_latency_ms_bucket{direction="outbound",namespace="accounts",deployment=~"users-v2"}[300s])))',
     );
     expect(() => linkerdLatencyQuantileQuery('inbound', users, 300, 0)).toThrow(
@@ -72,7 +72,7 @@ describe('Linkerd queries', () => {
       300,
     );
     expect(query).toBe(
-      'sum by (client_id, cluster, tls, classification) ' +
+      'sum by (client_id, cluster, tls, classification, authz_kind, authz_name) ' +
         '(rate(response_total{direction="inbound",namespace="accounts",' +
         'deployment=~"x\\"\\\\} or vector\\\\(1\\\\) or up\\\\{a=\\"\\\\\\\\"}[300s]))',
     );

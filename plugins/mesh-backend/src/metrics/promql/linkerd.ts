@@ -50,7 +50,14 @@ export interface LinkerdScope {
 export const LINKERD_EDGE_LABELS: Record<TrafficDirection, string[]> = {
   // The caller's proxy identity; empty for plaintext callers, which Linkerd cannot name.
   inbound: ['client_id', LINKERD_CLUSTER_LABEL],
-  outbound: ['dst_namespace', 'dst_service', LINKERD_CLUSTER_LABEL],
+  // `authority` is the host the caller asked for: in pod-to-pod multicluster mode it names the
+  // mirror (`<svc>-<target>`) while `dst_service` names the remote Service itself.
+  outbound: [
+    'dst_namespace',
+    'dst_service',
+    'authority',
+    LINKERD_CLUSTER_LABEL,
+  ],
 };
 
 /** Does `scope` name any workload? Without one there is nothing to select. */
@@ -111,7 +118,9 @@ function scopedRate(
 
 /**
  * Response rates split by TLS and classification: one query gives the rate, the error ratio
- * (`classification="failure"`: 5xx, gRPC errors, no response) and the mTLS share of every edge.
+ * (`classification="failure"`: 5xx, gRPC errors, no response) and the mTLS share of every
+ * edge. `tls` and `authz_*` are labels of the inbound proxy's endpoint metrics (linkerd2-proxy
+ * `linkerd/app/core/src/metrics.rs`, `InboundEndpointLabels`).
  */
 export function linkerdResponsesQuery(
   direction: TrafficDirection,
@@ -122,6 +131,9 @@ export function linkerdResponsesQuery(
     ...LINKERD_EDGE_LABELS[direction],
     'tls',
     'classification',
+    // Which authorization admitted the request: kubelet probes have their own (see
+    // `classifyTransport.isLinkerdProbe`). Outbound series carry none.
+    ...(direction === 'inbound' ? ['authz_kind', 'authz_name'] : []),
   ])} (${scopedRate(LINKERD_RESPONSES, direction, scope, windowSeconds)})`;
 }
 

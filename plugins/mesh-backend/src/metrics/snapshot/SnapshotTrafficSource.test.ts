@@ -11,6 +11,7 @@ import {
 import { RESOURCES } from '../../readers/resources';
 import { SnapshotReader } from '../../readers/SnapshotReader';
 import { scenarioFleet } from '../__testUtils__/istioScenario';
+import { computeMtlsStatus } from '../mtls/computeMtlsStatus';
 import { readSnapshotFile } from './snapshotFile';
 import { SnapshotTrafficSource } from './SnapshotTrafficSource';
 
@@ -79,6 +80,12 @@ describe('SnapshotTrafficSource on the demo file', () => {
       'istio-ingressgateway',
       'batch-export',
     ]);
+    expect(a.outbound.map(e => [e.peer.name, e.http === undefined])).toEqual([
+      ['accounts', false],
+      ['users', false],
+      // orders' ztunnel reports no HTTP, and history's neither: connections only.
+      ['history', true],
+    ]);
   });
 });
 
@@ -115,6 +122,47 @@ describe('the demo traffic file against the demo fleet', () => {
       .map(p => `${p.namespace}/${p.service}@${p.clusterId}`)
       .filter(key => !services.has(key));
     expect(missing).toEqual([]);
+  });
+
+  // Issue 17: orders in cluster-2 is ambient without a waypoint, so only ztunnel reports its
+  // side, as TCP connections; batch-export's plaintext arrives through ztunnel's inbound
+  // passthrough, reported as `unknown` (istio/ztunnel src/proxy/inbound_passthrough.rs).
+  it("shows ambient orders' plaintext callers as ztunnel reports them, with a warning", async () => {
+    const t = await source.getTraffic(
+      { namespace: 'orders', name: 'orders' },
+      window,
+    );
+    const batch = t.inbound.find(e => e.peer.name === 'batch-export')!;
+    expect(batch.http).toBeUndefined();
+    expect(batch.mtls).toEqual({
+      share: 0,
+      connections: {
+        mutualPerSecond: 0,
+        plaintextPerSecond: 0.4,
+        unclassifiedPerSecond: 0,
+      },
+      unclassified: [],
+    });
+    const gateway = t.inbound.find(
+      e => e.peer.name === 'istio-ingressgateway',
+    )!;
+    // ztunnel sees no HTTP: the requests are the gateway's own report.
+    expect(gateway.reporter).toBe('source');
+    expect(gateway.http!.requestsPerSecond).toBe(9.8);
+    expect(gateway.mtls.connections!.mutualPerSecond).toBe(1.6);
+
+    const status = computeMtlsStatus(await demoFleetStore.getFleet(), t);
+    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
+    expect(c2.configured?.mode).toBe('PERMISSIVE');
+    expect(c2.observed.mtlsShare).toBe(0.8);
+    expect(c2.observed.connections).toEqual({
+      mutualPerSecond: 1.6,
+      plaintextPerSecond: 0.4,
+      unclassifiedPerSecond: 0,
+    });
+    expect(c2.warnings.map(w => w.code)).toContain(
+      'plaintext-under-permissive',
+    );
   });
 
   it('shows users in cluster-3 called across meshes by orders in cluster-2', async () => {
@@ -179,6 +227,29 @@ describe('SnapshotTrafficSource on a broken file', () => {
     });
     expect(t.clusters[0].reason).toContain(
       `traffic snapshot ${file} is invalid at edges.0.source.namespace`,
+    );
+  });
+
+  it('refuses an edge no proxy would report, saying why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshport-snapshot-'));
+    const file = join(dir, 'traffic.json');
+    const end = { namespace: 'bookinfo', service: 'reviews', clusterId: 'c1' };
+    await writeFile(
+      file,
+      JSON.stringify({
+        edges: [
+          {
+            source: end,
+            destination: end,
+            sender: 'none',
+            receiver: 'none',
+            requestsPerSecond: 1,
+          },
+        ],
+      }),
+    );
+    await expect(readSnapshotFile(file)).rejects.toThrow(
+      `traffic snapshot ${file} is invalid at edges.0.receiver: with no proxy on either side`,
     );
   });
 });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { FleetSource } from '../fleetSource';
 import { MIN_STEP_SECONDS, seriesGrid } from '../promql/window';
 import { TtlCache } from '../prometheus/TtlCache';
-import { compareEdges, round } from '../traffic/assembleEdges';
+import { assembleEdges, compareEdges, round } from '../traffic/assembleEdges';
 import { ClusterIdResolver } from '../traffic/clusterIds';
 import type { TrafficSource } from '../traffic/TrafficSource';
 import type {
@@ -18,6 +18,7 @@ import {
   TrafficSnapshot,
   readSnapshotFile,
 } from './snapshotFile';
+import { snapshotReports } from './snapshotReports';
 
 /** A stable number in [0, 1) per edge, so each edge's curve has its own phase. */
 function phaseOf(key: string): number {
@@ -87,52 +88,44 @@ export class SnapshotTrafficSource implements TrafficSource {
     const toEdge = (
       e: SnapshotEdge,
       direction: TrafficDirection,
-    ): TrafficEdge => {
-      const [self, peer] =
-        direction === 'inbound'
-          ? [e.destination, e.source]
-          : [e.source, e.destination];
+    ): TrafficEdge | undefined => {
+      const [edge] = assembleEdges(direction, [snapshotReports(e)], resolver);
+      if (!edge) return undefined;
       const phase = phaseOf(
         `${e.source.namespace}/${e.source.service}/${e.source.clusterId}>${e.destination.namespace}/${e.destination.service}/${e.destination.clusterId}`,
       );
       const points: number[] = [];
       for (let t = grid.start; t <= grid.end; t += grid.stepSeconds)
         points.push(t);
-      const mutual = e.requestsPerSecond * e.mtlsShare;
       return {
-        direction,
-        peer: { namespace: peer.namespace, name: peer.service },
-        peerCluster: resolver.resolve(peer.clusterId),
-        thisCluster: resolver.resolve(self.clusterId),
-        mesh: 'istio',
-        reporter: direction === 'inbound' ? 'destination' : 'source',
-        http: {
-          requestsPerSecond: e.requestsPerSecond,
-          errorRatio: e.errorRatio,
+        ...edge,
+        http: edge.http && {
+          ...edge.http,
           latencyMs: e.latencyMs ?? { p50: null, p95: null, p99: null },
         },
-        mtls: {
-          share: e.mtlsShare,
-          basis: 'requests',
-          observedPerSecond: e.requestsPerSecond,
-          mutualPerSecond: round(mutual),
-        },
-        series: {
-          requestsPerSecond: points.map(
-            (t): TimePoint => [
-              t,
-              round(wave(e.requestsPerSecond, t, phase, 0.08)),
-            ],
-          ),
-          errorRatio: points.map(
-            (t): TimePoint => [
-              t,
-              round(wave(e.errorRatio, t, phase + 0.5, 0.3)),
-            ],
-          ),
-        },
+        series: edge.http
+          ? {
+              requestsPerSecond: points.map(
+                (t): TimePoint => [
+                  t,
+                  round(wave(e.requestsPerSecond, t, phase, 0.08)),
+                ],
+              ),
+              errorRatio: points.map(
+                (t): TimePoint => [
+                  t,
+                  round(wave(e.errorRatio, t, phase + 0.5, 0.3)),
+                ],
+              ),
+            }
+          : { requestsPerSecond: [], errorRatio: [] },
       };
     };
+    const edgesOf = (list: SnapshotEdge[], direction: TrafficDirection) =>
+      list
+        .map(e => toEdge(e, direction))
+        .filter((e): e is TrafficEdge => e !== undefined)
+        .sort(compareEdges);
 
     const is = (p: { namespace: string; service: string }) =>
       p.namespace === service.namespace && p.service === service.name;
@@ -163,14 +156,14 @@ export class SnapshotTrafficSource implements TrafficSource {
       evaluatedAt: new Date(end * 1000).toISOString(),
       seriesStepSeconds: grid.stepSeconds,
       source: 'snapshot',
-      inbound: edges
-        .filter(e => is(e.destination))
-        .map(e => toEdge(e, 'inbound'))
-        .sort(compareEdges),
-      outbound: edges
-        .filter(e => is(e.source))
-        .map(e => toEdge(e, 'outbound'))
-        .sort(compareEdges),
+      inbound: edgesOf(
+        edges.filter(e => is(e.destination)),
+        'inbound',
+      ),
+      outbound: edgesOf(
+        edges.filter(e => is(e.source)),
+        'outbound',
+      ),
       clusters,
       partial: failure !== undefined,
     };

@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 /**
  * The demo's traffic snapshot: edges between services as a mesh would report them, with
- * clusters named by their Istio CLUSTER_ID (mapped through the fleet like real metrics).
+ * clusters named by their Istio CLUSTER_ID (mapped through the fleet like real metrics), and
+ * which proxy received each edge, since that decides what the metrics can say about it.
  */
 const endpoint = z.object({
   namespace: z.string().min(1),
@@ -13,20 +14,52 @@ const endpoint = z.object({
 
 const ratio = z.number().min(0).max(1);
 
-const edge = z.object({
-  source: endpoint,
-  destination: endpoint,
-  requestsPerSecond: z.number().min(0),
-  errorRatio: ratio.default(0),
-  latencyMs: z
-    .object({
-      p50: z.number().min(0),
-      p95: z.number().min(0),
-      p99: z.number().min(0),
-    })
-    .optional(),
-  mtlsShare: ratio.default(1),
-});
+const edge = z
+  .object({
+    source: endpoint,
+    destination: endpoint,
+    /**
+     * The proxy on the receiving side: a `sidecar` or a `waypoint` reports requests and
+     * connections; `ztunnel` (ambient, no waypoint) reports only TCP connections, so the
+     * requests are the caller's report; `none` (callee outside the mesh) reports nothing.
+     */
+    receiver: z
+      .enum(['sidecar', 'waypoint', 'ztunnel', 'none'])
+      .default('sidecar'),
+    /**
+     * The proxy on the calling side: `envoy` (a sidecar or a gateway) reports the requests it
+     * sent; `ztunnel` (an ambient caller) only its TCP connections; `none` nothing.
+     */
+    sender: z.enum(['envoy', 'ztunnel', 'none']).default('envoy'),
+    /** HTTP requests; 0 for a TCP-only edge. */
+    requestsPerSecond: z.number().min(0).default(0),
+    errorRatio: ratio.default(0),
+    latencyMs: z
+      .object({
+        p50: z.number().min(0),
+        p95: z.number().min(0),
+        p99: z.number().min(0),
+      })
+      .optional(),
+    tcp: z
+      .object({
+        connectionsOpenedPerSecond: z.number().min(0),
+        bytesSentPerSecond: z.number().min(0),
+      })
+      .optional(),
+    /** Fraction the receiver accepted over mutual TLS; the rest arrived in plaintext. */
+    mtlsShare: ratio.default(1),
+  })
+  .refine(e => e.sender !== 'none' || e.receiver !== 'none', {
+    message:
+      'with no proxy on either side (sender and receiver "none") no metric reports this edge: name the proxy that sees it',
+    path: ['receiver'],
+  })
+  .refine(e => e.requestsPerSecond > 0 || e.tcp !== undefined, {
+    message:
+      'the edge carries no traffic: give requestsPerSecond (HTTP) or tcp (connections)',
+    path: ['requestsPerSecond'],
+  });
 
 export const snapshotFileSchema = z.object({
   description: z.string().optional(),

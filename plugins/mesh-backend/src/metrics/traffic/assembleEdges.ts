@@ -4,9 +4,8 @@
  */
 import {
   EDGE_LABELS,
-  MTLS_REPORTERS,
   REPORTER_PREFERENCE,
-  isErrorResponseCode,
+  isErrorResponse,
 } from '../promql/istio';
 import type {
   InstantSample,
@@ -14,12 +13,25 @@ import type {
 } from '../prometheus/PrometheusClient';
 import type {
   LatencyQuantiles,
+  MtlsTally,
   ObservedMtls,
   TimePoint,
   TrafficDirection,
   TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterIdResolver } from './clusterIds';
+import {
+  ISTIO_RECEIVING_REPORTERS,
+  addToTally,
+  addTallies,
+  classifyIstioPolicy,
+  emptyTally,
+  lowestShare,
+  round,
+  roundTally,
+} from './classifyTransport';
+
+export { round };
 
 /** What one Prometheus answered for one direction; a missing field is a query that failed. */
 export interface DirectionAnswers {
@@ -37,14 +49,14 @@ export interface DirectionAnswers {
 interface ReporterSlot {
   requests: number;
   errors: number;
-  mutualRequests: number;
-  requestsWithPolicy: number;
+  /** Requests per second by the transport the reporter stated. */
+  requestsByTransport: MtlsTally;
   hasHttp: boolean;
   latency: LatencyQuantiles;
   bytesSent: number;
   opened: number;
-  mutualOpened: number;
-  openedWithPolicy: number;
+  /** Opened connections per second by the transport the reporter stated. */
+  openedByTransport: MtlsTally;
   hasTcp: boolean;
   requestsSeries?: TimePoint[];
   errorsSeries?: TimePoint[];
@@ -62,25 +74,20 @@ type SlotsByEdge = Map<
   { id: EdgeIdentity; reporters: Map<string, ReporterSlot> }
 >;
 
+const UNKNOWN = 'unknown';
+
 function emptySlot(): ReporterSlot {
   return {
     requests: 0,
     errors: 0,
-    mutualRequests: 0,
-    requestsWithPolicy: 0,
+    requestsByTransport: emptyTally(),
     hasHttp: false,
     latency: { p50: null, p95: null, p99: null },
     bytesSent: 0,
     opened: 0,
-    mutualOpened: 0,
-    openedWithPolicy: 0,
+    openedByTransport: emptyTally(),
     hasTcp: false,
   };
-}
-
-/** Rounds away float noise (6 decimals) so JSON answers stay readable and stable. */
-export function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
 
 export function finiteOrNull(value: number): number | null {
@@ -93,10 +100,10 @@ function identity(
 ): EdgeIdentity {
   const l = EDGE_LABELS[direction];
   return {
-    peerNamespace: labels[l.peerNamespace] ?? 'unknown',
-    peerService: labels[l.peerService] ?? 'unknown',
-    peerClusterId: labels[l.peerCluster] ?? 'unknown',
-    thisClusterId: labels[l.thisCluster] ?? 'unknown',
+    peerNamespace: labels[l.peerNamespace] ?? UNKNOWN,
+    peerService: labels[l.peerService] ?? UNKNOWN,
+    peerClusterId: labels[l.peerCluster] ?? UNKNOWN,
+    thisClusterId: labels[l.thisCluster] ?? UNKNOWN,
   };
 }
 
@@ -112,7 +119,7 @@ function slotFor(
     edge = { id, reporters: new Map() };
     slots.set(key, edge);
   }
-  const reporter = labels.reporter ?? 'unknown';
+  const reporter = labels.reporter ?? UNKNOWN;
   let slot = edge.reporters.get(reporter);
   if (!slot) {
     slot = emptySlot();
@@ -120,11 +127,6 @@ function slotFor(
   }
   return slot;
 }
-
-const hasPolicy = (labels: Record<string, string>) =>
-  MTLS_REPORTERS.includes(labels.reporter ?? '') &&
-  (labels.connection_security_policy === 'mutual_tls' ||
-    labels.connection_security_policy === 'none');
 
 /** Collects one Prometheus's answers into per-edge, per-reporter slots. */
 function collect(
@@ -137,13 +139,12 @@ function collect(
     const slot = slotFor(slots, direction, s.labels);
     slot.hasHttp = true;
     slot.requests += s.value;
-    if (isErrorResponseCode(s.labels.response_code)) slot.errors += s.value;
-    if (hasPolicy(s.labels)) {
-      slot.requestsWithPolicy += s.value;
-      if (s.labels.connection_security_policy === 'mutual_tls') {
-        slot.mutualRequests += s.value;
-      }
-    }
+    if (isErrorResponse(s.labels)) slot.errors += s.value;
+    addToTally(
+      slot.requestsByTransport,
+      classifyIstioPolicy(s.labels.connection_security_policy),
+      s.value,
+    );
   }
   for (const q of ['p50', 'p95', 'p99'] as const) {
     for (const s of answers[q] ?? []) {
@@ -161,12 +162,11 @@ function collect(
     const slot = slotFor(slots, direction, s.labels);
     slot.hasTcp = true;
     slot.opened += s.value;
-    if (hasPolicy(s.labels)) {
-      slot.openedWithPolicy += s.value;
-      if (s.labels.connection_security_policy === 'mutual_tls') {
-        slot.mutualOpened += s.value;
-      }
-    }
+    addToTally(
+      slot.openedByTransport,
+      classifyIstioPolicy(s.labels.connection_security_policy),
+      s.value,
+    );
   }
   for (const s of answers.requestsSeries ?? []) {
     slotFor(slots, direction, s.labels).requestsSeries = s.points;
@@ -199,6 +199,79 @@ function merge(all: SlotsByEdge[]): SlotsByEdge {
   return merged;
 }
 
+/** Adds two series point by point. */
+export function addSeries(
+  a: TimePoint[] | undefined,
+  b: TimePoint[] | undefined,
+): TimePoint[] | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const sum = new Map<number, number>(a.map(([t, v]) => [t, v]));
+  for (const [t, v] of b) sum.set(t, (sum.get(t) ?? 0) + v);
+  return [...sum.entries()].sort(([x], [y]) => x - y);
+}
+
+/** Two reports of different requests by the same reporter: counts add up, the busier one's latency stays. */
+function addSlots(a: ReporterSlot, b: ReporterSlot): ReporterSlot {
+  return {
+    requests: a.requests + b.requests,
+    errors: a.errors + b.errors,
+    requestsByTransport: addTallies(
+      a.requestsByTransport,
+      b.requestsByTransport,
+    ),
+    hasHttp: a.hasHttp || b.hasHttp,
+    latency: a.requests >= b.requests ? a.latency : b.latency,
+    bytesSent: a.bytesSent + b.bytesSent,
+    opened: a.opened + b.opened,
+    openedByTransport: addTallies(a.openedByTransport, b.openedByTransport),
+    hasTcp: a.hasTcp || b.hasTcp,
+    requestsSeries: addSeries(a.requestsSeries, b.requestsSeries),
+    errorsSeries: addSeries(a.errorsSeries, b.errorsSeries),
+  };
+}
+
+/**
+ * One edge per real flow. A caller's proxy reports `destination_cluster="unknown"` when it
+ * could not learn the callee's cluster (no metadata exchange, e.g. through an east-west
+ * gateway); the callee reports the same requests under its real cluster. Such a source-only
+ * edge is folded into the one edge of the same caller and callee that a receiving proxy
+ * reported with a known cluster; when there are several, their own reports already count
+ * those requests (they name their cluster), so the unknown one is dropped. With none, nothing
+ * else saw the traffic (e.g. a callee outside the mesh) and the edge stays as reported.
+ */
+function foldUnknownClusters(
+  direction: TrafficDirection,
+  edges: SlotsByEdge,
+): void {
+  // Inbound, the callee's cluster is `thisCluster`; outbound it is the peer's.
+  const calleeCluster = (id: EdgeIdentity) =>
+    direction === 'inbound' ? id.thisClusterId : id.peerClusterId;
+  const callerCluster = (id: EdgeIdentity) =>
+    direction === 'inbound' ? id.peerClusterId : id.thisClusterId;
+  for (const [key, edge] of [...edges]) {
+    const onlySource =
+      edge.reporters.size === 1 && edge.reporters.has('source');
+    if (!onlySource || calleeCluster(edge.id) !== UNKNOWN) continue;
+    const candidates = [...edges.values()].filter(
+      other =>
+        other !== edge &&
+        other.id.peerNamespace === edge.id.peerNamespace &&
+        other.id.peerService === edge.id.peerService &&
+        callerCluster(other.id) === callerCluster(edge.id) &&
+        calleeCluster(other.id) !== UNKNOWN &&
+        ISTIO_RECEIVING_REPORTERS.some(r => other.reporters.has(r)),
+    );
+    if (candidates.length === 0) continue;
+    edges.delete(key);
+    if (candidates.length > 1) continue;
+    const into = candidates[0].reporters;
+    const source = edge.reporters.get('source')!;
+    const already = into.get('source');
+    into.set('source', already ? addSlots(already, source) : source);
+  }
+}
+
 function pick(
   reporters: Map<string, ReporterSlot>,
   order: string[],
@@ -215,32 +288,80 @@ function pick(
   return undefined;
 }
 
+/** Only the receiving side's reports, in preference order, are asked for a transport. */
+function receiving(
+  reporters: Map<string, ReporterSlot>,
+  usable: (s: ReporterSlot) => boolean,
+): [string, ReporterSlot] | undefined {
+  const ranked = ISTIO_RECEIVING_REPORTERS.filter(r => reporters.has(r));
+  const hit = ranked.find(r => usable(reporters.get(r)!));
+  return hit ? [hit, reporters.get(hit)!] : undefined;
+}
+
+const unitOf = { requests: 'requests', connections: 'connections' } as const;
+
+function unclassifiedByReporter(
+  basis: keyof typeof unitOf,
+  reporter: string,
+  tally: MtlsTally,
+): string[] {
+  return tally.unclassifiedPerSecond > 0
+    ? [
+        `${round(tally.unclassifiedPerSecond)} ${
+          unitOf[basis]
+        }/s reported by the ${reporter} proxy with a connection_security_policy that is neither mutual_tls, none nor unknown`,
+      ]
+    : [];
+}
+
+/**
+ * mTLS of one edge from its receiving side's reports, requests and connections apart. Traffic
+ * only the caller reported (a callee outside the mesh, an ambient callee without a waypoint
+ * for HTTP) cannot be classified and is shown as such — unless the callee classified the
+ * other basis of the same edge, e.g. ztunnel's connections carrying a gateway's requests.
+ */
 function observedMtls(reporters: Map<string, ReporterSlot>): ObservedMtls {
-  const http = pick(reporters, MTLS_REPORTERS, s => s.requestsWithPolicy > 0);
+  const http = receiving(reporters, s => s.hasHttp && s.requests > 0);
+  const tcp = receiving(reporters, s => s.hasTcp && s.opened > 0);
+  const unclassified: string[] = [];
+  let requests = http ? { ...http[1].requestsByTransport } : undefined;
+  let connections = tcp ? { ...tcp[1].openedByTransport } : undefined;
   if (http) {
-    const s = http[1];
-    return {
-      share: round(s.mutualRequests / s.requestsWithPolicy),
-      basis: 'requests',
-      observedPerSecond: round(s.requestsWithPolicy),
-      mutualPerSecond: round(s.mutualRequests),
-    };
+    unclassified.push(
+      ...unclassifiedByReporter('requests', http[0], requests!),
+    );
   }
-  const tcp = pick(reporters, MTLS_REPORTERS, s => s.openedWithPolicy > 0);
   if (tcp) {
-    const s = tcp[1];
-    return {
-      share: round(s.mutualOpened / s.openedWithPolicy),
-      basis: 'connections',
-      observedPerSecond: round(s.openedWithPolicy),
-      mutualPerSecond: round(s.mutualOpened),
-    };
+    unclassified.push(
+      ...unclassifiedByReporter('connections', tcp[0], connections!),
+    );
+  }
+  if (!http && !tcp) {
+    const sentHttp = pick(reporters, [], s => s.hasHttp && s.requests > 0);
+    const sentTcp = pick(reporters, [], s => s.hasTcp && s.opened > 0);
+    if (sentHttp) {
+      requests = {
+        ...emptyTally(),
+        unclassifiedPerSecond: sentHttp[1].requests,
+      };
+    }
+    if (sentTcp) {
+      connections = {
+        ...emptyTally(),
+        unclassifiedPerSecond: sentTcp[1].opened,
+      };
+    }
+    if (sentHttp || sentTcp) {
+      unclassified.push(
+        `only the caller's proxy reported this traffic; the callee's side did not, so how it was accepted (mutual TLS or plaintext) is unknown`,
+      );
+    }
   }
   return {
-    share: null,
-    basis: 'requests',
-    observedPerSecond: 0,
-    mutualPerSecond: 0,
+    share: lowestShare([requests, connections]),
+    ...(requests ? { requests: roundTally(requests) } : {}),
+    ...(connections ? { connections: roundTally(connections) } : {}),
+    unclassified,
   };
 }
 
@@ -262,6 +383,7 @@ export function assembleEdges(
   clusters: ClusterIdResolver,
 ): TrafficEdge[] {
   const merged = merge(answers.map(a => collect(direction, a)));
+  foldUnknownClusters(direction, merged);
   const order = REPORTER_PREFERENCE[direction];
   const edges: TrafficEdge[] = [];
   for (const { id, reporters } of merged.values()) {

@@ -72,15 +72,21 @@ describe('assembleLinkerdEdges', () => {
       },
       mtls: {
         share: 1,
-        basis: 'requests',
-        observedPerSecond: 6,
-        mutualPerSecond: 6,
+        requests: {
+          mutualPerSecond: 6,
+          plaintextPerSecond: 0,
+          unclassifiedPerSecond: 0,
+        },
+        unclassified: [],
       },
       series: { requestsPerSecond: [], errorRatio: [] },
     });
     expect(plaintext.peer).toEqual({ namespace: 'unknown', name: 'unknown' });
     expect(plaintext.peerCluster.known).toBe(false);
-    expect(plaintext.mtls).toMatchObject({ share: 0, observedPerSecond: 2 });
+    expect(plaintext.mtls).toMatchObject({
+      share: 0,
+      requests: { plaintextPerSecond: 2 },
+    });
   });
 
   it('shows the service account when no service, or several, run under it', () => {
@@ -253,6 +259,206 @@ describe('assembleLinkerdEdges', () => {
       // Not in the fleet: still a service of the caller's cluster, shown as named.
       ['payments', 'cluster-4', 0.2, 0, null],
     ]);
+  });
+
+  // Issue 17, item 5: linkerd2-proxy's TlsAccept labels (linkerd/app/core/src/transport/
+  // labels.rs) are `true`, `disabled`, `no_identity` and `opaque`; it never emits `false`.
+  it('counts tls="disabled" as plaintext and never reads a `false` Linkerd does not emit as plaintext', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound(undefined, 'disabled', 'success', 3),
+            inbound(undefined, 'no_identity', 'success', 1, {
+              no_tls_reason: 'no_tls_from_remote',
+            }),
+            inbound(undefined, 'false', 'success', 2),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls.requests).toEqual({
+      mutualPerSecond: 0,
+      plaintextPerSecond: 4,
+      unclassifiedPerSecond: 2,
+    });
+    expect(edge.mtls.share).toBe(0);
+  });
+
+  it('leaves TLS the proxy passed through, or without a client identity, unclassified', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound('ledger', 'true', 'success', 4),
+            {
+              labels: { tls: 'true', client_id: '', classification: 'success' },
+              value: 1,
+            },
+            inbound(undefined, 'opaque', 'success', 1, { sni: 'db.example' }),
+          ],
+        }),
+      ],
+      peers,
+    );
+    const all = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            {
+              labels: { tls: 'true', client_id: '', classification: 'success' },
+              value: 1,
+            },
+            inbound(undefined, 'opaque', 'success', 1),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls.share).toBe(1);
+    expect(all[0].mtls).toMatchObject({
+      share: null,
+      requests: { unclassifiedPerSecond: 2 },
+    });
+    expect(all[0].mtls.unclassified).toHaveLength(1);
+  });
+
+  // Linkerd's policy controller admits kubelet probes through the default authorization
+  // `probe` (policy-controller index: AuthorizationRef::Default("probe")), in plaintext.
+  it('sets kubelet probes apart: plaintext by design, no warning material', () => {
+    const probe = { authz_kind: 'default', authz_name: 'probe' };
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        own({
+          responses: [
+            inbound(undefined, 'no_identity', 'success', 0.2, {
+              no_tls_reason: 'no_tls_from_remote',
+              ...probe,
+            }),
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(edge.mtls).toEqual({
+      share: null,
+      requests: {
+        mutualPerSecond: 0,
+        plaintextPerSecond: 0,
+        unclassifiedPerSecond: 0,
+      },
+      unclassified: [],
+      probesPerSecond: 0.2,
+    });
+  });
+
+  // Issue 17, item 8. In pod-to-pod mode the caller still asks for the mirror
+  // (`audit-cluster-5`), but the endpoints are the remote pods, whose Service labels the
+  // series: dst_service is `audit`, which must not read as a service of the caller's cluster.
+  it('places a pod-to-pod call by the mirror its authority names, not as local', () => {
+    const [edge, ...more] = assembleLinkerdEdges(
+      'outbound',
+      [
+        own({
+          responses: [
+            {
+              labels: {
+                dst_namespace: 'accounts',
+                dst_service: 'audit',
+                authority: 'audit-cluster-5.accounts.svc.cluster.local:8080',
+                tls: 'true',
+                classification: 'success',
+              },
+              value: 0.7,
+            },
+          ],
+        }),
+      ],
+      peers,
+    );
+    expect(more).toEqual([]);
+    expect(edge.peer).toEqual({ namespace: 'accounts', name: 'audit' });
+    expect(edge.peerCluster).toEqual({
+      name: 'cluster-5',
+      clusterId: 'cluster-5',
+      known: true,
+    });
+  });
+
+  // Through the gateway the callee sees the gateway's identity (the linkerd-multicluster
+  // extension's `linkerd-gateway` service account); cluster-4 is the one cluster with a Link
+  // to cluster-5, so that is where the call came from.
+  it('names the gateway as the caller of a gatewayed call, from the one cluster linked here', () => {
+    const [edge] = assembleLinkerdEdges(
+      'inbound',
+      [
+        {
+          ownCluster: 'cluster-5',
+          clusters: ['cluster-5'],
+          answers: {
+            responses: [
+              {
+                labels: {
+                  client_id:
+                    'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+                  tls: 'true',
+                  classification: 'success',
+                },
+                value: 0.5,
+              },
+            ],
+          },
+        },
+      ],
+      peers,
+    );
+    expect(edge.peer).toEqual({
+      namespace: 'linkerd-multicluster',
+      name: 'linkerd-gateway',
+    });
+    expect(edge.peerCluster).toEqual({
+      name: 'cluster-4',
+      clusterId: 'cluster-4',
+      known: true,
+    });
+    expect(edge.thisCluster.name).toBe('cluster-5');
+
+    // Two clusters linked here: the gateway hides which one, so it stays unknown.
+    const linked = linkerdScenarioFleet();
+    linked.links.push({
+      from: 'cluster-1',
+      to: 'cluster-5',
+      via: 'linkerd-multicluster',
+    });
+    const [ambiguous] = assembleLinkerdEdges(
+      'inbound',
+      [
+        {
+          ownCluster: 'cluster-5',
+          clusters: ['cluster-5'],
+          answers: {
+            responses: [
+              {
+                labels: {
+                  client_id:
+                    'linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local',
+                  tls: 'true',
+                  classification: 'success',
+                },
+                value: 0.5,
+              },
+            ],
+          },
+        },
+      ],
+      new LinkerdPeers(linked),
+    );
+    expect(ambiguous.peerCluster.known).toBe(false);
   });
 
   it('drops label sets that carried nothing in the window', () => {

@@ -15,17 +15,28 @@ import type {
 import type {
   ClusterRef,
   LatencyQuantiles,
+  MtlsTally,
   ObservedMtls,
   TimePoint,
   TrafficDirection,
   TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
 import {
+  addSeries,
   compareEdges,
   errorRatioSeries,
   finiteOrNull,
   round,
 } from './assembleEdges';
+import {
+  addTallies,
+  addToTally,
+  classifyLinkerdTls,
+  emptyTally,
+  isLinkerdProbe,
+  lowestShare,
+  roundTally,
+} from './classifyTransport';
 import type { LinkerdPeers, Peer } from './linkerdFleet';
 
 /** What one Prometheus answered for one direction; a missing field is a query that failed. */
@@ -54,9 +65,9 @@ interface RawSlot {
   labels: Record<string, string>;
   requests: number;
   failures: number;
-  /** Requests whose `tls` label is known, and the part of them over mutual TLS. */
-  withTls: number;
-  mutual: number;
+  /** Requests by the transport the inbound proxy reported; probes apart. */
+  transport: MtlsTally;
+  probes: number;
   latency: LatencyQuantiles;
   requestsSeries?: TimePoint[];
   errorsSeries?: TimePoint[];
@@ -66,17 +77,14 @@ interface EdgeSlot extends Peer {
   thisCluster: ClusterRef;
   requests: number;
   failures: number;
-  withTls: number;
-  mutual: number;
+  transport: MtlsTally;
+  probes: number;
   latency: LatencyQuantiles;
   /** Requests of the raw slot the latency came from: quantiles cannot be added up. */
   latencyWeight: number;
   requestsSeries?: TimePoint[];
   errorsSeries?: TimePoint[];
 }
-
-/** The `tls` values Linkerd's inbound proxy reports: `true`, or why not (`false`, `no_identity`). */
-const KNOWN_TLS = new Set(['true', 'false', 'no_identity']);
 
 function rawKey(edgeLabels: string[], labels: Record<string, string>): string {
   return JSON.stringify(edgeLabels.map(l => labels[l] ?? ''));
@@ -100,8 +108,8 @@ function collectRaw(
         ),
         requests: 0,
         failures: 0,
-        withTls: 0,
-        mutual: 0,
+        transport: emptyTally(),
+        probes: 0,
         latency: { p50: null, p95: null, p99: null },
       };
       slots.set(key, slot);
@@ -112,10 +120,14 @@ function collectRaw(
     if (!Number.isFinite(s.value)) continue;
     const slot = slotFor(s.labels);
     slot.requests += s.value;
+    // `classification` is the proxy's verdict: 5xx, no response, and gRPC statuses other
+    // than OK are failures (linkerd2-proxy `linkerd/app/core/src/classify.rs`).
     if (s.labels.classification === 'failure') slot.failures += s.value;
-    if (KNOWN_TLS.has(s.labels.tls ?? '')) {
-      slot.withTls += s.value;
-      if (s.labels.tls === 'true') slot.mutual += s.value;
+    const transport = classifyLinkerdTls(s.labels.tls, s.labels.client_id);
+    if (transport !== 'mutual' && isLinkerdProbe(s.labels)) {
+      slot.probes += s.value;
+    } else {
+      addToTally(slot.transport, transport, s.value);
     }
   }
   for (const q of ['p50', 'p95', 'p99'] as const) {
@@ -130,18 +142,6 @@ function collectRaw(
     slotFor(s.labels).errorsSeries = s.points;
   }
   return slots;
-}
-
-/** Adds two series point by point (two label sets mapped to the same peer). */
-function addSeries(
-  a: TimePoint[] | undefined,
-  b: TimePoint[] | undefined,
-): TimePoint[] | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const sum = new Map<number, number>(a.map(([t, v]) => [t, v]));
-  for (const [t, v] of b) sum.set(t, (sum.get(t) ?? 0) + v);
-  return [...sum.entries()].sort(([x], [y]) => x - y);
 }
 
 const edgeKey = (e: Pick<EdgeSlot, 'peer' | 'peerCluster' | 'thisCluster'>) =>
@@ -177,6 +177,7 @@ function edgesOfTarget(
             raw.labels.dst_namespace,
             raw.labels.dst_service,
             thisCluster,
+            raw.labels.authority,
           );
     const key = edgeKey({ ...peer, thisCluster });
     const into = edges.get(key);
@@ -186,8 +187,8 @@ function edgesOfTarget(
         thisCluster,
         requests: raw.requests,
         failures: raw.failures,
-        withTls: raw.withTls,
-        mutual: raw.mutual,
+        transport: { ...raw.transport },
+        probes: raw.probes,
         latency: raw.latency,
         latencyWeight: raw.requests,
         requestsSeries: raw.requestsSeries,
@@ -197,8 +198,8 @@ function edgesOfTarget(
     }
     into.requests += raw.requests;
     into.failures += raw.failures;
-    into.withTls += raw.withTls;
-    into.mutual += raw.mutual;
+    into.transport = addTallies(into.transport, raw.transport);
+    into.probes += raw.probes;
     if (raw.requests > into.latencyWeight) {
       into.latency = raw.latency;
       into.latencyWeight = raw.requests;
@@ -214,19 +215,26 @@ function edgesOfTarget(
  * callee knows whether the connection it accepted was mutual, as for Istio's source reports.
  */
 function observedMtls(direction: TrafficDirection, e: EdgeSlot): ObservedMtls {
-  if (direction === 'inbound' && e.withTls > 0) {
+  if (direction === 'outbound') {
     return {
-      share: round(e.mutual / e.withTls),
-      basis: 'requests',
-      observedPerSecond: round(e.withTls),
-      mutualPerSecond: round(e.mutual),
+      share: null,
+      requests: { ...emptyTally(), unclassifiedPerSecond: round(e.requests) },
+      unclassified: [
+        `Linkerd's outbound report is the caller's: only the callee's inbound proxy knows whether it accepted mutual TLS`,
+      ],
     };
   }
+  const requests = roundTally(e.transport);
   return {
-    share: null,
-    basis: 'requests',
-    observedPerSecond: 0,
-    mutualPerSecond: 0,
+    share: lowestShare([requests]),
+    requests,
+    unclassified:
+      requests.unclassifiedPerSecond > 0
+        ? [
+            `${requests.unclassifiedPerSecond} requests/s arrived over TLS the Linkerd proxy did not terminate (tls="opaque") or without a client identity: they prove no mesh identity`,
+          ]
+        : [],
+    ...(e.probes > 0 ? { probesPerSecond: round(e.probes) } : {}),
   };
 }
 

@@ -73,14 +73,31 @@ export interface Peer {
 
 const UNKNOWN = 'unknown';
 
+/**
+ * The identity of Linkerd's multicluster gateway as installed by the linkerd-multicluster
+ * extension (service account `linkerd-gateway` in namespace `linkerd-multicluster`).
+ */
+function isMulticlusterGateway(id: {
+  serviceAccount: string;
+  namespace: string;
+}): boolean {
+  return (
+    id.serviceAccount === 'linkerd-gateway' &&
+    id.namespace === 'linkerd-multicluster'
+  );
+}
+
 /** Resolves clusters and peers of Linkerd series against one fleet. */
 export class LinkerdPeers {
   private readonly clusterNames: Set<string>;
   private readonly ids: ClusterIdResolver;
   private readonly workloads: MeshedWorkload[] = [];
-  private readonly fleet: Pick<Fleet, 'clusters' | 'services'>;
+  private readonly fleet: Pick<Fleet, 'clusters' | 'services'> &
+    Partial<Pick<Fleet, 'links'>>;
 
-  constructor(fleet: Pick<Fleet, 'clusters' | 'services'>) {
+  constructor(
+    fleet: Pick<Fleet, 'clusters' | 'services'> & Partial<Pick<Fleet, 'links'>>,
+  ) {
     this.fleet = fleet;
     this.clusterNames = new Set(fleet.clusters.map(c => c.name));
     this.ids = new ClusterIdResolver(fleet);
@@ -131,6 +148,9 @@ export class LinkerdPeers {
         peerCluster: unknownCluster,
       };
     }
+    if (isMulticlusterGateway(parsed)) {
+      return this.throughGateway(parsed, thisCluster);
+    }
     // The exact identity first (it also pins the trust domain); discovery may have guessed
     // the trust domain, so fall back to namespace and service account.
     let candidates = this.workloads.filter(w => w.identity === clientId);
@@ -156,6 +176,37 @@ export class LinkerdPeers {
   }
 
   /**
+   * A call through Linkerd's multicluster gateway reaches the callee with the gateway's
+   * identity, not the caller's (only pod-to-pod mode keeps the caller's): the peer is the
+   * gateway. The gateway serves this cluster for the clusters whose Links target it, so
+   * when exactly one does, that is where the call came from.
+   */
+  private throughGateway(
+    gateway: { serviceAccount: string; namespace: string },
+    thisCluster: ClusterRef,
+  ): Peer {
+    const origins = thisCluster.known
+      ? [
+          ...new Set(
+            (this.fleet.links ?? [])
+              .filter(
+                l =>
+                  l.via === 'linkerd-multicluster' && l.to === thisCluster.name,
+              )
+              .map(l => l.from),
+          ),
+        ]
+      : [];
+    return {
+      peer: { namespace: gateway.namespace, name: gateway.serviceAccount },
+      peerCluster:
+        origins.length === 1
+          ? this.cluster(origins[0])
+          : this.cluster(undefined),
+    };
+  }
+
+  /**
    * The callee behind an outbound `dst_namespace`/`dst_service`. A Linkerd multicluster
    * mirror `<svc>-<target>` is `<svc>` in the Link's target cluster; any other service is
    * one of the caller's own cluster, since that is where Linkerd resolved it.
@@ -164,6 +215,7 @@ export class LinkerdPeers {
     dstNamespace: string | undefined,
     dstService: string | undefined,
     thisCluster: ClusterRef,
+    authority?: string,
   ): Peer {
     const namespace = dstNamespace || UNKNOWN;
     if (!dstService) {
@@ -181,24 +233,42 @@ export class LinkerdPeers {
         s.name === dstService &&
         s.instances.some(i => i.cluster === thisCluster.name),
     );
+    // Pod-to-pod mode: `dst_service` is the remote Service's own name, which may also exist
+    // here; the authority the caller used names the mirror, which says where it went.
+    const asked = authority?.split('.')[0];
+    if (asked && asked !== dstService) {
+      const mirror = this.mirrorTarget(inNamespace, asked, thisCluster);
+      if (mirror && mirror.peer.name === dstService) return mirror;
+    }
     if (!local) {
-      for (const s of inNamespace) {
-        for (const i of s.instances) {
-          const mirroredHere = thisCluster.known
-            ? (i.mirroredIn ?? []).includes(thisCluster.name)
-            : (i.mirroredIn ?? []).length > 0;
-          if (!mirroredHere) continue;
-          // The suffix is the Link's target name, which discovery matched by name or CLUSTER_ID.
-          const suffixes = [i.cluster, ...this.ids.clusterIdsOf(i.cluster)];
-          if (suffixes.some(x => dstService === `${s.name}-${x}`)) {
-            return {
-              peer: { namespace, name: s.name },
-              peerCluster: this.cluster(i.cluster),
-            };
-          }
+      const mirror = this.mirrorTarget(inNamespace, dstService, thisCluster);
+      if (mirror) return mirror;
+    }
+    return { peer: { namespace, name: dstService }, peerCluster: thisCluster };
+  }
+
+  /** The service and cluster behind a mirror name `<svc>-<target>` seen from `thisCluster`. */
+  private mirrorTarget(
+    inNamespace: Fleet['services'],
+    mirrorName: string,
+    thisCluster: ClusterRef,
+  ): Peer | undefined {
+    for (const s of inNamespace) {
+      for (const i of s.instances) {
+        const mirroredHere = thisCluster.known
+          ? (i.mirroredIn ?? []).includes(thisCluster.name)
+          : (i.mirroredIn ?? []).length > 0;
+        if (!mirroredHere) continue;
+        // The suffix is the Link's target name, which discovery matched by name or CLUSTER_ID.
+        const suffixes = [i.cluster, ...this.ids.clusterIdsOf(i.cluster)];
+        if (suffixes.some(x => mirrorName === `${s.name}-${x}`)) {
+          return {
+            peer: { namespace: s.namespace, name: s.name },
+            peerCluster: this.cluster(i.cluster),
+          };
         }
       }
     }
-    return { peer: { namespace, name: dstService }, peerCluster: thisCluster };
+    return undefined;
   }
 }

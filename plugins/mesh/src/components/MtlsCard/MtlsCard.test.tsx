@@ -69,4 +69,54 @@ describe('MtlsCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  // Issue 17: an ambient service's plaintext arrives as connections reported by ztunnel, and
+  // traffic only the caller reported cannot be classified: both are shown, not rounded away.
+  it('shows connections, plaintext and what it could not classify, apart from the percentage', async () => {
+    await renderWith(
+      fakeMeshApi({
+        getServiceMtls: async () => ({
+          ...mtls,
+          clusters: [
+            {
+              ...mtls.clusters[1],
+              observed: {
+                state: 'ok',
+                mtlsShare: 0.8,
+                requests: {
+                  mutualPerSecond: 0,
+                  plaintextPerSecond: 0,
+                  unclassifiedPerSecond: 9.8,
+                },
+                connections: {
+                  mutualPerSecond: 1.6,
+                  plaintextPerSecond: 0.4,
+                  unclassifiedPerSecond: 0,
+                },
+                unclassified: [
+                  "istio-system/istio-ingressgateway (cluster-2): only the caller's proxy reported this traffic",
+                ],
+                probesPerSecond: 0.2,
+              },
+            },
+          ],
+        }),
+      }),
+    );
+    const table = await screen.findByRole('table', {
+      name: 'mTLS per cluster',
+    });
+    expect(
+      within(table).getByText(
+        '9.80 rps not classified; 80.0% mutual TLS of 2.00 conn/s · 0.40 conn/s plaintext; 0.20 rps kubelet probes (plaintext by design)',
+      ),
+    ).toBeInTheDocument();
+    const note = screen.getByTestId('mtls-unclassified');
+    expect(note).toHaveTextContent(
+      /cluster-2: traffic Meshport could not classify as mutual TLS or plaintext, left out of the percentage/,
+    );
+    expect(note).toHaveTextContent(
+      "istio-system/istio-ingressgateway (cluster-2): only the caller's proxy reported this traffic",
+    );
+  });
 });

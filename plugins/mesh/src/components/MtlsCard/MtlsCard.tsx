@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type {
   ClusterMtlsStatus,
+  MtlsTally,
   ServiceRef,
 } from '@meshport/backstage-plugin-mesh-common';
 import { useServiceMtls } from '../../hooks';
@@ -32,6 +33,32 @@ function configured(status: ClusterMtlsStatus): string {
     .join(' · ');
 }
 
+/** One basis: `80.0% mutual TLS of 2.50 rps · 0.50 rps plaintext · 1.00 rps not classified`. */
+function describeTally(
+  tally: MtlsTally,
+  rate: (perSecond: number) => string,
+): string {
+  const classified = tally.mutualPerSecond + tally.plaintextPerSecond;
+  return [
+    classified > 0
+      ? `${formatPercent(
+          tally.mutualPerSecond / classified,
+        )} mutual TLS of ${rate(classified)}`
+      : undefined,
+    tally.plaintextPerSecond > 0
+      ? `${rate(tally.plaintextPerSecond)} plaintext`
+      : undefined,
+    tally.unclassifiedPerSecond > 0
+      ? `${rate(tally.unclassifiedPerSecond)} not classified`
+      : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+const connectionRate = (perSecond: number) =>
+  `${perSecond < 0.1 ? perSecond.toFixed(3) : perSecond.toFixed(2)} conn/s`;
+
 function observed(status: ClusterMtlsStatus): string {
   const o = status.observed;
   switch (o.state) {
@@ -40,13 +67,19 @@ function observed(status: ClusterMtlsStatus): string {
     case 'unavailable':
       return `unknown${o.reason ? `: ${o.reason}` : ''}`;
     default:
-      return `${formatPercent(o.mtlsShare)} mutual TLS of ${formatRate(
-        o.observedPerSecond,
-      )}${
-        o.plaintextPerSecond > 0
-          ? ` · ${formatRate(o.plaintextPerSecond)} plaintext`
-          : ''
-      }${o.state === 'partial' ? ' (partial)' : ''}`;
+      return `${[
+        o.requests ? describeTally(o.requests, formatRate) : undefined,
+        o.connections
+          ? describeTally(o.connections, connectionRate)
+          : undefined,
+        o.probesPerSecond
+          ? `${formatRate(
+              o.probesPerSecond,
+            )} kubelet probes (plaintext by design)`
+          : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ')}${o.state === 'partial' ? ' (partial)' : ''}`;
   }
 }
 
@@ -122,6 +155,23 @@ export const MtlsCard = (props: { service: ServiceRef; window: string }) => {
             ))}
           </TableBody>
         </Table>
+        {value.clusters
+          .filter(c => c.observed.unclassified.length > 0)
+          .map(c => (
+            <Alert
+              key={`${c.cluster}-unclassified`}
+              severity="info"
+              style={{ marginTop: 8 }}
+              data-testid="mtls-unclassified"
+            >
+              <strong>{`${c.cluster}: traffic Meshport could not classify as mutual TLS or plaintext, left out of the percentage`}</strong>
+              <ul style={{ margin: 0, paddingLeft: 20 }}>
+                {c.observed.unclassified.map(u => (
+                  <li key={u}>{u}</li>
+                ))}
+              </ul>
+            </Alert>
+          ))}
         {warnings.map(w => (
           <Alert
             key={`${w.cluster}-${w.code}`}
