@@ -10,6 +10,7 @@ import type { VirtualDestination } from './schema/virtualDestination';
 import { compileAccessPolicy } from './translate/access';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateIstioTraffic } from './translate/istio/traffic';
+import { ServingSubsets } from './translate/istio/servingSubsets';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import { MeshResource, ResourceSet } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
@@ -135,10 +136,13 @@ export function compile(
     ...merged.conflicts,
     ...findExistingConfig(merged.destinations, topo.fleet),
   );
+  const servingSubsets = new ServingSubsets();
   for (const dp of merged.destinations) {
-    if (dp.mesh === 'istio') translateIstioTraffic(dp, topo, out);
+    if (dp.mesh === 'istio')
+      translateIstioTraffic(dp, topo, out, servingSubsets);
     else translateLinkerdTraffic(dp, topo, out);
   }
+  errors.push(...servingSubsets.render(out));
 
   for (const p of unique.filter(
     (x): x is AccessPolicy => x.kind === 'AccessPolicy',

@@ -22,6 +22,7 @@ import { Policy, policyRef } from './schema/policy';
 import type { VirtualDestination } from './schema/virtualDestination';
 import { compileAccessPolicy } from './translate/access';
 import { translateIstioTraffic } from './translate/istio/traffic';
+import { ServingSubsets } from './translate/istio/servingSubsets';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import {
@@ -71,6 +72,8 @@ interface TrafficUnit {
   dps: DestinationPlan[];
   fieldConflicts: Conflict[];
   existingConfig: Conflict[];
+  /** Errors found while writing the unit's objects (serving-side subsets that disagree). */
+  errors: Keyed[];
 }
 
 interface AccessUnit {
@@ -318,12 +321,15 @@ class Renderer implements IncrementalRenderer {
       if (plans.length === 0) return undefined;
       const merged = mergeTrafficPlans(plans);
       const out = new ResourceSet();
-      for (const dp of merged.destinations) this.translate(dp, out);
+      const serving = new ServingSubsets();
+      for (const dp of merged.destinations) this.translate(dp, out, serving);
+      const errors = keyed(serving.render(out));
       return {
         kind: 'traffic',
         id,
         entries: out.byKey(),
         dps: merged.destinations,
+        errors,
         fieldConflicts: merged.conflicts,
         existingConfig: findExistingConfig(
           merged.destinations,
@@ -361,8 +367,12 @@ class Renderer implements IncrementalRenderer {
     });
   }
 
-  private translate(dp: DestinationPlan, out: ResourceSet) {
-    if (dp.mesh === 'istio') translateIstioTraffic(dp, this.topo, out);
+  private translate(
+    dp: DestinationPlan,
+    out: ResourceSet,
+    serving: ServingSubsets,
+  ) {
+    if (dp.mesh === 'istio') translateIstioTraffic(dp, this.topo, out, serving);
     else translateLinkerdTraffic(dp, this.topo, out);
   }
 
@@ -473,7 +483,9 @@ class Renderer implements IncrementalRenderer {
     const dps = units
       .flatMap(u => (u.kind === 'traffic' ? u.dps : []))
       .sort((x, y) => compareStrings(dpKey(x), dpKey(y)));
-    for (const dp of dps) this.translate(dp, out);
+    const serving = new ServingSubsets();
+    for (const dp of dps) this.translate(dp, out, serving);
+    serving.render(out);
     const byRef = (x: { ref: string }, y: { ref: string }) =>
       compareStrings(x.ref, y.ref);
     for (const u of units
@@ -585,6 +597,7 @@ class Renderer implements IncrementalRenderer {
     const existingConfig: Conflict[] = [];
     for (const unit of this.units.values()) {
       if (unit.kind !== 'traffic') continue;
+      errors.push(...unit.errors);
       fieldConflicts.push(...unit.fieldConflicts);
       existingConfig.push(...unit.existingConfig);
     }
