@@ -138,7 +138,7 @@ export function mergeTrafficPlans(plans: ClientPlan[]): {
     }
 
     const key = stableStringify({
-      port: d.port ?? null,
+      port: plan.scopePort ?? null,
       sources: canonicalSources(plan.sources),
       matches: plan.matches,
     });
