@@ -1,4 +1,5 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { admissionFindings } from './admission';
 import { Conflict, findExistingConfig, mergeTrafficPlans } from './conflicts';
 import { POLICIES_ANNOTATION } from './constants';
 import { Diagnostic, compareStrings, sortDiagnostics } from './diagnostics';
@@ -93,6 +94,40 @@ export function schemaError(
 }
 
 /**
+ * What stands between a rendered object and the cluster: its CRD schema, then Istio's
+ * validating webhook (`admissionFindings`, ported from istio/istio pkg/config/validation). A
+ * webhook error means the API server would refuse the object, so the compile is refused with
+ * the webhook's own message; its warnings are passed on.
+ */
+export function objectProblems(
+  cluster: string,
+  r: MeshResource,
+  validateSchema: SchemaValidator,
+): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const problem = validateSchema(r);
+  if (problem) errors.push(schemaError(cluster, r, problem));
+  const policy = r.metadata.annotations[POLICIES_ANNOTATION];
+  const what = `the ${r.kind} ${r.metadata.namespace}/${r.metadata.name} rendered for ${cluster}`;
+  for (const f of admissionFindings(r)) {
+    if (f.warning)
+      warnings.push({
+        policy,
+        path: '',
+        message: `Istio's admission webhook warns about ${what}: ${f.message}`,
+      });
+    else
+      errors.push({
+        policy,
+        path: '',
+        message: `Istio's admission webhook would reject ${what}: ${f.message}`,
+      });
+  }
+  return { errors, warnings };
+}
+
+/**
  * Compiles policies against a fleet snapshot into per-cluster Istio / Linkerd objects. Pure and
  * deterministic: the same policies and fleet, in any order, give the same result.
  */
@@ -170,8 +205,13 @@ export function compile(
   const resources = out.finish();
   for (const [cluster, list] of Object.entries(resources)) {
     for (const r of list) {
-      const problem = (options.validateSchema ?? handWrittenProblem)(r);
-      if (problem) errors.push(schemaError(cluster, r, problem));
+      const p = objectProblems(
+        cluster,
+        r,
+        options.validateSchema ?? handWrittenProblem,
+      );
+      errors.push(...p.errors);
+      warnings.push(...p.warnings);
     }
   }
 

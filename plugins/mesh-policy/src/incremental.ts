@@ -6,7 +6,7 @@ import {
   duplicateError,
   fleetTopology,
   hostnameConflict,
-  schemaError,
+  objectProblems,
 } from './compile';
 import {
   Conflict,
@@ -153,8 +153,11 @@ class Renderer implements IncrementalRenderer {
   private readonly writers = new Map<string, Set<Unit>>();
   /** Object key → its file path. */
   private readonly objectPaths = new Map<string, string>();
-  /** Object key → its schema error. */
-  private readonly problems = new Map<string, Keyed>();
+  /** Object key → its schema and admission errors and warnings. */
+  private readonly problems = new Map<
+    string,
+    { errors: Keyed[]; warnings: Keyed[] }
+  >();
   private readonly gatewayShapes = new WeakMap<
     ResourceEntry,
     string | undefined
@@ -504,12 +507,12 @@ class Renderer implements IncrementalRenderer {
     const path = renderedPath(entry.cluster, resource);
     this.objectPaths.set(key, path);
     this.setFile(path, toYaml(resource));
-    const problem = this.validate(resource);
-    if (problem)
-      this.problems.set(
-        key,
-        keyed([schemaError(entry.cluster, resource, problem)])[0],
-      );
+    const p = objectProblems(entry.cluster, resource, this.validate);
+    if (p.errors.length > 0 || p.warnings.length > 0)
+      this.problems.set(key, {
+        errors: keyed(p.errors),
+        warnings: keyed(p.warnings),
+      });
     else this.problems.delete(key);
   }
 
@@ -592,7 +595,10 @@ class Renderer implements IncrementalRenderer {
       errors.push(...d.errors);
       warnings.push(...d.warnings);
     }
-    errors.push(...this.problems.values());
+    for (const p of this.problems.values()) {
+      errors.push(...p.errors);
+      warnings.push(...p.warnings);
+    }
     const fieldConflicts: Conflict[] = [];
     const existingConfig: Conflict[] = [];
     for (const unit of this.units.values()) {

@@ -118,7 +118,21 @@ export function compileAccessPolicy(
     const closing = firstGrantWarning(instance, mesh, serving, dest);
     if (closing) warnings.push({ policy: ref, path: 'spec', message: closing });
     if (mesh === 'istio') {
-      addIstioAuthorization(out, ref, policy, serving, instance, granted);
+      const problem = addIstioAuthorization(
+        out,
+        ref,
+        policy,
+        serving,
+        instance,
+        granted,
+      );
+      if (problem)
+        err(
+          policy.spec.allow?.ports
+            ? 'spec.allow.ports'
+            : 'spec.destination.port',
+          problem,
+        );
     } else if (mesh === 'linkerd') {
       if (allow?.methods || allow?.paths) {
         err(
