@@ -83,7 +83,9 @@ export function compileAccessPolicy(
         });
         return;
       }
-      const mtls = checks.rootMismatch(topo, s.cluster, serving);
+      const mtls =
+        checks.rootMismatch(topo, s.cluster, serving) ??
+        checks.trustDomainRejected(topo, s.cluster, serving);
       if (mtls) {
         err(path, mtls);
         return;

@@ -222,7 +222,9 @@ function planClient(
       }
       reach = topo.reach(client, target.cluster)!;
       visible = [target.cluster];
-      const mtls = checks.rootMismatch(topo, client, target.cluster);
+      const mtls =
+        checks.rootMismatch(topo, client, target.cluster) ??
+        checks.trustDomainsMismatch(topo, client, target.cluster);
       if (mtls) problem(`${path}.cluster`, mtls);
       const unknownRoot = checks.unknownRoot(topo, client, target.cluster);
       if (unknownRoot)
@@ -269,6 +271,10 @@ function planClient(
             s === client ||
             topo.reach(client, s) === 'shared-endpoint-discovery',
         );
+      for (const s of visible) {
+        const td = checks.trustDomainsMismatch(topo, client, s);
+        if (td) problem(path, td);
+      }
       if (visible.length === 0) {
         problem(
           path,

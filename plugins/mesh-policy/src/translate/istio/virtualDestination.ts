@@ -96,7 +96,9 @@ export function compileVirtualDestination(
         continue;
       }
       if (!topo.reach(client, b)) continue;
-      const mtls = checks.rootMismatch(topo, client, b);
+      const mtls =
+        checks.rootMismatch(topo, client, b) ??
+        checks.trustDomainRejected(topo, client, b);
       if (mtls) {
         // Clients are implied, not named, so one that cannot comply is left out, not refused.
         warnings.push({
