@@ -128,13 +128,7 @@ export function compileAccessPolicy(
         instance,
         granted,
       );
-      if (problem)
-        err(
-          policy.spec.allow?.ports
-            ? 'spec.allow.ports'
-            : 'spec.destination.port',
-          problem,
-        );
+      if (problem) err(problem.path, problem.message);
     } else if (mesh === 'linkerd') {
       if (allow?.methods || allow?.paths) {
         err(
