@@ -121,20 +121,14 @@ export function planTrafficPolicy(
       if (knowsHost && hasNamespace) {
         candidates.add(c);
       } else if (!explicit.has(c)) {
-        const why = [
-          ...(hasNamespace ? [] : [`no ${dest.namespace} namespace`]),
-          ...(knowsHost
-            ? []
-            : [
-                `no ${dest.service}.${dest.namespace} in its registry (it reaches it only through an east-west gateway)`,
-              ]),
-        ];
         warnings.push({
           policy: ref,
           path: 'spec.sources',
-          message: `not applied from ${c}, which the unscoped source implies: it has ${why.join(
-            ' and ',
-          )}; name ${c} as a source with a route to a named cluster to route from there`,
+          message: `not applied from ${c}, which the unscoped source implies: ${
+            hasNamespace
+              ? `${dest.service}.${dest.namespace} is not in its registry (it reaches it only through an east-west gateway); name ${c} as a source and route to a named cluster to route from there`
+              : `it has no ${dest.namespace} namespace to hold the routes for ${dest.service}.${dest.namespace}`
+          }`,
         });
       }
     }
