@@ -175,6 +175,20 @@ describe("Istio's admission rules", () => {
     ]);
   });
 
+  it('ServiceEntry workload selector (ValidateAlphaWorkloadSelector)', () => {
+    expect(
+      errors(
+        resource(NET, 'ServiceEntry', {
+          hosts: ['reviews.bookinfo.cluster-2.global'],
+          location: 'MESH_INTERNAL',
+          resolution: 'STATIC',
+          ports: [{ name: 'http', number: 9080, protocol: 'HTTP' }],
+          workloadSelector: { labels: { app: 'rev*' } },
+        }),
+      ),
+    ).toEqual(['wildcard is not supported in selector: "app=rev*"']);
+  });
+
   it('Gateway servers (ValidateGateway, validateServer)', () => {
     expect(
       errors(

@@ -29,6 +29,13 @@ export function validateServiceEntry(spec: Record<string, unknown>): Findings {
   const endpoints = records(spec.endpoints);
   const selector = record(spec.workloadSelector);
   const resolution = String(spec.resolution ?? 'NONE');
+  // ValidateAlphaWorkloadSelector
+  for (const [k, v] of Object.entries(record(selector?.labels) ?? {})) {
+    if (k === '')
+      f.err(`empty key is not supported in selector: "${k}=${String(v)}"`);
+    if (k.includes('*') || String(v).includes('*'))
+      f.err(`wildcard is not supported in selector: "${k}=${String(v)}"`);
+  }
   if (selector && Object.keys(record(selector.labels) ?? {}).length === 0)
     f.warn(
       'service entry: workload selector specified without labels, will be applied to all services in namespace',
