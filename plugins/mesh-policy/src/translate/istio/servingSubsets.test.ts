@@ -1,6 +1,7 @@
 import { compile } from '../../compile';
 import { demoFleet } from '../../__fixtures__/demoFleet';
 import { seedPolicy } from '../../__fixtures__/policies';
+import type { TrafficPolicy } from '../../schema';
 import type { MeshResource } from '../resources';
 
 // Rendered specs are plain YAML-shaped data; the test reads them as Istio would, untyped.
@@ -70,5 +71,40 @@ describe('a subset routed to another network (issue 15, defect 1)', () => {
     const result = compile([seedPolicy()], fleet);
     expect(result.errors).toEqual([]);
     expect(result.resources['cluster-2']).toBeUndefined();
+  });
+
+  it('refuses two clients whose subsets of one name select different pods on a serving cluster', () => {
+    const fleet = demoFleet();
+    const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews')!;
+    for (const i of reviews.instances) i.subsets.track = ['v3'];
+    const route = (
+      name: string,
+      client: string,
+      subset: Record<string, string>,
+    ): TrafficPolicy => ({
+      apiVersion: 'meshport.dev/v1alpha1',
+      kind: 'TrafficPolicy',
+      metadata: { name, namespace: 'bookinfo' },
+      spec: {
+        sources: [{ cluster: client }],
+        destination: { service: 'reviews', namespace: 'bookinfo' },
+        route: [{ subset, weight: 100 }],
+      },
+    });
+    // Both subsets are named v3 by their own client; a gateway holds one of them per name.
+    const result = compile(
+      [
+        route('by-track', 'cluster-1', { track: 'v3' }),
+        route('by-version', 'cluster-2', { version: 'v3' }),
+      ],
+      fleet,
+    );
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^subset v3 of reviews\.bookinfo\.svc\.cluster\.local selects .* for clients in cluster-\d but .* in cluster-\d: the east-west gateway of cluster-\d can hold one of them only/,
+        ),
+      }),
+    );
   });
 });
