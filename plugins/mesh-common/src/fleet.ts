@@ -52,6 +52,15 @@ export interface ControlPlane {
   /** SPIFFE trust domain, e.g. `cluster.local`. */
   trustDomain: string;
   /**
+   * meshConfig `trustDomainAliases` of this control plane (the `mesh` key of its `istio` /
+   * `istio-<revision>` ConfigMap): other trust domains its workloads accept as their own. Istio
+   * validates a peer's SPIFFE trust domain against the mesh's trust domain, these aliases and
+   * `caCertificates[].trustDomains` (`TrustDomainsForValidation`,
+   * istio/istio pilot/pkg/networking/plugin/authn/util.go), so discovery may list the latter
+   * here too. Absent: no aliases known.
+   */
+  trustDomainAliases?: string[];
+  /**
    * SHA-256 fingerprint of the root certificate this control plane's CA chains to: the first
    * certificate of `istio-ca-root-cert` / the Linkerd trust anchors.
    */
@@ -208,6 +217,13 @@ export interface ServiceInstance {
   localities: string[];
   mtls: EffectiveMtls;
   config: ConfigRef[];
+  /**
+   * The waypoint this instance's traffic goes through in ambient mode: the Gateway of class
+   * `istio-waypoint` named by `istio.io/use-waypoint` on the Service or its namespace (Istio
+   * ambient docs, "Configure waypoint proxies"), when it exists in this cluster. L7
+   * authorization of an ambient workload is enforced there, not by ztunnel.
+   */
+  waypoint?: { namespace: string; name: string };
   /**
    * Clusters where Linkerd multicluster mirrors this instance as `<name>-<this cluster>`, i.e.
    * clusters whose clients can call it through their Link.

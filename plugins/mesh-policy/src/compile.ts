@@ -1,4 +1,5 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { admissionFindings } from './admission';
 import { Conflict, findExistingConfig, mergeTrafficPlans } from './conflicts';
 import { POLICIES_ANNOTATION } from './constants';
 import { Diagnostic, compareStrings, sortDiagnostics } from './diagnostics';
@@ -10,6 +11,7 @@ import type { VirtualDestination } from './schema/virtualDestination';
 import { compileAccessPolicy } from './translate/access';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateIstioTraffic } from './translate/istio/traffic';
+import { ServingSubsets } from './translate/istio/servingSubsets';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import { MeshResource, ResourceSet } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
@@ -92,6 +94,40 @@ export function schemaError(
 }
 
 /**
+ * What stands between a rendered object and the cluster: its CRD schema, then Istio's
+ * validating webhook (`admissionFindings`, ported from istio/istio pkg/config/validation). A
+ * webhook error means the API server would refuse the object, so the compile is refused with
+ * the webhook's own message; its warnings are passed on.
+ */
+export function objectProblems(
+  cluster: string,
+  r: MeshResource,
+  validateSchema: SchemaValidator,
+): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const problem = validateSchema(r);
+  if (problem) errors.push(schemaError(cluster, r, problem));
+  const policy = r.metadata.annotations[POLICIES_ANNOTATION];
+  const what = `the ${r.kind} ${r.metadata.namespace}/${r.metadata.name} rendered for ${cluster}`;
+  for (const f of admissionFindings(r)) {
+    if (f.warning)
+      warnings.push({
+        policy,
+        path: '',
+        message: `Istio's admission webhook warns about ${what}: ${f.message}`,
+      });
+    else
+      errors.push({
+        policy,
+        path: '',
+        message: `Istio's admission webhook would reject ${what}: ${f.message}`,
+      });
+  }
+  return { errors, warnings };
+}
+
+/**
  * Compiles policies against a fleet snapshot into per-cluster Istio / Linkerd objects. Pure and
  * deterministic: the same policies and fleet, in any order, give the same result.
  */
@@ -133,10 +169,13 @@ export function compile(
   const merged = mergeTrafficPlans(plans);
   conflicts.push(...merged.conflicts);
   const existingConfig = findExistingConfig(merged.destinations, topo.fleet);
+  const servingSubsets = new ServingSubsets();
   for (const dp of merged.destinations) {
-    if (dp.mesh === 'istio') translateIstioTraffic(dp, topo, out);
+    if (dp.mesh === 'istio')
+      translateIstioTraffic(dp, topo, out, servingSubsets);
     else translateLinkerdTraffic(dp, topo, out);
   }
+  errors.push(...servingSubsets.render(out));
 
   for (const p of unique.filter(
     (x): x is AccessPolicy => x.kind === 'AccessPolicy',
@@ -173,8 +212,13 @@ export function compile(
   const resources = out.finish();
   for (const [cluster, list] of Object.entries(resources)) {
     for (const r of list) {
-      const problem = (options.validateSchema ?? handWrittenProblem)(r);
-      if (problem) errors.push(schemaError(cluster, r, problem));
+      const p = objectProblems(
+        cluster,
+        r,
+        options.validateSchema ?? handWrittenProblem,
+      );
+      errors.push(...p.errors);
+      warnings.push(...p.warnings);
     }
   }
 

@@ -1,4 +1,5 @@
 import { compile } from './compile';
+import { demoFleet } from './__fixtures__/demoFleet';
 import { multiPrimaryFleet } from './__fixtures__/fleets';
 import { seedPolicy, timeoutPolicy } from './__fixtures__/policies';
 
@@ -70,5 +71,61 @@ describe('conflicts', () => {
         message: expect.stringContaining('Meshport will not overwrite it'),
       }),
     ]);
+  });
+
+  // Issue 15, defect 6. A VirtualService route's `match.port` narrows by the destination port
+  // (HTTPMatchRequest.port, istio.io/latest/docs/reference/config/networking/virtual-service/);
+  // on a service with a single port every request already has that port, so both policies
+  // set the timeout of the same requests and Istio would apply one of them only.
+  it('treats port 9080 and no port of a single-port service as the same source', () => {
+    const withPort = timeoutPolicy('slow', '10s');
+    withPort.spec.destination.port = 9080;
+    const result = compile(
+      [withPort, timeoutPolicy('fast', '1s')],
+      multiPrimaryFleet(),
+    );
+    expect(result.conflicts).toEqual([
+      expect.objectContaining({
+        kind: 'field',
+        field: 'timeout',
+        policies: [
+          'trafficpolicy.bookinfo.fast',
+          'trafficpolicy.bookinfo.slow',
+        ],
+      }),
+    ]);
+  });
+
+  it('does not write an unscoped policy into a cluster without the namespace or the host', () => {
+    const unscoped = timeoutPolicy('slow', '10s');
+    unscoped.spec.sources = undefined;
+    const result = compile([unscoped], demoFleet());
+    expect(result.errors).toEqual([]);
+    // cluster-3 reaches reviews only through gateway federation and runs nothing in bookinfo.
+    expect(Object.keys(result.resources).sort()).toEqual([
+      'cluster-1',
+      'cluster-2',
+    ]);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        policy: 'trafficpolicy.bookinfo.slow',
+        message: expect.stringMatching(
+          /^not applied from cluster-3, .*no bookinfo namespace/,
+        ),
+      }),
+    );
+  });
+
+  it('refuses a named source cluster without the destination namespace', () => {
+    const scoped = timeoutPolicy('slow', '10s');
+    scoped.spec.sources = [{ cluster: 'cluster-3' }];
+    const result = compile([scoped], demoFleet());
+    expect(result.errors).toContainEqual(
+      expect.objectContaining({
+        path: 'spec.sources',
+        message: expect.stringContaining('cluster-3 has no bookinfo namespace'),
+      }),
+    );
+    expect(result.resources['cluster-3']).toBeUndefined();
   });
 });

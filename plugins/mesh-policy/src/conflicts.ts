@@ -1,6 +1,7 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { stableStringify } from './canonical';
 import { compareStrings } from './diagnostics';
+import { orderRoutes, strictlyCovers } from './routeCoverage';
 import type { RequestMatch, TrafficPolicy } from './schema/trafficPolicy';
 import type {
   ClientPlan,
@@ -138,7 +139,7 @@ export function mergeTrafficPlans(plans: ClientPlan[]): {
     }
 
     const key = stableStringify({
-      port: d.port ?? null,
+      port: plan.scopePort ?? null,
       sources: canonicalSources(plan.sources),
       matches: plan.matches,
     });
@@ -187,9 +188,11 @@ export function mergeTrafficPlans(plans: ClientPlan[]): {
   for (const dp of list) {
     dp.policies.sort(compareStrings);
     for (const g of dp.groups) g.policies.sort(compareStrings);
-    dp.groups = dp.groups
-      .filter(g => g.policies.length > 0)
-      .sort(compareGroups);
+    dp.groups = orderRoutes(
+      dp.groups.filter(g => g.policies.length > 0),
+      compareGroups,
+    );
+    inheritFromBroaderRoutes(dp.groups);
   }
   const out = [...conflicts.entries()].map(([id, c]) => {
     const target = id.split('\u0000')[3];
@@ -238,6 +241,25 @@ function setField(
     default:
       break;
   }
+}
+
+/**
+ * A narrower route takes every request it matches away from the broader routes after it
+ * (Istio uses the first matching route only), so a field the narrower policies leave unset
+ * would silently fall back to Istio's default — the bare host, no timeout — instead of what
+ * the broader policy asked for those requests. Each such field is taken from the most
+ * specific broader route that sets it. `groups` must be in route order.
+ */
+function inheritFromBroaderRoutes(groups: RouteGroup[]) {
+  const own = groups.map(g => ({ ...g }));
+  groups.forEach((g, i) => {
+    const broader = own.filter((b, j) => j > i && strictlyCovers(b, own[i]));
+    for (const field of ROUTE_FIELDS) {
+      if (own[i][field] !== undefined) continue;
+      const from = broader.find(b => b[field] !== undefined);
+      if (from) setField(g, field, from);
+    }
+  });
 }
 
 function canonicalSources(sources: SourceMatch[]): SourceMatch[] {

@@ -18,3 +18,6 @@ export const ISTIO_CLUSTER_LABEL = 'topology.istio.io/cluster';
 
 /** The mTLS passthrough port of Istio east-west gateways. */
 export const EAST_WEST_PORT = 15443;
+
+/** Annotation saying how a rendered host is resolved, when it needs more than cluster DNS. */
+export const RESOLUTION_ANNOTATION = 'meshport.dev/resolution';

@@ -52,6 +52,20 @@ function sharedGatewayFleet(): Fleet {
   return fleet;
 }
 
+/**
+ * multiPrimaryFleet with cluster-2 on a network of its own: a subset cluster-1 routes there
+ * is written to cluster-2 too, an object two clients' plans contribute to.
+ */
+function twoNetworkPrimaryFleet(): Fleet {
+  const fleet = multiPrimaryFleet();
+  const c2 = fleet.clusters.find(c => c.name === 'cluster-2')!;
+  c2.network = 'network2';
+  c2.controlPlanes.forEach(cp => {
+    cp.network = 'network2';
+  });
+  return fleet;
+}
+
 /** Equal piece by piece first, for a readable failure, then byte for byte as a whole. */
 function expectSameRender(actual: RenderResult, expected: RenderResult) {
   expect(actual.errors).toEqual(expected.errors);
@@ -355,6 +369,24 @@ const SCENARIOS: [string, Scenario][] = [
         { cluster: 'cluster-2', subset: { version: 'v3' } },
         { cluster: 'cluster-1', subset: { version: 'v1' } },
         { cluster: 'cluster-1' },
+        { subset: { version: 'v2' } },
+        {},
+      ],
+      serviceAccounts: ['bookinfo-productpage'],
+      istio: true,
+    },
+  ],
+  [
+    'multi-primary on two networks',
+    {
+      fleet: twoNetworkPrimaryFleet,
+      namespace: 'bookinfo',
+      services: ['reviews', 'productpage'],
+      clusters: ['cluster-1', 'cluster-2'],
+      targets: [
+        { cluster: 'cluster-2', subset: { version: 'v3' } },
+        { cluster: 'cluster-1', subset: { version: 'v1' } },
+        { cluster: 'cluster-2', subset: { version: 'v1' } },
         { subset: { version: 'v2' } },
         {},
       ],

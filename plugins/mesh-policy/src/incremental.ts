@@ -6,7 +6,7 @@ import {
   duplicateError,
   fleetTopology,
   hostnameConflict,
-  schemaError,
+  objectProblems,
 } from './compile';
 import {
   Conflict,
@@ -22,6 +22,7 @@ import { Policy, policyRef } from './schema/policy';
 import type { VirtualDestination } from './schema/virtualDestination';
 import { compileAccessPolicy } from './translate/access';
 import { translateIstioTraffic } from './translate/istio/traffic';
+import { ServingSubsets } from './translate/istio/servingSubsets';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import {
@@ -71,6 +72,8 @@ interface TrafficUnit {
   dps: DestinationPlan[];
   fieldConflicts: Conflict[];
   existingConfig: Conflict[];
+  /** Errors found while writing the unit's objects (serving-side subsets that disagree). */
+  errors: Keyed[];
 }
 
 interface AccessUnit {
@@ -152,8 +155,11 @@ class Renderer implements IncrementalRenderer {
   private readonly writers = new Map<string, Set<Unit>>();
   /** Object key → its file path. */
   private readonly objectPaths = new Map<string, string>();
-  /** Object key → its schema error. */
-  private readonly problems = new Map<string, Keyed>();
+  /** Object key → its schema and admission errors and warnings. */
+  private readonly problems = new Map<
+    string,
+    { errors: Keyed[]; warnings: Keyed[] }
+  >();
   private readonly gatewayShapes = new WeakMap<
     ResourceEntry,
     string | undefined
@@ -320,12 +326,15 @@ class Renderer implements IncrementalRenderer {
       if (plans.length === 0) return undefined;
       const merged = mergeTrafficPlans(plans);
       const out = new ResourceSet();
-      for (const dp of merged.destinations) this.translate(dp, out);
+      const serving = new ServingSubsets();
+      for (const dp of merged.destinations) this.translate(dp, out, serving);
+      const errors = keyed(serving.render(out));
       return {
         kind: 'traffic',
         id,
         entries: out.byKey(),
         dps: merged.destinations,
+        errors,
         fieldConflicts: merged.conflicts,
         existingConfig: findExistingConfig(
           merged.destinations,
@@ -371,8 +380,12 @@ class Renderer implements IncrementalRenderer {
     });
   }
 
-  private translate(dp: DestinationPlan, out: ResourceSet) {
-    if (dp.mesh === 'istio') translateIstioTraffic(dp, this.topo, out);
+  private translate(
+    dp: DestinationPlan,
+    out: ResourceSet,
+    serving: ServingSubsets,
+  ) {
+    if (dp.mesh === 'istio') translateIstioTraffic(dp, this.topo, out, serving);
     else translateLinkerdTraffic(dp, this.topo, out);
   }
 
@@ -483,7 +496,9 @@ class Renderer implements IncrementalRenderer {
     const dps = units
       .flatMap(u => (u.kind === 'traffic' ? u.dps : []))
       .sort((x, y) => compareStrings(dpKey(x), dpKey(y)));
-    for (const dp of dps) this.translate(dp, out);
+    const serving = new ServingSubsets();
+    for (const dp of dps) this.translate(dp, out, serving);
+    serving.render(out);
     const byRef = (x: { ref: string }, y: { ref: string }) =>
       compareStrings(x.ref, y.ref);
     for (const u of units
@@ -502,12 +517,12 @@ class Renderer implements IncrementalRenderer {
     const path = renderedPath(entry.cluster, resource);
     this.objectPaths.set(key, path);
     this.setFile(path, toYaml(resource));
-    const problem = this.validate(resource);
-    if (problem)
-      this.problems.set(
-        key,
-        keyed([schemaError(entry.cluster, resource, problem)])[0],
-      );
+    const p = objectProblems(entry.cluster, resource, this.validate);
+    if (p.errors.length > 0 || p.warnings.length > 0)
+      this.problems.set(key, {
+        errors: keyed(p.errors),
+        warnings: keyed(p.warnings),
+      });
     else this.problems.delete(key);
   }
 
@@ -590,12 +605,16 @@ class Renderer implements IncrementalRenderer {
       errors.push(...d.errors);
       warnings.push(...d.warnings);
     }
-    errors.push(...this.problems.values());
+    for (const p of this.problems.values()) {
+      errors.push(...p.errors);
+      warnings.push(...p.warnings);
+    }
     const fieldConflicts: Conflict[] = [];
     const existingConfig: Conflict[] = [];
     for (const unit of this.units.values()) {
       if (unit.kind === 'access') existingConfig.push(...unit.existingConfig);
       if (unit.kind !== 'traffic') continue;
+      errors.push(...unit.errors);
       fieldConflicts.push(...unit.fieldConflicts);
       existingConfig.push(...unit.existingConfig);
     }

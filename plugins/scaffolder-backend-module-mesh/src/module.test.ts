@@ -289,7 +289,7 @@ describe('the request-mesh-route template, end to end', () => {
         .filter(f => f.startsWith('rendered/'))
         .sort(),
     ]);
-    // the demo's multi-primary clusters: only the client cluster gets routing objects
+    // the demo's multi-primary clusters sit on two networks: cluster-2's gateway needs the subset
     expect(
       Object.keys(files)
         .filter(f => f.startsWith('rendered/'))
@@ -297,6 +297,7 @@ describe('the request-mesh-route template, end to end', () => {
     ).toEqual([
       'rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml',
       'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
+      'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
     ]);
     expect(pr.ref).toEqual({
       ref: 'refs/heads/meshport/trafficpolicy-bookinfo-reviews-from-cluster-1',
@@ -309,7 +310,9 @@ describe('the request-mesh-route template, end to end', () => {
         'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
     });
     expect(pr.pull!.body).toContain('Requested by `user:default/guest`');
-    expect(pr.pull!.body).toContain('| Clusters touched | cluster-1 |');
+    expect(pr.pull!.body).toContain(
+      '| Clusters touched | cluster-1, cluster-2 |',
+    );
     expect(pr.reviewers).toEqual({
       reviewers: [],
       team_reviewers: ['bookinfo-team'],

@@ -163,7 +163,8 @@ export function multiPrimaryFleet(): Fleet {
 
 /**
  * Separate control planes on separate networks, joined only through east-west gateways, with
- * one root CA and a trust domain per cluster. cluster-3 has its own root of trust.
+ * one root CA and a trust domain per cluster, each mesh listing the others' trust domains as
+ * aliases (without them Istio refuses the peers). cluster-3 has its own root of trust.
  */
 export function multiNetworkFleet(): Fleet {
   const gw = (network: string, address: string) => [
@@ -181,6 +182,7 @@ export function multiNetworkFleet(): Fleet {
     'cluster-3': 'cluster-3.example',
   };
   const services = bookinfo(tds);
+  const aliases = (own: string) => Object.values(tds).filter(td => td !== own);
   services[0].instances.push(
     instance('cluster-3', 'reviews', 'bookinfo', ['v1'], tds['cluster-3']),
   );
@@ -194,7 +196,11 @@ export function multiNetworkFleet(): Fleet {
           network: 'network1',
           eastWestGateways: gw('network1', '203.0.113.10'),
         },
-        { network: 'network1', trustDomain: tds['cluster-1'] },
+        {
+          network: 'network1',
+          trustDomain: tds['cluster-1'],
+          trustDomainAliases: aliases(tds['cluster-1']),
+        },
       ),
       cluster(
         'cluster-2',
@@ -203,7 +209,11 @@ export function multiNetworkFleet(): Fleet {
           network: 'network2',
           eastWestGateways: gw('network2', '203.0.113.20'),
         },
-        { network: 'network2', trustDomain: tds['cluster-2'] },
+        {
+          network: 'network2',
+          trustDomain: tds['cluster-2'],
+          trustDomainAliases: aliases(tds['cluster-2']),
+        },
       ),
       cluster(
         'cluster-3',
@@ -215,6 +225,7 @@ export function multiNetworkFleet(): Fleet {
         {
           network: 'network3',
           trustDomain: tds['cluster-3'],
+          trustDomainAliases: aliases(tds['cluster-3']),
           rootCertFingerprint: OTHER_ROOT,
         },
       ),

@@ -85,6 +85,19 @@ export class Topology {
     return this.controlPlane(cluster)?.trustDomain ?? 'cluster.local';
   }
 
+  /**
+   * The trust domains whose peers the cluster's Istio workloads accept: its own and its
+   * aliases (`TrustDomainsForValidation`, istio/istio pilot/pkg/networking/plugin/authn/util.go,
+   * used for inbound mTLS validation; the same aliases expand the SANs a client expects,
+   * `PushContext.addServiceAccounts` in pilot/pkg/model/push_context.go).
+   */
+  acceptedTrustDomains(cluster: string): string[] {
+    return [
+      this.trustDomain(cluster),
+      ...(this.controlPlane(cluster)?.trustDomainAliases ?? []),
+    ];
+  }
+
   rootFingerprint(cluster: string): string | undefined {
     return this.controlPlane(cluster)?.rootCertFingerprint;
   }

@@ -32,7 +32,17 @@ export const virtualDestinationSchema = z.strictObject({
           mode: z.literal('locality'),
           /** Explicit region failover; without it Envoy fails over to the nearest locality. */
           regions: z
-            .array(z.strictObject({ from: regionSchema, to: regionSchema }))
+            .array(
+              z
+                .strictObject({ from: regionSchema, to: regionSchema })
+                // Istio's webhook refuses it (agent.ValidateLocalityLbSetting,
+                // pkg/config/validation/agent/validation.go).
+                .refine(r => r.from !== r.to, {
+                  error:
+                    'locality lb failover settings must specify different regions: a region cannot fail over to itself',
+                  path: ['to'],
+                }),
+            )
             .max(16)
             .optional(),
         }),

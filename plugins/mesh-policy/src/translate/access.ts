@@ -92,7 +92,9 @@ export function compileAccessPolicy(
         });
         return;
       }
-      const mtls = checks.rootMismatch(topo, s.cluster, serving);
+      const mtls =
+        checks.rootMismatch(topo, s.cluster, serving) ??
+        checks.trustDomainRejected(topo, s.cluster, serving);
       if (mtls) {
         err(path, mtls);
         return;
@@ -135,7 +137,15 @@ export function compileAccessPolicy(
     const closing = firstGrantWarning(instance, mesh, serving, dest);
     if (closing) warnings.push({ policy: ref, path: 'spec', message: closing });
     if (mesh === 'istio') {
-      addIstioAuthorization(out, ref, policy, serving, instance, granted);
+      const problem = addIstioAuthorization(
+        out,
+        ref,
+        policy,
+        serving,
+        instance,
+        granted,
+      );
+      if (problem) err(problem.path, problem.message);
     } else if (mesh === 'linkerd') {
       if (allow?.methods || allow?.paths) {
         err(

@@ -30,6 +30,8 @@ export interface ResourceEntry {
   name: string;
   spec: Record<string, unknown>;
   policies: Set<string>;
+  /** Notes for whoever applies the object, beside the policies annotation. */
+  notes?: Record<string, string>;
 }
 
 export function resourceKey(
@@ -54,7 +56,14 @@ export function meshResource(e: ResourceEntry): MeshResource {
         [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
         [POLICY_LABEL]: policies[0],
       },
-      annotations: { [POLICIES_ANNOTATION]: policies.join(',') },
+      annotations: {
+        [POLICIES_ANNOTATION]: policies.join(','),
+        ...Object.fromEntries(
+          Object.entries(e.notes ?? {}).sort(([a], [b]) =>
+            compareStrings(a, b),
+          ),
+        ),
+      },
     },
     spec: e.spec,
   };
@@ -82,6 +91,19 @@ export class ResourceSet {
     }
     entry.policies.add(policy);
     return entry.spec;
+  }
+
+  /** Adds an annotation to an object already upserted, e.g. a caveat its reader must know. */
+  note(
+    cluster: string,
+    id: { kind: string; namespace: string; name: string },
+    key: string,
+    value: string,
+  ) {
+    const entry = this.entries.get(
+      resourceKey(cluster, id.kind, id.namespace, id.name),
+    );
+    if (entry) entry.notes = { ...entry.notes, [key]: value };
   }
 
   /** The objects collected so far, by key, in no particular order. */

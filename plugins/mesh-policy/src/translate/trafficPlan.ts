@@ -32,6 +32,12 @@ export interface ClientPlan {
   client: string;
   mesh: MeshKind;
   destination: Destination;
+  /**
+   * The port the policy's routes are restricted to; undefined when the service has that one
+   * port only, where naming it selects the same traffic as not naming it (so two policies,
+   * one with the port and one without, own the same fields and conflict).
+   */
+  scopePort?: number;
   sources: SourceMatch[];
   matches: RequestMatch[];
   policySpec: TrafficPolicy['spec'];
@@ -94,15 +100,37 @@ export function planTrafficPolicy(
   });
   const implicit = sources.length === 0 || sources.some(s => !s.cluster);
   const candidates = new Set(explicit);
+  explicit.forEach(c => {
+    if (!topo.hasNamespace(c, dest.namespace))
+      err(
+        'spec.sources',
+        `${c} has no ${dest.namespace} namespace, where this policy's ${dest.service} routes must live: create the namespace there, or drop ${c} from the sources`,
+      );
+  });
   if (implicit) {
+    const serving = topo.servingClusters(dest.namespace, dest.service);
     for (const c of topo.clusterNames()) {
-      if (
-        topo.meshKind(c) &&
-        topo
-          .servingClusters(dest.namespace, dest.service)
-          .some(s => topo.reach(c, s))
-      ) {
+      if (!topo.meshKind(c) || !serving.some(s => topo.reach(c, s))) continue;
+      // A client's routes for the host go into the destination's namespace, and only mean
+      // something where the client's registry holds the host (it serves it or reads the
+      // endpoints of a cluster that does); elsewhere they would be written for nothing, or
+      // fail to apply because the namespace does not exist.
+      const knowsHost = serving.some(
+        s => s === c || topo.reach(c, s) === 'shared-endpoint-discovery',
+      );
+      const hasNamespace = topo.hasNamespace(c, dest.namespace);
+      if (knowsHost && hasNamespace) {
         candidates.add(c);
+      } else if (!explicit.has(c)) {
+        warnings.push({
+          policy: ref,
+          path: 'spec.sources',
+          message: `not applied from ${c}, which the unscoped source implies: ${
+            hasNamespace
+              ? `${dest.service}.${dest.namespace} is not in its registry (it reaches it only through an east-west gateway); name ${c} as a source and route to a named cluster to route from there`
+              : `it has no ${dest.namespace} namespace to hold the routes for ${dest.service}.${dest.namespace}`
+          }`,
+        });
       }
     }
   }
@@ -189,7 +217,9 @@ function planClient(
       }
       reach = topo.reach(client, target.cluster)!;
       visible = [target.cluster];
-      const mtls = checks.rootMismatch(topo, client, target.cluster);
+      const mtls =
+        checks.rootMismatch(topo, client, target.cluster) ??
+        checks.trustDomainsMismatch(topo, client, target.cluster);
       if (mtls) problem(`${path}.cluster`, mtls);
       const unknownRoot = checks.unknownRoot(topo, client, target.cluster);
       if (unknownRoot)
@@ -236,6 +266,10 @@ function planClient(
             s === client ||
             topo.reach(client, s) === 'shared-endpoint-discovery',
         );
+      for (const s of visible) {
+        const td = checks.trustDomainsMismatch(topo, client, s);
+        if (td) problem(path, td);
+      }
       if (visible.length === 0) {
         problem(
           path,
@@ -309,6 +343,10 @@ function planClient(
     client,
     mesh,
     destination: dest,
+    scopePort:
+      checks.servicePorts(topo, dest.namespace, dest.service).length > 1
+        ? dest.port
+        : undefined,
     sources,
     matches: spec.match ?? [],
     policySpec: spec,

@@ -103,6 +103,52 @@ export function rootMismatch(
   )}… differ and neither bundle holds the other's root): cross-cluster mTLS between them would fail; issue both clusters' CAs from one root, or add each root to the other cluster's istio-ca-root-cert`;
 }
 
+/**
+ * Whether `server`'s Istio workloads accept a peer certificate of `client`'s trust domain.
+ * A shared root is not enough: Istio's inbound mTLS validation accepts the mesh's own trust
+ * domain and its aliases only (`TrustDomainsForValidation`,
+ * pilot/pkg/networking/plugin/authn/util.go), so a `cluster.local` caller into a mesh whose
+ * trust domain is `mesh2.meshport.dev` fails the handshake unless that mesh lists it.
+ */
+export function trustDomainRejected(
+  topo: Topology,
+  client: string,
+  server: string,
+): string | undefined {
+  if (client === server || topo.meshKind(server) !== 'istio') return undefined;
+  const td = topo.trustDomain(client);
+  if (topo.acceptedTrustDomains(server).includes(td)) return undefined;
+  const cp = topo.controlPlane(server);
+  const configMap =
+    cp?.revision && cp.revision !== 'default'
+      ? `istio-${cp.revision}`
+      : 'istio';
+  return `${server} (trust domain ${topo.trustDomain(
+    server,
+  )}) does not accept peers of trust domain ${td}, which ${client}'s workloads present: Istio accepts its own trust domain and its trustDomainAliases only; add ${td} to trustDomainAliases (or to caCertificates[].trustDomains) in the mesh config of ${server} (ConfigMap ${
+    cp?.namespace ?? 'istio-system'
+  }/${configMap}, key mesh) and rediscover, or give both clusters one trust domain`;
+}
+
+/**
+ * Both ends of a cross-cluster mTLS connection: the server validates the client's trust
+ * domain, and a client reading the server's endpoints expects the server's service accounts
+ * in its own trust domain or aliases (`PushContext.addServiceAccounts`,
+ * pilot/pkg/model/push_context.go), so the client must accept the server's trust domain too.
+ */
+export function trustDomainsMismatch(
+  topo: Topology,
+  client: string,
+  server: string,
+): string | undefined {
+  return (
+    trustDomainRejected(topo, client, server) ??
+    (topo.reach(client, server) === 'shared-endpoint-discovery'
+      ? trustDomainRejected(topo, server, client)
+      : undefined)
+  );
+}
+
 export function unknownRoot(
   topo: Topology,
   a: string,

@@ -71,11 +71,13 @@ describe('meshport:policy:traffic', () => {
     expect(
       outputs.files.filter((f: string) => f.startsWith('rendered/cluster-1/')),
     ).not.toHaveLength(0);
-    // multi-primary: cluster-1's istiod reads cluster-2's endpoints, so only the client
-    // cluster needs routing objects; the serving cluster is not touched
+    // cluster-1's istiod reads cluster-2's endpoints, but cluster-2 is on another network:
+    // cluster-2's east-west gateway needs the subset cluster-1 routes to (issue 15, defect 1)
     expect(
       outputs.files.filter((f: string) => f.startsWith('rendered/cluster-2/')),
-    ).toEqual([]);
+    ).toEqual([
+      'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
+    ]);
     expect(files['policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml'])
       .toBe(`apiVersion: meshport.dev/v1alpha1
 kind: TrafficPolicy
@@ -106,7 +108,7 @@ spec:
       policyPath: 'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
       sourcePath: 'pull-request',
       filesToDelete: [],
-      clusters: ['cluster-1'],
+      clusters: ['cluster-1', 'cluster-2'],
       branchName: 'meshport/trafficpolicy-bookinfo-reviews-from-cluster-1',
       title:
         'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
@@ -117,7 +119,9 @@ spec:
     expect(outputs.description).toContain(
       '| Route | 75 % → version=v3 in cluster-2; 15 % → version=v1 in cluster-1; 10 % → version=v2 in cluster-1 |',
     );
-    expect(outputs.description).toContain('| Clusters touched | cluster-1 |');
+    expect(outputs.description).toContain(
+      '| Clusters touched | cluster-1, cluster-2 |',
+    );
     expect(outputs.description).toContain(
       'Requested by `user:default/guest` through Backstage.',
     );

@@ -6,6 +6,7 @@ import { ResourceSet } from '../resources';
 import { NETWORKING } from './apiVersions';
 import { addFederationClient, addFederationServing } from './federation';
 import { outlierDetection } from './outlier';
+import { ServingSubsets } from './servingSubsets';
 import { SubsetNames } from './subsets';
 import { IstioTarget, istioTarget } from './targets';
 import { virtualServiceSpec } from './virtualService';
@@ -19,6 +20,7 @@ export function translateIstioTraffic(
   dp: DestinationPlan,
   topo: Topology,
   out: ResourceSet,
+  servingSubsets: ServingSubsets,
 ) {
   const dest = dp.destination;
   const host = localHost(dest.service, dest.namespace);
@@ -68,6 +70,33 @@ export function translateIstioTraffic(
       policy,
       () => virtualServiceSpec(host, dp, g => targets.get(g)!, subsets),
     );
+  }
+
+  // Where each subset of the local host sends traffic: a pinned cluster, or every cluster the
+  // client's registry merges under the host.
+  for (const g of dp.groups) {
+    for (const t of [...(g.route ?? []), ...(g.mirror ? [g.mirror] : [])]) {
+      const it = istioTarget(t, dest, topo);
+      const subset = subsets.get(host)!.nameOf(it.labels);
+      if (it.host !== host || !subset) continue;
+      const clusters = t.cluster
+        ? [t.cluster]
+        : topo
+            .servingClusters(dest.namespace, dest.service)
+            .filter(
+              c => topo.reach(dp.client, c) === 'shared-endpoint-discovery',
+            );
+      for (const c of clusters)
+        servingSubsets.add(
+          topo,
+          dp.client,
+          c,
+          dest,
+          subset,
+          it.labels,
+          g.policies,
+        );
+    }
   }
 
   const localSubsets = subsets.get(host)!.subsets();

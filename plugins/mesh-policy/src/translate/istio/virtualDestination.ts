@@ -1,4 +1,4 @@
-import { ISTIO_CLUSTER_LABEL } from '../../constants';
+import { ISTIO_CLUSTER_LABEL, RESOLUTION_ANNOTATION } from '../../constants';
 import { Diagnostic, compareStrings } from '../../diagnostics';
 import { Topology } from '../../fleet/topology';
 import { dnsLabel, localHost } from '../../names';
@@ -96,7 +96,9 @@ export function compileVirtualDestination(
         continue;
       }
       if (!topo.reach(client, b)) continue;
-      const mtls = checks.rootMismatch(topo, client, b);
+      const mtls =
+        checks.rootMismatch(topo, client, b) ??
+        checks.trustDomainRejected(topo, client, b);
       if (mtls) {
         // Clients are implied, not named, so one that cannot comply is left out, not refused.
         warnings.push({
@@ -153,6 +155,12 @@ export function compileVirtualDestination(
         endpoints,
       }),
     );
+    out.note(
+      client,
+      { kind: 'ServiceEntry', ...id },
+      RESOLUTION_ANNOTATION,
+      dnsProxyNote(hostname),
+    );
     const failover = vd.spec.failover;
     out.upsert(
       client,
@@ -176,12 +184,29 @@ export function compileVirtualDestination(
       }),
     );
   }
+  if (clients.length > 0)
+    warnings.push({
+      policy: ref,
+      path: 'spec.hostname',
+      message: `${dnsProxyNote(hostname)} (${clients.join(', ')})`,
+    });
   if (clients.length === 0)
     err(
       'spec.clusters',
       `no Istio cluster reaches the backing clusters ${checks.list(backing)}`,
     );
   return { errors, warnings };
+}
+
+/**
+ * The global host is a ServiceEntry without `addresses`, a name no cluster DNS server knows:
+ * only Istio's DNS proxy answers for ServiceEntry hosts ("DNS Proxying",
+ * istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/; off by default for
+ * sidecars, `ISTIO_META_DNS_CAPTURE`). Istio's address auto-allocation does not change that:
+ * the allocated address is served by the same DNS proxy.
+ */
+function dnsProxyNote(hostname: string): string {
+  return `${hostname} resolves only through Istio's DNS proxy: enable it for the clients (proxyMetadata ISTIO_META_DNS_CAPTURE: "true" in the mesh config's defaultConfig or the pods' proxy.istio.io/config annotation; ztunnel's DNS proxy in ambient mode), otherwise calls to ${hostname} fail to resolve`;
 }
 
 /** Istio's `region/zone` locality of an instance, for endpoints Istio cannot see itself. */

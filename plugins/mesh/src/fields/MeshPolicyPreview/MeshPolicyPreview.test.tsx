@@ -54,7 +54,7 @@ describe('MeshPolicyPreview', () => {
     </TestApiProvider>
   );
 
-  it('shows the VirtualService the seed route adds to cluster-1, and nothing for cluster-2', async () => {
+  it('shows the VirtualService the seed route adds to cluster-1, and the subset cluster-2 must serve', async () => {
     const p = props(seedRouteForm);
     await renderInTestApp(element(p));
 
@@ -72,12 +72,13 @@ describe('MeshPolicyPreview', () => {
         /kind: VirtualService.*subset: cluster-2-v3\s*weight: 75.*subset: cluster-1-v1\s*weight: 15.*subset: cluster-1-v2\s*weight: 10/,
       ),
     );
+    // cluster-2 is on another network: its east-west gateway needs the subset (issue 15)
     expect(
       screen.getByRole('region', { name: 'Resources for cluster-2' }),
-    ).toHaveTextContent('cluster-2: nothing changes');
+    ).toHaveTextContent('cluster-2: adds 1 resource');
     expect(
       screen.getByText(
-        'No problems against the live fleet: the request adds 2 resources in 1 cluster.',
+        'No problems against the live fleet: the request adds 3 resources in 2 clusters.',
       ),
     ).toBeInTheDocument();
     expect(

@@ -43,7 +43,9 @@ describe('previewPolicy', () => {
         'rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml',
         'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
       ],
-      'cluster-2': [],
+      'cluster-2': [
+        'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
+      ],
       'cluster-3': [],
       'cluster-4': [],
     });

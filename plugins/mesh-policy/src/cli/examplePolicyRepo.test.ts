@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { main } from './main';
+
+// examples/policy-repo is what the README and the templates point people at: its rendered/
+// must be what today's compiler renders (CI fails otherwise; re-render with
+// `meshport-policy render examples/policy-repo --fleet examples/policy-repo/fleet.json`).
+it('examples/policy-repo/rendered is current', async () => {
+  const repo = path.join(__dirname, '../../../../examples/policy-repo');
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    ['render', repo, '--fleet', path.join(repo, 'fleet.json'), '--check'],
+    { stdout: l => out.push(l), stderr: l => err.push(l) },
+  );
+  expect({ code, errors: err.filter(l => !l.startsWith('warning:')) }).toEqual({
+    code: 0,
+    errors: [],
+  });
+});

@@ -1,0 +1,30 @@
+import { compile } from '../../compile';
+import { RESOLUTION_ANNOTATION } from '../../constants';
+import { demoFleet } from '../../__fixtures__/demoFleet';
+import { failover } from '../../__fixtures__/policies';
+
+// A ServiceEntry host without `addresses` is known to no cluster DNS server; only Istio's DNS
+// proxy answers for it ("DNS Proxying",
+// istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/).
+describe('a VirtualDestination’s global host (issue 15, defect 7)', () => {
+  it('says, on the ServiceEntry and in the diagnostics, that it needs Istio’s DNS proxy', () => {
+    const result = compile([failover()], demoFleet());
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toContainEqual({
+      policy: 'virtualdestination.bookinfo.reviews-global',
+      path: 'spec.hostname',
+      message: expect.stringMatching(
+        /^reviews\.global resolves only through Istio's DNS proxy: .*ISTIO_META_DNS_CAPTURE.* \(cluster-1, cluster-2\)$/,
+      ),
+    });
+    for (const cluster of ['cluster-1', 'cluster-2']) {
+      const se = result.resources[cluster].find(
+        r => r.kind === 'ServiceEntry',
+      )!;
+      expect(se.spec.addresses).toBeUndefined();
+      expect(se.metadata.annotations[RESOLUTION_ANNOTATION]).toContain(
+        "resolves only through Istio's DNS proxy",
+      );
+    }
+  });
+});
