@@ -27,6 +27,7 @@ import {
   isPeerAuthentication,
   mtlsFor,
 } from './mtls';
+import { serviceWaypoints, waypointOf } from './waypoints';
 import { groupWorkloads } from './workloads';
 
 export const LINKERD_MIRROR_LABEL = 'mirror.linkerd.io/mirrored-service';
@@ -61,6 +62,8 @@ interface InventoryIndex {
   slices: Map<string, EndpointSliceInfo[]>;
   peerAuthentications: MeshConfigObject[];
   meshConfig: MeshConfigIndex;
+  /** `namespace/name` of the cluster's ambient waypoints for services. */
+  waypoints: Set<string>;
 }
 
 function indexInventory(inv: ClusterInventory): InventoryIndex {
@@ -93,6 +96,7 @@ function indexInventory(inv: ClusterInventory): InventoryIndex {
     slices,
     peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
     meshConfig: indexMeshConfig(inv.meshConfig),
+    waypoints: serviceWaypoints(inv.meshConfig),
   };
 }
 
@@ -189,6 +193,7 @@ function instanceOf(
         clusterDefault: linkerd?.defaultInboundPolicy,
       }),
   );
+  const waypoint = waypointOf(service, namespace, index.waypoints);
   return {
     labels: service.labels,
     ports: service.ports.map(p => ({ ...p })),
@@ -209,6 +214,7 @@ function instanceOf(
       rootNamespace,
       index: index.meshConfig,
     }),
+    ...(waypoint ? { waypoint } : {}),
   };
 }
 

@@ -69,10 +69,19 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     for (const stored of await repository.loadAll()) {
       const cluster = this.clusters.get(stored.cluster);
       if (!cluster) continue;
+      const problem = stored.inventory
+        ? this.unbuildable(cluster, stored.inventory)
+        : undefined;
+      if (problem) {
+        // saved before discovery checked what it stores: serving it would fail every read
+        this.options.logger.error(
+          `Ignoring the stored inventory of cluster ${stored.cluster}: ${problem}`,
+        );
+      }
       this.clusters.set(stored.cluster, {
         ...cluster,
-        sync: stored.sync,
-        inventory: stored.inventory,
+        sync: problem ? { state: 'never-synced' } : stored.sync,
+        inventory: problem ? undefined : stored.inventory,
       });
     }
     this.lastRefresh = Date.now();
@@ -94,6 +103,19 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     const same =
       cluster.inventory !== undefined &&
       this.contentDigests.get(name) === digest;
+    const problem = same ? undefined : this.unbuildable(cluster, inventory);
+    if (problem) {
+      // never accepted as last-known-good: the fleet, and every read, would fail with it
+      await this.recordFailure(
+        name,
+        {
+          reason: 'malformed-response',
+          message: `the cluster's objects could not be assembled into the fleet (${problem}); its last good data is kept`,
+        },
+        at,
+      );
+      return;
+    }
     this.contentDigests.set(name, digest);
     this.clusters.set(name, {
       ...cluster,
@@ -171,6 +193,34 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     return fleet;
   }
 
+  /**
+   * Why the fleet could not be built with this inventory, or undefined when it can: it is
+   * built alone first, so one cluster's bad data fails only that cluster. What the build
+   * computes from the inventory is cached, so the next fleet build does not repeat it.
+   */
+  private unbuildable(
+    cluster: ClusterInput,
+    inventory: ClusterInventory,
+  ): string | undefined {
+    try {
+      buildFleet(
+        [
+          {
+            name: cluster.name,
+            source: cluster.source,
+            sync: cluster.sync,
+            inventory,
+          },
+        ],
+        this.options.aggregation,
+        this.now(),
+      );
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
   private invalidate() {
     this.fleet = undefined;
     this.version++;
@@ -199,11 +249,15 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       for (const stored of await this.options.repository.loadAll()) {
         const cluster = this.clusters.get(stored.cluster);
         if (!cluster) continue;
-        if (stored.inventory) this.contentDigests.delete(stored.cluster);
+        const inventory =
+          stored.inventory && !this.unbuildable(cluster, stored.inventory)
+            ? stored.inventory
+            : undefined;
+        if (inventory) this.contentDigests.delete(stored.cluster);
         this.clusters.set(stored.cluster, {
           ...cluster,
           sync: stored.sync,
-          inventory: stored.inventory ?? cluster.inventory,
+          inventory: inventory ?? cluster.inventory,
         });
       }
       this.invalidate();
