@@ -246,7 +246,7 @@ const cases: Array<{
 describe('one malformed object breaks only itself', () => {
   let before: MeshService[];
 
-  beforeAll(async () => {
+  it('syncs both clusters while every object is well formed', async () => {
     await scheduler.triggerTask('mesh-fleet-discovery');
     expect((await clusters()).map(c => c.sync.state)).toEqual(['ok', 'ok']);
     before = await services();
