@@ -240,6 +240,24 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
             rules: [{ backendRefs: [{ name: 'reviews', port: 9080 }] }],
           },
         },
+        // a consumer route: in the caller's namespace, naming the Service's
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { namespace: 'default', name: 'reviews-for-default' },
+          spec: {
+            parentRefs: [
+              { group: '', kind: 'Service', name: 'reviews', namespace: 'bookinfo' },
+            ],
+          },
+        },
+        // in another namespace without naming bookinfo: another namespace's reviews
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { namespace: 'default', name: 'other-reviews' },
+          spec: { parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }] },
+        },
         {
           apiVersion: 'gateway.networking.k8s.io/v1',
           kind: 'Gateway',
@@ -258,12 +276,22 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       const fleet = await fleetOf('gw');
       const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews')!
         .instances[0];
-      expect(reviews.config).toContainEqual({
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
-        namespace: 'bookinfo',
-        name: 'reviews-split',
-      });
+      expect(
+        reviews.config.filter(c => c.kind === 'HTTPRoute'),
+      ).toEqual([
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          namespace: 'bookinfo',
+          name: 'reviews-split',
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          namespace: 'default',
+          name: 'reviews-for-default',
+        },
+      ]);
       expect(reviews.waypoint).toEqual({ namespace: 'bookinfo', name: 'waypoint' });
     });
 
