@@ -226,7 +226,8 @@ function touches(
     return sameNamespace && selectsPods(o, 'selector.matchLabels', podLabels);
   }
   if (group === 'policy.linkerd.io' || group === GATEWAY_API) {
-    if (o.kind === 'Server') return sameNamespace && serversOfService.has(o.name);
+    if (o.kind === 'Server')
+      return sameNamespace && serversOfService.has(o.name);
     const parents = [pick(o.spec, 'targetRef'), ...parentRefsOf(o)];
     return parents.some(ref => {
       const kind = pick(ref, 'kind');
@@ -234,7 +235,8 @@ function touches(
       // A Gateway API parentRef may name the Service's namespace: a consumer route, which
       // applies to calls from the route's own namespace (GAMMA, gateway-api.sigs.k8s.io/mesh,
       // "producer and consumer routes"). Linkerd's policy objects stay in their namespace.
-      const refNamespace = group === GATEWAY_API ? pick(ref, 'namespace') : undefined;
+      const refNamespace =
+        group === GATEWAY_API ? pick(ref, 'namespace') : undefined;
       const namespace =
         typeof refNamespace === 'string' ? refNamespace : o.namespace;
       if (namespace !== service.namespace) return false;

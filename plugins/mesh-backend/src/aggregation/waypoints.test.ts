@@ -67,7 +67,10 @@ describe('ambient waypoints of service instances', () => {
       service(inv, 'reviews').labels['istio.io/use-waypoint'] = 'reviews-wp';
       inv.meshConfig.push(gateway('bookinfo', 'reviews-wp', 'istio-waypoint'));
     });
-    expect(found.reviews).toEqual({ namespace: 'bookinfo', name: 'reviews-wp' });
+    expect(found.reviews).toEqual({
+      namespace: 'bookinfo',
+      name: 'reviews-wp',
+    });
     expect(found.ratings).toBeUndefined();
   });
 
@@ -88,7 +91,10 @@ describe('ambient waypoints of service instances', () => {
       labels['istio.io/use-waypoint-namespace'] = 'istio-system';
       inv.meshConfig.push(gateway('istio-system', 'shared', 'istio-waypoint'));
     });
-    expect(found.reviews).toEqual({ namespace: 'istio-system', name: 'shared' });
+    expect(found.reviews).toEqual({
+      namespace: 'istio-system',
+      name: 'shared',
+    });
   });
 
   it('binds nothing to a waypoint that does not exist, is not a waypoint, or takes no service traffic', () => {
@@ -98,7 +104,9 @@ describe('ambient waypoints of service instances', () => {
         inv.meshConfig.push(gw);
       }).reviews;
     expect(bound(gateway('bookinfo', 'wp', 'istio-waypoint'))).toBeDefined();
-    expect(bound(gateway('bookinfo', 'other', 'istio-waypoint'))).toBeUndefined();
+    expect(
+      bound(gateway('bookinfo', 'other', 'istio-waypoint')),
+    ).toBeUndefined();
     expect(bound(gateway('bookinfo', 'wp', 'istio'))).toBeUndefined();
     expect(
       bound(
@@ -129,7 +137,9 @@ describe('trust domain aliases of an Istio control plane', () => {
       c => c.namespace === 'istio-system' && c.name === 'istio',
     )!;
     const plain = buildFleet([cluster1], AGGREGATION, new Date(AT));
-    expect(plain.clusters[0].controlPlanes[0].trustDomainAliases).toBeUndefined();
+    expect(
+      plain.clusters[0].controlPlanes[0].trustDomainAliases,
+    ).toBeUndefined();
 
     meshConfig.data.mesh += 'trustDomainAliases:\n- old.example.com\n- 42\n';
     const fleet = buildFleet(

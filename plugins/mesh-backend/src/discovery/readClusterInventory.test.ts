@@ -236,7 +236,9 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
           kind: 'HTTPRoute',
           metadata: { namespace: 'bookinfo', name: 'reviews-split' },
           spec: {
-            parentRefs: [{ group: '', kind: 'Service', name: 'reviews', port: 9080 }],
+            parentRefs: [
+              { group: '', kind: 'Service', name: 'reviews', port: 9080 },
+            ],
             rules: [{ backendRefs: [{ name: 'reviews', port: 9080 }] }],
           },
         },
@@ -247,7 +249,12 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
           metadata: { namespace: 'default', name: 'reviews-for-default' },
           spec: {
             parentRefs: [
-              { group: '', kind: 'Service', name: 'reviews', namespace: 'bookinfo' },
+              {
+                group: '',
+                kind: 'Service',
+                name: 'reviews',
+                namespace: 'bookinfo',
+              },
             ],
           },
         },
@@ -256,7 +263,9 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
           apiVersion: 'gateway.networking.k8s.io/v1',
           kind: 'HTTPRoute',
           metadata: { namespace: 'default', name: 'other-reviews' },
-          spec: { parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }] },
+          spec: {
+            parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }],
+          },
         },
         {
           apiVersion: 'gateway.networking.k8s.io/v1',
@@ -276,9 +285,7 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       const fleet = await fleetOf('gw');
       const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews')!
         .instances[0];
-      expect(
-        reviews.config.filter(c => c.kind === 'HTTPRoute'),
-      ).toEqual([
+      expect(reviews.config.filter(c => c.kind === 'HTTPRoute')).toEqual([
         {
           apiVersion: 'gateway.networking.k8s.io/v1',
           kind: 'HTTPRoute',
@@ -292,7 +299,10 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
           name: 'reviews-for-default',
         },
       ]);
-      expect(reviews.waypoint).toEqual({ namespace: 'bookinfo', name: 'waypoint' });
+      expect(reviews.waypoint).toEqual({
+        namespace: 'bookinfo',
+        name: 'waypoint',
+      });
     });
 
     it('reads a cluster without the Gateway API CRDs as having no such objects', async () => {

@@ -218,16 +218,24 @@ describe('SnapshotReader', () => {
         items: [
           { apiVersion: 7, kind: 'Service', metadata: { name: 'a' } },
           { apiVersion: 'v1', kind: 'Service', metadata: 'b' },
-          { apiVersion: 'v1', kind: 'Service', metadata: { name: 'c', namespace: 'x' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: 'c', namespace: 'x' },
+          },
         ],
       }),
     );
-    expect(
-      await reader('x', dir).list(RESOURCES.services, { signal }),
-    ).toEqual([
-      { apiVersion: 'v1', kind: 'Service', metadata: 'b' },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'c', namespace: 'x' } },
-    ]);
+    expect(await reader('x', dir).list(RESOURCES.services, { signal })).toEqual(
+      [
+        { apiVersion: 'v1', kind: 'Service', metadata: 'b' },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'c', namespace: 'x' },
+        },
+      ],
+    );
     fs.rmSync(dir, { recursive: true });
   });
 });

@@ -44,7 +44,7 @@ describe('parseFleet', () => {
     expect(parsed.warnings[0]).toEqual({
       path: 'clusters.1.name',
       message:
-        "cluster name \"Prod Cluster\" is not a DNS-1123 label: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit; left out",
+        'cluster name "Prod Cluster" is not a DNS-1123 label: at most 63 characters, lowercase letters, digits and \'-\', starting and ending with a letter or digit; left out',
     });
     expect(parsed.fleet.clusters.map(c => c.name)).not.toContain(
       'Prod Cluster',

@@ -113,7 +113,11 @@ export function parseFleet(input: unknown): ParsedFleet {
       return;
     }
     // Meshport's cluster names are DNS-1123 labels: they become resource names and paths
-    const problem = nameProblem('cluster name', parsed.data.name, 'dns1123-label');
+    const problem = nameProblem(
+      'cluster name',
+      parsed.data.name,
+      'dns1123-label',
+    );
     if (problem) {
       leftOut(['clusters', i, 'name'], problem);
       return;

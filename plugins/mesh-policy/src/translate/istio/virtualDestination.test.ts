@@ -25,7 +25,9 @@ describe('compileVirtualDestination', () => {
     ]);
     expect(result.warnings).toContainEqual({
       path: '',
-      message: expect.stringContaining('fleet cluster "Prod Cluster" is ignored'),
+      message: expect.stringContaining(
+        'fleet cluster "Prod Cluster" is ignored',
+      ),
     });
   });
 });
