@@ -363,7 +363,8 @@ function podOwner(refs: unknown): PodInfo['owner'] {
     if (
       !isObject(r) ||
       typeof r.kind !== 'string' ||
-      typeof r.name !== 'string'
+      typeof r.name !== 'string' ||
+      !r.name
     )
       refuse(
         `metadata.ownerReferences[${i}] ${describeValue(
@@ -386,8 +387,21 @@ function podInfo(o: KubeObject): PodInfo {
   const containers: string[] = [];
   pushContainerNames(spec.initContainers, containers);
   pushContainerNames(spec.containers, containers);
+  // a workload's identity is built from it: a ServiceAccount's name, a DNS-1123 subdomain
+  // like every object name (`ValidateServiceAccountName`)
+  // unset, the API server's admission sets `default`
+  const serviceAccount =
+    spec.serviceAccountName === undefined || spec.serviceAccountName === ''
+      ? 'default'
+      : spec.serviceAccountName;
+  const serviceAccountError = nameProblem(
+    'spec.serviceAccountName',
+    serviceAccount,
+    'dns1123-subdomain',
+  );
+  if (serviceAccountError) refuse(serviceAccountError);
   const pod: ObjectRef & Partial<PodInfo> = ref(m);
-  pod.serviceAccountName = str(spec.serviceAccountName) || 'default';
+  pod.serviceAccountName = serviceAccount as string;
   const nodeName = str(spec.nodeName);
   if (nodeName) pod.nodeName = nodeName;
   pod.ready = isReady(status.conditions);
