@@ -190,9 +190,7 @@ describe('LiveFleetStore', () => {
       ['cluster-4', 'ok'],
     ]);
     expect(logger.error).toHaveBeenCalledWith(
-      expect.stringMatching(
-        /^Ignoring the stored inventory of cluster cluster-3: /,
-      ),
+      expect.stringMatching(/^Ignoring the inventory of cluster cluster-3: /),
     );
   });
 });

@@ -69,19 +69,10 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     for (const stored of await repository.loadAll()) {
       const cluster = this.clusters.get(stored.cluster);
       if (!cluster) continue;
-      const problem = stored.inventory
-        ? this.unbuildable(cluster, stored.inventory)
-        : undefined;
-      if (problem) {
-        // saved before discovery checked what it stores: serving it would fail every read
-        this.options.logger.error(
-          `Ignoring the stored inventory of cluster ${stored.cluster}: ${problem}`,
-        );
-      }
       this.clusters.set(stored.cluster, {
         ...cluster,
-        sync: problem ? { state: 'never-synced' } : stored.sync,
-        inventory: problem ? undefined : stored.inventory,
+        sync: stored.sync,
+        inventory: stored.inventory,
       });
     }
     this.lastRefresh = Date.now();
@@ -184,13 +175,68 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // every other plugin's requests) for all of it. Later builds find most of it done.
     for (const cluster of clusters) {
       if (!cluster.inventory) continue;
-      prepareInstances(cluster.inventory, aggregation);
+      try {
+        prepareInstances(cluster.inventory, aggregation);
+      } catch {
+        // buildFleet fails on it too, and the fallback below finds why
+      }
       await new Promise(resolve => setImmediate(resolve));
     }
-    const fleet = buildFleet(clusters, aggregation, this.now());
+    let fleet: Fleet;
+    try {
+      fleet = buildFleet(clusters, aggregation, this.now());
+    } catch (error) {
+      fleet = buildFleet(
+        this.withoutUnbuildable(clusters, error),
+        aggregation,
+        this.now(),
+      );
+    }
     this.servicesById.set(fleet, new Map(fleet.services.map(s => [s.id, s])));
     if (version === this.version) this.fleet = fleet;
     return fleet;
+  }
+
+  /**
+   * The clusters without the inventories the fleet cannot be built from. Discovery never
+   * stores one, but the database may hold one saved before it checked: such an inventory is
+   * dropped (logged, and the cluster's status says so) instead of failing every read.
+   */
+  private withoutUnbuildable(
+    clusters: ClusterInput[],
+    error: unknown,
+  ): ClusterInput[] {
+    let found = false;
+    const kept = clusters.map(cluster => {
+      const problem =
+        cluster.inventory && this.unbuildable(cluster, cluster.inventory);
+      if (!problem) return cluster;
+      found = true;
+      this.options.logger.error(
+        `Ignoring the inventory of cluster ${cluster.name}: ${problem}`,
+      );
+      const dropped: ClusterInput = {
+        name: cluster.name,
+        source: cluster.source,
+        sync: {
+          state: 'never-synced',
+          ...(cluster.sync.lastAttemptAt
+            ? { lastAttemptAt: cluster.sync.lastAttemptAt }
+            : {}),
+          error: {
+            reason: 'malformed-response',
+            message: `the cluster's stored objects could not be assembled into the fleet (${problem}); they wait for its next sync`,
+          },
+        },
+      };
+      // the next sync of that cluster replaces it; until then it is served without data
+      if (this.clusters.get(cluster.name) === cluster)
+        this.clusters.set(cluster.name, dropped);
+      return dropped;
+    });
+    // not one cluster's data: the build itself is broken, and says so
+    if (!found) throw error;
+    return kept;
   }
 
   /**
@@ -249,15 +295,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       for (const stored of await this.options.repository.loadAll()) {
         const cluster = this.clusters.get(stored.cluster);
         if (!cluster) continue;
-        const inventory =
-          stored.inventory && !this.unbuildable(cluster, stored.inventory)
-            ? stored.inventory
-            : undefined;
-        if (inventory) this.contentDigests.delete(stored.cluster);
+        if (stored.inventory) this.contentDigests.delete(stored.cluster);
         this.clusters.set(stored.cluster, {
           ...cluster,
           sync: stored.sync,
-          inventory: inventory ?? cluster.inventory,
+          inventory: stored.inventory ?? cluster.inventory,
         });
       }
       this.invalidate();
