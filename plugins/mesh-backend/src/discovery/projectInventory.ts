@@ -314,7 +314,7 @@ function servicePort(p: unknown, i: number): ServicePort {
 /**
  * Services are named by DNS-1123 labels: Kubernetes asks for the stricter DNS-1035 label
  * (`ValidateServiceName`), but relaxes it to DNS-1123 with `RelaxedServiceNameValidation`
- * (1.34), so both are accepted; either way the name is a valid host label.
+ * (KEP-5311, alpha in 1.34), so both are accepted; either way the name is a valid host label.
  */
 function serviceInfo(o: KubeObject): ServiceInfo {
   const m = meta(o, 'dns1123-label', true);
