@@ -83,6 +83,16 @@ export interface ControlPlane {
   unresolvedRemoteClusters?: string[];
   /** Istio mesh id (`meshConfig.defaultConfig.meshId`), when set. */
   meshId?: string;
+  /**
+   * Istio `meshConfig.trustDomainAliases`: trust domains this control plane's workloads accept
+   * as their own, from the `istio` / `istio-<revision>` ConfigMap's `mesh` key.
+   */
+  trustDomainAliases?: string[];
+  /**
+   * The remote secrets of this control plane's namespace could not be listed (HTTP 403), so
+   * which clusters it reads endpoints from is unknown: `readsEndpointsFrom` may be incomplete.
+   */
+  remoteClustersUnknown?: boolean;
 }
 
 /** A gateway that carries cross-network mTLS traffic (Istio east-west, port 15443). */
@@ -107,6 +117,32 @@ export interface FleetCluster {
   network?: string;
   controlPlanes: ControlPlane[];
   eastWestGateways: EastWestGateway[];
+  /** Objects of the cluster's last successful sync that discovery could not use, and why. */
+  skippedObjects?: SkippedObjects;
+  /** What the last successful sync could not find out, e.g. remote clusters it may not list. */
+  warnings?: string[];
+}
+
+/** One object a cluster served that discovery refused, and why. */
+export interface SkippedObject {
+  /** Its kind, as listed, e.g. `Service`. */
+  kind: string;
+  /** `<namespace>/<name>` or `<name>` when it has them; otherwise where it was in its list. */
+  object: string;
+  /** What was wrong with it, naming the field and the rule it breaks. */
+  reason: string;
+}
+
+/**
+ * The objects discovery skipped in one sync: each malformed object is left out on its own, so
+ * the rest of its cluster and the fleet still come through.
+ */
+export interface SkippedObjects {
+  count: number;
+  /** How many of each kind. */
+  byKind: Record<string, number>;
+  /** The first few, to say what to fix. */
+  examples: SkippedObject[];
 }
 
 /** A mesh: control planes that share a mesh identity, spanning one or more clusters. */
@@ -229,6 +265,12 @@ export interface ServiceInstance {
    * clusters whose clients can call it through their Link.
    */
   mirroredIn?: ClusterName[];
+  /**
+   * The ambient waypoint traffic to this instance goes through: the Gateway named by the
+   * `istio.io/use-waypoint` label on the Service, else on its namespace (in the namespace of
+   * `istio.io/use-waypoint-namespace`, else the labelled object's), when that Gateway exists.
+   */
+  waypoint?: { namespace: string; name: string };
 }
 
 /** A logical service: namespace + name, the same across clusters (namespace sameness). */

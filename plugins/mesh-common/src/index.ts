@@ -8,3 +8,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './traffic';
 export * from './trust';
+export * from './names';

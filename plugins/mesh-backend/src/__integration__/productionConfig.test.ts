@@ -21,10 +21,12 @@ const production = readYaml('app-config.production.yaml');
 const values = readYaml('deploy/helm/values.yaml');
 
 /** A stand-in value for an environment variable, shaped like what it holds. */
-const sample = (name: string) =>
-  name.endsWith('_URL')
-    ? `https://${name.toLowerCase()}.example.com`
-    : `value-of-${name}`;
+const sample = (name: string) => {
+  if (name.endsWith('_URL')) return `https://${name.toLowerCase()}.example.com`;
+  // a cluster name must be a DNS-1123 label
+  if (name.endsWith('_NAME')) return name.toLowerCase().replace(/_/g, '-');
+  return `value-of-${name}`;
+};
 
 /** The `${VAR}` references left in the merged configuration. */
 function variablesIn(data: unknown): string[] {
@@ -76,7 +78,7 @@ describe('app-config.production.yaml', () => {
     const resolved = new ConfigReader(substitute(config.get(), env) as any);
     const sources = readClusterSources(resolved, mockServices.logger.mock());
     expect(sources.map(s => [s.type, s.name])).toEqual([
-      ['kubernetes', 'value-of-MESH_CLUSTER_1_NAME'],
+      ['kubernetes', 'mesh-cluster-1-name'],
     ]);
     expect(
       resolved.getOptionalString('mesh.snapshot.directory'),

@@ -9,7 +9,11 @@ import {
   DiscoveredControlPlane,
 } from './controlPlanes';
 import { discoverEastWestGateways } from './gateways';
-import type { AggregationOptions, ClusterInput } from './inventory';
+import type {
+  AggregationOptions,
+  ClusterInput,
+  ClusterInventory,
+} from './inventory';
 import { uniqueSorted } from './labels';
 import { buildLinks, linkerdLinkModes } from './links';
 import { buildMeshes } from './meshes';
@@ -58,7 +62,20 @@ function fleetCluster(
       },
     ),
     eastWestGateways: inv ? discoverEastWestGateways(inv, network) : [],
+    ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
+    ...(inv ? clusterWarnings(inv) : {}),
   };
+}
+
+/** What the cluster's last sync could not find out, said so in its status. */
+function clusterWarnings(
+  inv: ClusterInventory,
+): Pick<FleetCluster, 'warnings'> {
+  const warnings = (inv.remoteSecretsForbidden ?? []).map(
+    namespace =>
+      `remote clusters unknown: listing the remote secrets in namespace ${namespace} was refused (HTTP 403), so which clusters its istiod reads endpoints from is unknown; grant the discovery service account \`list secrets\` in ${namespace} (the Role in deploy/kubernetes/meshport-discovery.yaml)`,
+  );
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 /**

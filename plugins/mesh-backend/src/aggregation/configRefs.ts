@@ -30,6 +30,14 @@ function hostMatches(host: string, ns: string, service: ServiceInfo): boolean {
   return qualified.startsWith(fqdnPrefix);
 }
 
+const GATEWAY_API = 'gateway.networking.k8s.io';
+
+/** An object's `spec.parentRefs`, as a list whatever was served. */
+function parentRefsOf(o: MeshConfigObject): unknown[] {
+  const refs = pick(o.spec, 'parentRefs');
+  return Array.isArray(refs) ? refs : [];
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value)
     ? value.filter((v): v is string => typeof v === 'string')
@@ -152,9 +160,16 @@ export function indexMeshConfig(objects: MeshConfigObject[]): MeshConfigIndex {
     } else if (
       group === 'security.istio.io' ||
       group === 'policy.linkerd.io' ||
-      group === 'gateway.networking.k8s.io'
+      group === GATEWAY_API
     ) {
       push(index.byNamespace, o.namespace, i);
+      // a consumer route is a candidate for the services of the namespaces it names too
+      if (group === GATEWAY_API)
+        for (const ref of parentRefsOf(o)) {
+          const namespace = pick(ref, 'namespace');
+          if (typeof namespace === 'string' && namespace !== o.namespace)
+            push(index.byNamespace, namespace, i);
+        }
     }
   });
   return index;
@@ -210,17 +225,23 @@ function touches(
     }
     return sameNamespace && selectsPods(o, 'selector.matchLabels', podLabels);
   }
-  if (group === 'policy.linkerd.io' || group === 'gateway.networking.k8s.io') {
-    if (!sameNamespace) return false;
-    if (o.kind === 'Server') return serversOfService.has(o.name);
-    const parents = [
-      pick(o.spec, 'targetRef'),
-      ...((pick(o.spec, 'parentRefs') as unknown[] | undefined) ?? []),
-    ];
+  if (group === 'policy.linkerd.io' || group === GATEWAY_API) {
+    if (o.kind === 'Server')
+      return sameNamespace && serversOfService.has(o.name);
+    const parents = [pick(o.spec, 'targetRef'), ...parentRefsOf(o)];
     return parents.some(ref => {
       const kind = pick(ref, 'kind');
       const name = pick(ref, 'name');
-      if (kind === 'Server') return serversOfService.has(String(name));
+      // A Gateway API parentRef may name the Service's namespace: a consumer route, which
+      // applies to calls from the route's own namespace (GAMMA, gateway-api.sigs.k8s.io/mesh,
+      // "producer and consumer routes"). Linkerd's policy objects stay in their namespace.
+      const refNamespace =
+        group === GATEWAY_API ? pick(ref, 'namespace') : undefined;
+      const namespace =
+        typeof refNamespace === 'string' ? refNamespace : o.namespace;
+      if (namespace !== service.namespace) return false;
+      if (kind === 'Server')
+        return sameNamespace && serversOfService.has(String(name));
       if (kind === 'Service') return name === service.name;
       if (kind === 'Namespace') return name === service.namespace;
       return false;

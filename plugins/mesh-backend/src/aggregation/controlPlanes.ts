@@ -84,6 +84,19 @@ function isLinkerdDestination(w: WorkloadInfo): boolean {
   );
 }
 
+/**
+ * `meshConfig.trustDomainAliases` (istio/api mesh/v1alpha1/config.proto `trust_domain_aliases`):
+ * the other trust domains this mesh's workloads accept as their own. Only strings are kept.
+ */
+function trustDomainAliases(
+  meshConfig: unknown,
+): Pick<ControlPlane, 'trustDomainAliases'> {
+  const aliases = pick(meshConfig, 'trustDomainAliases');
+  if (!Array.isArray(aliases)) return {};
+  const kept = aliases.filter((a): a is string => typeof a === 'string' && !!a);
+  return kept.length > 0 ? { trustDomainAliases: kept } : {};
+}
+
 /** The bundle's first root is the CA's own; the others are roots its workloads also accept. */
 function rootsOf(
   pem: string | undefined,
@@ -135,6 +148,7 @@ function istioControlPlane(
     clusterId: discovery?.env.CLUSTER_ID ?? 'Kubernetes',
     network,
     trustDomain: pickString(meshConfig, 'trustDomain') ?? 'cluster.local',
+    ...trustDomainAliases(meshConfig),
     ...rootsOf(rootCert),
     external: discovery?.env.EXTERNAL_ISTIOD === 'true',
     ambient,
@@ -144,6 +158,9 @@ function istioControlPlane(
       .filter(s => s.namespace === istiod.namespace)
       .map(s => s.clusterId ?? s.name.replace(/^istio-remote-secret-/, ''))
       .sort(),
+    ...(inv.remoteSecretsForbidden?.includes(istiod.namespace)
+      ? { remoteClustersUnknown: true }
+      : {}),
   };
 }
 
@@ -171,6 +188,7 @@ function istioRemoteControlPlane(
     revision: 'default',
     network,
     trustDomain: pickString(meshConfig, 'trustDomain') ?? 'cluster.local',
+    ...trustDomainAliases(meshConfig),
     ...rootsOf(rootCert),
     external: true,
     ambient: inv.ztunnelPresent,

@@ -1,4 +1,7 @@
-import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  ClusterSyncStatus,
+  SkippedObjects,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /**
  * What discovery keeps of one cluster: a compact projection of the Kubernetes objects the
@@ -107,6 +110,13 @@ export interface ClusterInventory {
   meshConfig: MeshConfigObject[];
   /** A ztunnel DaemonSet's pods were seen: the ambient data plane is installed. */
   ztunnelPresent: boolean;
+  /** Objects the sync left out because they were malformed; absent when none were. */
+  skipped?: SkippedObjects;
+  /**
+   * Istio control-plane namespaces whose remote secrets the discovery token may not list
+   * (HTTP 403): which clusters their istiod reads endpoints from is unknown.
+   */
+  remoteSecretsForbidden?: string[];
 }
 
 /** One cluster as the aggregation sees it: its inventory (if ever read) and its sync status. */

@@ -28,6 +28,7 @@ import {
   isPeerAuthentication,
   mtlsFor,
 } from './mtls';
+import { serviceWaypoints, waypointOf } from './waypoints';
 import { groupWorkloads } from './workloads';
 
 export const LINKERD_MIRROR_LABEL = 'mirror.linkerd.io/mirrored-service';
@@ -64,6 +65,8 @@ interface InventoryIndex {
   /** Linkerd policy objects (Servers, authorizations) by namespace. */
   linkerdPolicies: Map<string, MeshConfigObject[]>;
   meshConfig: MeshConfigIndex;
+  /** `namespace/name` of the cluster's ambient waypoints for services. */
+  waypoints: Set<string>;
 }
 
 function indexInventory(inv: ClusterInventory): InventoryIndex {
@@ -97,6 +100,7 @@ function indexInventory(inv: ClusterInventory): InventoryIndex {
     peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
     linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
     meshConfig: indexMeshConfig(inv.meshConfig),
+    waypoints: serviceWaypoints(inv.meshConfig),
   };
 }
 
@@ -198,6 +202,7 @@ function instanceOf(
         ports: service.ports,
       }),
   );
+  const waypoint = waypointOf(service, namespace, index.waypoints);
   return {
     labels: service.labels,
     ports: service.ports.map(p => ({ ...p })),
@@ -218,6 +223,7 @@ function instanceOf(
       rootNamespace,
       index: index.meshConfig,
     }),
+    ...(waypoint ? { waypoint } : {}),
   };
 }
 

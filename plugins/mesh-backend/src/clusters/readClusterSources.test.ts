@@ -14,6 +14,30 @@ const kubernetes = (clusters: object[]) => ({
 });
 
 describe('readClusterSources', () => {
+  it('refuses a cluster name that is not a DNS-1123 label where it is configured, naming it and the rule', () => {
+    const logger = mockServices.logger.mock();
+    const sources = readClusterSources(
+      new ConfigReader(
+        kubernetes([
+          {
+            name: 'Prod Cluster',
+            url: 'https://p',
+            authProvider: 'serviceAccount',
+          },
+          { name: 'prod-2', url: 'https://q', authProvider: 'serviceAccount' },
+        ]),
+      ),
+      logger,
+    );
+    // the other cluster is still discovered: one bad name breaks only its own cluster
+    expect(sources.map(s => s.name)).toEqual(['prod-2']);
+    expect(logger.error).toHaveBeenCalledWith(
+      'Mesh discovery skips cluster "Prod Cluster" (kubernetes.clusterLocatorMethods[0].clusters[0].name): ' +
+        'cluster name "Prod Cluster" is not a DNS-1123 label: at most 63 characters, lowercase letters, ' +
+        'digits and \'-\', starting and ending with a letter or digit; rename it, e.g. to "prod-cluster"',
+    );
+  });
+
   it('reads serviceAccount clusters of the Kubernetes plugin and skips other auth', () => {
     const logger = mockServices.logger.mock();
     const sources = readClusterSources(

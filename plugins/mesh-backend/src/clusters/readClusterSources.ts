@@ -2,9 +2,35 @@ import type { Config } from '@backstage/config';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import path from 'node:path';
+import { nameProblem } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterSource, KubernetesClusterSource } from './ClusterSource';
 
 const AUTH_PROVIDER_METADATA_KEY = 'kubernetes.io/auth-provider';
+
+/**
+ * Why a configured cluster name cannot be used, or undefined when it can. Cluster names become
+ * part of generated resource names, `topology.istio.io/cluster` label values and the policy
+ * repository's `rendered/<cluster>/` paths, so they must be DNS-1123 labels; a name that is
+ * not is refused here, where it enters, with how to fix it.
+ */
+export function clusterNameProblem(
+  name: string,
+  where: string,
+): string | undefined {
+  const problem = nameProblem('cluster name', name, 'dns1123-label');
+  if (!problem) return undefined;
+  const suggestion = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return `Mesh discovery skips cluster ${JSON.stringify(
+    name,
+  )} (${where}): ${problem}; rename it${
+    suggestion ? `, e.g. to "${suggestion}"` : ''
+  }`;
+}
 
 function readKubernetesClusters(
   config: Config,
@@ -13,10 +39,18 @@ function readKubernetesClusters(
   const out: KubernetesClusterSource[] = [];
   const methods =
     config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
-  for (const method of methods) {
-    if (method.getString('type') !== 'config') continue;
-    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
+  methods.forEach((method, m) => {
+    if (method.getString('type') !== 'config') return;
+    (method.getOptionalConfigArray('clusters') ?? []).forEach((cluster, c) => {
       const name = cluster.getString('name');
+      const problem = clusterNameProblem(
+        name,
+        `kubernetes.clusterLocatorMethods[${m}].clusters[${c}].name`,
+      );
+      if (problem) {
+        logger.error(problem);
+        return;
+      }
       // the metadata key holds dots and a slash, so it is read from the object, not as a path
       const metadata =
         cluster.getOptional<Record<string, unknown>>('authMetadata');
@@ -29,7 +63,7 @@ function readKubernetesClusters(
         logger.warn(
           `Mesh discovery skips cluster ${name}: authProvider '${authProvider}' is not supported, use 'serviceAccount'`,
         );
-        continue;
+        return;
       }
       out.push({
         type: 'kubernetes',
@@ -40,13 +74,13 @@ function readKubernetesClusters(
         caFile: cluster.getOptionalString('caFile'),
         skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
       });
-    }
-  }
+    });
+  });
   return out;
 }
 
 /** Each sub-directory of `mesh.snapshot.directory` is one cluster, named after it. */
-function readSnapshotClusters(config: Config) {
+function readSnapshotClusters(config: Config, logger: LoggerService) {
   const directory = config.getOptionalString('mesh.snapshot.directory');
   if (!directory) return [];
   const root = path.resolve(directory);
@@ -58,6 +92,14 @@ function readSnapshotClusters(config: Config) {
   return fs
     .readdirSync(root, { withFileTypes: true })
     .filter(entry => entry.isDirectory())
+    .filter(entry => {
+      const problem = clusterNameProblem(
+        entry.name,
+        `a directory of mesh.snapshot.directory ${root}`,
+      );
+      if (problem) logger.error(problem);
+      return !problem;
+    })
     .map(entry => ({
       type: 'snapshot' as const,
       name: entry.name,
@@ -73,7 +115,7 @@ export function readClusterSources(
 ): ClusterSource[] {
   const sources: ClusterSource[] = [
     ...readKubernetesClusters(config, logger),
-    ...readSnapshotClusters(config),
+    ...readSnapshotClusters(config, logger),
   ];
   const seen = new Set<string>();
   for (const source of sources) {

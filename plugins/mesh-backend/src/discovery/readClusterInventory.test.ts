@@ -189,5 +189,159 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       );
       expect(result.streamedFleet).toBe(result.referenceFleet);
     });
+
+    const url = (name: string) => `https://${name}.k8s.example.com:6443`;
+    const read = (name: string) =>
+      readClusterInventory(
+        new KubernetesApiReader(
+          { type: 'kubernetes', name, url: url(name), skipTLSVerify: false },
+          { pageSize: 50, maxItems: 10_000 },
+        ),
+        options,
+      );
+    const fleetOf = async (name: string) =>
+      buildFleet(
+        [
+          {
+            name,
+            source: 'kubernetes',
+            sync: { state: 'ok', lastSuccessAt: AT },
+            inventory: await read(name),
+          },
+        ],
+        AGGREGATION,
+        new Date(AT),
+      );
+
+    it("lists the Gateway API's HTTPRoutes and Gateways: routes attached to a Service, ambient waypoints", async () => {
+      const objects = demoObjects('cluster-1').map(o =>
+        o.kind === 'Service' &&
+        o.metadata?.namespace === 'bookinfo' &&
+        o.metadata.name === 'reviews'
+          ? {
+              ...o,
+              metadata: {
+                ...o.metadata,
+                labels: {
+                  ...o.metadata.labels,
+                  'istio.io/use-waypoint': 'waypoint',
+                },
+              },
+            }
+          : o,
+      );
+      objects.push(
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { namespace: 'bookinfo', name: 'reviews-split' },
+          spec: {
+            parentRefs: [
+              { group: '', kind: 'Service', name: 'reviews', port: 9080 },
+            ],
+            rules: [{ backendRefs: [{ name: 'reviews', port: 9080 }] }],
+          },
+        },
+        // a consumer route: in the caller's namespace, naming the Service's
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { namespace: 'default', name: 'reviews-for-default' },
+          spec: {
+            parentRefs: [
+              {
+                group: '',
+                kind: 'Service',
+                name: 'reviews',
+                namespace: 'bookinfo',
+              },
+            ],
+          },
+        },
+        // in another namespace without naming bookinfo: another namespace's reviews
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          metadata: { namespace: 'default', name: 'other-reviews' },
+          spec: {
+            parentRefs: [{ group: '', kind: 'Service', name: 'reviews' }],
+          },
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { namespace: 'bookinfo', name: 'waypoint' },
+          spec: {
+            gatewayClassName: 'istio-waypoint',
+            listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }],
+          },
+        },
+      );
+      server.use(
+        ...fakeApiServer(url('gw'), objects, {
+          listSecretsOnlyIn: ['istio-system'],
+        }),
+      );
+      const fleet = await fleetOf('gw');
+      const reviews = fleet.services.find(s => s.id === 'bookinfo/reviews')!
+        .instances[0];
+      expect(reviews.config.filter(c => c.kind === 'HTTPRoute')).toEqual([
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          namespace: 'bookinfo',
+          name: 'reviews-split',
+        },
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'HTTPRoute',
+          namespace: 'default',
+          name: 'reviews-for-default',
+        },
+      ]);
+      expect(reviews.waypoint).toEqual({
+        namespace: 'bookinfo',
+        name: 'waypoint',
+      });
+    });
+
+    it('reads a cluster without the Gateway API CRDs as having no such objects', async () => {
+      const requests: string[] = [];
+      server.use(
+        ...fakeApiServer(url('plain'), demoObjects('cluster-1'), {
+          listSecretsOnlyIn: ['istio-system'],
+          requests,
+        }),
+      );
+      const fleet = await fleetOf('plain');
+      expect(requests).toContain('/apis/gateway.networking.k8s.io');
+      expect(requests.some(r => r.includes('/httproutes'))).toBe(false);
+      expect(fleet.services.length).toBeGreaterThan(0);
+    });
+
+    it('reports remote clusters unknown, with a warning, when listing remote secrets is refused', async () => {
+      // istiod outside the namespace the deploy manifests' Role grants: every list answers 403
+      server.use(
+        ...fakeApiServer(url('no-secrets'), demoObjects('cluster-1'), {
+          listSecretsOnlyIn: [],
+        }),
+      );
+      const inventory = await read('no-secrets');
+      expect(inventory.remoteSecretsForbidden).toEqual(['istio-system']);
+      expect(inventory.remoteSecrets).toEqual([]);
+      const fleet = await fleetOf('no-secrets');
+      const [cluster] = fleet.clusters;
+      expect(cluster.controlPlanes[0]).toMatchObject({
+        kind: 'istio',
+        namespace: 'istio-system',
+        remoteClustersUnknown: true,
+        readsEndpointsFrom: [],
+      });
+      expect(cluster.warnings).toEqual([
+        expect.stringMatching(
+          /^remote clusters unknown: listing the remote secrets in namespace istio-system was refused \(HTTP 403\)/,
+        ),
+      ]);
+    });
   });
 });

@@ -5,8 +5,13 @@ import type {
   ObjectMapper,
   ResourceType,
 } from '../readers/ClusterReader';
+import { ClusterReadError } from '../readers/ClusterReadError';
 import { MESH_CONFIG_RESOURCES, RESOURCES } from '../readers/resources';
-import { inventoryMappers, podsOf } from './projectInventory';
+import {
+  assembleInventory,
+  inventoryMappers,
+  Skipped,
+} from './projectInventory';
 
 const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
 
@@ -42,12 +47,20 @@ function namespaceMark(ns: KubeObject): ControlPlaneMark {
     : {};
 }
 
-/** A mapper that also keeps the control plane each object marks. */
+/**
+ * A mapper that also keeps the control plane each object marks. Only objects the projection
+ * kept are marked: its checks (names and namespaces are strings) are what makes reading the
+ * raw object here safe.
+ */
 function marking<T>(
-  map: (o: KubeObject) => T,
+  map: ObjectMapper<T | Skipped>,
   mark: (o: KubeObject) => ControlPlaneMark,
-): ObjectMapper<{ record: T; mark: ControlPlaneMark }> {
-  return o => ({ record: map(o), mark: mark(o) });
+): ObjectMapper<{ record: T | Skipped; mark: ControlPlaneMark }> {
+  return o => {
+    const record = map(o);
+    if (record === undefined) return undefined;
+    return { record, mark: record instanceof Skipped ? {} : mark(o) };
+  };
 }
 
 /**
@@ -116,15 +129,31 @@ export async function readClusterInventory(
     resource: ResourceType,
     mapper: ObjectMapper<T>,
     names: string[],
-    labelSelector?: string,
   ) =>
     (
       await Promise.all(
-        names.map(namespace =>
-          list(resource, mapper, { namespace, labelSelector }),
-        ),
+        names.map(namespace => list(resource, mapper, { namespace })),
       )
     ).flat();
+  const remoteSecretsForbidden: string[] = [];
+  /**
+   * The deploy manifests grant listing Secrets only in `istio-system`: an istiod elsewhere
+   * answers 403. That leaves its remote clusters unknown, which the cluster's status says;
+   * it is no reason to fail the whole cluster.
+   */
+  const remoteSecretsIn = async (namespace: string) => {
+    try {
+      return await list(RESOURCES.secrets, map.remoteSecrets, {
+        namespace,
+        labelSelector: REMOTE_SECRET_SELECTOR,
+      });
+    } catch (error) {
+      if (!(error instanceof ClusterReadError && error.reason === 'forbidden'))
+        throw error;
+      remoteSecretsForbidden.push(namespace);
+      return [];
+    }
+  };
   const [configMaps, remoteSecrets] = await Promise.all([
     inEach(
       RESOURCES.configMaps,
@@ -133,21 +162,22 @@ export async function readClusterInventory(
     ),
     // Istio's namespaces only: Linkerd keeps no remote secrets, and the namespaced Role
     // that allows this list is not granted in Linkerd's namespace
-    inEach(RESOURCES.secrets, map.remoteSecrets, istio, REMOTE_SECRET_SELECTOR),
+    Promise.all(istio.map(remoteSecretsIn)).then(lists => lists.flat()),
   ]);
 
-  // the same fields in the same order as projectInventory, so the JSON is byte-identical
-  const { pods: keptPods, ztunnelPresent } = podsOf(pods);
-  return {
-    namespaces: namespaces.map(ns => ns.record),
-    nodes,
-    services,
-    endpointSlices,
-    pods: keptPods,
-    workloads: [...deployments.map(d => d.record), ...statefulSets],
-    configMaps,
-    remoteSecrets,
-    meshConfig: meshConfigLists.flat(),
-    ztunnelPresent,
-  };
+  return assembleInventory(
+    {
+      namespaces: namespaces.map(ns => ns.record),
+      nodes,
+      services,
+      endpointSlices,
+      pods,
+      deployments: deployments.map(d => d.record),
+      statefulSets,
+      configMaps,
+      remoteSecrets,
+      meshConfig: meshConfigLists.flat(),
+    },
+    remoteSecretsForbidden.sort(),
+  );
 }

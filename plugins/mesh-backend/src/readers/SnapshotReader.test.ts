@@ -209,4 +209,33 @@ describe('SnapshotReader', () => {
     ).rejects.toBeInstanceOf(ClusterReadError);
     fs.rmSync(dir, { recursive: true });
   });
+
+  it('serves malformed objects like an API server would, leaving them to the projection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-snapshot-'));
+    fs.writeFileSync(
+      path.join(dir, 'odd.json'),
+      JSON.stringify({
+        items: [
+          { apiVersion: 7, kind: 'Service', metadata: { name: 'a' } },
+          { apiVersion: 'v1', kind: 'Service', metadata: 'b' },
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name: 'c', namespace: 'x' },
+          },
+        ],
+      }),
+    );
+    expect(await reader('x', dir).list(RESOURCES.services, { signal })).toEqual(
+      [
+        { apiVersion: 'v1', kind: 'Service', metadata: 'b' },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'c', namespace: 'x' },
+        },
+      ],
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
 });

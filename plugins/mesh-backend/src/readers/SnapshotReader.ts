@@ -14,9 +14,11 @@ import { selectorMatchesObject } from './labelSelector';
 
 const EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
 
-function groupOf(apiVersion: string | undefined): string {
-  const slash = (apiVersion ?? '').indexOf('/');
-  return slash < 0 ? '' : (apiVersion ?? '').slice(0, slash);
+/** The API group of an object; one whose apiVersion is not even a string has none. */
+function groupOf(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 function flatten(document: unknown): KubeObject[] {

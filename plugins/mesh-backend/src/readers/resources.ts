@@ -94,6 +94,21 @@ export const RESOURCES = {
     'httproutes',
     'HTTPRoute',
   ),
+  // The Gateway API (v1 since its 1.0): Linkerd's HTTPRoutes (policy.linkerd.io's are its
+  // older copy) and Istio's ambient waypoints, which are Gateways of class `istio-waypoint`.
+  // Optional like every custom resource: a cluster without these CRDs answers 404.
+  gatewayApiGateways: crd(
+    'gateway.networking.k8s.io',
+    'v1',
+    'gateways',
+    'Gateway',
+  ),
+  gatewayApiHttpRoutes: crd(
+    'gateway.networking.k8s.io',
+    'v1',
+    'httproutes',
+    'HTTPRoute',
+  ),
 } satisfies Record<string, ResourceType>;
 
 /** The custom resources whose objects become the inventory's `meshConfig`. */
@@ -109,4 +124,6 @@ export const MESH_CONFIG_RESOURCES: ResourceType[] = [
   RESOURCES.linkerdAuthorizationPolicies,
   RESOURCES.meshTlsAuthentications,
   RESOURCES.linkerdHttpRoutes,
+  RESOURCES.gatewayApiGateways,
+  RESOURCES.gatewayApiHttpRoutes,
 ];

@@ -116,4 +116,81 @@ describe('LiveFleetStore', () => {
       )?.workloads,
     ).toBe(reviews.workloads);
   });
+
+  /** An inventory whose Service name is a number: `buildFleet` throws on it. */
+  function unbuildable(inventory: ClusterInventory): ClusterInventory {
+    const bad = reread(inventory);
+    bad.services.push({ ...bad.services[0], name: 7 as unknown as string });
+    return bad;
+  }
+
+  it('never accepts an inventory the fleet cannot be built from: the cluster keeps its last good data', async () => {
+    const repository = memoryRepository();
+    const inputs = await demoClusterInputs(AT);
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+    });
+    await store.load();
+    for (const c of inputs)
+      await store.recordSuccess(c.name, c.inventory!, new Date(AT));
+    const before = await store.getFleet();
+    const good = inputs.find(c => c.name === 'cluster-2')!.inventory!;
+
+    const later = new Date('2025-04-01T00:05:00.000Z');
+    await store.recordSuccess('cluster-2', unbuildable(good), later);
+
+    const fleet = await store.getFleet();
+    const cluster = fleet.clusters.find(c => c.name === 'cluster-2')!;
+    expect(cluster.sync).toEqual({
+      state: 'stale',
+      lastSuccessAt: AT,
+      lastAttemptAt: later.toISOString(),
+      error: {
+        reason: 'malformed-response',
+        message: expect.stringMatching(
+          /^the cluster's objects could not be assembled into the fleet \(.+\); its last good data is kept$/,
+        ),
+      },
+    });
+    expect(fleet.services.map(s => s.id)).toEqual(
+      before.services.map(s => s.id),
+    );
+    // what is persisted as last-known-good is still the good inventory
+    const stored = (await repository.loadAll()).find(
+      r => r.cluster === 'cluster-2',
+    )!;
+    expect(stored.inventory).toBe(good);
+  });
+
+  it('ignores a stored inventory the fleet cannot be built from instead of failing every read', async () => {
+    const repository = memoryRepository();
+    const inputs = await demoClusterInputs(AT);
+    const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
+    for (const c of inputs) {
+      const inventory =
+        c.name === 'cluster-3' ? unbuildable(c.inventory!) : c.inventory!;
+      await repository.saveSuccess(c.name, inventory, sync);
+    }
+    const logger = mockServices.logger.mock();
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger,
+    });
+    await store.load();
+    const fleet = await store.getFleet();
+    expect(fleet.clusters.map(c => [c.name, c.sync.state])).toEqual([
+      ['cluster-1', 'ok'],
+      ['cluster-2', 'ok'],
+      ['cluster-3', 'never-synced'],
+      ['cluster-4', 'ok'],
+    ]);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/^Ignoring the inventory of cluster cluster-3: /),
+    );
+  });
 });

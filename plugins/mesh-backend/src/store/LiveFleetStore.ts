@@ -94,6 +94,19 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     const same =
       cluster.inventory !== undefined &&
       this.contentDigests.get(name) === digest;
+    const problem = same ? undefined : this.unbuildable(cluster, inventory);
+    if (problem) {
+      // never accepted as last-known-good: the fleet, and every read, would fail with it
+      await this.recordFailure(
+        name,
+        {
+          reason: 'malformed-response',
+          message: `the cluster's objects could not be assembled into the fleet (${problem}); its last good data is kept`,
+        },
+        at,
+      );
+      return;
+    }
     this.contentDigests.set(name, digest);
     this.clusters.set(name, {
       ...cluster,
@@ -162,13 +175,96 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // every other plugin's requests) for all of it. Later builds find most of it done.
     for (const cluster of clusters) {
       if (!cluster.inventory) continue;
-      prepareInstances(cluster.inventory, aggregation);
+      try {
+        prepareInstances(cluster.inventory, aggregation);
+      } catch {
+        // buildFleet fails on it too, and the fallback below finds why
+      }
       await new Promise(resolve => setImmediate(resolve));
     }
-    const fleet = buildFleet(clusters, aggregation, this.now());
+    let fleet: Fleet;
+    try {
+      fleet = buildFleet(clusters, aggregation, this.now());
+    } catch (error) {
+      fleet = buildFleet(
+        this.withoutUnbuildable(clusters, error),
+        aggregation,
+        this.now(),
+      );
+    }
     this.servicesById.set(fleet, new Map(fleet.services.map(s => [s.id, s])));
     if (version === this.version) this.fleet = fleet;
     return fleet;
+  }
+
+  /**
+   * The clusters without the inventories the fleet cannot be built from. Discovery never
+   * stores one, but the database may hold one saved before it checked: such an inventory is
+   * dropped (logged, and the cluster's status says so) instead of failing every read.
+   */
+  private withoutUnbuildable(
+    clusters: ClusterInput[],
+    error: unknown,
+  ): ClusterInput[] {
+    let found = false;
+    const kept = clusters.map(cluster => {
+      const problem =
+        cluster.inventory && this.unbuildable(cluster, cluster.inventory);
+      if (!problem) return cluster;
+      found = true;
+      this.options.logger.error(
+        `Ignoring the inventory of cluster ${cluster.name}: ${problem}`,
+      );
+      const dropped: ClusterInput = {
+        name: cluster.name,
+        source: cluster.source,
+        sync: {
+          state: 'never-synced',
+          ...(cluster.sync.lastAttemptAt
+            ? { lastAttemptAt: cluster.sync.lastAttemptAt }
+            : {}),
+          error: {
+            reason: 'malformed-response',
+            message: `the cluster's stored objects could not be assembled into the fleet (${problem}); they wait for its next sync`,
+          },
+        },
+      };
+      // the next sync of that cluster replaces it; until then it is served without data
+      if (this.clusters.get(cluster.name) === cluster)
+        this.clusters.set(cluster.name, dropped);
+      return dropped;
+    });
+    // not one cluster's data: the build itself is broken, and says so
+    if (!found) throw error;
+    return kept;
+  }
+
+  /**
+   * Why the fleet could not be built with this inventory, or undefined when it can: it is
+   * built alone first, so one cluster's bad data fails only that cluster. What the build
+   * computes from the inventory is cached, so the next fleet build does not repeat it.
+   */
+  private unbuildable(
+    cluster: ClusterInput,
+    inventory: ClusterInventory,
+  ): string | undefined {
+    try {
+      buildFleet(
+        [
+          {
+            name: cluster.name,
+            source: cluster.source,
+            sync: cluster.sync,
+            inventory,
+          },
+        ],
+        this.options.aggregation,
+        this.now(),
+      );
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
   }
 
   private invalidate() {

@@ -200,5 +200,8 @@ async function loadFleet(file: string, io: CliIo): Promise<Fleet | undefined> {
     parsed.errors.forEach(e => io.stderr(`${file}:${formatDiagnostic(e)}`));
     return undefined;
   }
+  parsed.warnings.forEach(w =>
+    io.stderr(`${file}: warning: ${formatDiagnostic(w)}`),
+  );
   return parsed.fleet;
 }

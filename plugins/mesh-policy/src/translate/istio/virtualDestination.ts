@@ -45,14 +45,20 @@ export function compileVirtualDestination(
   const backing = vd.spec.clusters
     ? [...new Set(vd.spec.clusters)].sort(compareStrings)
     : topo.servingClusters(dest.namespace, dest.service);
+  // Without spec.clusters the backing clusters come from the fleet, where one may still be
+  // unknown to the topology (a cluster left out for its name): point at the destination then.
+  const pathOf = (c: string) =>
+    vd.spec.clusters
+      ? `spec.clusters.${vd.spec.clusters.indexOf(c)}`
+      : 'spec.destination.service';
   backing.forEach(c => {
     const msg =
       checks.unknownCluster(topo, c) ??
       checks.notServedIn(topo, dest.namespace, dest.service, c);
-    if (msg) return err(`spec.clusters.${vd.spec.clusters!.indexOf(c)}`, msg);
+    if (msg) return err(pathOf(c), msg);
     if (topo.meshKind(c) !== 'istio')
       err(
-        `spec.clusters.${vd.spec.clusters?.indexOf(c) ?? 0}`,
+        pathOf(c),
         `${c} does not run Istio: a VirtualDestination is backed by Istio clusters only`,
       );
     return undefined;

@@ -14,6 +14,40 @@ function uniq(values: (string | undefined)[]): string {
   return [...new Set(values.filter((v): v is string => !!v))].join(', ') || '—';
 }
 
+/** How many examples of skipped objects the table names; the API lists up to 20. */
+const SKIPPED_SHOWN = 3;
+
+/**
+ * What the cluster's last sync left out or could not find out: objects it skipped as
+ * malformed (how many of each kind, the first few by name with why), and its warnings.
+ */
+function SyncNotes({ cluster }: { cluster: FleetCluster }) {
+  const skipped = cluster.skippedObjects;
+  return (
+    <>
+      {skipped && (
+        <Typography variant="caption" display="block">
+          {`${skipped.count} malformed object${
+            skipped.count === 1 ? '' : 's'
+          } skipped (${Object.entries(skipped.byKind)
+            .map(([kind, count]) => `${kind} ${count}`)
+            .join(', ')})`}
+          {skipped.examples.slice(0, SKIPPED_SHOWN).map((e, i) => (
+            <span key={i} style={{ display: 'block' }}>
+              {`${e.kind} ${e.object}: ${e.reason}`}
+            </span>
+          ))}
+        </Typography>
+      )}
+      {(cluster.warnings ?? []).map(warning => (
+        <Typography key={warning} variant="caption" display="block">
+          {warning}
+        </Typography>
+      ))}
+    </>
+  );
+}
+
 const columns: TableColumn<FleetCluster>[] = [
   { title: 'Cluster', field: 'name', highlight: true },
   {
@@ -30,6 +64,7 @@ const columns: TableColumn<FleetCluster>[] = [
             {`${cluster.sync.state}: ${cluster.sync.error.message}`}
           </Typography>
         )}
+        <SyncNotes cluster={cluster} />
       </>
     ),
   },

@@ -64,6 +64,60 @@ describe('FleetOverviewPage', () => {
     expect(screen.getByText('2026-11-22 09:00 UTC')).toBeInTheDocument();
   });
 
+  it("says which malformed objects a cluster's sync skipped, and what it could not find out", async () => {
+    server.use(
+      ...meshBackendHandlers({
+        fleet: {
+          ...fleet,
+          clusters: fleet.clusters.map((c, i) =>
+            i === 0
+              ? {
+                  ...c,
+                  skippedObjects: {
+                    count: 2,
+                    byKind: { Service: 1, Pod: 1 },
+                    examples: [
+                      {
+                        kind: 'Service',
+                        object: 'bookinfo/ratings-named',
+                        reason:
+                          'spec.ports[0].port "http" is not a port number (an integer from 1 to 65535)',
+                      },
+                      {
+                        kind: 'Pod',
+                        object: 'an object without a usable name',
+                        reason: 'it has no metadata',
+                      },
+                    ],
+                  },
+                  warnings: ['remote clusters unknown: listing … was refused'],
+                }
+              : c,
+          ),
+        },
+      }),
+    );
+    await render();
+    expect(
+      await screen.findByText(
+        /^2 malformed objects skipped \(Service 1, Pod 1\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Service bookinfo/ratings-named: spec.ports[0].port "http" is not a port number (an integer from 1 to 65535)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Pod an object without a usable name: it has no metadata',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('remote clusters unknown: listing … was refused'),
+    ).toBeInTheDocument();
+  });
+
   it('shows the meshes and how clusters connect', async () => {
     await render();
     expect(
@@ -111,7 +165,8 @@ describe('FleetOverviewPage', () => {
     await waitFor(() =>
       expect(screen.getByText(/No service matches "zzz"/)).toBeInTheDocument(),
     );
-  });
+    // several debounced searches through the real client: seconds on a loaded machine
+  }, 20_000);
 
   it('explains the error when the backend refuses', async () => {
     server.use(
