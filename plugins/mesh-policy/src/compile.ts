@@ -14,6 +14,8 @@ import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import { MeshResource, ResourceSet } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import { ClientPlan, planTrafficPolicy } from './translate/trafficPlan';
+import type { ClusterObject, MeshSettings } from './verify/types';
+import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 
 export interface CompileResult {
   /** True when there is nothing to fix: no errors and no conflicts. */
@@ -23,6 +25,8 @@ export interface CompileResult {
   conflicts: Conflict[];
   warnings: Diagnostic[];
   errors: Diagnostic[];
+  /** What the verifier found for each policy that compiled without errors or conflicts. */
+  verification: PolicyVerification[];
 }
 
 export interface CompileOptions {
@@ -31,6 +35,10 @@ export interface CompileOptions {
    * `loadSchemaValidator()`. Without it only the Linkerd and Gateway API shapes are checked.
    */
   validateSchema?: SchemaValidator;
+  /** Mesh config the fleet does not carry (trust domain aliases), per cluster, for verification. */
+  meshSettings?: Record<string, MeshSettings>;
+  /** Hand-written objects the clusters hold, per cluster: verification sees them beside ours. */
+  existingResources?: Record<string, ClusterObject[]>;
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -171,6 +179,16 @@ export function compile(
     }
   }
 
+  const verified = verifyCompiled(
+    unique,
+    topo,
+    resources,
+    errors,
+    conflicts,
+    options,
+  );
+  errors.push(...verified.errors);
+
   const sortedErrors = sortDiagnostics(errors);
   return {
     ok: sortedErrors.length === 0 && conflicts.length === 0,
@@ -178,7 +196,41 @@ export function compile(
     conflicts,
     warnings: dedupe(sortDiagnostics(warnings)),
     errors: dedupe(sortedErrors),
+    verification: verified.verifications,
   };
+}
+
+/**
+ * Every compile verifies (the same for the incremental renderer): policies that compiled
+ * cleanly are traced through what the clusters would hold, and one that does not do in Istio
+ * what it says is refused.
+ */
+export function verifyCompiled(
+  policies: Policy[],
+  topo: Topology,
+  resources: Record<string, MeshResource[]>,
+  errors: Diagnostic[],
+  conflicts: Conflict[],
+  options: CompileOptions,
+) {
+  const skip = new Set<string>([
+    ...errors.flatMap(e => (e.policy ?? '').split(',')),
+    ...conflicts.flatMap(c => c.policies),
+  ]);
+  const held: Record<string, ClusterObject[]> = {};
+  for (const c of new Set([
+    ...Object.keys(resources),
+    ...Object.keys(options.existingResources ?? {}),
+  ])) {
+    held[c] = [
+      ...(resources[c] ?? []),
+      ...(options.existingResources?.[c] ?? []),
+    ];
+  }
+  return verifyPolicies(policies, topo, held, {
+    meshSettings: options.meshSettings,
+    skip,
+  });
 }
 
 export function dedupe(list: Diagnostic[]): Diagnostic[] {

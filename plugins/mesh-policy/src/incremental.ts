@@ -7,6 +7,7 @@ import {
   fleetTopology,
   hostnameConflict,
   schemaError,
+  verifyCompiled,
 } from './compile';
 import {
   Conflict,
@@ -25,6 +26,7 @@ import { translateIstioTraffic } from './translate/istio/traffic';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import {
+  MeshResource,
   meshResource,
   ResourceEntry,
   ResourceSet,
@@ -133,6 +135,12 @@ class Renderer implements IncrementalRenderer {
   private readonly topo: Topology;
   private readonly fleetWarnings: Keyed[];
   private readonly validate: SchemaValidator;
+  private readonly options: CompileOptions;
+  /** Object key → the object as rendered, and its cluster: what verification reads. */
+  private readonly objects = new Map<
+    string,
+    { cluster: string; resource: MeshResource }
+  >();
 
   /** The compiled policy per ref: a private copy, so callers' later edits cannot leak in. */
   private readonly policies = new Map<string, Input>();
@@ -174,6 +182,7 @@ class Renderer implements IncrementalRenderer {
     this.topo = prepared.topo;
     this.fleetWarnings = keyed(prepared.warnings);
     this.validate = options.validateSchema ?? handWrittenProblem;
+    this.options = options;
   }
 
   render(list: Policy[]): RenderResult {
@@ -489,6 +498,7 @@ class Renderer implements IncrementalRenderer {
 
   private setObject(key: string, entry: ResourceEntry) {
     const resource = meshResource(entry);
+    this.objects.set(key, { cluster: entry.cluster, resource });
     const path = renderedPath(entry.cluster, resource);
     this.objectPaths.set(key, path);
     this.setFile(path, toYaml(resource));
@@ -504,6 +514,7 @@ class Renderer implements IncrementalRenderer {
   private dropObject(key: string) {
     const path = this.objectPaths.get(key);
     if (path === undefined) return;
+    this.objects.delete(key);
     this.objectPaths.delete(key);
     this.problems.delete(key);
     this.dropFile(path);
@@ -605,6 +616,19 @@ class Renderer implements IncrementalRenderer {
       ...existingConfig.sort(byMessage),
       ...hostConflicts.map(h => h.conflict),
     ];
+    const resources: Record<string, MeshResource[]> = {};
+    for (const { cluster, resource } of this.objects.values())
+      (resources[cluster] ??= []).push(resource);
+    const refs = [...this.policies.keys()].sort(compareStrings);
+    const verified = verifyCompiled(
+      refs.map(ref => this.policies.get(ref)!.policy),
+      this.topo,
+      resources,
+      errors.map(k => k[1]),
+      conflicts,
+      this.options,
+    );
+    errors.push(...keyed(verified.errors));
     const sortedErrors = sortKeyed(errors);
     const files: Record<string, string> = {};
     for (const [path, text] of this.sorted) files[path] = text;
@@ -613,6 +637,7 @@ class Renderer implements IncrementalRenderer {
       conflicts,
       warnings: dedupe(sortKeyed(warnings)),
       errors: dedupe(sortedErrors),
+      verification: verified.verifications,
       files,
     };
   }
