@@ -45,7 +45,6 @@ export function formatTrace(trace: Trace): string[] {
   if (trace.failure) lines.push(`FAIL ${trace.failure}`);
   for (const leg of trace.legs) {
     const parts = [
-      leg.failure ? 'FAIL' : 'ok  ',
       describeLeg(leg),
       `${leg.readyEndpoints} ready`,
     ];
@@ -54,7 +53,7 @@ export function formatTrace(trace: Trace): string[] {
       parts.push(`tls ${leg.tls.mode}${leg.tls.mtls ? ' (mTLS)' : ''}`);
     if (leg.authz) parts.push(`${leg.authz.enforcer}: ${leg.authz.decision}`);
     if (leg.failure) parts.push(leg.failure);
-    lines.push(parts.join(' · '));
+    lines.push(`${leg.failure ? 'FAIL' : 'ok  '} ${parts.join(' · ')}`);
   }
   for (const n of trace.notes) lines.push(`note: ${n}`);
   return lines;
