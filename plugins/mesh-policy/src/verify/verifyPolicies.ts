@@ -265,7 +265,12 @@ function verifyAccess(
         s.serviceAccount ?? 'meshport-any'
       }`;
       const who = `${s.cluster}/${s.namespace}/${s.serviceAccount ?? '*'}`;
-      const tls = handshake(topo, meshSettings, s.cluster, serving, true);
+      // The caller checks the server's SAN only for a Kubernetes service it sees directly; a
+      // federated host is a ServiceEntry without subjectAltNames.
+      const kubeService =
+        s.cluster === serving ||
+        topo.reach(s.cluster, serving) === 'shared-endpoint-discovery';
+      const tls = handshake(topo, meshSettings, s.cluster, serving, kubeService);
       if (!tls.ok) {
         error(
           path,
