@@ -200,6 +200,11 @@ describe('verifyPolicies: VirtualDestination', () => {
       hostname: 'reviews.global',
       destination: { service: 'reviews', namespace: 'bookinfo', port: 9080 },
       failover: { mode: 'locality', regions: [{ from: 'us-east-1', to }] },
+      outlierDetection: {
+        consecutive5xxErrors: 5,
+        interval: '10s',
+        baseEjectionTime: '30s',
+      },
     },
   });
   // On one network: the global host's endpoints are the two clusters' services by DNS name.
