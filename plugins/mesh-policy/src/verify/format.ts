@@ -76,3 +76,17 @@ export function formatVerifiedSplit(
       .join(' · ')}`;
   });
 }
+
+/**
+ * For a pull request body: per verified TrafficPolicy or VirtualDestination, the split each
+ * source cluster gets, e.g. `trafficpolicy.bookinfo.reviews-shift — cluster-1: 75 % v3@…`.
+ */
+export function summarizeVerification(
+  verification: { policy: string; status: string; traces: { cluster: string; trace: Trace }[] }[],
+): string[] {
+  return verification.flatMap(v =>
+    formatVerifiedSplit(v.traces).map(
+      line => `${v.policy}${v.status === 'verified' ? '' : ` (${v.status})`} — ${line}`,
+    ),
+  );
+}

@@ -14,7 +14,7 @@ import {
   obj,
   seedRouting,
 } from './__fixtures__/meshes';
-import { formatVerifiedSplit } from './format';
+import { formatVerifiedSplit, summarizeVerification } from './format';
 import type { ClusterObject } from './types';
 import { verifyPolicies } from './verifyPolicies';
 
@@ -250,5 +250,18 @@ describe('compile runs the verifier', () => {
 
   it('needs no fleet beyond what it is given', () => {
     expect(compile([], fleet([], [])).verification).toEqual([]);
+  });
+});
+
+describe('summarizeVerification', () => {
+  it('gives the verified split per source cluster for a pull request body', () => {
+    const r = verifyPolicies([seedPolicy()], new Topology(multiNetwork()), seedObjects(true));
+    expect(summarizeVerification(r.verifications)).toEqual([
+      `${REF} — cluster-1: 75 % v3@cluster-2 (east-west gw 198.51.100.2, SNI outbound_.9080_.c2-v3_.${REVIEWS}) · 15 % v1@cluster-1 (local) · 10 % v2@cluster-1 (local)`,
+    ]);
+    const refused = verifyPolicies([seedPolicy()], new Topology(multiNetwork()), seedObjects(false));
+    expect(summarizeVerification(refused.verifications)[0]).toMatch(
+      /^trafficpolicy\.bookinfo\.reviews-shift \(refused\) — cluster-1: 75 % v3@cluster-2 .* FAILS · 15 %/,
+    );
   });
 });
