@@ -160,11 +160,9 @@ export class Verifier {
       };
       const dests = asArray<Spec>(hit.route.route);
       if (dests.length === 0) {
-        const what = hit.route.redirect
-          ? 'redirects'
-          : hit.route.directResponse
-          ? 'answers directly'
-          : 'has no destination';
+        let what = 'has no destination';
+        if (hit.route.redirect) what = 'redirects';
+        if (hit.route.directResponse) what = 'answers directly';
         return {
           ...fail(
             `route ${route.route ?? hit.index} of ${
@@ -174,6 +172,9 @@ export class Verifier {
           route,
         };
       }
+      // A lone destination carries all traffic; several split by their weights
+      // (networking/v1 VirtualService, HTTPRouteDestination.weight).
+      const implied = dests.length === 1 ? 100 : 0;
       destinations = dests.map(d => {
         const dest = (d.destination ?? {}) as Spec;
         const port = (dest.port as Spec | undefined)?.number;
@@ -181,12 +182,7 @@ export class Verifier {
           host: fqdn(String(dest.host ?? ''), vsNamespace),
           subset: typeof dest.subset === 'string' ? dest.subset : undefined,
           port: typeof port === 'number' ? port : undefined,
-          weight:
-            typeof d.weight === 'number'
-              ? d.weight
-              : dests.length === 1
-              ? 100
-              : 0,
+          weight: typeof d.weight === 'number' ? d.weight : implied,
         };
       });
     } else {
