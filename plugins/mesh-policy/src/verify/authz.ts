@@ -275,7 +275,7 @@ export function authorize(
           : 'the server runs Linkerd: Istio authorization does not apply',
     };
   }
-  const all = config.authorizationPolicies();
+  const all = config.authorizationPoliciesFor(req.namespace);
   const selected = all.filter(p => selects(p, req));
   const unseen = (
     d: ReturnType<typeof decide>,

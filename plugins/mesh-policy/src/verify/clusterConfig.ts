@@ -205,14 +205,59 @@ export class ClusterConfig {
     );
   }
 
+  private policies?: { id: string; namespace: string; spec: Spec }[];
+
+  /** Istio AuthorizationPolicies of the cluster (not Linkerd's of the same kind name). */
   authorizationPolicies(): { id: string; namespace: string; spec: Spec }[] {
-    return this.ofKind('AuthorizationPolicy')
+    this.policies ??= this.ofKind('AuthorizationPolicy')
       .filter(o => (o.apiVersion ?? 'security.istio.io').includes('istio.io'))
       .map(o => ({
         id: `${ns(o)}/${o.metadata.name}`,
         namespace: ns(o),
         spec: spec(o),
       }));
+    return this.policies;
+  }
+
+  private policyIndex?: {
+    ids: Set<string>;
+    byNamespace: Map<string, { id: string; namespace: string; spec: Spec }[]>;
+  };
+
+  /** The AuthorizationPolicies that can select workloads of `namespace`: its own and the root's. */
+  authorizationPoliciesFor(
+    namespace: string,
+  ): { id: string; namespace: string; spec: Spec }[] {
+    const index = this.authorizationIndex();
+    return [
+      ...(index.byNamespace.get(namespace) ?? []),
+      ...(namespace === ROOT_NAMESPACE
+        ? []
+        : index.byNamespace.get(ROOT_NAMESPACE) ?? []),
+    ];
+  }
+
+  hasAuthorizationPolicy(id: string): boolean {
+    return this.authorizationIndex().ids.has(id);
+  }
+
+  private authorizationIndex() {
+    if (!this.policyIndex) {
+      const byNamespace = new Map<
+        string,
+        { id: string; namespace: string; spec: Spec }[]
+      >();
+      for (const p of this.authorizationPolicies())
+        byNamespace.set(p.namespace, [
+          ...(byNamespace.get(p.namespace) ?? []),
+          p,
+        ]);
+      this.policyIndex = {
+        ids: new Set(this.authorizationPolicies().map(p => p.id)),
+        byNamespace,
+      };
+    }
+    return this.policyIndex;
   }
 }
 

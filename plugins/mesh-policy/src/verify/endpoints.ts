@@ -1,5 +1,6 @@
 import type {
   DataPlaneMode,
+  MeshService,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
 import { ISTIO_CLUSTER_LABEL } from '../constants';
@@ -103,34 +104,74 @@ export function instanceEndpoints(
 }
 
 /**
- * Which clusters' endpoints a proxy in `client` sees for a Kubernetes service: its own, and
- * those of every cluster its istiod reads through a remote secret (multi-primary /
- * primary-remote endpoint discovery).
+ * Lookups over the fleet the verifier repeats for every request, computed once per verifier
+ * (a fleet of thousands of services is otherwise scanned per leg).
  */
-export function visibleClusters(topo: Topology, client: string): string[] {
-  return topo
-    .clusterNames()
-    .filter(
-      c =>
-        c === client || topo.reach(client, c) === 'shared-endpoint-discovery',
-    );
-}
+export class FleetView {
+  private readonly visible = new Map<string, string[]>();
+  private owners?: Map<
+    string,
+    { cluster: string; gateway: string; network?: string }
+  >;
 
-function gatewayOwner(
-  topo: Topology,
-  address: string,
-): { cluster: string; gateway: string; network?: string } | undefined {
-  for (const c of topo.clusterNames()) {
-    for (const g of topo.eastWestGateways(c)) {
-      if (g.addresses.includes(address))
-        return {
-          cluster: c,
-          gateway: `${g.namespace}/${g.name}`,
-          network: g.network ?? topo.network(c),
-        };
+  private namespaces?: Map<string, MeshService[]>;
+
+  constructor(readonly topo: Topology) {}
+
+  /** The services of one namespace, for ServiceEntries that select pods by labels. */
+  servicesIn(namespace: string): MeshService[] {
+    if (!this.namespaces) {
+      this.namespaces = new Map();
+      for (const s of this.topo.fleet.services)
+        this.namespaces.set(s.namespace, [
+          ...(this.namespaces.get(s.namespace) ?? []),
+          s,
+        ]);
     }
+    return this.namespaces.get(namespace) ?? [];
   }
-  return undefined;
+
+  /**
+   * Which clusters' endpoints a proxy in `client` sees for a Kubernetes service: its own, and
+   * those of every cluster its istiod reads through a remote secret (multi-primary /
+   * primary-remote endpoint discovery).
+   */
+  visibleClusters(client: string): string[] {
+    let list = this.visible.get(client);
+    if (!list) {
+      list = this.topo
+        .clusterNames()
+        .filter(
+          c =>
+            c === client ||
+            this.topo.reach(client, c) === 'shared-endpoint-discovery',
+        );
+      this.visible.set(client, list);
+    }
+    return list;
+  }
+
+  /** The cluster whose east-west gateway listens on `address`. */
+  gatewayOwner(
+    address: string,
+  ): { cluster: string; gateway: string; network?: string } | undefined {
+    if (!this.owners) {
+      this.owners = new Map();
+      for (const c of this.topo.clusterNames()) {
+        for (const g of this.topo.eastWestGateways(c)) {
+          for (const a of g.addresses) {
+            if (!this.owners.has(a))
+              this.owners.set(a, {
+                cluster: c,
+                gateway: `${g.namespace}/${g.name}`,
+                network: g.network ?? this.topo.network(c),
+              });
+          }
+        }
+      }
+    }
+    return this.owners.get(address);
+  }
 }
 
 /**
@@ -140,20 +181,23 @@ function gatewayOwner(
  * the cluster's pods in the entry's namespace).
  */
 export function registryEndpoints(
-  topo: Topology,
+  view: FleetView,
   config: ClusterConfig,
   cluster: string,
   host: string,
   port: number,
 ): { groups: EndpointGroup[]; known: boolean; serviceEntry?: Spec } {
+  const topo = view.topo;
   const kube = kubeHost(host);
   if (kube && topo.service(kube.namespace, kube.name)) {
-    const groups = visibleClusters(topo, cluster).flatMap(c =>
-      instanceEndpoints(topo, kube.namespace, kube.name, c, port),
-    );
-    const known = visibleClusters(topo, cluster).some(c =>
-      topo.instance(kube.namespace, kube.name, c),
-    );
+    const groups = view
+      .visibleClusters(cluster)
+      .flatMap(c =>
+        instanceEndpoints(topo, kube.namespace, kube.name, c, port),
+      );
+    const known = view
+      .visibleClusters(cluster)
+      .some(c => topo.instance(kube.namespace, kube.name, c));
     return { groups, known };
   }
   const entries = config.serviceEntries(host);
@@ -174,7 +218,7 @@ export function registryEndpoints(
       const target =
         ports[String(sePort.name)] ?? String(sePort.targetPort ?? port);
       const locality = typeof e.locality === 'string' ? e.locality : undefined;
-      const owner = gatewayOwner(topo, address);
+      const owner = view.gatewayOwner(address);
       if (owner) {
         groups.push({
           kind: 'gateway',
@@ -226,11 +270,17 @@ export function registryEndpoints(
       (se.spec.workloadSelector as Spec | undefined)?.labels,
     );
     if (Object.keys(selector).length > 0) {
-      for (const s of topo.fleet.services.filter(
-        x => x.namespace === se.namespace,
-      )) {
+      for (const s of view.servicesIn(se.namespace)) {
         const inst = s.instances.find(i => i.cluster === cluster);
-        if (!inst) continue;
+        // Pods carry their Service's selector labels: a Service selecting other values has none.
+        if (
+          !inst ||
+          Object.entries(selector).some(
+            ([k, v]) =>
+              inst.selector[k] !== undefined && inst.selector[k] !== v,
+          )
+        )
+          continue;
         for (const g of instanceEndpoints(
           topo,
           s.namespace,

@@ -44,10 +44,7 @@ export function formatTrace(trace: Trace): string[] {
     lines.push('route: no VirtualService, the default route');
   if (trace.failure) lines.push(`FAIL ${trace.failure}`);
   for (const leg of trace.legs) {
-    const parts = [
-      describeLeg(leg),
-      `${leg.readyEndpoints} ready`,
-    ];
+    const parts = [describeLeg(leg), `${leg.readyEndpoints} ready`];
     if (leg.subset) parts.push(`subset ${leg.subset}`);
     if (leg.tls)
       parts.push(`tls ${leg.tls.mode}${leg.tls.mtls ? ' (mTLS)' : ''}`);
@@ -82,11 +79,18 @@ export function formatVerifiedSplit(
  * source cluster gets, e.g. `trafficpolicy.bookinfo.reviews-shift — cluster-1: 75 % v3@…`.
  */
 export function summarizeVerification(
-  verification: { policy: string; status: string; traces: { cluster: string; trace: Trace }[] }[],
+  verification: {
+    policy: string;
+    status: string;
+    traces: { cluster: string; trace: Trace }[];
+  }[],
 ): string[] {
   return verification.flatMap(v =>
     formatVerifiedSplit(v.traces).map(
-      line => `${v.policy}${v.status === 'verified' ? '' : ` (${v.status})`} — ${line}`,
+      line =>
+        `${v.policy}${
+          v.status === 'verified' ? '' : ` (${v.status})`
+        } — ${line}`,
     ),
   );
 }

@@ -8,7 +8,13 @@ import type {
   VirtualDestination,
 } from '../schema';
 import { policyRef } from '../schema/policy';
-import { both, ClusterSpec, fleet, ROOT_A, ROOT_B } from './__fixtures__/meshes';
+import {
+  both,
+  ClusterSpec,
+  fleet,
+  ROOT_A,
+  ROOT_B,
+} from './__fixtures__/meshes';
 
 /**
  * Generated fleets over the topologies Meshport supports and generated policy sets: whatever
@@ -49,10 +55,12 @@ function buildFleet(kind: TopologyKind, size: number, sameTd: boolean): Fleet {
       region: REGIONS[i],
       kind: kind === 'linkerd' ? 'linkerd' : 'istio',
       gateway: kind === 'linkerd' ? undefined : `198.51.100.${i + 1}`,
-      reads: federated || kind === 'linkerd' ? [] : names.filter(n => n !== name),
+      reads:
+        federated || kind === 'linkerd' ? [] : names.filter(n => n !== name),
       trustDomain: sameTd ? 'cluster.local' : `${name}.example`,
       root: kind === 'federation-two-roots' && i > 0 ? ROOT_B : ROOT_A,
-      trustedRoots: kind === 'federation-two-roots' ? [ROOT_A, ROOT_B] : undefined,
+      trustedRoots:
+        kind === 'federation-two-roots' ? [ROOT_A, ROOT_B] : undefined,
     };
   });
   let via: Fleet['links'][number]['via'] = 'shared-endpoint-discovery';
@@ -104,12 +112,11 @@ const meta = (kind: string, i: number) => ({
   namespace: 'bookinfo',
 });
 
-function trafficPolicy(
-  i: number,
-  size: number,
-): fc.Arbitrary<TrafficPolicy> {
+function trafficPolicy(i: number, size: number): fc.Arbitrary<TrafficPolicy> {
   const target = fc.record({
-    cluster: fc.option(fc.constantFrom(...CLUSTERS.slice(0, size)), { nil: undefined }),
+    cluster: fc.option(fc.constantFrom(...CLUSTERS.slice(0, size)), {
+      nil: undefined,
+    }),
     subset: fc.option(
       fc.constantFrom({ version: 'v1' }, { version: 'v2' }, { version: 'v3' }),
       { nil: undefined },
@@ -136,9 +143,13 @@ function trafficPolicy(
     );
   return fc
     .record({
-      source: fc.option(fc.constantFrom(...CLUSTERS.slice(0, size)), { nil: undefined }),
+      source: fc.option(fc.constantFrom(...CLUSTERS.slice(0, size)), {
+        nil: undefined,
+      }),
       route: fc.option(route, { nil: undefined }),
-      path: fc.option(fc.constantFrom('/reviews', '/reviews/beta', '/api'), { nil: undefined }),
+      path: fc.option(fc.constantFrom('/reviews', '/reviews/beta', '/api'), {
+        nil: undefined,
+      }),
       timeout: fc.option(fc.constantFrom('2s', '5s'), { nil: undefined }),
     })
     .map(r => ({
@@ -174,7 +185,9 @@ function accessPolicy(i: number, size: number): fc.Arbitrary<AccessPolicy> {
           },
         ],
         destination: { service: 'reviews', namespace: 'bookinfo', port: 9080 },
-        ...(r.l7 ? { allow: { methods: ['GET' as const], paths: ['/reviews/*'] } } : {}),
+        ...(r.l7
+          ? { allow: { methods: ['GET' as const], paths: ['/reviews/*'] } }
+          : {}),
       },
     }));
 }
@@ -238,8 +251,11 @@ describe('property: every compile verifies or refuses with a reason', () => {
         expect(result.ok).toBe(
           result.errors.length === 0 && result.conflicts.length === 0,
         );
-        for (const e of result.errors) expect(e.message.length).toBeGreaterThan(10);
-        for (const e of result.errors.filter(x => x.message.startsWith('verification: ')))
+        for (const e of result.errors)
+          expect(e.message.length).toBeGreaterThan(10);
+        for (const e of result.errors.filter(x =>
+          x.message.startsWith('verification: '),
+        ))
           expect(e.policy).toBeTruthy();
         const verified = new Map(result.verification.map(v => [v.policy, v]));
         for (const p of policies) {
@@ -248,26 +264,37 @@ describe('property: every compile verifies or refuses with a reason', () => {
           statuses[v?.status ?? 'not compiled'] =
             (statuses[v?.status ?? 'not compiled'] ?? 0) + 1;
           const reasons = [
-            ...result.errors.filter(e => (e.policy ?? '').split(',').includes(ref)),
+            ...result.errors.filter(e =>
+              (e.policy ?? '').split(',').includes(ref),
+            ),
             ...result.conflicts.filter(c => c.policies.includes(ref)),
           ];
           // Not verified means refused, and a refusal always names its reason.
-          expect(v?.status === 'refused' || !v ? reasons.length : 1).toBeGreaterThan(0);
+          expect(
+            v?.status === 'refused' || !v ? reasons.length : 1,
+          ).toBeGreaterThan(0);
         }
         const splits = result.verification
-          .filter(v => v.status === 'verified' && v.policy.startsWith('trafficpolicy.'))
+          .filter(
+            v =>
+              v.status === 'verified' && v.policy.startsWith('trafficpolicy.'),
+          )
           .flatMap(v => v.traces);
         for (const { trace } of splits) {
           const total = trace.legs.reduce((n, l) => n + l.share, 0);
           expect(Math.abs(total - 100)).toBeLessThan(0.01);
-          expect(trace.legs.filter(l => l.failureKind && l.failureKind !== 'authz')).toEqual([]);
+          expect(
+            trace.legs.filter(l => l.failureKind && l.failureKind !== 'authz'),
+          ).toEqual([]);
         }
       }),
       { numRuns: 1000 },
     );
     // eslint-disable-next-line no-console
     console.log(
-      `verifier property: ${cases} generated compiles (${Object.entries(statuses)
+      `verifier property: ${cases} generated compiles (${Object.entries(
+        statuses,
+      )
         .map(([s, n]) => `${n} ${s}`)
         .join(', ')})`,
     );

@@ -53,8 +53,16 @@ describe('the verifier: routing across networks', () => {
     expect(remote.failure).toMatch(
       /no DestinationRule on cluster-2 defines subset c2-v3 .*connection is reset/,
     );
-    expect(v1).toMatchObject({ share: 15, travel: 'local', cluster: 'cluster-1' });
-    expect(v2).toMatchObject({ share: 10, travel: 'local', cluster: 'cluster-1' });
+    expect(v1).toMatchObject({
+      share: 15,
+      travel: 'local',
+      cluster: 'cluster-1',
+    });
+    expect(v2).toMatchObject({
+      share: 10,
+      travel: 'local',
+      cluster: 'cluster-1',
+    });
     expect(v1.failure).toBeUndefined();
   });
 
@@ -139,9 +147,7 @@ describe('the verifier: routing across networks', () => {
 describe('the verifier: first matching route', () => {
   const vs = (http: unknown[]) =>
     obj('VirtualService', 'bookinfo', 'reviews', { hosts: ['reviews'], http });
-  const to = (subset: string) => [
-    { destination: { host: 'reviews', subset } },
-  ];
+  const to = (subset: string) => [{ destination: { host: 'reviews', subset } }];
   const dr = obj('DestinationRule', 'bookinfo', 'reviews', {
     host: 'reviews',
     subsets: [
@@ -156,23 +162,49 @@ describe('the verifier: first matching route', () => {
 
   it('takes the first route that matches, not the most specific one', () => {
     const http = [
-      { name: 'broad', match: [{ uri: { prefix: '/reviews' } }], route: to('v1') },
-      { name: 'narrow', match: [{ uri: { prefix: '/reviews/beta' } }], route: to('v2') },
+      {
+        name: 'broad',
+        match: [{ uri: { prefix: '/reviews' } }],
+        route: to('v1'),
+      },
+      {
+        name: 'narrow',
+        match: [{ uri: { prefix: '/reviews/beta' } }],
+        route: to('v2'),
+      },
     ];
     expect(trace(http, '/reviews/beta/x').route?.route).toBe('broad');
-    expect(trace([...http].reverse(), '/reviews/beta/x').route?.route).toBe('narrow');
+    expect(trace([...http].reverse(), '/reviews/beta/x').route?.route).toBe(
+      'narrow',
+    );
   });
 
   it('matches methods, headers, exact and regex paths and source labels', () => {
     const http = [
       { name: 'post', match: [{ method: { exact: 'POST' } }], route: to('v2') },
-      { name: 'beta-user', match: [{ headers: { 'x-user': { exact: 'beta' } } }], route: to('v2') },
-      { name: 'regex', match: [{ uri: { regex: '/r/[0-9]+' } }], route: to('v2') },
-      { name: 'from-pp', match: [{ sourceLabels: { app: 'productpage' }, uri: { exact: '/pp' } }], route: to('v2') },
+      {
+        name: 'beta-user',
+        match: [{ headers: { 'x-user': { exact: 'beta' } } }],
+        route: to('v2'),
+      },
+      {
+        name: 'regex',
+        match: [{ uri: { regex: '/r/[0-9]+' } }],
+        route: to('v2'),
+      },
+      {
+        name: 'from-pp',
+        match: [
+          { sourceLabels: { app: 'productpage' }, uri: { exact: '/pp' } },
+        ],
+        route: to('v2'),
+      },
       { name: 'rest', route: to('v1') },
     ];
     expect(trace(http, '/x', { method: 'POST' }).route?.route).toBe('post');
-    expect(trace(http, '/x', { headers: { 'X-User': 'beta' } }).route?.route).toBe('beta-user');
+    expect(
+      trace(http, '/x', { headers: { 'X-User': 'beta' } }).route?.route,
+    ).toBe('beta-user');
     expect(trace(http, '/r/12').route?.route).toBe('regex');
     expect(trace(http, '/r/12a').route?.route).toBe('rest');
     expect(trace(http, '/pp').route?.route).toBe('from-pp');
@@ -212,12 +244,20 @@ describe('the verifier: mTLS roots and trust domains', () => {
         {
           namespace: 'bookinfo',
           name: 'reviews',
-          instances: [{ cluster: 'cluster-3', versions: ['v1'], trustDomain: td2 }],
+          instances: [
+            { cluster: 'cluster-3', versions: ['v1'], trustDomain: td2 },
+          ],
         },
         {
           namespace: 'bookinfo',
           name: 'productpage',
-          instances: [{ cluster: 'cluster-1', versions: ['v1'], serviceAccount: 'bookinfo-productpage' }],
+          instances: [
+            {
+              cluster: 'cluster-1',
+              versions: ['v1'],
+              serviceAccount: 'bookinfo-productpage',
+            },
+          ],
         },
       ],
       both('cluster-1', 'cluster-3', 'gateway-federation'),
@@ -232,7 +272,13 @@ describe('the verifier: mTLS roots and trust domains', () => {
       location: 'MESH_INTERNAL',
       resolution: 'STATIC',
       ports: [{ name: 'http', number: 9080, protocol: 'HTTP' }],
-      endpoints: [{ address: '198.51.100.3', network: 'network-3', ports: { http: 15443 } }],
+      endpoints: [
+        {
+          address: '198.51.100.3',
+          network: 'network-3',
+          ports: { http: 15443 },
+        },
+      ],
     }),
     obj('DestinationRule', 'bookinfo', 'reviews-global', {
       host,
@@ -244,7 +290,9 @@ describe('the verifier: mTLS roots and trust domains', () => {
       hosts: [host],
       location: 'MESH_INTERNAL',
       resolution: 'STATIC',
-      ports: [{ name: 'http', number: 9080, protocol: 'HTTP', targetPort: 9080 }],
+      ports: [
+        { name: 'http', number: 9080, protocol: 'HTTP', targetPort: 9080 },
+      ],
       workloadSelector: { labels: { app: 'reviews' } },
     }),
     obj('Gateway', 'istio-system', 'cross-network', {
@@ -258,14 +306,21 @@ describe('the verifier: mTLS roots and trust domains', () => {
       ],
     }),
   ];
-  const traceTo = (f: ReturnType<typeof twoMeshes>, resources: Record<string, typeof client>, settings = {}) =>
+  const traceTo = (
+    f: ReturnType<typeof twoMeshes>,
+    resources: Record<string, typeof client>,
+    settings = {},
+  ) =>
     new Verifier(f, { resources, meshSettings: settings }).trace({
       ...request,
       host,
     });
 
   it('federates through the remote gateway when roots and trust domains agree', () => {
-    const t = traceTo(twoMeshes('cluster.local'), { 'cluster-1': client, 'cluster-3': serving });
+    const t = traceTo(twoMeshes('cluster.local'), {
+      'cluster-1': client,
+      'cluster-3': serving,
+    });
     expect(t.ok).toBe(true);
     expect(t.legs[0]).toMatchObject({
       travel: 'east-west-gateway',
@@ -279,11 +334,16 @@ describe('the verifier: mTLS roots and trust domains', () => {
       'cluster-1': client,
       'cluster-3': serving.filter(o => o.kind !== 'Gateway'),
     });
-    expect(t.legs[0].failure).toMatch(/no Gateway with an AUTO_PASSTHROUGH server lists reviews\.bookinfo\.global/);
+    expect(t.legs[0].failure).toMatch(
+      /no Gateway with an AUTO_PASSTHROUGH server lists reviews\.bookinfo\.global/,
+    );
   });
 
   it('fails the handshake between roots that do not trust each other', () => {
-    const t = traceTo(twoMeshes('cluster.local', ROOT_B), { 'cluster-1': client, 'cluster-3': serving });
+    const t = traceTo(twoMeshes('cluster.local', ROOT_B), {
+      'cluster-1': client,
+      'cluster-3': serving,
+    });
     expect(t.legs[0].failure).toMatch(/do not trust each other's root/);
   });
 
@@ -323,11 +383,18 @@ describe('the verifier: authorization at the serving side', () => {
         {
           namespace: 'shop',
           name: 'web',
-          instances: [{ cluster: 'cluster-2', versions: ['v1'], mode: 'ambient' }],
+          instances: [
+            { cluster: 'cluster-2', versions: ['v1'], mode: 'ambient' },
+          ],
         },
       ],
     );
-  const caller = { cluster: 'cluster-2', namespace: 'shop', serviceAccount: 'web', mode: 'ambient' as const };
+  const caller = {
+    cluster: 'cluster-2',
+    namespace: 'shop',
+    serviceAccount: 'web',
+    mode: 'ambient' as const,
+  };
   const allow = (extra: Record<string, unknown>) =>
     obj('AuthorizationPolicy', 'orders', 'grant', {
       action: 'ALLOW',
@@ -339,7 +406,10 @@ describe('the verifier: authorization at the serving side', () => {
         },
       ],
     });
-  const traceOrders = (f: ReturnType<typeof ambient>, objects: ReturnType<typeof obj>[]) =>
+  const traceOrders = (
+    f: ReturnType<typeof ambient>,
+    objects: ReturnType<typeof obj>[],
+  ) =>
     new Verifier(f, { resources: { 'cluster-2': objects } }).trace({
       from: caller,
       host: 'orders.orders',
@@ -349,8 +419,13 @@ describe('the verifier: authorization at the serving side', () => {
 
   it('denies everyone when a selector ALLOW with L7 rules meets ztunnel ("fails safe")', () => {
     // pilot/pkg/serviceregistry/ambient/authorization.go: ALLOW rules with HTTP attributes are dropped.
-    const t = traceOrders(ambient(), [allow({ selector: { matchLabels: { app: 'orders' } } })]);
-    expect(t.legs[0].authz).toMatchObject({ enforcer: 'ztunnel', decision: 'deny' });
+    const t = traceOrders(ambient(), [
+      allow({ selector: { matchLabels: { app: 'orders' } } }),
+    ]);
+    expect(t.legs[0].authz).toMatchObject({
+      enforcer: 'ztunnel',
+      decision: 'deny',
+    });
     expect(t.legs[0].authz?.reason).toMatch(/fail safe/);
     expect(t.legs[0].failureKind).toBe('authz');
   });
@@ -358,7 +433,11 @@ describe('the verifier: authorization at the serving side', () => {
   it('admits the caller at ztunnel when the grant is L4-only', () => {
     const l4 = obj('AuthorizationPolicy', 'orders', 'grant', {
       selector: { matchLabels: { app: 'orders' } },
-      rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }],
+      rules: [
+        {
+          from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }],
+        },
+      ],
     });
     expect(traceOrders(ambient(), [l4]).legs[0].authz).toMatchObject({
       enforcer: 'ztunnel',
@@ -367,12 +446,22 @@ describe('the verifier: authorization at the serving side', () => {
   });
 
   it('enforces L7 rules at the waypoint a targetRefs policy attaches to', () => {
-    const atWaypoint = allow({ targetRefs: [{ kind: 'Service', group: '', name: 'orders' }] });
+    const atWaypoint = allow({
+      targetRefs: [{ kind: 'Service', group: '', name: 'orders' }],
+    });
     const t = traceOrders(ambient('waypoint'), [atWaypoint]);
-    expect(t.legs[0].authz).toMatchObject({ enforcer: 'waypoint', decision: 'allow' });
+    expect(t.legs[0].authz).toMatchObject({
+      enforcer: 'waypoint',
+      decision: 'allow',
+    });
     const denied = new Verifier(ambient('waypoint'), {
       resources: { 'cluster-2': [atWaypoint] },
-    }).trace({ from: caller, host: 'orders.orders', port: 9080, path: '/admin' });
+    }).trace({
+      from: caller,
+      host: 'orders.orders',
+      port: 9080,
+      path: '/admin',
+    });
     expect(denied.legs[0].authz?.decision).toBe('deny');
   });
 
@@ -380,7 +469,19 @@ describe('the verifier: authorization at the serving side', () => {
     const f = multiNetwork();
     const allowPp = obj('AuthorizationPolicy', 'bookinfo', 'pp', {
       selector: { matchLabels: { app: 'reviews' } },
-      rules: [{ from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }] }],
+      rules: [
+        {
+          from: [
+            {
+              source: {
+                principals: [
+                  'cluster.local/ns/bookinfo/sa/bookinfo-productpage',
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
     const denyPost = obj('AuthorizationPolicy', 'istio-system', 'no-post', {
       action: 'DENY',
@@ -401,7 +502,12 @@ describe('the verifier: authorization at the serving side', () => {
   it('says it cannot decide when a hand-written policy it cannot read applies', () => {
     const f = multiNetwork();
     f.services[0].instances[0].config = [
-      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', namespace: 'bookinfo', name: 'by-hand' },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        namespace: 'bookinfo',
+        name: 'by-hand',
+      },
     ];
     const t = new Verifier(f, { resources: {} }).trace(request);
     expect(t.legs[0].authz?.decision).toBe('unknown');
@@ -411,25 +517,45 @@ describe('the verifier: authorization at the serving side', () => {
 
 describe('the verifier: callers and inputs it does not model', () => {
   it('does not apply a VirtualService for an ambient caller without a waypoint', () => {
-    const v = new Verifier(multiNetwork(), { resources: { 'cluster-1': seedRouting() } });
-    const t = v.trace({ ...request, from: { ...PRODUCTPAGE, mode: 'ambient' } });
+    const v = new Verifier(multiNetwork(), {
+      resources: { 'cluster-1': seedRouting() },
+    });
+    const t = v.trace({
+      ...request,
+      from: { ...PRODUCTPAGE, mode: 'ambient' },
+    });
     expect(t.route).toBeUndefined();
     expect(t.notes.join()).toMatch(/VirtualService is not applied/);
   });
 
   it('refuses a caller on a Linkerd cluster or an unknown cluster with a reason', () => {
-    const f = fleet([{ name: 'east', network: 'n', region: 'r', kind: 'linkerd' }], []);
+    const f = fleet(
+      [{ name: 'east', network: 'n', region: 'r', kind: 'linkerd' }],
+      [],
+    );
     const v = new Verifier(f, { resources: {} });
-    expect(v.trace({ ...request, from: { cluster: 'east', namespace: 'shop' } }).failure).toMatch(/Linkerd/);
-    expect(v.trace({ ...request, from: { cluster: 'nope', namespace: 'shop' } }).failure).toMatch(/unknown cluster nope/);
+    expect(
+      v.trace({ ...request, from: { cluster: 'east', namespace: 'shop' } })
+        .failure,
+    ).toMatch(/Linkerd/);
+    expect(
+      v.trace({ ...request, from: { cluster: 'nope', namespace: 'shop' } })
+        .failure,
+    ).toMatch(/unknown cluster nope/);
   });
 
   it('skips malformed objects without failing the others', () => {
     const broken = [
-      { kind: 'VirtualService', metadata: { name: 'x', namespace: 'bookinfo' }, spec: { hosts: 'not-a-list', http: 7 } },
+      {
+        kind: 'VirtualService',
+        metadata: { name: 'x', namespace: 'bookinfo' },
+        spec: { hosts: 'not-a-list', http: 7 },
+      },
       { kind: 'DestinationRule', metadata: { name: '' } },
     ] as never[];
-    const v = new Verifier(multiNetwork(), { resources: { 'cluster-1': broken } });
+    const v = new Verifier(multiNetwork(), {
+      resources: { 'cluster-1': broken },
+    });
     expect(v.trace(request).legs.length).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,12 @@ import {
   ROOT_NAMESPACE,
   Spec,
 } from './clusterConfig';
-import { EndpointGroup, kubeHost, registryEndpoints } from './endpoints';
+import {
+  EndpointGroup,
+  FleetView,
+  kubeHost,
+  registryEndpoints,
+} from './endpoints';
 import { firstMatchingRoute } from './route';
 import { acceptedTrustDomains, handshake } from './trust';
 import type {
@@ -64,6 +69,7 @@ const WORST = { allow: 0, unknown: 1, deny: 2 } as const;
  */
 export class Verifier {
   readonly topo: Topology;
+  private readonly view: FleetView;
   private readonly configs = new Map<string, ClusterConfig>();
 
   constructor(
@@ -71,6 +77,7 @@ export class Verifier {
     private readonly inputs: VerifierInputs,
   ) {
     this.topo = fleet instanceof Topology ? fleet : new Topology(fleet);
+    this.view = new FleetView(this.topo);
   }
 
   config(cluster: string): ClusterConfig {
@@ -204,7 +211,6 @@ export class Verifier {
     mode: string,
     notes: string[],
   ): Leg[] {
-    const topo = this.topo;
     const client = req.from.cluster;
     const port = d.port ?? req.port;
     const base = {
@@ -217,7 +223,7 @@ export class Verifier {
     };
     if (d.weight === 0) return [];
     const cfg = this.config(client);
-    const reg = registryEndpoints(topo, cfg, client, d.host, port);
+    const reg = registryEndpoints(this.view, cfg, client, d.host, port);
     if (!reg.known) {
       return [
         {
@@ -450,7 +456,7 @@ export class Verifier {
         );
       }
     }
-    const reg = registryEndpoints(topo, cfg, cluster, host, port);
+    const reg = registryEndpoints(this.view, cfg, cluster, host, port);
     if (!reg.known)
       return reset(`${cluster} has no service ${host} on port ${port}`);
     let groups = reg.groups;
@@ -573,7 +579,6 @@ export class Verifier {
       }
       const { namespace, name, instance } = g.service;
       const cfg = this.config(g.cluster);
-      const seen = new Set(cfg.authorizationPolicies().map(p => p.id));
       const waypoint = instance.labels?.[USE_WAYPOINT_LABEL];
       const principal = leg.tls?.mtls
         ? `${topo.trustDomain(client)}/ns/${req.from.namespace}/sa/${
@@ -613,7 +618,7 @@ export class Verifier {
                 !c.meshportPolicy,
             )
             .map(c => `${c.namespace}/${c.name}`)
-            .filter(id => !seen.has(id)),
+            .filter(id => !cfg.hasAuthorizationPolicy(id)),
         }),
       );
     }

@@ -8,12 +8,7 @@ import type {
   TrafficPolicy,
   VirtualDestination,
 } from '../schema';
-import {
-  fleet,
-  multiNetwork,
-  obj,
-  seedRouting,
-} from './__fixtures__/meshes';
+import { fleet, multiNetwork, obj, seedRouting } from './__fixtures__/meshes';
 import { formatVerifiedSplit, summarizeVerification } from './format';
 import type { ClusterObject } from './types';
 import { verifyPolicies } from './verifyPolicies';
@@ -38,16 +33,26 @@ const seed = seedPolicy;
 
 describe('verifyPolicies: TrafficPolicy', () => {
   it('verifies the seed split 75/15/10 from cluster-1 when every leg reaches a ready endpoint', () => {
-    const r = verifyPolicies([seed()], new Topology(multiNetwork()), seedObjects(true));
+    const r = verifyPolicies(
+      [seed()],
+      new Topology(multiNetwork()),
+      seedObjects(true),
+    );
     expect(r.errors).toEqual([]);
-    expect(r.verifications).toMatchObject([{ policy: REF, status: 'verified' }]);
+    expect(r.verifications).toMatchObject([
+      { policy: REF, status: 'verified' },
+    ]);
     expect(formatVerifiedSplit(r.verifications[0].traces)).toEqual([
       `cluster-1: 75 % v3@cluster-2 (east-west gw 198.51.100.2, SNI outbound_.9080_.c2-v3_.${REVIEWS}) · 15 % v1@cluster-1 (local) · 10 % v2@cluster-1 (local)`,
     ]);
   });
 
   it('refuses it, naming policy, cluster, leg and reason, when the serving cluster lacks the subset', () => {
-    const r = verifyPolicies([seed()], new Topology(multiNetwork()), seedObjects(false));
+    const r = verifyPolicies(
+      [seed()],
+      new Topology(multiNetwork()),
+      seedObjects(false),
+    );
     expect(r.verifications[0].status).toBe('refused');
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ policy: REF, path: 'spec.route.0' });
@@ -58,13 +63,23 @@ describe('verifyPolicies: TrafficPolicy', () => {
 
   it('refuses a split that is not the one asked for', () => {
     const objects = seedObjects(true);
-    const http = (objects['cluster-1'][0].spec!.http as { route: { weight: number }[] }[])[0];
+    const http = (
+      objects['cluster-1'][0].spec!.http as { route: { weight: number }[] }[]
+    )[0];
     http.route[0].weight = 70;
     http.route[1].weight = 20;
     const r = verifyPolicies([seed()], new Topology(multiNetwork()), objects);
-    expect(r.errors.map(e => [e.path, e.message.replace(/^.*: (\S+ % of)/, '$1')])).toEqual([
-      ['spec.route.0', '70.00 % of requests reach this target, 75 % were asked for'],
-      ['spec.route.1', '20.00 % of requests reach this target, 15 % were asked for'],
+    expect(
+      r.errors.map(e => [e.path, e.message.replace(/^.*: (\S+ % of)/, '$1')]),
+    ).toEqual([
+      [
+        'spec.route.0',
+        '70.00 % of requests reach this target, 75 % were asked for',
+      ],
+      [
+        'spec.route.1',
+        '20.00 % of requests reach this target, 15 % were asked for',
+      ],
     ]);
   });
 
@@ -82,8 +97,16 @@ describe('verifyPolicies: TrafficPolicy', () => {
     const vs = obj('VirtualService', 'bookinfo', 'reviews', {
       hosts: [REVIEWS],
       http: [
-        { name: 'trafficpolicy.bookinfo.base', match: [{ uri: { prefix: '/reviews' } }], route: [{ destination: { host: REVIEWS } }] },
-        { name: 'trafficpolicy.bookinfo.beta', match: [{ uri: { prefix: '/reviews/beta' } }], route: [{ destination: { host: REVIEWS } }] },
+        {
+          name: 'trafficpolicy.bookinfo.base',
+          match: [{ uri: { prefix: '/reviews' } }],
+          route: [{ destination: { host: REVIEWS } }],
+        },
+        {
+          name: 'trafficpolicy.bookinfo.beta',
+          match: [{ uri: { prefix: '/reviews/beta' } }],
+          route: [{ destination: { host: REVIEWS } }],
+        },
       ],
     });
     const f = multiNetwork();
@@ -97,7 +120,12 @@ describe('verifyPolicies: TrafficPolicy', () => {
   });
 
   it('skips policies that failed to compile or conflict', () => {
-    const r = verifyPolicies([seed()], new Topology(multiNetwork()), {}, { skip: new Set([REF]) });
+    const r = verifyPolicies(
+      [seed()],
+      new Topology(multiNetwork()),
+      {},
+      { skip: new Set([REF]) },
+    );
     expect(r.verifications).toEqual([]);
   });
 });
@@ -107,11 +135,27 @@ describe('verifyPolicies: AccessPolicy', () => {
     fleet(
       [
         { name: 'cluster-1', network: 'network-1', region: 'us-east-1' },
-        { name: 'cluster-2', network: 'network-2', region: 'us-west-2', trustDomain: td, gateway: '198.51.100.2' },
+        {
+          name: 'cluster-2',
+          network: 'network-2',
+          region: 'us-west-2',
+          trustDomain: td,
+          gateway: '198.51.100.2',
+        },
       ],
       [
-        { namespace: 'orders', name: 'orders', instances: [{ cluster: 'cluster-2', versions: ['v1'], mode, trustDomain: td }] },
-        { namespace: 'shop', name: 'web', instances: [{ cluster: 'cluster-1', versions: ['v1'] }] },
+        {
+          namespace: 'orders',
+          name: 'orders',
+          instances: [
+            { cluster: 'cluster-2', versions: ['v1'], mode, trustDomain: td },
+          ],
+        },
+        {
+          namespace: 'shop',
+          name: 'web',
+          instances: [{ cluster: 'cluster-1', versions: ['v1'] }],
+        },
       ],
       [
         { from: 'cluster-1', to: 'cluster-2', via: 'gateway-federation' },
@@ -123,17 +167,27 @@ describe('verifyPolicies: AccessPolicy', () => {
     kind: 'AccessPolicy',
     metadata: { name: 'web-reads-orders', namespace: 'orders' },
     spec: {
-      sources: [{ cluster: 'cluster-1', namespace: 'shop', serviceAccount: 'web' }],
+      sources: [
+        { cluster: 'cluster-1', namespace: 'shop', serviceAccount: 'web' },
+      ],
       destination: { service: 'orders', namespace: 'orders', port: 9080 },
       allow,
     },
   });
-  const rendered = (rule: Record<string, unknown>, principals = ['cluster.local/ns/shop/sa/web']) => {
-    const o = obj('AuthorizationPolicy', 'orders', 'meshport-orders-web-reads-orders', {
-      action: 'ALLOW',
-      selector: { matchLabels: { app: 'orders' } },
-      rules: [{ from: [{ source: { principals } }], ...rule }],
-    });
+  const rendered = (
+    rule: Record<string, unknown>,
+    principals = ['cluster.local/ns/shop/sa/web'],
+  ) => {
+    const o = obj(
+      'AuthorizationPolicy',
+      'orders',
+      'meshport-orders-web-reads-orders',
+      {
+        action: 'ALLOW',
+        selector: { matchLabels: { app: 'orders' } },
+        rules: [{ from: [{ source: { principals } }], ...rule }],
+      },
+    );
     (o.metadata as Record<string, unknown>).annotations = {
       [POLICIES_ANNOTATION]: 'accesspolicy.orders.web-reads-orders',
     };
@@ -144,7 +198,9 @@ describe('verifyPolicies: AccessPolicy', () => {
     const r = verifyPolicies(
       [grant({ methods: ['GET'], paths: ['/orders/*'] })],
       new Topology(orders('ambient')),
-      rendered({ to: [{ operation: { methods: ['GET'], paths: ['/orders/*'] } }] }),
+      rendered({
+        to: [{ operation: { methods: ['GET'], paths: ['/orders/*'] } }],
+      }),
     );
     expect(r.verifications[0].status).toBe('refused');
     expect(r.errors[0].message).toMatch(
@@ -154,13 +210,16 @@ describe('verifyPolicies: AccessPolicy', () => {
 
   it('verifies the L4 grant at ztunnel and the L7 grant at a sidecar', () => {
     expect(
-      verifyPolicies([grant()], new Topology(orders('ambient')), rendered({})).errors,
+      verifyPolicies([grant()], new Topology(orders('ambient')), rendered({}))
+        .errors,
     ).toEqual([]);
     expect(
       verifyPolicies(
         [grant({ methods: ['GET'], paths: ['/orders/*'] })],
         new Topology(orders('sidecar')),
-        rendered({ to: [{ operation: { methods: ['GET'], paths: ['/orders/*'] } }] }),
+        rendered({
+          to: [{ operation: { methods: ['GET'], paths: ['/orders/*'] } }],
+        }),
       ).errors,
     ).toEqual([]);
   });
@@ -171,12 +230,18 @@ describe('verifyPolicies: AccessPolicy', () => {
       new Topology(orders('sidecar', 'mesh2.meshport.dev')),
       rendered({}, ['cluster.local/ns/shop/sa/web']),
     );
-    expect(r.errors[0].message).toMatch(/add cluster\.local to meshConfig\.trustDomainAliases/);
+    expect(r.errors[0].message).toMatch(
+      /add cluster\.local to meshConfig\.trustDomainAliases/,
+    );
     const aliased = verifyPolicies(
       [grant()],
       new Topology(orders('sidecar', 'mesh2.meshport.dev')),
       rendered({}, ['cluster.local/ns/shop/sa/web']),
-      { meshSettings: { 'cluster-2': { trustDomainAliases: ['cluster.local'] } } },
+      {
+        meshSettings: {
+          'cluster-2': { trustDomainAliases: ['cluster.local'] },
+        },
+      },
     );
     expect(aliased.errors).toEqual([]);
   });
@@ -187,7 +252,9 @@ describe('verifyPolicies: AccessPolicy', () => {
       new Topology(orders('sidecar')),
       rendered({}, ['cluster.local/ns/shop/sa/*']),
     );
-    expect(r.errors[0].message).toMatch(/also admits cluster\.local\/ns\/shop\/sa\/meshport-not-granted/);
+    expect(r.errors[0].message).toMatch(
+      /also admits cluster\.local\/ns\/shop\/sa\/meshport-not-granted/,
+    );
   });
 });
 
@@ -216,17 +283,32 @@ describe('verifyPolicies: VirtualDestination', () => {
     location: 'MESH_INTERNAL',
     resolution: 'DNS',
     ports: [{ name: 'http', number: 9080, protocol: 'HTTP' }],
-    endpoints: [{ address: REVIEWS, locality: 'us-east-1/us-east-1a', ports: { http: 9080 } }],
+    endpoints: [
+      {
+        address: REVIEWS,
+        locality: 'us-east-1/us-east-1a',
+        ports: { http: 9080 },
+      },
+    ],
   });
+  (entry.metadata as Record<string, unknown>).annotations = {
+    [POLICIES_ANNOTATION]: 'virtualdestination.bookinfo.reviews-global',
+  };
 
   it('refuses a failover to a region where nothing serves the host', () => {
-    const r = verifyPolicies([vd('us-west-2')], new Topology(f), { 'cluster-1': [entry] });
+    const r = verifyPolicies([vd('us-west-2')], new Topology(f), {
+      'cluster-1': [entry],
+    });
     expect(r.errors[0]).toMatchObject({ path: 'spec.failover.regions.0' });
-    expect(r.errors[0].message).toMatch(/failover us-east-1 → us-west-2 has nowhere to go/);
+    expect(r.errors[0].message).toMatch(
+      /failover us-east-1 → us-west-2 has nowhere to go/,
+    );
   });
 
   it('verifies a failover whose target region serves the host', () => {
-    const r = verifyPolicies([vd('us-east-1')], new Topology(f), { 'cluster-1': [entry] });
+    const r = verifyPolicies([vd('us-east-1')], new Topology(f), {
+      'cluster-1': [entry],
+    });
     expect(r.errors).toEqual([]);
     expect(r.verifications[0].status).toBe('verified');
   });
@@ -255,11 +337,19 @@ describe('compile runs the verifier', () => {
 
 describe('summarizeVerification', () => {
   it('gives the verified split per source cluster for a pull request body', () => {
-    const r = verifyPolicies([seedPolicy()], new Topology(multiNetwork()), seedObjects(true));
+    const r = verifyPolicies(
+      [seedPolicy()],
+      new Topology(multiNetwork()),
+      seedObjects(true),
+    );
     expect(summarizeVerification(r.verifications)).toEqual([
       `${REF} — cluster-1: 75 % v3@cluster-2 (east-west gw 198.51.100.2, SNI outbound_.9080_.c2-v3_.${REVIEWS}) · 15 % v1@cluster-1 (local) · 10 % v2@cluster-1 (local)`,
     ]);
-    const refused = verifyPolicies([seedPolicy()], new Topology(multiNetwork()), seedObjects(false));
+    const refused = verifyPolicies(
+      [seedPolicy()],
+      new Topology(multiNetwork()),
+      seedObjects(false),
+    );
     expect(summarizeVerification(refused.verifications)[0]).toMatch(
       /^trafficpolicy\.bookinfo\.reviews-shift \(refused\) — cluster-1: 75 % v3@cluster-2 .* FAILS · 15 %/,
     );

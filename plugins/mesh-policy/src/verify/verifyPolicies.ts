@@ -35,44 +35,65 @@ export interface VerifyOptions {
 
 const EPSILON = 0.01;
 
-/** A workload in `cluster` the policy's sources describe: a real one when the fleet has it. */
-function callerIn(
-  topo: Topology,
-  cluster: string,
-  namespace: string,
-  labels: Record<string, string> = {},
-): Caller {
-  const candidates: Caller[] = [];
-  for (const s of topo.fleet.services) {
-    if (s.namespace !== namespace) continue;
-    for (const i of s.instances) {
-      if (i.cluster !== cluster) continue;
-      for (const w of i.workloads) {
-        if (Object.entries(labels).every(([k, v]) => w.labels[k] === v))
-          candidates.push({
-            cluster,
-            namespace,
+/** The workloads of each cluster and namespace, meshed ones first: the callers traces start from. */
+class Callers {
+  private readonly byPlace = new Map<string, Caller[]>();
+
+  constructor(topo: Topology) {
+    for (const s of topo.fleet.services) {
+      for (const i of s.instances) {
+        const key = `${i.cluster}\u0000${s.namespace}`;
+        const list = this.byPlace.get(key) ?? [];
+        for (const w of i.workloads)
+          list.push({
+            cluster: i.cluster,
+            namespace: s.namespace,
             serviceAccount: w.serviceAccount,
             labels: w.labels,
             mode: w.dataPlaneMode,
           });
+        this.byPlace.set(key, list);
+      }
+    }
+    const rank = (c: Caller) =>
+      `${c.mode === 'sidecar' ? 0 : 1}${c.serviceAccount}`;
+    for (const list of this.byPlace.values())
+      list.sort((a, b) => compareStrings(rank(a), rank(b)));
+  }
+
+  /** A workload the policy's source describes: a real one when the fleet has it. */
+  in(
+    cluster: string,
+    namespace: string,
+    labels: Record<string, string> = {},
+  ): Caller {
+    const found = (this.byPlace.get(`${cluster}\u0000${namespace}`) ?? []).find(
+      c => Object.entries(labels).every(([k, v]) => c.labels?.[k] === v),
+    );
+    return found ?? { cluster, namespace, labels, mode: 'sidecar' };
+  }
+}
+
+/** Per policy ref, the objects it contributed to (the policies annotation), per cluster. */
+function objectsByPolicy(
+  resources: Record<string, ClusterObject[]>,
+): Map<string, { cluster: string; object: ClusterObject }[]> {
+  const out = new Map<string, { cluster: string; object: ClusterObject }[]>();
+  for (const cluster of Object.keys(resources).sort(compareStrings)) {
+    for (const object of resources[cluster]) {
+      const refs = (
+        (object.metadata as { annotations?: Record<string, string> })
+          .annotations?.[POLICIES_ANNOTATION] ?? ''
+      ).split(',');
+      for (const ref of refs) {
+        if (!ref) continue;
+        const list = out.get(ref) ?? [];
+        list.push({ cluster, object });
+        out.set(ref, list);
       }
     }
   }
-  candidates.sort((a, b) =>
-    compareStrings(
-      `${a.mode === 'sidecar' ? 0 : 1}${a.serviceAccount}`,
-      `${b.mode === 'sidecar' ? 0 : 1}${b.serviceAccount}`,
-    ),
-  );
-  return (
-    candidates[0] ?? {
-      cluster,
-      namespace,
-      labels,
-      mode: 'sidecar',
-    }
-  );
+  return out;
 }
 
 function servicePort(
@@ -101,6 +122,7 @@ function requestFor(plan: ClientPlan) {
 function verifyTraffic(
   p: TrafficPolicy,
   verifier: Verifier,
+  callers: Callers,
   errors: Diagnostic[],
 ): PolicyVerification['traces'] {
   const topo = verifier.topo;
@@ -114,8 +136,7 @@ function verifyTraffic(
   for (const plan of planTrafficPolicy(p, topo).plans) {
     if (plan.mesh !== 'istio') continue;
     const source = plan.sources[0];
-    const from = callerIn(
-      topo,
+    const from = callers.in(
       plan.client,
       source?.namespace ?? dest.namespace,
       source?.labels,
@@ -194,7 +215,7 @@ function verifyTraffic(
 function verifyAccess(
   p: AccessPolicy,
   verifier: Verifier,
-  resources: Record<string, ClusterObject[]>,
+  mine: { cluster: string; object: ClusterObject }[],
   meshSettings: Record<string, MeshSettings> | undefined,
   errors: Diagnostic[],
 ): boolean {
@@ -205,18 +226,15 @@ function verifyAccess(
   let modelled = false;
   const error = (path: string, message: string) =>
     errors.push({ policy: ref, path, message: `verification: ${message}` });
-  for (const serving of Object.keys(resources).sort(compareStrings)) {
-    const own = resources[serving].filter(
-      r =>
-        r.kind === 'AuthorizationPolicy' &&
-        (r.apiVersion ?? '').startsWith('security.istio.io') &&
-        (
-          (r.metadata as { annotations?: Record<string, string> })
-            .annotations?.[POLICIES_ANNOTATION] ?? ''
-        )
-          .split(',')
-          .includes(ref),
-    );
+  const byCluster = new Map<string, ClusterObject[]>();
+  for (const { cluster, object } of mine) {
+    if (
+      object.kind === 'AuthorizationPolicy' &&
+      (object.apiVersion ?? '').startsWith('security.istio.io')
+    )
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), object]);
+  }
+  for (const [serving, own] of byCluster) {
     if (own.length === 0) continue;
     modelled = true;
     const instance = topo.instance(dest.namespace, dest.service, serving);
@@ -270,7 +288,13 @@ function verifyAccess(
       const kubeService =
         s.cluster === serving ||
         topo.reach(s.cluster, serving) === 'shared-endpoint-discovery';
-      const tls = handshake(topo, meshSettings, s.cluster, serving, kubeService);
+      const tls = handshake(
+        topo,
+        meshSettings,
+        s.cluster,
+        serving,
+        kubeService,
+      );
       if (!tls.ok) {
         error(
           path,
@@ -316,7 +340,8 @@ function regionOf(locality: string): string {
 function verifyFailover(
   p: VirtualDestination,
   verifier: Verifier,
-  resources: Record<string, ClusterObject[]>,
+  callers: Callers,
+  mine: { cluster: string; object: ClusterObject }[],
   errors: Diagnostic[],
 ): PolicyVerification['traces'] {
   const topo = verifier.topo;
@@ -325,14 +350,15 @@ function verifyFailover(
   const traces: PolicyVerification['traces'] = [];
   const error = (path: string, message: string) =>
     errors.push({ policy: ref, path, message: `verification: ${message}` });
-  for (const client of Object.keys(resources).sort(compareStrings)) {
-    const hasEntry = resources[client].some(
-      r =>
-        r.kind === 'ServiceEntry' &&
-        ((r.spec?.hosts as string[] | undefined) ?? []).includes(hostname),
-    );
-    if (!hasEntry) continue;
-    const from = callerIn(topo, client, dest.namespace);
+  const clients = mine
+    .filter(
+      ({ object }) =>
+        object.kind === 'ServiceEntry' &&
+        ((object.spec?.hosts as string[] | undefined) ?? []).includes(hostname),
+    )
+    .map(x => x.cluster);
+  for (const client of [...new Set(clients)]) {
+    const from = callers.in(client, dest.namespace);
     const trace = verifier.trace({
       from,
       host: hostname,
@@ -388,6 +414,8 @@ export function verifyPolicies(
   });
   const verifications: PolicyVerification[] = [];
   const errors: Diagnostic[] = [];
+  const callers = new Callers(topo);
+  const objects = objectsByPolicy(resources);
   for (const p of policies) {
     const ref = policyRef(p);
     if (options.skip?.has(ref)) continue;
@@ -395,18 +423,24 @@ export function verifyPolicies(
     let traces: PolicyVerification['traces'] = [];
     let modelled = true;
     if (p.kind === 'TrafficPolicy') {
-      traces = verifyTraffic(p, verifier, errors);
+      traces = verifyTraffic(p, verifier, callers, errors);
       modelled = traces.length > 0;
     } else if (p.kind === 'AccessPolicy') {
       modelled = verifyAccess(
         p,
         verifier,
-        resources,
+        objects.get(ref) ?? [],
         options.meshSettings,
         errors,
       );
     } else {
-      traces = verifyFailover(p, verifier, resources, errors);
+      traces = verifyFailover(
+        p,
+        verifier,
+        callers,
+        objects.get(ref) ?? [],
+        errors,
+      );
     }
     let status: PolicyVerification['status'] = 'verified';
     if (errors.length > before) status = 'refused';

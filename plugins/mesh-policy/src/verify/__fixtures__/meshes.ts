@@ -84,7 +84,9 @@ export function instance(
 ): ServiceInstance {
   const mode = s.mode ?? 'sidecar';
   const sa = s.serviceAccount ?? app;
-  const identity = `spiffe://${s.trustDomain ?? 'cluster.local'}/ns/${namespace}/sa/${sa}`;
+  const identity = `spiffe://${
+    s.trustDomain ?? 'cluster.local'
+  }/ns/${namespace}/sa/${sa}`;
   return {
     cluster: s.cluster,
     stale: false,
