@@ -200,10 +200,35 @@ export function compile(
   };
 }
 
+/** Policies verification leaves out: they already failed to compile or conflict. */
+export function unverifiable(
+  errors: Diagnostic[],
+  conflicts: Conflict[],
+): Set<string> {
+  return new Set<string>([
+    ...errors.flatMap(e => (e.policy ?? '').split(',')),
+    ...conflicts.flatMap(c => c.policies),
+  ]);
+}
+
+/** What the clusters would hold: the rendered objects beside the hand-written ones. */
+export function heldObjects(
+  resources: Record<string, MeshResource[]>,
+  existing: Record<string, ClusterObject[]> = {},
+): Record<string, ClusterObject[]> {
+  const held: Record<string, ClusterObject[]> = {};
+  for (const c of new Set([
+    ...Object.keys(resources),
+    ...Object.keys(existing),
+  ]))
+    held[c] = [...(resources[c] ?? []), ...(existing[c] ?? [])];
+  return held;
+}
+
 /**
- * Every compile verifies (the same for the incremental renderer): policies that compiled
- * cleanly are traced through what the clusters would hold, and one that does not do in Istio
- * what it says is refused.
+ * Every compile verifies (the incremental renderer too): policies that compiled cleanly are
+ * traced through what the clusters would hold, and one that does not do in Istio what it
+ * says is refused.
  */
 export function verifyCompiled(
   policies: Policy[],
@@ -213,24 +238,15 @@ export function verifyCompiled(
   conflicts: Conflict[],
   options: CompileOptions,
 ) {
-  const skip = new Set<string>([
-    ...errors.flatMap(e => (e.policy ?? '').split(',')),
-    ...conflicts.flatMap(c => c.policies),
-  ]);
-  const held: Record<string, ClusterObject[]> = {};
-  for (const c of new Set([
-    ...Object.keys(resources),
-    ...Object.keys(options.existingResources ?? {}),
-  ])) {
-    held[c] = [
-      ...(resources[c] ?? []),
-      ...(options.existingResources?.[c] ?? []),
-    ];
-  }
-  return verifyPolicies(policies, topo, held, {
-    meshSettings: options.meshSettings,
-    skip,
-  });
+  return verifyPolicies(
+    policies,
+    topo,
+    heldObjects(resources, options.existingResources),
+    {
+      meshSettings: options.meshSettings,
+      skip: unverifiable(errors, conflicts),
+    },
+  );
 }
 
 export function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -6,8 +6,9 @@ import {
   duplicateError,
   fleetTopology,
   hostnameConflict,
+  heldObjects,
   schemaError,
-  verifyCompiled,
+  unverifiable,
 } from './compile';
 import {
   Conflict,
@@ -34,6 +35,7 @@ import {
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import type { ClientPlan } from './translate/trafficPlan';
 import { planTrafficPolicy } from './translate/trafficPlan';
+import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 import { toYaml } from './yaml';
 
 /** What the last `render` had to redo. */
@@ -93,6 +95,14 @@ interface HostUnit {
 
 type Unit = TrafficUnit | AccessUnit | HostUnit;
 
+interface Verified {
+  json: string;
+  skipped: boolean;
+  crossesGateway: boolean;
+  verification?: PolicyVerification;
+  errors: Diagnostic[];
+}
+
 /** A diagnostic with its sort key, computed once rather than at every comparison. */
 type Keyed = [key: string, diagnostic: Diagnostic];
 
@@ -136,6 +146,11 @@ class Renderer implements IncrementalRenderer {
   private readonly fleetWarnings: Keyed[];
   private readonly validate: SchemaValidator;
   private readonly options: CompileOptions;
+  /** Per policy ref, its last verification and what it depended on. */
+  private readonly verified = new Map<string, Verified>();
+  /** Namespaces with objects changed since the last verification; whether a Gateway changed. */
+  private readonly changedNamespaces = new Set<string>();
+  private gatewaysChanged = false;
   /** Object key → the object as rendered, and its cluster: what verification reads. */
   private readonly objects = new Map<
     string,
@@ -248,6 +263,11 @@ class Renderer implements IncrementalRenderer {
     for (const id of dirty)
       this.replaceUnit(id, this.buildUnit(id), dirtyObjects);
     this.updateObjects(dirtyObjects);
+    for (const key of dirtyObjects) {
+      const [, kind, namespace] = key.split(SEP);
+      this.changedNamespaces.add(namespace);
+      if (kind === 'Gateway') this.gatewaysChanged = true;
+    }
     this.updatePolicyFiles(lastAtPath);
     this.updateSortedPaths();
     this.stats = {
@@ -583,6 +603,62 @@ class Renderer implements IncrementalRenderer {
     return lo;
   }
 
+  /**
+   * As compile's verification, redone only for policies it may have changed for: the policy
+   * itself or whether it is verified at all, objects of its destination namespace (where
+   * every object the compiler writes for a destination lives), or a Gateway it crossed.
+   */
+  private verify(
+    errors: Diagnostic[],
+    conflicts: Conflict[],
+  ): { verifications: PolicyVerification[]; errors: Diagnostic[] } {
+    const skip = unverifiable(errors, conflicts);
+    const refs = [...this.policies.keys()].sort(compareStrings);
+    for (const ref of this.verified.keys())
+      if (!this.policies.has(ref)) this.verified.delete(ref);
+    const stale = refs.filter(ref => {
+      const input = this.policies.get(ref)!;
+      const before = this.verified.get(ref);
+      return (
+        !before ||
+        before.json !== input.json ||
+        before.skipped !== skip.has(ref) ||
+        this.changedNamespaces.has(input.policy.spec.destination.namespace) ||
+        (this.gatewaysChanged && before.crossesGateway)
+      );
+    });
+    if (stale.length > 0) {
+      const resources: Record<string, MeshResource[]> = {};
+      for (const { cluster, resource } of this.objects.values())
+        (resources[cluster] ??= []).push(resource);
+      const r = verifyPolicies(
+        stale.map(ref => this.policies.get(ref)!.policy),
+        this.topo,
+        heldObjects(resources, this.options.existingResources),
+        { meshSettings: this.options.meshSettings, skip },
+      );
+      for (const ref of stale) {
+        const verification = r.verifications.find(v => v.policy === ref);
+        this.verified.set(ref, {
+          json: this.policies.get(ref)!.json,
+          skipped: skip.has(ref),
+          crossesGateway:
+            this.policies.get(ref)!.policy.kind === 'VirtualDestination' ||
+            !!verification?.traces.some(t => t.trace.legs.some(l => l.gateway)),
+          verification,
+          errors: r.errors.filter(e => e.policy === ref),
+        });
+      }
+    }
+    this.changedNamespaces.clear();
+    this.gatewaysChanged = false;
+    const all = refs.map(ref => this.verified.get(ref)!);
+    return {
+      verifications: all.flatMap(v => (v.verification ? [v.verification] : [])),
+      errors: all.flatMap(v => v.errors),
+    };
+  }
+
   /** Diagnostics and files in the shape and order of `renderRepository`. */
   private result(duplicates: Keyed[]): RenderResult {
     const errors: Keyed[] = [...duplicates];
@@ -616,17 +692,9 @@ class Renderer implements IncrementalRenderer {
       ...existingConfig.sort(byMessage),
       ...hostConflicts.map(h => h.conflict),
     ];
-    const resources: Record<string, MeshResource[]> = {};
-    for (const { cluster, resource } of this.objects.values())
-      (resources[cluster] ??= []).push(resource);
-    const refs = [...this.policies.keys()].sort(compareStrings);
-    const verified = verifyCompiled(
-      refs.map(ref => this.policies.get(ref)!.policy),
-      this.topo,
-      resources,
+    const verified = this.verify(
       errors.map(k => k[1]),
       conflicts,
-      this.options,
     );
     errors.push(...keyed(verified.errors));
     const sortedErrors = sortKeyed(errors);
