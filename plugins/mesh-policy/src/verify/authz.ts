@@ -49,7 +49,7 @@ const L4_WHEN = new Set([
   'destination.port',
 ]);
 
-/** Istio's string match in authorization: exact, `*`, `prefix*` or `*suffix` (security/authz/matcher). */
+/** Istio's string match in authorization: exact, `*`, `prefix*` or `*suffix` (pilot/pkg/security/authz/matcher/string.go). */
 function valueMatches(pattern: string, value: string | undefined): boolean {
   if (value === undefined) return false;
   if (pattern === '*') return true;

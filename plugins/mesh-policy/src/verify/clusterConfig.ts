@@ -112,9 +112,9 @@ export class ClusterConfig {
   }
 
   /**
-   * VirtualServices whose hosts cover `host`. Sidecars do not merge several VirtualServices for
-   * one host (only gateways do, pilot/pkg/model/virtualservice.go mergeVirtualServicesIfNeeded
-   * is for delegates); which one wins is then undefined, so callers report more than one.
+   * VirtualServices whose hosts cover `host`. Istio merges several VirtualServices for one host
+   * on gateways only (docs: Traffic management best practices, "Split large virtual services
+   * and destination rules"); for sidecars callers report more than one.
    */
   virtualServices(host: string): { id: string; spec: Spec }[] {
     return this.candidates(

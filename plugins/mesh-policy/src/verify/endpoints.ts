@@ -59,7 +59,7 @@ function localityOf(
 /**
  * The workload endpoints of one service instance, labelled as istiod labels them: the pod's
  * labels plus `topology.istio.io/cluster` and `topology.istio.io/network`
- * (pkg/kube/labels AugmentLabels, applied by the Kubernetes registry).
+ * (pilot/pkg/serviceregistry/util/label/label.go AugmentLabels).
  */
 export function instanceEndpoints(
   topo: Topology,

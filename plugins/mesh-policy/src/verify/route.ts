@@ -5,7 +5,7 @@ type StringMatch = { exact?: string; prefix?: string; regex?: string };
 
 /**
  * Envoy's string matchers as Istio emits them (pilot/pkg/networking/core/route/route.go,
- * translateHeaderMatch / translateRouteMatch): `regex` is RE2, matched in full.
+ * translateHeaderMatch / TranslateRouteMatch): `regex` is RE2, matched in full.
  */
 export function stringMatches(
   m: unknown,

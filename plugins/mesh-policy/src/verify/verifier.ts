@@ -524,7 +524,8 @@ export class Verifier {
       mtls = drMode === 'ISTIO_MUTUAL';
     } else {
       // Auto mTLS sends Istio mTLS only to endpoints labelled security.istio.io/tlsMode=istio
-      // (pilot/pkg/networking/core/cluster_traffic_policy.go, buildAutoMtlsSettings).
+      // (pilot/pkg/networking/core/cluster_tls.go, the tlsMode transport socket match;
+      // pilot/pkg/xds/endpoints/mtls_checker.go).
       tlsMode = 'auto';
       mtls = clientView.every(
         g => g.mode === 'sidecar' || g.mode === 'ambient',
