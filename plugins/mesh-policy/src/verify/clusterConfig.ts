@@ -77,6 +77,16 @@ export class ClusterConfig {
       );
   }
 
+  private ids?: Set<string>;
+
+  /** Whether the cluster holds this object. */
+  has(kind: string, namespace: string, name: string): boolean {
+    this.ids ??= new Set(
+      this.objects.map(o => `${o.kind}\u0000${ns(o)}\u0000${o.metadata.name}`),
+    );
+    return this.ids.has(`${kind}\u0000${namespace}\u0000${name}`);
+  }
+
   ofKind(kind: string): ClusterObject[] {
     let list = this.byKind.get(kind);
     if (!list) {

@@ -559,3 +559,21 @@ describe('the verifier: callers and inputs it does not model', () => {
     expect(v.trace(request).legs.length).toBeGreaterThan(0);
   });
 });
+
+describe('the verifier: hand-written routing it was not given', () => {
+  it('notes it instead of pretending to know', () => {
+    const f = multiNetwork();
+    f.services[0].instances[0].config = [
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'VirtualService',
+        namespace: 'bookinfo',
+        name: 'by-hand',
+      },
+    ];
+    const t = new Verifier(f, { resources: {} }).trace(request);
+    expect(t.notes).toContain(
+      `hand-written VirtualService bookinfo/by-hand on cluster-1 touches ${REVIEWS} and was not given to the verifier: routing may differ`,
+    );
+  });
+});

@@ -138,6 +138,24 @@ export class Verifier {
     }[];
     let route: Trace['route'];
     const vss = appliesRoutes ? cfg.virtualServices(req.host) : [];
+    // Discovery lists hand-written routing config by name only: say when some was not given.
+    const unseenRouting = (
+      (kube && topo.instance(kube.namespace, kube.name, client)?.config) ||
+      []
+    )
+      .filter(
+        c =>
+          !c.meshportPolicy &&
+          (c.kind === 'VirtualService' || c.kind === 'DestinationRule') &&
+          !cfg.has(c.kind, c.namespace, c.name),
+      )
+      .map(c => `${c.kind} ${c.namespace}/${c.name}`);
+    if (unseenRouting.length > 0)
+      notes.push(
+        `hand-written ${unseenRouting.join(', ')} on ${client} touches ${
+          req.host
+        } and was not given to the verifier: routing may differ`,
+      );
     if (vss.length > 1)
       notes.push(
         `${vss.length} VirtualServices claim ${req.host} on ${client} (${vss
