@@ -71,6 +71,10 @@ export class Verifier {
   readonly topo: Topology;
   private readonly view: FleetView;
   private readonly configs = new Map<string, ClusterConfig>();
+  private readonly registries = new Map<
+    string,
+    ReturnType<typeof registryEndpoints>
+  >();
 
   constructor(
     fleet: Fleet | Topology,
@@ -87,6 +91,23 @@ export class Verifier {
       this.configs.set(cluster, c);
     }
     return c;
+  }
+
+  /** A cluster's endpoints for `host:port`, computed once per verifier. */
+  private registry(cluster: string, host: string, port: number) {
+    const key = `${cluster}\u0000${host}\u0000${port}`;
+    let r = this.registries.get(key);
+    if (!r) {
+      r = registryEndpoints(
+        this.view,
+        this.config(cluster),
+        cluster,
+        host,
+        port,
+      );
+      this.registries.set(key, r);
+    }
+    return r;
   }
 
   trace(input: TraceRequest): Trace {
@@ -241,7 +262,7 @@ export class Verifier {
     };
     if (d.weight === 0) return [];
     const cfg = this.config(client);
-    const reg = registryEndpoints(this.view, cfg, client, d.host, port);
+    const reg = this.registry(client, d.host, port);
     if (!reg.known) {
       return [
         {
@@ -474,7 +495,7 @@ export class Verifier {
         );
       }
     }
-    const reg = registryEndpoints(this.view, cfg, cluster, host, port);
+    const reg = this.registry(cluster, host, port);
     if (!reg.known)
       return reset(`${cluster} has no service ${host} on port ${port}`);
     let groups = reg.groups;
