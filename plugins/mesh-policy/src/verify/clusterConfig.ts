@@ -31,7 +31,7 @@ export function fqdn(host: string, namespace: string): string {
 }
 
 /** Istio host matching: exact, or a `*.suffix` wildcard (pkg/config/host/name.go). */
-export function hostMatches(pattern: string, host: string): boolean {
+function hostMatches(pattern: string, host: string): boolean {
   if (pattern === '*') return true;
   if (pattern.startsWith('*')) return host.endsWith(pattern.slice(1));
   return pattern === host;

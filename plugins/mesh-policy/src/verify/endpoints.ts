@@ -9,7 +9,7 @@ import { Topology } from '../fleet/topology';
 import { asArray, ClusterConfig, Spec, stringRecord } from './clusterConfig';
 
 /** The label istiod stamps on every endpoint with the endpoint's network. */
-export const ISTIO_NETWORK_LABEL = 'topology.istio.io/network';
+const ISTIO_NETWORK_LABEL = 'topology.istio.io/network';
 const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 
 /** A set of endpoints with the same labels, as one proxy's registry holds them. */

@@ -7,7 +7,7 @@ type StringMatch = { exact?: string; prefix?: string; regex?: string };
  * Envoy's string matchers as Istio emits them (pilot/pkg/networking/core/route/route.go,
  * translateHeaderMatch / TranslateRouteMatch): `regex` is RE2, matched in full.
  */
-export function stringMatches(
+function stringMatches(
   m: unknown,
   value: string | undefined,
   ignoreCase = false,

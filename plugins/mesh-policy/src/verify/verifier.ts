@@ -34,11 +34,7 @@ function subsetOf(want: Record<string, string>, have: Record<string, string>) {
 }
 
 /** The default SNI of Istio mTLS: `outbound_.<port>_.<subset>_.<host>` (pilot/pkg/model/service.go BuildDNSSrvSubsetKey). */
-export function istioSni(
-  port: number,
-  subset: string | undefined,
-  host: string,
-) {
+function istioSni(port: number, subset: string | undefined, host: string) {
   return `outbound_.${port}_.${subset ?? ''}_.${host}`;
 }
 
@@ -47,7 +43,7 @@ export function istioSni(
  * `reviews.bookinfo` are Kubernetes services (search domains) when the fleet has them; any
  * other name (a ServiceEntry host such as `reviews.global`) is taken as written.
  */
-export function normalizeHost(
+function normalizeHost(
   topo: Topology,
   host: string,
   callerNamespace: string,

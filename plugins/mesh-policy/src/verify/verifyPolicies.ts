@@ -164,7 +164,9 @@ function verifyTraffic(
             ? `route "${routeName || trace.route.index}" of VirtualService ${
                 trace.route.virtualService
               }`
-            : 'no VirtualService route'
+            : `no VirtualService route (${
+                trace.notes.join('; ') || 'none applies'
+              })`
         }, not this policy's route (Istio takes the first route that matches)`,
       );
       continue;
