@@ -577,3 +577,23 @@ describe('the verifier: hand-written routing it was not given', () => {
     );
   });
 });
+
+describe('the verifier: a caller outside the mesh', () => {
+  it('reaches its own cluster only, in plaintext, and is refused by a STRICT server', () => {
+    const f = multiNetwork();
+    const outside = { ...PRODUCTPAGE, mode: 'none' as const };
+    const t = new Verifier(f, { resources: {} }).trace({
+      ...request,
+      from: outside,
+    });
+    expect(t.legs.map(l => [l.cluster, l.tls?.mtls])).toEqual([
+      ['cluster-1', false],
+    ]);
+    f.services[0].instances[0].mtls = { mode: 'STRICT' };
+    const strict = new Verifier(f, { resources: {} }).trace({
+      ...request,
+      from: outside,
+    });
+    expect(strict.legs[0].failure).toMatch(/PeerAuthentication STRICT/);
+  });
+});

@@ -296,6 +296,8 @@ export class Verifier {
       groups = groups.filter(g => subsetOf(subset.labels, g.labels));
     }
     groups = groups.filter(g => g.ready > 0);
+    // A caller outside the mesh goes through kube-proxy, which knows its own cluster's pods only.
+    if (mode === 'none') groups = groups.filter(g => g.cluster === client);
     const total = groups.reduce((n, g) => n + g.ready, 0);
     if (total === 0) {
       return [
