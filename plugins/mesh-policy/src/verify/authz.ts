@@ -162,6 +162,33 @@ function isL7Rule(rule: Spec): boolean {
   );
 }
 
+/**
+ * Whether a rule keeps a condition once ztunnel omits its HTTP parts: a DENY rule left with
+ * none is skipped, it does not deny everything (ambient/authorization.go, "no enforceable
+ * rules at ztunnel").
+ */
+function hasL4Condition(rule: Spec): boolean {
+  const sourceKeys = [
+    'principals',
+    'notPrincipals',
+    'namespaces',
+    'notNamespaces',
+    'ipBlocks',
+    'notIpBlocks',
+  ];
+  return (
+    asArray<Spec>(rule.from).some(f =>
+      sourceKeys.some(k => present((f.source as Spec | undefined)?.[k])),
+    ) ||
+    asArray<Spec>(rule.to).some(
+      t =>
+        present((t.operation as Spec | undefined)?.ports) ||
+        present((t.operation as Spec | undefined)?.notPorts),
+    ) ||
+    asArray<Spec>(rule.when).some(w => L4_WHEN.has(String(w.key ?? '')))
+  );
+}
+
 interface Applied {
   id: string;
   spec: Spec;
@@ -190,7 +217,10 @@ function decide(
   const custom = policies.some(p => action(p) === 'CUSTOM');
   for (const p of policies.filter(x => action(x) === 'DENY')) {
     if (
-      asArray<Spec>(p.spec.rules).some(r => ruleMatches(r, req, peer, l4Only))
+      asArray<Spec>(p.spec.rules).some(
+        r =>
+          (!l4Only || hasL4Condition(r)) && ruleMatches(r, req, peer, l4Only),
+      )
     )
       return {
         decision: 'deny',

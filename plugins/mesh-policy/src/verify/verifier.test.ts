@@ -597,3 +597,57 @@ describe('the verifier: a caller outside the mesh', () => {
     expect(strict.legs[0].failure).toMatch(/PeerAuthentication STRICT/);
   });
 });
+
+describe('the verifier: DENY at ztunnel', () => {
+  const f = fleet(
+    [{ name: 'cluster-2', network: 'network-2', region: 'us-west-2' }],
+    [
+      {
+        namespace: 'orders',
+        name: 'orders',
+        instances: [
+          { cluster: 'cluster-2', versions: ['v1'], mode: 'ambient' },
+        ],
+      },
+      {
+        namespace: 'shop',
+        name: 'web',
+        instances: [
+          { cluster: 'cluster-2', versions: ['v1'], mode: 'ambient' },
+        ],
+      },
+    ],
+  );
+  const caller = {
+    cluster: 'cluster-2',
+    namespace: 'shop',
+    serviceAccount: 'web',
+    mode: 'ambient' as const,
+  };
+  const decide = (rules: unknown[]) =>
+    new Verifier(f, {
+      resources: {
+        'cluster-2': [
+          obj('AuthorizationPolicy', 'orders', 'deny', {
+            action: 'DENY',
+            rules,
+          }),
+        ],
+      },
+    }).trace({ from: caller, host: 'orders.orders', port: 9080, path: '/x' })
+      .legs[0].authz?.decision;
+
+  it('drops the HTTP parts of a DENY rule and skips a rule left with nothing', () => {
+    expect(decide([{ to: [{ operation: { methods: ['POST'] } }] }])).toBe(
+      'allow',
+    );
+    expect(
+      decide([
+        {
+          from: [{ source: { namespaces: ['shop'] } }],
+          to: [{ operation: { methods: ['POST'] } }],
+        },
+      ]),
+    ).toBe('deny');
+  });
+});
