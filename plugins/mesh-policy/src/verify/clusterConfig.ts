@@ -45,8 +45,11 @@ function ns(o: ClusterObject): string {
   return o.metadata.namespace ?? 'default';
 }
 
+/** A list field as written, without holes: `null` entries in hand-written YAML are skipped. */
 function asArray<T>(v: unknown): T[] {
-  return Array.isArray(v) ? (v as T[]) : [];
+  return Array.isArray(v)
+    ? (v.filter(x => x !== null && x !== undefined) as T[])
+    : [];
 }
 
 function stringRecord(v: unknown): Record<string, string> {

@@ -552,6 +552,12 @@ describe('the verifier: callers and inputs it does not model', () => {
         spec: { hosts: 'not-a-list', http: 7 },
       },
       { kind: 'DestinationRule', metadata: { name: '' } },
+      {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: 'holes', namespace: 'bookinfo' },
+        spec: { rules: [null, { from: [null], to: 'x' }] },
+      },
     ] as never[];
     const v = new Verifier(multiNetwork(), {
       resources: { 'cluster-1': broken },

@@ -424,25 +424,37 @@ export function verifyPolicies(
     const before = errors.length;
     let traces: PolicyVerification['traces'] = [];
     let modelled = true;
-    if (p.kind === 'TrafficPolicy') {
-      traces = verifyTraffic(p, verifier, callers, errors);
-      modelled = traces.length > 0;
-    } else if (p.kind === 'AccessPolicy') {
-      modelled = verifyAccess(
-        p,
-        verifier,
-        objects.get(ref) ?? [],
-        options.meshSettings,
-        errors,
-      );
-    } else {
-      traces = verifyFailover(
-        p,
-        verifier,
-        callers,
-        objects.get(ref) ?? [],
-        errors,
-      );
+    try {
+      if (p.kind === 'TrafficPolicy') {
+        traces = verifyTraffic(p, verifier, callers, errors);
+        modelled = traces.length > 0;
+      } else if (p.kind === 'AccessPolicy') {
+        modelled = verifyAccess(
+          p,
+          verifier,
+          objects.get(ref) ?? [],
+          options.meshSettings,
+          errors,
+        );
+      } else {
+        traces = verifyFailover(
+          p,
+          verifier,
+          callers,
+          objects.get(ref) ?? [],
+          errors,
+        );
+      }
+    } catch (e) {
+      // A verifier bug or an object shaped as nothing Istio accepts: this policy is refused,
+      // the others are still verified.
+      errors.push({
+        policy: ref,
+        path: '',
+        message: `verification: internal error while tracing this policy (${
+          e instanceof Error ? e.message : String(e)
+        }); please report it with the policy and the fleet`,
+      });
     }
     let status: PolicyVerification['status'] = 'verified';
     if (errors.length > before) status = 'refused';
