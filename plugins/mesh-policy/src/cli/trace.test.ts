@@ -60,7 +60,9 @@ describe('meshport-policy trace', () => {
     expect(r.out[0]).toBe(
       'cluster-1/bookinfo/bookinfo-productpage → reviews.bookinfo.svc.cluster.local:9080 GET /reviews/1',
     );
-    expect(r.out[1]).toBe('route: VirtualService bookinfo/reviews, http[0] "shift"');
+    expect(r.out[1]).toBe(
+      'route: VirtualService bookinfo/reviews, http[0] "shift"',
+    );
     expect(r.out[2]).toMatch(
       /^FAIL 75 % v3@cluster-2 \(east-west gw 198\.51\.100\.2, SNI outbound_\.9080_\.c2-v3_\.reviews\.bookinfo\.svc\.cluster\.local\) .* no filter chain/,
     );
@@ -69,9 +71,14 @@ describe('meshport-policy trace', () => {
   });
 
   it('exits 0 when every leg reaches a ready endpoint', async () => {
-    fs.mkdirSync(path.join(dir, 'rendered/cluster-2/bookinfo'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'rendered/cluster-2/bookinfo'), {
+      recursive: true,
+    });
     fs.writeFileSync(
-      path.join(dir, 'rendered/cluster-2/bookinfo/destinationrule-reviews.yaml'),
+      path.join(
+        dir,
+        'rendered/cluster-2/bookinfo/destinationrule-reviews.yaml',
+      ),
       toYaml(dr),
     );
     const r = await trace('--method', 'get', '--header', 'x-user=beta');
@@ -80,25 +87,76 @@ describe('meshport-policy trace', () => {
   });
 
   it('traces against the fleet alone without --repo, and warns about files that are not objects', async () => {
-    fs.writeFileSync(path.join(dir, 'rendered/cluster-1/bookinfo/junk.yaml'), '- just\n- a list\n');
+    fs.writeFileSync(
+      path.join(dir, 'rendered/cluster-1/bookinfo/junk.yaml'),
+      '- just\n- a list\n',
+    );
     const r = await trace();
     expect(r.err).toEqual([
       'warning: rendered/cluster-1/bookinfo/junk.yaml: not a Kubernetes object (kind, metadata.name); skipped',
     ]);
-    const bare = await run('trace', '--fleet', fleet, '--from', 'cluster-1/bookinfo/productpage', '--to', 'reviews.bookinfo:9080');
+    const bare = await run(
+      'trace',
+      '--fleet',
+      fleet,
+      '--from',
+      'cluster-1/bookinfo/productpage',
+      '--to',
+      'reviews.bookinfo:9080',
+    );
     expect(bare.out[1]).toBe('route: no VirtualService, the default route');
   });
 
   it('says what is wrong with its arguments', async () => {
-    expect((await run('trace', '--fleet', fleet)).err[0]).toMatch(/^missing --from/);
-    expect((await run('trace', '--fleet', fleet, '--from', 'x', '--to', 'a:1')).err[0]).toMatch(
-      /must be <cluster>\/<namespace>\/<workload>/,
+    expect((await run('trace', '--fleet', fleet)).err[0]).toMatch(
+      /^missing --from/,
     );
-    const wrongTo = await run('trace', '--fleet', fleet, '--from', 'cluster-1/bookinfo/productpage', '--to', 'reviews');
-    expect(wrongTo).toMatchObject({ code: 2, err: [expect.stringMatching(/must be <host>:<port>/)] });
-    const nobody = await run('trace', '--fleet', fleet, '--from', 'cluster-1/bookinfo/ghost', '--to', 'a:1');
-    expect(nobody.err[0]).toBe('--from: no service, workload or service account ghost in cluster-1/bookinfo');
-    expect((await run('trace', '--fleet', fleet, '--bogus')).err[0]).toMatch(/unknown option "--bogus"/);
-    expect((await run('trace', '--fleet', fleet, '--header', 'novalue', '--from', 'a/b/c', '--to', 'a:1')).err[0]).toMatch(/must be name=value/);
+    expect(
+      (await run('trace', '--fleet', fleet, '--from', 'x', '--to', 'a:1'))
+        .err[0],
+    ).toMatch(/must be <cluster>\/<namespace>\/<workload>/);
+    const wrongTo = await run(
+      'trace',
+      '--fleet',
+      fleet,
+      '--from',
+      'cluster-1/bookinfo/productpage',
+      '--to',
+      'reviews',
+    );
+    expect(wrongTo).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/must be <host>:<port>/)],
+    });
+    const nobody = await run(
+      'trace',
+      '--fleet',
+      fleet,
+      '--from',
+      'cluster-1/bookinfo/ghost',
+      '--to',
+      'a:1',
+    );
+    expect(nobody.err[0]).toBe(
+      '--from: no service, workload or service account ghost in cluster-1/bookinfo',
+    );
+    expect((await run('trace', '--fleet', fleet, '--bogus')).err[0]).toMatch(
+      /unknown option "--bogus"/,
+    );
+    expect(
+      (
+        await run(
+          'trace',
+          '--fleet',
+          fleet,
+          '--header',
+          'novalue',
+          '--from',
+          'a/b/c',
+          '--to',
+          'a:1',
+        )
+      ).err[0],
+    ).toMatch(/must be name=value/);
   });
 });

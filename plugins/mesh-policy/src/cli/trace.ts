@@ -136,7 +136,9 @@ async function renderedObjects(
       }
       const o = doc.toJS() as ClusterObject | null;
       if (!o || typeof o.kind !== 'string' || !o.metadata?.name) {
-        problems.push(`${file}: not a Kubernetes object (kind, metadata.name); skipped`);
+        problems.push(
+          `${file}: not a Kubernetes object (kind, metadata.name); skipped`,
+        );
         continue;
       }
       (resources[cluster] ??= []).push(o);
@@ -159,7 +161,9 @@ export async function runTrace(
   const m = args.to.match(/^([^:\s]+):(\d{1,5})$/);
   if (!m)
     return (
-      io.stderr(`--to "${args.to}" must be <host>:<port>, e.g. reviews.bookinfo:9080`),
+      io.stderr(
+        `--to "${args.to}" must be <host>:<port>, e.g. reviews.bookinfo:9080`,
+      ),
       2
     );
   const rendered = args.repo
