@@ -81,6 +81,15 @@ export class ClusterConfig {
   }
 
   private ids?: Set<string>;
+  /** Answers already given, by question: a cluster's config does not change under a verifier. */
+  private readonly answers = new Map<string, unknown>();
+
+  private cached<T>(key: string, compute: () => T): T {
+    if (this.answers.has(key)) return this.answers.get(key) as T;
+    const value = compute();
+    this.answers.set(key, value);
+    return value;
+  }
 
   /** Whether the cluster holds this object. */
   has(kind: string, namespace: string, name: string): boolean {
@@ -130,6 +139,10 @@ export class ClusterConfig {
    * and destination rules"); for sidecars callers report more than one.
    */
   virtualServices(host: string): { id: string; spec: Spec }[] {
+    return this.cached(`vs\u0000${host}`, () => this.findVirtualServices(host));
+  }
+
+  private findVirtualServices(host: string): { id: string; spec: Spec }[] {
     return this.candidates(
       'VirtualService',
       o => asArray<string>(spec(o).hosts).map(h => fqdn(h, ns(o))),
@@ -153,6 +166,15 @@ export class ClusterConfig {
    * destinationRule lookup order). Istio merges same-host rules only across exportTo scopes.
    */
   destinationRule(
+    host: string,
+    clientNamespace: string,
+  ): DestinationRuleView | undefined {
+    return this.cached(`dr\u0000${host}\u0000${clientNamespace}`, () =>
+      this.findDestinationRule(host, clientNamespace),
+    );
+  }
+
+  private findDestinationRule(
     host: string,
     clientNamespace: string,
   ): DestinationRuleView | undefined {
@@ -189,6 +211,12 @@ export class ClusterConfig {
   serviceEntries(
     host: string,
   ): { id: string; namespace: string; spec: Spec }[] {
+    return this.cached(`se\u0000${host}`, () => this.findServiceEntries(host));
+  }
+
+  private findServiceEntries(
+    host: string,
+  ): { id: string; namespace: string; spec: Spec }[] {
     return this.candidates(
       'ServiceEntry',
       o => asArray<string>(spec(o).hosts),
@@ -206,6 +234,10 @@ export class ClusterConfig {
 
   /** Gateways with a TLS `AUTO_PASSTHROUGH` server covering `host` (pilot/pkg/networking/core/gateway.go). */
   passthroughGateways(host: string): ClusterObject[] {
+    return this.cached(`gw\u0000${host}`, () => this.findPassthrough(host));
+  }
+
+  private findPassthrough(host: string): ClusterObject[] {
     return this.ofKind('Gateway').filter(o =>
       asArray<Record<string, unknown>>(spec(o).servers).some(
         s =>
