@@ -201,7 +201,12 @@ export class ClusterConfig {
       })
       .filter(r => hostMatches(r.host, host));
     const hostNamespace = host.split('.')[1];
-    for (const want of [clientNamespace, hostNamespace, ROOT_NAMESPACE]) {
+    // A proxy in the root namespace (an east-west gateway) skips its own namespace.
+    const order =
+      clientNamespace === ROOT_NAMESPACE
+        ? [hostNamespace, ROOT_NAMESPACE]
+        : [clientNamespace, hostNamespace, ROOT_NAMESPACE];
+    for (const want of order) {
       const found = rules.find(r => r.namespace === want);
       if (found) return found;
     }
