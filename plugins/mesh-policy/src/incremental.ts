@@ -35,6 +35,7 @@ import {
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import type { ClientPlan } from './translate/trafficPlan';
 import { planTrafficPolicy } from './translate/trafficPlan';
+import { Changes, hostsRead } from './verify/dependencies';
 import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 import { toYaml } from './yaml';
 
@@ -98,7 +99,8 @@ type Unit = TrafficUnit | AccessUnit | HostUnit;
 interface Verified {
   json: string;
   skipped: boolean;
-  crossesGateway: boolean;
+  /** The hosts its verification read: a change to another host's objects cannot alter it. */
+  hosts: Set<string>;
   verification?: PolicyVerification;
   errors: Diagnostic[];
 }
@@ -148,9 +150,8 @@ class Renderer implements IncrementalRenderer {
   private readonly options: CompileOptions;
   /** Per policy ref, its last verification and what it depended on. */
   private readonly verified = new Map<string, Verified>();
-  /** Namespaces with objects changed since the last verification; whether a Gateway changed. */
-  private readonly changedNamespaces = new Set<string>();
-  private gatewaysChanged = false;
+  /** What the objects changed since the last verification can alter. */
+  private readonly changes = new Changes();
   /** Object key → the object as rendered, and its cluster: what verification reads. */
   private readonly objects = new Map<
     string,
@@ -263,11 +264,6 @@ class Renderer implements IncrementalRenderer {
     for (const id of dirty)
       this.replaceUnit(id, this.buildUnit(id), dirtyObjects);
     this.updateObjects(dirtyObjects);
-    for (const key of dirtyObjects) {
-      const [, kind, namespace] = key.split(SEP);
-      this.changedNamespaces.add(namespace);
-      if (kind === 'Gateway') this.gatewaysChanged = true;
-    }
     this.updatePolicyFiles(lastAtPath);
     this.updateSortedPaths();
     this.stats = {
@@ -518,6 +514,7 @@ class Renderer implements IncrementalRenderer {
 
   private setObject(key: string, entry: ResourceEntry) {
     const resource = meshResource(entry);
+    this.changes.record(this.objects.get(key)?.resource, resource);
     this.objects.set(key, { cluster: entry.cluster, resource });
     const path = renderedPath(entry.cluster, resource);
     this.objectPaths.set(key, path);
@@ -534,6 +531,7 @@ class Renderer implements IncrementalRenderer {
   private dropObject(key: string) {
     const path = this.objectPaths.get(key);
     if (path === undefined) return;
+    this.changes.record(this.objects.get(key)?.resource);
     this.objects.delete(key);
     this.objectPaths.delete(key);
     this.problems.delete(key);
@@ -605,8 +603,8 @@ class Renderer implements IncrementalRenderer {
 
   /**
    * As compile's verification, redone only for policies it may have changed for: the policy
-   * itself or whether it is verified at all, objects of its destination namespace (where
-   * every object the compiler writes for a destination lives), or a Gateway it crossed.
+   * itself or whether it is verified at all, routing objects of a host its verification read,
+   * or authorization in its destination namespace (where the compiler writes it).
    */
   private verify(
     errors: Diagnostic[],
@@ -623,8 +621,10 @@ class Renderer implements IncrementalRenderer {
         !before ||
         before.json !== input.json ||
         before.skipped !== skip.has(ref) ||
-        this.changedNamespaces.has(input.policy.spec.destination.namespace) ||
-        (this.gatewaysChanged && before.crossesGateway)
+        this.changes.affects(
+          input.policy.spec.destination.namespace,
+          before.hosts,
+        )
       );
     });
     if (stale.length > 0) {
@@ -637,21 +637,22 @@ class Renderer implements IncrementalRenderer {
         heldObjects(resources, this.options.existingResources),
         { meshSettings: this.options.meshSettings, skip },
       );
+      const byRef = new Map(r.verifications.map(v => [v.policy, v]));
+      const errorsOf = new Map<string, Diagnostic[]>();
+      for (const e of r.errors)
+        errorsOf.set(e.policy!, [...(errorsOf.get(e.policy!) ?? []), e]);
       for (const ref of stale) {
-        const verification = r.verifications.find(v => v.policy === ref);
+        const verification = byRef.get(ref);
         this.verified.set(ref, {
           json: this.policies.get(ref)!.json,
           skipped: skip.has(ref),
-          crossesGateway:
-            this.policies.get(ref)!.policy.kind === 'VirtualDestination' ||
-            !!verification?.traces.some(t => t.trace.legs.some(l => l.gateway)),
+          hosts: hostsRead(verification),
           verification,
-          errors: r.errors.filter(e => e.policy === ref),
+          errors: errorsOf.get(ref) ?? [],
         });
       }
     }
-    this.changedNamespaces.clear();
-    this.gatewaysChanged = false;
+    this.changes.clear();
     const all = refs.map(ref => this.verified.get(ref)!);
     return {
       verifications: all.flatMap(v => (v.verification ? [v.verification] : [])),

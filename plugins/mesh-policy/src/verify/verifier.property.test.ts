@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { compile } from '../compile';
+import { createIncrementalRenderer } from '../incremental';
+import { renderRepository } from '../render';
 import type {
   AccessPolicy,
   Policy,
@@ -299,5 +301,31 @@ describe('property: every compile verifies or refuses with a reason', () => {
         .join(', ')})`,
     );
     expect(cases).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('property: the incremental renderer verifies as a full render does', () => {
+  it('gives the same verification after policies are removed and added back', () => {
+    let cases = 0;
+    fc.assert(
+      fc.property(scenario, scenario, (a, b) => {
+        cases++;
+        const f = buildFleet(a.kind, a.size, a.sameTd);
+        const renderer = createIncrementalRenderer(f);
+        const mixed = [...a.policies, ...b.policies.slice(1)];
+        for (const step of [
+          a.policies,
+          mixed,
+          a.policies.slice(1),
+          a.policies,
+        ]) {
+          expect(JSON.stringify(renderer.render(step))).toBe(
+            JSON.stringify(renderRepository(step, f)),
+          );
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(cases).toBe(150);
   });
 });
