@@ -42,7 +42,9 @@ const log = (line: string) => console.error(line);
 const TARGETS = {
   discoveryRatio: 1.5,
   discoveryRssMiB: 1024,
-  compileMs: 5000,
+  /** Issue 9 asked < 5 s; issue 15 asks ≤ 2 s for compile (verification included) and for verification. */
+  compileMs: 2000,
+  verifyMs: 2000,
   changedMs: 200,
   apiP99Ms: 50,
 };
@@ -159,6 +161,13 @@ async function main() {
           `< ${TARGETS.compileMs} ms`,
           verdict(compile.compileMs < TARGETS.compileMs),
           `${compile.resources} resources, ${compile.errors} errors, ${compile.conflicts} conflicts`,
+        ],
+        [
+          'of which verification (routes, legs, TLS, authorization)',
+          `${round(compile.verifyMs, 0)} ms`,
+          `< ${TARGETS.verifyMs} ms`,
+          verdict(compile.verifyMs < TARGETS.verifyMs),
+          `${compile.verified} policies verified, ${compile.refused} refused`,
         ],
         [
           'render repository (compile + YAML)',

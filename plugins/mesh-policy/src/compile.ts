@@ -16,6 +16,8 @@ import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import { MeshResource, ResourceSet } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import { ClientPlan, planTrafficPolicy } from './translate/trafficPlan';
+import type { ClusterObject, MeshSettings } from './verify/types';
+import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 
 export interface CompileResult {
   /** True when there is nothing to fix: no errors and no conflicts. */
@@ -25,6 +27,8 @@ export interface CompileResult {
   conflicts: Conflict[];
   warnings: Diagnostic[];
   errors: Diagnostic[];
+  /** What the verifier found for each policy that compiled without errors or conflicts. */
+  verification: PolicyVerification[];
 }
 
 export interface CompileOptions {
@@ -33,6 +37,10 @@ export interface CompileOptions {
    * `loadSchemaValidator()`. Without it only the Linkerd and Gateway API shapes are checked.
    */
   validateSchema?: SchemaValidator;
+  /** Mesh config the fleet does not carry (trust domain aliases), per cluster, for verification. */
+  meshSettings?: Record<string, MeshSettings>;
+  /** Hand-written objects the clusters hold, per cluster: verification sees them beside ours. */
+  existingResources?: Record<string, ClusterObject[]>;
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -222,6 +230,16 @@ export function compile(
     }
   }
 
+  const verified = verifyCompiled(
+    unique,
+    topo,
+    resources,
+    errors,
+    conflicts,
+    options,
+  );
+  errors.push(...verified.errors);
+
   const sortedErrors = sortDiagnostics(errors);
   return {
     ok: sortedErrors.length === 0 && conflicts.length === 0,
@@ -229,7 +247,57 @@ export function compile(
     conflicts,
     warnings: dedupe(sortDiagnostics(warnings)),
     errors: dedupe(sortedErrors),
+    verification: verified.verifications,
   };
+}
+
+/** Policies verification leaves out: they already failed to compile or conflict. */
+export function unverifiable(
+  errors: Diagnostic[],
+  conflicts: Conflict[],
+): Set<string> {
+  return new Set<string>([
+    ...errors.flatMap(e => (e.policy ?? '').split(',')),
+    ...conflicts.flatMap(c => c.policies),
+  ]);
+}
+
+/** What the clusters would hold: the rendered objects beside the hand-written ones. */
+export function heldObjects(
+  resources: Record<string, MeshResource[]>,
+  existing: Record<string, ClusterObject[]> = {},
+): Record<string, ClusterObject[]> {
+  const held: Record<string, ClusterObject[]> = {};
+  for (const c of new Set([
+    ...Object.keys(resources),
+    ...Object.keys(existing),
+  ]))
+    held[c] = [...(resources[c] ?? []), ...(existing[c] ?? [])];
+  return held;
+}
+
+/**
+ * Every compile verifies (the incremental renderer too): policies that compiled cleanly are
+ * traced through what the clusters would hold, and one that does not do in Istio what it
+ * says is refused.
+ */
+export function verifyCompiled(
+  policies: Policy[],
+  topo: Topology,
+  resources: Record<string, MeshResource[]>,
+  errors: Diagnostic[],
+  conflicts: Conflict[],
+  options: CompileOptions,
+) {
+  return verifyPolicies(
+    policies,
+    topo,
+    heldObjects(resources, options.existingResources),
+    {
+      meshSettings: options.meshSettings,
+      skip: unverifiable(errors, conflicts),
+    },
+  );
 }
 
 export function dedupe(list: Diagnostic[]): Diagnostic[] {

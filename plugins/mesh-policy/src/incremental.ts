@@ -6,7 +6,9 @@ import {
   duplicateError,
   fleetTopology,
   hostnameConflict,
+  heldObjects,
   objectProblems,
+  unverifiable,
 } from './compile';
 import {
   Conflict,
@@ -26,6 +28,7 @@ import { ServingSubsets } from './translate/istio/servingSubsets';
 import { compileVirtualDestination } from './translate/istio/virtualDestination';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import {
+  MeshResource,
   meshResource,
   ResourceEntry,
   ResourceSet,
@@ -33,6 +36,8 @@ import {
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import type { ClientPlan } from './translate/trafficPlan';
 import { planTrafficPolicy } from './translate/trafficPlan';
+import { Changes, hostsRead } from './verify/dependencies';
+import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 import { toYaml } from './yaml';
 
 /** What the last `render` had to redo. */
@@ -96,6 +101,15 @@ interface HostUnit {
 
 type Unit = TrafficUnit | AccessUnit | HostUnit;
 
+interface Verified {
+  json: string;
+  skipped: boolean;
+  /** The hosts its verification read: a change to another host's objects cannot alter it. */
+  hosts: Set<string>;
+  verification?: PolicyVerification;
+  errors: Diagnostic[];
+}
+
 /** A diagnostic with its sort key, computed once rather than at every comparison. */
 type Keyed = [key: string, diagnostic: Diagnostic];
 
@@ -138,6 +152,16 @@ class Renderer implements IncrementalRenderer {
   private readonly topo: Topology;
   private readonly fleetWarnings: Keyed[];
   private readonly validate: SchemaValidator;
+  private readonly options: CompileOptions;
+  /** Per policy ref, its last verification and what it depended on. */
+  private readonly verified = new Map<string, Verified>();
+  /** What the objects changed since the last verification can alter. */
+  private readonly changes = new Changes();
+  /** Object key → the object as rendered, and its cluster: what verification reads. */
+  private readonly objects = new Map<
+    string,
+    { cluster: string; resource: MeshResource }
+  >();
 
   /** The compiled policy per ref: a private copy, so callers' later edits cannot leak in. */
   private readonly policies = new Map<string, Input>();
@@ -182,6 +206,7 @@ class Renderer implements IncrementalRenderer {
     this.topo = prepared.topo;
     this.fleetWarnings = keyed(prepared.warnings);
     this.validate = options.validateSchema ?? handWrittenProblem;
+    this.options = options;
   }
 
   render(list: Policy[]): RenderResult {
@@ -514,6 +539,8 @@ class Renderer implements IncrementalRenderer {
 
   private setObject(key: string, entry: ResourceEntry) {
     const resource = meshResource(entry);
+    this.changes.record(this.objects.get(key)?.resource, resource);
+    this.objects.set(key, { cluster: entry.cluster, resource });
     const path = renderedPath(entry.cluster, resource);
     this.objectPaths.set(key, path);
     this.setFile(path, toYaml(resource));
@@ -529,6 +556,8 @@ class Renderer implements IncrementalRenderer {
   private dropObject(key: string) {
     const path = this.objectPaths.get(key);
     if (path === undefined) return;
+    this.changes.record(this.objects.get(key)?.resource);
+    this.objects.delete(key);
     this.objectPaths.delete(key);
     this.problems.delete(key);
     this.dropFile(path);
@@ -597,6 +626,65 @@ class Renderer implements IncrementalRenderer {
     return lo;
   }
 
+  /**
+   * As compile's verification, redone only for policies it may have changed for: the policy
+   * itself or whether it is verified at all, routing objects of a host its verification read,
+   * or authorization in its destination namespace (where the compiler writes it).
+   */
+  private verify(
+    errors: Diagnostic[],
+    conflicts: Conflict[],
+  ): { verifications: PolicyVerification[]; errors: Diagnostic[] } {
+    const skip = unverifiable(errors, conflicts);
+    const refs = [...this.policies.keys()].sort(compareStrings);
+    for (const ref of this.verified.keys())
+      if (!this.policies.has(ref)) this.verified.delete(ref);
+    const stale = refs.filter(ref => {
+      const input = this.policies.get(ref)!;
+      const before = this.verified.get(ref);
+      return (
+        !before ||
+        before.json !== input.json ||
+        before.skipped !== skip.has(ref) ||
+        this.changes.affects(
+          input.policy.spec.destination.namespace,
+          before.hosts,
+        )
+      );
+    });
+    if (stale.length > 0) {
+      const resources: Record<string, MeshResource[]> = {};
+      for (const { cluster, resource } of this.objects.values())
+        (resources[cluster] ??= []).push(resource);
+      const r = verifyPolicies(
+        stale.map(ref => this.policies.get(ref)!.policy),
+        this.topo,
+        heldObjects(resources, this.options.existingResources),
+        { meshSettings: this.options.meshSettings, skip },
+      );
+      const byRef = new Map(r.verifications.map(v => [v.policy, v]));
+      const errorsOf = new Map<string, Diagnostic[]>();
+      for (const e of r.errors)
+        errorsOf.set(e.policy!, [...(errorsOf.get(e.policy!) ?? []), e]);
+      for (const ref of stale) {
+        const verification = byRef.get(ref);
+        this.verified.set(ref, {
+          json: this.policies.get(ref)!.json,
+          skipped: skip.has(ref),
+          hosts: hostsRead(verification),
+          verification,
+          errors: errorsOf.get(ref) ?? [],
+        });
+      }
+    }
+    this.changes.clear();
+    const all = refs.map(ref => this.verified.get(ref)!);
+    return {
+      verifications: all.flatMap(v => (v.verification ? [v.verification] : [])),
+      errors: all.flatMap(v => v.errors),
+    };
+  }
+
   /** Diagnostics and files in the shape and order of `renderRepository`. */
   private result(duplicates: Keyed[]): RenderResult {
     const errors: Keyed[] = [...duplicates];
@@ -639,6 +727,11 @@ class Renderer implements IncrementalRenderer {
       ...existingConfig.sort(byExisting),
       ...hostConflicts.map(h => h.conflict),
     ];
+    const verified = this.verify(
+      errors.map(k => k[1]),
+      conflicts,
+    );
+    errors.push(...keyed(verified.errors));
     const sortedErrors = sortKeyed(errors);
     const files: Record<string, string> = {};
     for (const [path, text] of this.sorted) files[path] = text;
@@ -647,6 +740,7 @@ class Renderer implements IncrementalRenderer {
       conflicts,
       warnings: dedupe(sortKeyed(warnings)),
       errors: dedupe(sortedErrors),
+      verification: verified.verifications,
       files,
     };
   }

@@ -65,4 +65,20 @@ export type {
 export { summarizeChange, formatChangeSummary } from './summarizeChange';
 export type { ChangeSummary, ChangeSet, ChangedFile } from './summarizeChange';
 export { toYaml } from './yaml';
+export { Verifier } from './verify/verifier';
+export {
+  formatTrace,
+  formatVerifiedSplit,
+  summarizeVerification,
+} from './verify/format';
+export type { PolicyVerification } from './verify/verifyPolicies';
+export type {
+  Caller,
+  ClusterObject,
+  Leg,
+  MeshSettings,
+  Trace,
+  TraceRequest,
+  VerifierInputs,
+} from './verify/types';
 export { parseFleet } from './fleet/parseFleet';

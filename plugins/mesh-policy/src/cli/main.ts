@@ -7,6 +7,7 @@ import { policyPath, renderRepository } from '../render';
 import { loadSchemaValidator } from '../translate/schemaCheck';
 import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';
 import { listFiles, readFiles, syncDirectory } from './repository';
+import { parseTraceArgs, runTrace } from './trace';
 
 export interface CliIo {
   stdout(line: string): void;
@@ -16,10 +17,14 @@ export interface CliIo {
 const USAGE = `usage:
   meshport-policy validate <repo> --fleet <fleet.json>
   meshport-policy render <repo> --fleet <fleet.json> [--check]
+  meshport-policy trace --fleet <fleet.json> --from <cluster>/<namespace>/<workload>
+                  --to <host>:<port> [--path /p] [--method GET] [--header k=v]... [--repo <repo>]
 
 validate  checks every policies/<namespace>/*.yaml against its schema and the fleet
 render    writes rendered/<cluster>/<namespace>/<kind>-<name>.yaml for every policy;
-          with --check, writes nothing and fails when rendered/ is out of date`;
+          with --check, writes nothing and fails when rendered/ is out of date
+trace     shows where Istio sends the request, given what rendered/ of <repo> holds:
+          the route, then one leg per line; fails when a leg fails`;
 
 const defaultIo: CliIo = {
   stdout: line => process.stdout.write(`${line}\n`),
@@ -31,6 +36,7 @@ export async function main(
   argv: string[],
   io: CliIo = defaultIo,
 ): Promise<number> {
+  if (argv[0] === 'trace') return trace(argv.slice(1), io);
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     io.stderr(`${args}\n\n${USAGE}`);
@@ -176,6 +182,22 @@ async function run(args: Args, io: CliIo): Promise<number> {
     } policies`,
   );
   return 0;
+}
+
+async function trace(rest: string[], io: CliIo): Promise<number> {
+  const args = parseTraceArgs(rest);
+  if (typeof args === 'string') {
+    io.stderr(`${args}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const fleet = await loadFleet(args.fleet, io);
+    if (!fleet) return 1;
+    return await runTrace(args, fleet, io);
+  } catch (e) {
+    io.stderr(`meshport-policy: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }
 
 async function loadFleet(file: string, io: CliIo): Promise<Fleet | undefined> {
