@@ -55,6 +55,16 @@ export interface Config {
      */
     ownerLabel?: string;
 
+    ownership?: {
+      /**
+       * The platform team's word on who owns a service, deciding over the owner labels (the
+       * one way to settle labels that disagree across clusters). An entry with `service`
+       * names one service; without it, every service of the namespace. `owner` is an entity
+       * ref; a bare name is a Group in `default`.
+       */
+      owners?: Array<{ namespace: string; service?: string; owner: string }>;
+    };
+
     discovery?: {
       /** How often the fleet is discovered. Default 1 minute. */
       frequency?: Duration;

@@ -5,6 +5,7 @@
  */
 export * from './fleet';
 export * from './annotations';
+export * from './ownership';
 export * from './permissions';
 export * from './traffic';
 export * from './trust';
