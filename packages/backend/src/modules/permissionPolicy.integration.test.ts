@@ -36,6 +36,16 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: ratings, namespace: default }
 spec: { type: service, lifecycle: production, owner: user:default/bob }
+---
+# what the Meshport catalog module publishes while the clusters dispute the owner
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: details
+  namespace: default
+  annotations:
+    meshport.dev/ownership-conflict: 'group:default/reviews-team (Service label in cluster-1) vs group:default/mallory-team (Service label in a-dev)'
+spec: { type: service, lifecycle: production, owner: group:default/reviews-team }
 `;
 
 const OBO_PREFIX = 'mock-service-token:';
@@ -170,6 +180,12 @@ describe('mesh.route.request through the permission backend and the catalog', ()
     });
     expect(await ask('user:default/bob', 'ratings')).toEqual({
       result: 'ALLOW',
+    });
+  });
+
+  it('denies everyone a destination whose ownership the clusters dispute', async () => {
+    expect(await ask('user:default/alice', 'details')).toEqual({
+      result: 'DENY',
     });
   });
 
