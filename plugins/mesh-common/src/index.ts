@@ -6,6 +6,7 @@
 export * from './fleet';
 export * from './annotations';
 export * from './ownership';
+export * from './standingEntity';
 export * from './permissions';
 export * from './traffic';
 export * from './trust';

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ServiceOwnership } from '@meshport/backstage-plugin-mesh-common';
-import { claimedServices, entityOwnerRef, providerLocationRef } from './claims';
+import { claimedServices, providerLocationRef } from './claims';
 
 function entity(
   annotations: Record<string, string>,
@@ -69,18 +69,5 @@ describe('claimedServices', () => {
       ownership,
     );
     expect([...claims]).toEqual([]);
-  });
-});
-
-describe('entityOwnerRef', () => {
-  it('resolves spec.owner as the catalog does', () => {
-    expect(entityOwnerRef(entity({}, 'team-a'))).toBe('group:default/team-a');
-    expect(
-      entityOwnerRef({
-        ...entity({}, 'team-a'),
-        metadata: { name: 'x', namespace: 'ops' },
-      }),
-    ).toBe('group:ops/team-a');
-    expect(entityOwnerRef(entity({}, ''))).toBeUndefined();
   });
 });
