@@ -408,8 +408,16 @@ describe('the request templates with optional fields empty and filled, dry run',
     files.map(f => f.path).filter(p => p.startsWith('pull-request/policies/'));
 
   it.each([
-    ['one caller, every optional field empty', { source1: productpage }],
-    ['two callers', { source1: productpage, source2: details }],
+    [
+      'one caller, every optional field empty',
+      { source1: productpage },
+      'bookinfo-productpage-cluster-1-to-reviews',
+    ],
+    [
+      'two callers',
+      { source1: productpage, source2: details },
+      'bookinfo-productpage-cluster-1-a-60561f46',
+    ],
     [
       'three callers and every optional field filled',
       {
@@ -421,8 +429,9 @@ describe('the request templates with optional fields empty and filled, dry run',
         name: 'frontends-read-reviews',
         reason: 'the frontends show reviews',
       },
+      'frontends-read-reviews',
     ],
-  ])('the access template with %s', async (_case, fields) => {
+  ])('the access template with %s', async (_case, fields, policyName) => {
     const { status, error, log, files } = await dryRun('request-mesh-access', {
       service: 'bookinfo/reviews',
       repoUrl: REPO,
@@ -430,12 +439,9 @@ describe('the request templates with optional fields empty and filled, dry run',
     });
     expect({ status, error }).toEqual({ status: 200, error: undefined });
     expect(log).toContain('Running meshport:policy:access in dry-run mode');
-    expect(policyFile(files)).toHaveLength(1);
-    if ('name' in fields) {
-      expect(policyFile(files)).toEqual([
-        'pull-request/policies/bookinfo/accesspolicy-frontends-read-reviews.yaml',
-      ]);
-    }
+    expect(policyFile(files)).toEqual([
+      `pull-request/policies/bookinfo/accesspolicy-${policyName}.yaml`,
+    ]);
   });
 
   it('the access template refuses the same caller twice, naming the rows', async () => {
