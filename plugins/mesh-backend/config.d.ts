@@ -90,14 +90,22 @@ export interface Config {
     clusters?: Array<{
       name: string;
       prometheus?: {
-        /** Base URL of the Prometheus that scrapes this cluster's mesh metrics. */
+        /**
+         * Base URL of the Prometheus that scrapes this cluster's mesh metrics. It may carry
+         * credentials (`https://user:token@…`), so it never reaches the browser.
+         * @visibility secret
+         */
         url: string;
       };
     }>;
 
     /** Traffic metrics (read by `src/metrics`). */
     prometheus?: {
-      /** One Prometheus (or Thanos Query) holding every cluster's series. */
+      /**
+       * One Prometheus (or Thanos Query) holding every cluster's series. It may carry
+       * credentials (`https://user:token@…`), so it never reaches the browser.
+       * @visibility secret
+       */
       url?: string;
       /** Per query. Default 5 seconds. */
       timeout?: Duration;
