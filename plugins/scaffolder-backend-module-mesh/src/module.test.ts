@@ -206,6 +206,11 @@ describe('the request-mesh-route template, end to end', () => {
             integrations: {
               github: [{ host: 'github.com', token: 'test-token' }],
             },
+            mesh: {
+              policyRepositories: [
+                'github.com?owner=meshport-demo&repo=mesh-policies',
+              ],
+            },
           },
         }),
       ],
@@ -355,6 +360,11 @@ describe('the request templates with optional fields empty and filled, dry run',
             integrations: {
               github: [{ host: 'github.com', token: 'test-token' }],
             },
+            mesh: {
+              policyRepositories: [
+                'github.com?owner=meshport-demo&repo=mesh-policies',
+              ],
+            },
           },
         }),
       ],
@@ -502,4 +512,29 @@ describe('the request templates with optional fields empty and filled, dry run',
       `pull-request/policies/bookinfo/trafficpolicy-${policyName}.yaml`,
     ]);
   });
+
+  it.each([
+    [
+      'another repository on the same host',
+      'github.com?owner=mallory&repo=mesh-policies',
+      '"github.com?owner=mallory&repo=mesh-policies" is not a configured policy repository; pick one of github.com?owner=meshport-demo&repo=mesh-policies (mesh.policyRepositories)',
+    ],
+    [
+      'a host with no integration',
+      'git.evil.example?owner=meshport-demo&repo=mesh-policies',
+      '"git.evil.example?owner=meshport-demo&repo=mesh-policies" is not a configured policy repository',
+    ],
+  ])(
+    'refuses %s before fetching anything, with a clear message',
+    async (_case, repoUrl, message) => {
+      const { status, error } = await dryRun('request-mesh-route', {
+        service: 'bookinfo/reviews',
+        repoUrl,
+        timeout: '5s',
+      });
+      expect(status).toBe(400);
+      expect(error).toContain(message);
+      expect(error).not.toMatch(/\$\{\{|dry-run-content/);
+    },
+  );
 });
