@@ -94,7 +94,6 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
  */
 function readConfiguredOwners(config: Config): Record<string, string> {
   const owners: Record<string, string> = {};
-  const validator = makeValidator();
   const entries = config.getOptionalConfigArray('mesh.ownership.owners') ?? [];
   entries.forEach((entry, i) => {
     const where = `mesh.ownership.owners[${i}]`;
@@ -102,8 +101,8 @@ function readConfiguredOwners(config: Config): Record<string, string> {
     const service = entry.getOptionalString('service');
     const value = entry.getString('owner');
     if (
-      !validator.isValidLabelValue(namespace) ||
-      (service !== undefined && !validator.isValidLabelValue(service))
+      !isDnsLabel(namespace) ||
+      (service !== undefined && !isDnsLabel(service))
     ) {
       throw new Error(
         `${where}: namespace and service must be Kubernetes names, e.g. namespace: bookinfo, service: reviews`,
@@ -122,6 +121,11 @@ function readConfiguredOwners(config: Config): Record<string, string> {
     owners[key] = ref;
   });
   return owners;
+}
+
+/** Kubernetes namespaces and Service names are RFC 1123 labels. */
+function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
 }
 
 function ownerEntityRef(value: string): string | undefined {
