@@ -305,8 +305,7 @@ export function buildServices(
         cluster.name,
         options.ownerLabel,
       );
-      if (claim)
-        (labelClaims.get(id) ?? labelClaims.set(id, []).get(id)!).push(claim);
+      if (claim) labelClaims.set(id, [...(labelClaims.get(id) ?? []), claim]);
       // a fresh instance object per build: the mirror pass below sets mirroredIn on it
       entry.instances.push({
         cluster: cluster.name,

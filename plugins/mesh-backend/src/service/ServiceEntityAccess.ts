@@ -80,6 +80,11 @@ export class CatalogServiceAccess implements ServiceAccess {
     services: MeshService[],
   ): Promise<(service: MeshService) => boolean> {
     const { permissions, catalog } = this.options;
+    // The catalog's own list endpoints do this (@backstage/plugin-catalog-backend,
+    // service/AuthorizedEntitiesCatalog.ts): DENY → nothing, CONDITIONAL → the conditions
+    // become a filter of the entity query. Service principals (the catalog provider, the
+    // scaffolder actions) get ALLOW without a policy call (@backstage/plugin-permission-node,
+    // ServerPermissionClient), so they read the whole fleet.
     const [decision] = await permissions.authorizeConditional(
       [{ permission: catalogEntityReadPermission }],
       { credentials },
@@ -142,7 +147,9 @@ function groupByService(entities: Entity[]): Map<string, Entity[]> {
   for (const entity of entities) {
     const id = entity.metadata.annotations?.[MESH_SERVICE_ANNOTATION]?.trim();
     if (!id) continue;
-    byService.set(id, [...(byService.get(id) ?? []), entity]);
+    const list = byService.get(id);
+    if (list) list.push(entity);
+    else byService.set(id, [entity]);
   }
   return byService;
 }
