@@ -54,6 +54,15 @@ describe('resolveOwnership', () => {
     expect(o.claims).toHaveLength(3);
   });
 
+  it('reads owners as Backstage compares entity refs, without regard to case', () => {
+    const o = resolveOwnership({
+      labels: [label('bookinfo-team', 'c1'), label('Bookinfo-Team', 'c2')],
+    });
+    expect(o.conflict).toBeUndefined();
+    expect(o.owner).toBe('group:default/bookinfo-team');
+    expect(claimAgrees(o, 'group:default/BookInfo-team')).toBe(true);
+  });
+
   it('leaves a service nobody labelled unowned', () => {
     expect(resolveOwnership({ labels: [] })).toEqual({ claims: [] });
   });

@@ -59,7 +59,8 @@ export function resolveOwnership(input: {
       claims: [{ owner: input.configured, from: 'configuration' }, ...labels],
     };
   }
-  const owners = new Set(labels.map(c => c.owner));
+  // Backstage compares entity refs without regard to case
+  const owners = new Set(labels.map(c => c.owner.toLocaleLowerCase('en-US')));
   if (owners.size === 0) return { claims: [] };
   if (owners.size === 1) return { owner: labels[0].owner, claims: labels };
   return { claims: labels, conflict: { claims: labels } };
@@ -113,5 +114,10 @@ export function claimAgrees(
   ownership: ServiceOwnership | undefined,
   entityOwner: string | undefined,
 ): boolean {
-  return !!ownership?.owner && !!entityOwner && ownership.owner === entityOwner;
+  return (
+    !!ownership?.owner &&
+    !!entityOwner &&
+    ownership.owner.toLocaleLowerCase('en-US') ===
+      entityOwner.toLocaleLowerCase('en-US')
+  );
 }
