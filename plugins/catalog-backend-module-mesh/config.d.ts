@@ -8,16 +8,11 @@ interface MeshportProviderOptions {
    */
   schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
   /**
-   * Owner of clusters, meshes and of services with no owner label and no
-   * namespace mapping. An entity ref; a bare name is a group in the default
+   * Owner of clusters and meshes, and of services the mesh backend resolves no
+   * owner for (see `mesh.ownership.owners` for per-namespace owners). An entity ref; a bare name is a group in the default
    * namespace. Default: `group:default/platform-team`.
    */
   defaultOwner?: string;
-  /**
-   * Kubernetes namespace → owner entity ref, for services whose Service and
-   * namespace carry no owner label.
-   */
-  owners?: { [namespace: string]: string };
   /**
    * Kubernetes namespaces whose services get no Component. Replaces the
    * default: kube-system, kube-public, kube-node-lease, istio-system, linkerd,

@@ -55,6 +55,16 @@ export interface Config {
      */
     ownerLabel?: string;
 
+    ownership?: {
+      /**
+       * The platform team's word on who owns a service, deciding over the owner labels (the
+       * one way to settle labels that disagree across clusters). An entry with `service`
+       * names one service; without it, every service of the namespace. `owner` is an entity
+       * ref; a bare name is a Group in `default`.
+       */
+      owners?: Array<{ namespace: string; service?: string; owner: string }>;
+    };
+
     discovery?: {
       /** How often the fleet is discovered. Default 1 minute. */
       frequency?: Duration;
@@ -80,14 +90,22 @@ export interface Config {
     clusters?: Array<{
       name: string;
       prometheus?: {
-        /** Base URL of the Prometheus that scrapes this cluster's mesh metrics. */
+        /**
+         * Base URL of the Prometheus that scrapes this cluster's mesh metrics. It may carry
+         * credentials (`https://user:token@…`), so it never reaches the browser.
+         * @visibility secret
+         */
         url: string;
       };
     }>;
 
     /** Traffic metrics (read by `src/metrics`). */
     prometheus?: {
-      /** One Prometheus (or Thanos Query) holding every cluster's series. */
+      /**
+       * One Prometheus (or Thanos Query) holding every cluster's series. It may carry
+       * credentials (`https://user:token@…`), so it never reaches the browser.
+       * @visibility secret
+       */
       url?: string;
       /** Per query. Default 5 seconds. */
       timeout?: Duration;

@@ -15,7 +15,13 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import request from 'supertest';
-import { cluster, demoFleet, instance, service } from './__fixtures__/fleet';
+import {
+  cluster,
+  demoFleet,
+  disputedService,
+  instance,
+  service,
+} from './__fixtures__/fleet';
 import { catalogModuleMesh } from './module';
 import { captureScheduler, eventually } from './__testUtils__/testBackend';
 
@@ -87,6 +93,25 @@ const productpage: Entity = {
   spec: { type: 'service', lifecycle: 'production', owner: 'team-product' },
 };
 
+/**
+ * What anyone may register in a default Backstage: an entity named to sort first, owned by
+ * the attacker, claiming a service someone else owns.
+ */
+const malloryClaim: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'aaa-claim-reviews',
+    annotations: {
+      'meshport.dev/service': 'bookinfo/reviews',
+      'backstage.io/managed-by-location': 'url:https://evil.example/x.yaml',
+      'backstage.io/managed-by-origin-location':
+        'url:https://evil.example/x.yaml',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'production', owner: 'user:mallory' },
+};
+
 const handWrittenEntities = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'hand-written',
@@ -103,6 +128,10 @@ const handWrittenEntities = createBackendModule({
                 {
                   entity: productpage,
                   locationKey: 'url:https://git.example/catalog-info.yaml',
+                },
+                {
+                  entity: malloryClaim,
+                  locationKey: 'url:https://evil.example/x.yaml',
                 },
               ],
             }),
@@ -159,10 +188,7 @@ describe('catalogModuleMesh', () => {
             app: { baseUrl: 'http://localhost:3000' },
             catalog: {
               providers: {
-                meshport: {
-                  defaultOwner: 'platform',
-                  owners: { shop: 'group:default/team-shop' },
-                },
+                meshport: { defaultOwner: 'platform' },
               },
             },
           },
@@ -238,6 +264,48 @@ describe('catalogModuleMesh', () => {
       'metadata.annotations.meshport.dev/service=bookinfo/productpage',
     );
     expect(refsOf(claiming)).toEqual(['component:default/productpage']);
+  });
+
+  it('keeps publishing a service whose claim comes from someone other than its owner', async () => {
+    await publishDemoFleet();
+    const claiming = await entities(
+      'metadata.annotations.meshport.dev/service=bookinfo/reviews',
+    );
+    expect(refsOf(claiming)).toEqual([
+      'component:default/aaa-claim-reviews',
+      'component:default/reviews.bookinfo',
+    ]);
+    expect(
+      find(claiming, 'component:default/reviews.bookinfo')!.spec?.owner,
+    ).toBe('group:default/team-reviews');
+  });
+
+  it('names no owner while the clusters dispute it, and says who disputes it', async () => {
+    await publishDemoFleet();
+    state.fleet = {
+      ...demoFleet(),
+      clusters: [cluster('a-dev'), cluster('east'), cluster('west')],
+      services: demoFleet().services.map(s =>
+        s.id === 'bookinfo/reviews'
+          ? disputedService('bookinfo/reviews', {
+              'a-dev': 'group:default/mallory-team',
+              east: 'group:default/team-reviews',
+            })
+          : s,
+      ),
+    };
+    await scheduler.triggerTask(TASK_ID);
+    await eventually(async () => {
+      const reviews = find(
+        await meshEntities(),
+        'component:default/reviews.bookinfo',
+      )!;
+      expect(reviews.spec?.owner).toBe('group:default/platform');
+      expect(reviews.metadata.annotations).toMatchObject({
+        'meshport.dev/ownership-conflict':
+          'group:default/mallory-team (Service label in a-dev) vs group:default/team-reviews (Service label in east)',
+      });
+    });
   });
 
   it('removes nothing when the mesh backend fails', async () => {

@@ -4,7 +4,9 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
@@ -150,6 +152,11 @@ describe('mesh backend plugin', () => {
       ['offset=-1', 'offset'],
       ['offset=abc', 'offset'],
       ['color=blue', 'unknown parameter(s) color'],
+      ['limit=0x10', 'limit: must be a whole number in decimal digits'],
+      ['limit=1e2', 'limit: must be a whole number in decimal digits'],
+      ['limit[]=1', 'limit: must be a whole number, given once'],
+      ['limit=1&limit=2', 'limit: must be a whole number, given once'],
+      ['offset=%201', 'offset: must be a whole number in decimal digits'],
     ])('rejects ?%s with a 400 naming the problem', async (query, mention) => {
       const res = await request(server)
         .get(`/api/mesh/services?${query}`)
@@ -262,6 +269,99 @@ describe('mesh backend plugin', () => {
         .get('/api/mesh/services/bookinfo/ratings')
         .expect(200);
       expect(res.body.id).toBe('bookinfo/ratings');
+    });
+  });
+
+  describe('a caller denied one service sees it in no answer', () => {
+    /** Registered by anyone: readable by the caller, claiming reviews for mallory. */
+    const malloryClaim: Entity = {
+      ...reviewsEntity,
+      metadata: { ...reviewsEntity.metadata, name: 'aaa-claim-reviews' },
+      spec: { ...reviewsEntity.spec, owner: 'user:default/mallory' },
+    };
+    const hidden = 'component:default/reviews.bookinfo';
+    let server: Awaited<ReturnType<typeof startDemo>>['server'];
+    beforeAll(async () => {
+      const catalog = catalogServiceMock({
+        entities: [reviewsEntity, malloryClaim],
+      });
+      ({ server } = await startTestBackend({
+        features: [
+          meshPlugin,
+          demoConfig,
+          mockServices.scheduler.factory(),
+          // the catalog applies the caller's conditional read decision: the user does not
+          // see reviews.bookinfo; the plugin's own credentials see everything
+          createServiceFactory({
+            service: catalogServiceRef,
+            deps: {},
+            factory: () => ({
+              ...catalog,
+              async *streamEntities(req, options) {
+                const user = !!(
+                  options.credentials.principal as { userEntityRef?: string }
+                ).userEntityRef;
+                for await (const page of catalog.streamEntities(req, options)) {
+                  yield user
+                    ? page.filter(e => stringifyEntityRef(e) !== hidden)
+                    : page;
+                }
+              },
+            }),
+          }),
+          mockServices.permissions.mock({
+            authorize: async requests =>
+              requests.map(r => ({
+                result:
+                  isResourcePermission(r.permission) && r.resourceRef === hidden
+                    ? AuthorizeResult.DENY
+                    : AuthorizeResult.ALLOW,
+              })),
+            authorizeConditional: async requests =>
+              requests.map(() => ({
+                result: AuthorizeResult.CONDITIONAL,
+                pluginId: 'catalog',
+                resourceType: 'catalog-entity',
+                conditions: {
+                  rule: 'IS_ENTITY_OWNER',
+                  resourceType: 'catalog-entity',
+                  params: { claims: ['user:default/mock'] },
+                },
+              })),
+          }).factory,
+        ],
+      }));
+    });
+
+    it('leaves it out of /services, with counts that do not give it away', async () => {
+      const res = await request(server)
+        .get('/api/mesh/services')
+        .query({ q: 'reviews' })
+        .expect(200);
+      expect(res.body).toMatchObject({ items: [], totalCount: 0 });
+      const all = await request(server).get('/api/mesh/services').expect(200);
+      expect(all.body.items.map((s: { id: string }) => s.id)).not.toContain(
+        'bookinfo/reviews',
+      );
+      expect(all.body.items.map((s: { id: string }) => s.id)).toContain(
+        'bookinfo/ratings',
+      );
+    });
+
+    it('leaves it out of /fleet', async () => {
+      const res = await request(server).get('/api/mesh/fleet').expect(200);
+      const ids = res.body.services.map((s: { id: string }) => s.id);
+      expect(ids).not.toContain('bookinfo/reviews');
+      expect(ids).toContain('bookinfo/productpage');
+      expect(JSON.stringify(res.body)).not.toContain('reviews-v3');
+    });
+
+    it('refuses the detail even though another entity claiming it is readable', async () => {
+      const res = await request(server).get(
+        '/api/mesh/services/bookinfo/reviews',
+      );
+      expect(res.status).toBe(403);
+      expect(JSON.stringify(res.body)).not.toContain('reviews-v3');
     });
   });
 

@@ -4,6 +4,7 @@
  * so a fleet can be persisted, exported to a file (the policy CLI reads one) and sent to
  * the browser. Cluster credentials never appear here.
  */
+import type { ServiceOwnership } from './ownership';
 
 /** A cluster's name as configured in Backstage (`kubernetes.clusterLocatorMethods[].clusters[].name`). */
 export type ClusterName = string;
@@ -279,8 +280,10 @@ export interface MeshService {
   id: string;
   namespace: string;
   name: string;
-  /** Owner from the Service's or namespace's owner label, when present. */
+  /** The resolved owner (`ownership.owner`), when there is one: see `resolveOwnership`. */
   owner?: string;
+  /** Who claims the service and how that was resolved; a conflict means no owner. */
+  ownership?: ServiceOwnership;
   instances: ServiceInstance[];
 }
 

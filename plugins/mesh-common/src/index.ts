@@ -5,6 +5,8 @@
  */
 export * from './fleet';
 export * from './annotations';
+export * from './ownership';
+export * from './standingEntity';
 export * from './permissions';
 export * from './traffic';
 export * from './trust';

@@ -9,6 +9,7 @@ export { scaffolderModule as default } from './module';
 export { createTrafficPolicyAction } from './actions/trafficPolicy';
 export { createAccessPolicyAction } from './actions/accessPolicy';
 export { createRenderPolicyAction } from './actions/renderPolicy';
+export { createPolicyRepositoryAction } from './actions/policyRepository';
 export type { MeshActionDeps } from './service/renderPolicyRequest';
 export type { FleetClient } from './service/FleetClient';
 export { MeshBackendFleetClient } from './service/FleetClient';

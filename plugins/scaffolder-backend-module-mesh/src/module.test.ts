@@ -206,6 +206,11 @@ describe('the request-mesh-route template, end to end', () => {
             integrations: {
               github: [{ host: 'github.com', token: 'test-token' }],
             },
+            mesh: {
+              policyRepositories: [
+                'github.com?owner=meshport-demo&repo=mesh-policies',
+              ],
+            },
           },
         }),
       ],
@@ -318,4 +323,221 @@ describe('the request-mesh-route template, end to end', () => {
       team_reviewers: ['bookinfo-team'],
     });
   });
+});
+
+/**
+ * Both templates through the real scaffolder's dry run (`POST /v2/dry-run`, what the template
+ * editor calls): the scaffolder renders each step's input from the form values exactly as a
+ * task would, so a field left empty reaches the action as the scaffolder renders it, not as a
+ * test would guess. fetch:plain runs for real against the fake GitHub; the pull request step is
+ * skipped, as every action without dry-run support is.
+ */
+describe('the request templates with optional fields empty and filled, dry run', () => {
+  const server = setupServer();
+  beforeAll(() =>
+    server.listen({
+      onUnhandledRequest: (req, print) => {
+        if (!['127.0.0.1', 'localhost'].includes(new URL(req.url).hostname)) {
+          print.error();
+        }
+      },
+    }),
+  );
+  afterAll(() => server.close());
+
+  let httpServer: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  beforeAll(async () => {
+    server.use(...fakeGitHub({ blobs: new Map() }));
+    ({ server: httpServer } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        githubModule,
+        scaffolderModule,
+        fakeMeshBackend,
+        catalogServiceMock.factory({
+          entities: [reviewsComponent, bookinfoTeam, guest],
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              github: [{ host: 'github.com', token: 'test-token' }],
+            },
+            mesh: {
+              policyRepositories: [
+                'github.com?owner=meshport-demo&repo=mesh-policies',
+              ],
+            },
+          },
+        }),
+      ],
+    }));
+  });
+
+  const REPO = 'github.com?owner=meshport-demo&repo=mesh-policies';
+  const productpage = {
+    cluster: 'cluster-1',
+    namespace: 'bookinfo',
+    serviceAccount: 'bookinfo-productpage',
+  };
+  const details = {
+    cluster: 'cluster-1',
+    namespace: 'bookinfo',
+    serviceAccount: 'bookinfo-details',
+  };
+
+  function template(name: 'request-mesh-access' | 'request-mesh-route') {
+    const file = path.resolve(
+      __dirname,
+      `../../../examples/templates/${name}/template.yaml`,
+    );
+    const doc = yaml.parse(fs.readFileSync(file, 'utf8')) as Entity;
+    return { ...doc, metadata: { ...doc.metadata, namespace: 'default' } };
+  }
+
+  /** The dry run's log and files; a step that fails makes it a 400 carrying the step's error. */
+  async function dryRun(
+    name: 'request-mesh-access' | 'request-mesh-route',
+    values: Record<string, unknown>,
+  ) {
+    const res = await request(httpServer)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header('user:default/guest'))
+      .send({ template: template(name), values, directoryContents: [] });
+    if (res.status !== 200) {
+      return { status: res.status, error: res.body.error?.message, files: [] };
+    }
+    const log = (res.body.log as { body: { message?: string } }[])
+      .map(e => e.body.message ?? '')
+      .join('\n');
+    return {
+      status: res.status,
+      log,
+      files: res.body.directoryContents as { path: string }[],
+    };
+  }
+
+  const policyFile = (files: { path: string }[]) =>
+    files.map(f => f.path).filter(p => p.startsWith('pull-request/policies/'));
+
+  it.each([
+    [
+      'one caller, every optional field empty',
+      { source1: productpage },
+      'bookinfo-productpage-cluster-1-to-reviews',
+    ],
+    [
+      'two callers',
+      { source1: productpage, source2: details },
+      'bookinfo-productpage-cluster-1-a-60561f46',
+    ],
+    [
+      'three callers and every optional field filled',
+      {
+        source1: productpage,
+        source2: details,
+        source3: { cluster: 'cluster-2', namespace: 'bookinfo' },
+        methods: ['GET', 'HEAD'],
+        paths: ['/reviews/*'],
+        name: 'frontends-read-reviews',
+        reason: 'the frontends show reviews',
+      },
+      'frontends-read-reviews',
+    ],
+  ])('the access template with %s', async (_case, fields, policyName) => {
+    const { status, error, log, files } = await dryRun('request-mesh-access', {
+      service: 'bookinfo/reviews',
+      repoUrl: REPO,
+      ...fields,
+    });
+    expect({ status, error }).toEqual({ status: 200, error: undefined });
+    expect(log).toContain('Running meshport:policy:access in dry-run mode');
+    expect(policyFile(files)).toEqual([
+      `pull-request/policies/bookinfo/accesspolicy-${policyName}.yaml`,
+    ]);
+  });
+
+  it('the access template refuses the same caller twice, naming the rows', async () => {
+    const { status, error } = await dryRun('request-mesh-access', {
+      service: 'bookinfo/reviews',
+      repoUrl: REPO,
+      source1: productpage,
+      source3: productpage,
+    });
+    expect(status).toBe(400);
+    expect(error).toContain(
+      'sources.2: caller 3 repeats caller 1 (cluster cluster-1, namespace bookinfo, service account bookinfo-productpage); name each caller once',
+    );
+  });
+
+  it.each([
+    [
+      '"From cluster" empty (every cluster) and one target',
+      {
+        target1: { cluster: 'cluster-1', subset: { version: 'v1' } },
+        weight1: 100,
+      },
+      'reviews-route',
+    ],
+    ['no target, only a timeout', { timeout: '5s' }, 'reviews-route'],
+    [
+      'every optional field filled',
+      {
+        sourceCluster: 'cluster-1',
+        target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
+        weight1: 40,
+        target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
+        weight2: 30,
+        target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
+        weight3: 20,
+        target4: { cluster: 'cluster-2', subset: { version: 'v1' } },
+        weight4: 10,
+        timeout: '5s',
+        retries: {
+          attempts: 3,
+          perTryTimeout: '2s',
+          retryOn: ['5xx', 'reset'],
+        },
+        name: 'reviews-canary',
+        reason: 'try v3 on more traffic',
+      },
+      'reviews-canary',
+    ],
+  ])('the route template with %s', async (_case, fields, policyName) => {
+    const { status, error, log, files } = await dryRun('request-mesh-route', {
+      service: 'bookinfo/reviews',
+      repoUrl: REPO,
+      ...fields,
+    });
+    expect({ status, error }).toEqual({ status: 200, error: undefined });
+    expect(log).toContain('Running meshport:policy:traffic in dry-run mode');
+    expect(policyFile(files)).toEqual([
+      `pull-request/policies/bookinfo/trafficpolicy-${policyName}.yaml`,
+    ]);
+  });
+
+  it.each([
+    [
+      'another repository on the same host',
+      'github.com?owner=mallory&repo=mesh-policies',
+      '"github.com?owner=mallory&repo=mesh-policies" is not a configured policy repository; pick one of github.com?owner=meshport-demo&repo=mesh-policies (mesh.policyRepositories)',
+    ],
+    [
+      'a host with no integration',
+      'git.evil.example?owner=meshport-demo&repo=mesh-policies',
+      '"git.evil.example?owner=meshport-demo&repo=mesh-policies" is not a configured policy repository',
+    ],
+  ])(
+    'refuses %s before fetching anything, with a clear message',
+    async (_case, repoUrl, message) => {
+      const { status, error } = await dryRun('request-mesh-route', {
+        service: 'bookinfo/reviews',
+        repoUrl,
+        timeout: '5s',
+      });
+      expect(status).toBe(400);
+      expect(error).toContain(message);
+      expect(error).not.toMatch(/\$\{\{|dry-run-content/);
+    },
+  );
 });

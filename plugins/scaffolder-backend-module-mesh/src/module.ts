@@ -6,9 +6,11 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { loadSchemaValidator } from '@meshport/backstage-plugin-mesh-policy';
 import { createAccessPolicyAction } from './actions/accessPolicy';
+import { createPolicyRepositoryAction } from './actions/policyRepository';
 import { createRenderPolicyAction } from './actions/renderPolicy';
 import { createTrafficPolicyAction } from './actions/trafficPolicy';
 import { MeshBackendFleetClient } from './service/FleetClient';
+import { readPolicyRepositorySettings } from './service/policyRepositories';
 import { MeshActionDeps, once } from './service/renderPolicyRequest';
 
 /** Registers the meshport:policy:* actions with the scaffolder. */
@@ -23,8 +25,18 @@ export const scaffolderModule = createBackendModule({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, discovery, auth, permissions, catalog }) {
+      async init({
+        scaffolderActions,
+        discovery,
+        auth,
+        permissions,
+        catalog,
+        config,
+      }) {
+        // read at startup, so a malformed mesh.policyRepositories stops the backend with its message
+        const repositories = readPolicyRepositorySettings(config);
         const deps: MeshActionDeps = {
           fleet: new MeshBackendFleetClient({ discovery, auth }),
           catalog,
@@ -33,6 +45,7 @@ export const scaffolderModule = createBackendModule({
           schemaValidator: once(loadSchemaValidator),
         };
         scaffolderActions.addActions(
+          createPolicyRepositoryAction(repositories),
           createTrafficPolicyAction(deps),
           createAccessPolicyAction(deps),
           createRenderPolicyAction(deps),

@@ -12,7 +12,10 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import { meshRouteRequestPermission } from '@meshport/backstage-plugin-mesh-common';
+import {
+  meshRouteRequestPermission,
+  standingEntity,
+} from '@meshport/backstage-plugin-mesh-common';
 import request from 'supertest';
 import { meshportPermissionPolicyModule } from './permissionPolicy';
 
@@ -29,13 +32,35 @@ import { meshportPermissionPolicyModule } from './permissionPolicy';
 const ENTITIES = `
 apiVersion: backstage.io/v1alpha1
 kind: Component
-metadata: { name: reviews, namespace: default }
+metadata:
+  name: reviews
+  namespace: default
+  annotations: { meshport.dev/service: bookinfo/reviews }
 spec: { type: service, lifecycle: production, owner: group:default/reviews-team }
+---
+# what anyone may register: named to sort first, claiming reviews for its author
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: aaa-claim-reviews
+  namespace: default
+  annotations: { meshport.dev/service: bookinfo/reviews }
+spec: { type: service, lifecycle: production, owner: user:default/mallory }
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: { name: ratings, namespace: default }
 spec: { type: service, lifecycle: production, owner: user:default/bob }
+---
+# what the Meshport catalog module publishes while the clusters dispute the owner
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: details
+  namespace: default
+  annotations:
+    meshport.dev/ownership-conflict: 'group:default/reviews-team (Service label in cluster-1) vs group:default/mallory-team (Service label in a-dev)'
+spec: { type: service, lifecycle: production, owner: group:default/reviews-team }
 `;
 
 const OBO_PREFIX = 'mock-service-token:';
@@ -75,6 +100,7 @@ const httpAuthWithActors = createServiceFactory({
 const OWNERSHIP: Record<string, string[]> = {
   'user:default/alice': ['user:default/alice', 'group:default/reviews-team'],
   'user:default/bob': ['user:default/bob'],
+  'user:default/mallory': ['user:default/mallory'],
 };
 
 const userInfoFactory = createServiceFactory({
@@ -170,6 +196,47 @@ describe('mesh.route.request through the permission backend and the catalog', ()
     });
     expect(await ask('user:default/bob', 'ratings')).toEqual({
       result: 'ALLOW',
+    });
+  });
+
+  it("gives mallory's claim on reviews no say: the route is checked on the owner's entity", async () => {
+    // the entities the scaffolder and the mesh backend see for bookinfo/reviews, from the catalog
+    const res = await request(server)
+      .get('/api/catalog/entities/by-query')
+      .query({
+        filter: 'metadata.annotations.meshport.dev/service=bookinfo/reviews',
+      })
+      .set('authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    const entities = res.body.items as Parameters<typeof standingEntity>[0];
+    expect(entities.map(e => e.metadata.name).sort()).toEqual([
+      'aaa-claim-reviews',
+      'reviews',
+    ]);
+    // what the mesh backend resolved from the clusters' labels
+    const ownership = {
+      owner: 'group:default/reviews-team',
+      claims: [
+        {
+          owner: 'group:default/reviews-team',
+          from: 'service-label' as const,
+          cluster: 'cluster-1',
+        },
+      ],
+    };
+    expect(standingEntity(entities, ownership)?.metadata.name).toBe('reviews');
+    expect(await ask('user:default/mallory', 'reviews')).toEqual({
+      result: 'DENY',
+    });
+    // her own entity she does own: what picking the first claim by ref used to check
+    expect(await ask('user:default/mallory', 'aaa-claim-reviews')).toEqual({
+      result: 'ALLOW',
+    });
+  });
+
+  it('denies everyone a destination whose ownership the clusters dispute', async () => {
+    expect(await ask('user:default/alice', 'details')).toEqual({
+      result: 'DENY',
     });
   });
 

@@ -35,11 +35,22 @@ describe('MeshportPermissionPolicy', () => {
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
       conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: {
-          claims: ['user:default/guest', 'group:default/bookinfo-team'],
-        },
+        allOf: [
+          {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: {
+              claims: ['user:default/guest', 'group:default/bookinfo-team'],
+            },
+          },
+          {
+            not: {
+              rule: 'HAS_ANNOTATION',
+              resourceType: 'catalog-entity',
+              params: { annotation: 'meshport.dev/ownership-conflict' },
+            },
+          },
+        ],
       },
     });
   });

@@ -5,6 +5,7 @@ import {
   Mesh,
   MeshService,
   ServiceInstance,
+  ServiceOwnership,
 } from '@meshport/backstage-plugin-mesh-common';
 
 /** Small builders for fleets in tests: only the fields that matter are spelled out. */
@@ -62,13 +63,44 @@ export function instance(
   };
 }
 
+/** A service; `owner` (a full ref) as if every cluster's owner label agreed on it. */
 export function service(
   id: string,
   instances: ServiceInstance[],
   owner?: string,
 ): MeshService {
   const [namespace, name] = id.split('/');
-  return { id, namespace, name, owner, instances };
+  const ownership: ServiceOwnership = owner
+    ? {
+        owner,
+        claims: instances.map(i => ({
+          owner,
+          from: 'service-label',
+          cluster: i.cluster,
+        })),
+      }
+    : { claims: [] };
+  return { id, namespace, name, ...(owner && { owner }), ownership, instances };
+}
+
+/** A service whose clusters' owner labels disagree: `owners` maps cluster → owner. */
+export function disputedService(
+  id: string,
+  owners: Record<string, string>,
+): MeshService {
+  const [namespace, name] = id.split('/');
+  const claims = Object.entries(owners).map(([c, owner]) => ({
+    owner,
+    from: 'service-label' as const,
+    cluster: c,
+  }));
+  return {
+    id,
+    namespace,
+    name,
+    ownership: { claims, conflict: { claims } },
+    instances: Object.keys(owners).map(c => instance(c)),
+  };
 }
 
 export function fleet(parts: Partial<Fleet>): Fleet {
@@ -82,7 +114,11 @@ export function fleet(parts: Partial<Fleet>): Fleet {
   };
 }
 
-/** Two clusters in one mesh, three services; `bookinfo/productpage` is claimed in some tests. */
+/**
+ * Two clusters in one mesh, four services; `bookinfo/productpage` is claimed in some tests by
+ * an entity its owner (team-product) wrote; `shop/cart` is owned through the platform's
+ * `mesh.ownership.owners`; `bookinfo/ratings` is unowned.
+ */
 export function demoFleet(): Fleet {
   return fleet({
     clusters: [cluster('east'), cluster('west')],
@@ -91,11 +127,15 @@ export function demoFleet(): Fleet {
       service(
         'bookinfo/reviews',
         [instance('east'), instance('west', { dataPlaneMode: 'ambient' })],
-        'team-reviews',
+        'group:default/team-reviews',
       ),
       service('bookinfo/ratings', [instance('east')]),
-      service('bookinfo/productpage', [instance('east')]),
-      service('shop/cart', [instance('west')]),
+      service(
+        'bookinfo/productpage',
+        [instance('east')],
+        'group:default/team-product',
+      ),
+      service('shop/cart', [instance('west')], 'group:default/team-shop'),
     ],
   });
 }

@@ -4,7 +4,10 @@
  * so the catalog itself is the provider's memory across restarts and replicas.
  */
 
-export { MESH_SERVICE_ANNOTATION } from '@meshport/backstage-plugin-mesh-common';
+export {
+  MESH_OWNERSHIP_CONFLICT_ANNOTATION,
+  MESH_SERVICE_ANNOTATION,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /** Comma-separated Backstage cluster names a service runs on, or a mesh spans. */
 export const MESH_CLUSTERS_ANNOTATION = 'meshport.dev/clusters';

@@ -6,6 +6,7 @@ import {
 import {
   cluster,
   demoFleet,
+  disputedService,
   fleet,
   instance,
   mesh,
@@ -18,7 +19,6 @@ const options: BuildEntitiesOptions = {
   locationRef: 'meshport-provider:default',
   namespace: 'default',
   defaultOwner: 'group:default/platform',
-  owners: { shop: 'group:default/team-shop' },
   excludeNamespaces: ['istio-system'],
   components: true,
   appBaseUrl: 'http://localhost:3000/',
@@ -84,7 +84,7 @@ describe('buildEntities', () => {
     });
   });
 
-  it('owns services by label, then namespace mapping, then default', () => {
+  it('owns services as the mesh resolved, else by the default', () => {
     const owner = (ref: string) => byRef(entities, ref).spec?.owner;
     expect(owner('component:default/reviews.bookinfo')).toBe(
       'group:default/team-reviews',
@@ -96,6 +96,29 @@ describe('buildEntities', () => {
       'group:default/platform',
     );
     expect(owner('resource:default/east')).toBe('group:default/platform');
+  });
+
+  it('names no owner for a disputed service, and says who disputes it', () => {
+    const [reviews] = buildEntities(
+      fleetToView(
+        fleet({
+          clusters: [cluster('a-dev'), cluster('east')],
+          services: [
+            disputedService('bookinfo/reviews', {
+              'a-dev': 'group:default/mallory-team',
+              east: 'group:default/team-reviews',
+            }),
+          ],
+        }),
+      ),
+      options,
+    ).filter(e => e.kind === 'Component');
+    expect(reviews.spec?.owner).toBe('group:default/platform');
+    expect(
+      reviews.metadata.annotations?.['meshport.dev/ownership-conflict'],
+    ).toBe(
+      'group:default/mallory-team (Service label in a-dev) vs group:default/team-reviews (Service label in east)',
+    );
   });
 
   it('relates a mesh to its clusters', () => {

@@ -14,6 +14,7 @@ import {
   MESH_ID_ANNOTATION,
   MESH_KIND_ANNOTATION,
   MESH_LAST_SYNC_ANNOTATION,
+  MESH_OWNERSHIP_CONFLICT_ANNOTATION,
   MESH_SERVICE_ANNOTATION,
   MESH_STALE_ANNOTATION,
   MESH_STALE_REASON_ANNOTATION,
@@ -28,10 +29,12 @@ import {
   ServiceView,
   serviceKey,
 } from './fleetView';
-import { OwnerPolicy, resolveOwner } from './resolveOwner';
+import { resolveOwner } from './resolveOwner';
 import { describeClusterStaleness } from './staleness';
 
-export interface BuildEntitiesOptions extends OwnerPolicy {
+export interface BuildEntitiesOptions {
+  /** Owner of clusters and meshes, and of services the mesh resolves no owner for. */
+  defaultOwner: string;
   /** Location ref written to `backstage.io/managed-by(-origin)-location`. */
   locationRef: string;
   /** Backstage namespace of every entity. */
@@ -42,7 +45,7 @@ export interface BuildEntitiesOptions extends OwnerPolicy {
   components: boolean;
   /** `app.baseUrl`, for links to the fleet page; no links without it. */
   appBaseUrl?: string;
-  /** `<namespace>/<name>` of services that hand-written entities claim. */
+  /** `<namespace>/<name>` of services a hand-written entity claims, and the claim counts. */
   claimedServices: Set<string>;
 }
 
@@ -250,6 +253,9 @@ function serviceEntity(
       : {}),
     [MESH_CLUSTERS_ANNOTATION]: joinList(clusterNames),
     [MESH_DATA_PLANE_MODE_ANNOTATION]: joinList(service.dataPlaneModes),
+    ...(service.ownershipConflict && {
+      [MESH_OWNERSHIP_CONFLICT_ANNOTATION]: service.ownershipConflict,
+    }),
     ...staleAnnotations(staleReasons),
   });
 
@@ -290,7 +296,7 @@ function serviceEntity(
     spec: {
       type: SERVICE_TYPE,
       lifecycle: LIFECYCLE,
-      owner: resolveOwner(service, options),
+      owner: resolveOwner(service, options.defaultOwner),
       dependsOn: [...clusterRefs(clusterNames, context), ...meshRefs],
     },
   };

@@ -1,31 +1,32 @@
-import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
+import {
+  claimCounts,
+  MESH_PROVIDER_LOCATION_TYPE,
+  ServiceOwnership,
+} from '@meshport/backstage-plugin-mesh-common';
 import { MESH_SERVICE_ANNOTATION } from './annotations';
 
-/** Location refs of everything a Meshport provider publishes start with this. */
-export const PROVIDER_LOCATION_TYPE = 'meshport-provider';
-
 export function providerLocationRef(providerId: string): string {
-  return `${PROVIDER_LOCATION_TYPE}:${providerId}`;
-}
-
-export function isPublishedByMeshport(entity: Entity): boolean {
-  const origin = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
-  return origin?.startsWith(`${PROVIDER_LOCATION_TYPE}:`) ?? false;
+  return `${MESH_PROVIDER_LOCATION_TYPE}:${providerId}`;
 }
 
 /**
- * The mesh services (`<namespace>/<name>`) that hand-written entities claim
- * with the `meshport.dev/service` annotation. Entities from any Meshport
- * provider are not claims: otherwise a provider would hide its own Components,
- * or two provider instances would hide each other's.
+ * The mesh services (`<namespace>/<name>`) a hand-written entity claims with the
+ * `meshport.dev/service` annotation *and whose claim counts*: the entity is owned by the owner
+ * the mesh backend resolved for the service (mesh-common `claimCounts`). Any other claim is
+ * ignored and the service keeps its generated Component: anyone may register an entity, so
+ * an annotation alone must not hide the service's real owner. Entities from any Meshport
+ * provider are not claims: otherwise a provider would hide its own Components, or two
+ * provider instances would hide each other's.
  */
-export function claimedServices(entities: Entity[]): Set<string> {
+export function claimedServices(
+  entities: Entity[],
+  ownership: (serviceId: string) => ServiceOwnership | undefined,
+): Set<string> {
   const claimed = new Set<string>();
   for (const entity of entities) {
     const ref = entity.metadata.annotations?.[MESH_SERVICE_ANNOTATION]?.trim();
-    if (ref && !isPublishedByMeshport(entity)) {
-      claimed.add(ref);
-    }
+    if (ref && claimCounts(entity, ownership(ref))) claimed.add(ref);
   }
   return claimed;
 }

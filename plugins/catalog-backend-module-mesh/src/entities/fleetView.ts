@@ -1,6 +1,7 @@
 import {
   ClusterSyncStatus,
   DataPlaneMode,
+  describeClaims,
   Fleet,
   MeshKind,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -38,8 +39,10 @@ export interface ServicePlacement {
 export interface ServiceView {
   namespace: string;
   name: string;
-  /** The owner label of the Service or its namespace, or an earlier resolved owner. */
+  /** The owner the mesh backend resolved, or an earlier resolved owner. */
   owner?: string;
+  /** The competing claims, for a human, while the service's ownership is in conflict. */
+  ownershipConflict?: string;
   placements: ServicePlacement[];
   dataPlaneModes: DataPlaneMode[];
   /**
@@ -80,7 +83,10 @@ export function fleetToView(fleet: Fleet): FleetView {
     services: fleet.services.map(s => ({
       namespace: s.namespace,
       name: s.name,
-      owner: s.owner,
+      owner: s.ownership ? s.ownership.owner : s.owner,
+      ...(s.ownership?.conflict && {
+        ownershipConflict: describeClaims(s.ownership.conflict.claims),
+      }),
       placements: s.instances
         .map(i => ({
           cluster: i.cluster,

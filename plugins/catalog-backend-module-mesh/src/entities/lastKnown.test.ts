@@ -1,6 +1,7 @@
 import {
   cluster,
   demoFleet,
+  disputedService,
   fleet,
   instance,
   mesh,
@@ -14,7 +15,6 @@ const options = {
   locationRef: 'meshport-provider:default',
   namespace: 'default',
   defaultOwner: 'group:default/platform',
-  owners: {},
   excludeNamespaces: [],
   components: true,
   claimedServices: new Set<string>(),
@@ -73,7 +73,7 @@ describe('retainLastKnown', () => {
     expect(byId.get('shop/cart')).toEqual({
       namespace: 'shop',
       name: 'cart',
-      owner: 'group:default/platform',
+      owner: 'group:default/team-shop',
       placements: [{ cluster: 'west', stale: true }],
       dataPlaneModes: ['sidecar'],
     });
@@ -105,5 +105,29 @@ describe('retainLastKnown', () => {
     );
     const view = retainLastKnown(current, published());
     expect(view.services).toEqual([]);
+  });
+
+  it('keeps a disputed service disputed', () => {
+    const disputed = lastKnownFromEntities(
+      buildEntities(
+        fleetToView(
+          fleet({
+            clusters: [cluster('east'), cluster('west')],
+            services: [
+              disputedService('bookinfo/reviews', {
+                east: 'group:default/team-reviews',
+                west: 'group:default/mallory-team',
+              }),
+            ],
+          }),
+        ),
+        options,
+      ),
+    );
+    expect(disputed.services[0]).toMatchObject({
+      owner: 'group:default/platform',
+      ownershipConflict:
+        'group:default/team-reviews (Service label in east) vs group:default/mallory-team (Service label in west)',
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   MESH_DATA_PLANE_MODE_ANNOTATION,
   MESH_ID_ANNOTATION,
   MESH_KIND_ANNOTATION,
+  MESH_OWNERSHIP_CONFLICT_ANNOTATION,
   MESH_SERVICE_ANNOTATION,
   splitList,
 } from './annotations';
@@ -48,6 +49,9 @@ export function lastKnownFromEntities(entities: Entity[]): LastKnown {
         namespace,
         name,
         owner: typeof owner === 'string' ? owner : undefined,
+        ...(annotations[MESH_OWNERSHIP_CONFLICT_ANNOTATION] && {
+          ownershipConflict: annotations[MESH_OWNERSHIP_CONFLICT_ANNOTATION],
+        }),
         placements: clusters.map(cluster => ({ cluster, stale: true })),
         dataPlaneModes: splitList(
           annotations[MESH_DATA_PLANE_MODE_ANNOTATION],

@@ -1,30 +1,29 @@
 import { normalizeOwner, resolveOwner } from './resolveOwner';
 
 describe('resolveOwner', () => {
-  const policy = {
-    owners: { shop: 'group:default/team-shop' },
-    defaultOwner: 'group:default/platform',
-  };
+  const platform = 'group:default/platform';
 
-  it('prefers the owner label of the service', () => {
+  it('takes the owner the mesh backend resolved', () => {
+    expect(resolveOwner({ owner: 'group:default/team-cart' }, platform)).toBe(
+      'group:default/team-cart',
+    );
+  });
+
+  it('falls back to the default for an unowned service', () => {
+    expect(resolveOwner({}, platform)).toBe(platform);
+    expect(resolveOwner({ owner: 'a:b:c/d/e' }, platform)).toBe(platform);
+  });
+
+  it('names no disputed owner, even one left from an earlier entity', () => {
     expect(
-      resolveOwner({ namespace: 'shop', owner: 'team-cart' }, policy),
-    ).toBe('group:default/team-cart');
-  });
-
-  it('falls back to the namespace mapping, then the default', () => {
-    expect(resolveOwner({ namespace: 'shop' }, policy)).toBe(
-      'group:default/team-shop',
-    );
-    expect(resolveOwner({ namespace: 'bookinfo' }, policy)).toBe(
-      'group:default/platform',
-    );
-  });
-
-  it('skips an owner label that is not an entity ref', () => {
-    expect(resolveOwner({ namespace: 'x', owner: 'a:b:c/d/e' }, policy)).toBe(
-      'group:default/platform',
-    );
+      resolveOwner(
+        {
+          owner: 'group:default/mallory-team',
+          ownershipConflict: 'group:default/a (…) vs group:default/b (…)',
+        },
+        platform,
+      ),
+    ).toBe(platform);
   });
 
   it('keeps explicit kinds and namespaces', () => {

@@ -29,33 +29,19 @@ export function normalizeOwner(owner: string): string | undefined {
   }
 }
 
-export interface OwnerPolicy {
-  /** Kubernetes namespace → owner. */
-  owners: Record<string, string>;
-  defaultOwner: string;
-}
-
 /**
- * The owner of a mesh service: the owner label found on the Service or its
- * namespace, else the configured owner of its namespace, else the default.
- * An unparseable value falls through to the next source rather than failing
- * the whole refresh.
+ * The owner of a service's Component: the owner the mesh backend resolved (see
+ * `resolveOwnership` in mesh-common), else the configured default. A disputed service has no
+ * owner; it gets the default only because a Component must name one, and is marked with the
+ * conflict annotation, which the route permission refuses.
  */
 export function resolveOwner(
-  service: { namespace: string; owner?: string },
-  policy: OwnerPolicy,
+  service: { owner?: string; ownershipConflict?: string },
+  defaultOwner: string,
 ): string {
-  const candidates = [
-    service.owner,
-    policy.owners[service.namespace],
-    policy.defaultOwner,
-  ];
-  for (const candidate of candidates) {
-    const owner = candidate ? normalizeOwner(candidate) : undefined;
-    if (owner) {
-      return owner;
-    }
-  }
-  // The default is validated when config is read, so this is a programming error.
-  throw new Error(`Invalid default owner "${policy.defaultOwner}"`);
+  const owner =
+    service.owner && !service.ownershipConflict
+      ? normalizeOwner(service.owner)
+      : undefined;
+  return owner ?? defaultOwner;
 }

@@ -76,17 +76,20 @@ describe('MeshEntityProvider', () => {
     expect(mutation.entities[0].locationKey).toBe('meshport-provider:default');
   });
 
-  it('publishes no Component for a claimed service', async () => {
-    const claim: Entity = {
+  it('publishes no Component for a service its owner claims, and ignores anyone else', async () => {
+    const claim = (name: string, service: string, owner: string): Entity => ({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: {
-        name: 'productpage',
-        annotations: { 'meshport.dev/service': 'bookinfo/productpage' },
-      },
-    };
+      metadata: { name, annotations: { 'meshport.dev/service': service } },
+      spec: { owner },
+    });
     const { connect, runTask, applyMutation } = setup({
-      catalog: fakeCatalog({ claims: [claim] }),
+      catalog: fakeCatalog({
+        claims: [
+          claim('productpage', 'bookinfo/productpage', 'team-product'),
+          claim('aaa-claim-reviews', 'bookinfo/reviews', 'user:mallory'),
+        ],
+      }),
     });
     await connect();
     await runTask();

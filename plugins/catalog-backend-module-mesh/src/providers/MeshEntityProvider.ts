@@ -147,11 +147,12 @@ export class MeshEntityProvider implements EntityProvider {
       fleetToView(fleet),
       lastKnownFromEntities(published),
     );
+    const ownership = new Map(fleet.services.map(s => [s.id, s.ownership]));
     const entities = buildEntities(view, {
       ...this.#config,
       locationRef,
       appBaseUrl: this.#appBaseUrl,
-      claimedServices: claimedServices(claims),
+      claimedServices: claimedServices(claims, id => ownership.get(id)),
     });
 
     await connection.applyMutation({
@@ -184,7 +185,13 @@ export class MeshEntityProvider implements EntityProvider {
               $exists: true,
             },
           },
-          fields: ['kind', 'metadata.name', 'metadata.annotations'],
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+            'spec.owner',
+          ],
         },
         { credentials },
       ),

@@ -19,7 +19,6 @@ describe('readProviderConfigs', () => {
         id: 'default',
         schedule: DEFAULT_SCHEDULE,
         defaultOwner: 'group:default/platform-team',
-        owners: {},
         excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,
         components: true,
         namespace: 'default',
@@ -32,7 +31,6 @@ describe('readProviderConfigs', () => {
       read({
         schedule: { frequency: { minutes: 2 }, timeout: { seconds: 30 } },
         defaultOwner: 'mesh-admins',
-        owners: { shop: 'team-shop', bookinfo: 'user:default/jane' },
         excludeNamespaces: ['legacy'],
         components: false,
         namespace: 'mesh',
@@ -42,10 +40,6 @@ describe('readProviderConfigs', () => {
         id: 'default',
         schedule: { frequency: { minutes: 2 }, timeout: { seconds: 30 } },
         defaultOwner: 'group:default/mesh-admins',
-        owners: {
-          shop: 'group:default/team-shop',
-          bookinfo: 'user:default/jane',
-        },
         excludeNamespaces: ['legacy'],
         components: false,
         namespace: 'mesh',
@@ -66,8 +60,12 @@ describe('readProviderConfigs', () => {
   });
 
   it('says which key is wrong', () => {
-    expect(() => read({ owners: { shop: 'a:b:c/d/e' } })).toThrow(
-      'catalog.providers.meshport.owners.shop must be an entity ref like "team-a" or "group:default/team-a", got "a:b:c/d/e"',
+    expect(() => read({ defaultOwner: 'a:b:c/d/e' })).toThrow(
+      'catalog.providers.meshport.defaultOwner must be an entity ref like "team-a" or "group:default/team-a", got "a:b:c/d/e"',
+    );
+    // owners are the mesh backend's to resolve, for every consumer alike
+    expect(() => read({ owners: { shop: 'team-shop' } })).toThrow(
+      'catalog.providers.meshport.owners is no longer read: set owners per namespace or service in mesh.ownership.owners',
     );
     expect(() => read({ prod: { namespace: 'Not Valid' } })).toThrow(
       'catalog.providers.meshport.prod.namespace must be a valid Backstage namespace',

@@ -37,8 +37,6 @@ export interface MeshProviderConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** Full entity ref. */
   defaultOwner: string;
-  /** Kubernetes namespace → full owner entity ref. */
-  owners: Record<string, string>;
   excludeNamespaces: string[];
   components: boolean;
   namespace: string;
@@ -102,12 +100,12 @@ export function readProviderConfig(
     path('defaultOwner'),
   );
 
-  const ownersConfig = config?.getOptionalConfig('owners');
-  const owners: Record<string, string> = {};
-  for (const namespace of ownersConfig?.keys() ?? []) {
-    owners[namespace] = ownerRef(
-      ownersConfig!.getString(namespace),
-      path(`owners.${namespace}`),
+  if (config?.has('owners')) {
+    // Owners are resolved once, by the mesh backend, for every consumer alike.
+    throw new InputError(
+      `${path(
+        'owners',
+      )} is no longer read: set owners per namespace or service in mesh.ownership.owners (entries { namespace, service?, owner }), which the catalog, the route permission and the pull-request reviewers all follow`,
     );
   }
 
@@ -124,7 +122,6 @@ export function readProviderConfig(
     id,
     schedule,
     defaultOwner,
-    owners,
     excludeNamespaces:
       config?.getOptionalStringArray('excludeNamespaces') ??
       DEFAULT_EXCLUDED_NAMESPACES,

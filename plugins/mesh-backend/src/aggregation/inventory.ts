@@ -136,4 +136,9 @@ export interface AggregationOptions {
   subsetLabels: string[];
   /** Label on a Service, else its namespace, naming the owner. */
   ownerLabel: string;
+  /**
+   * Owners the platform team set (`mesh.ownership.owners`): `<namespace>/<name>` or
+   * `<namespace>` → full entity ref. They decide over the labels.
+   */
+  owners?: Record<string, string>;
 }

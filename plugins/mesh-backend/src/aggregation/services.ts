@@ -1,5 +1,7 @@
 import {
   MeshService,
+  OwnerClaim,
+  resolveOwnership,
   serviceId,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -292,6 +294,7 @@ export function buildServices(
   options: AggregationOptions,
 ): MeshService[] {
   const byId = new Map<string, MeshService>();
+  const labelClaims = new Map<string, OwnerClaim[]>();
   const sorted = [...clusters].sort((a, b) => a.name.localeCompare(b.name));
 
   for (const cluster of sorted) {
@@ -311,11 +314,13 @@ export function buildServices(
         name: service.name,
         instances: [],
       };
-      const namespace = instances.namespaces.get(service.namespace);
-      entry.owner ??= ownerRef(
-        service.labels[options.ownerLabel] ??
-          namespace?.labels[options.ownerLabel],
+      const claim = labelClaim(
+        service,
+        instances.namespaces.get(service.namespace),
+        cluster.name,
+        options.ownerLabel,
       );
+      if (claim) labelClaims.set(id, [...(labelClaims.get(id) ?? []), claim]);
       // a fresh instance object per build: the mirror pass below sets mirroredIn on it
       entry.instances.push({
         cluster: cluster.name,
@@ -346,12 +351,30 @@ export function buildServices(
     }
   }
 
-  return [...byId.values()]
-    .map(s => (s.owner === undefined ? omitOwner(s) : s))
-    .sort((a, b) => a.id.localeCompare(b.id));
+  for (const entry of byId.values()) {
+    const ownership = resolveOwnership({
+      configured:
+        options.owners?.[entry.id] ?? options.owners?.[entry.namespace],
+      labels: labelClaims.get(entry.id) ?? [],
+    });
+    if (ownership.owner) entry.owner = ownership.owner;
+    entry.ownership = ownership;
+  }
+
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function omitOwner(service: MeshService): MeshService {
-  const { owner: _owner, ...rest } = service;
-  return rest;
+/** What one cluster says about the owner: the Service's label, else its namespace's. */
+function labelClaim(
+  service: ServiceInfo,
+  namespace: NamespaceInfo | undefined,
+  cluster: string,
+  label: string,
+): OwnerClaim | undefined {
+  const onService = ownerRef(service.labels[label]);
+  if (onService) return { owner: onService, from: 'service-label', cluster };
+  const onNamespace = ownerRef(namespace?.labels[label]);
+  return onNamespace
+    ? { owner: onNamespace, from: 'namespace-label', cluster }
+    : undefined;
 }

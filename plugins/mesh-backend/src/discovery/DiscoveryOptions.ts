@@ -1,3 +1,8 @@
+import {
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import type { AggregationOptions } from '../aggregation/inventory';
 
@@ -77,6 +82,65 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
       ) ?? ['version'],
       ownerLabel:
         config.getOptionalString('mesh.ownerLabel') ?? DEFAULT_OWNER_LABEL,
+      owners: readConfiguredOwners(config),
     },
   };
+}
+
+/**
+ * `mesh.ownership.owners`: the platform team's word on who owns one service (`namespace` +
+ * `service`) or every service of a namespace (`namespace` alone). A bare owner name is a Group
+ * in `default`, as an owner label is. Keyed `<namespace>/<name>` or `<namespace>`.
+ */
+function readConfiguredOwners(config: Config): Record<string, string> {
+  const owners: Record<string, string> = {};
+  const entries = config.getOptionalConfigArray('mesh.ownership.owners') ?? [];
+  entries.forEach((entry, i) => {
+    const where = `mesh.ownership.owners[${i}]`;
+    const namespace = entry.getString('namespace');
+    const service = entry.getOptionalString('service');
+    const value = entry.getString('owner');
+    if (
+      !isDnsLabel(namespace) ||
+      (service !== undefined && !isDnsLabel(service))
+    ) {
+      throw new Error(
+        `${where}: namespace and service must be Kubernetes names, e.g. namespace: bookinfo, service: reviews`,
+      );
+    }
+    const ref = ownerEntityRef(value);
+    if (!ref) {
+      throw new Error(
+        `${where}.owner must be an entity ref like "bookinfo-team" or "group:default/bookinfo-team", got "${value}"`,
+      );
+    }
+    const key = service ? `${namespace}/${service}` : namespace;
+    if (owners[key]) {
+      throw new Error(`${where} names ${key} a second time; keep one entry`);
+    }
+    owners[key] = ref;
+  });
+  return owners;
+}
+
+/** Kubernetes namespaces and Service names are RFC 1123 labels. */
+function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+function ownerEntityRef(value: string): string | undefined {
+  const validator = makeValidator();
+  try {
+    const ref = parseEntityRef(value.trim(), {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    return validator.isValidKind(ref.kind) &&
+      validator.isValidNamespace(ref.namespace) &&
+      validator.isValidEntityName(ref.name)
+      ? stringifyEntityRef(ref)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

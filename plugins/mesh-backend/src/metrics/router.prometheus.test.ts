@@ -18,7 +18,10 @@ import {
   linkerdWorkload,
 } from './__testUtils__/linkerdScenario';
 import { openMetricsDocument } from './__testUtils__/openMetrics';
-import { startMetricsBackend } from './__testUtils__/metricsTestBackend';
+import {
+  startMetricsBackend,
+  withService,
+} from './__testUtils__/metricsTestBackend';
 import {
   PrometheusHarness,
   freeLoopbackPort,
@@ -243,7 +246,7 @@ describe('ambient traffic from a real Prometheus', () => {
 
   beforeAll(async () => {
     const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
+      fleet: withService(scenarioFleet(), 'orders', 'orders'),
       trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
     });
     const res = await request(server)

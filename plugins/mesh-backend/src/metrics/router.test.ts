@@ -3,7 +3,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { scenarioFleet } from './__testUtils__/istioScenario';
-import { startMetricsBackend } from './__testUtils__/metricsTestBackend';
+import {
+  startMetricsBackend,
+  withService,
+} from './__testUtils__/metricsTestBackend';
 import type { TrafficSource } from './traffic/TrafficSource';
 
 const DEMO_FILE = resolve(
@@ -21,7 +24,7 @@ describe('metrics router', () => {
 
   it('serves traffic from the snapshot named in config', async () => {
     const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
+      fleet: withService(scenarioFleet(), 'bookinfo', 'productpage'),
       config: { mesh: { traffic: { snapshot: { file: DEMO_FILE } } } },
     });
     const res = await request(server).get(

@@ -1,10 +1,11 @@
 import type {
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { meshTrafficReadPermission } from '@meshport/backstage-plugin-mesh-common';
 import express from 'express';
@@ -103,28 +104,39 @@ export async function createMetricsRouter(
     return credentials;
   }
 
+  /**
+   * The service as discovered, or a 404 before any Prometheus query: traffic for a service no
+   * cluster runs is a typo, not an empty answer.
+   */
+  async function knownService(
+    credentials: BackstageCredentials,
+    params: { namespace: string; name: string },
+  ) {
+    const service = (await fleetStore.getFleet()).services.find(
+      s => s.namespace === params.namespace && s.name === params.name,
+    );
+    if (!service) {
+      throw new NotFoundError(
+        `No mesh service ${params.namespace}/${params.name} was discovered in any cluster; check the namespace and name`,
+      );
+    }
+    await serviceAccess.assertMayRead(credentials, service);
+  }
+
   router.get('/services/:namespace/:name/traffic', async (req, res) => {
     const credentials = await authorize(req);
     const service = parse(paramsSchema, req.params);
-    await serviceAccess.assertMayRead(
-      credentials,
-      service.namespace,
-      service.name,
-    );
     const { window } = parse(windowSchema('5m'), req.query);
+    await knownService(credentials, service);
     res.json(await source.getTraffic(service, window));
   });
 
   router.get('/services/:namespace/:name/mtls', async (req, res) => {
     const credentials = await authorize(req);
     const service = parse(paramsSchema, req.params);
-    await serviceAccess.assertMayRead(
-      credentials,
-      service.namespace,
-      service.name,
-    );
     // An hour by default: a sparse plaintext caller shows up over an hour, rarely in 5 minutes.
     const { window } = parse(windowSchema('1h'), req.query);
+    await knownService(credentials, service);
     const [traffic, fleet] = await Promise.all([
       source.getTraffic(service, window),
       fleetStore.getFleet(),

@@ -65,10 +65,14 @@ function searchValues(service: MeshService): string[] {
   ].map(value => value.toLowerCase());
 }
 
-/** Filters (text over id, owner and workload names; cluster; namespace) then pages. */
+/**
+ * Filters (text over id, owner and workload names; cluster; namespace; what the caller may
+ * read) then pages: the count and the pages hold only services the caller may read.
+ */
 export function queryServices(
   services: MeshService[],
   query: ServiceQuery,
+  mayRead: (service: MeshService) => boolean = () => true,
 ): ServiceListResponse {
   const index = indexOf(services);
   const needle = query.q?.toLowerCase();
@@ -79,11 +83,11 @@ export function queryServices(
     positions = index.byNamespace.get(query.namespace) ?? [];
 
   const inFleetOrder = positions ? positions.map(i => services[i]) : services;
-  const matching = query.cluster
-    ? inFleetOrder.filter(s =>
-        s.instances.some(c => c.cluster === query.cluster),
-      )
-    : inFleetOrder;
+  const matching = inFleetOrder.filter(
+    s =>
+      (!query.cluster || s.instances.some(c => c.cluster === query.cluster)) &&
+      mayRead(s),
+  );
   return {
     items: matching.slice(query.offset, query.offset + query.limit),
     totalCount: matching.length,

@@ -52,9 +52,15 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
+  // Every answer holding services holds only those the caller may read (ServiceAccess).
   router.get('/fleet', async (req, res) => {
-    await authorize(req);
-    res.json(await fleetStore.getFleet());
+    const credentials = await authorize(req);
+    const fleet = await fleetStore.getFleet();
+    const mayRead = await serviceAccess.readableServices(
+      credentials,
+      fleet.services,
+    );
+    res.json({ ...fleet, services: fleet.services.filter(mayRead) });
   });
 
   router.get('/clusters', async (req, res) => {
@@ -73,9 +79,11 @@ export async function createRouter(
   });
 
   router.get('/services', async (req, res) => {
-    await authorize(req);
+    const credentials = await authorize(req);
     const query = parseOrThrow(serviceQuerySchema, req.query, 'service query');
-    res.json(queryServices((await fleetStore.getFleet()).services, query));
+    const { services } = await fleetStore.getFleet();
+    const mayRead = await serviceAccess.readableServices(credentials, services);
+    res.json(queryServices(services, query, mayRead));
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {
@@ -85,13 +93,15 @@ export async function createRouter(
       req.params,
       'service path',
     );
-    await serviceAccess.assertMayRead(credentials, namespace, name);
     const service = await fleetStore.getService(namespace, name);
+    // the entity standing for a service follows its resolved owner, so the fleet comes first;
+    // an unknown service tells nothing about any entity
     if (!service) {
       throw new NotFoundError(
         `No mesh service ${namespace}/${name} was discovered in any cluster; check the namespace and name, or GET /services?q=${name}`,
       );
     }
+    await serviceAccess.assertMayRead(credentials, service);
     res.json(service);
   });
 

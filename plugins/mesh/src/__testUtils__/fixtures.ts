@@ -348,3 +348,21 @@ export function fakeMeshApi(overrides: Partial<MeshApi> = {}): MeshApi {
     ...overrides,
   };
 }
+
+/** reviews, with owner labels that disagree across clusters: no owner. */
+export const disputedReviews: MeshService = (() => {
+  const claims = [
+    {
+      owner: 'group:default/mallory-team',
+      from: 'service-label' as const,
+      cluster: 'a-dev',
+    },
+    {
+      owner: 'group:default/team-books',
+      from: 'service-label' as const,
+      cluster: 'cluster-1',
+    },
+  ];
+  const { owner: _owner, ...rest } = reviews;
+  return { ...rest, ownership: { claims, conflict: { claims } } };
+})();

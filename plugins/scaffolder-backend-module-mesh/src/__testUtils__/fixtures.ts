@@ -1,6 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  Fleet,
+  ServiceOwnership,
+} from '@meshport/backstage-plugin-mesh-common';
 import {
   loadSchemaValidator,
   parseFleet,
@@ -26,6 +29,20 @@ export function testFleet(): Fleet {
   const parsed = parseFleet(JSON.parse(fs.readFileSync(FLEET_FILE, 'utf8')));
   if (!parsed.ok) throw new Error('examples/policy-repo/fleet.json is invalid');
   return parsed.fleet;
+}
+
+/** The demo fleet with one service's ownership replaced. */
+export function fleetWithOwnership(
+  serviceId: string,
+  ownership: ServiceOwnership,
+): Fleet {
+  const fleet = testFleet();
+  return {
+    ...fleet,
+    services: fleet.services.map(s =>
+      s.id === serviceId ? { ...s, owner: ownership.owner, ownership } : s,
+    ),
+  };
 }
 
 export const reviewsComponent: Entity = {

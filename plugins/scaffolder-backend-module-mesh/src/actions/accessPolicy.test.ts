@@ -117,6 +117,11 @@ describe('meshport:policy:access', () => {
       /name at least one caller identity/,
     ],
     [
+      'the same caller twice',
+      { ...grant, sources: [...grant.sources, '', grant.sources[0]] },
+      /sources.2: caller 3 repeats caller 1 \(cluster cluster-2, namespace bookinfo, service account bookinfo-reviews\); name each caller once/,
+    ],
+    [
       'a service account with path metacharacters',
       {
         ...grant,

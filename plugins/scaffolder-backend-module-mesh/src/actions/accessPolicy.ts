@@ -33,14 +33,41 @@ const inputSchema = (zod: typeof z) =>
             namespace: zod.string().max(63),
             serviceAccount: zod.string().max(253).optional(),
           }),
-          // A template renders a form field left empty as ''; such rows are dropped.
+          // A form row left empty: the scaffolder renders `'${{ parameters.source2 }}'` as
+          // undefined when the field was never touched, '' or null when it was cleared.
           zod.literal(''),
+          zod.null(),
+          zod.undefined(),
         ]),
         { required_error: 'name at least one caller identity' },
       )
       .max(32, { message: 'at most 32 caller identities' })
+      .superRefine((list, ctx) => {
+        // rows numbered as in the form (Caller 1, 2, 3), empty rows included
+        const seen = new Map<string, number>();
+        list.forEach((s, i) => {
+          if (!s) return;
+          const key = `${s.cluster}/${s.namespace}/${s.serviceAccount ?? '*'}`;
+          const first = seen.get(key);
+          if (first === undefined) {
+            seen.set(key, i);
+            return;
+          }
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `caller ${i + 1} repeats caller ${first + 1} (cluster ${
+              s.cluster
+            }, namespace ${s.namespace}${
+              s.serviceAccount
+                ? `, service account ${s.serviceAccount}`
+                : ', every service account'
+            }); name each caller once`,
+          });
+        });
+      })
       .transform(list =>
-        list.filter((s): s is Exclude<typeof s, ''> => s !== ''),
+        list.filter((s): s is Exclude<typeof s, '' | null | undefined> => !!s),
       )
       .refine(list => list.length > 0, {
         message: 'name at least one caller identity',

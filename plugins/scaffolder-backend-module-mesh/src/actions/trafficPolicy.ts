@@ -37,8 +37,13 @@ const inputSchema = (zod: typeof z) =>
     service: serviceInput(zod),
     name: nameInput(zod),
     sourceClusters: zod
-      .array(clusterName(zod))
+      .array(
+        // "From cluster" left empty renders as undefined (never touched) or '' (cleared):
+        // no entry, and no entries at all means every cluster, as the form says
+        zod.union([clusterName(zod), zod.null(), zod.undefined()]),
+      )
       .max(16, { message: 'at most 16 source clusters' })
+      .transform(list => list.filter((c): c is string => !!c))
       .optional()
       .describe(
         'Clusters whose clients the route applies to; empty = every cluster reaching the service',
@@ -61,13 +66,14 @@ const inputSchema = (zod: typeof z) =>
                 cluster: clusterName(zod).optional(),
                 subset: subset(zod).optional(),
               }),
-              // A template renders a form field left empty as ''.
+              // A template renders a form field left empty as '', or null once cleared.
               zod.literal(''),
+              zod.null(),
             ])
             .optional()
             .describe('What MeshSubsetPicker stores; same as cluster + subset'),
           weight: zod
-            .union([zod.number(), zod.literal('')])
+            .union([zod.number(), zod.literal(''), zod.null()])
             .optional()
             .describe('Whole percent; weights add up to 100'),
         }),

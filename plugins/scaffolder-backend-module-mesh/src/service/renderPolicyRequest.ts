@@ -105,13 +105,12 @@ export async function renderPolicyRequest(
 
   const service = `${policy.spec.destination.namespace}/${policy.spec.destination.service}`;
   const fleet = await deps.fleet.getFleet();
-  if (
-    !fleet.services.some(
-      s =>
-        s.namespace === policy.spec.destination.namespace &&
-        s.name === policy.spec.destination.service,
-    )
-  ) {
+  const destination = fleet.services.find(
+    s =>
+      s.namespace === policy.spec.destination.namespace &&
+      s.name === policy.spec.destination.service,
+  );
+  if (!destination) {
     throw new InputError(
       `no service ${service} in any cluster of the fleet; pick one the mesh knows (e.g. with the MeshServicePicker), or wait for discovery if it was just deployed`,
     );
@@ -120,6 +119,7 @@ export async function renderPolicyRequest(
   const owners = await findDestinationOwners(
     deps.catalog,
     service,
+    destination.ownership,
     request.credentials,
   );
   if (policy.kind !== 'AccessPolicy' && deps.permissions) {

@@ -75,3 +75,21 @@ export async function startMetricsBackend(options: {
     ],
   });
 }
+
+/**
+ * The fleet with one more service, running nowhere in particular: the router answers 404 for a
+ * service the fleet does not hold, before asking any traffic source.
+ */
+export function withService(
+  fleet: Fleet,
+  namespace: string,
+  name: string,
+): Fleet {
+  return {
+    ...fleet,
+    services: [
+      ...fleet.services,
+      { id: `${namespace}/${name}`, namespace, name, instances: [] },
+    ],
+  };
+}

@@ -9,7 +9,12 @@ import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { fleet, mtls, traffic } from '../../__testUtils__/fixtures';
+import {
+  disputedReviews,
+  fleet,
+  mtls,
+  traffic,
+} from '../../__testUtils__/fixtures';
 import {
   MESH_BASE_URL,
   meshBackendHandlers,
@@ -55,6 +60,28 @@ describe('EntityMeshContent', () => {
       await screen.findByRole('table', { name: 'mTLS per cluster' }),
     ).toBeInTheDocument();
     expect(screen.getByText('Policies and mesh config')).toBeInTheDocument();
+  });
+
+  it('flags a service whose clusters dispute its owner, naming the claims', async () => {
+    server.use(
+      ...meshBackendHandlers({
+        fleet: {
+          ...fleet,
+          services: fleet.services.map(s =>
+            s.id === disputedReviews.id ? disputedReviews : s,
+          ),
+        },
+        traffic,
+        mtls,
+      }),
+    );
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    expect(
+      await screen.findByText(
+        /the ownership of mesh service bookinfo\/reviews is in conflict, so it has no owner: group:default\/mallory-team \(Service label in a-dev\) vs group:default\/team-books \(Service label in cluster-1\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/owned by/)).not.toBeInTheDocument();
   });
 
   it('opens the request templates pre-filled with the service', async () => {

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
-import { fleet } from '../../__testUtils__/fixtures';
+import { disputedReviews, fleet } from '../../__testUtils__/fixtures';
 import {
   backendError,
   MESH_BASE_URL,
@@ -167,6 +167,21 @@ describe('FleetOverviewPage', () => {
     );
     // several debounced searches through the real client: seconds on a loaded machine
   }, 20_000);
+
+  it('flags a service whose ownership is disputed instead of naming an owner', async () => {
+    server.use(
+      ...meshBackendHandlers({
+        fleet: {
+          ...fleet,
+          services: fleet.services.map(s =>
+            s.id === disputedReviews.id ? disputedReviews : s,
+          ),
+        },
+      }),
+    );
+    await render();
+    expect(await screen.findByText('ownership disputed')).toBeInTheDocument();
+  });
 
   it('explains the error when the backend refuses', async () => {
     server.use(

@@ -12,6 +12,7 @@ import useDebounce from 'react-use/esm/useDebounce';
 import { meshApiRef } from '../../api';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { ServiceLink } from '../ServiceLink';
+import { OwnerCell } from '../OwnershipConflict';
 
 /** Services shown at once; the search narrows the rest down on the server. */
 export const PAGE_SIZE = 50;
@@ -56,7 +57,7 @@ const columns: TableColumn<MeshService>[] = [
     title: 'Data plane',
     render: s => [...new Set(s.instances.map(i => i.dataPlaneMode))].join(', '),
   },
-  { title: 'Owner', render: s => s.owner ?? '—' },
+  { title: 'Owner', render: s => <OwnerCell service={s} /> },
 ];
 
 /** Every mesh service of the fleet, searchable by namespace and name. */

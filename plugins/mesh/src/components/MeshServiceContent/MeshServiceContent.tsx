@@ -9,6 +9,7 @@ import { InstancesTable } from '../InstancesTable';
 import { MeshConfigCard } from '../MeshConfigCard';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { MtlsCard } from '../MtlsCard';
+import { OwnershipConflictAlert } from '../OwnershipConflict';
 import { RequestButtons } from '../RequestButtons';
 import { TrafficCard, WindowSelect } from '../TrafficCard';
 
@@ -52,6 +53,11 @@ export const MeshServiceContent = (props: { service: ServiceRef }) => {
           <RequestButtons service={service} />
         </Box>
       </Grid>
+      {value.service.ownership?.conflict && (
+        <Grid item xs={12}>
+          <OwnershipConflictAlert service={value.service} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InstancesTable
           instances={value.service.instances}

@@ -1,0 +1,89 @@
+import { expect, Page, test } from '@playwright/test';
+import { screenshotDir, signInAsGuest } from './helpers';
+
+/**
+ * Both request templates in the browser with their optional fields left empty: one caller on
+ * the access template, no "From cluster" (every cluster) on the route template. The form must
+ * reach its review with the preview compiled, and creating the request must get past every
+ * input check: in this environment the first thing it meets is the missing GitHub token, and
+ * it must say how to provide one, not "Invalid input" or "Required".
+ */
+
+async function openWith(
+  page: Page,
+  template: string,
+  formData: Record<string, unknown>,
+) {
+  await signInAsGuest(page);
+  await page.goto(
+    `/create/templates/default/${template}?formData=${encodeURIComponent(
+      JSON.stringify(formData),
+    )}`,
+  );
+  await expect(
+    page.locator('input[value="bookinfo/reviews"]').first(),
+  ).toBeVisible();
+}
+
+/** Walks the steps to the review, checking the preview on the way; returns at the review. */
+async function walkToReview(page: Page, previewKind: string) {
+  for (let step = 0; step < 6; step++) {
+    const review = page.getByRole('button', { name: 'Review' });
+    if (await review.isVisible()) {
+      await expect(
+        page
+          .locator('pre')
+          .filter({ hasText: `kind: ${previewKind}` })
+          .first(),
+      ).toBeVisible();
+      await review.click();
+      break;
+    }
+    await page.getByRole('button', { name: 'Next' }).click();
+  }
+  await expect(page.getByRole('button', { name: 'Create' })).toBeVisible();
+}
+
+/** Creates the request and checks how it ends: at the token, with its fix. */
+async function createAndExpectOnlyTheTokenMissing(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page.getByText(/no GitHub token is configured for github\.com/).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/integrations\.github\[\]\.token/).first(),
+  ).toBeVisible();
+  await expect(page.getByText(/Invalid input|Required/)).toHaveCount(0);
+  await page.screenshot({
+    path: `${screenshotDir}/${name}-missing-token.png`,
+    fullPage: true,
+  });
+}
+
+test.describe('request templates with optional fields empty', () => {
+  // With a token the request would go on to GitHub, which this environment cannot reach.
+  test.skip(!!process.env.GITHUB_TOKEN, 'GITHUB_TOKEN is set');
+
+  test('the access template with one caller', async ({ page }) => {
+    await openWith(page, 'request-mesh-access', {
+      service: 'bookinfo/reviews',
+      source1: {
+        cluster: 'cluster-1',
+        namespace: 'bookinfo',
+        serviceAccount: 'bookinfo-productpage',
+      },
+    });
+    await walkToReview(page, 'AuthorizationPolicy');
+    await createAndExpectOnlyTheTokenMissing(page, 'access-one-caller');
+  });
+
+  test('the route template with "From cluster" empty', async ({ page }) => {
+    await openWith(page, 'request-mesh-route', {
+      service: 'bookinfo/reviews',
+      target1: { cluster: 'cluster-1', subset: { version: 'v1' } },
+      weight1: 100,
+    });
+    await walkToReview(page, 'VirtualService');
+    await createAndExpectOnlyTheTokenMissing(page, 'route-every-cluster');
+  });
+});

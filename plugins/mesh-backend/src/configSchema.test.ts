@@ -1,0 +1,53 @@
+import { loadConfigSchema } from '@backstage/config-loader';
+import path from 'node:path';
+
+jest.setTimeout(60_000);
+
+/**
+ * What Backstage does with this plugin's config.d.ts: a value marked `@visibility secret` is
+ * left out of everything served to the browser (and redacted in logs). A Prometheus URL may
+ * hold credentials (`https://user:token@prometheus…`), like a cluster token.
+ */
+describe('config.d.ts', () => {
+  it('keeps Prometheus URLs and cluster tokens out of the frontend', async () => {
+    const schema = await loadConfigSchema({
+      dependencies: [],
+      packagePaths: [path.resolve(__dirname, '../package.json')],
+      excludePackageDependencies: true,
+    });
+    const secret = 'https://meshport:s3cret@prometheus.example.com';
+    const data = {
+      mesh: {
+        prometheus: { url: secret },
+        clusters: [{ name: 'cluster-1', prometheus: { url: secret } }],
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'cluster-1',
+                url: 'https://cluster-1.example.com',
+                serviceAccountToken: 's3cret',
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const [frontend] = schema.process([{ data, context: 'test' }], {
+      visibility: ['frontend'],
+    });
+    expect(JSON.stringify(frontend.data)).not.toContain('s3cret');
+    const [secrets] = schema.process([{ data, context: 'test' }], {
+      visibility: ['secret'],
+    });
+    expect(secrets.data).toMatchObject({
+      mesh: {
+        prometheus: { url: secret },
+        clusters: [{ prometheus: { url: secret } }],
+      },
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { OwnershipConflictAlert, OwnerCell } from './OwnershipConflict';
