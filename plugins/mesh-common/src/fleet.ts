@@ -85,11 +85,6 @@ export interface ControlPlane {
   /** Istio mesh id (`meshConfig.defaultConfig.meshId`), when set. */
   meshId?: string;
   /**
-   * Istio `meshConfig.trustDomainAliases`: trust domains this control plane's workloads accept
-   * as their own, from the `istio` / `istio-<revision>` ConfigMap's `mesh` key.
-   */
-  trustDomainAliases?: string[];
-  /**
    * The remote secrets of this control plane's namespace could not be listed (HTTP 403), so
    * which clusters it reads endpoints from is unknown: `readsEndpointsFrom` may be incomplete.
    */
@@ -258,7 +253,9 @@ export interface ServiceInstance {
    * The waypoint this instance's traffic goes through in ambient mode: the Gateway of class
    * `istio-waypoint` named by `istio.io/use-waypoint` on the Service or its namespace (Istio
    * ambient docs, "Configure waypoint proxies"), when it exists in this cluster. L7
-   * authorization of an ambient workload is enforced there, not by ztunnel.
+   * authorization of an ambient workload is enforced there, not by ztunnel. Discovery takes
+   * `istio.io/use-waypoint` from the Service, else its namespace (in the namespace of
+   * `istio.io/use-waypoint-namespace`, else the labelled object's).
    */
   waypoint?: { namespace: string; name: string };
   /**
@@ -266,12 +263,6 @@ export interface ServiceInstance {
    * clusters whose clients can call it through their Link.
    */
   mirroredIn?: ClusterName[];
-  /**
-   * The ambient waypoint traffic to this instance goes through: the Gateway named by the
-   * `istio.io/use-waypoint` label on the Service, else on its namespace (in the namespace of
-   * `istio.io/use-waypoint-namespace`, else the labelled object's), when that Gateway exists.
-   */
-  waypoint?: { namespace: string; name: string };
 }
 
 /** A logical service: namespace + name, the same across clusters (namespace sameness). */
