@@ -16,6 +16,11 @@ export interface PullRequestContext {
   owners: DestinationOwners;
   summary: ChangeSummary;
   warnings: Diagnostic[];
+  /**
+   * Where the verifier traced the request, per source cluster: the split Istio will make and
+   * how each leg travels (mesh-policy's `summarizeVerification`).
+   */
+  verifiedSplit: string[];
   requestedBy?: string;
   reason?: string;
 }
@@ -77,6 +82,14 @@ export function pullRequestText(ctx: PullRequestContext): PullRequestText {
     formatChangeSummary(summary).trimEnd(),
     '',
   );
+  if (ctx.verifiedSplit.length > 0) {
+    lines.push(
+      '### Verified split (as Istio will route it)',
+      '',
+      ...ctx.verifiedSplit.map(l => `- ${l}`),
+      '',
+    );
+  }
   if (ctx.warnings.length > 0) {
     lines.push(
       '### Warnings',

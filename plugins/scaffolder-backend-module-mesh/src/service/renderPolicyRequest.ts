@@ -15,6 +15,7 @@ import {
   renderRepository,
   SchemaValidator,
   summarizeChange,
+  summarizeVerification,
 } from '@meshport/backstage-plugin-mesh-policy';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -191,6 +192,9 @@ export async function renderPolicyRequest(
     owners,
     summary,
     warnings: result.warnings.filter(w => !w.policy || w.policy === ref),
+    verifiedSplit: summarizeVerification(
+      result.verification.filter(v => v.policy === ref),
+    ),
     requestedBy: request.requestedBy,
     reason: request.reason,
   });
