@@ -9,9 +9,7 @@ export function SignInPage(props: SignInPageProps) {
   return (
     <CoreSignInPage
       {...props}
-      providers={signInProviders(
-        config.getOptionalString('auth.environment'),
-      )}
+      providers={signInProviders(config.getOptionalString('auth.environment'))}
     />
   );
 }

@@ -5,7 +5,10 @@ describe('signInProviders', () => {
   it('offers GitHub, and no guest, in production', () => {
     const providers = signInProviders('production');
     expect(providers).toEqual([
-      expect.objectContaining({ id: 'github-auth-provider', apiRef: githubAuthApiRef }),
+      expect.objectContaining({
+        id: 'github-auth-provider',
+        apiRef: githubAuthApiRef,
+      }),
     ]);
     expect(providers).not.toContain('guest');
   });

@@ -7,7 +7,9 @@ import { githubAuthApiRef } from '@backstage/frontend-plugin-api';
  * development, so a guest button there could only fail. Anything else (the demo, the e2e
  * tests) offers guest, because no GitHub OAuth app is configured there.
  */
-export function signInProviders(environment: string | undefined): IdentityProviders {
+export function signInProviders(
+  environment: string | undefined,
+): IdentityProviders {
   if (environment === 'production') {
     return [
       {

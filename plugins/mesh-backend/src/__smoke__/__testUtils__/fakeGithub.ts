@@ -117,7 +117,9 @@ export async function startFakeGithub(
       }));
       return { data: { organization: { teams: { pageInfo, nodes } } } };
     }
-    return { errors: [{ message: 'the fake GitHub does not know this query' }] };
+    return {
+      errors: [{ message: 'the fake GitHub does not know this query' }],
+    };
   };
 
   const server = http.createServer(async (req, res) => {
@@ -190,7 +192,11 @@ export async function startFakeGithub(
         return;
       }
       if (req.method === 'POST' && url.pathname === '/api/graphql') {
-        if (auth !== `token ${options.apiToken}`) {
+        // GitHub takes both schemes; Backstage's credentials provider sends Bearer
+        if (
+          auth !== `token ${options.apiToken}` &&
+          auth !== `Bearer ${options.apiToken}`
+        ) {
           json(res, 401, { message: 'Bad credentials' });
           return;
         }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChartReplica } from './chartLayout';
 
-export const ROOT = path.resolve(__dirname, '../../../..');
+export const ROOT = path.resolve(__dirname, '../../../../..');
 const BUNDLE = path.join(ROOT, 'packages/backend/dist/bundle.tar.gz');
 
 /** What the Dockerfile copies next to the bundle. */
@@ -175,7 +175,11 @@ export async function waitUntilReady(replica: Replica, timeoutMs: number) {
   for (;;) {
     if (replica.exitCode() !== null) {
       throw new Error(
-        `${replica.name} exited with code ${replica.exitCode()} after ${replica.restarts()} restarts; its log ends:\n${logTail(replica)}`,
+        `${
+          replica.name
+        } exited with code ${replica.exitCode()} after ${replica.restarts()} restarts; its log ends:\n${logTail(
+          replica,
+        )}`,
       );
     }
     try {
@@ -186,7 +190,9 @@ export async function waitUntilReady(replica: Replica, timeoutMs: number) {
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `${replica.name} was not ready within ${timeoutMs / 1000} s; its log ends:\n${logTail(replica)}`,
+        `${replica.name} was not ready within ${
+          timeoutMs / 1000
+        } s; its log ends:\n${logTail(replica)}`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 500));
