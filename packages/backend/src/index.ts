@@ -85,9 +85,9 @@ backend.add(
   import('@meshport/backstage-plugin-scaffolder-backend-module-mesh'),
 );
 // A backend whose plugins failed to start keeps its HTTP server up and answers 503 on
-// readiness forever. Exiting instead lets Kubernetes restart the pod: two replicas starting
-// at once on an empty database can lose a migration race (knex's MigrationLocked) that the
-// restart, finding the migrations done, gets past.
+// readiness forever, a pod that is neither ready nor restarted. Exiting instead lets
+// Kubernetes restart it and shows the failure in the pod's status (deploy/README.md: two
+// replicas first migrating one empty database race on knex's migration locks).
 backend.start().catch(error => {
   // eslint-disable-next-line no-console
   console.error('Meshport backend failed to start, exiting', error);
