@@ -1,6 +1,7 @@
-// Prints one line "N passed, N failed" over a Jest JSON report and a Playwright JSON
-// report (either may be missing: a suite that did not run contributes nothing, and a
-// missing Jest report counts as one failure so a crashed run never looks green).
+// Prints one line "N passed, N failed" over a Jest JSON report, a Playwright JSON report
+// and the production smoke test's Jest JSON report (the last two may be missing: a suite
+// that did not run contributes nothing, and a missing main Jest report counts as one
+// failure so a crashed run never looks green; a crashed smoke run fails its own step).
 // Exit code 1 when any test failed.
 const fs = require('node:fs');
 
@@ -31,14 +32,16 @@ function countPlaywright(report) {
   return { passed: expected + flaky, failed: unexpected };
 }
 
-const [jestFile, playwrightFile] = process.argv.slice(2);
+const [jestFile, playwrightFile, smokeFile] = process.argv.slice(2);
 const jest = countJest(readJson(jestFile));
 const e2e = countPlaywright(playwrightFile && readJson(playwrightFile));
-const passed = jest.passed + e2e.passed;
-const failed = jest.failed + e2e.failed;
+const smokeReport = smokeFile && readJson(smokeFile);
+const smoke = smokeReport ? countJest(smokeReport) : { passed: 0, failed: 0 };
+const passed = jest.passed + e2e.passed + smoke.passed;
+const failed = jest.failed + e2e.failed + smoke.failed;
 if (jest.note) console.log(`(${jest.note})`);
 console.log(
-  `jest: ${jest.passed} passed, ${jest.failed} failed; e2e: ${e2e.passed} passed, ${e2e.failed} failed`,
+  `jest: ${jest.passed} passed, ${jest.failed} failed; smoke: ${smoke.passed} passed, ${smoke.failed} failed; e2e: ${e2e.passed} passed, ${e2e.failed} failed`,
 );
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

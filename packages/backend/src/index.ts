@@ -20,20 +20,33 @@ backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
 
-// techdocs plugin
-backend.add(import('@backstage/plugin-techdocs-backend'));
+// No TechDocs: Meshport publishes no documentation, and TechDocs' default local builder and
+// publisher keep each replica's docs on its own disk, which several replicas cannot share.
+
+// events: with PostgreSQL its event bus (DatabaseEventBusStore in @backstage/plugin-events-backend)
+// carries events between replicas, so signals and notifications reach users on every pod.
+backend.add(import('@backstage/plugin-events-backend'));
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Guest sign-in, for the demo (development only: the provider refuses production).
 // See https://backstage.io/docs/auth/guest/provider
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// GitHub sign-in, production's (auth.providers.github in app-config.production.yaml).
+// See https://backstage.io/docs/auth/github/provider
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
+
+// Users and Groups from a GitHub organisation (catalog.providers.githubOrg, production), so
+// sign-in resolves to a User and service owners name existing Groups.
+// See https://backstage.io/docs/integrations/github/org
+backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
@@ -52,7 +65,6 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 
 // search collators
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
@@ -72,4 +84,12 @@ backend.add(import('@meshport/backstage-plugin-catalog-backend-module-mesh'));
 backend.add(
   import('@meshport/backstage-plugin-scaffolder-backend-module-mesh'),
 );
-backend.start();
+// A backend whose plugins failed to start keeps its HTTP server up and answers 503 on
+// readiness forever, a pod that is neither ready nor restarted. Exiting instead lets
+// Kubernetes restart it and shows the failure in the pod's status (deploy/README.md: two
+// replicas first migrating one empty database race on knex's migration locks).
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error('Meshport backend failed to start, exiting', error);
+  process.exit(1);
+});

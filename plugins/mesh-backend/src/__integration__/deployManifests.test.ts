@@ -1,8 +1,11 @@
 /**
  * The objects in deploy/kubernetes are what an operator applies to every discovered
- * cluster. They must be valid Kubernetes objects, and the ClusterRole and the remote-secrets
- * Role must grant exactly what discovery reads — no less (discovery fails with 403), no more
- * (least privilege).
+ * cluster (meshport-discovery-istio.yaml only where Istio runs). They must be valid
+ * Kubernetes objects, and the roles must grant exactly what the token is used for — no less
+ * (a 403), no more (least privilege): the ClusterRole meshport-discovery what discovery lists
+ * cluster-wide, the Role in istio-system the remote secrets, and the ClusterRole
+ * meshport-kubernetes-plugin what Backstage's Kubernetes plugin lists for an entity's
+ * Kubernetes tab (its DEFAULT_OBJECTS, the code it runs, and pod metrics).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +17,7 @@ import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { DEFAULT_OBJECTS } from '@backstage/plugin-kubernetes-backend';
 import { RESOURCES } from '../readers/resources';
 
 const DEPLOY_DIR = path.resolve(__dirname, '../../../../deploy/kubernetes');
@@ -72,18 +76,56 @@ function loadDeployObjects(): KubeDoc[] {
 
 const objects = loadDeployObjects();
 const find = (kind: string) => objects.filter(o => o.kind === kind);
+/** The one object `Kind/name`. */
+const named = (id: string) => {
+  const [found, ...more] = objects.filter(
+    o => `${o.kind}/${o.metadata.name}` === id,
+  );
+  if (!found || more.length) throw new Error(`expected exactly one ${id}`);
+  return found;
+};
+
+/**
+ * Gateway API HTTPRoutes and Gateways, which discovery is being taught to list (issue 18,
+ * item 4: the Linkerd translator's output and ambient waypoints). Granted ahead of that
+ * change; once readers/resources.ts lists them this set adds nothing.
+ */
+const GATEWAY_API = [
+  'gateway.networking.k8s.io/gateways',
+  'gateway.networking.k8s.io/httproutes',
+];
+
+/** What the Kubernetes plugin lists for an entity: its default object types, pod metrics. */
+const KUBERNETES_PLUGIN_READS = [
+  ...DEFAULT_OBJECTS.map(o => `${o.group || 'core'}/${o.plural}`),
+  // KubernetesFetcher.fetchPodMetricsForNamespace, unless skipMetricsLookup
+  'metrics.k8s.io/pods',
+].sort();
 
 describe('deploy/kubernetes', () => {
   it('holds the discovery identity: namespace, service account, roles, bindings, token', () => {
-    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/meshport',
-      'ServiceAccount/meshport-discovery',
-      'ClusterRole/meshport-discovery',
-      'ClusterRoleBinding/meshport-discovery',
-      'Role/meshport-discovery-remote-secrets',
-      'RoleBinding/meshport-discovery-remote-secrets',
-      'Secret/meshport-discovery-token',
-    ]);
+    expect(objects.map(o => `${o.file}: ${o.kind}/${o.metadata.name}`)).toEqual(
+      [
+        'meshport-discovery-istio.yaml: Role/meshport-discovery-remote-secrets',
+        'meshport-discovery-istio.yaml: RoleBinding/meshport-discovery-remote-secrets',
+        'meshport-discovery.yaml: Namespace/meshport',
+        'meshport-discovery.yaml: ServiceAccount/meshport-discovery',
+        'meshport-discovery.yaml: ClusterRole/meshport-discovery',
+        'meshport-discovery.yaml: ClusterRoleBinding/meshport-discovery',
+        'meshport-discovery.yaml: ClusterRole/meshport-kubernetes-plugin',
+        'meshport-discovery.yaml: ClusterRoleBinding/meshport-kubernetes-plugin',
+        'meshport-discovery.yaml: Secret/meshport-discovery-token',
+      ],
+    );
+  });
+
+  it('keeps istio-system out of the file every cluster gets: Linkerd-only clusters have none', () => {
+    const everyCluster = objects.filter(
+      o => o.file === 'meshport-discovery.yaml',
+    );
+    expect(
+      everyCluster.filter(o => o.metadata.namespace === 'istio-system'),
+    ).toEqual([]);
   });
 
   it.each(objects.map(o => [`${o.kind}/${o.metadata.name}`, o] as const))(
@@ -97,7 +139,7 @@ describe('deploy/kubernetes', () => {
   );
 
   it('rejects what the schema forbids (the validation is real)', () => {
-    const [role] = find('ClusterRole');
+    const role = named('ClusterRole/meshport-discovery');
     const { file: _file, ...manifest } = role;
     const broken = {
       ...manifest,
@@ -108,8 +150,12 @@ describe('deploy/kubernetes', () => {
     );
   });
 
-  describe.each(['ClusterRole', 'Role'])('the %s', kind => {
-    const [role] = find(kind);
+  describe.each([
+    'ClusterRole/meshport-discovery',
+    'ClusterRole/meshport-kubernetes-plugin',
+    'Role/meshport-discovery-remote-secrets',
+  ])('the %s', id => {
+    const role = named(id);
     const rules: Rule[] = role.rules;
 
     it('only lists: discovery never watches, gets single objects or writes', () => {
@@ -129,19 +175,40 @@ describe('deploy/kubernetes', () => {
     });
   });
 
-  it('the ClusterRole grants exactly what discovery lists cluster-wide: readers/resources.ts without secrets', () => {
-    const granted = grantsOf(find('ClusterRole')[0].rules);
-    const read = Object.values(RESOURCES)
-      .filter(r => r !== RESOURCES.secrets)
-      .map(r => `${r.group || 'core'}/${r.plural}`)
-      .sort();
-    expect(granted).toEqual(read);
+  const discoveryReads = Object.values(RESOURCES)
+    .filter(r => r !== RESOURCES.secrets)
+    .map(r => `${r.group || 'core'}/${r.plural}`);
+
+  it('the ClusterRole meshport-discovery grants exactly what discovery lists cluster-wide: readers/resources.ts without secrets', () => {
+    const granted = grantsOf(named('ClusterRole/meshport-discovery').rules);
+    expect(granted).toEqual(
+      [...new Set([...discoveryReads, ...GATEWAY_API])].sort(),
+    );
     expect(new Set(granted).size).toBe(granted.length);
     expect(granted).not.toContain('core/secrets');
   });
 
+  it('the ClusterRole meshport-kubernetes-plugin grants exactly what the Kubernetes plugin lists by default', () => {
+    expect(DEFAULT_OBJECTS).toHaveLength(13);
+    const granted = grantsOf(
+      named('ClusterRole/meshport-kubernetes-plugin').rules,
+    );
+    expect(granted).toEqual(KUBERNETES_PLUGIN_READS);
+    expect(granted).not.toContain('core/secrets');
+  });
+
+  it('together the roles cover discovery and the Kubernetes tab of Meshport’s entities', () => {
+    const granted = new Set(
+      find('ClusterRole').flatMap(role => grantsOf(role.rules)),
+    );
+    const missing = [...discoveryReads, ...KUBERNETES_PLUGIN_READS].filter(
+      r => !granted.has(r),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('the Role grants only listing secrets, only in istio-system', () => {
-    const [role] = find('Role');
+    const role = named('Role/meshport-discovery-remote-secrets');
     expect(role.metadata.namespace).toBe('istio-system');
     expect(grantsOf(role.rules)).toEqual([`core/${RESOURCES.secrets.plural}`]);
     expect(role.rules).toEqual([
@@ -160,7 +227,12 @@ describe('deploy/kubernetes', () => {
     expect(comment).toContain('confines that to the');
     expect(comment).toMatch(/revisioned istiod[\s\S]*copy this Role/);
     expect(comment).toContain('403');
-    expect(text).toContain('No secrets here');
+    expect(text).toContain('Linkerd only');
+    const everyCluster = fs.readFileSync(
+      path.join(DEPLOY_DIR, 'meshport-discovery.yaml'),
+      'utf8',
+    );
+    expect(everyCluster).toContain('No secrets here');
   });
 
   const [account] = find('ServiceAccount');
@@ -172,15 +244,21 @@ describe('deploy/kubernetes', () => {
     },
   ];
 
-  it('binds the role to the service account whose token Backstage uses', () => {
-    const [binding] = find('ClusterRoleBinding');
+  it.each(['meshport-discovery', 'meshport-kubernetes-plugin'])(
+    'binds the ClusterRole %s to the service account whose token Backstage uses',
+    name => {
+      const binding = named(`ClusterRoleBinding/${name}`);
+      expect(binding.roleRef).toEqual({
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: named(`ClusterRole/${name}`).metadata.name,
+      });
+      expect(binding.subjects).toEqual(discoveryAccount());
+    },
+  );
+
+  it('issues the token of that service account', () => {
     const [token] = find('Secret');
-    expect(binding.roleRef).toEqual({
-      apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'ClusterRole',
-      name: find('ClusterRole')[0].metadata.name,
-    });
-    expect(binding.subjects).toEqual(discoveryAccount());
     expect(token.type).toBe('kubernetes.io/service-account-token');
     expect(token.metadata.namespace).toBe(account.metadata.namespace);
     expect(

@@ -5,6 +5,7 @@
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import Ajv2020 from 'ajv/dist/2020';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -53,8 +54,60 @@ const layered = (...configs: unknown[]) =>
     configs.map((data, i) => ({ context: `config-${i}`, data: data as any })),
   );
 
+/**
+ * What Backstage makes of an APP_CONFIG_<path> variable: the path split on `_`, the value
+ * parsed as JSON when it parses (@backstage/config-loader, readEnvConfig).
+ */
+const fromEnv = (name: string, value: string) => {
+  const keys = name.replace(/^APP_CONFIG_/, '').split('_');
+  let parsed: unknown = value;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    // a plain string
+  }
+  return keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), parsed);
+};
+
 describe('app-config.production.yaml', () => {
   const config = layered(base, production);
+
+  it('listens where the Helm chart says: backend.listen stays an object under APP_CONFIG_backend_listen_port', () => {
+    // the chart always sets it (templates/backstage-deployment.yaml, containerPorts.backend)
+    const withChartEnv = layered(
+      base,
+      production,
+      fromEnv('APP_CONFIG_backend_listen_port', '7007'),
+    );
+    expect(withChartEnv.getConfig('backend.listen').get()).toEqual({
+      port: 7007,
+    });
+    expect(config.getNumber('backend.listen.port')).toBe(7007);
+    expect(config.getOptionalString('backend.listen.host')).toBeUndefined();
+  });
+
+  it('signs in through GitHub only, resolving to Users from the GitHub org data', () => {
+    expect(config.getOptional('auth.providers.guest')).toBeUndefined();
+    expect(
+      config.getConfig('auth.providers.github.production').get('signIn'),
+    ).toEqual({
+      resolvers: [{ resolver: 'userIdMatchingUserEntityAnnotation' }],
+    });
+    expect(config.get('catalog.providers.githubOrg')).toMatchObject({
+      githubUrl: 'https://github.com',
+      orgs: ['${GITHUB_ORG}'],
+    });
+    const allowed = config
+      .getConfigArray('catalog.rules')
+      .flatMap(rule => rule.getStringArray('allow'));
+    expect(allowed).toEqual(expect.arrayContaining(['User', 'Group']));
+    // the org provider needs an integration for its host
+    expect(
+      config
+        .getConfigArray('integrations.github')
+        .map(i => i.getString('host')),
+    ).toContain('github.com');
+  });
 
   it('uses PostgreSQL with the connection from the environment', () => {
     expect(config.getString('backend.database.client')).toBe('pg');
@@ -135,6 +188,14 @@ describe('packages/backend/Dockerfile', () => {
     );
   });
 
+  it('builds native modules against local Node headers and caches Yarn 4’s cache folder', () => {
+    // better-sqlite3's node-gyp build would otherwise download headers (scripts/env.sh sets the same)
+    expect(dockerfile).toMatch(/^ENV npm_config_nodedir=\S+$/m);
+    // Yarn 4's global cache (enableGlobalCache, ~/.yarn/berry/cache), not Yarn 1's ~/.cache/yarn
+    expect(dockerfile).not.toContain('/home/node/.cache/yarn');
+    expect(dockerfile).toContain('target=/home/node/.yarn/berry/cache');
+  });
+
   it('is a multi-stage build that runs as the unprivileged node user', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(3);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
@@ -145,6 +206,44 @@ describe('packages/backend/Dockerfile', () => {
 
 describe('deploy/helm/values.yaml', () => {
   const backstage = values.backstage;
+
+  it('validates against the chart’s values.schema.json (backstage/charts, chart backstage 2.8.2)', () => {
+    // a copy of charts/backstage/values.schema.json at chart version 2.8.2; Helm validates
+    // values against it on install and upgrade
+    const schema = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          __dirname,
+          '__fixtures__/backstage-chart-2.8.2.values.schema.json',
+        ),
+        'utf8',
+      ),
+    );
+    // Kubernetes' int32/int64 formats are annotations to Ajv; types are still checked
+    const validate = new Ajv2020({
+      strict: false,
+      allErrors: true,
+      validateFormats: false,
+    }).compile(schema);
+    expect(validate(values) ? [] : validate.errors).toEqual([]);
+    // and the validation is real
+    expect(
+      validate({ ...values, backstage: { ...backstage, replicas: 'two' } }),
+    ).toBe(false);
+  });
+
+  it('passes the restricted Pod Security Standard: seccomp RuntimeDefault, non-root, no privilege escalation', () => {
+    expect(backstage.podSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(backstage.containerSecurityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
   const config = layered(base, production, backstage.appConfig);
   const envNames = (backstage.extraEnvVars as Array<{ name: string }>).map(
     e => e.name,
