@@ -174,11 +174,20 @@ export class Topology {
     return false;
   }
 
+  /**
+   * Whether `namespace` exists in `cluster`: a service of it runs there, or Linkerd mirrors one
+   * there. Linkerd's service mirror puts `<svc>-<target>` in the exported Service's own
+   * namespace, creating it or skipping the mirror when it is absent (linkerd/linkerd2
+   * multicluster/service-mirror/cluster_watcher.go, `mirrorNamespaceIfNecessary`), so a mirror
+   * proves the namespace.
+   */
   hasNamespace(cluster: string, namespace: string): boolean {
     return this.fleet.services.some(
       s =>
         s.namespace === namespace &&
-        s.instances.some(i => i.cluster === cluster),
+        s.instances.some(
+          i => i.cluster === cluster || i.mirroredIn?.includes(cluster),
+        ),
     );
   }
 }
