@@ -177,7 +177,9 @@ describe('Linkerd HTTPRoute parents (issue 17, item 8)', () => {
     expect(result.errors.map(e => [e.path, e.message])).toEqual([
       [
         'spec.sources',
-        expect.stringMatching(/^north has no shop namespace, where this policy/),
+        expect.stringMatching(
+          /^north has no shop namespace, where this policy/,
+        ),
       ],
     ]);
     expect(routes(result, 'north')).toEqual([]);
