@@ -86,9 +86,7 @@ function buildFleet(kind: TopologyKind, size: number, sameTd: boolean): Fleet {
           versions: i === 0 ? ['v1', 'v2'] : ['v3'],
           mode,
           trustDomain: td(c),
-          labels: (kind === 'ambient-waypoint'
-            ? { 'istio.io/use-waypoint': 'waypoint' }
-            : {}) as Record<string, string>,
+          waypoint: kind === 'ambient-waypoint' ? 'waypoint' : undefined,
         })),
       },
       {

@@ -7,7 +7,7 @@ import { Policy, policyRef } from '../schema/policy';
 import type { TrafficPolicy } from '../schema/trafficPolicy';
 import type { VirtualDestination } from '../schema/virtualDestination';
 import { ClientPlan, planTrafficPolicy } from '../translate/trafficPlan';
-import { authorize } from './authz';
+import { authorize, waypointPrincipal } from './authz';
 import { ClusterConfig } from './clusterConfig';
 import { instanceEndpoints } from './endpoints';
 import { describeLeg } from './format';
@@ -259,7 +259,7 @@ function verifyAccess(
       serving,
       meshSettings?.[serving],
     );
-    const waypoint = instance.labels?.['istio.io/use-waypoint'];
+    const waypoint = instance.waypoint;
     const request = (principal: string, g: (typeof groups)[number]) => ({
       namespace: dest.namespace,
       service: dest.service,
@@ -267,9 +267,7 @@ function verifyAccess(
       mode: g.mode,
       waypoint,
       principal,
-      waypointPrincipal: waypoint
-        ? `${topo.trustDomain(serving)}/ns/${dest.namespace}/sa/${waypoint}`
-        : undefined,
+      waypointPrincipal: waypoint && waypointPrincipal(topo, serving, waypoint),
       trustDomains,
       method: allow?.methods?.[0] ?? 'GET',
       path: (allow?.paths?.[0] ?? '/').replace(/\*$/, 'x'),
