@@ -91,6 +91,20 @@ function expandPrincipal(p: string, trustDomains: string[]): string[] {
   return trustDomains.map(t => `${t}${p.slice(slash)}`);
 }
 
+/**
+ * Whether a policy principal (`<td>/ns/<ns>/sa/<sa>`, wildcards allowed) admits a caller's
+ * principal at a proxy accepting `trustDomains`, as the proxy matches `source.principals`.
+ */
+export function principalMatches(
+  pattern: string,
+  principal: string,
+  trustDomains: string[],
+): boolean {
+  return expandPrincipal(pattern, trustDomains).some(x =>
+    valueMatches(x, principal),
+  );
+}
+
 function anyOf(
   list: unknown,
   value: string | undefined,

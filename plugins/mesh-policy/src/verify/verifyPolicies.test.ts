@@ -256,6 +256,27 @@ describe('verifyPolicies: AccessPolicy', () => {
       /also admits cluster\.local\/ns\/shop\/sa\/meshport-not-granted/,
     );
   });
+
+  it('does not probe a neighbour another source names: a whole namespace admits its service accounts', () => {
+    const p = grant();
+    p.spec.sources.push({ cluster: 'cluster-1', namespace: 'shop' });
+    const both = ['cluster.local/ns/shop/sa/web', 'cluster.local/ns/shop/sa/*'];
+    expect(
+      verifyPolicies([p], new Topology(orders('sidecar')), rendered({}, both))
+        .errors,
+    ).toEqual([]);
+    // The namespace row still probes beyond the namespace.
+    const r = verifyPolicies(
+      [p],
+      new Topology(orders('sidecar')),
+      rendered({}, [...both, 'cluster.local/ns/*']),
+    );
+    expect(r.errors.map(e => e.message)).toEqual([
+      expect.stringMatching(
+        /also admits cluster\.local\/ns\/meshport-not-granted\/sa\/default/,
+      ),
+    ]);
+  });
 });
 
 describe('verifyPolicies: VirtualDestination', () => {

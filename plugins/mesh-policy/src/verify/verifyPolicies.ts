@@ -7,7 +7,7 @@ import { Policy, policyRef } from '../schema/policy';
 import type { TrafficPolicy } from '../schema/trafficPolicy';
 import type { VirtualDestination } from '../schema/virtualDestination';
 import { ClientPlan, planTrafficPolicy } from '../translate/trafficPlan';
-import { authorize, waypointPrincipal } from './authz';
+import { authorize, principalMatches, waypointPrincipal } from './authz';
 import { ClusterConfig } from './clusterConfig';
 import { instanceEndpoints } from './endpoints';
 import { describeLeg } from './format';
@@ -309,15 +309,21 @@ function verifyAccess(
             path,
             `${who} → ${dest.service}.${dest.namespace} on ${serving} (${g.mode}): the grant does not admit it: ${decision.reason}`,
           );
-        // The grant alone must not admit a caller it does not name.
+        // The grant alone must not admit a caller it does not name: a neighbour of this source
+        // (another service account in its namespace, or another namespace). A neighbour that
+        // another source names, say the whole namespace, is rightly admitted and proves
+        // nothing, so it is not probed; that source's own row probes beyond it.
         const stranger = s.serviceAccount
           ? `${td}/ns/${s.namespace}/sa/meshport-not-granted`
           : `${td}/ns/meshport-not-granted/sa/default`;
-        const named = p.spec.sources.some(
-          x =>
+        const named = p.spec.sources.some(x =>
+          principalMatches(
             `${topo.trustDomain(x.cluster)}/ns/${x.namespace}/sa/${
-              x.serviceAccount ?? ''
-            }` === stranger,
+              x.serviceAccount ?? '*'
+            }`,
+            stranger,
+            trustDomains,
+          ),
         );
         if (
           !named &&
