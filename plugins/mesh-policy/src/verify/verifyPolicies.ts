@@ -11,6 +11,7 @@ import { authorize, principalMatches, waypointPrincipal } from './authz';
 import { ClusterConfig } from './clusterConfig';
 import { instanceEndpoints } from './endpoints';
 import { describeLeg } from './format';
+import { legFails } from './legFailure';
 import { acceptedTrustDomains, handshake } from './trust';
 import type { Caller, ClusterObject, MeshSettings, Trace } from './types';
 import { Verifier } from './verifier';
@@ -172,7 +173,7 @@ function verifyTraffic(
       continue;
     }
     for (const leg of trace.legs) {
-      if (leg.failure && leg.failureKind !== 'authz')
+      if (legFails(leg))
         error(
           p.spec.route ? `spec.route.${leg.destination}` : 'spec',
           `${where}: leg ${describeLeg(leg)}: ${leg.failure}`,
@@ -379,7 +380,7 @@ function verifyFailover(
       continue;
     }
     for (const leg of trace.legs) {
-      if (leg.failure && leg.failureKind !== 'authz')
+      if (legFails(leg))
         error(
           'spec.clusters',
           `${where}: leg ${describeLeg(leg)}: ${leg.failure}`,
