@@ -305,11 +305,8 @@ function targetRefsOf(spec: Spec): Spec[] {
   // `targetRef` is the legacy single form; Istio reads it only when `targetRefs` is empty
   // (pilot/pkg/model/policyattachment.go GetTargetRefs).
   const refs = asArray<Spec>(spec.targetRefs);
-  return refs.length > 0
-    ? refs
-    : spec.targetRef
-    ? [spec.targetRef as Spec]
-    : [];
+  if (refs.length > 0) return refs;
+  return spec.targetRef ? [spec.targetRef as Spec] : [];
 }
 
 /**
