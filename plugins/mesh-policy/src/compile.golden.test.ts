@@ -163,6 +163,10 @@ describe('golden: failover, access, Linkerd', () => {
     );
     const vd = failover();
     vd.spec.clusters = ['cluster-1'];
+    // Only cluster-1 (us-east-1) backs the host now: an explicit failover to us-west-2 would
+    // name a region with no endpoint, which the verifier rightly refuses. Envoy's default
+    // (nearest locality first) is what a one-region host can have.
+    vd.spec.failover = { mode: 'locality' };
     const result = renderRepository([vd], fleet, { validateSchema });
     expect(result.errors).toEqual([]);
     expect(

@@ -1,6 +1,23 @@
 import type { DataPlaneMode } from '@meshport/backstage-plugin-mesh-common';
 import { asArray, ClusterConfig, ROOT_NAMESPACE, Spec } from './clusterConfig';
+import type { Topology } from '../fleet/topology';
 import type { AuthzOutcome } from './types';
+
+/**
+ * The identity a waypoint presents to the destination's ztunnel: istiod's gateway deployment
+ * controller runs it under a ServiceAccount named after the Gateway, in the Gateway's namespace
+ * (pilot/pkg/config/kube/gateway/testdata/deployment/istio-upgrade-to-1.24.yaml: Gateway
+ * `test-upgrade` of class istio-waypoint, `serviceAccountName: test-upgrade`).
+ */
+export function waypointPrincipal(
+  topo: Topology,
+  cluster: string,
+  waypoint: { namespace: string; name: string },
+): string {
+  return `${topo.trustDomain(cluster)}/ns/${waypoint.namespace}/sa/${
+    waypoint.name
+  }`;
+}
 
 /** The serving workload and the request as its enforcement point sees it. */
 export interface AuthzRequest {
@@ -8,8 +25,11 @@ export interface AuthzRequest {
   service: string;
   labels: Record<string, string>;
   mode: DataPlaneMode;
-  /** Name of the waypoint the service uses (`istio.io/use-waypoint`), when it has one. */
-  waypoint?: string;
+  /**
+   * The waypoint (a Gateway of class `istio-waypoint`) the service's traffic goes through, as
+   * discovery resolved it from `istio.io/use-waypoint` (the fleet's `ServiceInstance.waypoint`).
+   */
+  waypoint?: { namespace: string; name: string };
   /** The caller's principal without `spiffe://`, e.g. `cluster.local/ns/a/sa/b`; absent without mTLS. */
   principal?: string;
   /** The principal of the waypoint, as ztunnel sees traffic arriving from it. */
@@ -69,6 +89,20 @@ function expandPrincipal(p: string, trustDomains: string[]): string[] {
   const td = p.slice(0, slash);
   if (td !== 'cluster.local' && !trustDomains.includes(td)) return [p];
   return trustDomains.map(t => `${t}${p.slice(slash)}`);
+}
+
+/**
+ * Whether a policy principal (`<td>/ns/<ns>/sa/<sa>`, wildcards allowed) admits a caller's
+ * principal at a proxy accepting `trustDomains`, as the proxy matches `source.principals`.
+ */
+export function principalMatches(
+  pattern: string,
+  principal: string,
+  trustDomains: string[],
+): boolean {
+  return expandPrincipal(pattern, trustDomains).some(x =>
+    valueMatches(x, principal),
+  );
 }
 
 function anyOf(
@@ -267,8 +301,21 @@ function decide(
   };
 }
 
+function targetRefsOf(spec: Spec): Spec[] {
+  // `targetRef` is the legacy single form; Istio reads it only when `targetRefs` is empty
+  // (pilot/pkg/model/policyattachment.go GetTargetRefs).
+  const refs = asArray<Spec>(spec.targetRefs);
+  if (refs.length > 0) return refs;
+  return spec.targetRef ? [spec.targetRef as Spec] : [];
+}
+
+/**
+ * Selector attachment, as a sidecar or ztunnel applies it: a policy with targetRefs is ignored
+ * altogether by a workload that is not a gateway (pilot/pkg/model/policyattachment.go
+ * ShouldAttachPolicy, "if targetRef is specified, ignore the policy altogether").
+ */
 function selects(p: { namespace: string; spec: Spec }, req: AuthzRequest) {
-  if (present(p.spec.targetRefs) || p.spec.targetRef) return false;
+  if (targetRefsOf(p.spec).length > 0) return false;
   if (p.namespace !== req.namespace && p.namespace !== ROOT_NAMESPACE)
     return false;
   const match = ((p.spec.selector as Spec | undefined)?.matchLabels ??
@@ -276,18 +323,59 @@ function selects(p: { namespace: string; spec: Spec }, req: AuthzRequest) {
   return Object.entries(match).every(([k, v]) => req.labels[k] === v);
 }
 
-function targets(p: { namespace: string; spec: Spec }, req: AuthzRequest) {
-  const refs = [
-    ...asArray<Spec>(p.spec.targetRefs),
-    ...(p.spec.targetRef ? [p.spec.targetRef as Spec] : []),
-  ];
-  return refs.some(
-    r =>
-      (p.namespace === req.namespace &&
-        r.kind === 'Service' &&
-        r.name === req.service) ||
-      (r.kind === 'Gateway' && r.name === req.waypoint),
-  );
+/** Istio compares groups canonically: `""` is the core group (pkg/config CanonicalGroup). */
+function group(ref: Spec): string {
+  const g = typeof ref.group === 'string' ? ref.group : '';
+  return g === '' ? 'core' : g;
+}
+
+/**
+ * targetRef attachment, as the waypoint applies it (pilot/pkg/model/policyattachment.go
+ * ShouldAttachPolicy with IsWaypoint): a waypoint never uses selector policies; it takes a
+ * policy whose targetRefs name the Service it serves (core/Service, policy in the Service's
+ * namespace), its own Gateway (gateway.networking.k8s.io/Gateway, policy in the Gateway's
+ * namespace, a ref namespace empty or the same), or the `istio-waypoint` GatewayClass from the
+ * root namespace. Istio docs, ambient "Use Layer 7 features", "Considerations for authorization
+ * policies": a policy attaches to a waypoint by a targetRef naming the waypoint or a Service
+ * that uses it.
+ */
+function targets(
+  p: { namespace: string; spec: Spec },
+  req: AuthzRequest,
+  waypoint: { namespace: string; name: string },
+) {
+  return targetRefsOf(p.spec).some(r => {
+    if (group(r) === 'core' && r.kind === 'Service')
+      return p.namespace === req.namespace && r.name === req.service;
+    if (group(r) === 'gateway.networking.k8s.io' && r.kind === 'GatewayClass')
+      return p.namespace === ROOT_NAMESPACE && r.name === 'istio-waypoint';
+    if (group(r) === 'gateway.networking.k8s.io' && r.kind === 'Gateway')
+      return (
+        p.namespace === waypoint.namespace &&
+        r.name === waypoint.name &&
+        (r.namespace === undefined ||
+          r.namespace === '' ||
+          r.namespace === waypoint.namespace)
+      );
+    return false;
+  });
+}
+
+/** Every policy that may attach to the waypoint: its namespace, the Service's, the root's. */
+function waypointCandidates(
+  config: ClusterConfig,
+  req: AuthzRequest,
+  waypoint: { namespace: string; name: string },
+) {
+  const seen = new Set<string>();
+  return [
+    ...config.authorizationPoliciesFor(req.namespace),
+    ...config.authorizationPoliciesFor(waypoint.namespace),
+  ].filter(p => {
+    if (seen.has(p.id)) return false;
+    seen.add(p.id);
+    return targets(p, req, waypoint);
+  });
 }
 
 /** The serving side's authorization decision for one request. */
@@ -341,12 +429,13 @@ export function authorize(
   }
   // With a waypoint, L7 policy attaches to it by targetRefs; the destination ztunnel then sees
   // the waypoint's identity, not the caller's (Istio docs, ambient L4 policy, "considerations").
+  const waypoint = req.waypoint;
   const atWaypoint = decide(
-    all.filter(p => targets(p, req)),
+    waypointCandidates(config, req, waypoint),
     req,
     { principal: req.principal },
     false,
-    `waypoint ${req.waypoint}`,
+    `waypoint ${waypoint.namespace}/${waypoint.name}`,
   );
   if (atWaypoint.decision === 'deny') return unseen(atWaypoint, 'waypoint');
   const atZtunnel = decide(

@@ -1,3 +1,4 @@
+import { legFails } from './legFailure';
 import type { Leg, Trace } from './types';
 
 function percent(n: number): string {
@@ -59,6 +60,8 @@ export function formatTrace(trace: Trace): string[] {
 /**
  * The verified split per source cluster, for a pull request body, e.g.
  * `cluster-1: 75 % v3@cluster-2 (east-west gw …, SNI …) · 15 % v1@cluster-1 (local) · …`.
+ * A leg says FAILS exactly when it refuses the policy (`legFails`), so the body never shows a
+ * failing leg in a policy that was accepted.
  */
 export function formatVerifiedSplit(
   traces: { cluster: string; trace: Trace }[],
@@ -69,7 +72,7 @@ export function formatVerifiedSplit(
       (a, b) => b.share - a.share || a.destination - b.destination,
     );
     return `${cluster}: ${legs
-      .map(l => `${describeLeg(l)}${l.failure ? ' FAILS' : ''}`)
+      .map(l => `${describeLeg(l)}${legFails(l) ? ' FAILS' : ''}`)
       .join(' · ')}`;
   });
 }

@@ -17,6 +17,8 @@ import {
   ROOT_A,
   ROOT_B,
 } from './__fixtures__/meshes';
+import { summarizeVerification } from './format';
+import { legFails } from './legFailure';
 
 /**
  * Generated fleets over the topologies Meshport supports and generated policy sets: whatever
@@ -86,9 +88,7 @@ function buildFleet(kind: TopologyKind, size: number, sameTd: boolean): Fleet {
           versions: i === 0 ? ['v1', 'v2'] : ['v3'],
           mode,
           trustDomain: td(c),
-          labels: (kind === 'ambient-waypoint'
-            ? { 'istio.io/use-waypoint': 'waypoint' }
-            : {}) as Record<string, string>,
+          waypoint: kind === 'ambient-waypoint' ? 'waypoint' : undefined,
         })),
       },
       {
@@ -285,10 +285,14 @@ describe('property: every compile verifies or refuses with a reason', () => {
         for (const { trace } of splits) {
           const total = trace.legs.reduce((n, l) => n + l.share, 0);
           expect(Math.abs(total - 100)).toBeLessThan(0.01);
-          expect(
-            trace.legs.filter(l => l.failureKind && l.failureKind !== 'authz'),
-          ).toEqual([]);
+          expect(trace.legs.filter(legFails)).toEqual([]);
         }
+        // The pull request's split and the refusal agree: an accepted policy shows no FAILS.
+        expect(
+          summarizeVerification(
+            result.verification.filter(v => v.status === 'verified'),
+          ).filter(line => line.includes('FAILS')),
+        ).toEqual([]);
       }),
       { numRuns: 1000 },
     );

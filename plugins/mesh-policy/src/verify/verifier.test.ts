@@ -376,7 +376,7 @@ describe('the verifier: authorization at the serving side', () => {
               cluster: 'cluster-2',
               versions: ['v1'],
               mode: 'ambient',
-              labels: waypoint ? { 'istio.io/use-waypoint': waypoint } : {},
+              waypoint,
             },
           ],
         },
@@ -463,6 +463,39 @@ describe('the verifier: authorization at the serving side', () => {
       path: '/admin',
     });
     expect(denied.legs[0].authz?.decision).toBe('deny');
+  });
+
+  it('attaches a policy to the waypoint by its Gateway, and only by a targetRef the waypoint serves', () => {
+    // pilot/pkg/model/policyattachment.go ShouldAttachPolicy: a waypoint takes policies naming
+    // its Service or its Gateway (policy in the Gateway's namespace), never selector ones.
+    const byGateway = allow({
+      targetRefs: [
+        {
+          kind: 'Gateway',
+          group: 'gateway.networking.k8s.io',
+          name: 'waypoint',
+        },
+      ],
+    });
+    const stranger = { ...caller, serviceAccount: 'stranger' };
+    const trace = (objects: ReturnType<typeof obj>[], from = caller) =>
+      new Verifier(ambient('waypoint'), {
+        resources: { 'cluster-2': objects },
+      }).trace({ from, host: 'orders.orders', port: 9080, path: '/orders/7' });
+    expect(trace([byGateway]).legs[0].authz).toMatchObject({
+      enforcer: 'waypoint',
+      decision: 'allow',
+    });
+    expect(trace([byGateway], stranger).legs[0].authz?.decision).toBe('deny');
+    // A Service ref to another service and a Gateway ref to another waypoint attach nowhere
+    // here: no ALLOW applies, so the stranger is admitted.
+    const elsewhere = allow({
+      targetRefs: [
+        { kind: 'Service', group: '', name: 'web' },
+        { kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'other' },
+      ],
+    });
+    expect(trace([elsewhere], stranger).legs[0].authz?.decision).toBe('allow');
   });
 
   it('on a sidecar: DENY before ALLOW, default deny once an ALLOW applies, aliases of cluster.local', () => {

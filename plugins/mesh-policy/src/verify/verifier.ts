@@ -1,7 +1,7 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../diagnostics';
 import { Topology } from '../fleet/topology';
-import { authorize } from './authz';
+import { authorize, waypointPrincipal } from './authz';
 import {
   asArray,
   ClusterConfig,
@@ -26,8 +26,6 @@ import type {
   TraceRequest,
   VerifierInputs,
 } from './types';
-
-const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
 
 function subsetOf(want: Record<string, string>, have: Record<string, string>) {
   return Object.entries(want).every(([k, v]) => have[k] === v);
@@ -135,9 +133,7 @@ export class Verifier {
     const kube = kubeHost(req.host);
     const destWaypoint =
       kube &&
-      topo
-        .service(kube.namespace, kube.name)
-        ?.instances.some(i => i.labels?.[USE_WAYPOINT_LABEL]);
+      topo.service(kube.namespace, kube.name)?.instances.some(i => i.waypoint);
     const appliesRoutes =
       mesh === 'istio' && (mode === 'sidecar' || destWaypoint);
     if (!appliesRoutes && cfg.virtualServices(req.host).length > 0)
@@ -617,7 +613,8 @@ export class Verifier {
       }
       const { namespace, name, instance } = g.service;
       const cfg = this.config(g.cluster);
-      const waypoint = instance.labels?.[USE_WAYPOINT_LABEL];
+      // Discovery resolves `istio.io/use-waypoint` (Service, else namespace) to the Gateway.
+      const waypoint = instance.waypoint;
       const principal = leg.tls?.mtls
         ? `${topo.trustDomain(client)}/ns/${req.from.namespace}/sa/${
             req.from.serviceAccount ?? 'default'
@@ -631,9 +628,8 @@ export class Verifier {
           mode: g.mode,
           waypoint,
           principal,
-          waypointPrincipal: waypoint
-            ? `${topo.trustDomain(g.cluster)}/ns/${namespace}/sa/${waypoint}`
-            : undefined,
+          waypointPrincipal:
+            waypoint && waypointPrincipal(topo, g.cluster, waypoint),
           trustDomains: acceptedTrustDomains(
             topo,
             g.cluster,

@@ -256,6 +256,27 @@ describe('verifyPolicies: AccessPolicy', () => {
       /also admits cluster\.local\/ns\/shop\/sa\/meshport-not-granted/,
     );
   });
+
+  it('does not probe a neighbour another source names: a whole namespace admits its service accounts', () => {
+    const p = grant();
+    p.spec.sources.push({ cluster: 'cluster-1', namespace: 'shop' });
+    const both = ['cluster.local/ns/shop/sa/web', 'cluster.local/ns/shop/sa/*'];
+    expect(
+      verifyPolicies([p], new Topology(orders('sidecar')), rendered({}, both))
+        .errors,
+    ).toEqual([]);
+    // The namespace row still probes beyond the namespace.
+    const r = verifyPolicies(
+      [p],
+      new Topology(orders('sidecar')),
+      rendered({}, [...both, 'cluster.local/ns/*']),
+    );
+    expect(r.errors.map(e => e.message)).toEqual([
+      expect.stringMatching(
+        /also admits cluster\.local\/ns\/meshport-not-granted\/sa\/default/,
+      ),
+    ]);
+  });
 });
 
 describe('verifyPolicies: VirtualDestination', () => {
@@ -353,5 +374,36 @@ describe('summarizeVerification', () => {
     expect(summarizeVerification(refused.verifications)[0]).toMatch(
       /^trafficpolicy\.bookinfo\.reviews-shift \(refused\) — cluster-1: 75 % v3@cluster-2 .* FAILS · 15 %/,
     );
+
+    // A caller the serving side denies (403) is not a failing leg: Istio routes the split the
+    // same way, and the policy is accepted, so the body must not say FAILS either.
+    const ap = obj('AuthorizationPolicy', 'bookinfo', 'only-ratings', {
+      action: 'ALLOW',
+      selector: { matchLabels: { app: 'reviews' } },
+      rules: [
+        {
+          from: [
+            {
+              source: { principals: ['cluster.local/ns/bookinfo/sa/ratings'] },
+            },
+          ],
+        },
+      ],
+    });
+    const objects = seedObjects(true);
+    objects['cluster-1'].push(ap);
+    objects['cluster-2'].push(ap);
+    const denied = verifyPolicies(
+      [seedPolicy()],
+      new Topology(multiNetwork()),
+      objects,
+    );
+    expect(denied.errors).toEqual([]);
+    expect(
+      denied.verifications[0].traces[0].trace.legs.map(l => l.failureKind),
+    ).toEqual(['authz', 'authz', 'authz']);
+    expect(summarizeVerification(denied.verifications)).toEqual([
+      `${REF} — cluster-1: 75 % v3@cluster-2 (east-west gw 198.51.100.2, SNI outbound_.9080_.c2-v3_.${REVIEWS}) · 15 % v1@cluster-1 (local) · 10 % v2@cluster-1 (local)`,
+    ]);
   });
 });

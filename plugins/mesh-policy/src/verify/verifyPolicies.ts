@@ -7,10 +7,11 @@ import { Policy, policyRef } from '../schema/policy';
 import type { TrafficPolicy } from '../schema/trafficPolicy';
 import type { VirtualDestination } from '../schema/virtualDestination';
 import { ClientPlan, planTrafficPolicy } from '../translate/trafficPlan';
-import { authorize } from './authz';
+import { authorize, principalMatches, waypointPrincipal } from './authz';
 import { ClusterConfig } from './clusterConfig';
 import { instanceEndpoints } from './endpoints';
 import { describeLeg } from './format';
+import { legFails } from './legFailure';
 import { acceptedTrustDomains, handshake } from './trust';
 import type { Caller, ClusterObject, MeshSettings, Trace } from './types';
 import { Verifier } from './verifier';
@@ -172,7 +173,7 @@ function verifyTraffic(
       continue;
     }
     for (const leg of trace.legs) {
-      if (leg.failure && leg.failureKind !== 'authz')
+      if (legFails(leg))
         error(
           p.spec.route ? `spec.route.${leg.destination}` : 'spec',
           `${where}: leg ${describeLeg(leg)}: ${leg.failure}`,
@@ -259,7 +260,7 @@ function verifyAccess(
       serving,
       meshSettings?.[serving],
     );
-    const waypoint = instance.labels?.['istio.io/use-waypoint'];
+    const waypoint = instance.waypoint;
     const request = (principal: string, g: (typeof groups)[number]) => ({
       namespace: dest.namespace,
       service: dest.service,
@@ -267,9 +268,7 @@ function verifyAccess(
       mode: g.mode,
       waypoint,
       principal,
-      waypointPrincipal: waypoint
-        ? `${topo.trustDomain(serving)}/ns/${dest.namespace}/sa/${waypoint}`
-        : undefined,
+      waypointPrincipal: waypoint && waypointPrincipal(topo, serving, waypoint),
       trustDomains,
       method: allow?.methods?.[0] ?? 'GET',
       path: (allow?.paths?.[0] ?? '/').replace(/\*$/, 'x'),
@@ -311,15 +310,21 @@ function verifyAccess(
             path,
             `${who} → ${dest.service}.${dest.namespace} on ${serving} (${g.mode}): the grant does not admit it: ${decision.reason}`,
           );
-        // The grant alone must not admit a caller it does not name.
+        // The grant alone must not admit a caller it does not name: a neighbour of this source
+        // (another service account in its namespace, or another namespace). A neighbour that
+        // another source names, say the whole namespace, is rightly admitted and proves
+        // nothing, so it is not probed; that source's own row probes beyond it.
         const stranger = s.serviceAccount
           ? `${td}/ns/${s.namespace}/sa/meshport-not-granted`
           : `${td}/ns/meshport-not-granted/sa/default`;
-        const named = p.spec.sources.some(
-          x =>
+        const named = p.spec.sources.some(x =>
+          principalMatches(
             `${topo.trustDomain(x.cluster)}/ns/${x.namespace}/sa/${
-              x.serviceAccount ?? ''
-            }` === stranger,
+              x.serviceAccount ?? '*'
+            }`,
+            stranger,
+            trustDomains,
+          ),
         );
         if (
           !named &&
@@ -375,7 +380,7 @@ function verifyFailover(
       continue;
     }
     for (const leg of trace.legs) {
-      if (leg.failure && leg.failureKind !== 'authz')
+      if (legFails(leg))
         error(
           'spec.clusters',
           `${where}: leg ${describeLeg(leg)}: ${leg.failure}`,

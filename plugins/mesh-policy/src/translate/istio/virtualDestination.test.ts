@@ -9,7 +9,17 @@ import { multiNetworkFleet } from '../../__fixtures__/fleets';
 // istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/).
 describe('a VirtualDestination’s global host (issue 15, defect 7)', () => {
   it('says, on the ServiceEntry and in the diagnostics, that it needs Istio’s DNS proxy', () => {
-    const result = compile([failover()], demoFleet());
+    // The demo fleet's clusters are in us-west-1 and us-west-2 (the shared fixture's us-east-1
+    // is a region it does not have, which the verifier refuses as a failover target).
+    const vd = failover();
+    vd.spec.failover = {
+      mode: 'locality',
+      regions: [
+        { from: 'us-west-1', to: 'us-west-2' },
+        { from: 'us-west-2', to: 'us-west-1' },
+      ],
+    };
+    const result = compile([vd], demoFleet());
     expect(result.errors).toEqual([]);
     expect(result.warnings).toContainEqual({
       policy: 'virtualdestination.bookinfo.reviews-global',

@@ -73,6 +73,8 @@ export interface InstanceSpec {
   trustDomain?: string;
   serviceAccount?: string;
   labels?: Record<string, string>;
+  /** The waypoint discovery resolved for the instance (the fleet's `waypoint` field). */
+  waypoint?: string;
   mtls?: 'STRICT' | 'PERMISSIVE';
   ready?: number;
 }
@@ -116,6 +118,7 @@ export function instance(
     localities: [],
     mtls: { mode: s.mtls ?? 'PERMISSIVE' },
     config: [],
+    ...(s.waypoint ? { waypoint: { namespace, name: s.waypoint } } : {}),
   };
 }
 
