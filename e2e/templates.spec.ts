@@ -27,19 +27,22 @@ async function openWith(
 
 /** Walks the steps to the review, checking the preview on the way; returns at the review. */
 async function walkToReview(page: Page, previewKind: string) {
+  // Wait for the step's own button: `isVisible()` does not wait, so checking for Review
+  // first raced the last step's rendering and then waited for a Next that never comes.
+  const forward = page.getByRole('button', { name: /^(Next|Review)$/ });
   for (let step = 0; step < 6; step++) {
-    const review = page.getByRole('button', { name: 'Review' });
-    if (await review.isVisible()) {
+    await expect(forward).toBeVisible();
+    if ((await forward.textContent())?.trim() === 'Review') {
       await expect(
         page
           .locator('pre')
           .filter({ hasText: `kind: ${previewKind}` })
           .first(),
       ).toBeVisible();
-      await review.click();
+      await forward.click();
       break;
     }
-    await page.getByRole('button', { name: 'Next' }).click();
+    await forward.click();
   }
   await expect(page.getByRole('button', { name: 'Create' })).toBeVisible();
 }
