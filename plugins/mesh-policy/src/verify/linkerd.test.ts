@@ -212,6 +212,31 @@ describe('verifier, Linkerd legs: traffic failures', () => {
     expect(r.errors).toEqual([]);
   });
 
+  it("ignores a consumer route in a caller's namespace: it applies to that namespace's callers only", () => {
+    const { policies, resources } = golden();
+    const other = {
+      ...obj('HTTPRoute', 'consumer', {
+        parentRefs: [
+          {
+            group: '',
+            kind: 'Service',
+            name: 'checkout',
+            namespace: 'shop',
+            port: 9080,
+          },
+        ],
+        rules: [{ backendRefs: [{ name: 'checkout', port: 9080 }] }],
+      }),
+    };
+    other.metadata = { ...other.metadata, namespace: 'web' };
+    const r = verifyPolicies(
+      policies.filter(p => p.kind === 'TrafficPolicy'),
+      new Topology(linkerdFleet()),
+      { ...resources, east: [other, ...resources.east] },
+    );
+    expect(r.errors).toEqual([]);
+  });
+
   it('ranks rules the Gateway API way: exact path, then longest prefix, then method, then headers', () => {
     const route = obj('HTTPRoute', 'r', {
       parentRefs: [

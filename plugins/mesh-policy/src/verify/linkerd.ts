@@ -124,8 +124,10 @@ function matches(m: Match, r: Request): boolean {
  * "matches": exact path first, then the longest prefix, then a method, then the most header
  * matches, then the most query matches; ties go to the oldest route, then to
  * `<namespace>/<name>` in alphabetical order, then to rule order). Linkerd's policy controller
- * sorts outbound routes the same way (policy-controller/k8s/index/src/outbound/index.rs).
- * Meshport's output carries no creation time, so a tie is decided by name.
+ * hands the proxy its routes in that tie order (policy-controller/grpc, `to_route_list`, which
+ * quotes the spec) and the proxy takes the most specific matching rule across them
+ * (linkerd2-proxy, linkerd/http/route). Meshport's output carries no creation time, so a tie
+ * is decided by name.
  */
 function rank(m: Match): number[] {
   const exact = m.path?.type === 'Exact' ? 1 : 0;
@@ -256,9 +258,13 @@ export function traceLinkerd(
     notes: [],
     ok: true,
   };
+  // Producer routes only: a route in the Service's own namespace applies to every client; a
+  // consumer route (in a caller's namespace) applies only to callers there
+  // (linkerd.io/2-edge/features/httproute, "producer and consumer routes").
   const routes = resources.filter(
     o =>
       isHttpRoute(o) &&
+      o.metadata.namespace === namespace &&
       ((o.spec?.parentRefs as Ref[] | undefined) ?? []).some(ref =>
         attaches(ref, o.metadata.namespace, parent, namespace, port),
       ),
