@@ -191,6 +191,36 @@ describe('verifier, Linkerd legs: traffic failures', () => {
     );
   });
 
+  it('refuses a rule whose request timeout is not the one asked for', () => {
+    const { policies, resources } = golden();
+    const east = resources.east.map(o =>
+      o.kind === 'HTTPRoute'
+        ? {
+            ...o,
+            spec: {
+              ...o.spec,
+              rules: (o.spec!.rules as object[]).map(r => ({
+                ...r,
+                timeouts: undefined,
+              })),
+            },
+          }
+        : o,
+    );
+    const r = verifyPolicies(
+      policies.filter(p => p.kind === 'TrafficPolicy'),
+      new Topology(linkerdFleet()),
+      { ...resources, east },
+    );
+    expect(r.errors).toMatchObject([
+      {
+        path: 'spec.timeout',
+        message:
+          'verification: from east to checkout.shop:9080/: the rule Linkerd applies has request timeout none, 3s was asked for',
+      },
+    ]);
+  });
+
   it('ignores a route on another port of the Service (parentRef port)', () => {
     const { policies, resources } = golden();
     const other = obj('HTTPRoute', 'hand-written', {

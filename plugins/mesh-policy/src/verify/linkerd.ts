@@ -44,6 +44,7 @@ interface Match {
 interface Rule {
   matches?: Match[];
   backendRefs?: Ref[];
+  timeouts?: { request?: string };
 }
 
 interface Request {
@@ -280,6 +281,7 @@ export function traceLinkerd(
     trace.route = {
       route: `HTTPRoute ${chosen.route.metadata.namespace}/${chosen.route.metadata.name}`,
       index: chosen.index,
+      timeout: chosen.rule.timeouts?.request,
     };
   else
     trace.notes.push(
@@ -424,6 +426,15 @@ export function verifyLinkerdTraffic(
       for (const leg of trace.legs)
         if (leg.failure)
           error('spec', `${where}: leg ${describeLeg(leg)}: ${leg.failure}`);
+      // The rule's `timeouts.request` bounds the whole request (Gateway API HTTPRouteTimeouts;
+      // Linkerd honours it from HTTPRoute policy.linkerd.io/v1beta3, linkerd.io "HTTPRoute").
+      if (p.spec.timeout && trace.route?.timeout !== p.spec.timeout)
+        error(
+          'spec.timeout',
+          `${where}: the rule Linkerd applies has request timeout ${
+            trace.route?.timeout ?? 'none'
+          }, ${p.spec.timeout} was asked for`,
+        );
       (p.spec.route ?? []).forEach((target, i) => {
         const legs = trace.legs.filter(l => l.destination === i);
         const share = legs.reduce((n, l) => n + l.share, 0);
