@@ -503,7 +503,7 @@ function authnPatterns(
  * reference "Authorization Policy": "Once a Server is configured for a pod & port, its default
  * behavior is to deny traffic").
  */
-export function linkerdAdmits(
+function linkerdAdmits(
   objects: ClusterObject[],
   server: ClusterObject,
   identity: string,
