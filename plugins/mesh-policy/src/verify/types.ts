@@ -51,7 +51,10 @@ export type Travel =
   | 'local'
   | 'same-network'
   | 'east-west-gateway'
-  | 'direct-unreachable';
+  | 'direct-unreachable'
+  /** Linkerd multicluster: through the target's gateway, or pod to pod over a flat network. */
+  | 'linkerd-gateway'
+  | 'linkerd-pod-to-pod';
 
 export interface GatewayHop {
   cluster: string;

@@ -12,6 +12,7 @@ import { ClusterConfig } from './clusterConfig';
 import { instanceEndpoints } from './endpoints';
 import { describeLeg } from './format';
 import { legFails } from './legFailure';
+import { verifyLinkerdAccess, verifyLinkerdTraffic } from './linkerd';
 import { acceptedTrustDomains, handshake } from './trust';
 import type { Caller, ClusterObject, MeshSettings, Trace } from './types';
 import { Verifier } from './verifier';
@@ -21,7 +22,7 @@ export interface PolicyVerification {
   policy: string;
   /**
    * `verified`: every check held. `refused`: at least one failed (see the errors).
-   * `not-modelled`: the policy acts on Linkerd only, which the verifier does not model.
+   * `not-modelled`: nothing the verifier models applies (no traced client, no rendered grant).
    */
   status: 'verified' | 'refused' | 'not-modelled';
   /** Per source (client) cluster, the request traced for a TrafficPolicy or VirtualDestination. */
@@ -431,16 +432,22 @@ export function verifyPolicies(
     let modelled = true;
     try {
       if (p.kind === 'TrafficPolicy') {
-        traces = verifyTraffic(p, verifier, callers, errors);
+        traces = [
+          ...verifyTraffic(p, verifier, callers, errors),
+          ...verifyLinkerdTraffic(p, topo, resources, errors),
+        ];
         modelled = traces.length > 0;
       } else if (p.kind === 'AccessPolicy') {
-        modelled = verifyAccess(
+        const mine = objects.get(ref) ?? [];
+        const istio = verifyAccess(
           p,
           verifier,
-          objects.get(ref) ?? [],
+          mine,
           options.meshSettings,
           errors,
         );
+        modelled =
+          verifyLinkerdAccess(p, topo, resources, mine, errors) || istio;
       } else {
         traces = verifyFailover(
           p,
