@@ -24,6 +24,9 @@ export class Topology {
   private readonly services = new Map<string, MeshService>();
   private readonly links = new Map<string, ClusterLinkKind>();
   private readonly linkerdModes = new Map<string, LinkerdLinkMode>();
+  /** `<cluster>\0<namespace>` / `<cluster>\0<identity>`, built on first use: every policy asks. */
+  private namespaceIndex?: Set<string>;
+  private identityIndex?: Set<string>;
 
   constructor(readonly fleet: Fleet) {
     for (const c of fleet.clusters) this.clusters.set(c.name, c);
@@ -160,18 +163,18 @@ export class Topology {
 
   /** Every identity seen in a cluster (SPIFFE URI, or a Linkerd proxy identity), from all services' workloads. */
   hasIdentity(cluster: string, identity: string): boolean {
-    for (const s of this.fleet.services) {
-      for (const i of s.instances) {
-        if (
-          i.cluster === cluster &&
-          (i.identities.includes(identity) ||
-            i.workloads.some(w => w.identity === identity))
-        ) {
-          return true;
+    if (!this.identityIndex) {
+      this.identityIndex = new Set();
+      for (const s of this.fleet.services) {
+        for (const i of s.instances) {
+          for (const id of i.identities)
+            this.identityIndex.add(`${i.cluster}\u0000${id}`);
+          for (const w of i.workloads)
+            this.identityIndex.add(`${i.cluster}\u0000${w.identity}`);
         }
       }
     }
-    return false;
+    return this.identityIndex.has(`${cluster}\u0000${identity}`);
   }
 
   /**
@@ -182,13 +185,17 @@ export class Topology {
    * proves the namespace.
    */
   hasNamespace(cluster: string, namespace: string): boolean {
-    return this.fleet.services.some(
-      s =>
-        s.namespace === namespace &&
-        s.instances.some(
-          i => i.cluster === cluster || i.mirroredIn?.includes(cluster),
-        ),
-    );
+    if (!this.namespaceIndex) {
+      this.namespaceIndex = new Set();
+      for (const s of this.fleet.services) {
+        for (const i of s.instances) {
+          this.namespaceIndex.add(`${i.cluster}\u0000${s.namespace}`);
+          for (const m of i.mirroredIn ?? [])
+            this.namespaceIndex.add(`${m}\u0000${s.namespace}`);
+        }
+      }
+    }
+    return this.namespaceIndex.has(`${cluster}\u0000${namespace}`);
   }
 }
 
