@@ -4,20 +4,12 @@
  * clusters keep their last-known-good services, marked stale with the time and reason, and
  * a healthy cluster's changes still come through.
  */
+import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type {
-  FleetCluster,
-  MeshService,
-} from '@meshport/backstage-plugin-mesh-common';
-import { setupServer } from 'msw/node';
-import request from 'supertest';
-import { meshPlugin } from '../plugin';
+  clusterUrl,
+  DISCOVERY_TOKEN,
+  useDiscoveryBackend,
+} from '../__testUtils__/discoveryBackend';
 import { DEMO_CLUSTERS } from '../__testUtils__/demoFleet';
 import {
   demoObjects,
@@ -27,8 +19,8 @@ import {
 
 jest.setTimeout(60_000);
 
-const url = (cluster: string) => `https://${cluster}.k8s.example.com:6443`;
-const TOKEN = 'meshport-discovery-token';
+const url = clusterUrl;
+const TOKEN = DISCOVERY_TOKEN;
 
 // Mutable: the fake API servers read them on every request.
 const faults: Record<string, FakeApiServerOptions> = Object.fromEntries(
@@ -36,73 +28,13 @@ const faults: Record<string, FakeApiServerOptions> = Object.fromEntries(
 );
 const objects = Object.fromEntries(DEMO_CLUSTERS.map(c => [c, demoObjects(c)]));
 
-const server = setupServer(
-  ...DEMO_CLUSTERS.flatMap(c => fakeApiServer(url(c), objects[c], faults[c])),
-);
-
-let scheduler: SchedulerService;
-const captureScheduler = createBackendModule({
-  pluginId: 'mesh',
-  moduleId: 'capture-scheduler',
-  register(env) {
-    env.registerInit({
-      deps: { scheduler: coreServices.scheduler },
-      async init({ scheduler: s }) {
-        scheduler = s;
-      },
-    });
-  },
+const { runDiscovery, clusters, services } = useDiscoveryBackend({
+  clusters: DEMO_CLUSTERS,
+  handlers: DEMO_CLUSTERS.flatMap(c =>
+    fakeApiServer(url(c), objects[c], faults[c]),
+  ),
+  discoveryTimeoutSeconds: 2,
 });
-
-let backend: Awaited<ReturnType<typeof startTestBackend>>;
-beforeAll(async () => {
-  server.listen({
-    onUnhandledRequest: (req, print) => {
-      if (!['127.0.0.1', 'localhost'].includes(new URL(req.url).hostname))
-        print.error();
-    },
-  });
-  backend = await startTestBackend({
-    features: [
-      meshPlugin,
-      captureScheduler,
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory(),
-      mockServices.rootConfig.factory({
-        data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: DEMO_CLUSTERS.map(name => ({
-                  name,
-                  url: url(name),
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: TOKEN,
-                })),
-              },
-            ],
-          },
-          mesh: { discovery: { timeout: { seconds: 2 } } },
-        },
-      }),
-    ],
-  });
-});
-afterAll(async () => {
-  await backend?.stop();
-  server.close();
-});
-
-async function get<T>(path: string): Promise<T> {
-  const res = await request(backend.server).get(`/api/mesh${path}`);
-  expect(res.status).toBe(200);
-  return res.body;
-}
-const clusters = () =>
-  get<{ items: FleetCluster[] }>('/clusters').then(b => b.items);
-const services = () =>
-  get<{ items: MeshService[] }>('/services?limit=100').then(b => b.items);
 
 /** A service's instances without their stale flag: the data itself. */
 const dataOf = (list: MeshService[]) =>
@@ -116,7 +48,7 @@ describe('clusters that break after a good sync', () => {
   let firstSync: Record<string, string | undefined>;
 
   it('syncs every cluster while all answer', async () => {
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
     const all = await clusters();
     expect(all.map(c => [c.name, c.sync.state])).toEqual(
       DEMO_CLUSTERS.map(c => [c, 'ok']),
@@ -147,7 +79,7 @@ describe('clusters that break after a good sync', () => {
       );
     }
 
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
     const all = await clusters();
     expect(all.map(c => [c.name, c.sync.state, c.sync.error?.reason])).toEqual([
       ['cluster-1', 'ok', undefined],
@@ -190,7 +122,7 @@ describe('clusters that break after a good sync', () => {
   it('keeps everything when the last healthy cluster answers garbage too', async () => {
     const previous = await services();
     faults['cluster-1'].garbage = true;
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
     const all = await clusters();
     expect(all.map(c => [c.name, c.sync.error?.reason])).toEqual([
       ['cluster-1', 'malformed-response'],

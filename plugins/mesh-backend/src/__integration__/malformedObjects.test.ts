@@ -5,29 +5,23 @@
  * the REST API of a real backend. The cluster still syncs, every well-formed service is
  * exactly as before, and the object is counted in the cluster's status with its reason.
  */
-import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   Fleet,
-  FleetCluster,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
-import { setupServer } from 'msw/node';
-import request from 'supertest';
-import { meshPlugin } from '../plugin';
+import {
+  clusterUrl,
+  DISCOVERY_TOKEN,
+  useDiscoveryBackend,
+} from '../__testUtils__/discoveryBackend';
 import type { KubeObject } from '../readers/ClusterReader';
 import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 
 jest.setTimeout(60_000);
 
 const CLUSTERS = ['cluster-1', 'cluster-2'];
-const url = (cluster: string) => `https://${cluster}.k8s.example.com:6443`;
-const TOKEN = 'meshport-discovery-token';
+const url = clusterUrl;
+const TOKEN = DISCOVERY_TOKEN;
 
 const demo = Object.fromEntries(CLUSTERS.map(c => [c, demoObjects(c)]));
 // Mutable: the fake API servers read them on every request.
@@ -39,73 +33,13 @@ function serveInCluster1(...extra: KubeObject[]) {
   objects['cluster-1'].splice(0, Infinity, ...demo['cluster-1'], ...extra);
 }
 
-const server = setupServer(
-  ...CLUSTERS.flatMap(c => fakeApiServer(url(c), objects[c], { token: TOKEN })),
-);
-
-let scheduler: SchedulerService;
-const captureScheduler = createBackendModule({
-  pluginId: 'mesh',
-  moduleId: 'capture-scheduler',
-  register(env) {
-    env.registerInit({
-      deps: { scheduler: coreServices.scheduler },
-      async init({ scheduler: s }) {
-        scheduler = s;
-      },
-    });
-  },
+const { get, runDiscovery, clusters, services } = useDiscoveryBackend({
+  clusters: CLUSTERS,
+  handlers: CLUSTERS.flatMap(c =>
+    fakeApiServer(url(c), objects[c], { token: TOKEN }),
+  ),
+  discoveryTimeoutSeconds: 5,
 });
-
-let backend: Awaited<ReturnType<typeof startTestBackend>>;
-beforeAll(async () => {
-  server.listen({
-    onUnhandledRequest: (req, print) => {
-      if (!['127.0.0.1', 'localhost'].includes(new URL(req.url).hostname))
-        print.error();
-    },
-  });
-  backend = await startTestBackend({
-    features: [
-      meshPlugin,
-      captureScheduler,
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory(),
-      mockServices.rootConfig.factory({
-        data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: CLUSTERS.map(name => ({
-                  name,
-                  url: url(name),
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: TOKEN,
-                })),
-              },
-            ],
-          },
-          mesh: { discovery: { timeout: { seconds: 5 } } },
-        },
-      }),
-    ],
-  });
-});
-afterAll(async () => {
-  await backend?.stop();
-  server.close();
-});
-
-async function get<T>(path: string): Promise<T> {
-  const res = await request(backend.server).get(`/api/mesh${path}`);
-  expect(res.status).toBe(200);
-  return res.body;
-}
-const clusters = () =>
-  get<{ items: FleetCluster[] }>('/clusters').then(b => b.items);
-const services = () =>
-  get<{ items: MeshService[] }>('/services?limit=100').then(b => b.items);
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
@@ -247,7 +181,7 @@ describe('one malformed object breaks only itself', () => {
   let before: MeshService[];
 
   it('syncs both clusters while every object is well formed', async () => {
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
     expect((await clusters()).map(c => c.sync.state)).toEqual(['ok', 'ok']);
     before = await services();
     expect(before.length).toBeGreaterThan(0);
@@ -255,7 +189,7 @@ describe('one malformed object breaks only itself', () => {
 
   it.each(cases)('$what', async ({ object, skipped }) => {
     serveInCluster1(object());
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
 
     const all = await clusters();
     expect(all.map(c => [c.name, c.sync.state, c.sync.error])).toEqual([
@@ -281,7 +215,7 @@ describe('one malformed object breaks only itself', () => {
 
   it('forgets the skipped objects once the cluster serves none', async () => {
     serveInCluster1();
-    await scheduler.triggerTask('mesh-fleet-discovery');
+    await runDiscovery();
     expect((await clusters())[0].skippedObjects).toBeUndefined();
     expect(await services()).toEqual(before);
   });
