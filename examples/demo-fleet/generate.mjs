@@ -862,7 +862,8 @@ function addApp(c, out, app) {
 /* --------------------------------------- Istio ------------------------------------------- */
 
 function addIstioControlPlane(c, out) {
-  const { meshId, trustDomain, roots, remotes, ambient } = c.istio;
+  const { meshId, trustDomain, trustDomainAliases, roots, remotes, ambient } =
+    c.istio;
   const meshYaml = [
     'accessLogFile: /dev/stdout',
     'defaultConfig:',
@@ -876,6 +877,8 @@ function addIstioControlPlane(c, out) {
     'enablePrometheusMerge: true',
     'rootNamespace: istio-system',
     `trustDomain: ${trustDomain}`,
+    'trustDomainAliases:',
+    ...trustDomainAliases.map(alias => `- ${alias}`),
     '',
   ].join('\n');
   const helm = {
@@ -1386,8 +1389,19 @@ const unmeshedClient = (service, team, image) => ({
   versions: [{ version: 'v1', replicas: 1, image }],
 });
 
-const mesh1 = { meshId: 'mesh1', trustDomain: 'cluster.local' };
-const mesh2 = { meshId: 'mesh2', trustDomain: 'mesh2.meshport.dev' };
+// The two meshes federate through their east-west gateways: each trusts the other's root
+// (istio-ca-root-cert) and accepts the other's trust domain as an alias, which Istio's
+// sidecars require of a peer's SPIFFE ID besides its root (TrustDomainsForValidation).
+const mesh1 = {
+  meshId: 'mesh1',
+  trustDomain: 'cluster.local',
+  trustDomainAliases: ['mesh2.meshport.dev'],
+};
+const mesh2 = {
+  meshId: 'mesh2',
+  trustDomain: 'mesh2.meshport.dev',
+  trustDomainAliases: ['cluster.local'],
+};
 
 const clusters = [
   {

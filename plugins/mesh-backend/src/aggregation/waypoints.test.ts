@@ -136,9 +136,21 @@ describe('trust domain aliases of an Istio control plane', () => {
     const meshConfig = inventory.configMaps.find(
       c => c.namespace === 'istio-system' && c.name === 'istio',
     )!;
-    const plain = buildFleet([cluster1], AGGREGATION, new Date(AT));
+    expect(meshConfig.data.mesh).toContain(
+      'trustDomainAliases:\n- mesh2.meshport.dev\n',
+    );
     expect(
-      plain.clusters[0].controlPlanes[0].trustDomainAliases,
+      buildFleet([cluster1], AGGREGATION, new Date(AT)).clusters[0]
+        .controlPlanes[0].trustDomainAliases,
+    ).toEqual(['mesh2.meshport.dev']);
+
+    meshConfig.data.mesh = meshConfig.data.mesh.replace(
+      /trustDomainAliases:\n(- .*\n)*/,
+      '',
+    );
+    expect(
+      buildFleet([{ ...cluster1, inventory }], AGGREGATION, new Date(AT))
+        .clusters[0].controlPlanes[0].trustDomainAliases,
     ).toBeUndefined();
 
     meshConfig.data.mesh += 'trustDomainAliases:\n- old.example.com\n- 42\n';
