@@ -361,23 +361,15 @@ export class Verifier {
     const first = groups[0];
     let serving = groups;
     if (first.kind === 'gateway') {
-      leg.travel = 'east-west-gateway';
-      const hop = this.gatewayHop(
+      const behind = this.crossGateway(
+        leg,
         first.cluster,
         first.address!,
-        leg.host,
         port,
-        leg.subset,
         notes,
       );
-      leg.gateway = hop.hop;
-      if (hop.failure) {
-        leg.failure = hop.failure;
-        leg.failureKind = 'transport';
-        return;
-      }
-      serving = hop.behind;
-      leg.endpointLabels = serving.map(g => g.labels);
+      if (!behind) return;
+      serving = behind;
     } else if (first.cluster === client || first.kind === 'dns') {
       leg.travel = 'local';
     } else {
@@ -402,23 +394,15 @@ export class Verifier {
           leg.failureKind = 'transport';
           return;
         }
-        leg.travel = 'east-west-gateway';
-        const hop = this.gatewayHop(
+        const behind = this.crossGateway(
+          leg,
           first.cluster,
           [...gw.addresses].sort(compareStrings)[0],
-          leg.host,
           port,
-          leg.subset,
           notes,
         );
-        leg.gateway = hop.hop;
-        if (hop.failure) {
-          leg.failure = hop.failure;
-          leg.failureKind = 'transport';
-          return;
-        }
-        serving = hop.behind;
-        leg.endpointLabels = serving.map(g => g.labels);
+        if (!behind) return;
+        serving = behind;
       }
     }
 
@@ -443,6 +427,37 @@ export class Verifier {
     } else if (leg.authz.decision === 'unknown') {
       notes.push(leg.authz.reason);
     }
+  }
+
+  /**
+   * Sends a leg through `cluster`'s east-west gateway at `address`: records the hop and the
+   * endpoints behind it, or the transport failure. Returns those endpoints, or undefined when
+   * the gateway resets the connection.
+   */
+  private crossGateway(
+    leg: Leg,
+    cluster: string,
+    address: string,
+    port: number,
+    notes: string[],
+  ): EndpointGroup[] | undefined {
+    leg.travel = 'east-west-gateway';
+    const hop = this.gatewayHop(
+      cluster,
+      address,
+      leg.host,
+      port,
+      leg.subset,
+      notes,
+    );
+    leg.gateway = hop.hop;
+    if (hop.failure) {
+      leg.failure = hop.failure;
+      leg.failureKind = 'transport';
+      return undefined;
+    }
+    leg.endpointLabels = hop.behind.map(g => g.labels);
+    return hop.behind;
   }
 
   /**
