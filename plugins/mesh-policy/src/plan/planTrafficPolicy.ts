@@ -6,6 +6,7 @@ import { linkerdClientProblems } from '../translate/linkerd/clientChecks';
 import * as checks from '../validate/fleetChecks';
 import type { ClientPlan, ResolvedTarget, SourceMatch } from './types';
 
+/** A TrafficPolicy's plans, one per client cluster that can apply it, and why others cannot. */
 export interface PlanResult {
   plans: ClientPlan[];
   errors: Diagnostic[];

@@ -1,14 +1,13 @@
-/**
- * What the policies ask of each cluster, between the policy documents and the mesh objects:
- * planning resolves a policy against the fleet into these, the merger combines them, and the
- * translators turn them into Istio or Linkerd objects. They sit below both sides so that the
- * translators never import the planner or the merger back.
- */
 import type { MeshKind } from '@meshport/backstage-plugin-mesh-common';
 import type { Reach } from '../fleet/topology';
 import type { AccessSource } from '../schema/accessPolicy';
 import type { Destination } from '../schema/common';
 import type { RequestMatch, TrafficPolicy } from '../schema/trafficPolicy';
+
+// What the policies ask of each cluster, between the policy documents and the mesh objects:
+// planning resolves a policy against the fleet into these, the merger combines them, and the
+// translators turn them into Istio or Linkerd objects. They sit below both sides so that the
+// translators never import the planner or the merger back.
 
 type Spec = TrafficPolicy['spec'];
 
