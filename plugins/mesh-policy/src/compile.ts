@@ -1,9 +1,12 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { admissionFindings } from './admission';
-import { Conflict, findExistingConfig, mergeTrafficPlans } from './conflicts';
+import { Conflict, findExistingConfig } from './conflicts';
 import { POLICIES_ANNOTATION } from './constants';
 import { Diagnostic, compareStrings, sortDiagnostics } from './diagnostics';
 import { Topology } from './fleet/topology';
+import { mergeTrafficPlans } from './plan/mergeTrafficPlans';
+import { planTrafficPolicy } from './plan/planTrafficPolicy';
+import type { ClientPlan } from './plan/types';
 import { Policy, policyRef } from './schema/policy';
 import type { AccessPolicy } from './schema/accessPolicy';
 import type { TrafficPolicy } from './schema/trafficPolicy';
@@ -15,7 +18,6 @@ import { ServingSubsets } from './translate/istio/servingSubsets';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
 import { MeshResource, ResourceSet } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
-import { ClientPlan, planTrafficPolicy } from './translate/trafficPlan';
 import type { ClusterObject, MeshSettings } from './verify/types';
 import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 

@@ -10,14 +10,12 @@ import {
   objectProblems,
   unverifiable,
 } from './compile';
-import {
-  Conflict,
-  DestinationPlan,
-  findExistingConfig,
-  mergeTrafficPlans,
-} from './conflicts';
+import { Conflict, findExistingConfig } from './conflicts';
 import { Diagnostic, compareStrings, diagnosticSortKey } from './diagnostics';
 import { Topology } from './fleet/topology';
+import { mergeTrafficPlans } from './plan/mergeTrafficPlans';
+import { planTrafficPolicy } from './plan/planTrafficPolicy';
+import type { ClientPlan, DestinationPlan } from './plan/types';
 import { policyPath, renderedPath, RenderResult } from './render';
 import type { AccessPolicy } from './schema/accessPolicy';
 import { Policy, policyRef } from './schema/policy';
@@ -34,8 +32,6 @@ import {
   ResourceSet,
 } from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
-import type { ClientPlan } from './translate/trafficPlan';
-import { planTrafficPolicy } from './translate/trafficPlan';
 import { Changes, hostsRead } from './verify/dependencies';
 import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 import { toYaml } from './yaml';

@@ -7,7 +7,8 @@ import {
   spiffeIdentity,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { Conflict } from '../conflicts';
-import type { AccessPolicy, AccessSource } from '../schema/accessPolicy';
+import type { GrantedIdentity } from '../plan/types';
+import type { AccessPolicy } from '../schema/accessPolicy';
 import { policyRef } from '../schema/policy';
 import * as checks from '../validate/fleetChecks';
 import { ResourceSet } from './resources';
@@ -18,14 +19,6 @@ import {
   serverCollisions,
 } from './linkerd/authorization';
 import { gatewayHidesCaller } from './linkerd/multicluster';
-
-/** A source identity as one serving cluster will see it. */
-export interface GrantedIdentity {
-  source: AccessSource;
-  trustDomain: string;
-  /** Namespace of the source cluster's control plane: Linkerd identities include it. */
-  controlPlaneNamespace: string;
-}
 
 /**
  * An AccessPolicy becomes an ALLOW rule on the destination's workloads in every cluster that

@@ -1,7 +1,7 @@
 import type { ServiceInstance } from '@meshport/backstage-plugin-mesh-common';
 import { dnsLabel } from '../../names';
 import type { AccessPolicy } from '../../schema/accessPolicy';
-import type { GrantedIdentity } from '../access';
+import type { GrantedIdentity } from '../../plan/types';
 import { targetPorts } from '../targetPorts';
 import { ResourceSet } from '../resources';
 import { SECURITY } from './apiVersions';

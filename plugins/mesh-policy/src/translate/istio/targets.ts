@@ -2,7 +2,7 @@ import { ISTIO_CLUSTER_LABEL } from '../../constants';
 import { Topology } from '../../fleet/topology';
 import { federatedHost, localHost } from '../../names';
 import type { Destination } from '../../schema/common';
-import type { ResolvedTarget } from '../trafficPlan';
+import type { ResolvedTarget } from '../../plan/types';
 
 /** Where an Istio client sends a target: a host and the endpoint labels of its subset. */
 export interface IstioTarget {

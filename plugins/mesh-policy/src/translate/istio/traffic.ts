@@ -1,7 +1,7 @@
-import type { DestinationPlan, RouteGroup } from '../../conflicts';
 import { compareStrings } from '../../diagnostics';
 import { Topology } from '../../fleet/topology';
 import { dnsLabel, federatedHost, localHost } from '../../names';
+import type { DestinationPlan, RouteGroup } from '../../plan/types';
 import { ResourceSet } from '../resources';
 import { NETWORKING } from './apiVersions';
 import { addFederationClient, addFederationServing } from './federation';

@@ -1,6 +1,9 @@
-import type { DestinationPlan, RouteGroup } from '../../conflicts';
+import type {
+  DestinationPlan,
+  RouteGroup,
+  SourceMatch,
+} from '../../plan/types';
 import type { RequestMatch } from '../../schema/trafficPolicy';
-import type { SourceMatch } from '../trafficPlan';
 import type { IstioTarget } from './targets';
 import type { SubsetNames } from './subsets';
 

@@ -5,7 +5,7 @@ import {
 import type { Conflict } from '../../conflicts';
 import { dnsLabel } from '../../names';
 import type { AccessPolicy } from '../../schema/accessPolicy';
-import type { GrantedIdentity } from '../access';
+import type { GrantedIdentity } from '../../plan/types';
 import { ResourceSet } from '../resources';
 import { targetPorts } from '../targetPorts';
 import { LINKERD_POLICY_V1ALPHA1 } from './apiVersions';

@@ -2,8 +2,7 @@ import type { Diagnostic } from '../../diagnostics';
 import { Topology } from '../../fleet/topology';
 import type { TrafficPolicy } from '../../schema/trafficPolicy';
 import { linkerdApiVersions } from './apiVersions';
-import { linkerdRouteParents } from './httpRoute';
-import { hasMirror, mirrorName } from './multicluster';
+import { hasMirror, linkerdRouteParents, mirrorName } from './multicluster';
 
 /**
  * What stops a TrafficPolicy from taking effect in one Linkerd client cluster, on top of what

@@ -1,12 +1,15 @@
-import type { DestinationPlan, RouteGroup } from '../../conflicts';
 import { compareStrings } from '../../diagnostics';
 import { Topology } from '../../fleet/topology';
 import { dnsLabel } from '../../names';
+import type {
+  DestinationPlan,
+  ResolvedTarget,
+  RouteGroup,
+} from '../../plan/types';
 import { servicePorts } from '../../validate/fleetChecks';
 import { ResourceSet } from '../resources';
-import type { ResolvedTarget } from '../trafficPlan';
 import { linkerdApiVersions } from './apiVersions';
-import { hasMirror, mirrorName } from './multicluster';
+import { linkerdRouteParents, mirrorName } from './multicluster';
 
 /**
  * A Linkerd client cluster routes with an HTTPRoute whose parent is the Service its callers
@@ -59,27 +62,6 @@ export function translateLinkerdTraffic(
       }
     }
   }
-}
-
-/**
- * The Services in a Linkerd client that callers of the destination address: the Service when
- * it runs there, else the mirrors of the clusters linked to it. Empty when it has neither.
- */
-export function linkerdRouteParents(
-  topo: Topology,
-  client: string,
-  dest: { namespace: string; service: string },
-): string[] {
-  if (topo.instance(dest.namespace, dest.service, client))
-    return [dest.service];
-  return (topo.service(dest.namespace, dest.service)?.instances ?? [])
-    .filter(
-      i =>
-        topo.reach(client, i.cluster) === 'linkerd-multicluster' &&
-        hasMirror(i, client),
-    )
-    .map(i => mirrorName(dest.service, i.cluster))
-    .sort(compareStrings);
 }
 
 /** A target in the client itself is the Service; planning refused targets with no cluster where it does not run. */

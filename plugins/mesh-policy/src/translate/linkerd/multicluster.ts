@@ -1,4 +1,5 @@
 import type { ServiceInstance } from '@meshport/backstage-plugin-mesh-common';
+import { compareStrings } from '../../diagnostics';
 import { Topology } from '../../fleet/topology';
 
 /**
@@ -36,4 +37,25 @@ export function mirrorName(service: string, cluster: string): string {
  */
 export function hasMirror(instance: ServiceInstance, client: string): boolean {
   return instance.mirroredIn?.includes(client) ?? false;
+}
+
+/**
+ * The Services in a Linkerd client that callers of the destination address: the Service when
+ * it runs there, else the mirrors of the clusters linked to it. Empty when it has neither.
+ */
+export function linkerdRouteParents(
+  topo: Topology,
+  client: string,
+  dest: { namespace: string; service: string },
+): string[] {
+  if (topo.instance(dest.namespace, dest.service, client))
+    return [dest.service];
+  return (topo.service(dest.namespace, dest.service)?.instances ?? [])
+    .filter(
+      i =>
+        topo.reach(client, i.cluster) === 'linkerd-multicluster' &&
+        hasMirror(i, client),
+    )
+    .map(i => mirrorName(dest.service, i.cluster))
+    .sort(compareStrings);
 }

@@ -1,50 +1,12 @@
-import type { MeshKind } from '@meshport/backstage-plugin-mesh-common';
 import { Diagnostic, compareStrings } from '../diagnostics';
-import { Reach, Topology } from '../fleet/topology';
+import { Topology } from '../fleet/topology';
 import { policyRef } from '../schema/policy';
-import type {
-  RequestMatch,
-  RouteTarget,
-  TrafficPolicy,
-} from '../schema/trafficPolicy';
-import type { Destination } from '../schema/common';
+import type { RouteTarget, TrafficPolicy } from '../schema/trafficPolicy';
+import { linkerdClientProblems } from '../translate/linkerd/clientChecks';
 import * as checks from '../validate/fleetChecks';
-import { linkerdClientProblems } from './linkerd/clientChecks';
+import type { ClientPlan, ResolvedTarget, SourceMatch } from './types';
 
-/** A route or mirror target resolved against one client cluster. */
-export interface ResolvedTarget {
-  /** The serving cluster the target pins; undefined lets the client's registry choose. */
-  cluster?: string;
-  subset: Record<string, string>;
-  reach: Reach | 'registry';
-  weight: number;
-}
-
-/** Who, in a client cluster, the policy applies to. An empty list means every workload. */
-export interface SourceMatch {
-  namespace?: string;
-  labels?: Record<string, string>;
-}
-
-/** One TrafficPolicy as it applies in one client cluster. */
-export interface ClientPlan {
-  policy: string;
-  client: string;
-  mesh: MeshKind;
-  destination: Destination;
-  /**
-   * The port the policy's routes are restricted to; undefined when the service has that one
-   * port only, where naming it selects the same traffic as not naming it (so two policies,
-   * one with the port and one without, own the same fields and conflict).
-   */
-  scopePort?: number;
-  sources: SourceMatch[];
-  matches: RequestMatch[];
-  policySpec: TrafficPolicy['spec'];
-  route?: ResolvedTarget[];
-  mirror?: ResolvedTarget & { percent: number };
-}
-
+/** A TrafficPolicy's plans, one per client cluster that can apply it, and why others cannot. */
 export interface PlanResult {
   plans: ClientPlan[];
   errors: Diagnostic[];

@@ -1,6 +1,6 @@
-import { compile } from './compile';
-import { multiPrimaryFleet } from './__fixtures__/fleets';
-import type { TrafficPolicy } from './schema';
+import { compile } from '../compile';
+import { multiPrimaryFleet } from '../__fixtures__/fleets';
+import type { TrafficPolicy } from '../schema';
 
 // Rendered specs are plain YAML-shaped data; the test reads them as Istio would, untyped.
 type Route = Record<string, any>;

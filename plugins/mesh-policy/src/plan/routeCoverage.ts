@@ -1,5 +1,5 @@
-import type { RequestMatch } from './schema/trafficPolicy';
-import type { SourceMatch } from './translate/trafficPlan';
+import type { RequestMatch } from '../schema/trafficPolicy';
+import type { SourceMatch } from './types';
 
 /**
  * Whether every request one route matches is also matched by another: the relation that
