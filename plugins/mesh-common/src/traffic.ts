@@ -185,7 +185,8 @@ export interface ServiceMtlsStatus {
   service: ServiceRef;
   window: string;
   evaluatedAt: string;
-  source: 'prometheus' | 'snapshot';
+  /** The traffic source the observed half came from, as in ServiceTraffic. */
+  source: string;
   clusters: ClusterMtlsStatus[];
   /** Metrics status per cluster, as in the traffic response. */
   metrics: ClusterMetricsStatus[];
