@@ -1,37 +1,34 @@
 /**
- * The traffic and mTLS API against a real Prometheus holding generated Istio and Linkerd
- * metrics (__testUtils__/istioScenario.ts, linkerdScenario.ts), through the real router in a
- * test backend.
+ * The Prometheus traffic source against a real Prometheus holding generated Istio and Linkerd
+ * metrics (__testUtils__/istioScenario.ts, linkerdScenario.ts), answers serialised as the
+ * mesh backend sends them.
  */
-import request from 'supertest';
-import { readMetricsConfig } from './config/readMetricsConfig';
-import { createTrafficSource } from './createTrafficSource';
+import type { ServiceRef } from '@meshport/backstage-plugin-mesh-common';
+import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
+import { readPrometheusConfig } from '../config/readPrometheusConfig';
+import { PrometheusTrafficSource } from './PrometheusTrafficSource';
+import { PrometheusTargets } from './prometheusTargets';
 import {
   EXPECTED,
   istioFamilies,
   scenarioFleet,
-} from './__testUtils__/istioScenario';
+} from '../__testUtils__/istioScenario';
 import {
   LINKERD_EXPECTED,
   linkerdFamilies,
   linkerdScenarioFleet,
   linkerdWorkload,
-} from './__testUtils__/linkerdScenario';
-import { openMetricsDocument } from './__testUtils__/openMetrics';
-import {
-  startMetricsBackend,
-  withService,
-} from './__testUtils__/metricsTestBackend';
+} from '../__testUtils__/linkerdScenario';
+import { openMetricsDocument } from '../__testUtils__/openMetrics';
 import {
   PrometheusHarness,
   freeLoopbackPort,
   startPrometheus,
-} from './__testUtils__/prometheusHarness';
+} from '../__testUtils__/prometheusHarness';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
   Fleet,
-  ServiceMtlsStatus,
   ServiceTraffic,
   TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -63,13 +60,24 @@ function sourceFor(
   fetchFn?: typeof fetch,
   fleet: () => Fleet = scenarioFleet,
 ) {
-  return createTrafficSource({
-    config: readMetricsConfig(new ConfigReader({ mesh })),
-    fleetStore: { getFleet: async () => fleet() },
+  return new PrometheusTrafficSource({
+    fleet: { getFleet: async () => fleet() },
+    targets: new PrometheusTargets(
+      readPrometheusConfig(new ConfigReader({ mesh }))!,
+      fetchFn,
+    ),
     logger: mockServices.logger.mock(),
     now,
-    fetchFn,
   });
+}
+
+/** The answer as the mesh backend's route sends it: through JSON. */
+async function trafficOfService(
+  source: MeshTrafficSource,
+  service: ServiceRef,
+): Promise<ServiceTraffic> {
+  const traffic = await source.getTraffic(service, { text: '5m', seconds: 300 });
+  return JSON.parse(JSON.stringify(traffic));
 }
 
 function edge(
@@ -100,19 +108,10 @@ describe('traffic from a real Prometheus (global)', () => {
   let traffic: ServiceTraffic;
 
   beforeAll(async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
-    });
-    const res = await request(server).get(
-      '/api/mesh/services/bookinfo/reviews/traffic?window=5m',
+    traffic = await trafficOfService(
+      sourceFor({ prometheus: { url: prometheus.url } }),
+      { namespace: 'bookinfo', name: 'reviews' },
     );
-    if (res.status !== 200) {
-      throw new Error(
-        `traffic answered ${res.status}: ${JSON.stringify(res.body)}`,
-      );
-    }
-    traffic = res.body;
   });
 
   it('returns the generated cross-cluster figures within rounding', () => {
@@ -245,14 +244,10 @@ describe('ambient traffic from a real Prometheus', () => {
   let traffic: ServiceTraffic;
 
   beforeAll(async () => {
-    const { server } = await startMetricsBackend({
-      fleet: withService(scenarioFleet(), 'orders', 'orders'),
-      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
-    });
-    const res = await request(server)
-      .get('/api/mesh/services/orders/orders/traffic?window=5m')
-      .expect(200);
-    traffic = res.body;
+    traffic = await trafficOfService(
+      sourceFor({ prometheus: { url: prometheus.url } }),
+      { namespace: 'orders', name: 'orders' },
+    );
   });
 
   it('takes HTTP figures from the waypoint when no sidecar reports', () => {
@@ -296,27 +291,6 @@ describe('ambient traffic from a real Prometheus', () => {
     expect(e.mtls.connections!.plaintextPerSecond).toBeCloseTo(0.25, 3);
   });
 
-  it("shows the ambient service's plaintext callers in its mTLS status, with a warning", async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
-    });
-    const res = await request(server)
-      .get('/api/mesh/services/orders/orders/mtls?window=5m')
-      .expect(200);
-    const status: ServiceMtlsStatus = res.body;
-    const c2 = status.clusters.find(c => c.cluster === 'cluster-2')!;
-    // eslint-disable-next-line no-console
-    console.log('orders@cluster-2 observed mTLS:', JSON.stringify(c2.observed));
-    // Connections: 0.2/s from the waypoint over HBONE, 0.25/s plaintext from batch-export.
-    expect(c2.observed.connections!.mutualPerSecond).toBeCloseTo(0.2, 3);
-    expect(c2.observed.connections!.plaintextPerSecond).toBeCloseTo(0.25, 3);
-    expect(c2.observed.mtlsShare).toBeCloseTo(0.2 / 0.45, 3);
-    expect(c2.observed.requests!.mutualPerSecond).toBeCloseTo(3, 2);
-    expect(c2.warnings.map(w => w.code)).toEqual([
-      'plaintext-under-permissive',
-    ]);
-  });
 });
 
 describe('traffic from a real Prometheus (per cluster, one down)', () => {
@@ -331,15 +305,10 @@ describe('traffic from a real Prometheus (per cluster, one down)', () => {
         },
       ],
     });
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: source,
+    const traffic = await trafficOfService(source, {
+      namespace: 'bookinfo',
+      name: 'reviews',
     });
-    const res = await request(server).get(
-      '/api/mesh/services/bookinfo/reviews/traffic?window=5m',
-    );
-    expect(res.status).toBe(200);
-    const traffic: ServiceTraffic = res.body;
     expect(traffic.partial).toBe(true);
     const byCluster = Object.fromEntries(
       traffic.clusters.map(c => [c.cluster, c]),
@@ -420,45 +389,7 @@ describe('cache', () => {
   });
 });
 
-describe('mTLS status from a real Prometheus', () => {
-  it('reports configured and observed mTLS, shared roots and plaintext under PERMISSIVE', async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: sourceFor({ prometheus: { url: prometheus.url } }),
-    });
-    const res = await request(server).get(
-      '/api/mesh/services/bookinfo/reviews/mtls?window=5m',
-    );
-    expect(res.status).toBe(200);
-    const status: ServiceMtlsStatus = res.body;
-    const [c1, c2] = status.clusters;
-    expect(c1).toMatchObject({
-      cluster: 'cluster-1',
-      clusterIds: ['cluster-1'],
-      configured: { mode: 'STRICT' },
-      observed: { state: 'ok', mtlsShare: 1 },
-      rootOfTrust: { fingerprints: ['sha256:aaaa'], sharedWith: ['cluster-2'] },
-      warnings: [],
-    });
-    // Requests: 8 of 11 rps over mTLS (10 rps at 80 % from cluster-1, 1 rps plaintext from
-    // cluster-9); connections: legacy-sync's 0.5/s, all plaintext. The TCP plaintext is not
-    // hidden behind the HTTP figures: the share is the lower of the two.
-    expect(c2.configured?.mode).toBe('PERMISSIVE');
-    expect(c2.observed.requests!.mutualPerSecond).toBeCloseTo(8, 2);
-    expect(c2.observed.requests!.plaintextPerSecond).toBeCloseTo(3, 2);
-    expect(c2.observed.connections!.plaintextPerSecond).toBeCloseTo(0.5, 3);
-    expect(c2.observed.mtlsShare).toBe(0);
-    expect(c2.warnings.map(w => w.code)).toEqual([
-      'plaintext-under-permissive',
-    ]);
-    expect(c2.warnings[0].message).toContain(
-      'bookinfo/reviews in cluster-2 accepts plaintext (PERMISSIVE)',
-    );
-  });
-});
-
 describe('Linkerd traffic from a real Prometheus', () => {
-  const users = '/api/mesh/services/accounts/users/traffic?window=5m';
   const cluster4 = { name: 'cluster-4', clusterId: 'cluster-4', known: true };
   const unknown = { name: 'unknown', clusterId: 'unknown', known: false };
 
@@ -466,17 +397,10 @@ describe('Linkerd traffic from a real Prometheus', () => {
     mesh: JsonObject,
     fleet: () => Fleet = linkerdScenarioFleet,
   ): Promise<ServiceTraffic> {
-    const { server } = await startMetricsBackend({
-      fleet: fleet(),
-      trafficSource: sourceFor(mesh, undefined, fleet),
+    return trafficOfService(sourceFor(mesh, undefined, fleet), {
+      namespace: 'accounts',
+      name: 'users',
     });
-    const res = await request(server).get(users);
-    if (res.status !== 200) {
-      throw new Error(
-        `traffic answered ${res.status}: ${JSON.stringify(res.body)}`,
-      );
-    }
-    return res.body;
   }
 
   const statusOf = (traffic: ServiceTraffic, cluster: string) =>
@@ -570,23 +494,6 @@ describe('Linkerd traffic from a real Prometheus', () => {
     expect(traffic.outbound).toHaveLength(2);
   });
 
-  it('counts Linkerd inbound traffic in the mTLS status of the cluster', async () => {
-    const fleet = linkerdScenarioFleet();
-    const { server } = await startMetricsBackend({
-      fleet,
-      trafficSource: sourceFor(ownPrometheus(), undefined, () => fleet),
-    });
-    const res = await request(server).get(
-      '/api/mesh/services/accounts/users/mtls?window=5m',
-    );
-    expect(res.status).toBe(200);
-    const status: ServiceMtlsStatus = res.body;
-    const c4 = status.clusters.find(c => c.cluster === 'cluster-4')!;
-    // 6 of 8 rps over mTLS: ledger's, not the plaintext caller's; probes are not plaintext.
-    expect(c4.observed.mtlsShare).toBeCloseTo(0.75, 4);
-    expect(c4.observed.requests!.plaintextPerSecond).toBeCloseTo(2, 2);
-    expect(c4.observed.probesPerSecond).toBeCloseTo(0.1, 3);
-  });
 
   it('marks the cluster unknown from a global Prometheus whose series carry no cluster label', async () => {
     const traffic = await trafficOf({ prometheus: { url: prometheus.url } });
