@@ -2,7 +2,10 @@
  * The snapshot module in a real backend with the mesh plugin on the committed demo fleet and
  * the demo traffic file: what the demo shows, through the extension point.
  */
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {

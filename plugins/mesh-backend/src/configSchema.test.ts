@@ -40,7 +40,9 @@ describe('config.d.ts', () => {
     });
     expect(secrets.data).toMatchObject({
       kubernetes: {
-        clusterLocatorMethods: [{ clusters: [{ serviceAccountToken: 's3cret' }] }],
+        clusterLocatorMethods: [
+          { clusters: [{ serviceAccountToken: 's3cret' }] },
+        ],
       },
     });
   });

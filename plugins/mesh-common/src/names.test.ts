@@ -64,7 +64,15 @@ describe('Kubernetes name rules', () => {
 
   // TestIsDNS1035Label in the same file: a label that must start with a letter.
   it('accepts DNS-1035 labels and refuses the rest', () => {
-    for (const ok of ['a', 'ab', 'abc', 'a1', 'a-1', 'a--1--2--b', 'a'.repeat(63)])
+    for (const ok of [
+      'a',
+      'ab',
+      'abc',
+      'a1',
+      'a-1',
+      'a--1--2--b',
+      'a'.repeat(63),
+    ])
       expect([ok, isDns1035Label(ok)]).toEqual([ok, true]);
     const bad: unknown[] = ['', '0', '01', '1a', '1-a', 'A', 'a-', '-a'];
     bad.push('a_b', 'a.b', 'a b', 'a'.repeat(64), 7, undefined);

@@ -14,5 +14,8 @@ export function createAnswerCache(ttlMs: number): AnswerCache | undefined {
   if (ttlMs <= 0) {
     return undefined;
   }
-  return new LRUCache<string, Promise<unknown>>({ max: MAX_ANSWERS, ttl: ttlMs });
+  return new LRUCache<string, Promise<unknown>>({
+    max: MAX_ANSWERS,
+    ttl: ttlMs,
+  });
 }

@@ -67,7 +67,6 @@ export function serviceMatchers(
       ];
 }
 
-
 /**
  * Request rates split by response code and security policy: one query gives the rate, the
  * error ratio and the mTLS share of every edge.

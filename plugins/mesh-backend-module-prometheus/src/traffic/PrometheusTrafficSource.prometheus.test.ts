@@ -76,7 +76,10 @@ async function trafficOfService(
   source: MeshTrafficSource,
   service: ServiceRef,
 ): Promise<ServiceTraffic> {
-  const traffic = await source.getTraffic(service, { text: '5m', seconds: 300 });
+  const traffic = await source.getTraffic(service, {
+    text: '5m',
+    seconds: 300,
+  });
   return JSON.parse(JSON.stringify(traffic));
 }
 
@@ -290,7 +293,6 @@ describe('ambient traffic from a real Prometheus', () => {
     });
     expect(e.mtls.connections!.plaintextPerSecond).toBeCloseTo(0.25, 3);
   });
-
 });
 
 describe('traffic from a real Prometheus (per cluster, one down)', () => {
@@ -493,7 +495,6 @@ describe('Linkerd traffic from a real Prometheus', () => {
     );
     expect(traffic.outbound).toHaveLength(2);
   });
-
 
   it('marks the cluster unknown from a global Prometheus whose series carry no cluster label', async () => {
     const traffic = await trafficOf({ prometheus: { url: prometheus.url } });

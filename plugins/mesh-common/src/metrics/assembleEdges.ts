@@ -9,10 +9,7 @@ import {
   REPORTER_PREFERENCE,
   isErrorResponse,
 } from './istioLabels';
-import type {
-  InstantSample,
-  RangeSeries,
-} from './samples';
+import type { InstantSample, RangeSeries } from './samples';
 import type {
   LatencyQuantiles,
   MtlsTally,

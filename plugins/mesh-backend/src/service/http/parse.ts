@@ -22,7 +22,10 @@ export function parseOrThrow<T>(
   throw new InputError(`Invalid ${what}: ${details}`);
 }
 
-const kubernetesName = (what: string, rule: 'dns1123-label' | 'dns1035-label') =>
+const kubernetesName = (
+  what: string,
+  rule: 'dns1123-label' | 'dns1035-label',
+) =>
   z.string().superRefine((value, ctx) => {
     const problem = nameProblem(what, value, rule);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
