@@ -13,6 +13,8 @@ import type {
   ServiceMtlsStatus,
   ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
+// A module test starts the plugin it extends, as a backend installing it would.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import { resolve } from 'node:path';
 import request from 'supertest';
