@@ -3,7 +3,6 @@
  * metrics (__testUtils__/istioScenario.ts, linkerdScenario.ts), answers serialised as the
  * mesh backend sends them.
  */
-import type { ServiceRef } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
 import { readPrometheusConfig } from '../config/readPrometheusConfig';
 import { PrometheusTrafficSource } from './PrometheusTrafficSource';
@@ -27,10 +26,14 @@ import {
 } from '../__testUtils__/prometheusHarness';
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import type {
-  Fleet,
-  ServiceTraffic,
-  TrafficEdge,
+import {
+  addTallies,
+  emptyTally,
+  type Fleet,
+  type MtlsTally,
+  type ServiceRef,
+  type ServiceTraffic,
+  type TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
 
 jest.setTimeout(60_000);
@@ -81,6 +84,27 @@ async function trafficOfService(
     seconds: 300,
   });
   return JSON.parse(JSON.stringify(traffic));
+}
+
+/**
+ * The inbound tallies of one cluster, summed over its edges: what the mesh backend's mTLS
+ * status of that cluster is built from (its own tests take it from there).
+ */
+function inboundTallies(traffic: ServiceTraffic, cluster: string) {
+  const edges = traffic.inbound.filter(e => e.thisCluster.name === cluster);
+  const sum = (pick: (e: TrafficEdge) => MtlsTally | undefined) =>
+    edges
+      .map(pick)
+      .filter((t): t is MtlsTally => t !== undefined)
+      .reduce(addTallies, emptyTally());
+  return {
+    requests: sum(e => e.mtls.requests),
+    connections: sum(e => e.mtls.connections),
+    probesPerSecond: edges.reduce(
+      (total, e) => total + (e.mtls.probesPerSecond ?? 0),
+      0,
+    ),
+  };
 }
 
 function edge(
@@ -230,6 +254,18 @@ describe('traffic from a real Prometheus (global)', () => {
     });
   });
 
+  it('observes 8 of 11 rps to reviews in cluster-2 over mTLS, and its TCP callers in plaintext', () => {
+    // 10 rps at 80 % from cluster-1, 1 rps plaintext from cluster-9; legacy-sync's 0.5
+    // connections/s, all plaintext, which the status must not hide behind the HTTP figures
+    const c2 = inboundTallies(traffic, 'cluster-2');
+    expect(c2.requests.mutualPerSecond).toBeCloseTo(8, 2);
+    expect(c2.requests.plaintextPerSecond).toBeCloseTo(3, 2);
+    expect(c2.connections.plaintextPerSecond).toBeCloseTo(0.5, 3);
+    const c1 = inboundTallies(traffic, 'cluster-1');
+    expect(c1.requests.plaintextPerSecond).toBe(0);
+    expect(c1.requests.mutualPerSecond).toBeGreaterThan(0);
+  });
+
   it('returns bounded time series over the window', () => {
     const e = edge(traffic.inbound, 'productpage', 'cluster-1', 'cluster-2');
     expect(traffic.seriesStepSeconds).toBe(15);
@@ -273,6 +309,14 @@ describe('ambient traffic from a real Prometheus', () => {
       EXPECTED.ambientWaypointConnections,
       3,
     );
+  });
+
+  it("observes the ambient service's callers: HBONE and plaintext connections, waypoint requests", () => {
+    // 0.2 connections/s from the waypoint over HBONE, 0.25/s plaintext from batch-export
+    const c2 = inboundTallies(traffic, 'cluster-2');
+    expect(c2.connections.mutualPerSecond).toBeCloseTo(0.2, 3);
+    expect(c2.connections.plaintextPerSecond).toBeCloseTo(0.25, 3);
+    expect(c2.requests.mutualPerSecond).toBeCloseTo(3, 2);
   });
 
   it('takes TCP figures and plaintext from ztunnel for a caller outside the mesh', () => {
@@ -494,6 +538,14 @@ describe('Linkerd traffic from a real Prometheus', () => {
       4,
     );
     expect(traffic.outbound).toHaveLength(2);
+  });
+
+  it('observes 6 of 8 rps to users in cluster-4 over mTLS, probes apart', async () => {
+    const c4 = inboundTallies(await trafficOf(ownPrometheus()), 'cluster-4');
+    // ledger's requests are mutual, the plaintext caller's are not; probes are not plaintext
+    expect(c4.requests.mutualPerSecond).toBeCloseTo(6, 2);
+    expect(c4.requests.plaintextPerSecond).toBeCloseTo(2, 2);
+    expect(c4.probesPerSecond).toBeCloseTo(0.1, 3);
   });
 
   it('marks the cluster unknown from a global Prometheus whose series carry no cluster label', async () => {
