@@ -61,6 +61,6 @@ describe('Istio queries', () => {
         { namespace: 'bookinfo', name: 'x"} or vector(1) #' },
         300,
       ),
-    ).toThrow('is not a valid Kubernetes name');
+    ).toThrow('is not a DNS-1035 label');
   });
 });

@@ -10,7 +10,7 @@
  */
 import {
   LabelMatcher,
-  assertDnsLabel,
+  assertKubernetesName,
   byClause,
   eq,
   matchesTrustedRegex,
@@ -54,8 +54,16 @@ export function serviceMatchers(
   direction: TrafficDirection,
   service: ServiceRef,
 ): LabelMatcher[] {
-  const namespace = assertDnsLabel('namespace', service.namespace);
-  const name = assertDnsLabel('service name', service.name);
+  const namespace = assertKubernetesName(
+    'namespace',
+    service.namespace,
+    'dns1123-label',
+  );
+  const name = assertKubernetesName(
+    'service name',
+    service.name,
+    'dns1035-label',
+  );
   return direction === 'inbound'
     ? [
         eq('destination_service_namespace', namespace),

@@ -1,5 +1,5 @@
 import {
-  assertDnsLabel,
+  assertKubernetesName,
   escapeLabelValue,
   eq,
   oneOf,
@@ -46,13 +46,25 @@ describe('selector', () => {
   });
 });
 
-describe('assertDnsLabel', () => {
+describe('assertKubernetesName', () => {
   it('accepts Kubernetes names and rejects the rest', () => {
-    expect(assertDnsLabel('namespace', 'bookinfo')).toBe('bookinfo');
-    expect(() => assertDnsLabel('namespace', 'Book"info')).toThrow(
-      `namespace 'Book"info' is not a valid Kubernetes name`,
+    expect(assertKubernetesName('namespace', 'bookinfo', 'dns1123-label')).toBe(
+      'bookinfo',
     );
-    expect(() => assertDnsLabel('service name', 'a'.repeat(64))).toThrow();
-    expect(() => assertDnsLabel('service name', '-reviews')).toThrow();
+    expect(() =>
+      assertKubernetesName('namespace', 'Book"info', 'dns1123-label'),
+    ).toThrow('namespace "Book\\"info" is not a DNS-1123 label');
+    expect(() =>
+      assertKubernetesName('service name', 'a'.repeat(64), 'dns1035-label'),
+    ).toThrow();
+    expect(() =>
+      assertKubernetesName('service name', '-reviews', 'dns1035-label'),
+    ).toThrow();
+    expect(() =>
+      assertKubernetesName('service name', '9lives', 'dns1035-label'),
+    ).toThrow('service name "9lives" is not a DNS-1035 label');
+    expect(() =>
+      assertKubernetesName('namespace', '', 'dns1123-label'),
+    ).toThrow('namespace is missing');
   });
 });

@@ -2,21 +2,25 @@
  * Safe construction of PromQL label matchers. Values are always escaped as PromQL string
  * literals, so nothing a user types can close the string and change the query.
  */
+import {
+  nameProblem,
+  type NameRule,
+} from '@meshport/backstage-plugin-mesh-common';
 
-/** A Kubernetes name used as a label value: an RFC 1123 DNS label. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function isDnsLabel(value: string): boolean {
-  return DNS_LABEL.test(value);
-}
-
-/** Throws when `value` is not a DNS label; a second line of defence behind the router's validation. */
-export function assertDnsLabel(what: string, value: string): string {
-  if (!isDnsLabel(value)) {
-    throw new Error(
-      `${what} '${value}' is not a valid Kubernetes name (lower-case letters, digits and '-', at most 63 characters)`,
-    );
+/**
+ * Throws when `value` breaks the Kubernetes name `rule`: a second line of defence behind the
+ * router's validation, so nothing but a name reaches a query.
+ */
+export function assertKubernetesName(
+  what: string,
+  value: string,
+  rule: NameRule,
+): string {
+  const problem = nameProblem(what, value, rule);
+  if (problem) {
+    throw new Error(problem);
   }
   return value;
 }

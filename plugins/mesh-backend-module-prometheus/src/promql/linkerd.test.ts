@@ -88,7 +88,7 @@ describe('Linkerd queries', () => {
         { namespace: 'a"}', workloads: { deployment: ['users-v2'] } },
         300,
       ),
-    ).toThrow('is not a valid Kubernetes name');
+    ).toThrow('is not a DNS-1123 label');
   });
 
   it('drops empty names, which would match every series without the label, and refuses an empty scope', () => {

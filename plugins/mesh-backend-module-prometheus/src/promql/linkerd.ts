@@ -11,7 +11,7 @@
  */
 import {
   LabelMatcher,
-  assertDnsLabel,
+  assertKubernetesName,
   byClause,
   eq,
   oneOf,
@@ -78,7 +78,11 @@ function workloadSelectors(
   scope: LinkerdScope,
   extra: LabelMatcher[],
 ): string[] {
-  const namespace = assertDnsLabel('namespace', scope.namespace);
+  const namespace = assertKubernetesName(
+    'namespace',
+    scope.namespace,
+    'dns1123-label',
+  );
   const selectors: string[] = [];
   for (const label of Object.keys(scope.workloads).sort()) {
     const names = (scope.workloads[label as LinkerdWorkloadLabel] ?? []).filter(
