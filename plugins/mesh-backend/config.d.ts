@@ -86,40 +86,6 @@ export interface Config {
       subsetLabels?: string[];
     };
 
-    /** Per-cluster additions; `name` is the cluster's name in kubernetes.clusterLocatorMethods. */
-    clusters?: Array<{
-      name: string;
-      prometheus?: {
-        /**
-         * Base URL of the Prometheus that scrapes this cluster's mesh metrics. It may carry
-         * credentials (`https://user:token@…`), so it never reaches the browser.
-         * @visibility secret
-         */
-        url: string;
-      };
-    }>;
-
-    /** Traffic metrics (read by `src/metrics`). */
-    prometheus?: {
-      /**
-       * One Prometheus (or Thanos Query) holding every cluster's series. It may carry
-       * credentials (`https://user:token@…`), so it never reaches the browser.
-       * @visibility secret
-       */
-      url?: string;
-      /** Per query. Default 5 seconds. */
-      timeout?: Duration;
-      /** How long an answer is reused; 0 disables the cache. Default 30 seconds. */
-      cacheTtl?: Duration;
-    };
-
-    traffic?: {
-      snapshot?: {
-        /** Traffic read from this JSON file instead of Prometheus (demo, e2e). */
-        file?: string;
-      };
-    };
-
     snapshot?: {
       /**
        * A directory with one sub-directory per cluster (named after the cluster) holding

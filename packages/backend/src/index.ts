@@ -80,6 +80,14 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@meshport/backstage-plugin-mesh-backend'));
+// Traffic sources: each sets one only when its config is present (production sets
+// mesh.prometheus.url, the demo mesh.traffic.snapshot.file); both set is a startup error.
+backend.add(
+  import('@meshport/backstage-plugin-mesh-backend-module-prometheus'),
+);
+backend.add(
+  import('@meshport/backstage-plugin-mesh-backend-module-traffic-snapshot'),
+);
 backend.add(import('@meshport/backstage-plugin-catalog-backend-module-mesh'));
 backend.add(
   import('@meshport/backstage-plugin-scaffolder-backend-module-mesh'),

@@ -5,22 +5,17 @@ jest.setTimeout(60_000);
 
 /**
  * What Backstage does with this plugin's config.d.ts: a value marked `@visibility secret` is
- * left out of everything served to the browser (and redacted in logs). A Prometheus URL may
- * hold credentials (`https://user:token@prometheus…`), like a cluster token.
+ * left out of everything served to the browser (and redacted in logs). Cluster tokens must stay
+ * on the backend.
  */
 describe('config.d.ts', () => {
-  it('keeps Prometheus URLs and cluster tokens out of the frontend', async () => {
+  it('keeps cluster tokens out of the frontend', async () => {
     const schema = await loadConfigSchema({
       dependencies: [],
       packagePaths: [path.resolve(__dirname, '../package.json')],
       excludePackageDependencies: true,
     });
-    const secret = 'https://meshport:s3cret@prometheus.example.com';
     const data = {
-      mesh: {
-        prometheus: { url: secret },
-        clusters: [{ name: 'cluster-1', prometheus: { url: secret } }],
-      },
       kubernetes: {
         clusterLocatorMethods: [
           {
@@ -44,9 +39,10 @@ describe('config.d.ts', () => {
       visibility: ['secret'],
     });
     expect(secrets.data).toMatchObject({
-      mesh: {
-        prometheus: { url: secret },
-        clusters: [{ prometheus: { url: secret } }],
+      kubernetes: {
+        clusterLocatorMethods: [
+          { clusters: [{ serviceAccountToken: 's3cret' }] },
+        ],
       },
     });
   });

@@ -188,11 +188,21 @@ describe('mesh backend plugin', () => {
       expect(res.body.error.message).toContain('No mesh service bookinfo/nope');
     });
 
-    it('answers 400 for a path that is not a Kubernetes name', async () => {
+    // the same rule as the traffic routes (src/service/http/parse.ts): a namespace is a
+    // DNS-1123 label, a Service name a DNS-1035 label, so dotted names are refused too
+    it.each([
+      ['Book_Info/reviews', 'namespace "Book_Info" is not a DNS-1123 label'],
+      [
+        'bookinfo/reviews.v1',
+        'service name "reviews.v1" is not a DNS-1035 label',
+      ],
+      ['bookinfo/9lives', 'service name "9lives" is not a DNS-1035 label'],
+    ])('answers 400 for %s, naming the rule', async (path, problem) => {
       const res = await request(server)
-        .get('/api/mesh/services/Book_Info/reviews')
+        .get(`/api/mesh/services/${path}`)
         .expect(400);
       expect(res.body.error.message).toContain('Invalid service path');
+      expect(res.body.error.message).toContain(problem);
     });
   });
 

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
+import { meshTrafficSourceExtensionPoint } from '@meshport/backstage-plugin-mesh-node';
 import type { ClusterSource } from './clusters/ClusterSource';
 import { readClusterSources } from './clusters/readClusterSources';
 import { createReader } from './readers/createReader';
@@ -24,7 +25,7 @@ import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
 import { prepareServiceQueries } from './service/queryServices';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
-import { createMetricsRouter } from './metrics';
+import { createMetricsRouter, TrafficSourceSlot } from './metrics';
 
 /**
  * Builds the fleet and its query index now rather than on the next read: after a discovery
@@ -123,6 +124,13 @@ async function scheduleDiscovery(options: {
 export const meshPlugin = createBackendPlugin({
   pluginId: 'mesh',
   register(env) {
+    // Traffic comes from whichever module sets a source (Prometheus, the demo snapshot…);
+    // modules only see the setter, the plugin builds the source once its fleet store exists.
+    const trafficSources = new TrafficSourceSlot();
+    env.registerExtensionPoint(meshTrafficSourceExtensionPoint, {
+      setTrafficSource: factory => trafficSources.setTrafficSource(factory),
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -196,11 +204,15 @@ export const meshPlugin = createBackendPlugin({
             serviceAccess,
           }),
         );
+        if (!trafficSources.installed) {
+          logger.info(
+            'No traffic-source module set a traffic source: traffic and mTLS cards show every cluster unavailable. Add @meshport/backstage-plugin-mesh-backend-module-prometheus to the backend and set mesh.prometheus.url',
+          );
+        }
         httpRouter.use(
           await createMetricsRouter({
             fleetStore: store,
-            config,
-            logger,
+            trafficSource: await trafficSources.build(store),
             httpAuth,
             permissions,
             serviceAccess,

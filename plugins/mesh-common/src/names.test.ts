@@ -1,4 +1,9 @@
-import { isDnsLabel, isDnsSubdomain, nameProblem } from './names';
+import {
+  isDns1035Label,
+  isDnsLabel,
+  isDnsSubdomain,
+  nameProblem,
+} from './names';
 
 // The label cases are those of TestIsDNS1123Label in
 // k8s.io/apimachinery/pkg/util/validation/validation_test.go, the rule's own table.
@@ -55,6 +60,27 @@ describe('Kubernetes name rules', () => {
       42,
     ])
       expect([bad, isDnsSubdomain(bad)]).toEqual([bad, false]);
+  });
+
+  // TestIsDNS1035Label in the same file: a label that must start with a letter.
+  it('accepts DNS-1035 labels and refuses the rest', () => {
+    for (const ok of [
+      'a',
+      'ab',
+      'abc',
+      'a1',
+      'a-1',
+      'a--1--2--b',
+      'a'.repeat(63),
+    ])
+      expect([ok, isDns1035Label(ok)]).toEqual([ok, true]);
+    const bad: unknown[] = ['', '0', '01', '1a', '1-a', 'A', 'a-', '-a'];
+    bad.push('a_b', 'a.b', 'a b', 'a'.repeat(64), 7, undefined);
+    for (const value of bad)
+      expect([value, isDns1035Label(value)]).toEqual([value, false]);
+    expect(nameProblem('service name', '9lives', 'dns1035-label')).toBe(
+      'service name "9lives" is not a DNS-1035 label: at most 63 characters, lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit',
+    );
   });
 
   it('says what is wrong, naming the value and the rule', () => {

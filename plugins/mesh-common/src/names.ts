@@ -17,15 +17,19 @@ export const DNS1123_SUBDOMAIN_MAX_LENGTH = 253;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** `DNS1035LabelMaxLength` is 63 too. */
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The rule a name must follow, by the name it goes by in Kubernetes' own messages. */
-export type NameRule = 'dns1123-label' | 'dns1123-subdomain';
+export type NameRule = 'dns1123-label' | 'dns1123-subdomain' | 'dns1035-label';
 
 export const NAME_RULES: Record<NameRule, string> = {
   'dns1123-label':
     "a DNS-1123 label: at most 63 characters, lowercase letters, digits and '-', starting and ending with a letter or digit",
   'dns1123-subdomain':
     "a DNS-1123 subdomain: at most 253 characters, lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+  'dns1035-label':
+    "a DNS-1035 label: at most 63 characters, lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
 };
 
 /** True when `value` is a string that is a DNS-1123 label (`IsDNS1123Label`). */
@@ -46,8 +50,27 @@ export function isDnsSubdomain(value: unknown): value is string {
   );
 }
 
+/**
+ * True when `value` is a string that is a DNS-1035 label (`IsDNS1035Label`), as a Service
+ * name must be (kubernetes/pkg/apis/core/validation `ValidateServiceName`).
+ */
+export function isDns1035Label(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length <= DNS1123_LABEL_MAX_LENGTH &&
+    DNS1035_LABEL.test(value)
+  );
+}
+
 export function followsRule(rule: NameRule, value: unknown): value is string {
-  return rule === 'dns1123-label' ? isDnsLabel(value) : isDnsSubdomain(value);
+  switch (rule) {
+    case 'dns1123-label':
+      return isDnsLabel(value);
+    case 'dns1123-subdomain':
+      return isDnsSubdomain(value);
+    default:
+      return isDns1035Label(value);
+  }
 }
 
 /** How a value is shown in a message: strings quoted, anything else as JSON, cut short. */

@@ -121,7 +121,11 @@ export interface ServiceTraffic {
   evaluatedAt: string;
   /** The grid of every edge's `series`. */
   seriesStepSeconds: number;
-  source: 'prometheus' | 'snapshot';
+  /**
+   * The traffic source that answered: `prometheus`, `snapshot`, another module's name, or
+   * `none` when the backend has no traffic source.
+   */
+  source: string;
   inbound: TrafficEdge[];
   outbound: TrafficEdge[];
   clusters: ClusterMetricsStatus[];
@@ -181,7 +185,8 @@ export interface ServiceMtlsStatus {
   service: ServiceRef;
   window: string;
   evaluatedAt: string;
-  source: 'prometheus' | 'snapshot';
+  /** The traffic source the observed half came from, as in ServiceTraffic. */
+  source: string;
   clusters: ClusterMtlsStatus[];
   /** Metrics status per cluster, as in the traffic response. */
   metrics: ClusterMetricsStatus[];

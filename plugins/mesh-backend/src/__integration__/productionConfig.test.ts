@@ -11,7 +11,6 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { readClusterSources } from '../clusters/readClusterSources';
 import { readDiscoveryOptions } from '../discovery/DiscoveryOptions';
-import { readMetricsConfig } from '../metrics/config/readMetricsConfig';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const readYaml = (file: string) =>
@@ -136,7 +135,9 @@ describe('app-config.production.yaml', () => {
     expect(
       resolved.getOptionalString('mesh.snapshot.directory'),
     ).toBeUndefined();
-    expect(readMetricsConfig(resolved).snapshotFile).toBeUndefined();
+    expect(
+      resolved.getOptionalString('mesh.traffic.snapshot.file'),
+    ).toBeUndefined();
     // only Meshport's request templates, which the image ships under /app
     const locations = resolved.getConfigArray('catalog.locations');
     expect(
@@ -295,9 +296,12 @@ describe('deploy/helm/values.yaml', () => {
       ['kubernetes', 'cluster-2'],
     ]);
     expect(readDiscoveryOptions(resolved).concurrency).toBe(10);
-    expect(readMetricsConfig(resolved)).toMatchObject({
-      globalPrometheusUrl: sample('MESH_PROMETHEUS_URL'),
-      snapshotFile: undefined,
-    });
+    // the Prometheus module reads it; the snapshot module finds no file and sets no source
+    expect(resolved.getString('mesh.prometheus.url')).toBe(
+      sample('MESH_PROMETHEUS_URL'),
+    );
+    expect(
+      resolved.getOptionalString('mesh.traffic.snapshot.file'),
+    ).toBeUndefined();
   });
 });

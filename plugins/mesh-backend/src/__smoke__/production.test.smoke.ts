@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { meshRouteRequestPermission } from '@meshport/backstage-plugin-mesh-common';
-import { freeLoopbackPort } from '../metrics/__testUtils__/prometheusHarness';
+import { freeLoopbackPort } from '../__testUtils__/freeLoopbackPort';
 import {
   PostgresHarness,
   startPostgres,

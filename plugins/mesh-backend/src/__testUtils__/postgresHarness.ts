@@ -12,7 +12,7 @@ import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { freeLoopbackPort } from '../metrics/__testUtils__/prometheusHarness';
+import { freeLoopbackPort } from './freeLoopbackPort';
 
 const run = promisify(execFile);
 

@@ -1,84 +1,135 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { resolve } from 'node:path';
+import type {
+  ServiceRef,
+  ServiceTraffic,
+} from '@meshport/backstage-plugin-mesh-common';
+import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
 import request from 'supertest';
-import { scenarioFleet } from './__testUtils__/istioScenario';
 import {
-  startMetricsBackend,
-  withService,
-} from './__testUtils__/metricsTestBackend';
-import type { TrafficSource } from './traffic/TrafficSource';
+  startMeshBackend,
+  trafficModule,
+} from './__testUtils__/meshTestBackend';
 
-const DEMO_FILE = resolve(
-  __dirname,
-  '../../../../examples/demo-traffic/traffic.json',
-);
+jest.setTimeout(60_000);
 
-describe('metrics router', () => {
+/** What the test source answers: no edges, every cluster of the fleet ok. */
+async function answer(
+  fleet: { getFleet(): Promise<{ clusters: Array<{ name: string }> }> },
+  service: ServiceRef,
+  window: { text: string; seconds: number },
+): Promise<ServiceTraffic> {
+  return {
+    service,
+    window: window.text,
+    windowSeconds: window.seconds,
+    evaluatedAt: new Date(0).toISOString(),
+    seriesStepSeconds: 15,
+    source: 'test',
+    inbound: [],
+    outbound: [],
+    clusters: (await fleet.getFleet()).clusters.map(c => ({
+      cluster: c.name,
+      state: 'ok',
+      source: 'test',
+    })),
+    partial: false,
+  };
+}
+
+describe('metrics router with a traffic source from a module', () => {
   const getTraffic = jest.fn<
-    ReturnType<TrafficSource['getTraffic']>,
-    Parameters<TrafficSource['getTraffic']>
+    ReturnType<MeshTrafficSource['getTraffic']>,
+    Parameters<MeshTrafficSource['getTraffic']>
   >();
+  let server: Awaited<ReturnType<typeof startMeshBackend>>['server'];
 
-  beforeEach(() => getTraffic.mockReset());
+  beforeAll(async () => {
+    ({ server } = await startMeshBackend({
+      features: [
+        trafficModule(({ fleet }) => {
+          getTraffic.mockImplementation((service, window) =>
+            answer(fleet, service, window),
+          );
+          return { getTraffic };
+        }),
+      ],
+    }));
+  });
 
-  it('serves traffic from the snapshot named in config', async () => {
-    const { server } = await startMetricsBackend({
-      fleet: withService(scenarioFleet(), 'bookinfo', 'productpage'),
-      config: { mesh: { traffic: { snapshot: { file: DEMO_FILE } } } },
-    });
+  beforeEach(() => getTraffic.mockClear());
+
+  it("serves /traffic from the module's source, over the mesh plugin's fleet", async () => {
     const res = await request(server).get(
-      '/api/mesh/services/bookinfo/productpage/traffic?window=15m',
+      '/api/mesh/services/bookinfo/reviews/traffic?window=15m',
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      source: 'snapshot',
+      source: 'test',
       window: '15m',
       windowSeconds: 900,
       partial: false,
     });
-    expect(res.body.outbound).toHaveLength(3);
+    expect(
+      res.body.clusters.map((c: { cluster: string }) => c.cluster),
+    ).toEqual(['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4']);
+    expect(getTraffic).toHaveBeenCalledWith(
+      { namespace: 'bookinfo', name: 'reviews' },
+      { text: '15m', seconds: 900 },
+    );
   });
 
-  it('answers mTLS status with the default window of an hour', async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      config: { mesh: { traffic: { snapshot: { file: DEMO_FILE } } } },
-    });
+  it('answers mTLS status over a window of an hour by default', async () => {
     const res = await request(server).get(
       '/api/mesh/services/bookinfo/reviews/mtls',
     );
     expect(res.status).toBe(200);
     expect(res.body.window).toBe('1h');
-    expect(
-      res.body.clusters.map((c: { cluster: string }) => c.cluster),
-    ).toEqual(['cluster-1', 'cluster-2']);
+    expect(res.body.source).toBe('test');
+    expect(getTraffic).toHaveBeenCalledWith(
+      { namespace: 'bookinfo', name: 'reviews' },
+      { text: '1h', seconds: 3600 },
+    );
   });
 
-  it('says every cluster lacks a Prometheus when none is configured', async () => {
-    const { server } = await startMetricsBackend({ fleet: scenarioFleet() });
-    const res = await request(server).get(
-      '/api/mesh/services/bookinfo/reviews/traffic',
-    );
-    expect(res.status).toBe(200);
-    expect(res.body.partial).toBe(true);
-    expect(res.body.clusters[0].reason).toBe(
-      'no Prometheus configured for cluster-1 — set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for all clusters',
-    );
-  });
+  it.each(['traffic', 'mtls'])(
+    'answers /%s for a service no cluster runs with 404, before any traffic query',
+    async endpoint => {
+      const res = await request(server)
+        .get(`/api/mesh/services/bookinfo/no-such-service/${endpoint}`)
+        .expect(404);
+      expect(res.body.error.message).toBe(
+        'No mesh service bookinfo/no-such-service was discovered in any cluster; check the namespace and name',
+      );
+      expect(getTraffic).not.toHaveBeenCalled();
+    },
+  );
 
   it.each([
     [
       '/api/mesh/services/Book_Info/reviews/traffic',
-      'namespace: namespace must be a Kubernetes name',
+      'Invalid service path: namespace: namespace "Book_Info" is not a DNS-1123 label',
     ],
     [
       '/api/mesh/services/bookinfo/rev%22iews/mtls',
-      'name: service name must be a Kubernetes name',
+      'Invalid service path: name: service name "rev\\"iews" is not a DNS-1035 label',
+    ],
+    [
+      // a Service name must start with a letter, though a namespace may start with a digit
+      '/api/mesh/services/bookinfo/9lives/traffic',
+      'name: service name "9lives" is not a DNS-1035 label',
+    ],
+    [
+      '/api/mesh/services/bookinfo/reviews.v1/traffic',
+      'name: service name "reviews.v1" is not a DNS-1035 label',
+    ],
+    [
+      `/api/mesh/services/${'a'.repeat(64)}/reviews/traffic`,
+      'namespace: namespace "aaaa',
     ],
     [
       '/api/mesh/services/bookinfo/reviews/traffic?window=5x',
-      "window: window '5x' is not a duration such as 30s, 5m, 1h or 1d",
+      "Invalid window: window: window '5x' is not a duration such as 30s, 5m, 1h or 1d",
     ],
     [
       '/api/mesh/services/bookinfo/reviews/traffic?window=7d',
@@ -89,10 +140,6 @@ describe('metrics router', () => {
       'window: ',
     ],
   ])('answers 400 for %s', async (path, message) => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: { getTraffic },
-    });
     const res = await request(server).get(path);
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('InputError');
@@ -100,11 +147,21 @@ describe('metrics router', () => {
     expect(getTraffic).not.toHaveBeenCalled();
   });
 
+  it('answers 401 without credentials', async () => {
+    const res = await request(server)
+      .get('/api/mesh/services/bookinfo/reviews/mtls')
+      .set('authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+    expect(getTraffic).not.toHaveBeenCalled();
+  });
+});
+
+describe('metrics router, permissions', () => {
   it('answers 403 when the policy denies mesh.traffic.read, before looking at anything', async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: { getTraffic },
-      extraFeatures: [
+    const getTraffic = jest.fn();
+    const { server } = await startMeshBackend({
+      features: [
+        trafficModule(() => ({ getTraffic })),
         mockServices.permissions.mock({
           authorize: async () => [{ result: AuthorizeResult.DENY }],
         }).factory,
@@ -119,16 +176,44 @@ describe('metrics router', () => {
     );
     expect(getTraffic).not.toHaveBeenCalled();
   });
+});
 
-  it('answers 401 without credentials', async () => {
-    const { server } = await startMetricsBackend({
-      fleet: scenarioFleet(),
-      trafficSource: { getTraffic },
+describe('metrics router without a traffic-source module', () => {
+  it('says for every cluster which module to install and which key to set', async () => {
+    const { server } = await startMeshBackend();
+    const res = await request(server).get(
+      '/api/mesh/services/bookinfo/reviews/traffic',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      source: 'none',
+      partial: true,
+      inbound: [],
+      outbound: [],
     });
-    const res = await request(server)
-      .get('/api/mesh/services/bookinfo/reviews/mtls')
-      .set('authorization', mockCredentials.none.header());
-    expect(res.status).toBe(401);
-    expect(getTraffic).not.toHaveBeenCalled();
+    expect(res.body.clusters).toHaveLength(4);
+    expect(res.body.clusters[0]).toEqual({
+      cluster: 'cluster-1',
+      state: 'unavailable',
+      source: 'none',
+      reason:
+        'no traffic source is configured for cluster-1 — install @meshport/backstage-plugin-mesh-backend-module-prometheus in the backend and set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for all clusters',
+    });
+  });
+});
+
+describe('two traffic-source modules', () => {
+  it('refuse to start, naming the fix', async () => {
+    const source = () => ({ getTraffic: jest.fn() });
+    await expect(
+      startMeshBackend({
+        features: [
+          trafficModule(source, 'first-traffic'),
+          trafficModule(source, 'second-traffic'),
+        ],
+      }),
+    ).rejects.toThrow(
+      /A traffic source for the mesh plugin is already set: configure exactly one traffic-source module, either @meshport\/backstage-plugin-mesh-backend-module-prometheus \(mesh.prometheus.url\) or @meshport\/backstage-plugin-mesh-backend-module-traffic-snapshot \(mesh.traffic.snapshot.file\), and remove the other's config/,
+    );
   });
 });

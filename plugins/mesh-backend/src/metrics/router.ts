@@ -1,46 +1,34 @@
 import type {
   BackstageCredentials,
   HttpAuthService,
-  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { meshTrafficReadPermission } from '@meshport/backstage-plugin-mesh-common';
+import { NotFoundError } from '@backstage/errors';
+import {
+  meshTrafficReadPermission,
+  parseWindow,
+} from '@meshport/backstage-plugin-mesh-common';
+import type {
+  MeshFleetReader,
+  MeshTrafficSource,
+} from '@meshport/backstage-plugin-mesh-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { FleetSource } from './fleetSource';
-import { readMetricsConfig } from './config/readMetricsConfig';
-import { createTrafficSource } from './createTrafficSource';
 import { computeMtlsStatus } from './mtls/computeMtlsStatus';
-import { isDnsLabel } from './promql/labels';
-import { parseWindow } from './promql/window';
-import type { TrafficSource } from './traffic/TrafficSource';
+import { createAuthorize } from '../service/http/authorize';
+import { parseOrThrow, servicePathSchema } from '../service/http/parse';
 import type { ServiceAccess } from '../service/ServiceEntityAccess';
 
 export interface MetricsRouterOptions {
-  fleetStore: FleetSource;
-  config: Config;
-  logger: LoggerService;
+  fleetStore: MeshFleetReader;
+  /** The source a traffic-source module set, or the one answering `unavailable`. */
+  trafficSource: MeshTrafficSource;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   /** Whether a caller may see a given service (its catalog entity's read permission). */
   serviceAccess: ServiceAccess;
-  /** Replaces the source built from config (tests; a custom backend). */
-  trafficSource?: TrafficSource;
 }
-
-const dnsLabel = (what: string) =>
-  z.string().refine(isDnsLabel, {
-    message: `${what} must be a Kubernetes name: lower-case letters, digits and '-', at most 63 characters`,
-  });
-
-const paramsSchema = z.object({
-  namespace: dnsLabel('namespace'),
-  name: dnsLabel('service name'),
-});
 
 const windowSchema = (fallback: string) =>
   z.object({
@@ -57,20 +45,6 @@ const windowSchema = (fallback: string) =>
       }),
   });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues
-        .map(i =>
-          i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
-        )
-        .join('; '),
-    );
-  }
-  return result.data;
-}
-
 /**
  * The observe API, mounted by the mesh backend:
  * `GET /services/:namespace/:name/traffic?window=5m` and
@@ -79,33 +53,14 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 export async function createMetricsRouter(
   options: MetricsRouterOptions,
 ): Promise<express.Router> {
-  const { fleetStore, logger, httpAuth, permissions, serviceAccess } = options;
-  const source =
-    options.trafficSource ??
-    createTrafficSource({
-      config: readMetricsConfig(options.config),
-      fleetStore,
-      logger,
-    });
-
+  const { fleetStore, trafficSource, serviceAccess } = options;
   const router = Router();
-
-  async function authorize(req: express.Request) {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: meshTrafficReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to read mesh traffic (permission ${meshTrafficReadPermission.name})`,
-      );
-    }
-    return credentials;
-  }
+  const check = createAuthorize(options);
+  const authorize = (req: express.Request) =>
+    check(req, meshTrafficReadPermission, 'read mesh traffic');
 
   /**
-   * The service as discovered, or a 404 before any Prometheus query: traffic for a service no
+   * The service as discovered, or a 404 before any traffic query: traffic for a service no
    * cluster runs is a typo, not an empty answer.
    */
   async function knownService(
@@ -125,20 +80,20 @@ export async function createMetricsRouter(
 
   router.get('/services/:namespace/:name/traffic', async (req, res) => {
     const credentials = await authorize(req);
-    const service = parse(paramsSchema, req.params);
-    const { window } = parse(windowSchema('5m'), req.query);
+    const service = parseOrThrow(servicePathSchema, req.params, 'service path');
+    const { window } = parseOrThrow(windowSchema('5m'), req.query, 'window');
     await knownService(credentials, service);
-    res.json(await source.getTraffic(service, window));
+    res.json(await trafficSource.getTraffic(service, window));
   });
 
   router.get('/services/:namespace/:name/mtls', async (req, res) => {
     const credentials = await authorize(req);
-    const service = parse(paramsSchema, req.params);
+    const service = parseOrThrow(servicePathSchema, req.params, 'service path');
     // An hour by default: a sparse plaintext caller shows up over an hour, rarely in 5 minutes.
-    const { window } = parse(windowSchema('1h'), req.query);
+    const { window } = parseOrThrow(windowSchema('1h'), req.query, 'window');
     await knownService(credentials, service);
     const [traffic, fleet] = await Promise.all([
-      source.getTraffic(service, window),
+      trafficSource.getTraffic(service, window),
       fleetStore.getFleet(),
     ]);
     res.json(computeMtlsStatus(fleet, traffic));

@@ -2,8 +2,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { NotFoundError } from '@backstage/errors';
 import {
   ClusterListResponse,
   meshFleetReadPermission,
@@ -14,11 +13,9 @@ import Router from 'express-promise-router';
 import type { FleetStore } from '../store/FleetStore';
 import { queryServices } from './queryServices';
 import type { ServiceAccess } from './ServiceEntityAccess';
-import {
-  parseOrThrow,
-  serviceQuerySchema,
-  servicePathSchema,
-} from './validation';
+import { createAuthorize } from './http/authorize';
+import { parseOrThrow, servicePathSchema } from './http/parse';
+import { serviceQuerySchema } from './validation';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -34,19 +31,9 @@ export async function createRouter(
   const router = Router();
   router.use(express.json());
 
-  async function authorize(req: express.Request) {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: meshFleetReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to read the mesh fleet (permission ${meshFleetReadPermission.name})`,
-      );
-    }
-    return credentials;
-  }
+  const check = createAuthorize({ httpAuth, permissions });
+  const authorize = (req: express.Request) =>
+    check(req, meshFleetReadPermission, 'read the mesh fleet');
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

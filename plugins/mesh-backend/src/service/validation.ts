@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
 export const MAX_PAGE_SIZE = 500;
@@ -24,35 +23,3 @@ export const serviceQuerySchema = z
     limit: decimal(50).pipe(z.number().min(1).max(MAX_PAGE_SIZE)),
   })
   .strict();
-
-/** Kubernetes names (RFC 1123 labels and subdomains), so paths cannot smuggle anything else. */
-export const servicePathSchema = z.object({
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(63),
-  name: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
-    .max(253),
-});
-
-/** Parses or throws an InputError (HTTP 400) that names every offending field. */
-export function parseOrThrow<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details = result.error.issues
-    .map(issue => {
-      const field = issue.path.join('.') || 'query';
-      if (issue.code === 'unrecognized_keys') {
-        return `unknown parameter(s) ${issue.keys.join(', ')}`;
-      }
-      return `${field}: ${issue.message}`;
-    })
-    .join('; ');
-  throw new InputError(`Invalid ${what}: ${details}`);
-}

@@ -1,11 +1,13 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { instance, scenarioFleet } from '../__testUtils__/istioScenario';
+import { instance, scenarioFleet } from '../__testUtils__/scenarioFleet';
 import type {
   ServiceTraffic,
   TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
-import { assembleEdges } from '../traffic/assembleEdges';
-import { ClusterIdResolver } from '../traffic/clusterIds';
+import {
+  ClusterIdResolver,
+  assembleEdges,
+} from '@meshport/backstage-plugin-mesh-common';
 import { computeMtlsStatus } from './computeMtlsStatus';
 
 function inboundEdge(

@@ -2,27 +2,23 @@
  * The mTLS view of a service per cluster: what discovery says is configured, what the
  * traffic shows, and the mismatches worth a warning. Pure, over the fleet and a traffic answer.
  */
-import type {
-  ConfigRef,
-  Fleet,
-  MtlsMode,
-  ServiceInstance,
-} from '@meshport/backstage-plugin-mesh-common';
 import {
+  ClusterIdResolver,
   addTallies,
   emptyTally,
   lowestShare,
   round,
   roundTally,
-} from '../traffic/classifyTransport';
-import { ClusterIdResolver } from '../traffic/clusterIds';
-import type {
-  ClusterMtlsStatus,
-  MtlsTally,
-  MtlsWarning,
-  ServiceMtlsStatus,
-  ServiceTraffic,
-  TrafficEdge,
+  type ClusterMtlsStatus,
+  type ConfigRef,
+  type Fleet,
+  type MtlsMode,
+  type MtlsTally,
+  type MtlsWarning,
+  type ServiceInstance,
+  type ServiceMtlsStatus,
+  type ServiceTraffic,
+  type TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
 import { RootsOfTrust } from './rootsOfTrust';
 

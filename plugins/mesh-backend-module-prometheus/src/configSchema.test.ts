@@ -1,0 +1,40 @@
+import { loadConfigSchema } from '@backstage/config-loader';
+import path from 'node:path';
+
+jest.setTimeout(60_000);
+
+/**
+ * What Backstage does with this module's config.d.ts: a value marked `@visibility secret` is
+ * left out of everything served to the browser (and redacted in logs). A Prometheus URL may
+ * hold credentials (`https://user:token@prometheus…`), so it
+ * must never reach the browser.
+ */
+describe('config.d.ts', () => {
+  it('keeps Prometheus URLs out of the frontend', async () => {
+    const schema = await loadConfigSchema({
+      dependencies: [],
+      packagePaths: [path.resolve(__dirname, '../package.json')],
+      excludePackageDependencies: true,
+    });
+    const secret = 'https://meshport:s3cret@prometheus.example.com';
+    const data = {
+      mesh: {
+        prometheus: { url: secret },
+        clusters: [{ name: 'cluster-1', prometheus: { url: secret } }],
+      },
+    };
+    const [frontend] = schema.process([{ data, context: 'test' }], {
+      visibility: ['frontend'],
+    });
+    expect(JSON.stringify(frontend.data)).not.toContain('s3cret');
+    const [secrets] = schema.process([{ data, context: 'test' }], {
+      visibility: ['secret'],
+    });
+    expect(secrets.data).toMatchObject({
+      mesh: {
+        prometheus: { url: secret },
+        clusters: [{ prometheus: { url: secret } }],
+      },
+    });
+  });
+});

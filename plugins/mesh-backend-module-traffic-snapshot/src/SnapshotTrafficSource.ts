@@ -1,0 +1,183 @@
+import { resolve } from 'node:path';
+import {
+  ClusterIdResolver,
+  MIN_STEP_SECONDS,
+  assembleEdges,
+  compareEdges,
+  round,
+  seriesGrid,
+  type ClusterMetricsStatus,
+  type ServiceRef,
+  type ServiceTraffic,
+  type TimePoint,
+  type TrafficDirection,
+  type TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
+import type {
+  MeshFleetReader,
+  MeshTrafficSource,
+} from '@meshport/backstage-plugin-mesh-node';
+import { LRUCache } from 'lru-cache';
+import {
+  SnapshotEdge,
+  TrafficSnapshot,
+  readSnapshotFile,
+} from './snapshotFile';
+import { snapshotReports } from './snapshotReports';
+
+/** A stable number in [0, 1) per edge, so each edge's curve has its own phase. */
+function phaseOf(key: string): number {
+  let h = 0;
+  for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return (h % 1000) / 1000;
+}
+
+/**
+ * Gentle, deterministic waves around the snapshot's figures (±8 % over 15 minutes) so the
+ * demo's charts look like traffic, yet the same time always draws the same chart.
+ */
+function wave(
+  base: number,
+  t: number,
+  phase: number,
+  amplitude: number,
+): number {
+  return base * (1 + amplitude * Math.sin(2 * Math.PI * (t / 900 + phase)));
+}
+
+/** Traffic from the demo's snapshot file: the same answer shape as Prometheus, no Prometheus needed. */
+export class SnapshotTrafficSource implements MeshTrafficSource {
+  private readonly file: string;
+  private readonly cache?: LRUCache<string, Promise<TrafficSnapshot>>;
+
+  constructor(
+    private readonly options: {
+      file: string;
+      fleet: MeshFleetReader;
+      /** How long a read of the file is reused; 0 reads it on every request. */
+      cacheTtlMs: number;
+      now?: () => number;
+    },
+  ) {
+    this.file = resolve(options.file);
+    // Re-read now and then, so editing the demo file needs no restart. lru-cache reads a
+    // ttl of 0 as "never expires", so 0 means no cache at all.
+    if (options.cacheTtlMs > 0) {
+      this.cache = new LRUCache({ max: 1, ttl: options.cacheTtlMs });
+    }
+  }
+
+  private load(): Promise<TrafficSnapshot> {
+    const cached = this.cache?.get(this.file);
+    if (cached) return cached;
+    const pending = readSnapshotFile(this.file);
+    if (this.cache) {
+      const cache = this.cache;
+      cache.set(this.file, pending);
+      pending.catch(() => cache.delete(this.file));
+    }
+    return pending;
+  }
+
+  async getTraffic(
+    service: ServiceRef,
+    window: { text: string; seconds: number },
+  ): Promise<ServiceTraffic> {
+    const fleet = await this.options.fleet.getFleet();
+    const resolver = new ClusterIdResolver(fleet);
+    const nowSeconds = (this.options.now ?? Date.now)() / 1000;
+    const end = Math.floor(nowSeconds / MIN_STEP_SECONDS) * MIN_STEP_SECONDS;
+    const grid = seriesGrid(window.seconds, end);
+
+    let snapshot: TrafficSnapshot | undefined;
+    let failure: string | undefined;
+    try {
+      snapshot = await this.load();
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+
+    const toEdge = (
+      e: SnapshotEdge,
+      direction: TrafficDirection,
+    ): TrafficEdge | undefined => {
+      const [edge] = assembleEdges(direction, [snapshotReports(e)], resolver);
+      if (!edge) return undefined;
+      const phase = phaseOf(
+        `${e.source.namespace}/${e.source.service}/${e.source.clusterId}>${e.destination.namespace}/${e.destination.service}/${e.destination.clusterId}`,
+      );
+      const points: number[] = [];
+      for (let t = grid.start; t <= grid.end; t += grid.stepSeconds)
+        points.push(t);
+      return {
+        ...edge,
+        http: edge.http && {
+          ...edge.http,
+          latencyMs: e.latencyMs ?? { p50: null, p95: null, p99: null },
+        },
+        series: edge.http
+          ? {
+              requestsPerSecond: points.map(
+                (t): TimePoint => [
+                  t,
+                  round(wave(e.requestsPerSecond, t, phase, 0.08)),
+                ],
+              ),
+              errorRatio: points.map(
+                (t): TimePoint => [
+                  t,
+                  round(wave(e.errorRatio, t, phase + 0.5, 0.3)),
+                ],
+              ),
+            }
+          : { requestsPerSecond: [], errorRatio: [] },
+      };
+    };
+    const edgesOf = (list: SnapshotEdge[], direction: TrafficDirection) =>
+      list
+        .map(e => toEdge(e, direction))
+        .filter((e): e is TrafficEdge => e !== undefined)
+        .sort(compareEdges);
+
+    const is = (p: { namespace: string; service: string }) =>
+      p.namespace === service.namespace && p.service === service.name;
+    const edges = snapshot?.edges ?? [];
+    const clusterNames = new Set(fleet.clusters.map(c => c.name));
+    for (const e of edges) {
+      clusterNames.add(resolver.resolve(e.source.clusterId).name);
+      clusterNames.add(resolver.resolve(e.destination.clusterId).name);
+    }
+    if (failure && clusterNames.size === 0) clusterNames.add('*');
+    const clusters: ClusterMetricsStatus[] = [...clusterNames]
+      .sort()
+      .map(cluster =>
+        failure
+          ? {
+              cluster,
+              state: 'unavailable',
+              source: 'snapshot',
+              reason: failure,
+            }
+          : { cluster, state: 'ok', source: 'snapshot' },
+      );
+
+    return {
+      service,
+      window: window.text,
+      windowSeconds: window.seconds,
+      evaluatedAt: new Date(end * 1000).toISOString(),
+      seriesStepSeconds: grid.stepSeconds,
+      source: 'snapshot',
+      inbound: edgesOf(
+        edges.filter(e => is(e.destination)),
+        'inbound',
+      ),
+      outbound: edgesOf(
+        edges.filter(e => is(e.source)),
+        'outbound',
+      ),
+      clusters,
+      partial: failure !== undefined,
+    };
+  }
+}
