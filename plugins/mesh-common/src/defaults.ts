@@ -10,7 +10,7 @@
  * so a narrower catalog default (it once lacked `linkerd-viz`) only looked different without
  * publishing anything more, while a wider one would hide services the UI still shows.
  */
-export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = [
+export const DEFAULT_EXCLUDED_NAMESPACES: string[] = [
   'kube-system',
   'kube-public',
   'kube-node-lease',

@@ -33,15 +33,26 @@ import {
  * S names, the type T gives it, and S names no field T lacks (so the cast from the parsed
  * value to T is sound for those fields).
  */
-type Accepts<S extends z.ZodType, T> = T extends z.input<S> ? true : false;
-type Named<S extends z.ZodType> = {
-  [K in keyof z.output<S> as string extends K ? never : K]: z.output<S>[K];
-};
-type Fits<S extends z.ZodType, T> = [keyof Named<S>] extends [keyof T]
-  ? Named<S> extends Pick<T, keyof Named<S> & keyof T>
+type Accepts<S extends z.ZodType, T> = T extends Declared<z.input<S>>
+  ? true
+  : false;
+type Fits<S extends z.ZodType, T> = [keyof Declared<z.output<S>>] extends [
+  keyof T,
+]
+  ? Declared<z.output<S>> extends Pick<T, keyof Declared<z.output<S>> & keyof T>
     ? true
     : false
   : false;
+/**
+ * The fields a schema names, at every depth: loose objects also carry `[key: string]:
+ * unknown`, which the interfaces of fleet.ts (rightly) lack. It drops records' keys too, so
+ * `Record<string, …>` fields are compared only as objects.
+ */
+type Declared<T> = T extends readonly (infer E)[]
+  ? Declared<E>[]
+  : T extends object
+  ? { [K in keyof T as string extends K ? never : K]: Declared<T[K]> }
+  : T;
 
 describe('fleetSchema', () => {
   it('describes the types of fleet.ts', () => {

@@ -1,8 +1,16 @@
 /** The API group and version of every Meshport policy. */
 export const POLICY_API_VERSION = 'meshport.dev/v1alpha1';
 
-/** Label on every rendered object: the policy it came from, `<kind>.<namespace>.<name>`. */
-export const POLICY_LABEL = 'meshport.dev/policy';
+/*
+ * Names the compiler shares with the rest of Meshport are mesh-common's: the label on every
+ * rendered object naming the policy it came from (`<kind>.<namespace>.<name>`), the network
+ * label istiod stamps on every endpoint, and the east-west gateways' mTLS passthrough port.
+ */
+export {
+  EAST_WEST_PORT,
+  ISTIO_NETWORK_LABEL,
+  MESHPORT_POLICY_LABEL as POLICY_LABEL,
+} from '@meshport/backstage-plugin-mesh-common';
 
 /**
  * Annotation listing every policy that contributed to an object. A label holds one value,
@@ -15,9 +23,6 @@ export const MANAGED_BY_VALUE = 'meshport';
 
 /** Istio labels every endpoint with the `CLUSTER_ID` of the cluster it runs in. */
 export const ISTIO_CLUSTER_LABEL = 'topology.istio.io/cluster';
-
-/** The mTLS passthrough port of Istio east-west gateways. */
-export const EAST_WEST_PORT = 15443;
 
 /** Annotation saying how a rendered host is resolved, when it needs more than cluster DNS. */
 export const RESOLUTION_ANNOTATION = 'meshport.dev/resolution';

@@ -1,4 +1,10 @@
 import { InputError } from '@backstage/errors';
+import {
+  NAMESPACE_NAME_RULE,
+  nameProblem,
+  type NameRule,
+  SERVICE_NAME_RULE,
+} from '@meshport/backstage-plugin-mesh-common';
 import { z } from 'zod';
 
 export const MAX_PAGE_SIZE = 500;
@@ -25,16 +31,17 @@ export const serviceQuerySchema = z
   })
   .strict();
 
-/** Kubernetes names (RFC 1123 labels and subdomains), so paths cannot smuggle anything else. */
+/** A path parameter holding a Kubernetes name, checked by mesh-common's rule for it. */
+const kubernetesName = (what: string, rule: NameRule) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = nameProblem(what, value, rule);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Kubernetes names, so paths cannot smuggle anything else. */
 export const servicePathSchema = z.object({
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-    .max(63),
-  name: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
-    .max(253),
+  namespace: kubernetesName('namespace', NAMESPACE_NAME_RULE),
+  name: kubernetesName('service name', SERVICE_NAME_RULE),
 });
 
 /** Parses or throws an InputError (HTTP 400) that names every offending field. */

@@ -3,7 +3,7 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { MeshApiClient } from './MeshApiClient';
 
@@ -78,7 +78,7 @@ describe('MeshApiClient', () => {
       }),
     };
   };
-  const answer = (body: unknown, init?: ResponseInit) =>
+  const answer = (body: JsonBodyType, init?: ResponseInit) =>
     server.use(http.get(FLEET_URL, () => HttpResponse.json(body, init)));
 
   it('reads the fleet as the calling plugin, with a token for the mesh plugin', async () => {
