@@ -11,7 +11,11 @@ import {
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshFleetReader } from '../traffic/MeshTrafficSource';
 
-/** What to do with the parts of a fleet that do not follow the contract. */
+/**
+ * What to do with the parts of a fleet that do not follow the contract.
+ *
+ * @public
+ */
 export type MalformedFleetParts =
   /** Leave each out, log why, and use the rest: one bad service must not stop every request. */
   | 'leave-out'
