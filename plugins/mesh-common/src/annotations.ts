@@ -6,8 +6,20 @@
 /** Annotation by which a catalog entity claims a mesh service: `<namespace>/<name>`. */
 export const MESH_SERVICE_ANNOTATION = 'meshport.dev/service';
 
-/** Label put on every rendered mesh resource, naming the Meshport policy it came from. */
+/**
+ * Label put on every rendered mesh resource, naming the Meshport policy it came from:
+ * `<kind>.<namespace>.<name>`. Discovery reads it back to say which policy made an object.
+ */
 export const MESHPORT_POLICY_LABEL = 'meshport.dev/policy';
+
+/**
+ * Annotation on a rendered resource listing every policy that contributed to it. A label holds
+ * one value, and a VirtualService merged from several policies still needs to name them all.
+ */
+export const MESHPORT_POLICIES_ANNOTATION = 'meshport.dev/policies';
+
+/** Annotation saying how a rendered host is resolved, when it needs more than cluster DNS. */
+export const MESHPORT_RESOLUTION_ANNOTATION = 'meshport.dev/resolution';
 
 /**
  * The label on a Service or its namespace naming its owning team, unless `mesh.ownerLabel`
