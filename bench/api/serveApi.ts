@@ -8,7 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ClusterInventory } from '../../plugins/mesh-backend/src/aggregation/inventory';
 import { projectInventory } from '../../plugins/mesh-backend/src/discovery/projectInventory';
-import { DEFAULT_EXCLUDED_NAMESPACES } from '../../plugins/mesh-backend/src/discovery/DiscoveryOptions';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
 import { createRouter } from '../../plugins/mesh-backend/src/service/router';
 import { queryServices } from '../../plugins/mesh-backend/src/service/queryServices';
 import { CatalogServiceAccess } from '../../plugins/mesh-backend/src/service/ServiceEntityAccess';

@@ -6,7 +6,7 @@ import type {
   ClusterInventory,
 } from '../../plugins/mesh-backend/src/aggregation/inventory';
 import type { KubernetesClusterSource } from '../../plugins/mesh-backend/src/clusters/ClusterSource';
-import { DEFAULT_EXCLUDED_NAMESPACES } from '../../plugins/mesh-backend/src/discovery/DiscoveryOptions';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
 import { FleetDiscovery } from '../../plugins/mesh-backend/src/discovery/FleetDiscovery';
 import { createReader } from '../../plugins/mesh-backend/src/readers/createReader';
 import { answer, childArgs, peakRssMiB } from '../lib/child';

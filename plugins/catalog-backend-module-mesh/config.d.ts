@@ -15,8 +15,8 @@ interface MeshportProviderOptions {
   defaultOwner?: string;
   /**
    * Kubernetes namespaces whose services get no Component. Replaces the
-   * default: kube-system, kube-public, kube-node-lease, istio-system, linkerd,
-   * linkerd-multicluster.
+   * default (mesh-common's, the mesh backend's too): kube-system, kube-public,
+   * kube-node-lease, istio-system, linkerd, linkerd-multicluster, linkerd-viz.
    */
   excludeNamespaces?: string[];
   /**

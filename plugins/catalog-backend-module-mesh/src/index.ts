@@ -7,5 +7,3 @@
 export { catalogModuleMesh as default } from './module';
 export { MeshEntityProvider } from './providers/MeshEntityProvider';
 export type { MeshEntityProviderDeps } from './providers/MeshEntityProvider';
-export type { MeshFleetClient } from './client/MeshFleetClient';
-export { HttpMeshFleetClient } from './client/MeshFleetClient';

@@ -1,5 +1,7 @@
 /**
- * Types, annotations and permissions shared by the Meshport plugins.
+ * The contract of the Meshport plugins: the fleet model (types and the schema every reader
+ * checks it with), Kubernetes' name rules, every label, annotation and shared default, and
+ * the permissions.
  *
  * @packageDocumentation
  */
@@ -12,3 +14,6 @@ export * from './traffic';
 export * from './metrics';
 export * from './trust';
 export * from './names';
+export * from './defaults';
+export * from './fleetSchema';
+export * from './parseFleet';

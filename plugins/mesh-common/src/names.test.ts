@@ -1,8 +1,13 @@
 import {
+  DNS1123_LABEL_PATTERN,
+  DNS1123_LABEL_REGEX,
+  DNS1123_SUBDOMAIN_REGEX,
+  followsRule,
   isDns1035Label,
   isDnsLabel,
   isDnsSubdomain,
   nameProblem,
+  SERVICE_NAME_RULE,
 } from './names';
 
 // The label cases are those of TestIsDNS1123Label in
@@ -62,27 +67,6 @@ describe('Kubernetes name rules', () => {
       expect([bad, isDnsSubdomain(bad)]).toEqual([bad, false]);
   });
 
-  // TestIsDNS1035Label in the same file: a label that must start with a letter.
-  it('accepts DNS-1035 labels and refuses the rest', () => {
-    for (const ok of [
-      'a',
-      'ab',
-      'abc',
-      'a1',
-      'a-1',
-      'a--1--2--b',
-      'a'.repeat(63),
-    ])
-      expect([ok, isDns1035Label(ok)]).toEqual([ok, true]);
-    const bad: unknown[] = ['', '0', '01', '1a', '1-a', 'A', 'a-', '-a'];
-    bad.push('a_b', 'a.b', 'a b', 'a'.repeat(64), 7, undefined);
-    for (const value of bad)
-      expect([value, isDns1035Label(value)]).toEqual([value, false]);
-    expect(nameProblem('service name', '9lives', 'dns1035-label')).toBe(
-      'service name "9lives" is not a DNS-1035 label: at most 63 characters, lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit',
-    );
-  });
-
   it('says what is wrong, naming the value and the rule', () => {
     expect(
       nameProblem('cluster name', 'prod', 'dns1123-label'),
@@ -104,5 +88,59 @@ describe('Kubernetes name rules', () => {
       nameProblem('metadata.name', 'X'.repeat(10_000), 'dns1123-subdomain')!
         .length,
     ).toBeLessThan(300);
+  });
+});
+
+describe('DNS-1035 labels and the patterns other packages compose', () => {
+  // the cases of TestIsDNS1035Label in k8s.io/apimachinery's validation_test.go
+  it('accepts DNS-1035 labels and refuses the rest', () => {
+    for (const ok of [
+      'a',
+      'ab',
+      'abc',
+      'a1',
+      'a-1',
+      'a--1--2--b',
+      'a'.repeat(63),
+    ])
+      expect([ok, isDns1035Label(ok)]).toEqual([ok, true]);
+    for (const bad of [
+      '0',
+      '01',
+      '1a',
+      '1-a',
+      '',
+      'A',
+      'a-',
+      '-a',
+      'a.b',
+      'a'.repeat(64),
+      7,
+    ])
+      expect([bad, isDns1035Label(bad)]).toEqual([bad, false]);
+  });
+
+  it('names the rule a name breaks', () => {
+    expect(nameProblem('service name', '1st', 'dns1035-label')).toBe(
+      'service name "1st" is not a DNS-1035 label: at most 63 characters, lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit',
+    );
+    expect(followsRule('dns1035-label', 'reviews')).toBe(true);
+  });
+
+  it('takes Service names as clusters admit them since KEP-5311: a leading digit is fine', () => {
+    expect(
+      nameProblem('service name', '1st', SERVICE_NAME_RULE),
+    ).toBeUndefined();
+  });
+
+  it('gives the label pattern unanchored, for `<namespace>/<name>`', () => {
+    const ref = new RegExp(
+      `^${DNS1123_LABEL_PATTERN}/${DNS1123_LABEL_PATTERN}$`,
+    );
+    expect(ref.test('bookinfo/reviews')).toBe(true);
+    expect(ref.test('bookinfo/reviews/x')).toBe(false);
+    expect(DNS1123_LABEL_REGEX.test('reviews')).toBe(true);
+    expect(DNS1123_SUBDOMAIN_REGEX.test('reviews.bookinfo')).toBe(true);
+    expect(DNS1123_LABEL_REGEX.test('reviews.bookinfo')).toBe(false);
   });
 });

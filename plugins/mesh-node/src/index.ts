@@ -7,3 +7,4 @@
 export * from './extensions';
 export * from './traffic/MeshTrafficSource';
 export * from './clusters/MeshClusterSupplier';
+export * from './client/MeshApiClient';

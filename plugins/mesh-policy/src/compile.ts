@@ -1,4 +1,8 @@
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import {
+  CLUSTER_NAME_RULE,
+  type Fleet,
+  followsRule,
+} from '@meshport/backstage-plugin-mesh-common';
 import { admissionFindings } from './admission';
 import { Conflict, findExistingConfig } from './conflicts';
 import { POLICIES_ANNOTATION } from './constants';
@@ -45,16 +49,14 @@ export interface CompileOptions {
   existingResources?: Record<string, ClusterObject[]>;
 }
 
-const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** The topology the compiler works on, and the warnings about clusters it leaves out. */
 export function fleetTopology(fleet: Fleet): {
   topo: Topology;
   warnings: Diagnostic[];
 } {
   // Cluster names become directory names; one that is not a DNS label is left out, loudly.
-  const usable = fleet.clusters.filter(
-    c => CLUSTER_NAME.test(c.name) && c.name.length <= 63,
+  const usable = fleet.clusters.filter(c =>
+    followsRule(CLUSTER_NAME_RULE, c.name),
   );
   const warnings: Diagnostic[] = fleet.clusters
     .filter(x => !usable.includes(x))

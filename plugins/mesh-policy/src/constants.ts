@@ -1,23 +1,21 @@
 /** The API group and version of every Meshport policy. */
 export const POLICY_API_VERSION = 'meshport.dev/v1alpha1';
 
-/** Label on every rendered object: the policy it came from, `<kind>.<namespace>.<name>`. */
-export const POLICY_LABEL = 'meshport.dev/policy';
-
-/**
- * Annotation listing every policy that contributed to an object. A label holds one value,
- * and a VirtualService merged from several policies still needs to name them all.
+/*
+ * Every Meshport label and annotation is mesh-common's, as are the names the compiler shares
+ * with discovery: the network label istiod stamps on every endpoint, and the east-west
+ * gateways' mTLS passthrough port.
  */
-export const POLICIES_ANNOTATION = 'meshport.dev/policies';
+export {
+  EAST_WEST_PORT,
+  ISTIO_NETWORK_LABEL,
+  MESHPORT_POLICIES_ANNOTATION as POLICIES_ANNOTATION,
+  MESHPORT_POLICY_LABEL as POLICY_LABEL,
+  MESHPORT_RESOLUTION_ANNOTATION as RESOLUTION_ANNOTATION,
+} from '@meshport/backstage-plugin-mesh-common';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'meshport';
 
 /** Istio labels every endpoint with the `CLUSTER_ID` of the cluster it runs in. */
 export const ISTIO_CLUSTER_LABEL = 'topology.istio.io/cluster';
-
-/** The mTLS passthrough port of Istio east-west gateways. */
-export const EAST_WEST_PORT = 15443;
-
-/** Annotation saying how a rendered host is resolved, when it needs more than cluster DNS. */
-export const RESOLUTION_ANNOTATION = 'meshport.dev/resolution';

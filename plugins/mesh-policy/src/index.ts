@@ -81,4 +81,3 @@ export type {
   TraceRequest,
   VerifierInputs,
 } from './verify/types';
-export { parseFleet } from './fleet/parseFleet';

@@ -11,5 +11,3 @@ export { createAccessPolicyAction } from './actions/accessPolicy';
 export { createRenderPolicyAction } from './actions/renderPolicy';
 export { createPolicyRepositoryAction } from './actions/policyRepository';
 export type { MeshActionDeps } from './service/renderPolicyRequest';
-export type { FleetClient } from './service/FleetClient';
-export { MeshBackendFleetClient } from './service/FleetClient';

@@ -4,12 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { MeshApiClient } from '@meshport/backstage-plugin-mesh-node';
 import { loadSchemaValidator } from '@meshport/backstage-plugin-mesh-policy';
 import { createAccessPolicyAction } from './actions/accessPolicy';
 import { createPolicyRepositoryAction } from './actions/policyRepository';
 import { createRenderPolicyAction } from './actions/renderPolicy';
 import { createTrafficPolicyAction } from './actions/trafficPolicy';
-import { MeshBackendFleetClient } from './service/FleetClient';
 import { readPolicyRepositorySettings } from './service/policyRepositories';
 import { MeshActionDeps, once } from './service/renderPolicyRequest';
 
@@ -23,6 +23,7 @@ export const scaffolderModule = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        logger: coreServices.logger,
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -31,6 +32,7 @@ export const scaffolderModule = createBackendModule({
         scaffolderActions,
         discovery,
         auth,
+        logger,
         permissions,
         catalog,
         config,
@@ -38,7 +40,9 @@ export const scaffolderModule = createBackendModule({
         // read at startup, so a malformed mesh.policyRepositories stops the backend with its message
         const repositories = readPolicyRepositorySettings(config);
         const deps: MeshActionDeps = {
-          fleet: new MeshBackendFleetClient({ discovery, auth }),
+          // A malformed part of the fleet is left out and logged: one bad service must not
+          // refuse every request; the compiler warns about what it cannot find.
+          fleet: new MeshApiClient({ discovery, auth, logger }),
           catalog,
           permissions,
           // Loaded on the first request, not at startup: the CRD models are large.

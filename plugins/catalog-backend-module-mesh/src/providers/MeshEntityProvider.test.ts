@@ -4,8 +4,8 @@ import {
   CatalogService,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
 import { demoFleet, fleet } from '../__fixtures__/fleet';
-import { MeshFleetClient } from '../client/MeshFleetClient';
 import { MeshEntityProvider } from './MeshEntityProvider';
 import { readProviderConfig } from './readProviderConfigs';
 
@@ -22,7 +22,7 @@ function fakeCatalog(lists: { published?: Entity[]; claims?: Entity[] }) {
 
 function setup(
   options: {
-    fleetClient?: MeshFleetClient;
+    fleetClient?: MeshFleetReader;
     catalog?: CatalogService;
   } = {},
 ) {

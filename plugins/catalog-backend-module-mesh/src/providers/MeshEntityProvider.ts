@@ -13,9 +13,9 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import {
-  HttpMeshFleetClient,
-  MeshFleetClient,
-} from '../client/MeshFleetClient';
+  MeshApiClient,
+  type MeshFleetReader,
+} from '@meshport/backstage-plugin-mesh-node';
 import { MESH_SERVICE_ANNOTATION } from '../entities/annotations';
 import { buildEntities } from '../entities/buildEntities';
 import { claimedServices, providerLocationRef } from '../entities/claims';
@@ -29,8 +29,8 @@ export interface MeshEntityProviderDeps {
   discovery: DiscoveryService;
   auth: AuthService;
   catalog: CatalogService;
-  /** Replaces the HTTP client of the mesh backend, e.g. in tests. */
-  fleetClient?: MeshFleetClient;
+  /** Replaces the mesh API client, e.g. in tests. Resolves to the whole fleet or rejects. */
+  fleetClient?: MeshFleetReader;
 }
 
 /**
@@ -51,7 +51,12 @@ export class MeshEntityProvider implements EntityProvider {
   ): MeshEntityProvider[] {
     const fleetClient =
       deps.fleetClient ??
-      new HttpMeshFleetClient({ discovery: deps.discovery, auth: deps.auth });
+      new MeshApiClient({
+        discovery: deps.discovery,
+        auth: deps.auth,
+        // A part left out would be an entity deleted: refuse the fleet, keep the catalog as it is.
+        malformedParts: 'refuse',
+      });
     const appBaseUrl = config.getOptionalString('app.baseUrl');
     return readProviderConfigs(config).map(
       providerConfig =>
@@ -73,7 +78,7 @@ export class MeshEntityProvider implements EntityProvider {
   readonly #appBaseUrl?: string;
   readonly #logger: LoggerService;
   readonly #taskRunner: SchedulerServiceTaskRunner;
-  readonly #fleetClient: MeshFleetClient;
+  readonly #fleetClient: MeshFleetReader;
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
   #connection?: EntityProviderConnection;
@@ -83,7 +88,7 @@ export class MeshEntityProvider implements EntityProvider {
     appBaseUrl?: string;
     logger: LoggerService;
     taskRunner: SchedulerServiceTaskRunner;
-    fleetClient: MeshFleetClient;
+    fleetClient: MeshFleetReader;
     catalog: CatalogService;
     auth: AuthService;
   }) {

@@ -1,9 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import {
-  DEFAULT_EXCLUDED_NAMESPACES,
-  DEFAULT_SCHEDULE,
-  readProviderConfigs,
-} from './readProviderConfigs';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
+import { DEFAULT_SCHEDULE, readProviderConfigs } from './readProviderConfigs';
 
 const read = (meshport: unknown) =>
   readProviderConfigs(

@@ -5,6 +5,7 @@ import {
 import { makeValidator } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
 import { normalizeOwner } from '../entities/resolveOwner';
 
 /** Where the provider's configuration lives. */
@@ -21,16 +22,6 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 };
 
 export const DEFAULT_OWNER = 'group:default/platform-team';
-
-/** Control-plane and system namespaces: infrastructure, not services teams own. */
-export const DEFAULT_EXCLUDED_NAMESPACES = [
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'istio-system',
-  'linkerd',
-  'linkerd-multicluster',
-];
 
 export interface MeshProviderConfig {
   id: string;

@@ -1,6 +1,6 @@
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
 import path from 'node:path';
 import type { ClusterInput } from '../aggregation/inventory';
-import { DEFAULT_EXCLUDED_NAMESPACES } from '../discovery/DiscoveryOptions';
 import { readClusterInventory } from '../discovery/readClusterInventory';
 import { SnapshotReader } from '../readers/SnapshotReader';
 

@@ -1,6 +1,7 @@
-import type {
-  ControlPlane,
-  LinkerdLinkMode,
+import {
+  type ControlPlane,
+  ISTIO_NETWORK_LABEL,
+  type LinkerdLinkMode,
 } from '@meshport/backstage-plugin-mesh-common';
 import { parse as parseYaml } from 'yaml';
 import { pemFingerprints } from './certificates';
@@ -11,7 +12,7 @@ import type {
 } from './inventory';
 import { pick, pickString } from './labels';
 
-export const NETWORK_LABEL = 'topology.istio.io/network';
+export const NETWORK_LABEL = ISTIO_NETWORK_LABEL;
 export const CONTROL_PLANE_CLUSTERS_ANNOTATION =
   'topology.istio.io/controlPlaneClusters';
 

@@ -1,9 +1,9 @@
-import type { EastWestGateway } from '@meshport/backstage-plugin-mesh-common';
+import {
+  EAST_WEST_PORT,
+  type EastWestGateway,
+} from '@meshport/backstage-plugin-mesh-common';
 import { NETWORK_LABEL } from './controlPlanes';
 import type { ClusterInventory, ServiceInfo } from './inventory';
-
-/** Istio's cross-network mTLS passthrough port. */
-export const EAST_WEST_PORT = 15443;
 
 function isEastWestGateway(s: ServiceInfo): boolean {
   if (s.labels.istio === 'eastwestgateway') return true;

@@ -4,6 +4,11 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
+import {
+  DEFAULT_EXCLUDED_NAMESPACES,
+  DEFAULT_OWNER_LABEL,
+  isDnsLabel,
+} from '@meshport/backstage-plugin-mesh-common';
 import type { AggregationOptions } from '../aggregation/inventory';
 
 /** `@backstage/types`' HumanDuration, named through a package this plugin depends on. */
@@ -18,19 +23,6 @@ export interface DiscoveryOptions {
   maxObjectsPerKind: number;
   aggregation: AggregationOptions;
 }
-
-export const DEFAULT_OWNER_LABEL = 'meshport.dev/owner';
-
-/** System and control-plane namespaces: their Services are infrastructure, not mesh services. */
-export const DEFAULT_EXCLUDED_NAMESPACES = [
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'istio-system',
-  'linkerd',
-  'linkerd-multicluster',
-  'linkerd-viz',
-];
 
 export function durationToMs(d: HumanDuration): number {
   const day = 86_400_000;
@@ -121,11 +113,6 @@ function readConfiguredOwners(config: Config): Record<string, string> {
     owners[key] = ref;
   });
   return owners;
-}
-
-/** Kubernetes namespaces and Service names are RFC 1123 labels. */
-function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
 }
 
 function ownerEntityRef(value: string): string | undefined {

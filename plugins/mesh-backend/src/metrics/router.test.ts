@@ -112,16 +112,11 @@ describe('metrics router with a traffic source from a module', () => {
     ],
     [
       '/api/mesh/services/bookinfo/rev%22iews/mtls',
-      'Invalid service path: name: service name "rev\\"iews" is not a DNS-1035 label',
-    ],
-    [
-      // a Service name must start with a letter, though a namespace may start with a digit
-      '/api/mesh/services/bookinfo/9lives/traffic',
-      'name: service name "9lives" is not a DNS-1035 label',
+      'Invalid service path: name: service name "rev\\"iews" is not a DNS-1123 label',
     ],
     [
       '/api/mesh/services/bookinfo/reviews.v1/traffic',
-      'name: service name "reviews.v1" is not a DNS-1035 label',
+      'name: service name "reviews.v1" is not a DNS-1123 label',
     ],
     [
       `/api/mesh/services/${'a'.repeat(64)}/reviews/traffic`,

@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { type Fleet, parseFleet } from '@meshport/backstage-plugin-mesh-common';
 import { formatDiagnostic } from '../diagnostics';
-import { parseFleet } from '../fleet/parseFleet';
 import { policyPath, renderRepository } from '../render';
 import { loadSchemaValidator } from '../translate/schemaCheck';
 import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';

@@ -1,14 +1,18 @@
+import {
+  DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_LABEL_REGEX,
+  DNS1123_SUBDOMAIN_MAX_LENGTH,
+  DNS1123_SUBDOMAIN_REGEX,
+  isDnsSubdomain,
+} from '@meshport/backstage-plugin-mesh-common';
 import { z } from 'zod';
 
 /**
  * Building blocks shared by the policy kinds. Names end up as Kubernetes names, file names and
  * YAML keys, so they are restricted to DNS-1123 labels: no dots, slashes, colons or spaces that
- * could escape a directory or change the meaning of a document.
+ * could escape a directory or change the meaning of a document. The rules are mesh-common's.
  */
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const HEADER_NAME = /^[A-Za-z0-9][-A-Za-z0-9_]*$/;
 
@@ -25,8 +29,10 @@ export function dnsLabelSchema(what: string) {
   return z
     .string({ error: `${what} must be a string` })
     .min(1, { error: `${what} must not be empty` })
-    .max(63, { error: `${what} must be at most 63 characters` })
-    .regex(DNS_LABEL, {
+    .max(DNS1123_LABEL_MAX_LENGTH, {
+      error: `${what} must be at most ${DNS1123_LABEL_MAX_LENGTH} characters`,
+    })
+    .regex(DNS1123_LABEL_REGEX, {
       error: `${what} must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit`,
     });
 }
@@ -36,8 +42,10 @@ export const namespaceSchema = dnsLabelSchema('a namespace');
 
 export const hostnameSchema = z
   .string()
-  .max(253, { error: 'a hostname must be at most 253 characters' })
-  .regex(DNS_SUBDOMAIN, {
+  .max(DNS1123_SUBDOMAIN_MAX_LENGTH, {
+    error: `a hostname must be at most ${DNS1123_SUBDOMAIN_MAX_LENGTH} characters`,
+  })
+  .regex(DNS1123_SUBDOMAIN_REGEX, {
     error:
       'a hostname must be lower-case DNS labels separated by dots, e.g. reviews.global',
   })
@@ -53,8 +61,7 @@ function isLabelKey(key: string): boolean {
   const slash = key.indexOf('/');
   const [prefix, name] =
     slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : ['', key];
-  if (slash >= 0 && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
-    return false;
+  if (slash >= 0 && !isDnsSubdomain(prefix)) return false;
   return name.length <= 63 && LABEL_NAME.test(name);
 }
 

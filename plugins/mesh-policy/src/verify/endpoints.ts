@@ -3,13 +3,11 @@ import type {
   MeshService,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
-import { ISTIO_CLUSTER_LABEL } from '../constants';
+import { ISTIO_CLUSTER_LABEL, ISTIO_NETWORK_LABEL } from '../constants';
 import { compareStrings } from '../diagnostics';
 import { Topology } from '../fleet/topology';
 import { asArray, ClusterConfig, Spec, stringRecord } from './clusterConfig';
 
-/** The label istiod stamps on every endpoint with the endpoint's network. */
-const ISTIO_NETWORK_LABEL = 'topology.istio.io/network';
 const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 
 /** A set of endpoints with the same labels, as one proxy's registry holds them. */

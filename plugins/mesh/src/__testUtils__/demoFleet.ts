@@ -1,5 +1,4 @@
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { parseFleet } from '@meshport/backstage-plugin-mesh-policy';
+import { type Fleet, parseFleet } from '@meshport/backstage-plugin-mesh-common';
 // The demo fleet's real export (GET /api/mesh/fleet for examples/demo-fleet), shared with the
 // backend and CLI tests; it belongs to no package, hence the import from outside this one.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports

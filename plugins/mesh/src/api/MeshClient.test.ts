@@ -1,7 +1,9 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { MeshClient } from './MeshClient';
+import { demoFleet } from '../__testUtils__/demoFleet';
+import { explainError } from '../components/MeshErrorPanel/explainError';
+import { MalformedFleetError, MeshClient } from './MeshClient';
 
 const baseUrl = 'http://backstage.test/api/mesh';
 
@@ -93,15 +95,45 @@ describe('MeshClient', () => {
   });
 
   it('reads the clusters and the fleet', async () => {
+    const fleet = demoFleet();
     server.use(
       http.get(`${baseUrl}/clusters`, () =>
         HttpResponse.json({ items: [{ name: 'cluster-1' }] }),
       ),
+      http.get(`${baseUrl}/fleet`, () => HttpResponse.json(fleet)),
+    );
+    expect((await client.getClusters()).items[0].name).toBe('cluster-1');
+    expect(await client.getFleet()).toEqual(fleet);
+  });
+
+  it('turns an answer that is not a fleet into one error saying what is wrong', async () => {
+    server.use(
       http.get(`${baseUrl}/fleet`, () =>
         HttpResponse.json({ clusters: [], services: [] }),
       ),
     );
-    expect((await client.getClusters()).items[0].name).toBe('cluster-1');
-    expect((await client.getFleet()).services).toEqual([]);
+    const error = await client.getFleet().catch(e => e);
+    expect(error).toBeInstanceOf(MalformedFleetError);
+    expect(error.name).toBe('MalformedFleetError');
+    expect(error.message).toBe(
+      "The mesh backend's answer to /fleet is not a fleet: generatedAt: Invalid input: expected string, received undefined; meshes: Invalid input: expected array, received undefined",
+    );
+    expect(explainError(error, 'the fleet').title).toBe(
+      "The mesh backend's answer for the fleet is not one this page can read",
+    );
+  });
+
+  it('leaves out a malformed service and shows the rest', async () => {
+    const fleet = demoFleet();
+    const [first, ...rest] = fleet.services;
+    server.use(
+      http.get(`${baseUrl}/fleet`, () =>
+        HttpResponse.json({
+          ...fleet,
+          services: [{ ...first, instances: 'none' }, ...rest],
+        }),
+      ),
+    );
+    expect((await client.getFleet()).services).toEqual(rest);
   });
 });

@@ -1,11 +1,13 @@
-import { ResponseError } from '@backstage/errors';
+import { CustomErrorBase, ResponseError } from '@backstage/errors';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import type {
-  ClusterListResponse,
-  Fleet,
-  MeshListResponse,
-  MeshService,
-  ServiceListResponse,
+import {
+  type ClusterListResponse,
+  describeFleetProblems,
+  type Fleet,
+  type MeshListResponse,
+  type MeshService,
+  parseFleet,
+  type ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshApi, MetricsQuery, ServiceQuery } from './MeshApi';
 import type {
@@ -16,14 +18,36 @@ import type {
 
 type QueryValue = string | number | undefined;
 
+/**
+ * The mesh backend answered, but not with a fleet this plugin can read: most likely the two
+ * are of different versions. `explainError` tells the user so.
+ */
+export class MalformedFleetError extends CustomErrorBase {
+  // set by hand: a minified build renames the class
+  name = 'MalformedFleetError' as const;
+}
+
 /** Calls the mesh backend through Backstage's authenticated fetch. */
 export class MeshClient implements MeshApi {
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
-  getFleet(): Promise<Fleet> {
-    return this.get<Fleet>('/fleet');
+  /**
+   * Checked against mesh-common's fleet contract, so a malformed answer is one clear error
+   * rather than a crash deep in a table. Parts that break the contract (one service, one
+   * cluster) are left out and the rest shown, as the backend clients do.
+   */
+  async getFleet(): Promise<Fleet> {
+    const parsed = parseFleet(await this.get<unknown>('/fleet'));
+    if (!parsed.ok) {
+      throw new MalformedFleetError(
+        `The mesh backend's answer to /fleet is not a fleet: ${describeFleetProblems(
+          parsed.errors,
+        )}`,
+      );
+    }
+    return parsed.fleet;
   }
 
   getClusters(): Promise<ClusterListResponse> {

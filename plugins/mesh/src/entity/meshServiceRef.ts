@@ -1,14 +1,13 @@
 import type { Entity } from '@backstage/catalog-model';
-import { MESH_SERVICE_ANNOTATION } from '@meshport/backstage-plugin-mesh-common';
+import {
+  followsRule,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  MESH_SERVICE_ANNOTATION,
+  NAMESPACE_NAME_RULE,
+  SERVICE_NAME_RULE,
+} from '@meshport/backstage-plugin-mesh-common';
 import type { ServiceRef } from '@meshport/backstage-plugin-mesh-common';
-
-/** The Kubernetes plugin's annotations, which name the same Service in every cluster. */
-export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_NAMESPACE_ANNOTATION =
-  'backstage.io/kubernetes-namespace';
-
-// Kubernetes namespaces and Service names are DNS-1123 labels.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Parses `<namespace>/<name>`; undefined unless both parts are valid Kubernetes names. */
 export function parseServiceId(
@@ -19,14 +18,13 @@ export function parseServiceId(
     return undefined;
   }
   const [namespace, name] = parts;
-  if (!isDnsLabel(namespace) || !isDnsLabel(name)) {
+  if (
+    !followsRule(NAMESPACE_NAME_RULE, namespace) ||
+    !followsRule(SERVICE_NAME_RULE, name)
+  ) {
     return undefined;
   }
   return { namespace, name };
-}
-
-function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && DNS_LABEL.test(value);
 }
 
 /** Why an entity names no mesh service, for the empty state. */

@@ -1,13 +1,11 @@
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type {
-  Fleet,
-  ServiceOwnership,
-} from '@meshport/backstage-plugin-mesh-common';
 import {
-  loadSchemaValidator,
+  type Fleet,
   parseFleet,
-} from '@meshport/backstage-plugin-mesh-policy';
+  type ServiceOwnership,
+} from '@meshport/backstage-plugin-mesh-common';
+import { loadSchemaValidator } from '@meshport/backstage-plugin-mesh-policy';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';

@@ -1,19 +1,26 @@
 import { InputError } from '@backstage/errors';
+import {
+  DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_LABEL_PATTERN,
+} from '@meshport/backstage-plugin-mesh-common';
 import { z } from 'zod/v3';
 
 /**
  * Input pieces shared by the actions. The scaffolder checks inputs against the JSON schema made
  * from these; the handlers parse them again with zod, so a direct call (or a test) gets the same
  * bounds and the same messages. Content rules (DNS-1123 names, durations, weights) belong to
- * mesh-policy's schema and are checked there, once.
+ * mesh-policy's schema and are checked there, once; the shape of `<namespace>/<name>` is
+ * mesh-common's label pattern, which the JSON schema's `pattern` can carry.
  */
-const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const SERVICE_REF_MAX_LENGTH = 2 * DNS1123_LABEL_MAX_LENGTH + 1;
 
 export const serviceInput = (zod: typeof z) =>
   zod
     .string({ required_error: 'service is required: <namespace>/<name>' })
-    .max(127, { message: 'service must be at most 127 characters' })
-    .regex(new RegExp(`^${DNS_LABEL}/${DNS_LABEL}$`), {
+    .max(SERVICE_REF_MAX_LENGTH, {
+      message: `service must be at most ${SERVICE_REF_MAX_LENGTH} characters`,
+    })
+    .regex(new RegExp(`^${DNS1123_LABEL_PATTERN}/${DNS1123_LABEL_PATTERN}$`), {
       message:
         'service must be <namespace>/<name> of a Kubernetes Service (lower-case letters, digits and "-"), e.g. bookinfo/reviews',
     })

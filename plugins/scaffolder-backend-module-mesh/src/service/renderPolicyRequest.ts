@@ -17,16 +17,16 @@ import {
   summarizeChange,
   summarizeVerification,
 } from '@meshport/backstage-plugin-mesh-policy';
+import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findDestinationOwners } from './destinationOwners';
-import type { FleetClient } from './FleetClient';
 import { readPolicyRepository } from './policyRepository';
 import { pullRequestText } from './pullRequest';
 
 /** What the actions need from the backend; each is faked in tests. */
 export interface MeshActionDeps {
-  fleet: FleetClient;
+  fleet: MeshFleetReader;
   catalog: CatalogService;
   /** Checks `mesh.route.request`; without it every route request is allowed. */
   permissions?: PermissionsService;

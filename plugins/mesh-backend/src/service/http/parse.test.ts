@@ -6,10 +6,10 @@ describe('servicePathSchema', () => {
   const parse = (params: unknown) =>
     parseOrThrow(servicePathSchema, params, 'service path');
 
-  it('accepts a DNS-1123 namespace and a DNS-1035 Service name', () => {
-    expect(parse({ namespace: '1st-team', name: 'reviews-v2' })).toEqual({
+  it('accepts DNS-1123 labels, a Service name starting with a digit included (KEP-5311)', () => {
+    expect(parse({ namespace: '1st-team', name: '2nd-reviews' })).toEqual({
       namespace: '1st-team',
-      name: 'reviews-v2',
+      name: '2nd-reviews',
     });
     expect(parse({ namespace: 'a'.repeat(63), name: 'r'.repeat(63) })).toEqual({
       namespace: 'a'.repeat(63),
@@ -23,14 +23,10 @@ describe('servicePathSchema', () => {
     [{ namespace: 'a'.repeat(64), name: 'reviews' }, 'is not a DNS-1123 label'],
     [{ namespace: 'book.info', name: 'reviews' }, 'is not a DNS-1123 label'],
     [
-      { namespace: 'bookinfo', name: '1reviews' },
-      'name: service name "1reviews" is not a DNS-1035 label',
-    ],
-    [
       { namespace: 'bookinfo', name: 'r'.repeat(64) },
-      'is not a DNS-1035 label',
+      'is not a DNS-1123 label',
     ],
-    [{ namespace: 'bookinfo', name: 'Reviews' }, 'is not a DNS-1035 label'],
+    [{ namespace: 'bookinfo', name: 'Reviews' }, 'is not a DNS-1123 label'],
   ])('refuses %j with a 400 naming the field', (params, message) => {
     expect(() => parse(params)).toThrow(InputError);
     expect(() => parse(params)).toThrow(message);

@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { nameProblem } from '@meshport/backstage-plugin-mesh-common';
+import {
+  NAMESPACE_NAME_RULE,
+  nameProblem,
+  type NameRule,
+  SERVICE_NAME_RULE,
+} from '@meshport/backstage-plugin-mesh-common';
 import { z } from 'zod';
 
 /** Parses or throws an InputError (HTTP 400) that names every offending field. */
@@ -22,22 +27,18 @@ export function parseOrThrow<T>(
   throw new InputError(`Invalid ${what}: ${details}`);
 }
 
-const kubernetesName = (
-  what: string,
-  rule: 'dns1123-label' | 'dns1035-label',
-) =>
+const kubernetesName = (what: string, rule: NameRule) =>
   z.string().superRefine((value, ctx) => {
     const problem = nameProblem(what, value, rule);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 /**
- * `:namespace/:name` of a service path, by the rules Kubernetes gives them: a namespace is a
- * DNS-1123 label (`ValidateNamespaceName`), a Service name a DNS-1035 label
- * (`ValidateServiceName`, kubernetes/pkg/apis/core/validation). Nothing else can then reach a
- * fleet lookup or a metrics query.
+ * `:namespace/:name` of a service path, by mesh-common's rules for them (a namespace is a
+ * DNS-1123 label; a Service name too, see SERVICE_NAME_RULE for why not DNS-1035). Nothing
+ * else can then reach a fleet lookup or a metrics query.
  */
 export const servicePathSchema = z.object({
-  namespace: kubernetesName('namespace', 'dns1123-label'),
-  name: kubernetesName('service name', 'dns1035-label'),
+  namespace: kubernetesName('namespace', NAMESPACE_NAME_RULE),
+  name: kubernetesName('service name', SERVICE_NAME_RULE),
 });

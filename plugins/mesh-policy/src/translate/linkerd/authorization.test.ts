@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConfigRef, Fleet } from '@meshport/backstage-plugin-mesh-common';
+import {
+  type ConfigRef,
+  type Fleet,
+  parseFleet,
+} from '@meshport/backstage-plugin-mesh-common';
 import { compile } from '../../compile';
-import { parseFleet } from '../../fleet/parseFleet';
 import { createIncrementalRenderer } from '../../incremental';
 import { renderRepository } from '../../render';
 import { linkerdFleet } from '../../__fixtures__/fleets';

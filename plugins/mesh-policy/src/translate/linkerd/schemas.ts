@@ -1,3 +1,7 @@
+import {
+  DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_LABEL_REGEX,
+} from '@meshport/backstage-plugin-mesh-common';
 import { z } from 'zod';
 
 /*
@@ -8,8 +12,8 @@ import { z } from 'zod';
  */
 const name = z
   .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-  .max(63);
+  .regex(DNS1123_LABEL_REGEX)
+  .max(DNS1123_LABEL_MAX_LENGTH);
 const port = z.number().int().min(1).max(65535);
 const policyRef = z.strictObject({
   group: z.literal('policy.linkerd.io'),

@@ -17,6 +17,12 @@ function statusOf(error: Error): number | undefined {
  */
 export function explainError(error: Error, what: string): ErrorExplanation {
   const status = statusOf(error);
+  if (error.name === 'MalformedFleetError') {
+    return {
+      title: `The mesh backend's answer for ${what} is not one this page can read`,
+      hint: 'The mesh backend and this frontend plugin are probably of different versions: upgrade the Meshport plugins together. The message below says what is wrong.',
+    };
+  }
   if (status === 401 || status === 403) {
     return {
       title: `You may not read ${what}`,

@@ -1,0 +1,189 @@
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import { setupServer } from 'msw/node';
+import { MeshApiClient } from './MeshApiClient';
+
+const FLEET_URL = 'http://backstage.test/api/mesh/fleet';
+
+function fleet(): Fleet {
+  return {
+    generatedAt: '2026-01-01T00:00:00.000Z',
+    clusters: [
+      {
+        name: 'east',
+        sync: { state: 'ok', lastSuccessAt: '2026-01-01T00:00:00.000Z' },
+        regions: ['eu-west-1'],
+        zones: [],
+        controlPlanes: [],
+        eastWestGateways: [],
+      },
+    ],
+    meshes: [
+      {
+        id: 'istio-mesh1',
+        kind: 'istio',
+        clusters: ['east'],
+        trustDomains: ['cluster.local'],
+        rootCertFingerprints: [],
+        sharedRootOfTrust: true,
+      },
+    ],
+    services: ['reviews', 'ratings'].map(name => ({
+      id: `bookinfo/${name}`,
+      namespace: 'bookinfo',
+      name,
+      instances: [
+        {
+          cluster: 'east',
+          stale: false,
+          labels: {},
+          ports: [{ port: 9080, protocol: 'TCP' }],
+          selector: { app: name },
+          endpoints: { ready: 1, total: 1 },
+          subsets: {},
+          workloads: [],
+          identities: [],
+          dataPlaneMode: 'sidecar',
+          localities: [],
+          mtls: { mode: 'STRICT' },
+          config: [],
+        },
+      ],
+    })),
+    links: [],
+  };
+}
+
+describe('MeshApiClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const discovery = mockServices.discovery.mock({
+    getBaseUrl: async (pluginId: string) =>
+      `http://backstage.test/api/${pluginId}`,
+  });
+  const client = (options: Partial<{ malformedParts: 'refuse' }> = {}) => {
+    const logger = mockServices.logger.mock();
+    return {
+      logger,
+      client: new MeshApiClient({
+        discovery,
+        auth: mockServices.auth({ pluginId: 'catalog' }),
+        logger,
+        ...options,
+      }),
+    };
+  };
+  const answer = (body: JsonBodyType, init?: ResponseInit) =>
+    server.use(http.get(FLEET_URL, () => HttpResponse.json(body, init)));
+
+  it('reads the fleet as the calling plugin, with a token for the mesh plugin', async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.get(FLEET_URL, ({ request }) => {
+        authorization = request.headers.get('authorization');
+        return HttpResponse.json(fleet());
+      }),
+    );
+    await expect(client().client.getFleet()).resolves.toEqual(fleet());
+    expect(authorization).toMatch(/^Bearer /);
+    expect(authorization).toContain('"sub":"plugin:catalog"');
+    expect(authorization).toContain('"target":"mesh"');
+  });
+
+  it('says where it looked when the mesh backend cannot be reached', async () => {
+    server.use(http.get(FLEET_URL, () => HttpResponse.error()));
+    await expect(client().client.getFleet()).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(
+        /^Could not reach the mesh backend at http:\/\/backstage.test\/api\/mesh\/fleet: .+ Check that @meshport\/backstage-plugin-mesh-backend is installed/,
+      ),
+    });
+  });
+
+  it.each([
+    [401, /did not accept this plugin's service token/],
+    [403, /permission policy must allow mesh.fleet.read/],
+    [404, /installed under the plugin id "mesh"/],
+    [500, /Try again once the mesh backend has started/],
+  ])(
+    'turns an error answer (%i) into a ServiceUnavailableError saying what to check',
+    async (status, advice) => {
+      // the body Backstage's error handler middleware sends
+      answer(
+        {
+          error: { name: 'SomeError', message: 'the backend said no' },
+          request: { method: 'GET', url: '/fleet' },
+          response: { statusCode: status },
+        },
+        { status },
+      );
+      const error = await client()
+        .client.getFleet()
+        .catch(e => e);
+      expect(error.name).toBe('ServiceUnavailableError');
+      expect(error.message).toMatch(
+        new RegExp(
+          `^The mesh backend answered ${status} .*: the backend said no\\. `,
+        ),
+      );
+      expect(error.message).toMatch(advice);
+      expect(error.cause).toMatchObject({
+        name: 'ResponseError',
+        statusCode: status,
+      });
+    },
+  );
+
+  it('refuses a body that is not JSON', async () => {
+    server.use(http.get(FLEET_URL, () => HttpResponse.text('<html>')));
+    await expect(client().client.getFleet()).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('its body is not JSON'),
+    });
+  });
+
+  it.each([
+    ['an empty body', null],
+    ['a list', []],
+    ['a fleet without its meshes', { ...fleet(), meshes: undefined }],
+  ])('refuses %s, naming what is missing', async (_what, body) => {
+    answer(body);
+    await expect(client().client.getFleet()).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(
+        /is not a fleet this plugin can read: .+\. Upgrade the Meshport plugins together/,
+      ),
+    });
+  });
+
+  it('leaves out a malformed service, logs why and returns the rest', async () => {
+    const body = fleet();
+    (body.services[0] as any).instances[0].ports = 'http';
+    answer(body);
+    const { client: reader, logger } = client();
+    const read = await reader.getFleet();
+    expect(read.services.map(s => s.name)).toEqual(['ratings']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'services.0.instances.0.ports: bookinfo/reviews: ',
+      ),
+    );
+  });
+
+  it('refuses the whole fleet for a malformed part when asked to', async () => {
+    const body = fleet();
+    (body.clusters[0] as any).sync = undefined;
+    answer(body);
+    await expect(
+      client({ malformedParts: 'refuse' }).client.getFleet(),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining('clusters.0.sync: '),
+    });
+  });
+});

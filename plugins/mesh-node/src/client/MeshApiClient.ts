@@ -1,0 +1,144 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  describeFleetProblems,
+  type Fleet,
+  parseFleet,
+} from '@meshport/backstage-plugin-mesh-common';
+import type { MeshFleetReader } from '../traffic/MeshTrafficSource';
+
+/**
+ * What to do with the parts of a fleet that do not follow the contract.
+ *
+ * @public
+ */
+export type MalformedFleetParts =
+  /** Leave each out, log why, and use the rest: one bad service must not stop every request. */
+  | 'leave-out'
+  /** Refuse the whole fleet: for a reader that would otherwise delete what it left out. */
+  | 'refuse';
+
+/** @public */
+export interface MeshApiClientOptions {
+  discovery: DiscoveryService;
+  auth: AuthService;
+  /** Default `leave-out`. */
+  malformedParts?: MalformedFleetParts;
+  /** Where the parts left out are reported; without it they are dropped silently. */
+  logger?: LoggerService;
+}
+
+/**
+ * The one backend client for the mesh API: what backend plugins and modules (the catalog
+ * module, the scaffolder actions) use to read the fleet the mesh backend holds. It calls as
+ * the caller's own plugin, with a plugin-to-plugin token for the mesh plugin, and checks the
+ * answer against the fleet contract of mesh-common before anyone reads it.
+ *
+ * Every failure to get a usable fleet rejects with a `ServiceUnavailableError` (HTTP 503 to
+ * whoever asked the caller): the mesh backend not reachable, an error answer (the
+ * `ResponseError` carrying its status and body is the `cause`), or an answer that is not a
+ * fleet. For the caller's users it is the same thing: a service their request depends on is
+ * not serving, and it is not their input's fault. Each message says what to check.
+ *
+ * @public
+ */
+export class MeshApiClient implements MeshFleetReader {
+  /** The mesh backend's plugin id. */
+  static readonly pluginId = 'mesh';
+
+  readonly #discovery: DiscoveryService;
+  readonly #auth: AuthService;
+  readonly #malformedParts: MalformedFleetParts;
+  readonly #logger?: LoggerService;
+
+  constructor(options: MeshApiClientOptions) {
+    this.#discovery = options.discovery;
+    this.#auth = options.auth;
+    this.#malformedParts = options.malformedParts ?? 'leave-out';
+    this.#logger = options.logger;
+  }
+
+  /** `GET /api/mesh/fleet`: every cluster, mesh, service and link the caller may read. */
+  async getFleet(): Promise<Fleet> {
+    const url = `${await this.#discovery.getBaseUrl(
+      MeshApiClient.pluginId,
+    )}/fleet`;
+    const { token } = await this.#auth.getPluginRequestToken({
+      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+      targetPluginId: MeshApiClient.pluginId,
+    });
+
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+        },
+      });
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Could not reach the mesh backend at ${url}: ${
+          (error as Error).message
+        }. Check that @meshport/backstage-plugin-mesh-backend is installed in this backend (or that discovery points to where it runs)`,
+        error,
+      );
+    }
+    if (!response.ok) {
+      const cause = await ResponseError.fromResponse(response);
+      throw new ServiceUnavailableError(
+        `The mesh backend answered ${response.status} ${
+          response.statusText
+        } for ${url}: ${cause.body.error.message}. ${advice(response.status)}`,
+        cause,
+      );
+    }
+
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      throw malformed(
+        url,
+        `its body is not JSON (${(error as Error).message})`,
+      );
+    }
+    const parsed = parseFleet(body);
+    if (!parsed.ok) {
+      throw malformed(url, describeFleetProblems(parsed.errors));
+    }
+    if (parsed.warnings.length > 0) {
+      const problems = describeFleetProblems(parsed.warnings);
+      if (this.#malformedParts === 'refuse') {
+        throw malformed(url, problems);
+      }
+      this.#logger?.warn(
+        `The mesh backend's fleet has parts that break the fleet contract; using the rest: ${problems}`,
+      );
+    }
+    return parsed.fleet;
+  }
+}
+
+function advice(status: number): string {
+  switch (status) {
+    case 401:
+      return "The mesh backend did not accept this plugin's service token: when the two run in separate backends, they must trust each other's tokens (Backstage's service-to-service auth docs)";
+    case 403:
+      return 'The permission policy must allow mesh.fleet.read to this plugin';
+    case 404:
+      return 'Check that @meshport/backstage-plugin-mesh-backend is installed under the plugin id "mesh"';
+    default:
+      return 'Try again once the mesh backend has started; its log says what went wrong';
+  }
+}
+
+function malformed(url: string, problems: string): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    `The mesh backend's answer to ${url} is not a fleet this plugin can read: ${problems}. Upgrade the Meshport plugins together, so the mesh backend and its readers share one version of @meshport/backstage-plugin-mesh-common`,
+  );
+}
