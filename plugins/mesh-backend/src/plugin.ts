@@ -6,13 +6,13 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterSource } from './clusters/ClusterSource';
 import { readClusterSources } from './clusters/readClusterSources';
 import { createReader } from './readers/createReader';
 import {
   DiscoveryOptions,
-  durationToMs,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
@@ -111,7 +111,7 @@ async function scheduleDiscovery(options: {
   logger.info(
     `Mesh discovery scheduled for ${
       sources.length
-    } cluster(s) every ${durationToMs(discovery.frequency)} ms`,
+    } cluster(s) every ${durationToMilliseconds(discovery.frequency)} ms`,
   );
 }
 
