@@ -22,17 +22,16 @@ import { LiveFleetStore } from './store/LiveFleetStore';
 import { runScopedSink } from './store/runScopedSink';
 import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
-import { prepareServiceQueries } from './service/queryServices';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter } from './metrics';
 
 /**
- * Builds the fleet and its query index now rather than on the next read: after a discovery
+ * Builds the fleet and its service index now rather than on the next read: after a discovery
  * run and at startup, so the first request after a change does not wait for aggregation.
  */
 async function prepareReads(store: LiveFleetStore, logger: LoggerService) {
   try {
-    prepareServiceQueries((await store.getFleet()).services);
+    await store.getFleetView();
   } catch (error) {
     // a read will try again and report it; this is only a head start
     logger.warn(
