@@ -119,8 +119,9 @@ describe('FleetMemo', () => {
           buildFleet(reread(current), AGGREGATION, NOW),
         );
         for (const { cluster, change, options } of steps) {
-          current = current.map((c, i) =>
-            i === cluster ? digested(changes[change](c, current)) : c,
+          const previous = current;
+          current = previous.map((c, i) =>
+            i === cluster ? digested(changes[change](c, previous)) : c,
           );
           // a cold build: no memo, and objects no earlier build has seen
           expect(buildFleet(current, options, NOW, memo)).toEqual(
