@@ -3,6 +3,8 @@ import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
 import type { ClusterInventory } from '../aggregation/inventory';
 import { queryServices } from '../service/queryServices';
+import type { ClusterStateRepository } from './ClusterStateRepository';
+import { inventoryDigest } from './inventoryDigest';
 import { LiveFleetStore } from './LiveFleetStore';
 
 const AT = '2025-04-01T00:00:00.000Z';
@@ -178,6 +180,36 @@ describe('LiveFleetStore', () => {
     const after = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
     expect(after).not.toBe(before);
     expect(after.every(w => w.pods.ready === 0)).toBe(true);
+  });
+
+  it('does not rebuild a cluster whose first sync after a restart brings the content it loaded', async () => {
+    const inputs = await demoClusterInputs(AT);
+    const saved = memoryRepository();
+    const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
+    for (const c of inputs) await saved.saveSuccess(c.name, c.inventory!, sync);
+    // as the database does it: new objects, digested from the JSON it read
+    const repository: ClusterStateRepository = {
+      ...saved,
+      loadAll: async () =>
+        (await saved.loadAll()).map(row => ({
+          ...row,
+          inventory: reread(row.inventory!),
+          inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
+        })),
+    };
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+    });
+    await store.load();
+    const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    const cluster2 = inputs.find(c => c.name === 'cluster-2')!.inventory!;
+    await store.recordSuccess('cluster-2', reread(cluster2), new Date(AT));
+    expect(await workloadsOf(store, 'bookinfo/reviews', 'cluster-2')).toBe(
+      before,
+    );
   });
 
   /** An inventory whose Service name is a number: `buildFleet` throws on it. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterErrorReason,
@@ -14,8 +13,12 @@ import type {
 } from '../aggregation/inventory';
 import type { ClusterOutcomeSink } from '../discovery/FleetDiscovery';
 import { ServiceIndex } from '../service/ServiceIndex';
-import type { ClusterStateRepository } from './ClusterStateRepository';
+import type {
+  ClusterStateRepository,
+  StoredClusterState,
+} from './ClusterStateRepository';
 import type { FleetStore, FleetView } from './FleetStore';
+import { inventoryDigest } from './inventoryDigest';
 
 export interface LiveFleetStoreOptions {
   clusters: Array<Pick<ClusterInput, 'name' | 'source'>>;
@@ -27,13 +30,17 @@ export interface LiveFleetStoreOptions {
   now?: () => Date;
 }
 
-/** The content digest of an inventory, with the JSON it was computed from. */
-function digestOf(inventory: ClusterInventory) {
-  const serialized = JSON.stringify(inventory);
-  return {
-    serialized,
-    digest: createHash('sha256').update(serialized).digest('hex'),
-  };
+/**
+ * A stored cluster's inventory, with its digest when the repository gave one (another
+ * replica's write, or the state a restart loads).
+ */
+function storedInventory(
+  stored: StoredClusterState,
+): Pick<ClusterInput, 'inventory' | 'inventoryDigest'> {
+  if (!stored.inventory) return {};
+  return stored.inventoryDigest
+    ? { inventory: stored.inventory, inventoryDigest: stored.inventoryDigest }
+    : { inventory: stored.inventory };
 }
 
 /**
@@ -76,9 +83,10 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       const cluster = this.clusters.get(stored.cluster);
       if (!cluster) continue;
       this.clusters.set(stored.cluster, {
-        ...cluster,
+        name: cluster.name,
+        source: cluster.source,
         sync: stored.sync,
-        inventory: stored.inventory,
+        ...storedInventory(stored),
       });
     }
     this.lastRefresh = Date.now();
@@ -95,7 +103,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     };
     // A sync that read the same content keeps the inventory object it replaces: what the
     // memo derived from it refers to that object's parts, so memory holds one copy of them.
-    const { serialized, digest } = digestOf(inventory);
+    const serialized = JSON.stringify(inventory);
+    const digest = inventoryDigest(serialized);
     const same =
       cluster.inventory !== undefined && cluster.inventoryDigest === digest;
     const problem = same
@@ -182,10 +191,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // a first build at 50,000 services takes seconds and must not hold the event loop (and
     // every other plugin's requests) for all of it. Later builds find most of it in the memo.
     const clusters: ClusterInput[] = [];
-    for (const cluster of this.clusters.values()) {
+    for (const cluster of [...this.clusters.values()]) {
       const digested = this.withDigest(cluster);
       clusters.push(digested);
       if (!digested.inventory) continue;
+      if (digested !== cluster)
+        await new Promise(resolve => setImmediate(resolve));
       try {
         deriveCluster(digested, aggregation, this.memo);
       } catch {
@@ -212,14 +223,15 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   }
 
   /**
-   * The cluster with its inventory's content digest. Inventories loaded from the database
-   * come without one: it is computed once, so the memo serves them from the next build on.
+   * The cluster with its inventory's content digest. A repository that does not give one
+   * with what it loads leaves it to be computed here, once, so the memo serves the cluster
+   * from the next build on.
    */
   private withDigest(cluster: ClusterInput): ClusterInput {
     if (!cluster.inventory || cluster.inventoryDigest) return cluster;
     const digested = {
       ...cluster,
-      inventoryDigest: digestOf(cluster.inventory).digest,
+      inventoryDigest: inventoryDigest(JSON.stringify(cluster.inventory)),
     };
     // unless a sync replaced it meanwhile
     if (this.clusters.get(cluster.name) === cluster)
@@ -310,15 +322,15 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       for (const stored of await this.options.repository.loadAll()) {
         const cluster = this.clusters.get(stored.cluster);
         if (!cluster) continue;
-        const { inventoryDigest: _, ...withoutDigest } = cluster;
+        // another replica's write replaces the inventory; a failed sync keeps this one
         this.clusters.set(
           stored.cluster,
           stored.inventory
-            ? // another replica's write: the next build computes its digest
-              {
-                ...withoutDigest,
+            ? {
+                name: cluster.name,
+                source: cluster.source,
                 sync: stored.sync,
-                inventory: stored.inventory,
+                ...storedInventory(stored),
               }
             : { ...cluster, sync: stored.sync },
         );
