@@ -43,7 +43,9 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
   const discovery = config.getOptionalConfig('mesh.discovery');
   const duration = (key: string, fallback: HumanDuration) =>
     discovery?.has(key) ? readDurationFromConfig(discovery, { key }) : fallback;
-  const timeoutMs = durationToMilliseconds(duration('timeout', { seconds: 30 }));
+  const timeoutMs = durationToMilliseconds(
+    duration('timeout', { seconds: 30 }),
+  );
   if (timeoutMs <= 0) {
     throw new Error('mesh.discovery.timeout must be longer than zero');
   }
