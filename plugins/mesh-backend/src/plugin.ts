@@ -6,6 +6,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
 import { meshTrafficSourceExtensionPoint } from '@meshport/backstage-plugin-mesh-node';
 import type { ClusterSource } from './clusters/ClusterSource';
@@ -13,7 +14,6 @@ import { readClusterSources } from './clusters/readClusterSources';
 import { createReader } from './readers/createReader';
 import {
   DiscoveryOptions,
-  durationToMs,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
@@ -23,17 +23,16 @@ import { LiveFleetStore } from './store/LiveFleetStore';
 import { runScopedSink } from './store/runScopedSink';
 import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
-import { prepareServiceQueries } from './service/queryServices';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter, TrafficSourceSlot } from './metrics';
 
 /**
- * Builds the fleet and its query index now rather than on the next read: after a discovery
+ * Builds the fleet and its service index now rather than on the next read: after a discovery
  * run and at startup, so the first request after a change does not wait for aggregation.
  */
 async function prepareReads(store: LiveFleetStore, logger: LoggerService) {
   try {
-    prepareServiceQueries((await store.getFleet()).services);
+    await store.getFleetView();
   } catch (error) {
     // a read will try again and report it; this is only a head start
     logger.warn(
@@ -112,7 +111,7 @@ async function scheduleDiscovery(options: {
   logger.info(
     `Mesh discovery scheduled for ${
       sources.length
-    } cluster(s) every ${durationToMs(discovery.frequency)} ms`,
+    } cluster(s) every ${durationToMilliseconds(discovery.frequency)} ms`,
   );
 }
 

@@ -1,5 +1,6 @@
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { buildFleet } from './buildFleet';
+import { FleetMemo } from './FleetMemo';
 import type { ClusterInput, ClusterInventory } from './inventory';
 
 const AT = '2025-04-01T00:00:00.000Z';
@@ -368,23 +369,29 @@ describe('buildFleet on synthetic clusters', () => {
   });
 });
 
-describe('buildFleet again over inventories it has seen', () => {
+describe('buildFleet again over inventories its memo has seen', () => {
+  // the store digests with SHA-256; any string equal exactly when the content is will do
+  const digested = (c: ClusterInput): ClusterInput => ({
+    ...c,
+    inventoryDigest: JSON.stringify(c.inventory),
+  });
   let inputs: ClusterInput[];
   beforeAll(async () => {
-    inputs = await demoClusterInputs(AT);
+    inputs = (await demoClusterInputs(AT)).map(digested);
   });
   const instancesIn = (fleet: ReturnType<typeof buildFleet>) =>
     fleet.services.flatMap(s => s.instances);
 
   it('reuses what it computed per inventory and still equals a build from scratch', () => {
-    const first = buildFleet(inputs, AGGREGATION, new Date(AT));
+    const memo = new FleetMemo();
+    const first = buildFleet(inputs, AGGREGATION, new Date(AT), memo);
     // cluster-2's next sync failed: same inventory, now stale
     const later = inputs.map(c =>
       c.name === 'cluster-2'
         ? { ...c, sync: { ...c.sync, state: 'stale' as const } }
         : c,
     );
-    const again = buildFleet(later, AGGREGATION, new Date(AT));
+    const again = buildFleet(later, AGGREGATION, new Date(AT), memo);
     const fromScratch = buildFleet(
       JSON.parse(JSON.stringify(later)),
       AGGREGATION,
@@ -419,7 +426,7 @@ describe('buildFleet again over inventories it has seen', () => {
     )!;
     const withMirror = inputs.map(c =>
       c.name === 'cluster-3'
-        ? {
+        ? digested({
             ...c,
             inventory: {
               ...c.inventory!,
@@ -436,10 +443,11 @@ describe('buildFleet again over inventories it has seen', () => {
                 },
               ],
             },
-          }
+          })
         : c,
     );
-    const first = buildFleet(withMirror, AGGREGATION, new Date(AT));
+    const memo = new FleetMemo();
+    const first = buildFleet(withMirror, AGGREGATION, new Date(AT), memo);
     const mirrored = instancesIn(first).filter(i => i.mirroredIn);
     expect(mirrored.length).toBeGreaterThan(0);
     const mirroring = new Set(mirrored.flatMap(i => i.mirroredIn ?? []));
@@ -448,6 +456,7 @@ describe('buildFleet again over inventories it has seen', () => {
       withMirror.filter(c => !mirroring.has(c.name)),
       AGGREGATION,
       new Date(AT),
+      memo,
     );
     expect(instancesIn(without).filter(i => i.mirroredIn)).toEqual([]);
     // and the first fleet is left as it was

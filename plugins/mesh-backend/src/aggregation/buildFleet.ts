@@ -3,11 +3,8 @@ import type {
   FleetCluster,
 } from '@meshport/backstage-plugin-mesh-common';
 import { clusterIdResolver } from './clusterIds';
-import {
-  clusterNetwork,
-  discoverControlPlanes,
-  DiscoveredControlPlane,
-} from './controlPlanes';
+import { clusterNetwork, DiscoveredControlPlane } from './controlPlanes';
+import { deriveCluster, type FleetMemo } from './FleetMemo';
 import { discoverEastWestGateways } from './gateways';
 import type {
   AggregationOptions,
@@ -81,18 +78,24 @@ function clusterWarnings(
 /**
  * Assembles the fleet from every cluster's last-known-good inventory. Pure: the same inputs
  * give the same fleet, in a stable order, so it can be diffed, cached and tested directly.
+ *
+ * With a memo, what was derived from each cluster's inventory before (matched by its
+ * `inventoryDigest`) is reused and what is new is kept in it; the fleet is the same as
+ * without one.
  */
 export function buildFleet(
   clusters: ClusterInput[],
   options: AggregationOptions,
   now: Date,
+  memo?: FleetMemo,
 ): Fleet {
   const sorted = [...clusters].sort((a, b) => a.name.localeCompare(b.name));
+  const derived = sorted.map(cluster => ({
+    cluster,
+    ...deriveCluster(cluster, options, memo),
+  }));
   const controlPlanes = new Map(
-    sorted.map(c => [
-      c.name,
-      c.inventory ? discoverControlPlanes(c.inventory) : [],
-    ]),
+    derived.map(d => [d.cluster.name, d.controlPlanes ?? []]),
   );
   const resolve = clusterIdResolver(controlPlanes);
   const fleetClusters = sorted.map(c =>
@@ -106,7 +109,7 @@ export function buildFleet(
     generatedAt: now.toISOString(),
     clusters: fleetClusters,
     meshes: buildMeshes(controlPlanes, links),
-    services: buildServices(sorted, controlPlanes, resolve, options),
+    services: buildServices(derived, resolve, options),
     links,
   };
 }

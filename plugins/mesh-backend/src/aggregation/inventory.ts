@@ -126,6 +126,12 @@ export interface ClusterInput {
   sync: ClusterSyncStatus;
   /** Absent until the first successful sync. */
   inventory?: ClusterInventory;
+  /**
+   * A digest of the inventory's content (equal digests, equal content). With a `FleetMemo`,
+   * what an earlier build derived from an inventory of this digest is reused; without a
+   * digest the cluster is derived afresh on every build.
+   */
+  inventoryDigest?: string;
 }
 
 /** Settings that shape aggregation. */

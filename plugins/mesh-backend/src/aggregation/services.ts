@@ -5,10 +5,7 @@ import {
   serviceId,
   ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
-import {
-  discoverControlPlanes,
-  type DiscoveredControlPlane,
-} from './controlPlanes';
+import type { DiscoveredControlPlane } from './controlPlanes';
 import { configRefsFor, indexMeshConfig, MeshConfigIndex } from './configRefs';
 import { dominantMode } from './dataPlane';
 import type {
@@ -143,7 +140,7 @@ function endpointsOf(
 }
 
 /** An instance without what the cluster's sync state decides: what depends on the inventory alone. */
-type InstanceFromInventory = Omit<ServiceInstance, 'cluster' | 'stale'>;
+export type InstanceFromInventory = Omit<ServiceInstance, 'cluster' | 'stale'>;
 
 function instanceOf(
   inv: ClusterInventory,
@@ -229,57 +226,34 @@ function instanceOf(
   };
 }
 
-interface InventoryInstances {
+/** What one inventory's services contribute as instances, whatever the rest of the fleet holds. */
+export interface InventoryInstances {
+  /** First namespace of each name, for the owner label a namespace carries. */
   namespaces: Map<string, NamespaceInfo>;
-  /** The instance of each service of the inventory that is a logical service here. */
-  byService: Map<ServiceInfo, InstanceFromInventory>;
+  /** Each service of the inventory that is a logical service here, with its instance. */
+  services: Array<{ service: ServiceInfo; instance: InstanceFromInventory }>;
 }
 
 /**
- * What each service of an inventory contributes as an instance, computed once per inventory
- * and aggregation settings. The store keeps a cluster's inventory object for as long as its
- * syncs bring the same content, so rebuilding the fleet after a round of syncs recomputes only
- * the clusters that changed. Shared between builds: fleet consumers read instances and never
- * mutate them. The inventory's index is not kept: it is only needed to compute them.
+ * Computes what each service of one inventory contributes as an instance. Its inventory index
+ * is dropped afterwards: it is only needed to compute them.
  */
-const instanceCache = new WeakMap<
-  ClusterInventory,
-  { options: AggregationOptions; instances: InventoryInstances }
->();
-
-function instancesOf(
+export function instancesOf(
   inv: ClusterInventory,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
 ): InventoryInstances {
-  const cached = instanceCache.get(inv);
-  if (cached?.options === options) return cached.instances;
   const excluded = new Set(options.excludeNamespaces);
   const index = indexInventory(inv);
-  const byService = new Map<ServiceInfo, InstanceFromInventory>();
+  const services: InventoryInstances['services'] = [];
   for (const service of inv.services) {
     if (excluded.has(service.namespace) || isMirror(service)) continue;
-    byService.set(
+    services.push({
       service,
-      instanceOf(inv, index, service, controlPlanes, options),
-    );
+      instance: instanceOf(inv, index, service, controlPlanes, options),
+    });
   }
-  const instances = { namespaces: index.namespaces, byService };
-  instanceCache.set(inv, { options, instances });
-  return instances;
-}
-
-/**
- * Computes ahead what one inventory contributes to the next fleet build, so a caller can
- * spread a large first build over several turns of the event loop.
- */
-export function prepareInstances(
-  inv: ClusterInventory,
-  options: AggregationOptions,
-): void {
-  // a later build finds most inventories done: skip even finding their control planes
-  if (instanceCache.get(inv)?.options === options) return;
-  instancesOf(inv, discoverControlPlanes(inv), options);
+  return { namespaces: index.namespaces, services };
 }
 
 /**
@@ -288,25 +262,20 @@ export function prepareInstances(
  * they mark the instance they mirror as reachable from the mirroring cluster.
  */
 export function buildServices(
-  clusters: ClusterInput[],
-  controlPlanes: Map<string, DiscoveredControlPlane[]>,
+  clusters: Array<{ cluster: ClusterInput; instances?: InventoryInstances }>,
   resolveClusterId: (id: string) => string | undefined,
   options: AggregationOptions,
 ): MeshService[] {
   const byId = new Map<string, MeshService>();
   const labelClaims = new Map<string, OwnerClaim[]>();
-  const sorted = [...clusters].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...clusters].sort((a, b) =>
+    a.cluster.name.localeCompare(b.cluster.name),
+  );
 
-  for (const cluster of sorted) {
-    const inv = cluster.inventory;
-    if (!inv) continue;
-    const instances = instancesOf(
-      inv,
-      controlPlanes.get(cluster.name) ?? [],
-      options,
-    );
+  for (const { cluster, instances } of sorted) {
+    if (!instances) continue;
     const stale = cluster.sync.state === 'stale';
-    for (const [service, instance] of instances.byService) {
+    for (const { service, instance } of instances.services) {
       const id = serviceId(service.namespace, service.name);
       const entry = byId.get(id) ?? {
         id,
@@ -331,7 +300,7 @@ export function buildServices(
     }
   }
 
-  for (const cluster of sorted) {
+  for (const { cluster } of sorted) {
     for (const mirror of (cluster.inventory?.services ?? []).filter(isMirror)) {
       const target = mirror.labels[LINKERD_MIRROR_CLUSTER_LABEL];
       const targetCluster = target ? resolveClusterId(target) : undefined;

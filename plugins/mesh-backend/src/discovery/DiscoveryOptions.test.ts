@@ -49,3 +49,33 @@ describe('mesh.ownership.owners', () => {
     expect(() => owners(entries)).toThrow(message);
   });
 });
+
+describe('mesh.discovery.timeout', () => {
+  const timeoutMs = (timeout: unknown) =>
+    readDiscoveryOptions(
+      new ConfigReader({ mesh: { discovery: { timeout } } } as never),
+    ).timeoutMs;
+
+  it('is 30 seconds when not configured', () => {
+    expect(readDiscoveryOptions(new ConfigReader({})).timeoutMs).toBe(30_000);
+  });
+
+  it.each([
+    [{ minutes: 1, seconds: 30 }, 90_000],
+    [{ milliseconds: 250 }, 250],
+    ['PT45S', 45_000],
+    ['2 minutes', 120_000],
+  ])('reads %j as %i ms', (timeout, ms) => {
+    expect(timeoutMs(timeout)).toBe(ms);
+  });
+
+  it.each([[{ seconds: 0 }], ['PT0S']])('refuses %j', timeout => {
+    expect(() => timeoutMs(timeout)).toThrow(
+      'mesh.discovery.timeout must be longer than zero',
+    );
+  });
+
+  it('refuses what is not a duration', () => {
+    expect(() => timeoutMs('soon')).toThrow("Invalid duration 'soon'");
+  });
+});

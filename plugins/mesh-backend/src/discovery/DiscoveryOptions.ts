@@ -4,15 +4,13 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   DEFAULT_EXCLUDED_NAMESPACES,
   DEFAULT_OWNER_LABEL,
   isDnsLabel,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { AggregationOptions } from '../aggregation/inventory';
-
-/** `@backstage/types`' HumanDuration, named through a package this plugin depends on. */
-export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
 
 export interface DiscoveryOptions {
   frequency: HumanDuration;
@@ -22,20 +20,6 @@ export interface DiscoveryOptions {
   pageSize: number;
   maxObjectsPerKind: number;
   aggregation: AggregationOptions;
-}
-
-export function durationToMs(d: HumanDuration): number {
-  const day = 86_400_000;
-  return (
-    (d.years ?? 0) * 365 * day +
-    (d.months ?? 0) * 30 * day +
-    (d.weeks ?? 0) * 7 * day +
-    (d.days ?? 0) * day +
-    (d.hours ?? 0) * 3_600_000 +
-    (d.minutes ?? 0) * 60_000 +
-    (d.seconds ?? 0) * 1000 +
-    (d.milliseconds ?? 0)
-  );
 }
 
 function positiveInt(config: Config, key: string, fallback: number): number {
@@ -51,7 +35,9 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
   const discovery = config.getOptionalConfig('mesh.discovery');
   const duration = (key: string, fallback: HumanDuration) =>
     discovery?.has(key) ? readDurationFromConfig(discovery, { key }) : fallback;
-  const timeoutMs = durationToMs(duration('timeout', { seconds: 30 }));
+  const timeoutMs = durationToMilliseconds(
+    duration('timeout', { seconds: 30 }),
+  );
   if (timeoutMs <= 0) {
     throw new Error('mesh.discovery.timeout must be longer than zero');
   }

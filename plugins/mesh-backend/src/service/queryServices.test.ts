@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import { queryServices, ServiceQuery } from './queryServices';
+import { ServiceIndex } from './ServiceIndex';
 
 function service(
   namespace: string,
@@ -41,12 +42,12 @@ function expected(services: MeshService[], query: ServiceQuery) {
 }
 
 describe('queryServices', () => {
-  const fleet = [
+  const fleet = new ServiceIndex([
     service('shop', 'checkout', ['cluster-1', 'cluster-2'], 'payments'),
     service('shop', 'cart', ['cluster-1']),
     service('identity', 'users', ['cluster-4'], 'Identity-Team'),
     service('identity', 'checkout-audit', ['cluster-2']),
-  ];
+  ]);
   const page = { offset: 0, limit: 50 };
 
   it('searches ids, owners and workload names, case-insensitively, in fleet order', () => {
@@ -106,9 +107,10 @@ describe('queryServices', () => {
         fc.array(arbitraryService, { maxLength: 30 }),
         fc.array(arbitraryQuery, { minLength: 1, maxLength: 5 }),
         (services, queries) => {
-          // several queries against one fleet: the per-fleet index is reused between them
+          // several queries against one fleet's index, as the store serves them
+          const index = new ServiceIndex(services);
           for (const query of queries) {
-            const { items, totalCount } = queryServices(services, query);
+            const { items, totalCount } = queryServices(index, query);
             expect({ items, totalCount }).toEqual(expected(services, query));
           }
         },

@@ -68,9 +68,12 @@ export async function createRouter(
   router.get('/services', async (req, res) => {
     const credentials = await authorize(req);
     const query = parseOrThrow(serviceQuerySchema, req.query, 'service query');
-    const { services } = await fleetStore.getFleet();
-    const mayRead = await serviceAccess.readableServices(credentials, services);
-    res.json(queryServices(services, query, mayRead));
+    const { fleet, serviceIndex } = await fleetStore.getFleetView();
+    const mayRead = await serviceAccess.readableServices(
+      credentials,
+      fleet.services,
+    );
+    res.json(queryServices(serviceIndex, query, mayRead));
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {

@@ -5,6 +5,11 @@ export interface StoredClusterState {
   cluster: string;
   sync: ClusterSyncStatus;
   inventory?: ClusterInventory;
+  /**
+   * `inventoryDigest` of the inventory's stored JSON, when the repository reads that JSON
+   * anyway: the store need not serialise the inventory again to find it.
+   */
+  inventoryDigest?: string;
 }
 
 /** Persists each cluster's last-known-good inventory and sync status. */

@@ -6,6 +6,7 @@ import {
   startPostgres,
 } from '../__testUtils__/postgresHarness';
 import { DatabaseClusterStateRepository } from './DatabaseClusterStateRepository';
+import { inventoryDigest } from './inventoryDigest';
 import { serializeStartup } from './serializeStartup';
 
 jest.setTimeout(60_000);
@@ -128,6 +129,19 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     await repository.saveSuccess('big', big, ok('2026-01-01T00:00:00Z'));
     const [row] = await repository.loadAll();
     expect((row.inventory as any).marker).toHaveLength(5 * 1024 * 1024);
+  });
+
+  it('loads each inventory with the digest the store gives the same content', async () => {
+    const repository = await DatabaseClusterStateRepository.create(
+      await init(),
+    );
+    const a = inventory('a1');
+    await repository.saveSuccess('a', a, ok('2026-01-01T00:00:00Z'));
+    const [row] = await repository.loadAll();
+    expect(row.inventoryDigest).toBe(inventoryDigest(JSON.stringify(a)));
+    expect(row.inventoryDigest).not.toBe(
+      inventoryDigest(JSON.stringify(inventory('a2'))),
+    );
   });
 });
 

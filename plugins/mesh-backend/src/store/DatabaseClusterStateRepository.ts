@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterInventory } from '../aggregation/inventory';
+import { inventoryDigest } from './inventoryDigest';
 import type {
   ClusterStateRepository,
   StoredClusterState,
@@ -48,7 +49,10 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
       cluster: row.cluster,
       sync: JSON.parse(row.sync) as ClusterSyncStatus,
       ...(row.inventory
-        ? { inventory: JSON.parse(row.inventory) as ClusterInventory }
+        ? {
+            inventory: JSON.parse(row.inventory) as ClusterInventory,
+            inventoryDigest: inventoryDigest(row.inventory),
+          }
         : {}),
     }));
   }

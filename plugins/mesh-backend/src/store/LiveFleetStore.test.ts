@@ -2,6 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
 import type { ClusterInventory } from '../aggregation/inventory';
+import { queryServices } from '../service/queryServices';
+import type { ClusterStateRepository } from './ClusterStateRepository';
+import { inventoryDigest } from './inventoryDigest';
 import { LiveFleetStore } from './LiveFleetStore';
 
 const AT = '2025-04-01T00:00:00.000Z';
@@ -115,6 +118,98 @@ describe('LiveFleetStore', () => {
         i => i.cluster === 'cluster-2',
       )?.workloads,
     ).toBe(reviews.workloads);
+  });
+
+  it('publishes each fleet with the index its services are looked up and searched by', async () => {
+    const { store, inventory } = await setup();
+    const view = await store.getFleetView();
+    expect(await store.getFleet()).toBe(view.fleet);
+    expect(view.serviceIndex.services).toBe(view.fleet.services);
+    const reviews = view.fleet.services.find(s => s.id === 'bookinfo/reviews');
+    expect(await store.getService('bookinfo', 'reviews')).toBe(reviews);
+    expect(await store.getService('bookinfo', 'nothing-like-this')).toBe(
+      undefined,
+    );
+    expect(
+      queryServices(view.serviceIndex, { q: 'REVIEWS', offset: 0, limit: 10 })
+        .items,
+    ).toEqual([reviews]);
+
+    // a change publishes a new fleet with a new index: never one fleet's index with another's
+    const changed = reread(inventory('cluster-2'));
+    changed.services = changed.services.filter(s => s.name !== 'reviews');
+    await store.recordSuccess('cluster-2', changed, new Date(AT));
+    const next = await store.getFleetView();
+    expect(next.serviceIndex).not.toBe(view.serviceIndex);
+    expect(next.serviceIndex.services).toBe(next.fleet.services);
+    expect(
+      (await store.getService('bookinfo', 'reviews'))?.instances.map(
+        i => i.cluster,
+      ),
+    ).toEqual(['cluster-1']);
+  });
+
+  it("reuses what it derived when another replica's write brings the same content", async () => {
+    const repository = memoryRepository();
+    const inputs = await demoClusterInputs(AT);
+    const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
+    for (const c of inputs)
+      await repository.saveSuccess(c.name, c.inventory!, sync);
+    // a replica that does not run discovery: it reads what the runner wrote
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+      refreshIntervalMs: 0,
+    });
+    await store.load();
+    const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    const fromDb = (name: string) =>
+      reread(inputs.find(c => c.name === name)!.inventory!);
+
+    for (const c of inputs)
+      await repository.saveSuccess(c.name, fromDb(c.name), sync);
+    expect(await workloadsOf(store, 'bookinfo/reviews', 'cluster-2')).toBe(
+      before,
+    );
+
+    const changed = fromDb('cluster-2');
+    changed.pods.forEach(p => (p.ready = false));
+    await repository.saveSuccess('cluster-2', changed, sync);
+    const after = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    expect(after).not.toBe(before);
+    expect(after.every(w => w.pods.ready === 0)).toBe(true);
+  });
+
+  it('does not rebuild a cluster whose first sync after a restart brings the content it loaded', async () => {
+    const inputs = await demoClusterInputs(AT);
+    const saved = memoryRepository();
+    const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
+    for (const c of inputs) await saved.saveSuccess(c.name, c.inventory!, sync);
+    // as the database does it: new objects, digested from the JSON it read
+    const repository: ClusterStateRepository = {
+      ...saved,
+      loadAll: async () =>
+        (await saved.loadAll()).map(row => ({
+          ...row,
+          inventory: reread(row.inventory!),
+          inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
+        })),
+    };
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+    });
+    await store.load();
+    const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+    const cluster2 = inputs.find(c => c.name === 'cluster-2')!.inventory!;
+    await store.recordSuccess('cluster-2', reread(cluster2), new Date(AT));
+    expect(await workloadsOf(store, 'bookinfo/reviews', 'cluster-2')).toBe(
+      before,
+    );
   });
 
   /** An inventory whose Service name is a number: `buildFleet` throws on it. */

@@ -1,22 +1,24 @@
-import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterErrorReason,
   ClusterSyncStatus,
   Fleet,
-  MeshService,
-  serviceId,
 } from '@meshport/backstage-plugin-mesh-common';
 import { buildFleet } from '../aggregation/buildFleet';
-import { prepareInstances } from '../aggregation/services';
+import { deriveCluster, FleetMemo } from '../aggregation/FleetMemo';
 import type {
   AggregationOptions,
   ClusterInput,
   ClusterInventory,
 } from '../aggregation/inventory';
 import type { ClusterOutcomeSink } from '../discovery/FleetDiscovery';
-import type { ClusterStateRepository } from './ClusterStateRepository';
-import type { FleetStore } from './FleetStore';
+import { ServiceIndex } from '../service/ServiceIndex';
+import type {
+  ClusterStateRepository,
+  StoredClusterState,
+} from './ClusterStateRepository';
+import type { FleetStore, FleetView } from './FleetStore';
+import { inventoryDigest } from './inventoryDigest';
 
 export interface LiveFleetStoreOptions {
   clusters: Array<Pick<ClusterInput, 'name' | 'source'>>;
@@ -29,23 +31,34 @@ export interface LiveFleetStoreOptions {
 }
 
 /**
+ * A stored cluster's inventory, with its digest when the repository gave one (another
+ * replica's write, or the state a restart loads).
+ */
+function storedInventory(
+  stored: StoredClusterState,
+): Pick<ClusterInput, 'inventory' | 'inventoryDigest'> {
+  if (!stored.inventory) return {};
+  return stored.inventoryDigest
+    ? { inventory: stored.inventory, inventoryDigest: stored.inventoryDigest }
+    : { inventory: stored.inventory };
+}
+
+/**
  * Holds each configured cluster's last-known-good inventory in memory and the fleet built
  * from them. Discovery results land here and in the database; reads are served from memory.
  * Replicas that do not run discovery pick up the runner's writes by checking the database's
  * revision at most once per refresh interval.
+ *
+ * Each inventory is held with its content digest, and every build gets the store's memo:
+ * a rebuild after a round of syncs recomputes only the clusters whose content changed.
  */
 export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private readonly clusters = new Map<string, ClusterInput>();
-  /** Digest of the content of each cluster's inventory as the last sync recorded it. */
-  private readonly contentDigests = new Map<string, string>();
-  private fleet?: Fleet;
+  private readonly memo = new FleetMemo();
+  private view?: FleetView;
   /** Bumped whenever the fleet goes out of date, so a build knows whether it still is. */
   private version = 0;
-  private building?: { version: number; fleet: Promise<Fleet> };
-  private readonly servicesById = new WeakMap<
-    Fleet,
-    Map<string, MeshService>
-  >();
+  private building?: { version: number; view: Promise<FleetView> };
   private revision?: string;
   private lastRefresh = 0;
   private readonly now: () => Date;
@@ -70,9 +83,10 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       const cluster = this.clusters.get(stored.cluster);
       if (!cluster) continue;
       this.clusters.set(stored.cluster, {
-        ...cluster,
+        name: cluster.name,
+        source: cluster.source,
         sync: stored.sync,
-        inventory: stored.inventory,
+        ...storedInventory(stored),
       });
     }
     this.lastRefresh = Date.now();
@@ -87,14 +101,15 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       lastSuccessAt: at.toISOString(),
       lastAttemptAt: at.toISOString(),
     };
-    // A sync that read the same content keeps the inventory object it replaces: the fleet
-    // build reuses what it computed from that object, so only changed clusters cost a rebuild.
+    // A sync that read the same content keeps the inventory object it replaces: what the
+    // memo derived from it refers to that object's parts, so memory holds one copy of them.
     const serialized = JSON.stringify(inventory);
-    const digest = createHash('sha256').update(serialized).digest('hex');
+    const digest = inventoryDigest(serialized);
     const same =
-      cluster.inventory !== undefined &&
-      this.contentDigests.get(name) === digest;
-    const problem = same ? undefined : this.unbuildable(cluster, inventory);
+      cluster.inventory !== undefined && cluster.inventoryDigest === digest;
+    const problem = same
+      ? undefined
+      : this.unbuildable({ ...cluster, inventory, inventoryDigest: digest });
     if (problem) {
       // never accepted as last-known-good: the fleet, and every read, would fail with it
       await this.recordFailure(
@@ -107,11 +122,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       );
       return;
     }
-    this.contentDigests.set(name, digest);
     this.clusters.set(name, {
       ...cluster,
       sync,
       inventory: same ? cluster.inventory : inventory,
+      inventoryDigest: digest,
     });
     this.invalidate();
     await this.persist(() =>
@@ -146,37 +161,44 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   }
 
   async getFleet(): Promise<Fleet> {
+    return (await this.getFleetView()).fleet;
+  }
+
+  async getFleetView(): Promise<FleetView> {
     await this.refreshIfChanged();
-    if (this.fleet) return this.fleet;
+    if (this.view) return this.view;
     // readers arriving during a build share it, unless the fleet changed since it started
     if (this.building?.version !== this.version) {
-      const building = { version: this.version, fleet: this.build() };
+      const building = { version: this.version, view: this.build() };
       this.building = building;
-      building.fleet
+      building.view
         .finally(() => {
           if (this.building === building) this.building = undefined;
         })
         .catch(() => {}); // the callers awaiting it see the error
     }
-    return this.building!.fleet;
+    return this.building!.view;
   }
 
   async getService(namespace: string, name: string) {
-    const fleet = await this.getFleet();
-    return this.servicesById.get(fleet)?.get(serviceId(namespace, name));
+    return (await this.getFleetView()).serviceIndex.get(namespace, name);
   }
 
-  private async build(): Promise<Fleet> {
+  private async build(): Promise<FleetView> {
     const version = this.version;
-    const clusters = [...this.clusters.values()];
     const { aggregation } = this.options;
-    // What each inventory contributes is computed one cluster at a time, yielding in between:
+    // What each inventory contributes is derived one cluster at a time, yielding in between:
     // a first build at 50,000 services takes seconds and must not hold the event loop (and
-    // every other plugin's requests) for all of it. Later builds find most of it done.
-    for (const cluster of clusters) {
-      if (!cluster.inventory) continue;
+    // every other plugin's requests) for all of it. Later builds find most of it in the memo.
+    const clusters: ClusterInput[] = [];
+    for (const cluster of [...this.clusters.values()]) {
+      const digested = this.withDigest(cluster);
+      clusters.push(digested);
+      if (!digested.inventory) continue;
+      if (digested !== cluster)
+        await new Promise(resolve => setImmediate(resolve));
       try {
-        prepareInstances(cluster.inventory, aggregation);
+        deriveCluster(digested, aggregation, this.memo);
       } catch {
         // buildFleet fails on it too, and the fallback below finds why
       }
@@ -184,17 +206,37 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
     let fleet: Fleet;
     try {
-      fleet = buildFleet(clusters, aggregation, this.now());
+      fleet = buildFleet(clusters, aggregation, this.now(), this.memo);
     } catch (error) {
       fleet = buildFleet(
         this.withoutUnbuildable(clusters, error),
         aggregation,
         this.now(),
+        this.memo,
       );
     }
-    this.servicesById.set(fleet, new Map(fleet.services.map(s => [s.id, s])));
-    if (version === this.version) this.fleet = fleet;
-    return fleet;
+    await new Promise(resolve => setImmediate(resolve));
+    // built with the fleet, so no reader's request pays for it
+    const view = { fleet, serviceIndex: new ServiceIndex(fleet.services) };
+    if (version === this.version) this.view = view;
+    return view;
+  }
+
+  /**
+   * The cluster with its inventory's content digest. A repository that does not give one
+   * with what it loads leaves it to be computed here, once, so the memo serves the cluster
+   * from the next build on.
+   */
+  private withDigest(cluster: ClusterInput): ClusterInput {
+    if (!cluster.inventory || cluster.inventoryDigest) return cluster;
+    const digested = {
+      ...cluster,
+      inventoryDigest: inventoryDigest(JSON.stringify(cluster.inventory)),
+    };
+    // unless a sync replaced it meanwhile
+    if (this.clusters.get(cluster.name) === cluster)
+      this.clusters.set(cluster.name, digested);
+    return digested;
   }
 
   /**
@@ -208,8 +250,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   ): ClusterInput[] {
     let found = false;
     const kept = clusters.map(cluster => {
-      const problem =
-        cluster.inventory && this.unbuildable(cluster, cluster.inventory);
+      const problem = cluster.inventory && this.unbuildable(cluster);
       if (!problem) return cluster;
       found = true;
       this.options.logger.error(
@@ -240,27 +281,13 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   }
 
   /**
-   * Why the fleet could not be built with this inventory, or undefined when it can: it is
-   * built alone first, so one cluster's bad data fails only that cluster. What the build
-   * computes from the inventory is cached, so the next fleet build does not repeat it.
+   * Why the fleet could not be built with the cluster's inventory, or undefined when it can:
+   * it is built alone first, so one cluster's bad data fails only that cluster. What the
+   * build derives from the inventory stays in the memo, so the next fleet build reuses it.
    */
-  private unbuildable(
-    cluster: ClusterInput,
-    inventory: ClusterInventory,
-  ): string | undefined {
+  private unbuildable(cluster: ClusterInput): string | undefined {
     try {
-      buildFleet(
-        [
-          {
-            name: cluster.name,
-            source: cluster.source,
-            sync: cluster.sync,
-            inventory,
-          },
-        ],
-        this.options.aggregation,
-        this.now(),
-      );
+      buildFleet([cluster], this.options.aggregation, this.now(), this.memo);
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
@@ -268,7 +295,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   }
 
   private invalidate() {
-    this.fleet = undefined;
+    this.view = undefined;
     this.version++;
   }
 
@@ -295,12 +322,18 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       for (const stored of await this.options.repository.loadAll()) {
         const cluster = this.clusters.get(stored.cluster);
         if (!cluster) continue;
-        if (stored.inventory) this.contentDigests.delete(stored.cluster);
-        this.clusters.set(stored.cluster, {
-          ...cluster,
-          sync: stored.sync,
-          inventory: stored.inventory ?? cluster.inventory,
-        });
+        // another replica's write replaces the inventory; a failed sync keeps this one
+        this.clusters.set(
+          stored.cluster,
+          stored.inventory
+            ? {
+                name: cluster.name,
+                source: cluster.source,
+                sync: stored.sync,
+                ...storedInventory(stored),
+              }
+            : { ...cluster, sync: stored.sync },
+        );
       }
       this.invalidate();
     } catch (error) {

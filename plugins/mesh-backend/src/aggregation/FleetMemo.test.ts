@@ -1,0 +1,199 @@
+import fc from 'fast-check';
+import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
+import { buildFleet } from './buildFleet';
+import { deriveCluster, FleetMemo } from './FleetMemo';
+import type {
+  AggregationOptions,
+  ClusterInput,
+  ClusterInventory,
+} from './inventory';
+
+const AT = '2025-04-01T00:00:00.000Z';
+const NOW = new Date(AT);
+
+/** What a fresh sync hands over: equal content, new objects. */
+const reread = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+
+/** Any string equal exactly when the content is: the store uses a SHA-256 of this JSON. */
+const digested = (cluster: ClusterInput): ClusterInput =>
+  cluster.inventory
+    ? { ...cluster, inventoryDigest: JSON.stringify(cluster.inventory) }
+    : cluster;
+
+/**
+ * One thing that can happen to a cluster between two builds. Each returns new objects and
+ * never mutates the inventory it was given: the store holds inventories as immutable, and
+ * what the memo derived from an inventory refers to its parts.
+ */
+type Change = (cluster: ClusterInput, all: ClusterInput[]) => ClusterInput;
+
+const changes: Record<string, Change> = {
+  // the same content under a new object, as every sync brings it
+  reread: cluster =>
+    cluster.inventory
+      ? { ...cluster, inventory: reread(cluster.inventory) }
+      : cluster,
+  stale: cluster => ({
+    ...cluster,
+    sync: {
+      ...cluster.sync,
+      state: 'stale',
+      error: { reason: 'timeout', message: 'slow' },
+    },
+  }),
+  ok: cluster => ({
+    ...cluster,
+    sync: { state: 'ok', lastSuccessAt: AT, lastAttemptAt: AT },
+  }),
+  podsUnready: cluster => {
+    if (!cluster.inventory) return cluster;
+    const inventory = reread(cluster.inventory);
+    inventory.pods.forEach(p => (p.ready = !p.ready));
+    return { ...cluster, inventory };
+  },
+  ownerLabel: cluster => {
+    if (!cluster.inventory) return cluster;
+    const inventory = reread(cluster.inventory);
+    inventory.services.forEach(s => {
+      s.labels[AGGREGATION.ownerLabel] = 'another-team';
+    });
+    return { ...cluster, inventory };
+  },
+  dropFirstService: cluster => {
+    if (!cluster.inventory) return cluster;
+    const inventory = reread(cluster.inventory);
+    inventory.services = inventory.services.slice(1);
+    return { ...cluster, inventory };
+  },
+  // a Linkerd mirror of another cluster's service, as a Link makes one
+  mirrorAnother: (cluster, all) => {
+    const other = all.find(c => c.name !== cluster.name && c.inventory);
+    const target = other?.inventory?.services.find(
+      s => !AGGREGATION.excludeNamespaces.includes(s.namespace),
+    );
+    if (!cluster.inventory || !other || !target) return cluster;
+    const inventory = reread(cluster.inventory);
+    inventory.services.push({
+      ...reread(target),
+      name: `${target.name}-${other.name}`,
+      labels: {
+        ...target.labels,
+        'mirror.linkerd.io/mirrored-service': 'true',
+        'mirror.linkerd.io/cluster-name': other.name,
+      },
+    });
+    return { ...cluster, inventory };
+  },
+  // another cluster's content under this cluster's name
+  copyAnother: (cluster, all) => {
+    const other = all.find(c => c.name !== cluster.name && c.inventory);
+    return other ? { ...cluster, inventory: other.inventory } : cluster;
+  },
+  neverSynced: cluster => ({
+    name: cluster.name,
+    source: cluster.source,
+    sync: { state: 'never-synced' },
+  }),
+};
+
+describe('FleetMemo', () => {
+  let inputs: ClusterInput[];
+  beforeAll(async () => {
+    inputs = (await demoClusterInputs(AT)).map(digested);
+  });
+  const instancesIn = (fleet: ReturnType<typeof buildFleet>) =>
+    fleet.services.flatMap(s => s.instances);
+
+  it('gives the fleet a cold build gives, whatever happened to the clusters between builds', () => {
+    const otherOptions: AggregationOptions = {
+      ...AGGREGATION,
+      subsetLabels: [],
+    };
+    const step = fc.record({
+      cluster: fc.nat(inputs.length - 1),
+      change: fc.constantFrom(...Object.keys(changes)),
+      options: fc.constantFrom(AGGREGATION, otherOptions),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), steps => {
+        const memo = new FleetMemo();
+        let current = inputs;
+        expect(buildFleet(current, AGGREGATION, NOW, memo)).toEqual(
+          buildFleet(reread(current), AGGREGATION, NOW),
+        );
+        for (const { cluster, change, options } of steps) {
+          const previous = current;
+          current = previous.map((c, i) =>
+            i === cluster ? digested(changes[change](c, previous)) : c,
+          );
+          // a cold build: no memo, and objects no earlier build has seen
+          expect(buildFleet(current, options, NOW, memo)).toEqual(
+            buildFleet(reread(current), options, NOW),
+          );
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // a few hundred builds of the demo fleet: seconds on a busy machine
+  }, 60_000);
+
+  it('reuses what it derived from a cluster whose content did not change', () => {
+    const memo = new FleetMemo();
+    const first = buildFleet(inputs, AGGREGATION, NOW, memo);
+    // every cluster synced again: equal content, new objects, same digests
+    const again = buildFleet(reread(inputs), AGGREGATION, NOW, memo);
+    expect(again).toEqual(first);
+    const before = instancesIn(first);
+    const after = instancesIn(again);
+    expect(after).toHaveLength(before.length);
+    after.forEach((instance, i) => {
+      // a fresh instance per build (the mirror pass marks it) around reused content
+      expect(instance).not.toBe(before[i]);
+      expect(instance.workloads).toBe(before[i].workloads);
+    });
+  });
+
+  it('derives afresh a cluster whose digest, or the options, changed', () => {
+    const memo = new FleetMemo();
+    const cluster2 = inputs.find(c => c.name === 'cluster-2')!;
+    const first = deriveCluster(cluster2, AGGREGATION, memo);
+    expect(deriveCluster(reread(cluster2), AGGREGATION, memo)).toBe(first);
+    expect(
+      deriveCluster(
+        { ...cluster2, inventoryDigest: 'other content' },
+        AGGREGATION,
+        memo,
+      ),
+    ).not.toBe(first);
+    // the entry was replaced: the cluster's old content is not kept alongside
+    expect(deriveCluster(cluster2, AGGREGATION, memo)).not.toBe(first);
+    const current = deriveCluster(cluster2, AGGREGATION, memo);
+    expect(deriveCluster(cluster2, { ...AGGREGATION }, memo)).not.toBe(current);
+  });
+
+  it('keeps nothing for a cluster without a digest or an inventory', () => {
+    const memo = new FleetMemo();
+    const { inventoryDigest: _, ...undigested } = inputs[0];
+    const first = deriveCluster(undigested, AGGREGATION, memo);
+    expect(first).toBeDefined();
+    expect(deriveCluster(undigested, AGGREGATION, memo)).not.toBe(first);
+    expect(
+      deriveCluster(
+        { name: 'new', source: 'kubernetes', sync: { state: 'never-synced' } },
+        AGGREGATION,
+        memo,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('fails on an inventory the fleet cannot be built from, with a memo as without, every time', () => {
+    const memo = new FleetMemo();
+    const good = inputs[0];
+    const bad = reread(good.inventory!) as ClusterInventory;
+    bad.services.push({ ...bad.services[0], name: 7 as unknown as string });
+    const broken = digested({ ...good, inventory: bad });
+    expect(() => buildFleet([broken], AGGREGATION, NOW)).toThrow();
+    expect(() => buildFleet([broken], AGGREGATION, NOW, memo)).toThrow();
+    expect(() => buildFleet([broken], AGGREGATION, NOW, memo)).toThrow();
+  });
+});
