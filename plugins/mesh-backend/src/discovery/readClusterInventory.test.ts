@@ -18,6 +18,9 @@ import {
 import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 import { projectInventory } from './projectInventory';
 import { readClusterInventory } from './readClusterInventory';
+import { kubernetesSource } from '../__testUtils__/kubernetesSource';
+
+const anonymous = async () => ({ type: 'anonymous' as const });
 
 /**
  * The path before each page was projected as it arrived (readClusterInventory as of
@@ -180,8 +183,8 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
         name =>
           // pages of 3: every list of any size spans several pages
           new KubernetesApiReader(
-            { type: 'kubernetes', name, url: url(name), skipTLSVerify: false },
-            { pageSize: 3, maxItems: 10_000 },
+            kubernetesSource(name, url(name)),
+            { pageSize: 3, maxItems: 10_000, credential: anonymous },
           ),
       );
       result.streamed.forEach((inventory, i) =>
@@ -194,8 +197,8 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
     const read = (name: string) =>
       readClusterInventory(
         new KubernetesApiReader(
-          { type: 'kubernetes', name, url: url(name), skipTLSVerify: false },
-          { pageSize: 50, maxItems: 10_000 },
+          kubernetesSource(name, url(name)),
+          { pageSize: 50, maxItems: 10_000, credential: anonymous },
         ),
         options,
       );

@@ -8,6 +8,9 @@ import type { KubeObject } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { RESOURCES } from './resources';
+import { kubernetesSource } from '../__testUtils__/kubernetesSource';
+
+const anonymous = async () => ({ type: 'anonymous' as const });
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -35,8 +38,8 @@ function setup(objects = PODS) {
   const requests: string[] = [];
   server.use(...fakeApiServer(BASE, objects, { requests }));
   const reader = new KubernetesApiReader(
-    { type: 'kubernetes', name: 'pages', url: BASE, skipTLSVerify: false },
-    { pageSize: 3, maxItems: 100 },
+    kubernetesSource('pages', BASE),
+    { pageSize: 3, maxItems: 100, credential: anonymous },
   );
   return { reader, requests };
 }
@@ -129,8 +132,8 @@ describe('KubernetesApiReader', () => {
   it('counts raw items, not kept records, against maxItems', async () => {
     const { reader } = setup();
     const small = new KubernetesApiReader(
-      { type: 'kubernetes', name: 'pages', url: BASE, skipTLSVerify: false },
-      { pageSize: 3, maxItems: 5 },
+      kubernetesSource('pages', BASE),
+      { pageSize: 3, maxItems: 5, credential: anonymous },
     );
     await expect(
       small.list(RESOURCES.pods, { signal }, () => undefined),
@@ -156,14 +159,15 @@ describe('KubernetesApiReader', () => {
       }),
     );
     const reader = new KubernetesApiReader(
+      kubernetesSource('gzip', BASE),
       {
-        type: 'kubernetes',
-        name: 'gzip',
-        url: BASE,
-        serviceAccountToken: 'reader-token',
-        skipTLSVerify: false,
+        pageSize: 3,
+        maxItems: 100,
+        credential: async () => ({
+          type: 'bearer token',
+          token: 'reader-token',
+        }),
       },
-      { pageSize: 3, maxItems: 100 },
     );
     const pods = await reader.list(RESOURCES.pods, { signal });
     expect(pods?.map(p => p.metadata?.name)).toEqual(['pod-0', 'pod-1']);

@@ -61,22 +61,50 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
   }
 
-  /** Loads the persisted state, so a restarted backend serves the fleet at once. */
+  /**
+   * Loads the persisted state, so a restarted backend serves the fleet at once. Stored
+   * clusters not in the constructor's list are kept too: locators such as the catalog's
+   * list theirs only when discovery runs, and `setClusters` forgets those no longer listed.
+   */
   async load(): Promise<void> {
     const { repository } = this.options;
-    await repository.retainOnly([...this.clusters.keys()]);
     this.revision = await repository.revision();
     for (const stored of await repository.loadAll()) {
       const cluster = this.clusters.get(stored.cluster);
-      if (!cluster) continue;
       this.clusters.set(stored.cluster, {
-        ...cluster,
+        name: stored.cluster,
+        source: cluster?.source ?? 'kubernetes',
         sync: stored.sync,
         inventory: stored.inventory,
       });
     }
     this.lastRefresh = Date.now();
     this.invalidate();
+  }
+
+  /**
+   * The clusters discovery found this run: new ones start never-synced, the state of the
+   * others is kept, and those no longer listed are forgotten here and in the database.
+   */
+  async setClusters(clusters: Array<Pick<ClusterInput, 'name' | 'source'>>) {
+    const names = new Set(clusters.map(c => c.name));
+    const known = [...this.clusters.keys()];
+    if (
+      known.length === names.size &&
+      known.every(name => names.has(name))
+    )
+      return;
+    for (const name of known) {
+      if (names.has(name)) continue;
+      this.clusters.delete(name);
+      this.contentDigests.delete(name);
+    }
+    for (const { name, source } of clusters) {
+      if (!this.clusters.has(name))
+        this.clusters.set(name, { name, source, sync: { state: 'never-synced' } });
+    }
+    this.invalidate();
+    await this.persist(() => this.options.repository.retainOnly([...names]));
   }
 
   async recordSuccess(name: string, inventory: ClusterInventory, at: Date) {
@@ -293,8 +321,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       if (revision === this.revision) return;
       this.revision = revision;
       for (const stored of await this.options.repository.loadAll()) {
-        const cluster = this.clusters.get(stored.cluster);
-        if (!cluster) continue;
+        // a cluster the discovering replica's locators found since this one started
+        const cluster = this.clusters.get(stored.cluster) ?? {
+          name: stored.cluster,
+          source: 'kubernetes' as const,
+          sync: stored.sync,
+        };
         if (stored.inventory) this.contentDigests.delete(stored.cluster);
         this.clusters.set(stored.cluster, {
           ...cluster,
