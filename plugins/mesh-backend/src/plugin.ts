@@ -130,7 +130,9 @@ async function scheduleDiscovery(options: {
   logger.info(
     `Mesh discovery scheduled for ${
       options.startupClusters
-    } cluster(s) known at startup every ${durationToMs(discovery.frequency)} ms`,
+    } cluster(s) known at startup every ${durationToMs(
+      discovery.frequency,
+    )} ms`,
   );
 }
 

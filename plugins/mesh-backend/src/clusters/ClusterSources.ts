@@ -54,9 +54,11 @@ export class ClusterSources {
         } catch (error) {
           const kept = this.last.get(named) ?? [];
           logger.warn(
-            `Mesh discovery could not list the clusters of ${named.id}, keeping the ${
-              kept.length
-            } it listed before: ${(error as Error).message}`,
+            `Mesh discovery could not list the clusters of ${
+              named.id
+            }, keeping the ${kept.length} it listed before: ${
+              (error as Error).message
+            }`,
           );
           return { named, clusters: kept };
         }

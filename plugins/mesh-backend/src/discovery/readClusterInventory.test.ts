@@ -182,10 +182,11 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       const result = await bothWays(
         name =>
           // pages of 3: every list of any size spans several pages
-          new KubernetesApiReader(
-            kubernetesSource(name, url(name)),
-            { pageSize: 3, maxItems: 10_000, credential: anonymous },
-          ),
+          new KubernetesApiReader(kubernetesSource(name, url(name)), {
+            pageSize: 3,
+            maxItems: 10_000,
+            credential: anonymous,
+          }),
       );
       result.streamed.forEach((inventory, i) =>
         expect(inventory).toBe(result.reference[i]),
@@ -196,10 +197,11 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
     const url = (name: string) => `https://${name}.k8s.example.com:6443`;
     const read = (name: string) =>
       readClusterInventory(
-        new KubernetesApiReader(
-          kubernetesSource(name, url(name)),
-          { pageSize: 50, maxItems: 10_000, credential: anonymous },
-        ),
+        new KubernetesApiReader(kubernetesSource(name, url(name)), {
+          pageSize: 50,
+          maxItems: 10_000,
+          credential: anonymous,
+        }),
         options,
       );
     const fleetOf = async (name: string) =>

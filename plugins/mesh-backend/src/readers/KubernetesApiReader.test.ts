@@ -37,10 +37,11 @@ const PODS: KubeObject[] = Array.from({ length: 10 }, (_, i) => ({
 function setup(objects = PODS) {
   const requests: string[] = [];
   server.use(...fakeApiServer(BASE, objects, { requests }));
-  const reader = new KubernetesApiReader(
-    kubernetesSource('pages', BASE),
-    { pageSize: 3, maxItems: 100, credential: anonymous },
-  );
+  const reader = new KubernetesApiReader(kubernetesSource('pages', BASE), {
+    pageSize: 3,
+    maxItems: 100,
+    credential: anonymous,
+  });
   return { reader, requests };
 }
 
@@ -131,10 +132,11 @@ describe('KubernetesApiReader', () => {
 
   it('counts raw items, not kept records, against maxItems', async () => {
     const { reader } = setup();
-    const small = new KubernetesApiReader(
-      kubernetesSource('pages', BASE),
-      { pageSize: 3, maxItems: 5, credential: anonymous },
-    );
+    const small = new KubernetesApiReader(kubernetesSource('pages', BASE), {
+      pageSize: 3,
+      maxItems: 5,
+      credential: anonymous,
+    });
     await expect(
       small.list(RESOURCES.pods, { signal }, () => undefined),
     ).rejects.toThrow('more than 5 items');
@@ -158,17 +160,14 @@ describe('KubernetesApiReader', () => {
         });
       }),
     );
-    const reader = new KubernetesApiReader(
-      kubernetesSource('gzip', BASE),
-      {
-        pageSize: 3,
-        maxItems: 100,
-        credential: async () => ({
-          type: 'bearer token',
-          token: 'reader-token',
-        }),
-      },
-    );
+    const reader = new KubernetesApiReader(kubernetesSource('gzip', BASE), {
+      pageSize: 3,
+      maxItems: 100,
+      credential: async () => ({
+        type: 'bearer token',
+        token: 'reader-token',
+      }),
+    });
     const pods = await reader.list(RESOURCES.pods, { signal });
     expect(pods?.map(p => p.metadata?.name)).toEqual(['pod-0', 'pod-1']);
     expect(seen).toEqual({

@@ -89,10 +89,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   async setClusters(clusters: Array<Pick<ClusterInput, 'name' | 'source'>>) {
     const names = new Set(clusters.map(c => c.name));
     const known = [...this.clusters.keys()];
-    if (
-      known.length === names.size &&
-      known.every(name => names.has(name))
-    )
+    if (known.length === names.size && known.every(name => names.has(name)))
       return;
     for (const name of known) {
       if (names.has(name)) continue;
@@ -101,7 +98,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
     for (const { name, source } of clusters) {
       if (!this.clusters.has(name))
-        this.clusters.set(name, { name, source, sync: { state: 'never-synced' } });
+        this.clusters.set(name, {
+          name,
+          source,
+          sync: { state: 'never-synced' },
+        });
     }
     this.invalidate();
     await this.persist(() => this.options.repository.retainOnly([...names]));

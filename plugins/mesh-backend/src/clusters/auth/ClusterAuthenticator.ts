@@ -85,7 +85,9 @@ export class ClusterAuthenticator {
     } catch (error) {
       throw new ClusterReadError(
         'unauthorized',
-        `cluster ${cluster.name}: authProvider '${provider}' gave no credential: ${
+        `cluster ${
+          cluster.name
+        }: authProvider '${provider}' gave no credential: ${
           (error as Error).message
         }`,
       );
@@ -93,7 +95,9 @@ export class ClusterAuthenticator {
   }
 
   private needsUser(strategy: MeshAuthStrategy) {
-    return NEEDS_SIGNED_IN_USER.find(entry => strategy instanceof entry.strategy);
+    return NEEDS_SIGNED_IN_USER.find(
+      entry => strategy instanceof entry.strategy,
+    );
   }
 
   /** The providers discovery can read with. */

@@ -65,7 +65,8 @@ export class GkeClusterLocator implements MeshClusterSupplier {
           ? 'googleServiceAccount'
           : 'google',
       skipTLSVerify: method.getOptionalBoolean('skipTLSVerify') ?? false,
-      skipMetricsLookup: method.getOptionalBoolean('skipMetricsLookup') ?? false,
+      skipMetricsLookup:
+        method.getOptionalBoolean('skipMetricsLookup') ?? false,
       exposeDashboard: method.getOptionalBoolean('exposeDashboard') ?? false,
       matchingResourceLabels: (
         method.getOptionalConfigArray('matchingResourceLabels') ?? []
@@ -133,7 +134,8 @@ export class GkeClusterLocator implements MeshClusterSupplier {
       exposeDashboard,
       endpointType,
     } = this.options;
-    const dns = cluster.controlPlaneEndpointsConfig?.dnsEndpointConfig?.endpoint;
+    const dns =
+      cluster.controlPlaneEndpointsConfig?.dnsEndpointConfig?.endpoint;
     return [
       {
         name,

@@ -32,7 +32,11 @@ export function clusterLocators(
     switch (type) {
       case 'config':
         return [
-          { id, supplier: ConfigClusterLocator.fromConfig(method), dynamic: false },
+          {
+            id,
+            supplier: ConfigClusterLocator.fromConfig(method),
+            dynamic: false,
+          },
         ];
       case 'catalog':
         return [
