@@ -96,7 +96,10 @@ export class KubernetesApiReader implements ClusterReader {
           server: this.server,
           caData,
           caFile,
-          skipTLSVerify: skipTLSVerify ?? false,
+          // client-node refuses a plain-HTTP server unless TLS checks are off; there is no TLS
+          // to check on one (a `kubectl proxy` on localhost), so http: turns them off
+          skipTLSVerify:
+            (skipTLSVerify ?? false) || this.server.startsWith('http:'),
         },
         userFor(`${name}-discovery`, credential),
       );
