@@ -13,6 +13,7 @@ import { fakeApiServer } from '../../__testUtils__/fakeApiServer';
 import { KubernetesApiReader } from '../../readers/KubernetesApiReader';
 import { ClusterReadError } from '../../readers/ClusterReadError';
 import { RESOURCES } from '../../readers/resources';
+import { LocalKubectlProxyClusterLocator } from '../locators/LocalKubectlProxyClusterLocator';
 import { ClusterAuthenticator } from './ClusterAuthenticator';
 import { defaultAuthStrategies } from './defaultAuthStrategies';
 
@@ -237,13 +238,10 @@ describe('auth providers of the Kubernetes plugin, for discovery', () => {
   });
 
   it('localKubectlProxy: sends no credential (the proxy adds its own) over plain HTTP', async () => {
-    const seen = await readWith(
-      authenticator(),
-      cluster(
-        { 'kubernetes.io/auth-provider': 'localKubectlProxy' },
-        'http://127.0.0.1:8001',
-      ),
-    );
+    const [local] = await new LocalKubectlProxyClusterLocator(async () => ({
+      address: '127.0.0.1',
+    })).getClusters();
+    const seen = await readWith(authenticator(), local);
     expect(seen).toEqual({ authorization: null, names: ['shop'] });
   });
 

@@ -50,7 +50,13 @@ export class CatalogClusterLocator implements MeshClusterSupplier {
 
   static fromConfig(
     method: Config,
-    deps: { catalog: CatalogService; auth: AuthService; logger: LoggerService },
+    deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      /** Resolves API server host names; DNS by default. */
+      lookup?: LookupAll;
+    },
   ): CatalogClusterLocator {
     return new CatalogClusterLocator({
       ...deps,
