@@ -14,6 +14,8 @@ import { KubernetesApiReader } from '../../readers/KubernetesApiReader';
 import { ClusterReadError } from '../../readers/ClusterReadError';
 import { RESOURCES } from '../../readers/resources';
 import { LocalKubectlProxyClusterLocator } from '../locators/LocalKubectlProxyClusterLocator';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { clusterDiscovery, ClusterExtensions } from '../clusterDiscovery';
 import { ClusterAuthenticator } from './ClusterAuthenticator';
 import { defaultAuthStrategies } from './defaultAuthStrategies';
 
@@ -283,6 +285,53 @@ describe('auth providers of the Kubernetes plugin, for discovery', () => {
     expect(unknown.message).toContain(
       "authProvider 'vault' has no auth strategy",
     );
+  });
+
+  it("uses a module's strategy in place of the built-in one of its key", async () => {
+    const extensions = new ClusterExtensions();
+    extensions.addAuthStrategy('google', {
+      getCredential: async () => ({
+        type: 'bearer token',
+        token: 'from-module',
+      }),
+      validateCluster: () => [],
+      presentAuthMetadata: () => ({}),
+    });
+    const { authenticator: replaced } = clusterDiscovery(new ConfigReader({}), {
+      catalog: catalogServiceMock(),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      extensions,
+    });
+    const seen = await readWith(
+      replaced,
+      cluster({ 'kubernetes.io/auth-provider': 'google' }),
+    );
+    expect(seen.authorization).toBe('Bearer from-module');
+  });
+
+  it('refuses auth metadata the strategy rejects, with its reason', async () => {
+    const strict = new ClusterAuthenticator(
+      new Map([
+        [
+          'custom',
+          {
+            getCredential: async () => ({ type: 'anonymous' as const }),
+            validateCluster: () => [new Error('custom needs a role')],
+            presentAuthMetadata: () => ({}),
+          },
+        ],
+      ]),
+    );
+    await expect(
+      strict.credentialFor(
+        cluster({ 'kubernetes.io/auth-provider': 'custom' }),
+      ),
+    ).rejects.toMatchObject({
+      reason: 'auth-config',
+      message:
+        "cluster auth: authProvider 'custom' rejects its auth metadata: custom needs a role",
+    });
   });
 
   it('reports a strategy that gives no credential as unauthorized, without the secret', async () => {
