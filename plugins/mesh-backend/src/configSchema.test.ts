@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
  * hold credentials (`https://user:token@prometheus…`), like a cluster token.
  */
 describe('config.d.ts', () => {
-  it('keeps Prometheus URLs and cluster tokens out of the frontend', async () => {
+  it('keeps Prometheus URLs and cluster credentials out of the frontend', async () => {
     const schema = await loadConfigSchema({
       dependencies: [],
       packagePaths: [path.resolve(__dirname, '../package.json')],
@@ -30,10 +30,12 @@ describe('config.d.ts', () => {
                 name: 'cluster-1',
                 url: 'https://cluster-1.example.com',
                 serviceAccountToken: 's3cret',
+                authMetadata: { 'kubernetes.io/aws-assume-role': 's3cret' },
               },
             ],
           },
         ],
+        googleServiceAccountCredentials: '{"private_key":"s3cret"}',
       },
     };
     const [frontend] = schema.process([{ data, context: 'test' }], {

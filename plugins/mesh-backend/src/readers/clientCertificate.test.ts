@@ -18,7 +18,7 @@ import { RESOURCES } from './resources';
 const tls = (file: string) =>
   fs.readFileSync(path.join(__dirname, '__fixtures__/tls', file), 'utf8');
 
-const peers: Array<string | undefined> = [];
+const peers: Array<string | string[] | undefined> = [];
 let server: https.Server;
 let url: string;
 
