@@ -82,6 +82,7 @@ async function scheduleDiscovery(options: {
     const clusters = await sources.resolve();
     await store.setClusters(
       clusters.map(s => ({ name: s.name, source: s.type })),
+      { forget: sources.complete },
     );
     const pass = new FleetDiscovery({
       sources: orderForDiscovery(clusters, name => store.lastFailure(name)),

@@ -66,6 +66,7 @@ describe('ClusterSources', () => {
     ]);
     await s.resolve();
     expect(names(await s.resolve())).toEqual(['kubernetes:a', 'kubernetes:c']);
+    expect(s.complete).toBe(true);
     expect(logger.warn).toHaveBeenCalledWith(
       'Mesh discovery could not list the clusters of gke, keeping the 1 it listed before: container API answered HTTP 503',
     );
@@ -77,6 +78,8 @@ describe('ClusterSources', () => {
       scripted('config', [['c']], false),
     ]);
     expect(names(await s.resolve())).toEqual(['kubernetes:c']);
+    // so discovery does not forget the catalog's clusters it knew before a restart
+    expect(s.complete).toBe(false);
   });
 
   it('asks only static suppliers at startup', async () => {

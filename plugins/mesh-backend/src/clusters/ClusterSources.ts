@@ -17,6 +17,14 @@ import type { NamedSupplier } from './locators/clusterLocators';
 export class ClusterSources {
   private readonly last = new Map<NamedSupplier, ClusterDetails[]>();
 
+  /**
+   * Whether every supplier has answered since startup, so that a cluster missing from the
+   * list is really gone, not just unlisted because its locator has been failing.
+   */
+  get complete(): boolean {
+    return this.options.suppliers.every(s => this.last.has(s));
+  }
+
   constructor(
     private readonly options: {
       suppliers: NamedSupplier[];

@@ -84,28 +84,33 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
 
   /**
    * The clusters discovery found this run: new ones start never-synced, the state of the
-   * others is kept, and those no longer listed are forgotten here and in the database.
+   * others is kept. With `forget`, those no longer listed are forgotten here and in the
+   * database; without it (a locator has not answered yet since startup) they are kept.
    */
-  async setClusters(clusters: Array<Pick<ClusterInput, 'name' | 'source'>>) {
+  async setClusters(
+    clusters: Array<Pick<ClusterInput, 'name' | 'source'>>,
+    options: { forget: boolean },
+  ) {
     const names = new Set(clusters.map(c => c.name));
-    const known = [...this.clusters.keys()];
-    if (known.length === names.size && known.every(name => names.has(name)))
-      return;
-    for (const name of known) {
-      if (names.has(name)) continue;
+    const gone = options.forget
+      ? [...this.clusters.keys()].filter(name => !names.has(name))
+      : [];
+    const added = clusters.filter(c => !this.clusters.has(c.name));
+    if (gone.length === 0 && added.length === 0) return;
+    for (const name of gone) {
       this.clusters.delete(name);
       this.contentDigests.delete(name);
     }
-    for (const { name, source } of clusters) {
-      if (!this.clusters.has(name))
-        this.clusters.set(name, {
-          name,
-          source,
-          sync: { state: 'never-synced' },
-        });
+    for (const { name, source } of added) {
+      this.clusters.set(name, {
+        name,
+        source,
+        sync: { state: 'never-synced' },
+      });
     }
     this.invalidate();
-    await this.persist(() => this.options.repository.retainOnly([...names]));
+    if (gone.length > 0)
+      await this.persist(() => this.options.repository.retainOnly([...names]));
   }
 
   async recordSuccess(name: string, inventory: ClusterInventory, at: Date) {
