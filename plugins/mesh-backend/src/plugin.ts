@@ -65,9 +65,15 @@ async function scheduleDiscovery(options: {
   lifecycle: LifecycleService;
   logger: LoggerService;
 }) {
-  const { sources, authenticator, discovery, store, scheduler, lifecycle } =
-    options;
-  const { logger } = options;
+  const {
+    sources,
+    authenticator,
+    discovery,
+    store,
+    scheduler,
+    lifecycle,
+    logger,
+  } = options;
   const stopping = new AbortController();
   let inFlight: Promise<void> | undefined;
   lifecycle.addShutdownHook(async () => {
@@ -198,6 +204,8 @@ export const meshPlugin = createBackendPlugin({
           // a restarted replica serves the last-known-good fleet before discovery runs
           await fleetStore.load();
           if (clusters.sources.empty) {
+            // no discovery run will ever list them: forget clusters stored by an earlier config
+            await fleetStore.setClusters([], { forget: true });
             logger.info(
               'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
             );
