@@ -1,8 +1,9 @@
 /**
  * A real mesh backend whose clusters come from a backend module's supplier and the
- * Kubernetes plugin's config locator: the module's strategy signs the requests, a supplied
- * cluster is discovered on the run after it appears, and a cluster whose provider needs a
- * signed-in user is listed with why it cannot be read.
+ * Kubernetes plugin's config and catalog locators: the module's strategy signs the requests
+ * (of the catalog's cluster too, whose auth provider it serves), a supplied cluster is
+ * discovered on the run after it appears, and a cluster whose provider needs a signed-in
+ * user is listed with why it cannot be read.
  */
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -54,6 +55,9 @@ const { runDiscovery, clusters } = useDiscoveryBackend({
     ...fakeApiServer(clusterUrl('vault-1'), demoObjects('cluster-1'), {
       token: MODULE_TOKEN,
     }),
+    ...fakeApiServer(clusterUrl('from-catalog'), demoObjects('cluster-2'), {
+      token: MODULE_TOKEN,
+    }),
   ],
   discoveryTimeoutSeconds: 5,
   clusterLocatorMethods: [
@@ -67,8 +71,30 @@ const { runDiscovery, clusters } = useDiscoveryBackend({
         },
       ],
     },
+    // the test hosts do not resolve: exempt them from the public-address check
+    { type: 'catalog', dangerouslyAllowClusterUrls: ['*.k8s.example.com'] },
   ],
-  features: [vaultClusters, catalogServiceMock.factory()],
+  features: [
+    vaultClusters,
+    catalogServiceMock.factory({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Resource',
+          metadata: {
+            name: 'from-catalog',
+            namespace: 'default',
+            annotations: {
+              'kubernetes.io/api-server': clusterUrl('from-catalog'),
+              'kubernetes.io/api-server-certificate-authority': 'Q0E=',
+              'kubernetes.io/auth-provider': 'vault',
+            },
+          },
+          spec: { type: 'kubernetes-cluster', owner: 'platform' },
+        },
+      ],
+    }),
+  ],
 });
 
 const summary = async () =>
@@ -77,7 +103,7 @@ const summary = async () =>
 describe('clusters from modules and locators', () => {
   it('lists a cluster whose provider needs a signed-in user, with why and what to configure', async () => {
     await runDiscovery();
-    const [viewer] = await clusters();
+    const viewer = (await clusters()).find(c => c.name === 'gke-viewer')!;
     expect(viewer.name).toBe('gke-viewer');
     expect(viewer.sync).toMatchObject({
       state: 'never-synced',
@@ -94,18 +120,20 @@ describe('clusters from modules and locators', () => {
     supplied = ['vault-1'];
     await runDiscovery();
     expect(await summary()).toEqual([
+      ['from-catalog', 'ok', undefined],
       ['gke-viewer', 'never-synced', 'auth-config'],
       ['vault-1', 'ok', undefined],
     ]);
     // asked at each run, not once: tokens expire
     await runDiscovery();
-    expect(credentialsAsked).toEqual(['vault-1', 'vault-1']);
+    expect(credentialsAsked.filter(c => c === 'vault-1')).toHaveLength(2);
   });
 
   it('forgets a cluster its supplier no longer lists', async () => {
     supplied = [];
     await runDiscovery();
     expect(await summary()).toEqual([
+      ['from-catalog', 'ok', undefined],
       ['gke-viewer', 'never-synced', 'auth-config'],
     ]);
   });
