@@ -55,10 +55,13 @@ async function main() {
     (_, i) => ({
       type: 'kubernetes',
       name: clusterName(i),
-      url: `http://127.0.0.1:${args.port}/clusters/${clusterName(i)}`,
-      serviceAccountToken: 'bench-token',
-      // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
-      skipTLSVerify: true,
+      cluster: {
+        name: clusterName(i),
+        url: `http://127.0.0.1:${args.port}/clusters/${clusterName(i)}`,
+        authMetadata: { 'kubernetes.io/auth-provider': 'serviceAccount' },
+        // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
+        skipTLSVerify: true,
+      },
     }),
   );
   const inventories = new Map<string, ClusterInventory>();
@@ -69,6 +72,12 @@ async function main() {
       createReader(source, {
         pageSize: args.pageSize,
         maxObjectsPerKind: 50_000,
+        authenticator: {
+          credentialFor: async () => ({
+            type: 'bearer token',
+            token: 'bench-token',
+          }),
+        },
       }),
     sink: {
       async recordSuccess(cluster, inventory) {

@@ -1,7 +1,7 @@
 /**
- * Meshport reads clusters and their credentials from the Kubernetes plugin's
- * `kubernetes.clusterLocatorMethods` (type `config`, authProvider `serviceAccount`); the keys
- * below only add what Backstage does not already know.
+ * Meshport discovers the clusters of the Kubernetes plugin's `kubernetes.clusterLocatorMethods`
+ * (every locator type) and reads them with its auth strategies; the `mesh` keys below only
+ * add what Backstage does not already know.
  */
 /** A duration as an object (`{ minutes: 1 }`) or an ISO 8601 / ms-style string (`PT1M`, `1m`). */
 type Duration =
@@ -16,20 +16,25 @@ type Duration =
 
 export interface Config {
   /**
-   * The Kubernetes plugin's cluster list, which Meshport discovers. Declared here too (the
-   * schemas merge) so that the token is marked secret even in a backend without the
-   * Kubernetes plugin.
+   * The Kubernetes plugin's clusters, which Meshport discovers. The keys Meshport reads are
+   * declared here too (the schemas merge, with the same visibility as the plugin's), so that
+   * credentials are marked secret even where the plugin's own schema is not loaded.
    */
   kubernetes?: {
     clusterLocatorMethods?: Array<{
-      /** Meshport reads `config` locators; others are left to the Kubernetes plugin. */
+      /** `config`, `catalog`, `gke` or `localKubectlProxy`. */
       type: string;
+      /** `config`: the clusters. */
       clusters?: Array<{
         /** The cluster's name in Backstage: in the catalog, the API and metrics mapping. */
         name: string;
         /** API server URL, e.g. `https://cluster-1.example.internal:6443`. */
         url: string;
-        /** Meshport supports `serviceAccount`. */
+        /**
+         * How discovery authenticates: serviceAccount, aws, azure, googleServiceAccount,
+         * localKubectlProxy, or a key a backend module registered. google, oidc and aks need
+         * a signed-in user and are reported as not readable by discovery.
+         */
         authProvider?: string;
         /**
          * Bearer token of the read-only discovery service account
@@ -37,14 +42,50 @@ export interface Config {
          * @visibility secret
          */
         serviceAccountToken?: string;
-        /** Base64 PEM of the API server's CA. */
+        /**
+         * Auth metadata for the strategy (`kubernetes.io/auth-provider`,
+         * `kubernetes.io/x-k8s-aws-id`…); wins over the flat keys.
+         * @visibility secret
+         */
+        authMetadata?: { [key: string]: string };
+        /** `aws`: the role to assume. */
+        assumeRole?: string;
+        /** `aws`: the external id of that role. */
+        externalId?: string;
+        /** `oidc`: the auth provider whose token the user signs in with. */
+        oidcTokenProvider?: string;
+        /**
+         * Base64 PEM of the API server's CA.
+         * @visibility secret
+         */
         caData?: string;
-        /** Path of a file holding that CA, instead of caData. */
+        /**
+         * Path of a file holding that CA, instead of caData.
+         * @visibility secret
+         */
         caFile?: string;
         /** Skip verifying the API server's certificate: for local test clusters only. */
         skipTLSVerify?: boolean;
       }>;
+      /** `catalog`: hosts (`*.example.com`) whose API servers may be internal or plain HTTP. */
+      dangerouslyAllowClusterUrls?: string[];
+      /** `catalog`: honour the `kubernetes.io/skip-tls-verify` annotation. */
+      dangerouslyAllowSkipTLSVerify?: boolean;
+      /** `gke`: the Google Cloud project whose clusters are listed. */
+      projectId?: string;
+      /** `gke`: a region or zone; `-` (the default) for all. */
+      region?: string;
+      /** `gke`: list only clusters carrying every one of these resource labels. */
+      matchingResourceLabels?: Array<{ key: string; value: string }>;
+      /** `gke`: `public` (default) endpoint IP or `dns` endpoint. */
+      endpointType?: string;
     }>;
+    /**
+     * JSON key of the Google service account the `googleServiceAccount` provider uses;
+     * application default credentials when absent.
+     * @visibility secret
+     */
+    googleServiceAccountCredentials?: string;
   };
 
   mesh?: {

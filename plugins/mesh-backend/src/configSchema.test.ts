@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
  * on the backend.
  */
 describe('config.d.ts', () => {
-  it('keeps cluster tokens out of the frontend', async () => {
+  it('keeps cluster credentials out of the frontend', async () => {
     const schema = await loadConfigSchema({
       dependencies: [],
       packagePaths: [path.resolve(__dirname, '../package.json')],
@@ -25,10 +25,12 @@ describe('config.d.ts', () => {
                 name: 'cluster-1',
                 url: 'https://cluster-1.example.com',
                 serviceAccountToken: 's3cret',
+                authMetadata: { 'kubernetes.io/aws-assume-role': 's3cret' },
               },
             ],
           },
         ],
+        googleServiceAccountCredentials: '{"private_key":"s3cret"}',
       },
     };
     const [frontend] = schema.process([{ data, context: 'test' }], {

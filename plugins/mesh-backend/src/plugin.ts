@@ -8,9 +8,16 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
-import { meshTrafficSourceExtensionPoint } from '@meshport/backstage-plugin-mesh-node';
-import type { ClusterSource } from './clusters/ClusterSource';
-import { readClusterSources } from './clusters/readClusterSources';
+import {
+  meshClusterSupplierExtensionPoint,
+  meshTrafficSourceExtensionPoint,
+} from '@meshport/backstage-plugin-mesh-node';
+import type { ClusterAuthenticator } from './clusters/auth/ClusterAuthenticator';
+import {
+  clusterDiscovery,
+  ClusterExtensions,
+} from './clusters/clusterDiscovery';
+import type { ClusterSources } from './clusters/ClusterSources';
 import { createReader } from './readers/createReader';
 import {
   DiscoveryOptions,
@@ -51,14 +58,24 @@ async function prepareReads(store: LiveFleetStore, logger: LoggerService) {
  * replica runs the next tick instead of waiting for the lock to time out.
  */
 async function scheduleDiscovery(options: {
-  sources: ClusterSource[];
+  sources: ClusterSources;
+  startupClusters: number;
+  authenticator: ClusterAuthenticator;
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
 }) {
-  const { sources, discovery, store, scheduler, lifecycle, logger } = options;
+  const {
+    sources,
+    authenticator,
+    discovery,
+    store,
+    scheduler,
+    lifecycle,
+    logger,
+  } = options;
   const stopping = new AbortController();
   let inFlight: Promise<void> | undefined;
   lifecycle.addShutdownHook(async () => {
@@ -69,12 +86,18 @@ async function scheduleDiscovery(options: {
   const run = async (taskSignal: AbortSignal) => {
     if (stopping.signal.aborted) return;
     const signal = AbortSignal.any([taskSignal, stopping.signal]);
+    // asked at each run: a cluster added in the catalog or GKE is read on this one
+    const clusters = await sources.resolve();
+    await store.setClusters(
+      clusters.map(s => ({ name: s.name, source: s.type })),
+      { forget: sources.complete },
+    );
     const pass = new FleetDiscovery({
-      sources: orderForDiscovery(sources, name => store.lastFailure(name)),
+      sources: orderForDiscovery(clusters, name => store.lastFailure(name)),
       createReader: source => {
         // clusters still queued when the run is cancelled are not started
         signal.throwIfAborted();
-        return createReader(source, discovery);
+        return createReader(source, { ...discovery, authenticator });
       },
       sink: runScopedSink(store, signal),
       logger,
@@ -90,7 +113,7 @@ async function scheduleDiscovery(options: {
       inFlight = undefined;
     }
     logger.debug(
-      `Mesh discovery of ${sources.length} cluster(s) ${
+      `Mesh discovery of ${clusters.length} cluster(s) ${
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
@@ -100,7 +123,12 @@ async function scheduleDiscovery(options: {
   // The longest a legitimate run takes: every round of the pool hitting the per-cluster
   // timeout. It is also how long a replica that crashed mid-run keeps the lock before the
   // scheduler's janitor frees it (a clean stop frees it at once).
-  const rounds = Math.ceil(sources.length / discovery.concurrency);
+  // Sized on the clusters known at startup, at least one round: catalog and GKE clusters
+  // are listed only when discovery runs.
+  const rounds = Math.max(
+    1,
+    Math.ceil(options.startupClusters / discovery.concurrency),
+  );
   await scheduler.scheduleTask({
     id: 'mesh-fleet-discovery',
     scope: 'global',
@@ -110,8 +138,10 @@ async function scheduleDiscovery(options: {
   });
   logger.info(
     `Mesh discovery scheduled for ${
-      sources.length
-    } cluster(s) every ${durationToMilliseconds(discovery.frequency)} ms`,
+      options.startupClusters
+    } cluster(s) known at startup every ${durationToMilliseconds(
+      discovery.frequency,
+    )} ms`,
   );
 }
 
@@ -129,7 +159,11 @@ export const meshPlugin = createBackendPlugin({
     env.registerExtensionPoint(meshTrafficSourceExtensionPoint, {
       setTrafficSource: factory => trafficSources.setTrafficSource(factory),
     });
-
+    const clusterExtensions = new ClusterExtensions();
+    env.registerExtensionPoint(
+      meshClusterSupplierExtensionPoint,
+      clusterExtensions,
+    );
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -159,7 +193,13 @@ export const meshPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(meshPermissions);
         const discovery = readDiscoveryOptions(config);
-        const sources = readClusterSources(config, logger);
+        const clusters = clusterDiscovery(config, {
+          catalog,
+          auth,
+          logger,
+          extensions: clusterExtensions,
+        });
+        const sources = await clusters.sources.resolve({ staticOnly: true });
 
         // everything that creates tables on a first start, one replica at a time
         const store = await serializeStartup(database, async () => {
@@ -171,13 +211,17 @@ export const meshPlugin = createBackendPlugin({
           });
           // a restarted replica serves the last-known-good fleet before discovery runs
           await fleetStore.load();
-          if (sources.length === 0) {
+          if (clusters.sources.empty) {
+            // no discovery run will ever list them: forget clusters stored by an earlier config
+            await fleetStore.setClusters([], { forget: true });
             logger.info(
               'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
             );
           } else {
             await scheduleDiscovery({
-              sources,
+              sources: clusters.sources,
+              startupClusters: sources.length,
+              authenticator: clusters.authenticator,
               discovery,
               store: fleetStore,
               scheduler,

@@ -18,6 +18,7 @@ export type ClusterErrorReason =
   | 'malformed-response'
   | 'tls'
   | 'unreachable'
+  | 'auth-config' // its auth provider cannot serve background discovery as configured
   | 'other';
 
 /** How fresh a cluster's data is. */

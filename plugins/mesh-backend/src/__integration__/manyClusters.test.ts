@@ -9,6 +9,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
+import { kubernetesSource } from '../__testUtils__/kubernetesSource';
 import {
   FleetDiscovery,
   FleetDiscoveryOptions,
@@ -48,12 +49,8 @@ function setup(hanging: Set<string>) {
   });
   const outcomes: Array<{ cluster: string; ok: boolean; at: number }> = [];
   const sources = names.map(
-    (name): KubernetesClusterSource => ({
-      type: 'kubernetes',
-      name,
-      url: `https://${name}.k8s.example.com`,
-      skipTLSVerify: false,
-    }),
+    (name): KubernetesClusterSource =>
+      kubernetesSource(name, `https://${name}.k8s.example.com`),
   );
   const options: FleetDiscoveryOptions = {
     sources,

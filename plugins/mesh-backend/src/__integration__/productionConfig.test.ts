@@ -9,10 +9,24 @@ import Ajv2020 from 'ajv/dist/2020';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readClusterSources } from '../clusters/readClusterSources';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { Config } from '@backstage/config';
+import {
+  clusterDiscovery,
+  ClusterExtensions,
+} from '../clusters/clusterDiscovery';
 import { readDiscoveryOptions } from '../discovery/DiscoveryOptions';
 
 const ROOT = path.resolve(__dirname, '../../../..');
+
+/** The clusters a backend with this config discovers. */
+const readSources = (config: Config) =>
+  clusterDiscovery(config, {
+    catalog: catalogServiceMock(),
+    auth: mockServices.auth(),
+    logger: mockServices.logger.mock(),
+    extensions: new ClusterExtensions(),
+  }).sources.resolve();
 const readYaml = (file: string) =>
   parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
 
@@ -123,12 +137,12 @@ describe('app-config.production.yaml', () => {
       expect(config.getString(key)).toBe('${BACKSTAGE_BASE_URL}');
   });
 
-  it('has no demo data: no snapshot clusters or traffic, no example entities', () => {
+  it('has no demo data: no snapshot clusters or traffic, no example entities', async () => {
     const env = Object.fromEntries(
       variablesIn(config.get()).map(name => [name, sample(name)]),
     );
     const resolved = new ConfigReader(substitute(config.get(), env) as any);
-    const sources = readClusterSources(resolved, mockServices.logger.mock());
+    const sources = await readSources(resolved);
     expect(sources.map(s => [s.type, s.name])).toEqual([
       ['kubernetes', 'mesh-cluster-1-name'],
     ]);
@@ -287,10 +301,10 @@ describe('deploy/helm/values.yaml', () => {
     ).toEqual([]);
   });
 
-  it('is a configuration the mesh backend accepts', () => {
+  it('is a configuration the mesh backend accepts', async () => {
     const env = Object.fromEntries(envNames.map(n => [n, sample(n)]));
     const resolved = new ConfigReader(substitute(config.get(), env) as any);
-    const sources = readClusterSources(resolved, mockServices.logger.mock());
+    const sources = await readSources(resolved);
     expect(sources.map(s => [s.type, s.name])).toEqual([
       ['kubernetes', 'cluster-1'],
       ['kubernetes', 'cluster-2'],

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createBackendModule,
   SchedulerService,
@@ -29,6 +30,12 @@ export function useDiscoveryBackend(options: {
   clusters: string[];
   handlers: RequestHandler[];
   discoveryTimeoutSeconds: number;
+  /** Replaces the `config` locator of `clusters` as `kubernetes.clusterLocatorMethods`. */
+  clusterLocatorMethods?: object[];
+  /** More root config, e.g. `kubernetes.googleServiceAccountCredentials`. */
+  config?: object;
+  /** More backend features: modules, a catalog with entities. */
+  features?: BackendFeature[];
 }) {
   const server = setupServer(...options.handlers);
   let scheduler: SchedulerService | undefined;
@@ -58,11 +65,13 @@ export function useDiscoveryBackend(options: {
         meshPlugin,
         captureScheduler,
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory(),
+        ...(options.features ?? [catalogServiceMock.factory()]),
         mockServices.rootConfig.factory({
           data: {
+            ...options.config,
             kubernetes: {
-              clusterLocatorMethods: [
+              ...(options.config as { kubernetes?: object })?.kubernetes,
+              clusterLocatorMethods: options.clusterLocatorMethods ?? [
                 {
                   type: 'config',
                   clusters: options.clusters.map(name => ({

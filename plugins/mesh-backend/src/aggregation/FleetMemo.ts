@@ -60,6 +60,11 @@ export class FleetMemo {
       derivation,
     });
   }
+
+  /** Drops what was derived for a cluster that is no longer discovered. */
+  forget(clusterName: string): void {
+    this.entries.delete(clusterName);
+  }
 }
 
 /**

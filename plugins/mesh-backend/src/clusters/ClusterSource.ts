@@ -1,13 +1,14 @@
-/** A cluster read through its API server, as configured for Backstage's Kubernetes plugin. */
+import type { ClusterDetails } from '@backstage/plugin-kubernetes-node';
+
+/**
+ * A cluster read through its API server, as a Kubernetes plugin cluster locator or a
+ * module's supplier describes it. `cluster.authMetadata` says which auth strategy signs the
+ * requests; credentials are asked of that strategy at each sync, never stored here.
+ */
 export interface KubernetesClusterSource {
   type: 'kubernetes';
   name: string;
-  url: string;
-  /** Service account token; held only to authenticate, never copied into the fleet or logs. */
-  serviceAccountToken?: string;
-  caData?: string;
-  caFile?: string;
-  skipTLSVerify: boolean;
+  cluster: ClusterDetails;
 }
 
 /** A cluster read from a directory of `kubectl get -o json|yaml` List documents. */

@@ -3,6 +3,10 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
 import { createReader } from '../readers/createReader';
+import {
+  kubernetesSource,
+  serviceAccountAuth,
+} from '../__testUtils__/kubernetesSource';
 import { LiveFleetStore } from '../store/LiveFleetStore';
 import { AGGREGATION } from '../__testUtils__/demoFleet';
 import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
@@ -15,13 +19,8 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const url = (name: string) => `https://${name}.k8s.example.com:6443`;
-const source = (name: string): KubernetesClusterSource => ({
-  type: 'kubernetes',
-  name,
-  url: url(name),
-  serviceAccountToken: `token-of-${name}`,
-  skipTLSVerify: false,
-});
+const source = (name: string): KubernetesClusterSource =>
+  kubernetesSource(name, url(name), { token: `token-of-${name}` });
 
 function setup(names: string[], timeoutMs = 2000) {
   const logger = mockServices.logger.mock();
@@ -35,7 +34,11 @@ function setup(names: string[], timeoutMs = 2000) {
     sources: names.map(source),
     // a small page size so every list of the demo clusters spans several pages
     createReader: s =>
-      createReader(s, { pageSize: 3, maxObjectsPerKind: 10_000 }),
+      createReader(s, {
+        pageSize: 3,
+        maxObjectsPerKind: 10_000,
+        authenticator: serviceAccountAuth,
+      }),
     sink: store,
     logger,
     timeoutMs,

@@ -18,6 +18,9 @@ import {
 import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 import { projectInventory } from './projectInventory';
 import { readClusterInventory } from './readClusterInventory';
+import { kubernetesSource } from '../__testUtils__/kubernetesSource';
+
+const anonymous = async () => ({ type: 'anonymous' as const });
 
 /**
  * The path before each page was projected as it arrived (readClusterInventory as of
@@ -179,10 +182,11 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       const result = await bothWays(
         name =>
           // pages of 3: every list of any size spans several pages
-          new KubernetesApiReader(
-            { type: 'kubernetes', name, url: url(name), skipTLSVerify: false },
-            { pageSize: 3, maxItems: 10_000 },
-          ),
+          new KubernetesApiReader(kubernetesSource(name, url(name)), {
+            pageSize: 3,
+            maxItems: 10_000,
+            credential: anonymous,
+          }),
       );
       result.streamed.forEach((inventory, i) =>
         expect(inventory).toBe(result.reference[i]),
@@ -193,10 +197,11 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
     const url = (name: string) => `https://${name}.k8s.example.com:6443`;
     const read = (name: string) =>
       readClusterInventory(
-        new KubernetesApiReader(
-          { type: 'kubernetes', name, url: url(name), skipTLSVerify: false },
-          { pageSize: 50, maxItems: 10_000 },
-        ),
+        new KubernetesApiReader(kubernetesSource(name, url(name)), {
+          pageSize: 50,
+          maxItems: 10_000,
+          credential: anonymous,
+        }),
         options,
       );
     const fleetOf = async (name: string) =>

@@ -8,6 +8,9 @@ import type { KubeObject } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { RESOURCES } from './resources';
+import { kubernetesSource } from '../__testUtils__/kubernetesSource';
+
+const anonymous = async () => ({ type: 'anonymous' as const });
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -34,10 +37,11 @@ const PODS: KubeObject[] = Array.from({ length: 10 }, (_, i) => ({
 function setup(objects = PODS) {
   const requests: string[] = [];
   server.use(...fakeApiServer(BASE, objects, { requests }));
-  const reader = new KubernetesApiReader(
-    { type: 'kubernetes', name: 'pages', url: BASE, skipTLSVerify: false },
-    { pageSize: 3, maxItems: 100 },
-  );
+  const reader = new KubernetesApiReader(kubernetesSource('pages', BASE), {
+    pageSize: 3,
+    maxItems: 100,
+    credential: anonymous,
+  });
   return { reader, requests };
 }
 
@@ -128,10 +132,11 @@ describe('KubernetesApiReader', () => {
 
   it('counts raw items, not kept records, against maxItems', async () => {
     const { reader } = setup();
-    const small = new KubernetesApiReader(
-      { type: 'kubernetes', name: 'pages', url: BASE, skipTLSVerify: false },
-      { pageSize: 3, maxItems: 5 },
-    );
+    const small = new KubernetesApiReader(kubernetesSource('pages', BASE), {
+      pageSize: 3,
+      maxItems: 5,
+      credential: anonymous,
+    });
     await expect(
       small.list(RESOURCES.pods, { signal }, () => undefined),
     ).rejects.toThrow('more than 5 items');
@@ -155,16 +160,14 @@ describe('KubernetesApiReader', () => {
         });
       }),
     );
-    const reader = new KubernetesApiReader(
-      {
-        type: 'kubernetes',
-        name: 'gzip',
-        url: BASE,
-        serviceAccountToken: 'reader-token',
-        skipTLSVerify: false,
-      },
-      { pageSize: 3, maxItems: 100 },
-    );
+    const reader = new KubernetesApiReader(kubernetesSource('gzip', BASE), {
+      pageSize: 3,
+      maxItems: 100,
+      credential: async () => ({
+        type: 'bearer token',
+        token: 'reader-token',
+      }),
+    });
     const pods = await reader.list(RESOURCES.pods, { signal });
     expect(pods?.map(p => p.metadata?.name)).toEqual(['pod-0', 'pod-1']);
     expect(seen).toEqual({

@@ -4,7 +4,9 @@ import {
   HttpMethod,
   KubeConfig,
   RequestContext,
+  User,
 } from '@kubernetes/client-node';
+import type { KubernetesCredential } from '@backstage/plugin-kubernetes-node';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
 import type {
   ClusterReader,
@@ -25,6 +27,31 @@ export interface KubernetesApiReaderOptions {
   pageSize: number;
   /** Refuse a list with more items than this, so one huge cluster cannot exhaust memory. */
   maxItems: number;
+  /**
+   * The credential to read with, from the cluster's auth strategy. Asked once per reader,
+   * i.e. once per sync, on the first request: tokens expire between syncs.
+   */
+  credential: () => Promise<KubernetesCredential>;
+}
+
+/**
+ * The client-node user for a strategy's credential: a bearer token, an x509 client
+ * certificate (PEM, which client-node takes base64-encoded like a kubeconfig's
+ * `client-certificate-data`), or nobody (a `kubectl proxy` adds its own credentials).
+ */
+function userFor(name: string, credential: KubernetesCredential): User {
+  switch (credential.type) {
+    case 'bearer token':
+      return { name, token: credential.token };
+    case 'x509 client certificate':
+      return {
+        name,
+        certData: Buffer.from(credential.cert).toString('base64'),
+        keyData: Buffer.from(credential.key).toString('base64'),
+      };
+    default:
+      return { name };
+  }
 }
 
 interface Response {
@@ -39,7 +66,7 @@ interface Response {
  * the version the server serves, and a group the server does not know is "not installed".
  */
 export class KubernetesApiReader implements ClusterReader {
-  private readonly kubeConfig = new KubeConfig();
+  private kubeConfig?: Promise<KubeConfig>;
   private readonly server: string;
   private readonly groupVersions = new Map<
     string,
@@ -52,20 +79,33 @@ export class KubernetesApiReader implements ClusterReader {
   private agent?: http.Agent;
 
   constructor(
-    source: KubernetesClusterSource,
+    private readonly source: KubernetesClusterSource,
     private readonly options: KubernetesApiReaderOptions,
   ) {
-    this.server = source.url.replace(/\/+$/, '');
-    this.kubeConfig.loadFromClusterAndUser(
-      {
-        name: source.name,
-        server: this.server,
-        caData: source.caData,
-        caFile: source.caFile,
-        skipTLSVerify: source.skipTLSVerify,
-      },
-      { name: `${source.name}-discovery`, token: source.serviceAccountToken },
-    );
+    this.server = source.cluster.url.replace(/\/+$/, '');
+  }
+
+  /** client-node's view of the cluster and the sync's credential, built on first use. */
+  private configured(): Promise<KubeConfig> {
+    this.kubeConfig ??= this.options.credential().then(credential => {
+      const { name, caData, caFile, skipTLSVerify } = this.source.cluster;
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromClusterAndUser(
+        {
+          name,
+          server: this.server,
+          caData,
+          caFile,
+          // client-node refuses a plain-HTTP server unless TLS checks are off; there is no TLS
+          // to check on one (a `kubectl proxy` on localhost), so http: turns them off
+          skipTLSVerify:
+            (skipTLSVerify ?? false) || this.server.startsWith('http:'),
+        },
+        userFor(`${name}-discovery`, credential),
+      );
+      return kubeConfig;
+    });
+    return this.kubeConfig;
   }
 
   async list<T = KubeObject>(
@@ -256,7 +296,7 @@ export class KubernetesApiReader implements ClusterReader {
         HttpMethod.GET,
       );
       context.setHeaderParam('Accept', options.accept ?? 'application/json');
-      await this.kubeConfig.applySecurityAuthentication(context);
+      await (await this.configured()).applySecurityAuthentication(context);
       const agent = this.keepAliveAgent(context.getAgent());
       const response = await getText(context.getUrl(), {
         headers: context.getHeaders(),

@@ -1,4 +1,5 @@
 import type { ClusterSource } from '../clusters/ClusterSource';
+import type { ClusterAuthenticator } from '../clusters/auth/ClusterAuthenticator';
 import type { ClusterReader } from './ClusterReader';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { SnapshotReader } from './SnapshotReader';
@@ -6,11 +7,16 @@ import { SnapshotReader } from './SnapshotReader';
 /** The reader for a cluster's source: its API server, or a snapshot directory. */
 export function createReader(
   source: ClusterSource,
-  options: { pageSize: number; maxObjectsPerKind: number },
+  options: {
+    pageSize: number;
+    maxObjectsPerKind: number;
+    authenticator: Pick<ClusterAuthenticator, 'credentialFor'>;
+  },
 ): ClusterReader {
   if (source.type === 'snapshot') return new SnapshotReader(source);
   return new KubernetesApiReader(source, {
     pageSize: options.pageSize,
     maxItems: options.maxObjectsPerKind,
+    credential: () => options.authenticator.credentialFor(source.cluster),
   });
 }

@@ -74,23 +74,56 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
   }
 
-  /** Loads the persisted state, so a restarted backend serves the fleet at once. */
+  /**
+   * Loads the persisted state, so a restarted backend serves the fleet at once. Stored
+   * clusters not in the constructor's list are kept too: locators such as the catalog's
+   * list theirs only when discovery runs, and `setClusters` forgets those no longer listed.
+   */
   async load(): Promise<void> {
     const { repository } = this.options;
-    await repository.retainOnly([...this.clusters.keys()]);
     this.revision = await repository.revision();
     for (const stored of await repository.loadAll()) {
       const cluster = this.clusters.get(stored.cluster);
-      if (!cluster) continue;
       this.clusters.set(stored.cluster, {
-        name: cluster.name,
-        source: cluster.source,
+        name: stored.cluster,
+        source: cluster?.source ?? 'kubernetes',
         sync: stored.sync,
         ...storedInventory(stored),
       });
     }
     this.lastRefresh = Date.now();
     this.invalidate();
+  }
+
+  /**
+   * The clusters discovery found this run: new ones start never-synced, the state of the
+   * others is kept. With `forget`, those no longer listed are forgotten here and in the
+   * database; without it (a locator has not answered yet since startup) they are kept.
+   */
+  async setClusters(
+    clusters: Array<Pick<ClusterInput, 'name' | 'source'>>,
+    options: { forget: boolean },
+  ) {
+    const names = new Set(clusters.map(c => c.name));
+    const gone = options.forget
+      ? [...this.clusters.keys()].filter(name => !names.has(name))
+      : [];
+    const added = clusters.filter(c => !this.clusters.has(c.name));
+    if (gone.length === 0 && added.length === 0) return;
+    for (const name of gone) {
+      this.clusters.delete(name);
+      this.memo.forget(name);
+    }
+    for (const { name, source } of added) {
+      this.clusters.set(name, {
+        name,
+        source,
+        sync: { state: 'never-synced' },
+      });
+    }
+    this.invalidate();
+    if (gone.length > 0)
+      await this.persist(() => this.options.repository.retainOnly([...names]));
   }
 
   async recordSuccess(name: string, inventory: ClusterInventory, at: Date) {
@@ -320,8 +353,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       if (revision === this.revision) return;
       this.revision = revision;
       for (const stored of await this.options.repository.loadAll()) {
-        const cluster = this.clusters.get(stored.cluster);
-        if (!cluster) continue;
+        // a cluster the discovering replica's locators found since this one started
+        const cluster = this.clusters.get(stored.cluster) ?? {
+          name: stored.cluster,
+          source: 'kubernetes' as const,
+          sync: stored.sync,
+        };
         // another replica's write replaces the inventory; a failed sync keeps this one
         this.clusters.set(
           stored.cluster,

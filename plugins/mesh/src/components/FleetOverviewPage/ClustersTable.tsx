@@ -10,6 +10,17 @@ const SYNC_LABEL: Record<FleetCluster['sync']['state'], string> = {
   'never-synced': 'never synced',
 };
 
+/**
+ * The status chip. A cluster whose auth provider discovery cannot use (one that needs the
+ * signed-in user, or none configured) is a configuration matter, not an outage: its
+ * message says which provider to configure instead.
+ */
+function statusLabel(cluster: FleetCluster): string {
+  if (cluster.sync.error?.reason === 'auth-config')
+    return 'auth provider not usable by discovery';
+  return SYNC_LABEL[cluster.sync.state];
+}
+
 function uniq(values: (string | undefined)[]): string {
   return [...new Set(values.filter((v): v is string => !!v))].join(', ') || '—';
 }
@@ -56,7 +67,7 @@ const columns: TableColumn<FleetCluster>[] = [
       <>
         <Chip
           size="small"
-          label={SYNC_LABEL[cluster.sync.state]}
+          label={statusLabel(cluster)}
           color={cluster.sync.state === 'ok' ? 'primary' : 'secondary'}
         />
         {cluster.sync.error && (

@@ -64,6 +64,34 @@ describe('FleetOverviewPage', () => {
     expect(screen.getByText('2026-11-22 09:00 UTC')).toBeInTheDocument();
   });
 
+  it('tells a cluster discovery cannot authenticate to from an unreachable one, with what to configure', async () => {
+    const message =
+      "cluster gke-1: authProvider 'google' uses the token of the Backstage user viewing the page, and discovery runs in the background with no user; read this cluster with authProvider 'googleServiceAccount'";
+    server.use(
+      ...meshBackendHandlers({
+        fleet: {
+          ...fleet,
+          clusters: fleet.clusters.map((c, i) =>
+            i === 0
+              ? {
+                  ...c,
+                  sync: {
+                    state: 'never-synced' as const,
+                    error: { reason: 'auth-config' as const, message },
+                  },
+                }
+              : c,
+          ),
+        },
+      }),
+    );
+    await render();
+    expect(
+      await screen.findByText('auth provider not usable by discovery'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(`never-synced: ${message}`)).toBeInTheDocument();
+  });
+
   it("says which malformed objects a cluster's sync skipped, and what it could not find out", async () => {
     server.use(
       ...meshBackendHandlers({
