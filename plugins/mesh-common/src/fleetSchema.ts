@@ -58,6 +58,7 @@ export const clusterSchema = z.looseObject({
           'malformed-response',
           'tls',
           'unreachable',
+          'auth-config',
           'other',
         ]),
         message: z.string(),
