@@ -1,7 +1,7 @@
 import { describeMetricsStatus } from './describeMetricsStatus';
 
 describe('describeMetricsStatus', () => {
-  it('says which config key to set when a cluster has no Prometheus', () => {
+  it('says which module to install and key to set when the backend has no traffic source', () => {
     expect(
       describeMetricsStatus({
         cluster: 'cluster-2',
@@ -9,7 +9,20 @@ describe('describeMetricsStatus', () => {
         source: 'none',
       }),
     ).toMatch(
-      /^No Prometheus configured for cluster-2 — set mesh\.clusters\[\]\.prometheus\.url/,
+      /^No traffic source configured for cluster-2 — install the Prometheus traffic module and set mesh\.clusters\[\]\.prometheus\.url/,
+    );
+  });
+
+  it("passes on the backend's reason when it has no traffic source", () => {
+    expect(
+      describeMetricsStatus({
+        cluster: 'cluster-2',
+        state: 'unavailable',
+        source: 'none',
+        reason: 'no traffic source is configured for cluster-2 — install X',
+      }),
+    ).toBe(
+      'No traffic figures for cluster-2: no traffic source is configured for cluster-2 — install X.',
     );
   });
 

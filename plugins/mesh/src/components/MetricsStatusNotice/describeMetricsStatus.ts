@@ -6,7 +6,10 @@ export function describeMetricsStatus(
 ): string | undefined {
   if (status.state === 'ok') return undefined;
   if (status.source === 'none') {
-    return `No Prometheus configured for ${status.cluster} — set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for one Prometheus holding every cluster.`;
+    // the backend says which module to install and what to set; older backends do not
+    return status.reason
+      ? `No traffic figures for ${status.cluster}: ${status.reason}.`
+      : `No traffic source configured for ${status.cluster} — install the Prometheus traffic module and set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for one Prometheus holding every cluster.`;
   }
   const what =
     status.state === 'partial'

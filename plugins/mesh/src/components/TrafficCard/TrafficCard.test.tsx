@@ -42,7 +42,7 @@ describe('TrafficCard', () => {
     expect(screen.getAllByTestId('chart-line')).toHaveLength(4);
   });
 
-  it('says which cluster has no Prometheus and how to configure it', async () => {
+  it('says which cluster has no traffic source and how to configure it', async () => {
     await renderWith(
       fakeMeshApi({
         getServiceTraffic: async () => ({
@@ -58,7 +58,7 @@ describe('TrafficCard', () => {
     );
     expect(
       await screen.findByText(
-        /No Prometheus configured for cluster-2 — set mesh\.clusters\[\]\.prometheus\.url/,
+        /No traffic source configured for cluster-2 — install the Prometheus traffic module and set mesh\.clusters\[\]\.prometheus\.url/,
       ),
     ).toBeInTheDocument();
   });

@@ -10,6 +10,13 @@ import { errorRatioByCluster, requestRateByCluster } from './clusterSeries';
 import { LineChart } from './LineChart';
 import { TrafficGraph } from './TrafficGraph';
 
+/** Traffic sources are backend modules; the two Meshport ships get a readable name. */
+function describeTrafficSource(source: string): string {
+  if (source === 'snapshot') return 'the demo snapshot';
+  if (source === 'prometheus') return 'Prometheus';
+  return `the ${source} traffic source`;
+}
+
 /** Cross-cluster traffic of one service: the picture, then the rate and errors over time. */
 export const TrafficCard = (props: {
   service: ServiceRef;
@@ -71,9 +78,7 @@ export const TrafficCard = (props: {
           </Grid>
         )}
         <Typography variant="caption" color="textSecondary">
-          {`From ${
-            value.source === 'snapshot' ? 'the demo snapshot' : 'Prometheus'
-          }, evaluated ${formatTime(
+          {`From ${describeTrafficSource(value.source)}, evaluated ${formatTime(
             value.evaluatedAt,
           )}. Dashed lines cross clusters.`}
         </Typography>
