@@ -1,11 +1,5 @@
 import { resolve } from 'node:path';
 import {
-  ClusterIdResolver,
-  MIN_STEP_SECONDS,
-  assembleEdges,
-  compareEdges,
-  round,
-  seriesGrid,
   type ClusterMetricsStatus,
   type ServiceRef,
   type ServiceTraffic,
@@ -13,6 +7,14 @@ import {
   type TrafficDirection,
   type TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
+import {
+  ClusterIdResolver,
+  MIN_STEP_SECONDS,
+  assembleEdges,
+  compareEdges,
+  round,
+  seriesGrid,
+} from '@meshport/backstage-plugin-mesh-node';
 import type {
   MeshFleetReader,
   MeshTrafficSource,

@@ -7,7 +7,7 @@
 import type {
   DirectionAnswers,
   InstantSample,
-} from '@meshport/backstage-plugin-mesh-common';
+} from '@meshport/backstage-plugin-mesh-node';
 import type { SnapshotEdge } from './snapshotFile';
 
 function edgeLabels(e: SnapshotEdge, reporter: string): Record<string, string> {

@@ -11,7 +11,6 @@ export * from './ownership';
 export * from './standingEntity';
 export * from './permissions';
 export * from './traffic';
-export * from './metrics';
 export * from './trust';
 export * from './names';
 export * from './defaults';

@@ -8,3 +8,4 @@ export * from './extensions';
 export * from './traffic/MeshTrafficSource';
 export * from './clusters/MeshClusterSupplier';
 export * from './client/MeshApiClient';
+export * from './traffic/telemetry';

@@ -2,7 +2,7 @@ import type { AnswerCache } from './answerCache';
 import type {
   InstantSample,
   RangeSeries,
-} from '@meshport/backstage-plugin-mesh-common';
+} from '@meshport/backstage-plugin-mesh-node';
 import {
   PrometheusError,
   classifyFetchError,

@@ -19,12 +19,14 @@ import {
 } from './labels';
 import { promDuration } from './duration';
 import {
-  EDGE_LABELS,
-  ERROR_GRPC_STATUSES,
-  ERROR_RESPONSE_CODES,
   type ServiceRef,
   type TrafficDirection,
 } from '@meshport/backstage-plugin-mesh-common';
+import {
+  EDGE_LABELS,
+  ERROR_GRPC_STATUSES,
+  ERROR_RESPONSE_CODES,
+} from '@meshport/backstage-plugin-mesh-node';
 
 export const ISTIO_REQUESTS = 'istio_requests_total';
 export const ISTIO_DURATION_BUCKET =

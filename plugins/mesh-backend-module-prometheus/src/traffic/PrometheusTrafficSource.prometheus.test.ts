@@ -27,14 +27,13 @@ import {
 import { ConfigReader, JsonObject } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  addTallies,
-  emptyTally,
   type Fleet,
   type MtlsTally,
   type ServiceRef,
   type ServiceTraffic,
   type TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
+import { addTallies, emptyTally } from '@meshport/backstage-plugin-mesh-node';
 
 jest.setTimeout(60_000);
 

@@ -16,6 +16,13 @@ import {
   linkerdResponsesQuery,
 } from '../promql/linkerd';
 import {
+  type ClusterMetricsStatus,
+  type ServiceRef,
+  type ServiceTraffic,
+  type TrafficDirection,
+  type TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
+import {
   ClusterIdResolver,
   DirectionAnswers,
   MIN_STEP_SECONDS,
@@ -23,12 +30,7 @@ import {
   assembleEdges,
   compareEdges,
   seriesGrid,
-  type ClusterMetricsStatus,
-  type ServiceRef,
-  type ServiceTraffic,
-  type TrafficDirection,
-  type TrafficEdge,
-} from '@meshport/backstage-plugin-mesh-common';
+} from '@meshport/backstage-plugin-mesh-node';
 import type {
   MeshFleetReader,
   MeshTrafficSource,

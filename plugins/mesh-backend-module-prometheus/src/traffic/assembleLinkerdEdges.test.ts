@@ -1,4 +1,4 @@
-import type { InstantSample } from '@meshport/backstage-plugin-mesh-common';
+import type { InstantSample } from '@meshport/backstage-plugin-mesh-node';
 import {
   linkerdInstance,
   linkerdScenarioFleet,

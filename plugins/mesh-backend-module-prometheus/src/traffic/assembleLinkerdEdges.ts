@@ -9,6 +9,15 @@
  */
 import { LINKERD_CLUSTER_LABEL, LINKERD_EDGE_LABELS } from '../promql/linkerd';
 import {
+  type ClusterRef,
+  type LatencyQuantiles,
+  type MtlsTally,
+  type ObservedMtls,
+  type TimePoint,
+  type TrafficDirection,
+  type TrafficEdge,
+} from '@meshport/backstage-plugin-mesh-common';
+import {
   addSeries,
   addTallies,
   addToTally,
@@ -21,16 +30,9 @@ import {
   lowestShare,
   round,
   roundTally,
-  type ClusterRef,
   type InstantSample,
-  type LatencyQuantiles,
-  type MtlsTally,
-  type ObservedMtls,
   type RangeSeries,
-  type TimePoint,
-  type TrafficDirection,
-  type TrafficEdge,
-} from '@meshport/backstage-plugin-mesh-common';
+} from '@meshport/backstage-plugin-mesh-node';
 import type { LinkerdPeers, Peer } from './linkerdFleet';
 
 /** What one Prometheus answered for one direction; a missing field is a query that failed. */

@@ -5,11 +5,11 @@
  * workloads and mirrors fill that in.
  */
 import {
-  ClusterIdResolver,
   type ClusterRef,
   type Fleet,
   type ServiceRef,
 } from '@meshport/backstage-plugin-mesh-common';
+import { ClusterIdResolver } from '@meshport/backstage-plugin-mesh-node';
 import {
   LinkerdScope,
   LinkerdWorkloadLabel,

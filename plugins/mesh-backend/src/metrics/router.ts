@@ -4,10 +4,8 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import {
-  meshTrafficReadPermission,
-  parseWindow,
-} from '@meshport/backstage-plugin-mesh-common';
+import { meshTrafficReadPermission } from '@meshport/backstage-plugin-mesh-common';
+import { parseWindow } from '@meshport/backstage-plugin-mesh-node';
 import type {
   MeshFleetReader,
   MeshTrafficSource,

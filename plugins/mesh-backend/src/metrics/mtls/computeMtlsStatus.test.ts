@@ -7,7 +7,7 @@ import type {
 import {
   ClusterIdResolver,
   assembleEdges,
-} from '@meshport/backstage-plugin-mesh-common';
+} from '@meshport/backstage-plugin-mesh-node';
 import { computeMtlsStatus } from './computeMtlsStatus';
 
 function inboundEdge(

@@ -3,12 +3,6 @@
  * traffic shows, and the mismatches worth a warning. Pure, over the fleet and a traffic answer.
  */
 import {
-  ClusterIdResolver,
-  addTallies,
-  emptyTally,
-  lowestShare,
-  round,
-  roundTally,
   type ClusterMtlsStatus,
   type ConfigRef,
   type Fleet,
@@ -20,6 +14,14 @@ import {
   type ServiceTraffic,
   type TrafficEdge,
 } from '@meshport/backstage-plugin-mesh-common';
+import {
+  ClusterIdResolver,
+  addTallies,
+  emptyTally,
+  lowestShare,
+  round,
+  roundTally,
+} from '@meshport/backstage-plugin-mesh-node';
 import { RootsOfTrust } from './rootsOfTrust';
 
 /** Below this many plaintext requests (or connections) per second, plaintext is rounding noise. */

@@ -1,9 +1,11 @@
 import {
-  MIN_STEP_SECONDS,
-  seriesGrid,
   type ServiceRef,
   type ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
+import {
+  MIN_STEP_SECONDS,
+  seriesGrid,
+} from '@meshport/backstage-plugin-mesh-node';
 import type {
   MeshFleetReader,
   MeshTrafficSource,

@@ -4,7 +4,7 @@
  * Prometheus's: the PromQL builders group by them and the edge assembly reads them, whether
  * the samples came from Prometheus or from the demo snapshot.
  */
-import type { TrafficDirection } from '../traffic';
+import type { TrafficDirection } from '@meshport/backstage-plugin-mesh-common';
 
 /** Labels that identify an edge, per direction: peer namespace, peer service, peer cluster, this cluster. */
 export const EDGE_LABELS: Record<

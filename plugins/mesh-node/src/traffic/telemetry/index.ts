@@ -1,8 +1,8 @@
 /**
  * What every traffic source needs to answer in the ServiceTraffic contract: the window grid,
  * the mapping of Istio CLUSTER_IDs to clusters, the transport tallies and the assembly of
- * Istio standard-metric samples into edges. Pure, so the backend, its traffic-source modules
- * and the browser read traffic by the same rules.
+ * Istio standard-metric samples into edges. Pure, so the backend and its traffic-source
+ * modules read traffic by the same rules.
  */
 export * from './samples';
 export * from './istioLabels';

@@ -1,5 +1,5 @@
-import type { Fleet } from '../fleet';
-import type { ClusterRef } from '../traffic';
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import type { ClusterRef } from '@meshport/backstage-plugin-mesh-common';
 
 /**
  * Maps Istio CLUSTER_IDs (what metrics carry in `source_cluster`/`destination_cluster`) to

@@ -3,7 +3,7 @@
  * mutual TLS, plaintext or "could not classify". One rule per reporter, each citing what the
  * proxy actually emits, so a figure can only be as reassuring as the report behind it.
  */
-import type { MtlsTally } from '../traffic';
+import type { MtlsTally } from '@meshport/backstage-plugin-mesh-common';
 
 export type Transport = 'mutual' | 'plaintext' | 'unclassified';
 

@@ -17,7 +17,7 @@ import type {
   TimePoint,
   TrafficDirection,
   TrafficEdge,
-} from '../traffic';
+} from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterIdResolver } from './clusterIds';
 import {
   ISTIO_RECEIVING_REPORTERS,
