@@ -1,8 +1,21 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { admissionFindings } from './admission';
-import { Conflict, findExistingConfig, mergeTrafficPlans } from './conflicts';
+import { stableStringify } from './canonical';
+import {
+  CompileMemo,
+  Keyed,
+  MemoContext,
+  RenderedObject,
+  Unit,
+} from './compileMemo';
+import {
+  Conflict,
+  DestinationPlan,
+  findExistingConfig,
+  mergeTrafficPlans,
+} from './conflicts';
 import { POLICIES_ANNOTATION } from './constants';
-import { Diagnostic, compareStrings, sortDiagnostics } from './diagnostics';
+import { Diagnostic, compareStrings, diagnosticSortKey } from './diagnostics';
 import { Topology } from './fleet/topology';
 import { Policy, policyRef } from './schema/policy';
 import type { AccessPolicy } from './schema/accessPolicy';
@@ -13,9 +26,15 @@ import { compileVirtualDestination } from './translate/istio/virtualDestination'
 import { translateIstioTraffic } from './translate/istio/traffic';
 import { ServingSubsets } from './translate/istio/servingSubsets';
 import { translateLinkerdTraffic } from './translate/linkerd/httpRoute';
-import { MeshResource, ResourceSet } from './translate/resources';
+import {
+  MeshResource,
+  meshResource,
+  ResourceEntry,
+  ResourceSet,
+} from './translate/resources';
 import { handWrittenProblem, SchemaValidator } from './translate/schemaCheck';
 import { ClientPlan, planTrafficPolicy } from './translate/trafficPlan';
+import { hostsRead, objectReads } from './verify/dependencies';
 import type { ClusterObject, MeshSettings } from './verify/types';
 import { PolicyVerification, verifyPolicies } from './verify/verifyPolicies';
 
@@ -41,6 +60,12 @@ export interface CompileOptions {
   meshSettings?: Record<string, MeshSettings>;
   /** Hand-written objects the clusters hold, per cluster: verification sees them beside ours. */
   existingResources?: Record<string, ClusterObject[]>;
+  /**
+   * Work kept from earlier compiles (`createCompileMemo()`): what is unchanged is reused, and
+   * the result is the same as without it, byte for byte. Long-lived callers that compile the
+   * same repository again and again keep one (the scaffolder action, the live preview).
+   */
+  memo?: CompileMemo;
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -137,117 +162,532 @@ export function objectProblems(
 
 /**
  * Compiles policies against a fleet snapshot into per-cluster Istio / Linkerd objects. Pure and
- * deterministic: the same policies and fleet, in any order, give the same result.
+ * deterministic: the same policies and fleet, in any order, give the same result, with or
+ * without a memo.
  */
 export function compile(
   policies: Policy[],
   fleet: Fleet,
   options: CompileOptions = {},
 ): CompileResult {
-  const errors: Diagnostic[] = [];
-  const conflicts: Conflict[] = [];
-  const prepared = fleetTopology(fleet);
-  const warnings: Diagnostic[] = [...prepared.warnings];
-  const topo = prepared.topo;
-
-  const sorted = [...policies].sort((a, b) =>
-    compareStrings(policyRef(a), policyRef(b)),
+  const { objects: _objects, ...result } = compileObjects(
+    policies,
+    fleet,
+    options,
   );
-  const seen = new Set<string>();
-  const unique = sorted.filter(p => {
-    const ref = policyRef(p);
-    if (seen.has(ref)) {
-      errors.push(duplicateError(ref));
-      return false;
-    }
-    seen.add(ref);
-    return true;
-  });
+  options.memo?.end();
+  return result;
+}
 
-  const out = new ResourceSet();
+/**
+ * What `compile` found, with the rendered objects it kept for `renderRepository`. The caller
+ * ends the memo's compile (`memo.end()`) once it has used what it needs of the memo.
+ */
+export interface CompiledObjects extends CompileResult {
+  /** Every rendered object, sorted by key (cluster, kind, namespace, name). */
+  objects: RenderedObject[];
+}
+
+/** A policy of this compile: the first of its ref, and its JSON, which the memo is keyed by. */
+interface Input {
+  ref: string;
+  json: string;
+  policy: Policy;
+  /** What is compiled: a private copy of the JSON, so callers' later edits cannot leak in. */
+  copy?: Policy;
+}
+
+const SEP = '\u0000';
+
+const keyed = (list: Diagnostic[]): Keyed[] =>
+  list.map(d => [diagnosticSortKey(d), d]);
+
+/** As `sortDiagnostics`: a stable sort on the same key. */
+const sortKeyed = (list: Keyed[]): Diagnostic[] =>
+  list.sort((a, b) => compareStrings(a[0], b[0])).map(k => k[1]);
+
+const copyOf = (input: Input): Policy =>
+  (input.copy ??= JSON.parse(input.json) as Policy);
+
+/**
+ * The one compile orchestration. Compilation splits into units whose outputs depend on nothing
+ * else: the TrafficPolicies of one destination service (field ownership, merges and conflicts
+ * are per destination), each AccessPolicy, and each VirtualDestination that owns its hostname
+ * (the first in ref order). Each unit compiles into objects of its own; an object only one unit
+ * writes is that unit's, the AUTO_PASSTHROUGH Gateway many units add hosts to is merged, and any
+ * other object two units write (a name collision) is rebuilt by running those units in this
+ * order into one set. With a memo, a unit, an object or a verification whose inputs are
+ * unchanged is taken from the previous compile instead of being computed again.
+ */
+export function compileObjects(
+  policies: Policy[],
+  fleet: Fleet,
+  options: CompileOptions = {},
+): CompiledObjects {
+  const memo = options.memo ?? new CompileMemo();
+  const validateSchema = options.validateSchema ?? handWrittenProblem;
+  // A throwaway memo is never asked again: no need to serialise the fleet for its key.
+  const ctx = memo.begin(
+    {
+      fleetJson: options.memo ? JSON.stringify(fleet) : '',
+      optionsJson: options.memo
+        ? JSON.stringify([options.meshSettings, options.existingResources])
+        : '',
+      validateSchema,
+    },
+    () => {
+      const prepared = fleetTopology(fleet);
+      return { topo: prepared.topo, fleetWarnings: keyed(prepared.warnings) };
+    },
+  );
+
+  const errors: Keyed[] = [];
+  const warnings: Keyed[] = [...ctx.fleetWarnings];
+  const inputs = uniqueInputs(policies, errors);
+
+  // The units, in the order compile runs them: traffic per destination, then AccessPolicies,
+  // then VirtualDestinations, each in ref order.
+  const traffic = new Map<string, Input[]>();
+  const access: Input[] = [];
+  const hosts: Input[] = [];
+  const hostConflicts: Conflict[] = [];
+  const hostnames = new Map<string, string>();
+  for (const input of inputs) {
+    const p = input.policy;
+    if (p.kind === 'TrafficPolicy') {
+      const id = `${p.spec.destination.namespace}${SEP}${p.spec.destination.service}`;
+      traffic.set(id, [...(traffic.get(id) ?? []), input]);
+    } else if (p.kind === 'AccessPolicy') {
+      access.push(input);
+    } else {
+      const owner = hostnames.get(p.spec.hostname);
+      if (owner) {
+        hostConflicts.push(hostnameConflict(owner, p));
+        continue;
+      }
+      hostnames.set(p.spec.hostname, input.ref);
+      hosts.push(input);
+    }
+  }
+  const units: Unit[] = [
+    ...[...traffic.values()].map(group =>
+      unitThrough(
+        memo,
+        `traffic${SEP}${group.map(i => i.json).join(SEP)}`,
+        uid => trafficUnit(uid, group, ctx.topo),
+      ),
+    ),
+    ...access.map(input =>
+      unitThrough(memo, `access${SEP}${input.json}`, uid =>
+        accessUnit(uid, input, ctx.topo),
+      ),
+    ),
+    ...hosts.map(input =>
+      unitThrough(memo, `host${SEP}${input.json}`, uid =>
+        hostUnit(uid, input, ctx.topo),
+      ),
+    ),
+  ];
+
+  const objects = assembleObjects(memo, ctx, units);
+  const resources: Record<string, MeshResource[]> = {};
+  for (const o of objects) (resources[o.cluster] ??= []).push(o.resource);
+
+  const fieldConflicts: Conflict[] = [];
+  const existingConfig: Conflict[] = [];
+  for (const u of units) {
+    errors.push(...u.errors);
+    warnings.push(...u.warnings);
+    fieldConflicts.push(...u.fieldConflicts);
+    existingConfig.push(...u.existingConfig);
+  }
+  for (const o of objects) {
+    errors.push(...o.errors);
+    warnings.push(...o.warnings);
+  }
+  const byMessage = (x: Conflict, y: Conflict) =>
+    compareStrings(x.message, y.message);
+  const conflicts = [
+    ...fieldConflicts.sort(byMessage),
+    // two grants can collide with one Server in the same words
+    ...existingConfig.sort(
+      (x, y) =>
+        byMessage(x, y) ||
+        compareStrings(x.policies.join(','), y.policies.join(',')),
+    ),
+    ...hostConflicts,
+  ];
+
+  const verified = verifyInputs(
+    memo,
+    ctx,
+    inputs,
+    objects,
+    resources,
+    errors.map(k => k[1]),
+    conflicts,
+    options,
+  );
+  errors.push(...keyed(verified.errors));
+
+  const sortedErrors = sortKeyed(errors);
+  return {
+    ok: sortedErrors.length === 0 && conflicts.length === 0,
+    resources,
+    objects,
+    conflicts,
+    warnings: dedupe(sortKeyed(warnings)),
+    errors: dedupe(sortedErrors),
+    verification: verified.verifications,
+  };
+}
+
+/** The first policy of each ref, in ref order; every later one is an error. */
+function uniqueInputs(policies: Policy[], errors: Keyed[]): Input[] {
+  const sorted = policies
+    .map(policy => ({ policy, ref: policyRef(policy) }))
+    .sort((a, b) => compareStrings(a.ref, b.ref));
+  const inputs: Input[] = [];
+  for (const { policy, ref } of sorted) {
+    if (inputs.length > 0 && inputs[inputs.length - 1].ref === ref) {
+      errors.push(...keyed([duplicateError(ref)]));
+      continue;
+    }
+    inputs.push({ ref, policy, json: JSON.stringify(policy) });
+  }
+  return inputs;
+}
+
+function unitThrough(
+  memo: CompileMemo,
+  key: string,
+  make: (uid: number) => Unit,
+): Unit {
+  return memo.units.through(key, () => {
+    memo.stats.recompiledUnits++;
+    return make(memo.nextUid());
+  });
+}
+
+function translate(
+  dp: DestinationPlan,
+  topo: Topology,
+  out: ResourceSet,
+  serving: ServingSubsets,
+) {
+  if (dp.mesh === 'istio') translateIstioTraffic(dp, topo, out, serving);
+  else translateLinkerdTraffic(dp, topo, out);
+}
+
+function trafficUnit(uid: number, group: Input[], topo: Topology): Unit {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
   const plans: ClientPlan[] = [];
-  for (const p of unique.filter(
-    (x): x is TrafficPolicy => x.kind === 'TrafficPolicy',
-  )) {
-    const r = planTrafficPolicy(p, topo);
+  for (const input of group) {
+    const r = planTrafficPolicy(copyOf(input) as TrafficPolicy, topo);
     errors.push(...r.errors);
     warnings.push(...r.warnings);
     if (r.errors.length === 0) plans.push(...r.plans);
   }
   const merged = mergeTrafficPlans(plans);
-  conflicts.push(...merged.conflicts);
-  const existingConfig = findExistingConfig(merged.destinations, topo.fleet);
-  const servingSubsets = new ServingSubsets();
-  for (const dp of merged.destinations) {
-    if (dp.mesh === 'istio')
-      translateIstioTraffic(dp, topo, out, servingSubsets);
-    else translateLinkerdTraffic(dp, topo, out);
-  }
-  errors.push(...servingSubsets.render(out));
-
-  for (const p of unique.filter(
-    (x): x is AccessPolicy => x.kind === 'AccessPolicy',
-  )) {
-    const r = compileAccessPolicy(p, topo, out);
-    errors.push(...r.errors);
-    warnings.push(...r.warnings);
-    existingConfig.push(...r.conflicts);
-  }
-  // two grants can collide with one Server in the same words
-  conflicts.push(
-    ...existingConfig.sort(
-      (a, b) =>
-        compareStrings(a.message, b.message) ||
-        compareStrings(a.policies.join(','), b.policies.join(',')),
-    ),
-  );
-
-  const hostnames = new Map<string, string>();
-  for (const p of unique.filter(
-    (x): x is VirtualDestination => x.kind === 'VirtualDestination',
-  )) {
-    const owner = hostnames.get(p.spec.hostname);
-    if (owner) {
-      conflicts.push(hostnameConflict(owner, p));
-      continue;
-    }
-    hostnames.set(p.spec.hostname, policyRef(p));
-    const r = compileVirtualDestination(p, topo, out);
-    errors.push(...r.errors);
-    warnings.push(...r.warnings);
-  }
-
-  const resources = out.finish();
-  for (const [cluster, list] of Object.entries(resources)) {
-    for (const r of list) {
-      const p = objectProblems(
-        cluster,
-        r,
-        options.validateSchema ?? handWrittenProblem,
-      );
-      errors.push(...p.errors);
-      warnings.push(...p.warnings);
-    }
-  }
-
-  const verified = verifyCompiled(
-    unique,
-    topo,
-    resources,
-    errors,
-    conflicts,
-    options,
-  );
-  errors.push(...verified.errors);
-
-  const sortedErrors = sortDiagnostics(errors);
+  const out = new ResourceSet();
+  const serving = new ServingSubsets();
+  for (const dp of merged.destinations) translate(dp, topo, out, serving);
+  errors.push(...serving.render(out));
   return {
-    ok: sortedErrors.length === 0 && conflicts.length === 0,
-    resources,
-    conflicts,
-    warnings: dedupe(sortDiagnostics(warnings)),
-    errors: dedupe(sortedErrors),
-    verification: verified.verifications,
+    uid,
+    kind: 'traffic',
+    ref: group[0].ref,
+    entries: out.byKey(),
+    errors: keyed(errors),
+    warnings: keyed(warnings),
+    fieldConflicts: merged.conflicts,
+    existingConfig: findExistingConfig(merged.destinations, topo.fleet),
+    dps: merged.destinations,
+  };
+}
+
+function accessUnit(uid: number, input: Input, topo: Topology): Unit {
+  const policy = copyOf(input) as AccessPolicy;
+  const out = new ResourceSet();
+  const r = compileAccessPolicy(policy, topo, out);
+  return {
+    uid,
+    kind: 'access',
+    ref: input.ref,
+    entries: out.byKey(),
+    errors: keyed(r.errors),
+    warnings: keyed(r.warnings),
+    fieldConflicts: [],
+    existingConfig: r.conflicts,
+    dps: [],
+    policy,
+  };
+}
+
+function hostUnit(uid: number, input: Input, topo: Topology): Unit {
+  const policy = copyOf(input) as VirtualDestination;
+  const out = new ResourceSet();
+  const r = compileVirtualDestination(policy, topo, out);
+  return {
+    uid,
+    kind: 'host',
+    ref: input.ref,
+    entries: out.byKey(),
+    errors: keyed(r.errors),
+    warnings: keyed(r.warnings),
+    fieldConflicts: [],
+    existingConfig: [],
+    dps: [],
+    policy,
+  };
+}
+
+/** Every object the units write, sorted by key, each keyed in the memo by its writers. */
+function assembleObjects(
+  memo: CompileMemo,
+  ctx: MemoContext,
+  units: Unit[],
+): RenderedObject[] {
+  const writers = new Map<string, Unit[]>();
+  for (const u of units)
+    for (const key of u.entries.keys()) {
+      const list = writers.get(key);
+      if (list) list.push(u);
+      else writers.set(key, [u]);
+    }
+  const render = (id: string, entry: () => ResourceEntry | undefined) => {
+    const kept = memo.objects.get(id);
+    if (kept) return kept;
+    const e = entry();
+    if (!e) return undefined;
+    memo.stats.recomputedObjects++;
+    return memo.objects.set(id, renderObject(memo, ctx, e));
+  };
+  const objects: RenderedObject[] = [];
+  const collisions: string[] = [];
+  for (const [key, list] of writers) {
+    const id = `${list.map(u => u.uid).join(',')}${SEP}${key}`;
+    const o = render(id, () =>
+      list.length === 1
+        ? list[0].entries.get(key)
+        : mergeGateway(list.map(u => u.entries.get(key)!)),
+    );
+    if (o) objects.push(o);
+    else collisions.push(key);
+  }
+  if (collisions.length > 0) {
+    const involved = new Set(collisions.flatMap(k => writers.get(k)!));
+    const replayed = units.filter(u => involved.has(u));
+    const uids = replayed.map(u => u.uid).join(',');
+    let out: ReadonlyMap<string, ResourceEntry> | undefined;
+    for (const key of collisions) {
+      objects.push(
+        render(`replay:${uids}${SEP}${key}`, () => {
+          out ??= replay(replayed, ctx.topo);
+          return out.get(key);
+        })!,
+      );
+    }
+  }
+  return objects.sort((a, b) => compareStrings(a.key, b.key));
+}
+
+function renderObject(
+  memo: CompileMemo,
+  ctx: MemoContext,
+  entry: ResourceEntry,
+): RenderedObject {
+  const resource = meshResource(entry);
+  const p = objectProblems(entry.cluster, resource, ctx.validateSchema);
+  return {
+    uid: memo.nextUid(),
+    key: entry.key,
+    cluster: entry.cluster,
+    resource,
+    errors: keyed(p.errors),
+    warnings: keyed(p.warnings),
+    reads: objectReads(resource),
+  };
+}
+
+/**
+ * The federation Gateway of a serving cluster: every unit creates it with the same shape (it
+ * depends on the gateway only) and adds its hosts, kept sorted and unique, so the merged object
+ * is that shape with the union of the hosts, whatever the order. Undefined for any other object.
+ */
+function mergeGateway(entries: ResourceEntry[]): ResourceEntry | undefined {
+  const shape = gatewayShape(entries[0]);
+  if (shape === undefined) return undefined;
+  if (entries.some(e => gatewayShape(e) !== shape)) return undefined;
+  const hosts = new Set<string>();
+  const policies = new Set<string>();
+  for (const e of entries) {
+    for (const h of serverHosts(e)!) hosts.add(h);
+    for (const p of e.policies) policies.add(p);
+  }
+  const first = entries[0];
+  const [server] = first.spec.servers as Record<string, unknown>[];
+  return {
+    ...first,
+    spec: {
+      ...first.spec,
+      servers: [{ ...server, hosts: [...hosts].sort(compareStrings) }],
+    },
+    policies,
+  };
+}
+
+/** The Gateway without its hosts, or undefined for any other object. */
+function gatewayShape(e: ResourceEntry): string | undefined {
+  if (e.kind !== 'Gateway' || !serverHosts(e)) return undefined;
+  const [server] = e.spec.servers as Record<string, unknown>[];
+  return stableStringify({
+    apiVersion: e.apiVersion,
+    spec: { ...e.spec, servers: [{ ...server, hosts: [] }] },
+  });
+}
+
+function serverHosts(e: ResourceEntry): string[] | undefined {
+  const servers = e.spec.servers;
+  if (!Array.isArray(servers) || servers.length !== 1) return undefined;
+  const hosts = (servers[0] as { hosts?: unknown }).hosts;
+  return Array.isArray(hosts) && hosts.every(h => typeof h === 'string')
+    ? (hosts as string[])
+    : undefined;
+}
+
+/** Runs units into one set in compile's order, as one set would have built their objects. */
+function replay(
+  units: Unit[],
+  topo: Topology,
+): ReadonlyMap<string, ResourceEntry> {
+  const out = new ResourceSet();
+  const dpKey = (dp: DestinationPlan) =>
+    `${dp.client}${SEP}${dp.destination.namespace}${SEP}${dp.destination.service}`;
+  const dps = units
+    .flatMap(u => u.dps)
+    .sort((x, y) => compareStrings(dpKey(x), dpKey(y)));
+  const serving = new ServingSubsets();
+  for (const dp of dps) translate(dp, topo, out, serving);
+  serving.render(out);
+  for (const u of units) {
+    if (u.policy?.kind === 'AccessPolicy')
+      compileAccessPolicy(u.policy, topo, out);
+  }
+  for (const u of units) {
+    if (u.policy?.kind === 'VirtualDestination')
+      compileVirtualDestination(u.policy, topo, out);
+  }
+  return out.byKey();
+}
+
+/**
+ * Verification, redone only for the policies whose verification may differ: the policy itself
+ * or whether it is verified at all changed, or what its verification read did (the routing
+ * objects of a host it traced, the authorization of its destination namespace, the root
+ * namespace). What was read is identified by the uids of the objects holding it, so unchanged
+ * objects kept by the memo read as unchanged.
+ */
+function verifyInputs(
+  memo: CompileMemo,
+  ctx: MemoContext,
+  inputs: Input[],
+  objects: RenderedObject[],
+  resources: Record<string, MeshResource[]>,
+  errors: Diagnostic[],
+  conflicts: Conflict[],
+  options: CompileOptions,
+): { verifications: PolicyVerification[]; errors: Diagnostic[] } {
+  // as verifyCompiled decides it
+  const skip = unverifiable(errors, conflicts);
+  const reads = readIndex(memo, objects);
+  const fingerprint = (p: Policy, hosts: string[]) =>
+    [
+      reads.everyone(),
+      reads.namespace(p.spec.destination.namespace),
+      ...hosts.map(h => reads.host(h)),
+    ].join(',');
+  const state = (i: Input) =>
+    `${skip.has(i.ref) ? 'skip' : 'verify'}${SEP}${i.json}`;
+  const stale = inputs.filter(i => {
+    const kept = memo.verified.get(i.ref);
+    return !(
+      kept &&
+      kept.input === state(i) &&
+      kept.fingerprint === fingerprint(i.policy, kept.hosts)
+    );
+  });
+  if (stale.length > 0) {
+    memo.stats.reverifiedPolicies += stale.length;
+    const r = verifyCompiled(
+      stale.map(copyOf),
+      ctx.topo,
+      resources,
+      errors,
+      conflicts,
+      options,
+    );
+    const byRef = new Map(r.verifications.map(v => [v.policy, v]));
+    const errorsOf = new Map<string, Diagnostic[]>();
+    for (const e of r.errors)
+      errorsOf.set(e.policy!, [...(errorsOf.get(e.policy!) ?? []), e]);
+    for (const i of stale) {
+      const verification = byRef.get(i.ref);
+      const hosts = hostsRead(verification);
+      memo.verified.set(i.ref, {
+        input: state(i),
+        fingerprint: fingerprint(i.policy, hosts),
+        hosts,
+        verification,
+        errors: errorsOf.get(i.ref) ?? [],
+      });
+    }
+  }
+  const all = inputs.map(i => memo.verified.get(i.ref)!);
+  return {
+    verifications: all.flatMap(v => (v.verification ? [v.verification] : [])),
+    errors: all.flatMap(v => v.errors),
+  };
+}
+
+/**
+ * Per host and namespace, a short id standing for the objects the verifier reads there: the
+ * same objects give the same id from one compile to the next, since the memo interns them.
+ */
+function readIndex(memo: CompileMemo, objects: RenderedObject[]) {
+  const hosts = new Map<string, string[]>();
+  const namespaces = new Map<string, string[]>();
+  const everyone: string[] = [];
+  const add = (map: Map<string, string[]>, key: string, token: string) => {
+    const list = map.get(key);
+    if (list) list.push(token);
+    else map.set(key, [token]);
+  };
+  for (const o of objects) {
+    const { reads } = o;
+    const token = String(o.uid);
+    if (reads.everyone) everyone.push(token);
+    for (const h of reads.hosts) add(hosts, h, token);
+    // Whether a passthrough Gateway lists a host, not which object version does.
+    for (const h of reads.passthrough) add(hosts, h, o.key);
+    if (reads.namespace !== undefined) add(namespaces, reads.namespace, token);
+  }
+  const ids = new Map<string, number>();
+  const id = (scope: string, tokens: string[] = []) => {
+    let n = ids.get(scope);
+    if (n === undefined) {
+      n = memo.readIds.through(`${scope}${SEP}${tokens.join(',')}`, () =>
+        memo.nextUid(),
+      );
+      ids.set(scope, n);
+    }
+    return n;
+  };
+  return {
+    everyone: () => id('', everyone),
+    namespace: (ns: string) => id(`ns:${ns}`, namespaces.get(ns)),
+    host: (h: string) => id(`host:${h}`, hosts.get(h)),
   };
 }
 
@@ -277,9 +717,8 @@ export function heldObjects(
 }
 
 /**
- * Every compile verifies (the incremental renderer too): policies that compiled cleanly are
- * traced through what the clusters would hold, and one that does not do in Istio what it
- * says is refused.
+ * What every compile verifies: policies that compiled cleanly are traced through what the
+ * clusters would hold, and one that does not do in Istio what it says is refused.
  */
 export function verifyCompiled(
   policies: Policy[],
