@@ -13,3 +13,5 @@ export { createPolicyRepositoryAction } from './actions/policyRepository';
 export type { MeshActionDeps } from './service/renderPolicyRequest';
 export type { FleetClient } from './service/FleetClient';
 export { MeshBackendFleetClient } from './service/FleetClient';
+export { PolicyRenderers, ParsedPolicies } from './service/policyRenderers';
+export type { RepositoryRenderer } from './service/policyRenderers';
