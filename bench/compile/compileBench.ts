@@ -1,4 +1,4 @@
-import type { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import fs from 'node:fs';
@@ -101,7 +101,11 @@ function routeRequest(fleet: Fleet, index: number): TrafficPolicy {
     kind: 'TrafficPolicy',
     metadata: { name: `${service.name}-shift`, namespace: service.namespace },
     spec: {
-      destination: { service: service.name, namespace: service.namespace },
+      destination: {
+        service: service.name,
+        namespace: service.namespace,
+        port: 8080,
+      },
       route: [
         { cluster: a, weight: 90 },
         { cluster: b, weight: 10 },
@@ -114,9 +118,9 @@ function routeRequest(fleet: Fleet, index: number): TrafficPolicy {
 function benchCatalog(fleet: Fleet): CatalogService {
   const component = (service: string): Entity => {
     const [namespace, name] = service.split('/');
-    const owner = fleet.services.find(
-      s => s.namespace === namespace && s.name === name,
-    )?.owner;
+    const owner =
+      fleet.services.find(s => s.namespace === namespace && s.name === name)
+        ?.owner ?? `group:default/${namespace}`;
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -125,7 +129,8 @@ function benchCatalog(fleet: Fleet): CatalogService {
         namespace: 'default',
         annotations: {
           'meshport.dev/service': service,
-          'backstage.io/managed-by-location': 'meshport:fleet',
+          // what mesh-common's isPublishedByMeshport recognises
+          [ANNOTATION_ORIGIN_LOCATION]: 'meshport-provider:bench',
         },
       },
       spec: { type: 'service', lifecycle: 'production', owner },

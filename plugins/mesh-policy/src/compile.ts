@@ -5,6 +5,7 @@ import {
   CompileMemo,
   Keyed,
   MemoContext,
+  MemoInputs,
   RenderedObject,
   Unit,
 } from './compileMemo';
@@ -170,11 +171,11 @@ export function compile(
   fleet: Fleet,
   options: CompileOptions = {},
 ): CompileResult {
-  const { objects: _objects, ...result } = compileObjects(
-    policies,
-    fleet,
-    options,
-  );
+  const {
+    objects: _objects,
+    json: _json,
+    ...result
+  } = compileObjects(policies, fleet, options);
   options.memo?.end();
   return result;
 }
@@ -186,6 +187,8 @@ export function compile(
 export interface CompiledObjects extends CompileResult {
   /** Every rendered object, sorted by key (cluster, kind, namespace, name). */
   objects: RenderedObject[];
+  /** The JSON of each policy passed, as compiled: what the memo is keyed by. */
+  json: ReadonlyMap<Policy, string>;
 }
 
 /** A policy of this compile: the first of its ref, and its JSON, which the memo is keyed by. */
@@ -224,26 +227,26 @@ export function compileObjects(
   fleet: Fleet,
   options: CompileOptions = {},
 ): CompiledObjects {
+  const given: MemoInputs = {
+    fleet,
+    meshSettings: options.meshSettings,
+    existingResources: options.existingResources,
+    validateSchema: options.validateSchema ?? handWrittenProblem,
+  };
+  const prepare = (from: MemoInputs) => {
+    const prepared = fleetTopology(from.fleet);
+    return { topo: prepared.topo, fleetWarnings: keyed(prepared.warnings) };
+  };
   const memo = options.memo ?? new CompileMemo();
-  const validateSchema = options.validateSchema ?? handWrittenProblem;
-  // A throwaway memo is never asked again: no need to serialise the fleet for its key.
-  const ctx = memo.begin(
-    {
-      fleetJson: options.memo ? JSON.stringify(fleet) : '',
-      optionsJson: options.memo
-        ? JSON.stringify([options.meshSettings, options.existingResources])
-        : '',
-      validateSchema,
-    },
-    () => {
-      const prepared = fleetTopology(fleet);
-      return { topo: prepared.topo, fleetWarnings: keyed(prepared.warnings) };
-    },
-  );
+  // A throwaway memo is never asked again: no need for a private copy of the inputs.
+  const ctx: MemoContext = options.memo
+    ? memo.begin(given, prepare)
+    : { inputs: given, ...prepare(given) };
 
   const errors: Keyed[] = [];
   const warnings: Keyed[] = [...ctx.fleetWarnings];
-  const inputs = uniqueInputs(policies, errors);
+  const json = new Map(policies.map(p => [p, JSON.stringify(p)]));
+  const inputs = uniqueInputs(policies, json, errors);
 
   // The units, in the order compile runs them: traffic per destination, then AccessPolicies,
   // then VirtualDestinations, each in ref order.
@@ -326,7 +329,6 @@ export function compileObjects(
     resources,
     errors.map(k => k[1]),
     conflicts,
-    options,
   );
   errors.push(...keyed(verified.errors));
 
@@ -335,6 +337,7 @@ export function compileObjects(
     ok: sortedErrors.length === 0 && conflicts.length === 0,
     resources,
     objects,
+    json,
     conflicts,
     warnings: dedupe(sortKeyed(warnings)),
     errors: dedupe(sortedErrors),
@@ -343,7 +346,11 @@ export function compileObjects(
 }
 
 /** The first policy of each ref, in ref order; every later one is an error. */
-function uniqueInputs(policies: Policy[], errors: Keyed[]): Input[] {
+function uniqueInputs(
+  policies: Policy[],
+  json: ReadonlyMap<Policy, string>,
+  errors: Keyed[],
+): Input[] {
   const sorted = policies
     .map(policy => ({ policy, ref: policyRef(policy) }))
     .sort((a, b) => compareStrings(a.ref, b.ref));
@@ -353,7 +360,7 @@ function uniqueInputs(policies: Policy[], errors: Keyed[]): Input[] {
       errors.push(...keyed([duplicateError(ref)]));
       continue;
     }
-    inputs.push({ ref, policy, json: JSON.stringify(policy) });
+    inputs.push({ ref, policy, json: json.get(policy)! });
   }
   return inputs;
 }
@@ -397,6 +404,7 @@ function trafficUnit(uid: number, group: Input[], topo: Topology): Unit {
   return {
     uid,
     kind: 'traffic',
+    rendered: new Map(),
     ref: group[0].ref,
     entries: out.byKey(),
     errors: keyed(errors),
@@ -414,6 +422,7 @@ function accessUnit(uid: number, input: Input, topo: Topology): Unit {
   return {
     uid,
     kind: 'access',
+    rendered: new Map(),
     ref: input.ref,
     entries: out.byKey(),
     errors: keyed(r.errors),
@@ -432,6 +441,7 @@ function hostUnit(uid: number, input: Input, topo: Topology): Unit {
   return {
     uid,
     kind: 'host',
+    rendered: new Map(),
     ref: input.ref,
     entries: out.byKey(),
     errors: keyed(r.errors),
@@ -443,7 +453,10 @@ function hostUnit(uid: number, input: Input, topo: Topology): Unit {
   };
 }
 
-/** Every object the units write, sorted by key, each keyed in the memo by its writers. */
+/**
+ * Every object the units write, sorted by key: an object one unit writes is kept on the unit,
+ * one several write is kept in the memo under their uids.
+ */
 function assembleObjects(
   memo: CompileMemo,
   ctx: MemoContext,
@@ -467,11 +480,21 @@ function assembleObjects(
   const objects: RenderedObject[] = [];
   const collisions: string[] = [];
   for (const [key, list] of writers) {
+    if (list.length === 1) {
+      // The object of one unit lives as long as the unit: no key to build and hash.
+      const [unit] = list;
+      let o = unit.rendered.get(key);
+      if (!o) {
+        memo.stats.recomputedObjects++;
+        o = renderObject(memo, ctx, unit.entries.get(key)!);
+        unit.rendered.set(key, o);
+      }
+      objects.push(o);
+      continue;
+    }
     const id = `${list.map(u => u.uid).join(',')}${SEP}${key}`;
     const o = render(id, () =>
-      list.length === 1
-        ? list[0].entries.get(key)
-        : mergeGateway(list.map(u => u.entries.get(key)!)),
+      mergeGateway(list.map(u => u.entries.get(key)!)),
     );
     if (o) objects.push(o);
     else collisions.push(key);
@@ -490,7 +513,8 @@ function assembleObjects(
       );
     }
   }
-  return objects.sort((a, b) => compareStrings(a.key, b.key));
+  const byKey = new Map(objects.map(o => [o.key, o]));
+  return memo.sorted('objects', byKey.keys()).map(k => byKey.get(k)!);
 }
 
 function renderObject(
@@ -499,7 +523,7 @@ function renderObject(
   entry: ResourceEntry,
 ): RenderedObject {
   const resource = meshResource(entry);
-  const p = objectProblems(entry.cluster, resource, ctx.validateSchema);
+  const p = objectProblems(entry.cluster, resource, ctx.inputs.validateSchema);
   return {
     uid: memo.nextUid(),
     key: entry.key,
@@ -597,7 +621,6 @@ function verifyInputs(
   resources: Record<string, MeshResource[]>,
   errors: Diagnostic[],
   conflicts: Conflict[],
-  options: CompileOptions,
 ): { verifications: PolicyVerification[]; errors: Diagnostic[] } {
   // as verifyCompiled decides it
   const skip = unverifiable(errors, conflicts);
@@ -626,7 +649,7 @@ function verifyInputs(
       resources,
       errors,
       conflicts,
-      options,
+      ctx.inputs,
     );
     const byRef = new Map(r.verifications.map(v => [v.policy, v]));
     const errorsOf = new Map<string, Diagnostic[]>();

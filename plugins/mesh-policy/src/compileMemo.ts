@@ -1,11 +1,13 @@
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import type { Conflict, DestinationPlan } from './conflicts';
-import type { Diagnostic } from './diagnostics';
+import { compareStrings, Diagnostic } from './diagnostics';
 import type { Topology } from './fleet/topology';
 import type { AccessPolicy } from './schema/accessPolicy';
 import type { VirtualDestination } from './schema/virtualDestination';
 import type { MeshResource, ResourceEntry } from './translate/resources';
 import type { SchemaValidator } from './translate/schemaCheck';
 import type { ObjectReads } from './verify/dependencies';
+import type { ClusterObject, MeshSettings } from './verify/types';
 import type { PolicyVerification } from './verify/verifyPolicies';
 
 /** A diagnostic with its sort key, computed once rather than at every comparison. */
@@ -32,6 +34,8 @@ export interface Unit {
   /** For traffic, the smallest ref of the unit; otherwise the policy's ref. */
   ref: string;
   entries: ReadonlyMap<string, ResourceEntry>;
+  /** The objects only this unit writes, rendered on first use. */
+  rendered: Map<string, RenderedObject>;
   /** Planning and compile diagnostics of the unit's policies. */
   errors: Keyed[];
   warnings: Keyed[];
@@ -69,12 +73,57 @@ export interface Verified {
 }
 
 /** Everything a compile depends on besides the policies. */
-export interface MemoContext {
-  fleetJson: string;
-  optionsJson: string;
+export interface MemoInputs {
+  fleet: Fleet;
+  meshSettings?: Record<string, MeshSettings>;
+  existingResources?: Record<string, ClusterObject[]>;
   validateSchema: SchemaValidator;
+}
+
+/** The inputs of the memo's compiles, and what is prepared from them once. */
+export interface MemoContext {
+  /** A private copy of the inputs: callers may change theirs after the compile. */
+  inputs: MemoInputs;
   topo: Topology;
   fleetWarnings: Keyed[];
+}
+
+/**
+ * Equal as JSON, without serialising: the fleet of a large mesh is megabytes, and compared on
+ * every compile. Keys must come in the same order (output may follow it).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+      return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  const other = Object.keys(y);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== other[i] || !sameJson(x[keys[i]], y[keys[i]])) return false;
+  }
+  return true;
+}
+
+/** Whether a compile of `next` may reuse what was compiled for `kept`. */
+function sameInputs(kept: MemoInputs, next: MemoInputs): boolean {
+  // The compiler never reads when the fleet view was assembled; the mesh backend stamps
+  // every rebuild, so comparing it would make every discovery run a full miss.
+  const { generatedAt: _was, ...fleet } = kept.fleet;
+  const { generatedAt: _is, ...nextFleet } = next.fleet;
+  return (
+    kept.validateSchema === next.validateSchema &&
+    sameJson(fleet, nextFleet) &&
+    sameJson(kept.meshSettings, next.meshSettings) &&
+    sameJson(kept.existingResources, next.existingResources)
+  );
 }
 
 /**
@@ -145,7 +194,7 @@ export class CompileMemo {
   context?: MemoContext;
   /** @internal Unit content key → its output. */
   readonly units = new MemoTable<Unit>(this);
-  /** @internal Object key and the uids of the units writing it → the object. */
+  /** @internal Object key and the uids of the several units writing it → the object. */
   readonly objects = new MemoTable<RenderedObject>(this);
   /** @internal Policy ref → its last verification. */
   readonly verified = new MemoTable<Verified>(this);
@@ -154,16 +203,41 @@ export class CompileMemo {
   /** @internal What verifications read, as joined object uids → a short stable id. */
   readonly readIds = new MemoTable<number>(this);
   private uids = 0;
+  /** The last sorted order of each list: the next sort of a list that barely changed merges. */
+  private readonly orders = new Map<'objects' | 'files', string[]>();
+
+  /**
+   * @internal The keys, unique, in code-point order: the previous order of the same list with
+   * what left it removed and what joined it merged in, rather than a sort of everything.
+   */
+  sorted(list: 'objects' | 'files', keys: Iterable<string>): string[] {
+    const joined = new Set(keys);
+    const kept = (this.orders.get(list) ?? []).filter(k => joined.delete(k));
+    const added = [...joined].sort(compareStrings);
+    const order: string[] = [];
+    let i = 0;
+    for (const k of added) {
+      while (i < kept.length && compareStrings(kept[i], k) < 0)
+        order.push(kept[i++]);
+      order.push(k);
+    }
+    while (i < kept.length) order.push(kept[i++]);
+    this.orders.set(list, order);
+    return order;
+  }
 
   /** @internal */
   nextUid(): number {
     return ++this.uids;
   }
 
-  /** @internal Starts a compile; everything is dropped when the fleet or options changed. */
+  /**
+   * @internal Starts a compile: the context prepared for equal inputs, or a new one (and
+   * everything dropped) when the fleet or options changed.
+   */
   begin(
-    context: Omit<MemoContext, 'topo' | 'fleetWarnings'>,
-    prepare: () => Pick<MemoContext, 'topo' | 'fleetWarnings'>,
+    inputs: MemoInputs,
+    prepare: (inputs: MemoInputs) => Omit<MemoContext, 'inputs'>,
   ): MemoContext {
     this.generation++;
     this.stats = {
@@ -171,17 +245,15 @@ export class CompileMemo {
       recomputedObjects: 0,
       reverifiedPolicies: 0,
     };
-    const c = this.context;
-    if (
-      c &&
-      c.fleetJson === context.fleetJson &&
-      c.optionsJson === context.optionsJson &&
-      c.validateSchema === context.validateSchema
-    )
-      return c;
+    if (this.context && sameInputs(this.context.inputs, inputs))
+      return this.context;
     for (const table of [this.units, this.objects, this.verified, this.readIds])
       table.clear();
-    this.context = { ...context, ...prepare() };
+    const copy: MemoInputs = {
+      ...structuredClone({ ...inputs, validateSchema: undefined }),
+      validateSchema: inputs.validateSchema,
+    };
+    this.context = { inputs: copy, ...prepare(copy) };
     return this.context;
   }
 

@@ -38,26 +38,31 @@ export function renderRepository(
   const {
     resources: _resources,
     objects,
+    json,
     ...diagnostics
   } = compileObjects(policies, fleet, options);
-  const files: Record<string, string> = {};
+  const files = new Map<string, string>();
   // As compile reads the policy it compiles, the file is the policy's JSON at this call.
   for (const p of policies) {
-    const json = JSON.stringify(p);
-    files[policyPath(p)] = options.memo
-      ? options.memo.policyYaml.through(json, () => toYaml(p))
-      : toYaml(p);
+    files.set(
+      policyPath(p),
+      options.memo
+        ? options.memo.policyYaml.through(json.get(p)!, () => toYaml(p))
+        : toYaml(p),
+    );
   }
   for (const o of objects) {
     const [path, text] = (o.file ??= [
       renderedPath(o.cluster, o.resource),
       toYaml(o.resource),
     ]);
-    files[path] = text;
+    files.set(path, text);
   }
+  const order = options.memo
+    ? options.memo.sorted('files', files.keys())
+    : [...files.keys()].sort(compareStrings);
   options.memo?.end();
   const sorted: Record<string, string> = {};
-  for (const path of Object.keys(files).sort(compareStrings))
-    sorted[path] = files[path];
+  for (const path of order) sorted[path] = files.get(path)!;
   return { ...diagnostics, files: sorted };
 }
