@@ -92,7 +92,7 @@ export interface MemoContext {
  * Equal as JSON, without serialising: the fleet of a large mesh is megabytes, and compared on
  * every compile. Keys must come in the same order (output may follow it).
  */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
@@ -110,6 +110,20 @@ export function sameJson(a: unknown, b: unknown): boolean {
     if (keys[i] !== other[i] || !sameJson(x[keys[i]], y[keys[i]])) return false;
   }
   return true;
+}
+
+/**
+ * A deep copy of plain data that `sameJson` finds equal to the original: keys in the same
+ * order, undefined members kept (a JSON round trip drops them).
+ */
+function copyJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = copyJson(v);
+    return out as T;
+  }
+  return value;
 }
 
 /** Whether a compile of `next` may reuse what was compiled for `kept`. */
@@ -250,7 +264,9 @@ export class CompileMemo {
     for (const table of [this.units, this.objects, this.verified, this.readIds])
       table.clear();
     const copy: MemoInputs = {
-      ...structuredClone({ ...inputs, validateSchema: undefined }),
+      fleet: copyJson(inputs.fleet),
+      meshSettings: copyJson(inputs.meshSettings),
+      existingResources: copyJson(inputs.existingResources),
       validateSchema: inputs.validateSchema,
     };
     this.context = { inputs: copy, ...prepare(copy) };
