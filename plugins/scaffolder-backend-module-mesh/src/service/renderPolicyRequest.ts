@@ -197,7 +197,11 @@ export async function renderPolicyRequest(
   const filesToDelete = Object.keys(repo.files).filter(
     p => p.startsWith('rendered/') && p.endsWith('.yaml') && !(p in after),
   );
-  const summary = summarizeChange(repo.files, after);
+  // Only what differs can be in the summary: handing over just that spares sorting every path.
+  const summary = summarizeChange(
+    pick(repo.files, [...files, ...filesToDelete]),
+    pick(after, files),
+  );
   // The reviewer judges this request: warnings about policies already merged are theirs.
   const text = pullRequestText({
     policy,
@@ -230,6 +234,15 @@ export async function renderPolicyRequest(
     teamReviewers: owners.teamReviewers,
     destinationEntityRef: owners.entityRef,
   };
+}
+
+function pick(
+  from: Record<string, string>,
+  paths: string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of paths) if (p in from) out[p] = from[p];
+  return out;
 }
 
 function safePath(workspace: string, relative: string): string {
