@@ -621,9 +621,10 @@ function touch(p: Policy) {
 
 describe('a render through a memo equals a render without one', () => {
   it.each(SCENARIOS)('after any sequence of edits (%s)', (_, scenario) => {
+    let edited = 0;
     fc.assert(
       fc.property(
-        fc.array(arbitraryEdit(scenario), { minLength: 1, maxLength: 10 }),
+        fc.array(arbitraryEdit(scenario), { minLength: 4, maxLength: 10 }),
         edits => {
           const fleet = scenario.fleet();
           const renderer = warm(fleet, {
@@ -635,10 +636,95 @@ describe('a render through a memo equals a render without one', () => {
             const warmed = renderer.render(list);
             const full = renderRepository(list, fleet, { validateSchema });
             expectSameRender(warmed, full);
+            edited++;
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
+    expect(edited).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe('a memo keyed by content', () => {
+  const policies = () => [seedPolicy(), accessGrant(), failover()];
+
+  it('compiles everything again for another fleet, and nothing for the same one rebuilt', () => {
+    const renderer = warm(sharedGatewayFleet(), { validateSchema });
+    renderer.render(policies());
+    const again = warm(sharedGatewayFleet(), { validateSchema });
+    // a fleet equal in content, assembled later: the mesh backend stamps every rebuild
+    const rebuilt = {
+      ...sharedGatewayFleet(),
+      generatedAt: '2030-01-01T00:00:00Z',
+    };
+    const result = renderRepository(policies(), rebuilt, {
+      validateSchema,
+      memo: renderer.memo,
+    });
+    expect(renderer.memo.stats.recompiledUnits).toBe(0);
+    expectSameRender(result, again.render(policies()));
+
+    const other = twoNetworkPrimaryFleet();
+    expectSameRender(
+      renderRepository(policies(), other, {
+        validateSchema,
+        memo: renderer.memo,
+      }),
+      renderRepository(policies(), other, { validateSchema }),
+    );
+    expect(renderer.memo.stats.recompiledUnits).toBe(3);
+  });
+
+  it('sees a fleet edited in place since the last render', () => {
+    const fleet = sharedGatewayFleet();
+    const renderer = warm(fleet, { validateSchema });
+    renderer.render(policies());
+    fleet.clusters = fleet.clusters.filter(c => c.name !== 'cluster-3');
+    expectSameRender(
+      renderer.render(policies()),
+      renderRepository(policies(), fleet, { validateSchema }),
+    );
+  });
+
+  it('compiles again when the options change', () => {
+    const fleet = sharedGatewayFleet();
+    const memo = createCompileMemo();
+    renderRepository(policies(), fleet, { validateSchema, memo });
+    const existingResources = {
+      'cluster-1': [
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'by-hand', namespace: 'bookinfo' },
+          spec: { hosts: ['reviews.bookinfo.svc.cluster.local'] },
+        },
+      ],
+    };
+    expectSameRender(
+      renderRepository(policies(), fleet, { memo, existingResources }),
+      renderRepository(policies(), fleet, { existingResources }),
+    );
+    expect(memo.stats.recompiledUnits).toBe(3);
+    expectSameRender(
+      renderRepository(policies(), fleet, { memo, existingResources }),
+      renderRepository(policies(), fleet, { existingResources }),
+    );
+    expect(memo.stats.recompiledUnits).toBe(0);
+  });
+
+  it('keeps no more than the last render used', () => {
+    const renderer = warm(sharedGatewayFleet(), { validateSchema });
+    renderer.render(policies());
+    renderer.render([timeoutPolicy('slow', '3s')]);
+    // what the previous render held is gone: compiled again
+    renderer.render(policies());
+    expect(renderer.memo.stats.recompiledUnits).toBe(3);
+    renderer.render(policies());
+    expect(renderer.memo.stats).toEqual({
+      recompiledUnits: 0,
+      recomputedObjects: 0,
+      reverifiedPolicies: 0,
+    });
   });
 });
