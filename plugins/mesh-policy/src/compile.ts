@@ -503,13 +503,15 @@ function assembleObjects(
     const involved = new Set(collisions.flatMap(k => writers.get(k)!));
     const replayed = units.filter(u => involved.has(u));
     const uids = replayed.map(u => u.uid).join(',');
+    // Replayed once, on the first collided object the memo does not hold.
     let out: ReadonlyMap<string, ResourceEntry> | undefined;
+    const replayedEntry = (key: string) => {
+      out ??= replay(replayed, ctx.topo);
+      return out.get(key);
+    };
     for (const key of collisions) {
       objects.push(
-        render(`replay:${uids}${SEP}${key}`, () => {
-          out ??= replay(replayed, ctx.topo);
-          return out.get(key);
-        })!,
+        render(`replay:${uids}${SEP}${key}`, () => replayedEntry(key))!,
       );
     }
   }
