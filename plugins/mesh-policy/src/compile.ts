@@ -8,6 +8,7 @@ import {
   MemoInputs,
   RenderedObject,
   Unit,
+  Verified,
 } from './compileMemo';
 import {
   Conflict,
@@ -627,20 +628,23 @@ function verifyInputs(
   // as verifyCompiled decides it
   const skip = unverifiable(errors, conflicts);
   const reads = readIndex(memo, objects);
-  const fingerprint = (p: Policy, hosts: string[]) =>
-    [
-      reads.everyone(),
-      reads.namespace(p.spec.destination.namespace),
-      ...hosts.map(h => reads.host(h)),
-    ].join(',');
-  const state = (i: Input) =>
-    `${skip.has(i.ref) ? 'skip' : 'verify'}${SEP}${i.json}`;
+  // Ids of what a verification read; compared element by element, no string built per policy.
+  const readIds = (p: Policy, hosts: string[]) => [
+    reads.everyone(),
+    reads.namespace(p.spec.destination.namespace),
+    ...hosts.map(h => reads.host(h)),
+  ];
+  const stillReads = (p: Policy, kept: Verified) => {
+    const now = readIds(p, kept.hosts);
+    return now.every((id, n) => id === kept.reads[n]);
+  };
   const stale = inputs.filter(i => {
     const kept = memo.verified.get(i.ref);
     return !(
       kept &&
-      kept.input === state(i) &&
-      kept.fingerprint === fingerprint(i.policy, kept.hosts)
+      kept.json === i.json &&
+      kept.skipped === skip.has(i.ref) &&
+      stillReads(i.policy, kept)
     );
   });
   if (stale.length > 0) {
@@ -661,8 +665,9 @@ function verifyInputs(
       const verification = byRef.get(i.ref);
       const hosts = hostsRead(verification);
       memo.verified.set(i.ref, {
-        input: state(i),
-        fingerprint: fingerprint(i.policy, hosts),
+        json: i.json,
+        skipped: skip.has(i.ref),
+        reads: readIds(i.policy, hosts),
         hosts,
         verification,
         errors: errorsOf.get(i.ref) ?? [],

@@ -63,10 +63,15 @@ export interface RenderedObject {
 
 /** One policy's verification and what it depended on. */
 export interface Verified {
-  /** The policy JSON and whether it was skipped. */
-  input: string;
-  /** The content of everything its verification read, as the memo fingerprints it. */
-  fingerprint: string;
+  /** The policy verified, and whether it was skipped (it failed to compile or conflicts). */
+  json: string;
+  skipped: boolean;
+  /**
+   * Ids of the objects its verification read (everyone's, its destination namespace's, each
+   * host's), as the memo interns them: the same ids mean the same objects.
+   */
+  reads: number[];
+  /** The hosts it traced. */
   hosts: string[];
   verification?: PolicyVerification;
   errors: Diagnostic[];
