@@ -57,11 +57,8 @@ export type { Conflict } from './conflicts';
 export type { MeshResource } from './translate/resources';
 export { renderRepository, policyPath, renderedPath } from './render';
 export type { RenderResult } from './render';
-export { createIncrementalRenderer } from './incremental';
-export type {
-  IncrementalRenderer,
-  IncrementalRenderStats,
-} from './incremental';
+export { CompileMemo, createCompileMemo } from './compileMemo';
+export type { CompileMemoStats } from './compileMemo';
 export { summarizeChange, formatChangeSummary } from './summarizeChange';
 export type { ChangeSummary, ChangeSet, ChangedFile } from './summarizeChange';
 export { toYaml } from './yaml';

@@ -1,5 +1,5 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { compile, CompileOptions, CompileResult } from './compile';
+import { CompileOptions, compileObjects, CompileResult } from './compile';
 import { compareStrings } from './diagnostics';
 import { Policy } from './schema/policy';
 import { toYaml } from './yaml';
@@ -27,21 +27,42 @@ export function renderedPath(
 /**
  * The files of a policy repository for a set of policies: each policy under `policies/` and each
  * object it compiles to under `rendered/<cluster>/`. Files are produced even when `ok` is false,
- * for previews; whoever writes them (CLI, scaffolder action) must refuse unless `ok`.
+ * for previews; whoever writes them (CLI, scaffolder action) must refuse unless `ok`. With a
+ * memo (`options.memo`), YAML of unchanged policies and objects is reused as well.
  */
 export function renderRepository(
   policies: Policy[],
   fleet: Fleet,
   options: CompileOptions = {},
 ): RenderResult {
-  const { resources, ...diagnostics } = compile(policies, fleet, options);
-  const files: Record<string, string> = {};
-  for (const p of policies) files[policyPath(p)] = toYaml(p);
-  for (const [cluster, list] of Object.entries(resources)) {
-    for (const r of list) files[renderedPath(cluster, r)] = toYaml(r);
+  const {
+    resources: _resources,
+    objects,
+    json,
+    ...diagnostics
+  } = compileObjects(policies, fleet, options);
+  const files = new Map<string, string>();
+  // As compile reads the policy it compiles, the file is the policy's JSON at this call.
+  for (const p of policies) {
+    files.set(
+      policyPath(p),
+      options.memo
+        ? options.memo.policyYaml.through(json.get(p)!, () => toYaml(p))
+        : toYaml(p),
+    );
   }
+  for (const o of objects) {
+    const [path, text] = (o.file ??= [
+      renderedPath(o.cluster, o.resource),
+      toYaml(o.resource),
+    ]);
+    files.set(path, text);
+  }
+  const order = options.memo
+    ? options.memo.sorted('files', files.keys())
+    : [...files.keys()].sort(compareStrings);
+  options.memo?.end();
   const sorted: Record<string, string> = {};
-  for (const path of Object.keys(files).sort(compareStrings))
-    sorted[path] = files[path];
+  for (const path of order) sorted[path] = files.get(path)!;
   return { ...diagnostics, files: sorted };
 }

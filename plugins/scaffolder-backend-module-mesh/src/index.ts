@@ -11,3 +11,5 @@ export { createAccessPolicyAction } from './actions/accessPolicy';
 export { createRenderPolicyAction } from './actions/renderPolicy';
 export { createPolicyRepositoryAction } from './actions/policyRepository';
 export type { MeshActionDeps } from './service/renderPolicyRequest';
+export { PolicyRenderers, ParsedPolicies } from './service/policyRenderers';
+export type { RepositoryRenderer } from './service/policyRenderers';

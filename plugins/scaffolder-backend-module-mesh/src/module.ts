@@ -11,6 +11,7 @@ import { createPolicyRepositoryAction } from './actions/policyRepository';
 import { createRenderPolicyAction } from './actions/renderPolicy';
 import { createTrafficPolicyAction } from './actions/trafficPolicy';
 import { readPolicyRepositorySettings } from './service/policyRepositories';
+import { PolicyRenderers } from './service/policyRenderers';
 import { MeshActionDeps, once } from './service/renderPolicyRequest';
 
 /** Registers the meshport:policy:* actions with the scaffolder. */
@@ -47,6 +48,8 @@ export const scaffolderModule = createBackendModule({
           permissions,
           // Loaded on the first request, not at startup: the CRD models are large.
           schemaValidator: once(loadSchemaValidator),
+          // One per configured repository, plus one for requests that name none.
+          renderers: new PolicyRenderers(repositories.repositories.length + 1),
         };
         scaffolderActions.addActions(
           createPolicyRepositoryAction(repositories),

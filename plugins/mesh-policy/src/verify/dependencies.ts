@@ -3,65 +3,42 @@ import type { ClusterObject } from './types';
 import type { PolicyVerification } from './verifyPolicies';
 
 /**
- * What the verifier reads, so that a long-lived renderer can tell which verifications an edit
- * may change. Routing objects are read per host (VirtualService, DestinationRule,
- * ServiceEntry, the hosts an AUTO_PASSTHROUGH Gateway lists); authorization per namespace.
+ * What the verifier reads of one object, so that a compile memo can tell whether a kept
+ * verification still holds: routing objects are read per host (VirtualService,
+ * DestinationRule, ServiceEntry; of an AUTO_PASSTHROUGH Gateway only whether it lists a host),
+ * authorization and anything else per namespace, and the root namespace by everyone.
  */
-export class Changes {
-  readonly hosts = new Set<string>();
-  readonly namespaces = new Set<string>();
-  everything = false;
-
-  /** Records that `before` became `after` (either may be absent: added, removed). */
-  record(before?: ClusterObject, after?: ClusterObject) {
-    const kind = (after ?? before)?.kind;
-    if (kind === 'Gateway') {
-      // Only a host entering or leaving the passthrough list changes an answer.
-      const was = passthroughHosts(before);
-      const is = passthroughHosts(after);
-      for (const h of was) if (!is.has(h)) this.host(h);
-      for (const h of is) if (!was.has(h)) this.host(h);
-      return;
-    }
-    const hosts = [...routingHosts(before), ...routingHosts(after)];
-    if (
-      kind === 'VirtualService' ||
-      kind === 'DestinationRule' ||
-      kind === 'ServiceEntry'
-    ) {
-      hosts.forEach(h => this.host(h));
-      return;
-    }
-    // Authorization, and anything else: the whole namespace; the root namespace is everyone's.
-    for (const o of [before, after]) {
-      const ns = o?.metadata.namespace ?? 'default';
-      if (!o) continue;
-      if (ns === ROOT_NAMESPACE) this.everything = true;
-      this.namespaces.add(ns);
-    }
-  }
-
-  private host(h: string) {
-    if (h.includes('*')) this.everything = true;
-    this.hosts.add(h);
-  }
-
-  /** Whether a verification that read `hosts` for a destination in `namespace` may differ now. */
-  affects(namespace: string, hosts: ReadonlySet<string>): boolean {
-    if (this.everything || this.namespaces.has(namespace)) return true;
-    for (const h of hosts) if (this.hosts.has(h)) return true;
-    return false;
-  }
-
-  clear() {
-    this.hosts.clear();
-    this.namespaces.clear();
-    this.everything = false;
-  }
+export interface ObjectReads {
+  /** Hosts whose routing the object's content decides. */
+  hosts: string[];
+  /** Hosts an AUTO_PASSTHROUGH Gateway lists: only their presence changes an answer. */
+  passthrough: string[];
+  /** The namespace whose authorization the object is part of. */
+  namespace?: string;
+  /** Read by every verification: a wildcard host, or an object in the root namespace. */
+  everyone: boolean;
 }
 
-function routingHosts(o?: ClusterObject): string[] {
-  if (!o) return [];
+export function objectReads(o: ClusterObject): ObjectReads {
+  const reads: ObjectReads = { hosts: [], passthrough: [], everyone: false };
+  if (o.kind === 'Gateway') {
+    reads.passthrough = passthroughHosts(o);
+  } else if (
+    o.kind === 'VirtualService' ||
+    o.kind === 'DestinationRule' ||
+    o.kind === 'ServiceEntry'
+  ) {
+    reads.hosts = routingHosts(o);
+  } else {
+    reads.namespace = o.metadata.namespace ?? 'default';
+    reads.everyone = reads.namespace === ROOT_NAMESPACE;
+  }
+  if ([...reads.hosts, ...reads.passthrough].some(h => h.includes('*')))
+    reads.everyone = true;
+  return reads;
+}
+
+function routingHosts(o: ClusterObject): string[] {
   const spec = (o.spec ?? {}) as Spec;
   const ns = o.metadata.namespace ?? 'default';
   if (o.kind === 'DestinationRule') return [fqdn(String(spec.host ?? ''), ns)];
@@ -70,22 +47,22 @@ function routingHosts(o?: ClusterObject): string[] {
   return asArray<string>(spec.hosts);
 }
 
-function passthroughHosts(o?: ClusterObject): Set<string> {
+function passthroughHosts(o: ClusterObject): string[] {
   const out = new Set<string>();
-  for (const s of asArray<Spec>((o?.spec as Spec | undefined)?.servers)) {
+  for (const s of asArray<Spec>((o.spec as Spec | undefined)?.servers)) {
     if ((s.tls as Spec | undefined)?.mode !== 'AUTO_PASSTHROUGH') continue;
     for (const h of asArray<string>(s.hosts))
       out.add(h.includes('/') ? h.split('/')[1] : h);
   }
-  return out;
+  return [...out];
 }
 
 /** The hosts a policy's verification read: each traced request's and each leg's. */
-export function hostsRead(v?: PolicyVerification): Set<string> {
+export function hostsRead(v?: PolicyVerification): string[] {
   const out = new Set<string>();
   for (const { trace } of v?.traces ?? []) {
     out.add(trace.request.host);
     for (const leg of trace.legs) out.add(leg.host);
   }
-  return out;
+  return [...out];
 }

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { once } from '../service/renderPolicyRequest';
+import { PolicyRenderers } from '../service/policyRenderers';
 
 /** The demo fleet's export (what GET /api/mesh/fleet answers for examples/demo-fleet), beside the sample policy repository. */
 export const FLEET_FILE = path.resolve(
@@ -75,6 +76,7 @@ export function testDeps(
     fleet: { getFleet: async () => testFleet() },
     catalog: catalogServiceMock({ entities: [reviewsComponent, bookinfoTeam] }),
     schemaValidator: testSchemaValidator,
+    renderers: new PolicyRenderers(2),
     ...overrides,
   };
 }

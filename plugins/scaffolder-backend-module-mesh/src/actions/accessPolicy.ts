@@ -9,6 +9,7 @@ import {
   outputPathInput,
   parseInput,
   reasonInput,
+  repoUrlInput,
   repositoryPathInput,
   requestOutputs,
   serviceInput,
@@ -94,6 +95,7 @@ const inputSchema = (zod: typeof z) =>
       .max(8, { message: 'at most 8 ports' })
       .optional()
       .describe('Allowed ports; empty = all'),
+    repoUrl: repoUrlInput(zod),
     repositoryPath: repositoryPathInput(zod),
     outputPath: outputPathInput(zod),
     reason: reasonInput(zod),

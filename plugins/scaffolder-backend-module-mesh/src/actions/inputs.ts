@@ -44,6 +44,15 @@ export const repositoryPathInput = (zod: typeof z) =>
       'Workspace folder holding the policy repository, where fetch:plain put it (default policy-repo)',
     );
 
+export const repoUrlInput = (zod: typeof z) =>
+  zod
+    .string()
+    .max(500)
+    .optional()
+    .describe(
+      'The policy repository, as meshport:policy:repository outputs it (repoUrl); requests naming the same one share the compile work kept between requests',
+    );
+
 export const outputPathInput = (zod: typeof z) =>
   zod
     .string()

@@ -5,7 +5,13 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import path from 'node:path';
-import { readTree, seedWorkspace, testDeps } from '../__testUtils__/fixtures';
+import {
+  readTree,
+  seedWorkspace,
+  testDeps,
+  testFleet,
+} from '../__testUtils__/fixtures';
+import { PolicyRenderers } from '../service/policyRenderers';
 import type { MeshActionDeps } from '../service/renderPolicyRequest';
 import { createRenderPolicyAction } from './renderPolicy';
 
@@ -117,6 +123,69 @@ describe('meshport:policy:render', () => {
   ])('refuses %s and writes nothing', async (_, input, message) => {
     await expect(run(input)).rejects.toThrow(message);
     expect(written()).toEqual({});
+  });
+
+  it('answers through the warm renderer as a fresh one would, as the repository and the fleet change', async () => {
+    const repoUrl = 'github.com?owner=meshport-demo&repo=mesh-policies';
+    const warm = testDeps();
+    let n = 0;
+    // The same request through the module's renderer and through a fresh one, in two folders.
+    const same = async (deps: MeshActionDeps) => {
+      n++;
+      const kept = await run(
+        { policy: failover, repoUrl, outputPath: `warm-${n}` },
+        deps,
+      );
+      const fresh = await run(
+        { policy: failover, repoUrl, outputPath: `fresh-${n}` },
+        { ...deps, renderers: new PolicyRenderers(1) },
+      );
+      expect({ ...kept, sourcePath: '' }).toEqual({ ...fresh, sourcePath: '' });
+      expect(readTree(path.join(workspace.path, `warm-${n}`))).toEqual(
+        readTree(path.join(workspace.path, `fresh-${n}`)),
+      );
+      return kept;
+    };
+
+    await same(warm);
+    await same(warm);
+    // nothing changed: nothing compiled again
+    expect(
+      warm.renderers.forRepository(repoUrl).memo.stats.recompiledUnits,
+    ).toBe(0);
+
+    // another pull request merged meanwhile: a grant for ratings
+    workspace.addContent({
+      'policy-repo/policies/bookinfo/accesspolicy-productpage-reads-ratings.yaml': `apiVersion: meshport.dev/v1alpha1
+kind: AccessPolicy
+metadata:
+  name: productpage-reads-ratings
+  namespace: bookinfo
+spec:
+  sources:
+    - cluster: cluster-1
+      namespace: bookinfo
+      serviceAccount: bookinfo-productpage
+  destination:
+    service: ratings
+    namespace: bookinfo
+    port: 9080
+`,
+    });
+    const merged = await same(warm);
+    expect(merged.files).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^rendered\/.*productpage-reads-ratings/),
+      ]),
+    );
+
+    // the fleet lost a cluster since: everything is compiled against the new one
+    const fleet = testFleet();
+    fleet.clusters = fleet.clusters.filter(c => c.name !== 'cluster-4');
+    await same({ ...warm, fleet: { getFleet: async () => fleet } });
+    expect(
+      warm.renderers.forRepository(repoUrl).memo.stats.recompiledUnits,
+    ).toBe(3);
   });
 
   it('refuses a repository holding a broken policy, naming the file', async () => {

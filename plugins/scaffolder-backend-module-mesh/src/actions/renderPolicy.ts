@@ -6,6 +6,7 @@ import {
   outputPathInput,
   parseInput,
   reasonInput,
+  repoUrlInput,
   repositoryPathInput,
   requestOutputs,
 } from './inputs';
@@ -21,6 +22,7 @@ const inputSchema = (zod: typeof z) =>
       .describe(
         'A Meshport policy document (TrafficPolicy, AccessPolicy or VirtualDestination), as an object',
       ),
+    repoUrl: repoUrlInput(zod),
     repositoryPath: repositoryPathInput(zod),
     outputPath: outputPathInput(zod),
     reason: reasonInput(zod),

@@ -12,7 +12,12 @@ export async function runPolicyRequest(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ctx: ActionContext<any, any>,
   document: unknown,
-  input: { repositoryPath?: string; outputPath?: string; reason?: string },
+  input: {
+    repoUrl?: string;
+    repositoryPath?: string;
+    outputPath?: string;
+    reason?: string;
+  },
   deps: MeshActionDeps,
 ): Promise<void> {
   const result = await renderPolicyRequest(
@@ -21,6 +26,7 @@ export async function runPolicyRequest(
       credentials: await ctx.getInitiatorCredentials(),
       requestedBy: ctx.user?.ref,
       reason: input.reason,
+      repository: input.repoUrl,
     },
     {
       workspacePath: ctx.workspacePath,

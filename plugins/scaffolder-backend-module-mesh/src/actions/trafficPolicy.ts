@@ -8,6 +8,7 @@ import {
   outputPathInput,
   parseInput,
   reasonInput,
+  repoUrlInput,
   repositoryPathInput,
   requestOutputs,
   serviceInput,
@@ -93,6 +94,7 @@ const inputSchema = (zod: typeof z) =>
       })
       .optional()
       .describe('Retries: { attempts, perTryTimeout?, retryOn? }'),
+    repoUrl: repoUrlInput(zod),
     repositoryPath: repositoryPathInput(zod),
     outputPath: outputPathInput(zod),
     reason: reasonInput(zod),

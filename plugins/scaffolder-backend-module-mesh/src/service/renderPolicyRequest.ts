@@ -22,6 +22,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findDestinationOwners } from './destinationOwners';
 import { readPolicyRepository } from './policyRepository';
+import type { PolicyRenderers } from './policyRenderers';
 import { pullRequestText } from './pullRequest';
 
 /** What the actions need from the backend; each is faked in tests. */
@@ -32,6 +33,8 @@ export interface MeshActionDeps {
   permissions?: PermissionsService;
   /** The Istio CRD schemas, loaded once (`loadSchemaValidator` is async and heavy). */
   schemaValidator: () => Promise<SchemaValidator>;
+  /** The warm renderer of each policy repository, kept between requests by the module. */
+  renderers: PolicyRenderers;
 }
 
 /** Where things are in the task workspace. */
@@ -48,6 +51,8 @@ export interface PolicyRequest {
   /** `user:default/guest`, for the pull request body. */
   requestedBy?: string;
   reason?: string;
+  /** The policy repository, as meshport:policy:repository output it: picks its warm renderer. */
+  repository?: string;
 }
 
 /** The action outputs, shared by every meshport:policy:* action. */
@@ -140,7 +145,12 @@ export async function renderPolicyRequest(
     }
   }
 
-  const repo = await readPolicyRepository(repoRoot, layout.repositoryPath);
+  const renderer = deps.renderers.forRepository(request.repository);
+  const repo = await readPolicyRepository(
+    repoRoot,
+    layout.repositoryPath,
+    renderer.parsed,
+  );
   const ref = policyRef(policy);
   if (repo.policies.some(p => policyRef(p) === ref)) {
     throw new InputError(
@@ -152,8 +162,10 @@ export async function renderPolicyRequest(
     );
   }
 
+  // Only what the new policy (or a changed repository or fleet) affects is compiled again.
   const result = renderRepository([...repo.policies, policy], fleet, {
     validateSchema: await deps.schemaValidator(),
+    memo: renderer.memo,
   });
   if (!result.ok) {
     const problems = [
@@ -185,7 +197,11 @@ export async function renderPolicyRequest(
   const filesToDelete = Object.keys(repo.files).filter(
     p => p.startsWith('rendered/') && p.endsWith('.yaml') && !(p in after),
   );
-  const summary = summarizeChange(repo.files, after);
+  // Only what differs can be in the summary: handing over just that spares sorting every path.
+  const summary = summarizeChange(
+    pick(repo.files, [...files, ...filesToDelete]),
+    pick(after, files),
+  );
   // The reviewer judges this request: warnings about policies already merged are theirs.
   const text = pullRequestText({
     policy,
@@ -218,6 +234,15 @@ export async function renderPolicyRequest(
     teamReviewers: owners.teamReviewers,
     destinationEntityRef: owners.entityRef,
   };
+}
+
+function pick(
+  from: Record<string, string>,
+  paths: string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of paths) if (p in from) out[p] = from[p];
+  return out;
 }
 
 function safePath(workspace: string, relative: string): string {

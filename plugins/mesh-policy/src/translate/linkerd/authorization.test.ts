@@ -6,7 +6,7 @@ import {
   parseFleet,
 } from '@meshport/backstage-plugin-mesh-common';
 import { compile } from '../../compile';
-import { createIncrementalRenderer } from '../../incremental';
+import { createCompileMemo } from '../../compileMemo';
 import { renderRepository } from '../../render';
 import { linkerdFleet } from '../../__fixtures__/fleets';
 import type { AccessPolicy } from '../../schema';
@@ -229,7 +229,7 @@ describe('a new Server against a hand-written one (issue 17, item 8)', () => {
     }
   });
 
-  it('gives the same conflicts incrementally as a full render', () => {
+  it('gives the same conflicts through a memo as without one', () => {
     const fleet = withServer(linkerdFleet(), 'west', { port: 9080 });
     const policies = [
       grant([webInEast]),
@@ -237,9 +237,11 @@ describe('a new Server against a hand-written one (issue 17, item 8)', () => {
     ];
     const full = renderRepository(policies, fleet);
     expect(full.conflicts).toHaveLength(2);
-    const renderer = createIncrementalRenderer(fleet);
-    renderer.render(policies.slice(0, 1));
-    expect(renderer.render(policies)).toEqual(full);
-    expect(renderer.render([...policies].reverse())).toEqual(full);
+    const memo = createCompileMemo();
+    renderRepository(policies.slice(0, 1), fleet, { memo });
+    expect(renderRepository(policies, fleet, { memo })).toEqual(full);
+    expect(renderRepository([...policies].reverse(), fleet, { memo })).toEqual(
+      full,
+    );
   });
 });

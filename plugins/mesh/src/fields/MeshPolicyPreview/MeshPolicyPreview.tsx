@@ -6,6 +6,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
+import { createCompileMemo } from '@meshport/backstage-plugin-mesh-policy';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
@@ -46,12 +47,19 @@ export const MeshPolicyPreview = (
   const [settledKey, setSettledKey] = useState(formKey);
   useDebounce(() => setSettledKey(formKey), PREVIEW_DEBOUNCE_MS, [formKey]);
 
+  // One warm compile per mounted form: each settled edit compiles only what it changed.
+  const [memo] = useState(createCompileMemo);
   const preview = useMemo(
     () =>
       fleet.value && kind && KINDS.includes(kind)
-        ? previewPolicy(kind, JSON.parse(settledKey) as FormValues, fleet.value)
+        ? previewPolicy(
+            kind,
+            JSON.parse(settledKey) as FormValues,
+            fleet.value,
+            memo,
+          )
         : undefined,
-    [fleet.value, kind, settledKey],
+    [fleet.value, kind, settledKey, memo],
   );
 
   let body;

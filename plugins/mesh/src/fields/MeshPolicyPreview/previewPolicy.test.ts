@@ -1,5 +1,8 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { toYaml } from '@meshport/backstage-plugin-mesh-policy';
+import {
+  createCompileMemo,
+  toYaml,
+} from '@meshport/backstage-plugin-mesh-policy';
 // The sample policy repository's rendered files, written by the mesh-policy CLI from
 // examples/policy-repo/policies; they belong to no package, hence the imports from outside.
 // Jest's YAML transform hands over the parsed documents.
@@ -50,6 +53,26 @@ describe('previewPolicy', () => {
       'cluster-4': [],
     });
     expect(preview.policy.yaml).toContain('name: reviews-from-cluster-1');
+  });
+
+  it('previews the same through the form memo as without it, edit after edit', () => {
+    const memo = createCompileMemo();
+    const edits = [
+      seedRouteForm,
+      { ...seedRouteForm, weight3: 5 },
+      { ...seedRouteForm, weight3: 'x' },
+      seedRouteForm,
+      { ...seedRouteForm, name: 'other-name' },
+    ];
+    for (const form of edits) {
+      expect(previewPolicy('TrafficPolicy', form, fleet, memo)).toEqual(
+        previewPolicy('TrafficPolicy', form, fleet),
+      );
+    }
+    // back to a form compiled before: nothing to compile again
+    previewPolicy('TrafficPolicy', seedRouteForm, fleet, memo);
+    previewPolicy('TrafficPolicy', seedRouteForm, fleet, memo);
+    expect(memo.stats.recompiledUnits).toBe(0);
   });
 
   it('writes the bytes the policy repository holds for the same policy', () => {

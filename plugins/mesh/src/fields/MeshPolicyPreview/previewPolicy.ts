@@ -1,6 +1,7 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import {
   compile,
+  CompileMemo,
   parsePolicy,
   policyPath,
   renderedPath,
@@ -41,12 +42,14 @@ export type PolicyPreview =
 /**
  * What the request would add, per cluster, compiled in the browser the way the scaffolder
  * action compiles it: the form's policy against the fleet. The policies already in the
- * repository are not known here; the action checks those when it runs.
+ * repository are not known here; the action checks those when it runs. `memo` is the form's
+ * own, kept across keystrokes: what an edit leaves unchanged is not compiled again.
  */
 export function previewPolicy(
   kind: PreviewKind,
   form: FormValues,
   fleet: Fleet,
+  memo?: CompileMemo,
 ): PolicyPreview {
   try {
     const built = policyFromForm(kind, form);
@@ -71,7 +74,7 @@ export function previewPolicy(
       };
     }
 
-    const result = compile([policy], fleet);
+    const result = compile([policy], fleet, { memo });
     const names = new Set([
       ...fleet.clusters.map(c => c.name),
       ...Object.keys(result.resources),

@@ -1,7 +1,8 @@
 /* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectSameRender"] }] */
 import fc from 'fast-check';
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { createIncrementalRenderer } from './incremental';
+import type { CompileOptions } from './compile';
+import { createCompileMemo } from './compileMemo';
 import { renderRepository, RenderResult } from './render';
 import {
   linkerdFleet,
@@ -119,10 +120,20 @@ function gatewayHosts(files: Record<string, string>, cluster: string) {
     .map(l => l.trim().slice(2));
 }
 
-describe('createIncrementalRenderer', () => {
+/** A memo used as the action uses one: every render of one repository goes through it. */
+function warm(fleet: Fleet, options: CompileOptions = {}) {
+  const memo = createCompileMemo();
+  return {
+    memo,
+    render: (policies: Policy[]) =>
+      renderRepository(policies, fleet, { ...options, memo }),
+  };
+}
+
+describe('renderRepository with a memo', () => {
   it('renders what renderRepository renders, before and after edits', () => {
     const fleet = sharedGatewayFleet();
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     const steps: Policy[][] = [
       [seedPolicy(), accessGrant(), failover()],
       [seedPolicy(), accessGrant(), failover(), timeoutPolicy('slow', '10s')],
@@ -145,22 +156,22 @@ describe('createIncrementalRenderer', () => {
       { cluster: 'cluster-3', weight: 50 },
     ]);
     const before = [seedPolicy(), accessGrant(), failover(), ratings];
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     renderer.render(before);
     const changed = structuredClone(ratings);
     changed.spec.route![0].weight = 70;
     changed.spec.route![1].weight = 30;
     const after = [seedPolicy(), accessGrant(), failover(), changed];
     const result = renderer.render(after);
-    expect(renderer.stats).toEqual({
-      changedPolicies: 1,
+    expect(renderer.memo.stats).toEqual({
       recompiledUnits: 1,
+      reverifiedPolicies: expect.any(Number),
       // the VirtualService and the federation objects in and for cluster-2 and cluster-3,
       // including the two east-west Gateways the other policies add hosts to as well
       recomputedObjects: expect.any(Number),
     });
     const full = renderRepository(after, fleet, { validateSchema });
-    expect(renderer.stats.recomputedObjects).toBeLessThan(
+    expect(renderer.memo.stats.recomputedObjects).toBeLessThan(
       Object.keys(full.files).length / 2,
     );
     expectSameRender(result, full);
@@ -175,7 +186,7 @@ describe('createIncrementalRenderer', () => {
       { cluster: 'cluster-2', weight: 100 },
     ]);
     const global = hostFor('reviews-global', 'reviews.global');
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
 
     const all = renderer.render([reviews, ratings, global]);
     expectSameRender(
@@ -189,7 +200,8 @@ describe('createIncrementalRenderer', () => {
     ]);
 
     const withoutRatings = renderer.render([reviews, global]);
-    expect(renderer.stats.recompiledUnits).toBe(1);
+    // the other two units are as they were: only the Gateways they share are merged again
+    expect(renderer.memo.stats.recompiledUnits).toBe(0);
     expectSameRender(
       withoutRatings,
       renderRepository([reviews, global], fleet, { validateSchema }),
@@ -217,7 +229,7 @@ describe('createIncrementalRenderer', () => {
     const fleet = sharedGatewayFleet();
     const first = hostFor('a-global', 'shared.global');
     const second = hostFor('b-global', 'shared.global', 'ratings');
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     const both = renderer.render([second, first]);
     expect(both.conflicts.map(c => c.kind)).toEqual(['hostname']);
     expectSameRender(
@@ -254,7 +266,7 @@ describe('createIncrementalRenderer', () => {
       destination: { service: 'productpage', namespace: 'bookinfo' },
       allow: { methods: ['POST'] },
     };
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     const both = renderRepository([one, other], fleet, { validateSchema });
     const collided =
       both.files[
@@ -279,7 +291,7 @@ describe('createIncrementalRenderer', () => {
 
   it('reports and skips a second policy of the same name, as compile does', () => {
     const fleet = multiNetworkFleet();
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     const twice = [timeoutPolicy('slow', '10s'), timeoutPolicy('slow', '2s')];
     const result = renderer.render(twice);
     expect(result.errors.map(e => e.path)).toEqual(['metadata.name']);
@@ -296,12 +308,12 @@ describe('createIncrementalRenderer', () => {
 
   it('notices a policy edited in place since the last render', () => {
     const fleet = multiNetworkFleet();
-    const renderer = createIncrementalRenderer(fleet, { validateSchema });
+    const renderer = warm(fleet, { validateSchema });
     const policies: Policy[] = [seedPolicy(), failover()];
     renderer.render(policies);
     (policies[0] as TrafficPolicy).spec.timeout = '4s';
     const result = renderer.render(policies);
-    expect(renderer.stats.changedPolicies).toBe(1);
+    expect(renderer.memo.stats.recompiledUnits).toBe(1);
     expectSameRender(
       result,
       renderRepository(policies, fleet, { validateSchema }),
@@ -311,7 +323,7 @@ describe('createIncrementalRenderer', () => {
   it('keeps fleet warnings, and earlier results stay as they were', () => {
     const fleet = multiPrimaryFleet();
     fleet.clusters.push({ ...fleet.clusters[0], name: 'Not_A_Label' });
-    const renderer = createIncrementalRenderer(fleet);
+    const renderer = warm(fleet);
     const first = renderer.render([seedPolicy()]);
     const copy = JSON.stringify(first);
     const second = renderer.render([seedPolicy(), timeoutPolicy('t', '1s')]);
@@ -607,26 +619,112 @@ function touch(p: Policy) {
   }
 }
 
-describe('incremental render equals a full render', () => {
+describe('a render through a memo equals a render without one', () => {
   it.each(SCENARIOS)('after any sequence of edits (%s)', (_, scenario) => {
+    let edited = 0;
     fc.assert(
       fc.property(
-        fc.array(arbitraryEdit(scenario), { minLength: 1, maxLength: 10 }),
+        fc.array(arbitraryEdit(scenario), { minLength: 4, maxLength: 10 }),
         edits => {
           const fleet = scenario.fleet();
-          const renderer = createIncrementalRenderer(fleet, {
+          const renderer = warm(fleet, {
             validateSchema,
           });
           let list: Policy[] = [];
           for (const edit of edits) {
             list = applyEdit(list, edit);
-            const incremental = renderer.render(list);
+            const warmed = renderer.render(list);
             const full = renderRepository(list, fleet, { validateSchema });
-            expectSameRender(incremental, full);
+            expectSameRender(warmed, full);
+            edited++;
           }
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
+    expect(edited).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe('a memo keyed by content', () => {
+  const policies = () => [seedPolicy(), accessGrant(), failover()];
+
+  it('compiles everything again for another fleet, and nothing for the same one rebuilt', () => {
+    const renderer = warm(sharedGatewayFleet(), { validateSchema });
+    renderer.render(policies());
+    const again = warm(sharedGatewayFleet(), { validateSchema });
+    // a fleet equal in content, assembled later: the mesh backend stamps every rebuild
+    const rebuilt = {
+      ...sharedGatewayFleet(),
+      generatedAt: '2030-01-01T00:00:00Z',
+    };
+    const result = renderRepository(policies(), rebuilt, {
+      validateSchema,
+      memo: renderer.memo,
+    });
+    expect(renderer.memo.stats.recompiledUnits).toBe(0);
+    expectSameRender(result, again.render(policies()));
+
+    const other = twoNetworkPrimaryFleet();
+    expectSameRender(
+      renderRepository(policies(), other, {
+        validateSchema,
+        memo: renderer.memo,
+      }),
+      renderRepository(policies(), other, { validateSchema }),
+    );
+    expect(renderer.memo.stats.recompiledUnits).toBe(3);
+  });
+
+  it('sees a fleet edited in place since the last render', () => {
+    const fleet = sharedGatewayFleet();
+    const renderer = warm(fleet, { validateSchema });
+    renderer.render(policies());
+    fleet.clusters = fleet.clusters.filter(c => c.name !== 'cluster-3');
+    expectSameRender(
+      renderer.render(policies()),
+      renderRepository(policies(), fleet, { validateSchema }),
+    );
+  });
+
+  it('compiles again when the options change', () => {
+    const fleet = sharedGatewayFleet();
+    const memo = createCompileMemo();
+    renderRepository(policies(), fleet, { validateSchema, memo });
+    const existingResources = {
+      'cluster-1': [
+        {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: 'by-hand', namespace: 'bookinfo' },
+          spec: { hosts: ['reviews.bookinfo.svc.cluster.local'] },
+        },
+      ],
+    };
+    expectSameRender(
+      renderRepository(policies(), fleet, { memo, existingResources }),
+      renderRepository(policies(), fleet, { existingResources }),
+    );
+    expect(memo.stats.recompiledUnits).toBe(3);
+    expectSameRender(
+      renderRepository(policies(), fleet, { memo, existingResources }),
+      renderRepository(policies(), fleet, { existingResources }),
+    );
+    expect(memo.stats.recompiledUnits).toBe(0);
+  });
+
+  it('keeps no more than the last render used', () => {
+    const renderer = warm(sharedGatewayFleet(), { validateSchema });
+    renderer.render(policies());
+    renderer.render([timeoutPolicy('slow', '3s')]);
+    // what the previous render held is gone: compiled again
+    renderer.render(policies());
+    expect(renderer.memo.stats.recompiledUnits).toBe(3);
+    renderer.render(policies());
+    expect(renderer.memo.stats).toEqual({
+      recompiledUnits: 0,
+      recomputedObjects: 0,
+      reverifiedPolicies: 0,
+    });
   });
 });
