@@ -118,7 +118,7 @@ function routingHosts(o: MeshConfigObject): string[] {
     case 'VirtualService':
       return [...strings(o.spec.hosts), ...routeDestinationHosts(o.spec)];
     case 'DestinationRule':
-      return [String(o.spec.host ?? '')];
+      return [typeof o.spec.host === 'string' ? o.spec.host : ''];
     default:
       return strings(o.spec.hosts);
   }
@@ -208,7 +208,11 @@ function touches(
           ...routeDestinationHosts(o.spec),
         ].some(h => hostMatches(h, o.namespace, service));
       case 'DestinationRule':
-        return hostMatches(String(o.spec.host ?? ''), o.namespace, service);
+        return hostMatches(
+          typeof o.spec.host === 'string' ? o.spec.host : '',
+          o.namespace,
+          service,
+        );
       case 'ServiceEntry':
         return strings(o.spec.hosts).some(h =>
           hostMatches(h, o.namespace, service),
@@ -241,7 +245,11 @@ function touches(
         typeof refNamespace === 'string' ? refNamespace : o.namespace;
       if (namespace !== service.namespace) return false;
       if (kind === 'Server')
-        return sameNamespace && serversOfService.has(String(name));
+        return (
+          sameNamespace &&
+          typeof name === 'string' &&
+          serversOfService.has(name)
+        );
       if (kind === 'Service') return name === service.name;
       if (kind === 'Namespace') return name === service.namespace;
       return false;

@@ -176,7 +176,8 @@ function admitsUnauthenticated(
             typeof r === 'object' &&
             r !== null &&
             ['MeshTLSAuthentication', 'ServiceAccount'].includes(
-              String((r as Record<string, unknown>).kind),
+              // a string compare, never String(): a malformed kind may be any JSON value
+              (r as Record<string, unknown>).kind as string,
             ),
         );
       return targets && !demandsIdentity;
