@@ -106,7 +106,7 @@ async function main() {
   if (discovery) {
     out.push(
       '',
-      'Discovery: one pass over N clusters × 500 services × 3 pods (pages of 500, 5 clusters at a time), median of runs',
+      'Discovery: one pass of the mesh backend plugin over N clusters × 500 services × 3 pods (pages of 500, 5 clusters at a time), median of runs',
       formatTable([
         [
           'clusters',
@@ -118,7 +118,7 @@ async function main() {
           `target ≤${TARGETS.discoveryRatio}×`,
           'peak RSS',
           'floor RSS',
-          'buildFleet',
+          'fleet + index',
           'failures',
         ],
         ...discovery.map(d => [
@@ -136,7 +136,7 @@ async function main() {
             : '',
           `${d.discoveryPeakRssMiB} MiB`,
           `${d.floorPeakRssMiB} MiB`,
-          d.aggregateMs !== undefined ? `${d.aggregateMs} ms` : '',
+          `${d.prepareMs} ms`,
           d.failures,
         ]),
       ]),
