@@ -4,12 +4,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServiceListResponse } from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
+import { writeClusterSnapshot } from '@meshport/fleet-generator';
 import {
-  ClusterObjects,
+  clusterFiles,
   clusterName,
   DEFAULT_SHAPE,
   FleetShape,
-  generateCluster,
 } from '../lib/fleetObjects';
 import { startMeshBackend } from '../lib/meshBackend';
 
@@ -37,23 +37,6 @@ export interface ServeApiReady {
   /** The same after one pod of one cluster changed on disk: only that cluster is recomputed. */
   rebuildOneChangedMs: number;
   rssMiB: number;
-}
-
-/**
- * Writes one cluster as `kubectl get … -o json` List documents, the layout the plugin's
- * `mesh.snapshot.directory` reads. managedFields are left out: discovery drops them, and at
- * this size (100,000 pods) they would only add gigabytes of disk and JSON parsing that the
- * API figures are not about (the discovery bench serves them).
- */
-function writeCluster(directory: string, objects: ClusterObjects) {
-  fs.mkdirSync(directory, { recursive: true });
-  for (const [plural, items] of Object.entries(objects)) {
-    for (const item of items) delete item.metadata?.managedFields;
-    fs.writeFileSync(
-      path.join(directory, `${plural}.json`),
-      JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
-    );
-  }
 }
 
 /**

@@ -58,6 +58,17 @@ export interface ClusterSpec {
   provider: 'gke' | 'eks';
   region: string;
   zones: string[];
+  /**
+   * Nodes in each zone; default 1. Each node holds at most 250 pod addresses (a /24 podCIDR),
+   * so a cluster of many pods needs several per zone; node i is in zone i mod zones.
+   */
+  nodesPerZone?: number;
+  /**
+   * Where pods go: `by-replica` (default) puts replica i of every Deployment on node i, so a
+   * small app's replicas land on distinct nodes; `round-robin` fills the nodes in turn across
+   * all Deployments, for clusters of thousands of pods.
+   */
+  podPlacement?: 'by-replica' | 'round-robin';
   network?: string;
   eastWestGatewayIP?: string;
   ingressGatewayIP?: string;
@@ -76,6 +87,8 @@ export interface ClusterSpec {
 /** A cluster while it is built: its node names and pod address allocator are added. */
 export interface ClusterState extends ClusterSpec {
   nodes: string[];
+  /** The next node of `round-robin` placement. */
+  nextNode: number;
   allocatePodIP: (key: string, nodeIndex: number) => string;
 }
 
@@ -188,7 +201,7 @@ const PROVIDERS: Record<ClusterSpec['provider'], Provider> = {
         0,
         8,
       )}-${suffix(`${c.name}${zone}`, 4)}`,
-    providerID: (c: ClusterState, zone: string, name: string) =>
+    providerID: (_c, zone, name) =>
       `gce://meshport-demo/${zone}/${name}`,
     labels: () => ({
       'cloud.google.com/gke-boot-disk': 'pd-balanced',
@@ -207,7 +220,7 @@ const PROVIDERS: Record<ClusterSpec['provider'], Provider> = {
     },
   },
   eks: {
-    nodeName: (c: ClusterState, zone: string, i: number) =>
+    nodeName: (c, _zone, i) =>
       `ip-10-${c.index}0-0-${i + 10}.${c.region}.compute.internal`,
     providerID: (c: ClusterState, zone: string) =>
       `aws:///${zone}/i-0${hash(`${c.name}${zone}instance`).slice(0, 16)}`,
@@ -242,8 +255,14 @@ const nodeIP = (c: ClusterState, i: number) => `10.${c.index}0.0.${i + 10}`;
 
 function addNodes(c: ClusterState, out: ClusterFiles) {
   const provider = PROVIDERS[c.provider];
-  c.nodes = c.zones.map((zone: string, i: number) => {
-    const name = provider.nodeName(c, zone, i);
+  const count = c.zones.length * (c.nodesPerZone ?? 1);
+  c.nodes = Array.from({ length: count }, (_, i) => {
+    const zone = c.zones[i % c.zones.length];
+    // GKE names a node after its zone's pool: a second node of a zone needs its own suffix
+    const name =
+      i < c.zones.length
+        ? provider.nodeName(c, zone, i)
+        : `${provider.nodeName(c, zone, i)}-${i}`;
     out.nodes.push({
       apiVersion: 'v1',
       kind: 'Node',
@@ -747,7 +766,10 @@ function addDeployment(c: ClusterState, out: ClusterFiles, d: Obj) {
   const endpoints = [];
   for (let i = 0; i < replicas; i++) {
     const podName = `${rsName}-${suffix(`${c.name}${rsName}${i}`, 5)}`;
-    const nodeIndex = i % c.nodes.length;
+    const nodeIndex =
+      c.podPlacement === 'round-robin'
+        ? c.nextNode++ % c.nodes.length
+        : i % c.nodes.length;
     const pod = podObject(c, {
       namespace,
       name: podName,
@@ -1438,6 +1460,7 @@ export function buildCluster(spec: ClusterSpec): ClusterFiles {
   const c: ClusterState = {
     ...spec,
     nodes: [],
+    nextNode: 0,
     allocatePodIP: podIPAllocator(spec),
   };
   addNodes(c, out);
