@@ -201,8 +201,7 @@ const PROVIDERS: Record<ClusterSpec['provider'], Provider> = {
         0,
         8,
       )}-${suffix(`${c.name}${zone}`, 4)}`,
-    providerID: (_c, zone, name) =>
-      `gce://meshport-demo/${zone}/${name}`,
+    providerID: (_c, zone, name) => `gce://meshport-demo/${zone}/${name}`,
     labels: () => ({
       'cloud.google.com/gke-boot-disk': 'pd-balanced',
       'cloud.google.com/gke-container-runtime': 'containerd',
@@ -525,6 +524,27 @@ function podObject(c: ClusterState, o: Obj) {
     status,
     type,
   });
+  const containerState = (container: Obj, isInit: boolean, up: boolean) => {
+    if (isInit)
+      return {
+        terminated: {
+          containerID: `containerd://${hash(`${name}${container.name}`)}`,
+          exitCode: 0,
+          finishedAt: startedAt,
+          reason: 'Completed',
+          startedAt,
+        },
+      };
+    if (up) return { running: { startedAt } };
+    return {
+      waiting: {
+        message: `back-off 5m0s restarting failed container=${main} pod=${name}_${namespace}(${uid(
+          `${c.name}/Pod/${namespace}/${name}`,
+        )})`,
+        reason: 'CrashLoopBackOff',
+      },
+    };
+  };
   const status = (container: Obj, isInit: boolean) => {
     const isMain = container.name === main;
     const up = !isMain || ready;
@@ -549,26 +569,7 @@ function podObject(c: ClusterState, o: Obj) {
       ready: isInit ? true : up,
       restartCount: up ? 0 : 7,
       started: isInit ? false : up,
-      state: isInit
-        ? {
-            terminated: {
-              containerID: `containerd://${hash(`${name}${container.name}`)}`,
-              exitCode: 0,
-              finishedAt: startedAt,
-              reason: 'Completed',
-              startedAt,
-            },
-          }
-        : up
-        ? { running: { startedAt } }
-        : {
-            waiting: {
-              message: `back-off 5m0s restarting failed container=${main} pod=${name}_${namespace}(${uid(
-                `${c.name}/Pod/${namespace}/${name}`,
-              )})`,
-              reason: 'CrashLoopBackOff',
-            },
-          },
+      state: containerState(container, isInit, up),
     };
   };
   const withDefaults = (container: Obj) => ({
