@@ -47,26 +47,28 @@ const LINKERD_ROOT = pem('linkerd-trust-anchor.pem');
 
 /* ---------------------------------------- The fleet -------------------------------------- */
 
-const img = (name, v) =>
+const img = (name: string, v: string) =>
   `docker.io/istio/examples-bookinfo-${name}-${v}:1.20.2`;
-const http = (port, targetPort = port) => [
+const http = (port: number, targetPort = port): ServicePort[] => [
   { name: 'http', port, protocol: 'TCP', targetPort },
 ];
-const bookinfoNs = {
+const bookinfoNs: Namespace = {
   name: 'bookinfo',
   labels: {
     'istio-injection': 'enabled',
     [OWNER_LABEL]: 'bookinfo-team',
   },
 };
-const accountsNs = {
+const accountsNs: Namespace = {
   name: 'accounts',
   labels: {
     'istio-injection': 'enabled',
     [OWNER_LABEL]: 'identity-team',
   },
 };
-const systemNamespaces = network => [
+type Namespace = ClusterSpec['namespaces'][number];
+
+const systemNamespaces = (network?: string): Namespace[] => [
   { name: 'default', labels: {} },
   { name: 'kube-node-lease', labels: {} },
   { name: 'kube-public', labels: {} },
@@ -75,7 +77,10 @@ const systemNamespaces = network => [
     ? [{ name: 'istio-system', labels: { [NETWORK_LABEL]: network } }]
     : []),
 ];
-const bookinfo = (service, versions) => ({
+const bookinfo = (
+  service: string,
+  versions: Array<[version: string, replicas: number, ready?: number]>,
+): AppSpec => ({
   namespace: 'bookinfo',
   service,
   owner: 'bookinfo-team',
@@ -87,7 +92,12 @@ const bookinfo = (service, versions) => ({
   })),
 });
 /** Services of the accounts app: accounts and users (identity-team), orders and history (orders-team). */
-const accountsApp = (service, version, replicas, extra = {}) => ({
+const accountsApp = (
+  service: 'accounts' | 'users' | 'orders' | 'history',
+  version: string,
+  replicas: number,
+  extra: Partial<AppSpec> = {},
+): AppSpec => ({
   namespace: ['accounts', 'users'].includes(service) ? 'accounts' : 'orders',
   service,
   owner: ['accounts', 'users'].includes(service)
@@ -111,7 +121,11 @@ const accountsApp = (service, version, replicas, extra = {}) => ({
   ...extra,
 });
 /** Plain-text callers outside the mesh, seen in the demo traffic. */
-const unmeshedClient = (service, team, image) => ({
+const unmeshedClient = (
+  service: string,
+  team: string,
+  image: string,
+): AppSpec => ({
   namespace: 'default',
   service,
   owner: team,
@@ -450,7 +464,7 @@ const clusters: ClusterSpec[] = [
   },
 ];
 
-function ratingsDestinationRule(c) {
+function ratingsDestinationRule(c: ClusterState) {
   return istioObject(
     c,
     'DestinationRule',
@@ -477,7 +491,15 @@ function ratingsDestinationRule(c) {
  * The ingress Gateway of an app and the VirtualService that routes its public host to its
  * front service.
  */
-function ingress(c, namespace, name, host, service, port, matches) {
+function ingress(
+  c: ClusterState,
+  namespace: string,
+  name: string,
+  host: string,
+  service: string,
+  port: number,
+  matches: Obj[],
+) {
   return [
     istioObject(
       c,
