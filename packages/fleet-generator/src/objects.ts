@@ -239,12 +239,46 @@ const PROVIDERS: Record<ClusterSpec['provider'], Provider> = {
   },
 };
 
+/** The cluster's Istio, which a sidecar, ambient pod or gateway needs. */
+function istioOf(c: ClusterState): IstioSpec {
+  if (!c.istio)
+    throw new Error(
+      `cluster ${c.name} has Istio workloads but no istio spec; add one, or set the apps' mesh to 'linkerd' or 'none'`,
+    );
+  return c.istio;
+}
+
+/** The cluster's Linkerd, which a Linkerd-meshed pod needs. */
+function linkerdOf(c: ClusterState): LinkerdSpec {
+  if (!c.linkerd)
+    throw new Error(
+      `cluster ${c.name} has Linkerd-meshed apps but no linkerd spec; add one, or set the apps' mesh to 'sidecar' or 'none'`,
+    );
+  return c.linkerd;
+}
+
+/** Addresses a node's /24 podCIDR gives pods: .2 to .251. */
+const POD_ADDRESSES_PER_NODE = 250;
+
 /** Pod IPs inside their node's podCIDR, unique per cluster, stable across runs. */
 function podIPAllocator(c: ClusterSpec) {
   const used = new Set();
+  const perNode = new Map<number, number>();
   return (key: string, nodeIndex: number) => {
+    const count = (perNode.get(nodeIndex) ?? 0) + 1;
+    if (count > POD_ADDRESSES_PER_NODE)
+      throw new Error(
+        `cluster ${c.name}: node ${nodeIndex} has no free pod address left (${POD_ADDRESSES_PER_NODE} per node); raise nodesPerZone or use podPlacement 'round-robin'`,
+      );
+    perNode.set(nodeIndex, count);
     let host = (parseInt(hash(key).slice(0, 4), 16) % 250) + 2;
-    while (used.has(`${nodeIndex}.${host}`)) host = (host % 250) + 2;
+    const first = host;
+    while (used.has(`${nodeIndex}.${host}`)) {
+      host = (host % 250) + 2;
+      // the step of 2 visits only hosts of one parity: back at the start, that half is full
+      // and the next free host is in the other half (the count above guarantees one)
+      if (host === first) host = first === 251 ? 2 : first + 1;
+    }
     used.add(`${nodeIndex}.${host}`);
     return `10.${c.index}.${nodeIndex}.${host}`;
   };
@@ -432,7 +466,7 @@ function proxyContainers(c: ClusterState, mesh: string) {
           env: [
             {
               name: 'LINKERD2_PROXY_IDENTITY_TRUST_DOMAIN',
-              value: c.linkerd!.trustDomain,
+              value: linkerdOf(c).trustDomain,
             },
           ],
           image: `cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}`,
@@ -455,8 +489,8 @@ function proxyEnv(c: ClusterState) {
     { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
     { name: 'ISTIO_META_CLUSTER_ID', value: c.name },
     { name: 'ISTIO_META_NETWORK', value: c.network },
-    { name: 'ISTIO_META_MESH_ID', value: c.istio!.meshId },
-    { name: 'TRUST_DOMAIN', value: c.istio!.trustDomain },
+    { name: 'ISTIO_META_MESH_ID', value: istioOf(c).meshId },
+    { name: 'TRUST_DOMAIN', value: istioOf(c).trustDomain },
   ];
 }
 
@@ -907,7 +941,7 @@ function addApp(c: ClusterState, out: ClusterFiles, app: AppSpec) {
       'linkerd.io/created-by': `linkerd/proxy-injector ${LINKERD_VERSION}`,
       'linkerd.io/inject': 'enabled',
       'linkerd.io/proxy-version': LINKERD_VERSION,
-      'linkerd.io/trust-root-sha256': hash(c.linkerd!.trustAnchor),
+      'linkerd.io/trust-root-sha256': hash(linkerdOf(c).trustAnchor),
     });
     endpoints.push(
       ...addDeployment(c, out, {
@@ -975,7 +1009,7 @@ function addApp(c: ClusterState, out: ClusterFiles, app: AppSpec) {
 
 function addIstioControlPlane(c: ClusterState, out: ClusterFiles) {
   const { meshId, trustDomain, trustDomainAliases, roots, remotes, ambient } =
-    c.istio!;
+    istioOf(c);
   const meshYaml = [
     'accessLogFile: /dev/stdout',
     'defaultConfig:',
@@ -1354,7 +1388,7 @@ function addLinkerdControlPlane(c: ClusterState, out: ClusterFiles) {
     'clusterDomain: cluster.local',
     'clusterNetworks: 10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16',
     'controllerReplicas: 1',
-    `identityTrustDomain: ${c.linkerd!.trustDomain}`,
+    `identityTrustDomain: ${linkerdOf(c).trustDomain}`,
     'policyController:',
     '  defaultAllowPolicy: all-unauthenticated',
     'proxy:',
@@ -1380,7 +1414,7 @@ function addLinkerdControlPlane(c: ClusterState, out: ClusterFiles) {
     },
     {
       apiVersion: 'v1',
-      data: { 'ca-bundle.crt': c.linkerd!.trustAnchor },
+      data: { 'ca-bundle.crt': linkerdOf(c).trustAnchor },
       kind: 'ConfigMap',
       metadata: metadata(
         c.name,
