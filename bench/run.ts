@@ -106,7 +106,7 @@ async function main() {
   if (discovery) {
     out.push(
       '',
-      'Discovery: one pass over N clusters × 500 services × 3 pods (pages of 500, 5 clusters at a time), median of runs',
+      'Discovery: one pass of the mesh backend plugin over N clusters × 500 services × 3 pods (pages of 500, 5 clusters at a time), median of runs',
       formatTable([
         [
           'clusters',
@@ -118,7 +118,7 @@ async function main() {
           `target ≤${TARGETS.discoveryRatio}×`,
           'peak RSS',
           'floor RSS',
-          'buildFleet',
+          'fleet + index',
           'failures',
         ],
         ...discovery.map(d => [
@@ -136,7 +136,7 @@ async function main() {
             : '',
           `${d.discoveryPeakRssMiB} MiB`,
           `${d.floorPeakRssMiB} MiB`,
-          d.aggregateMs !== undefined ? `${d.aggregateMs} ms` : '',
+          `${d.prepareMs} ms`,
           d.failures,
         ]),
       ]),
@@ -206,12 +206,12 @@ async function main() {
   if (api) {
     out.push(
       '',
-      `API: ${api.services} services on ${api.clusters} clusters, ${api.concurrency} keep-alive connections from another process; buildFleet ${api.buildFleetMs} ms before the first answer (the event loop held for at most ${api.firstBuildLongestStallMs} ms at a time), ${api.searchIndexMs} ms more before the first text search; server peak RSS ${api.serverRssMiB} MiB`,
-      `  after a round of syncs that read the same content: rebuild ${
-        api.rebuildUnchangedMs
-      } ms (recording the round ${
+      `API: the mesh backend plugin serving ${api.services} services on ${api.clusters} clusters discovered from a snapshot directory, ${api.concurrency} keep-alive connections from another process; first discovery pass ${api.firstPassMs} ms, then fleet + text-search index ${api.buildFleetMs} ms before the first answer (the event loop held for at most ${api.firstBuildLongestStallMs} ms at a time); server peak RSS ${api.serverRssMiB} MiB`,
+      `  after a pass that read the same content (${
         api.syncRoundMs
-      } ms); with one pod of one cluster changed: rebuild ${
+      } ms): rebuild ${
+        api.rebuildUnchangedMs
+      } ms; after one with one pod of one cluster changed: rebuild ${
         api.rebuildOneChangedMs
       } ms (${round(
         api.buildFleetMs / Math.max(api.rebuildOneChangedMs, 1),

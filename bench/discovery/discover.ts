@@ -1,139 +1,99 @@
-import { performance } from 'node:perf_hooks';
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import { buildFleet } from '../../plugins/mesh-backend/src/aggregation/buildFleet';
 import type {
-  ClusterInput,
-  ClusterInventory,
-} from '../../plugins/mesh-backend/src/aggregation/inventory';
-import type { KubernetesClusterSource } from '../../plugins/mesh-backend/src/clusters/ClusterSource';
-import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
-import { FleetDiscovery } from '../../plugins/mesh-backend/src/discovery/FleetDiscovery';
-import { createReader } from '../../plugins/mesh-backend/src/readers/createReader';
-import { answer, childArgs, peakRssMiB } from '../lib/child';
+  ClusterListResponse,
+  ServiceListResponse,
+} from '@meshport/backstage-plugin-mesh-common';
+import { answer, childArgs } from '../lib/child';
 import { clusterName } from '../lib/fleetObjects';
+import { startMeshBackend } from '../lib/meshBackend';
 
 export interface DiscoverArgs {
   port: number;
   clusters: number;
   concurrency: number;
   pageSize: number;
-  /** Also build the fleet from the inventories (what the first API read does). */
-  aggregate: boolean;
 }
 
 export interface DiscoverResult {
+  /** One discovery pass: every cluster read, projected and recorded by the plugin's store. */
   wallMs: number;
   peakRssMiB: number;
+  /** The backend's RSS once started, before the pass. */
   baselineRssMiB: number;
   failures: string[];
+  /** Services the fleet API serves after the pass. */
   services: number;
-  pods: number;
-  aggregateMs?: number;
-  aggregatePeakRssMiB?: number;
-  fleetServices?: number;
+  /** What the plugin does after the pass before reads: build the fleet and its query index. */
+  prepareMs: number;
 }
 
-const quietLogger: LoggerService = {
-  info() {},
-  debug() {},
-  error(message) {
-    console.error(message);
-  },
-  warn(message) {
-    console.error(message);
-  },
-  child() {
-    return quietLogger;
-  },
-};
-
-/** One production discovery pass (readers, pool, timeouts, projection) over the farm. */
+/**
+ * One discovery pass of the real mesh backend plugin over the farm: its config names every
+ * farm cluster in `kubernetes.clusterLocatorMethods` as a user would, and the pass is the
+ * plugin's scheduled task, triggered once.
+ */
 async function main() {
   const args = childArgs<DiscoverArgs>();
-  const sources: KubernetesClusterSource[] = Array.from(
-    { length: args.clusters },
-    (_, i) => ({
-      type: 'kubernetes',
-      name: clusterName(i),
-      cluster: {
-        name: clusterName(i),
-        url: `http://127.0.0.1:${args.port}/clusters/${clusterName(i)}`,
-        authMetadata: { 'kubernetes.io/auth-provider': 'serviceAccount' },
-        // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
-        skipTLSVerify: true,
-      },
-    }),
-  );
-  const inventories = new Map<string, ClusterInventory>();
-  const failures: string[] = [];
-  const discovery = new FleetDiscovery({
-    sources,
-    createReader: source =>
-      createReader(source, {
+  const names = Array.from({ length: args.clusters }, (_, i) => clusterName(i));
+  const backend = await startMeshBackend({
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: names.map(name => ({
+            name,
+            url: `http://127.0.0.1:${args.port}/clusters/${name}`,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'bench-token',
+            // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
+            skipTLSVerify: true,
+          })),
+        },
+      ],
+    },
+    mesh: {
+      discovery: {
+        timeout: { minutes: 10 },
+        concurrency: args.concurrency,
         pageSize: args.pageSize,
         maxObjectsPerKind: 50_000,
-        authenticator: {
-          credentialFor: async () => ({
-            type: 'bearer token',
-            token: 'bench-token',
-          }),
-        },
-      }),
-    sink: {
-      async recordSuccess(cluster, inventory) {
-        inventories.set(cluster, inventory);
-      },
-      async recordFailure(cluster, error) {
-        failures.push(`${cluster}: ${error.reason} ${error.message}`);
       },
     },
-    logger: quietLogger,
-    timeoutMs: 600_000,
-    concurrency: args.concurrency,
-    excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,
   });
-
-  const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
-  const start = performance.now();
-  await discovery.runOnce();
-  const wallMs = performance.now() - start;
-  const result: DiscoverResult = {
-    wallMs,
-    peakRssMiB: peakRssMiB(),
-    baselineRssMiB,
-    failures,
-    services: [...inventories.values()].reduce(
-      (n, i) => n + i.services.length,
-      0,
-    ),
-    pods: [...inventories.values()].reduce((n, i) => n + i.pods.length, 0),
-  };
-
-  if (args.aggregate) {
-    const clusters: ClusterInput[] = sources.map(s => ({
-      name: s.name,
-      source: 'kubernetes',
-      sync: { state: 'ok', lastSuccessAt: new Date().toISOString() },
-      inventory: inventories.get(s.name),
-    }));
-    const t0 = performance.now();
-    const fleet = buildFleet(
-      clusters,
-      {
-        excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,
-        subsetLabels: ['version'],
-        ownerLabel: 'meshport.dev/owner',
-      },
-      new Date(),
+  try {
+    const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
+    const pass = await backend.runDiscovery();
+    const { items: clusters } = await backend.get<ClusterListResponse>(
+      '/clusters',
     );
-    result.aggregateMs = performance.now() - t0;
-    result.aggregatePeakRssMiB = peakRssMiB();
-    result.fleetServices = fleet.services.length;
+    const { totalCount } = await backend.get<ServiceListResponse>(
+      '/services?limit=1',
+    );
+    const result: DiscoverResult = {
+      wallMs: pass.passMs,
+      peakRssMiB: pass.passPeakRssMiB,
+      baselineRssMiB,
+      failures: clusters
+        .filter(c => c.sync.state !== 'ok')
+        .map(
+          c =>
+            `${c.name}: ${c.sync.error?.reason ?? c.sync.state} ${
+              c.sync.error?.message ?? ''
+            }`,
+        ),
+      services: totalCount,
+      prepareMs: pass.prepareMs,
+    };
+    await answer(result);
+  } finally {
+    await backend.stop();
   }
-  await answer(result);
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // a stopped test backend still holds a timer that keeps Node alive (jest exits regardless)
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

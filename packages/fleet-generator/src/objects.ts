@@ -1,66 +1,149 @@
-#!/usr/bin/env node
-// Writes the demo fleet snapshot: one directory per cluster of Kubernetes List documents in
-// the shape `kubectl get <kind> -A -o json` prints. Deterministic (uids, resourceVersions,
-// addresses and timestamps derive from object names), so re-running it yields identical files.
-//
-//   node examples/demo-fleet/generate.mjs && yarn prettier --write examples/demo-fleet
-//
-// The fleet (see README.md):
-// - cluster-1 (us-west-1) and cluster-2 (us-west-2): Istio multi-primary on two networks
-//   (mesh1, trust domain cluster.local), each reading the other's endpoints through a remote
-//   secret, one shared root certificate, east-west gateways on both networks.
-// - cluster-3 (eu-west-1): a separate Istio mesh (mesh2) with its own trust domain and its
-//   own root certificate, on its own network, joined to mesh1 only through east-west
-//   gateways: no remote secrets either way. The meshes trust each other's root by listing
-//   both in their root bundles (own root first), so mTLS through the gateways verifies.
-// - cluster-4 (eu-central-1): a Linkerd cluster, not linked to the others.
-//
-// The root certificates are real self-signed PEMs generated once with openssl; their keys
-// were discarded. Remote secrets carry a placeholder kubeconfig with a fake token that the
-// tests assert never leaves the backend.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pem = file => readFileSync(join(here, file), 'utf8');
-/** Root of mesh1 (cluster-1, cluster-2). */
-const MESH1_ROOT = pem('istio-root-cert.pem');
-/** Root of mesh2 (cluster-3). */
-const MESH2_ROOT = pem('istio-root-cert-mesh2.pem');
-const LINKERD_ROOT = pem('linkerd-trust-anchor.pem');
+/** Raw Kubernetes JSON of many kinds, built field by field as the API server would serve it. */
+export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+
+/** A Service port as written in its spec. */
+export interface ServicePort {
+  name: string;
+  port: number;
+  protocol: string;
+  targetPort: number | string;
+}
+
+/** One Deployment of an app: `ready` of `replicas` pods report ready (default all). */
+export interface AppVersion {
+  version: string;
+  replicas: number;
+  ready?: number;
+  image: string;
+}
+
+/** An application: a Service over one Deployment per version. */
+export interface AppSpec {
+  namespace: string;
+  service: string;
+  /** Group named in the owner label of the Service. */
+  owner?: string;
+  /** How its pods join the mesh; default `sidecar`. */
+  mesh?: 'sidecar' | 'ambient' | 'linkerd' | 'none';
+  serviceAccount?: string;
+  /** Default one `http` port 9080. */
+  ports?: ServicePort[];
+  versions: AppVersion[];
+  kubernetes?: Obj;
+}
+
+export interface IstioSpec {
+  meshId: string;
+  trustDomain: string;
+  trustDomainAliases: string[];
+  /** PEM roots in the istio-ca-root-cert bundle, own root first. */
+  roots: string[];
+  /** Clusters whose remote secrets this istiod holds (multi-primary peers). */
+  remotes: string[];
+  ambient?: boolean;
+}
+
+export interface LinkerdSpec {
+  trustDomain: string;
+  /** PEM of the trust anchor. */
+  trustAnchor: string;
+}
+
+/** One cluster to generate; `index` makes its addresses unique in the fleet. */
+export interface ClusterSpec {
+  name: string;
+  index: number;
+  provider: 'gke' | 'eks';
+  region: string;
+  zones: string[];
+  /**
+   * Nodes in each zone; default 1. Each node holds at most 250 pod addresses (a /24 podCIDR),
+   * so a cluster of many pods needs several per zone; node i is in zone i mod zones.
+   */
+  nodesPerZone?: number;
+  /**
+   * Where pods go: `by-replica` (default) puts replica i of every Deployment on node i, so a
+   * small app's replicas land on distinct nodes; `round-robin` fills the nodes in turn across
+   * all Deployments, for clusters of thousands of pods.
+   */
+  podPlacement?: 'by-replica' | 'round-robin';
+  network?: string;
+  eastWestGatewayIP?: string;
+  ingressGatewayIP?: string;
+  istio?: IstioSpec;
+  linkerd?: LinkerdSpec;
+  namespaces: Array<{
+    name: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+  }>;
+  apps: AppSpec[];
+  /** Mesh config objects of the cluster (Istio or Linkerd), built with the helpers below. */
+  config: (c: ClusterState) => Obj[];
+}
+
+/** A cluster while it is built: its node names and pod address allocator are added. */
+export interface ClusterState extends ClusterSpec {
+  nodes: string[];
+  /** The next node of `round-robin` placement. */
+  nextNode: number;
+  allocatePodIP: (key: string, nodeIndex: number) => string;
+}
+
+/** A cluster's objects by snapshot file name (`pods` → `pods.json`). */
+export interface ClusterFiles {
+  namespaces: Obj[];
+  nodes: Obj[];
+  services: Obj[];
+  endpointslices: Obj[];
+  pods: Obj[];
+  deployments: Obj[];
+  configmaps: Obj[];
+  secrets: Obj[];
+  'istio-config': Obj[];
+  'linkerd-config': Obj[];
+}
+
 // Its value names the owning Group: label values cannot hold `:` or `/`.
-const OWNER_LABEL = 'meshport.dev/owner';
-const NETWORK_LABEL = 'topology.istio.io/network';
-const ISTIO_VERSION = '1.24.2';
-const LINKERD_VERSION = 'stable-2.14.10';
+export const OWNER_LABEL = 'meshport.dev/owner';
+export const NETWORK_LABEL = 'topology.istio.io/network';
+export const ISTIO_VERSION = '1.24.2';
+export const LINKERD_VERSION = 'stable-2.14.10';
 const BASE_TIME = Date.parse('2025-03-04T09:12:00Z');
 
-const hash = text => createHash('sha256').update(text).digest('hex');
-const uid = key => {
+export const hash = (text: string) =>
+  createHash('sha256').update(text).digest('hex');
+export const uid = (key: string) => {
   const h = hash(key);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(
     17,
     20,
   )}-${h.slice(20, 32)}`;
 };
-const suffix = (key, length) =>
+export const suffix = (key: string, length: number) =>
   [...hash(key)]
     .map(c => 'bcdfghjklmnpqrstvwxz2456789'[parseInt(c, 16)])
     .join('')
     .slice(0, length);
-const time = (key, spreadHours = 24 * 30) =>
+export const time = (key: string, spreadHours = 24 * 30) =>
   new Date(
     BASE_TIME +
       (parseInt(hash(key).slice(0, 8), 16) % (spreadHours * 3600)) * 1000,
   )
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-const resourceVersion = key =>
+const resourceVersion = (key: string) =>
   String(100000 + (parseInt(hash(`rv${key}`).slice(0, 8), 16) % 9000000));
 
-function metadata(cluster, kind, namespace, name, extra = {}) {
+export function metadata(
+  cluster: string,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  extra: Obj = {},
+) {
   const key = `${cluster}/${kind}/${namespace ?? ''}/${name}`;
   return {
     ...(extra.annotations ? { annotations: extra.annotations } : {}),
@@ -78,7 +161,13 @@ function metadata(cluster, kind, namespace, name, extra = {}) {
   };
 }
 
-const controller = (c, kind, namespace, name, apiVersion = 'apps/v1') => ({
+export const controller = (
+  c: ClusterState,
+  kind: string,
+  namespace: string,
+  name: string,
+  apiVersion = 'apps/v1',
+) => ({
   apiVersion,
   blockOwnerDeletion: true,
   controller: true,
@@ -87,7 +176,7 @@ const controller = (c, kind, namespace, name, apiVersion = 'apps/v1') => ({
   uid: uid(`${c.name}/${kind}/${namespace ?? ''}/${name}`),
 });
 
-const list = items => ({
+export const list = (items: Obj[]) => ({
   apiVersion: 'v1',
   items,
   kind: 'List',
@@ -96,15 +185,23 @@ const list = items => ({
 
 /* ------------------------------------ Nodes and addresses -------------------------------- */
 
+interface Provider {
+  nodeName(c: ClusterState, zone: string, i: number): string;
+  providerID(c: ClusterState, zone: string, name: string): string;
+  labels(c: ClusterState, zone: string): Record<string, string>;
+  instanceType: string;
+  nodeInfo: Record<string, string>;
+}
+
 /** Node names, provider ids and node info as GKE or EKS report them. */
-const PROVIDERS = {
+const PROVIDERS: Record<ClusterSpec['provider'], Provider> = {
   gke: {
-    nodeName: (c, zone) =>
+    nodeName: (c: ClusterState, zone: string) =>
       `gke-${c.name}-default-pool-${hash(`${c.name}${zone}pool`).slice(
         0,
         8,
       )}-${suffix(`${c.name}${zone}`, 4)}`,
-    providerID: (c, zone, name) => `gce://meshport-demo/${zone}/${name}`,
+    providerID: (_c, zone, name) => `gce://meshport-demo/${zone}/${name}`,
     labels: () => ({
       'cloud.google.com/gke-boot-disk': 'pd-balanced',
       'cloud.google.com/gke-container-runtime': 'containerd',
@@ -122,9 +219,9 @@ const PROVIDERS = {
     },
   },
   eks: {
-    nodeName: (c, zone, i) =>
+    nodeName: (c, _zone, i) =>
       `ip-10-${c.index}0-0-${i + 10}.${c.region}.compute.internal`,
-    providerID: (c, zone) =>
+    providerID: (c: ClusterState, zone: string) =>
       `aws:///${zone}/i-0${hash(`${c.name}${zone}instance`).slice(0, 16)}`,
     labels: () => ({
       'eks.amazonaws.com/capacityType': 'ON_DEMAND',
@@ -142,23 +239,63 @@ const PROVIDERS = {
   },
 };
 
+/** The cluster's Istio, which a sidecar, ambient pod or gateway needs. */
+function istioOf(c: ClusterState): IstioSpec {
+  if (!c.istio)
+    throw new Error(
+      `cluster ${c.name} has Istio workloads but no istio spec; add one, or set the apps' mesh to 'linkerd' or 'none'`,
+    );
+  return c.istio;
+}
+
+/** The cluster's Linkerd, which a Linkerd-meshed pod needs. */
+function linkerdOf(c: ClusterState): LinkerdSpec {
+  if (!c.linkerd)
+    throw new Error(
+      `cluster ${c.name} has Linkerd-meshed apps but no linkerd spec; add one, or set the apps' mesh to 'sidecar' or 'none'`,
+    );
+  return c.linkerd;
+}
+
+/** Addresses a node's /24 podCIDR gives pods: .2 to .251. */
+const POD_ADDRESSES_PER_NODE = 250;
+
 /** Pod IPs inside their node's podCIDR, unique per cluster, stable across runs. */
-function podIPAllocator(c) {
+function podIPAllocator(c: ClusterSpec) {
   const used = new Set();
-  return (key, nodeIndex) => {
+  const perNode = new Map<number, number>();
+  return (key: string, nodeIndex: number) => {
+    const count = (perNode.get(nodeIndex) ?? 0) + 1;
+    if (count > POD_ADDRESSES_PER_NODE)
+      throw new Error(
+        `cluster ${c.name}: node ${nodeIndex} has no free pod address left (${POD_ADDRESSES_PER_NODE} per node); raise nodesPerZone or use podPlacement 'round-robin'`,
+      );
+    perNode.set(nodeIndex, count);
     let host = (parseInt(hash(key).slice(0, 4), 16) % 250) + 2;
-    while (used.has(`${nodeIndex}.${host}`)) host = (host % 250) + 2;
+    const first = host;
+    while (used.has(`${nodeIndex}.${host}`)) {
+      host = (host % 250) + 2;
+      // the step of 2 visits only hosts of one parity: back at the start, that half is full
+      // and the next free host is in the other half (the count above guarantees one)
+      if (host === first) host = first === 251 ? 2 : first + 1;
+    }
     used.add(`${nodeIndex}.${host}`);
     return `10.${c.index}.${nodeIndex}.${host}`;
   };
 }
 
-const nodeIP = (c, i) => `10.${c.index}0.0.${i + 10}`;
+const nodeIP = (c: ClusterState, i: number) => `10.${c.index}0.0.${i + 10}`;
 
-function addNodes(c, out) {
+function addNodes(c: ClusterState, out: ClusterFiles) {
   const provider = PROVIDERS[c.provider];
-  c.nodes = c.zones.map((zone, i) => {
-    const name = provider.nodeName(c, zone, i);
+  const count = c.zones.length * (c.nodesPerZone ?? 1);
+  c.nodes = Array.from({ length: count }, (_, i) => {
+    const zone = c.zones[i % c.zones.length];
+    // GKE names a node after its zone's pool: a second node of a zone needs its own suffix
+    const name =
+      i < c.zones.length
+        ? provider.nodeName(c, zone, i)
+        : `${provider.nodeName(c, zone, i)}-${i}`;
     out.nodes.push({
       apiVersion: 'v1',
       kind: 'Node',
@@ -237,7 +374,7 @@ function addNodes(c, out) {
   });
 }
 
-function addNamespaces(c, out) {
+function addNamespaces(c: ClusterState, out: ClusterFiles) {
   for (const ns of c.namespaces) {
     out.namespaces.push({
       apiVersion: 'v1',
@@ -254,7 +391,7 @@ function addNamespaces(c, out) {
 
 /* ------------------------------------- Workloads ----------------------------------------- */
 
-function proxyContainers(c, mesh) {
+function proxyContainers(c: ClusterState, mesh: string) {
   if (mesh === 'sidecar') {
     return {
       initContainers: [
@@ -329,7 +466,7 @@ function proxyContainers(c, mesh) {
           env: [
             {
               name: 'LINKERD2_PROXY_IDENTITY_TRUST_DOMAIN',
-              value: c.linkerd.trustDomain,
+              value: linkerdOf(c).trustDomain,
             },
           ],
           image: `cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}`,
@@ -346,14 +483,14 @@ function proxyContainers(c, mesh) {
 }
 
 /** What the sidecar injector sets on an Istio proxy (or gateway) of this cluster. */
-function proxyEnv(c) {
+function proxyEnv(c: ClusterState) {
   return [
     { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
     { name: 'CA_ADDR', value: 'istiod.istio-system.svc:15012' },
     { name: 'ISTIO_META_CLUSTER_ID', value: c.name },
     { name: 'ISTIO_META_NETWORK', value: c.network },
-    { name: 'ISTIO_META_MESH_ID', value: c.istio.meshId },
-    { name: 'TRUST_DOMAIN', value: c.istio.trustDomain },
+    { name: 'ISTIO_META_MESH_ID', value: istioOf(c).meshId },
+    { name: 'TRUST_DOMAIN', value: istioOf(c).trustDomain },
   ];
 }
 
@@ -383,7 +520,7 @@ const DEFAULT_TOLERATIONS = [
  * One pod as the API server returns it. `main` names the container whose readiness the pod
  * reports; the others are proxies, always ready.
  */
-function podObject(c, o) {
+function podObject(c: ClusterState, o: Obj) {
   const {
     namespace,
     name,
@@ -414,14 +551,35 @@ function podObject(c, o) {
         message: `containers with unready status: [${main}]`,
         reason: 'ContainersNotReady',
       };
-  const condition = (type, status, extra = {}) => ({
+  const condition = (type: string, status: string, extra = {}) => ({
     lastProbeTime: null,
     lastTransitionTime: startedAt,
     ...extra,
     status,
     type,
   });
-  const status = (container, isInit) => {
+  const containerState = (container: Obj, isInit: boolean, up: boolean) => {
+    if (isInit)
+      return {
+        terminated: {
+          containerID: `containerd://${hash(`${name}${container.name}`)}`,
+          exitCode: 0,
+          finishedAt: startedAt,
+          reason: 'Completed',
+          startedAt,
+        },
+      };
+    if (up) return { running: { startedAt } };
+    return {
+      waiting: {
+        message: `back-off 5m0s restarting failed container=${main} pod=${name}_${namespace}(${uid(
+          `${c.name}/Pod/${namespace}/${name}`,
+        )})`,
+        reason: 'CrashLoopBackOff',
+      },
+    };
+  };
+  const status = (container: Obj, isInit: boolean) => {
     const isMain = container.name === main;
     const up = !isMain || ready;
     return {
@@ -445,29 +603,10 @@ function podObject(c, o) {
       ready: isInit ? true : up,
       restartCount: up ? 0 : 7,
       started: isInit ? false : up,
-      state: isInit
-        ? {
-            terminated: {
-              containerID: `containerd://${hash(`${name}${container.name}`)}`,
-              exitCode: 0,
-              finishedAt: startedAt,
-              reason: 'Completed',
-              startedAt,
-            },
-          }
-        : up
-        ? { running: { startedAt } }
-        : {
-            waiting: {
-              message: `back-off 5m0s restarting failed container=${main} pod=${name}_${namespace}(${uid(
-                `${c.name}/Pod/${namespace}/${name}`,
-              )})`,
-              reason: 'CrashLoopBackOff',
-            },
-          },
+      state: containerState(container, isInit, up),
     };
   };
-  const withDefaults = container => ({
+  const withDefaults = (container: Obj) => ({
     ...container,
     ...CONTAINER_DEFAULTS,
     volumeMounts: [mount],
@@ -543,11 +682,15 @@ function podObject(c, o) {
         condition('ContainersReady', ready ? 'True' : 'False', notReady),
         condition('PodScheduled', 'True'),
       ],
-      containerStatuses: containers.map(x => status(x, false)),
+      containerStatuses: containers.map((x: Obj) => status(x, false)),
       hostIP: nodeIP(c, nodeIndex),
       hostIPs: [{ ip: nodeIP(c, nodeIndex) }],
       ...(initContainers.length
-        ? { initContainerStatuses: initContainers.map(x => status(x, true)) }
+        ? {
+            initContainerStatuses: initContainers.map((x: Obj) =>
+              status(x, true),
+            ),
+          }
         : {}),
       phase: 'Running',
       podIP,
@@ -562,7 +705,7 @@ function podObject(c, o) {
  * A Deployment and its pods (through a ReplicaSet, as the controller names them).
  * Returns the endpoints its pods give a Service that selects them.
  */
-function addDeployment(c, out, d) {
+function addDeployment(c: ClusterState, out: ClusterFiles, d: Obj) {
   const {
     namespace,
     name,
@@ -608,7 +751,7 @@ function addDeployment(c, out, d) {
           labels: podLabels,
         },
         spec: {
-          containers: templateContainers.map(x => ({
+          containers: templateContainers.map((x: Obj) => ({
             ...x,
             ...CONTAINER_DEFAULTS,
           })),
@@ -658,7 +801,10 @@ function addDeployment(c, out, d) {
   const endpoints = [];
   for (let i = 0; i < replicas; i++) {
     const podName = `${rsName}-${suffix(`${c.name}${rsName}${i}`, 5)}`;
-    const nodeIndex = i % c.nodes.length;
+    const nodeIndex =
+      c.podPlacement === 'round-robin'
+        ? c.nextNode++ % c.nodes.length
+        : i % c.nodes.length;
     const pod = podObject(c, {
       namespace,
       name: podName,
@@ -697,7 +843,7 @@ function addDeployment(c, out, d) {
 }
 
 /** A Service and the EndpointSlice the controller keeps for it. */
-function addService(c, out, s) {
+function addService(c: ClusterState, out: ClusterFiles, s: Obj) {
   const { namespace, name, labels, selector, ports, endpoints, type } = s;
   const clusterIP = `172.${20 + c.index}.${
     parseInt(hash(`${c.name}${namespace}${name}svc`).slice(0, 2), 16) % 256
@@ -754,7 +900,7 @@ function addService(c, out, s) {
       },
       ownerReferences: [controller(c, 'Service', namespace, name, 'v1')],
     }),
-    ports: ports.map(p => ({
+    ports: ports.map((p: ServicePort) => ({
       name: p.name,
       port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
       protocol: p.protocol,
@@ -763,7 +909,7 @@ function addService(c, out, s) {
 }
 
 /** An application: a Service over one Deployment per version, meshed as its namespace says. */
-function addApp(c, out, app) {
+function addApp(c: ClusterState, out: ClusterFiles, app: AppSpec) {
   const ns = app.namespace;
   const mesh = app.mesh ?? 'sidecar';
   const sa =
@@ -772,7 +918,7 @@ function addApp(c, out, app) {
   const ports = app.ports ?? [
     { name: 'http', port: 9080, protocol: 'TCP', targetPort: 9080 },
   ];
-  const containerPorts = ports.map(p => ({
+  const containerPorts = ports.map((p: ServicePort) => ({
     containerPort: typeof p.targetPort === 'number' ? p.targetPort : p.port,
     protocol: 'TCP',
   }));
@@ -791,12 +937,12 @@ function addApp(c, out, app) {
       'sidecar.istio.io/status':
         '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}',
     };
-    const linkerdAnnotations = {
+    const linkerdAnnotations = () => ({
       'linkerd.io/created-by': `linkerd/proxy-injector ${LINKERD_VERSION}`,
       'linkerd.io/inject': 'enabled',
       'linkerd.io/proxy-version': LINKERD_VERSION,
-      'linkerd.io/trust-root-sha256': hash(LINKERD_ROOT),
-    };
+      'linkerd.io/trust-root-sha256': hash(linkerdOf(c).trustAnchor),
+    });
     endpoints.push(
       ...addDeployment(c, out, {
         namespace: ns,
@@ -808,7 +954,7 @@ function addApp(c, out, app) {
           ...(mesh === 'ambient'
             ? { 'ambient.istio.io/redirection': 'enabled' }
             : {}),
-          ...(mesh === 'linkerd' ? linkerdAnnotations : {}),
+          ...(mesh === 'linkerd' ? linkerdAnnotations() : {}),
         },
         extraPodLabels: {
           ...(mesh === 'sidecar'
@@ -861,9 +1007,9 @@ function addApp(c, out, app) {
 
 /* --------------------------------------- Istio ------------------------------------------- */
 
-function addIstioControlPlane(c, out) {
+function addIstioControlPlane(c: ClusterState, out: ClusterFiles) {
   const { meshId, trustDomain, trustDomainAliases, roots, remotes, ambient } =
-    c.istio;
+    istioOf(c);
   const meshYaml = [
     'accessLogFile: /dev/stdout',
     'defaultConfig:',
@@ -878,7 +1024,7 @@ function addIstioControlPlane(c, out) {
     'rootNamespace: istio-system',
     `trustDomain: ${trustDomain}`,
     'trustDomainAliases:',
-    ...trustDomainAliases.map(alias => `- ${alias}`),
+    ...trustDomainAliases.map((alias: string) => `- ${alias}`),
     '',
   ].join('\n');
   const helm = {
@@ -1079,7 +1225,7 @@ function addIstioControlPlane(c, out) {
 }
 
 /** An Istio gateway (ingress or east-west): a router proxy Deployment behind a LoadBalancer. */
-function addGateway(c, out, g) {
+function addGateway(c: ClusterState, out: ClusterFiles, g: Obj) {
   const podLabels = {
     app: g.name,
     istio: g.istioLabel,
@@ -1127,7 +1273,7 @@ function addGateway(c, out, g) {
         ],
         image: `docker.io/istio/proxyv2:${ISTIO_VERSION}`,
         name: 'istio-proxy',
-        ports: g.ports.map(([, port]) => ({
+        ports: g.ports.map(([, port]: [string, number, number]) => ({
           containerPort: port,
           protocol: 'TCP',
         })),
@@ -1141,7 +1287,7 @@ function addGateway(c, out, g) {
     selector: podLabels,
     type: 'LoadBalancer',
     loadBalancerIP: g.address,
-    ports: g.ports.map(([name, port, nodePort]) => ({
+    ports: g.ports.map(([name, port, nodePort]: [string, number, number]) => ({
       name,
       nodePort,
       port,
@@ -1153,8 +1299,8 @@ function addGateway(c, out, g) {
 }
 
 /** The ambient data plane: one ztunnel per node, from a DaemonSet. */
-function addZtunnel(c, out) {
-  c.nodes.forEach((node, nodeIndex) => {
+function addZtunnel(c: ClusterState, out: ClusterFiles) {
+  c.nodes.forEach((node: string, nodeIndex: number) => {
     const name = `ztunnel-${suffix(`${c.name}${node}ztunnel`, 5)}`;
     out.pods.push(
       podObject(c, {
@@ -1204,7 +1350,14 @@ function addZtunnel(c, out) {
   });
 }
 
-function istioObject(c, kind, group, namespace, name, spec) {
+export function istioObject(
+  c: ClusterState,
+  kind: string,
+  group: string,
+  namespace: string,
+  name: string,
+  spec: Obj,
+) {
   return {
     apiVersion: `${group}/v1`,
     kind,
@@ -1213,7 +1366,12 @@ function istioObject(c, kind, group, namespace, name, spec) {
   };
 }
 
-const peerAuthentication = (c, namespace, name, spec) =>
+export const peerAuthentication = (
+  c: ClusterState,
+  namespace: string,
+  name: string,
+  spec: Obj,
+) =>
   istioObject(
     c,
     'PeerAuthentication',
@@ -1225,12 +1383,12 @@ const peerAuthentication = (c, namespace, name, spec) =>
 
 /* --------------------------------------- Linkerd ----------------------------------------- */
 
-function addLinkerdControlPlane(c, out) {
+function addLinkerdControlPlane(c: ClusterState, out: ClusterFiles) {
   const values = [
     'clusterDomain: cluster.local',
     'clusterNetworks: 10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16',
     'controllerReplicas: 1',
-    `identityTrustDomain: ${c.linkerd.trustDomain}`,
+    `identityTrustDomain: ${linkerdOf(c).trustDomain}`,
     'policyController:',
     '  defaultAllowPolicy: all-unauthenticated',
     'proxy:',
@@ -1256,7 +1414,7 @@ function addLinkerdControlPlane(c, out) {
     },
     {
       apiVersion: 'v1',
-      data: { 'ca-bundle.crt': LINKERD_ROOT },
+      data: { 'ca-bundle.crt': linkerdOf(c).trustAnchor },
       kind: 'ConfigMap',
       metadata: metadata(
         c.name,
@@ -1306,478 +1464,23 @@ function addLinkerdControlPlane(c, out) {
   }
 }
 
-const linkerdPolicy = (c, kind, version, namespace, name, spec) => ({
+export const linkerdPolicy = (
+  c: ClusterState,
+  kind: string,
+  version: string,
+  namespace: string,
+  name: string,
+  spec: Obj,
+) => ({
   apiVersion: `policy.linkerd.io/${version}`,
   kind,
   metadata: metadata(c.name, kind, namespace, name, { generation: 1 }),
   spec,
 });
 
-/* ---------------------------------------- The fleet -------------------------------------- */
-
-const img = (name, v) =>
-  `docker.io/istio/examples-bookinfo-${name}-${v}:1.20.2`;
-const http = (port, targetPort = port) => [
-  { name: 'http', port, protocol: 'TCP', targetPort },
-];
-const bookinfoNs = {
-  name: 'bookinfo',
-  labels: {
-    'istio-injection': 'enabled',
-    [OWNER_LABEL]: 'bookinfo-team',
-  },
-};
-const accountsNs = {
-  name: 'accounts',
-  labels: {
-    'istio-injection': 'enabled',
-    [OWNER_LABEL]: 'identity-team',
-  },
-};
-const systemNamespaces = network => [
-  { name: 'default', labels: {} },
-  { name: 'kube-node-lease', labels: {} },
-  { name: 'kube-public', labels: {} },
-  { name: 'kube-system', labels: {} },
-  ...(network
-    ? [{ name: 'istio-system', labels: { [NETWORK_LABEL]: network } }]
-    : []),
-];
-const bookinfo = (service, versions) => ({
-  namespace: 'bookinfo',
-  service,
-  owner: 'bookinfo-team',
-  versions: versions.map(([version, replicas, ready]) => ({
-    version,
-    replicas,
-    ready,
-    image: img(service, version),
-  })),
-});
-/** Services of the accounts app: accounts and users (identity-team), orders and history (orders-team). */
-const accountsApp = (service, version, replicas, extra = {}) => ({
-  namespace: ['accounts', 'users'].includes(service) ? 'accounts' : 'orders',
-  service,
-  owner: ['accounts', 'users'].includes(service)
-    ? 'identity-team'
-    : 'orders-team',
-  ports: service === 'users' ? http(80, 8080) : http(8080),
-  versions: [
-    {
-      version,
-      replicas,
-      image: `ghcr.io/meshport/demo-${service}:${
-        {
-          accounts: '1.4.0',
-          users: version === 'v1' ? '2.1.0' : '2.2.0',
-          orders: '0.9.3',
-          history: version === 'v1' ? '0.3.1' : '0.4.0',
-        }[service]
-      }`,
-    },
-  ],
-  ...extra,
-});
-/** Plain-text callers outside the mesh, seen in the demo traffic. */
-const unmeshedClient = (service, team, image) => ({
-  namespace: 'default',
-  service,
-  owner: team,
-  mesh: 'none',
-  serviceAccount: service,
-  ports: http(8080),
-  versions: [{ version: 'v1', replicas: 1, image }],
-});
-
-// The two meshes federate through their east-west gateways: each trusts the other's root
-// (istio-ca-root-cert) and accepts the other's trust domain as an alias, which Istio's
-// sidecars require of a peer's SPIFFE ID besides its root (TrustDomainsForValidation).
-const mesh1 = {
-  meshId: 'mesh1',
-  trustDomain: 'cluster.local',
-  trustDomainAliases: ['mesh2.meshport.dev'],
-};
-const mesh2 = {
-  meshId: 'mesh2',
-  trustDomain: 'mesh2.meshport.dev',
-  trustDomainAliases: ['cluster.local'],
-};
-
-const clusters = [
-  {
-    name: 'cluster-1',
-    index: 1,
-    provider: 'gke',
-    region: 'us-west-1',
-    zones: ['us-west-1a', 'us-west-1b'],
-    network: 'network-1',
-    eastWestGatewayIP: '34.118.10.21',
-    ingressGatewayIP: '34.118.10.5',
-    istio: {
-      ...mesh1,
-      roots: [MESH1_ROOT, MESH2_ROOT],
-      remotes: ['cluster-2'],
-    },
-    namespaces: [...systemNamespaces('network-1'), bookinfoNs, accountsNs],
-    apps: [
-      bookinfo('productpage', [['v1', 1]]),
-      bookinfo('details', [['v1', 1]]),
-      bookinfo('reviews', [
-        ['v1', 1],
-        ['v2', 1],
-      ]),
-      bookinfo('ratings', [['v1', 1]]),
-      accountsApp('accounts', 'v1', 2),
-      accountsApp('users', 'v1', 2),
-      unmeshedClient(
-        'legacy-probe',
-        'platform-team',
-        'ghcr.io/meshport/demo-legacy-probe:0.1.0',
-      ),
-    ],
-    config: c => [
-      peerAuthentication(c, 'istio-system', 'default', {
-        mtls: { mode: 'STRICT' },
-      }),
-      peerAuthentication(c, 'accounts', 'default', {
-        mtls: { mode: 'STRICT' },
-      }),
-      peerAuthentication(c, 'bookinfo', 'productpage-legacy-probe', {
-        selector: { matchLabels: { app: 'productpage' } },
-        mtls: { mode: 'UNSET' },
-        portLevelMtls: { 9080: { mode: 'PERMISSIVE' } },
-      }),
-      // Hand-written config, as teams have before Meshport: Meshport reports it and never
-      // overwrites it. It is on ratings, so reviews stays free for the seed route request.
-      ratingsDestinationRule(c),
-      istioObject(
-        c,
-        'VirtualService',
-        'networking.istio.io',
-        'bookinfo',
-        'ratings',
-        {
-          hosts: ['ratings'],
-          http: [
-            {
-              route: [{ destination: { host: 'ratings', subset: 'v1' } }],
-              timeout: '2s',
-              retries: { attempts: 2, perTryTimeout: '1s', retryOn: '5xx' },
-            },
-          ],
-        },
-      ),
-      ...ingress(
-        c,
-        'bookinfo',
-        'bookinfo',
-        'bookinfo.meshport.dev',
-        'productpage',
-        9080,
-        [
-          { uri: { exact: '/productpage' } },
-          { uri: { prefix: '/static' } },
-          { uri: { prefix: '/api/v1/products' } },
-        ],
-      ),
-      istioObject(
-        c,
-        'AuthorizationPolicy',
-        'security.istio.io',
-        'bookinfo',
-        'ratings-from-reviews',
-        {
-          selector: { matchLabels: { app: 'ratings' } },
-          action: 'ALLOW',
-          rules: [
-            {
-              from: [
-                {
-                  source: {
-                    principals: [
-                      'cluster.local/ns/bookinfo/sa/bookinfo-reviews',
-                    ],
-                  },
-                },
-              ],
-              to: [{ operation: { methods: ['GET'] } }],
-            },
-          ],
-        },
-      ),
-    ],
-  },
-  {
-    name: 'cluster-2',
-    index: 2,
-    provider: 'gke',
-    region: 'us-west-2',
-    zones: ['us-west-2a', 'us-west-2b'],
-    network: 'network-2',
-    eastWestGatewayIP: '35.203.44.7',
-    ingressGatewayIP: '35.203.44.2',
-    istio: {
-      ...mesh1,
-      roots: [MESH1_ROOT, MESH2_ROOT],
-      remotes: ['cluster-1'],
-      ambient: true,
-    },
-    namespaces: [
-      ...systemNamespaces('network-2'),
-      bookinfoNs,
-      {
-        name: 'orders',
-        labels: {
-          'istio.io/dataplane-mode': 'ambient',
-          [OWNER_LABEL]: 'orders-team',
-        },
-      },
-    ],
-    apps: [
-      bookinfo('reviews', [
-        ['v1', 1],
-        ['v2', 1],
-        ['v3', 2],
-      ]),
-      bookinfo('ratings', [['v1', 2, 1]]),
-      accountsApp('orders', 'v1', 2, { mesh: 'ambient' }),
-      accountsApp('history', 'v1', 1, { mesh: 'ambient' }),
-      unmeshedClient(
-        'batch-export',
-        'orders-team',
-        'ghcr.io/meshport/demo-batch-export:1.2.0',
-      ),
-    ],
-    config: c => [
-      peerAuthentication(c, 'orders', 'default', {
-        mtls: { mode: 'PERMISSIVE' },
-      }),
-      ratingsDestinationRule(c),
-      ...ingress(c, 'orders', 'orders', 'orders.meshport.dev', 'orders', 8080, [
-        { uri: { prefix: '/orders' } },
-      ]),
-    ],
-  },
-  {
-    name: 'cluster-3',
-    index: 3,
-    provider: 'gke',
-    region: 'eu-west-1',
-    zones: ['eu-west-1a', 'eu-west-1b'],
-    network: 'network-3',
-    eastWestGatewayIP: '34.77.120.9',
-    ingressGatewayIP: '34.77.120.3',
-    istio: { ...mesh2, roots: [MESH2_ROOT, MESH1_ROOT], remotes: [] },
-    namespaces: [
-      ...systemNamespaces('network-3'),
-      accountsNs,
-      {
-        name: 'orders',
-        labels: {
-          'istio-injection': 'enabled',
-          [OWNER_LABEL]: 'orders-team',
-        },
-      },
-    ],
-    apps: [accountsApp('users', 'v2', 2), accountsApp('history', 'v2', 2)],
-    config: c => [
-      peerAuthentication(c, 'accounts', 'default', {
-        mtls: { mode: 'STRICT' },
-      }),
-      peerAuthentication(c, 'orders', 'default', {
-        mtls: { mode: 'PERMISSIVE' },
-      }),
-      ...ingress(
-        c,
-        'accounts',
-        'users',
-        'accounts.eu.meshport.dev',
-        'users',
-        80,
-        [{ uri: { prefix: '/users' } }],
-      ),
-      // users in this mesh answers its own gateway and, through the east-west gateway,
-      // orders in mesh1: principals name each caller's own trust domain.
-      istioObject(
-        c,
-        'AuthorizationPolicy',
-        'security.istio.io',
-        'accounts',
-        'users-callers',
-        {
-          selector: { matchLabels: { app: 'users' } },
-          action: 'ALLOW',
-          rules: [
-            {
-              from: [
-                {
-                  source: {
-                    principals: [
-                      'cluster.local/ns/orders/sa/orders',
-                      'mesh2.meshport.dev/ns/istio-system/sa/istio-ingressgateway-service-account',
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      ),
-    ],
-  },
-  {
-    name: 'cluster-4',
-    index: 4,
-    provider: 'eks',
-    region: 'eu-central-1',
-    zones: ['eu-central-1a'],
-    linkerd: { trustDomain: 'cluster.local' },
-    namespaces: [
-      ...systemNamespaces(),
-      {
-        name: 'linkerd',
-        labels: {
-          'config.linkerd.io/admission-webhooks': 'disabled',
-          'linkerd.io/control-plane-ns': 'linkerd',
-          'linkerd.io/is-control-plane': 'true',
-        },
-      },
-      {
-        name: 'accounts',
-        labels: { [OWNER_LABEL]: 'identity-team' },
-        annotations: {
-          'config.linkerd.io/default-inbound-policy': 'all-authenticated',
-          'linkerd.io/inject': 'enabled',
-        },
-      },
-    ],
-    apps: [
-      accountsApp('users', 'v2', 2, { mesh: 'linkerd' }),
-      {
-        namespace: 'accounts',
-        service: 'ledger',
-        mesh: 'linkerd',
-        owner: 'payments-team',
-        ports: http(8080),
-        versions: [
-          {
-            version: 'v1',
-            replicas: 1,
-            image: 'ghcr.io/meshport/demo-ledger:1.0.0',
-          },
-        ],
-      },
-    ],
-    config: c => [
-      // stable-2.14 serves Server v1alpha1 and v1beta1 only (v1beta3 arrived with edge-24.7.4)
-      linkerdPolicy(c, 'Server', 'v1beta1', 'accounts', 'users-http', {
-        podSelector: { matchLabels: { app: 'users' } },
-        port: 8080,
-        proxyProtocol: 'HTTP/1',
-      }),
-      linkerdPolicy(
-        c,
-        'MeshTLSAuthentication',
-        'v1alpha1',
-        'accounts',
-        'ledger-clients',
-        {
-          identities: [
-            'ledger.accounts.serviceaccount.identity.linkerd.cluster.local',
-          ],
-        },
-      ),
-      linkerdPolicy(
-        c,
-        'AuthorizationPolicy',
-        'v1alpha1',
-        'accounts',
-        'users-from-ledger',
-        {
-          targetRef: {
-            group: 'policy.linkerd.io',
-            kind: 'Server',
-            name: 'users-http',
-          },
-          requiredAuthenticationRefs: [
-            {
-              group: 'policy.linkerd.io',
-              kind: 'MeshTLSAuthentication',
-              name: 'ledger-clients',
-            },
-          ],
-        },
-      ),
-      linkerdPolicy(c, 'HTTPRoute', 'v1beta3', 'accounts', 'users-api', {
-        parentRefs: [
-          { group: 'policy.linkerd.io', kind: 'Server', name: 'users-http' },
-        ],
-        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }] }],
-      }),
-    ],
-  },
-];
-
-function ratingsDestinationRule(c) {
-  return istioObject(
-    c,
-    'DestinationRule',
-    'networking.istio.io',
-    'bookinfo',
-    'ratings',
-    {
-      host: 'ratings.bookinfo.svc.cluster.local',
-      trafficPolicy: {
-        tls: { mode: 'ISTIO_MUTUAL' },
-        loadBalancer: { localityLbSetting: { enabled: true } },
-        outlierDetection: {
-          consecutive5xxErrors: 5,
-          interval: '30s',
-          baseEjectionTime: '60s',
-        },
-      },
-      subsets: [{ name: 'v1', labels: { version: 'v1' } }],
-    },
-  );
-}
-
-/**
- * The ingress Gateway of an app and the VirtualService that routes its public host to its
- * front service.
- */
-function ingress(c, namespace, name, host, service, port, matches) {
-  return [
-    istioObject(
-      c,
-      'Gateway',
-      'networking.istio.io',
-      namespace,
-      `${name}-gateway`,
-      {
-        selector: { istio: 'ingressgateway' },
-        servers: [
-          {
-            hosts: [host],
-            port: { name: 'http', number: 80, protocol: 'HTTP' },
-          },
-        ],
-      },
-    ),
-    istioObject(c, 'VirtualService', 'networking.istio.io', namespace, name, {
-      gateways: [`${name}-gateway`],
-      hosts: [host],
-      http: [
-        {
-          match: matches,
-          route: [{ destination: { host: service, port: { number: port } } }],
-        },
-      ],
-    }),
-  ];
-}
-
-function buildCluster(c) {
-  const out = {
+/** Every object of one cluster, by the snapshot file it belongs in. */
+export function buildCluster(spec: ClusterSpec): ClusterFiles {
+  const out: ClusterFiles = {
     namespaces: [],
     nodes: [],
     services: [],
@@ -1789,7 +1492,12 @@ function buildCluster(c) {
     'istio-config': [],
     'linkerd-config': [],
   };
-  c.allocatePodIP = podIPAllocator(c);
+  const c: ClusterState = {
+    ...spec,
+    nodes: [],
+    nextNode: 0,
+    allocatePodIP: podIPAllocator(spec),
+  };
   addNodes(c, out);
   addNamespaces(c, out);
   if (c.istio) addIstioControlPlane(c, out);
@@ -1797,25 +1505,4 @@ function buildCluster(c) {
   for (const app of c.apps) addApp(c, out, app);
   out[c.istio ? 'istio-config' : 'linkerd-config'].push(...c.config(c));
   return out;
-}
-
-for (const c of clusters) {
-  const files = buildCluster(c);
-  // start from an empty directory so a kind no longer generated leaves no stale file
-  rmSync(join(here, c.name), { recursive: true, force: true });
-  mkdirSync(join(here, c.name), { recursive: true });
-  for (const [file, items] of Object.entries(files)) {
-    if (items.length === 0) continue;
-    const sorted = [...items].sort((a, b) =>
-      `${a.metadata.namespace ?? ''}/${a.kind}/${
-        a.metadata.name
-      }`.localeCompare(
-        `${b.metadata.namespace ?? ''}/${b.kind}/${b.metadata.name}`,
-      ),
-    );
-    writeFileSync(
-      join(here, c.name, `${file}.json`),
-      `${JSON.stringify(list(sorted), null, 2)}\n`,
-    );
-  }
 }
