@@ -28,7 +28,7 @@ describe('indexMeshConfig', () => {
       object('DestinationRule', { host: 'reviews' }),
     ]);
     expect([...index.byHost.keys()]).toContain(
-      'reviews.bookinfo.svc.cluster.local',
+      'reviews.bookinfo',
     );
   });
 });
