@@ -4,7 +4,7 @@ import { AGGREGATION, DEMO_CLUSTERS, demoClusterInputs } from './demoFleet';
 
 /**
  * What the demo fleet (examples/demo-fleet) must show once aggregated: the scenario of
- * issue 3. Regenerate the snapshot with examples/demo-fleet/generate.mjs; when a fact
+ * issue 3. Regenerate the snapshot with examples/demo-fleet/generate.ts; when a fact
  * here changes, the demo changed.
  */
 const AT = '2025-04-01T00:00:00.000Z';
