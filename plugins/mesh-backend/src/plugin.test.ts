@@ -86,6 +86,36 @@ describe('mesh backend plugin', () => {
       );
     });
 
+    it('answers 304 to a reader whose fleet is current, by its strong ETag', async () => {
+      const first = await request(server).get('/api/mesh/fleet').expect(200);
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+
+      const again = await request(server)
+        .get('/api/mesh/fleet')
+        .set('If-None-Match', etag)
+        .expect(304);
+      expect(again.headers.etag).toBe(etag);
+      expect(again.text).toBeFalsy();
+      // any tag of a list matches, weak or not (RFC 9110 §13.1.2)
+      await request(server)
+        .get('/api/mesh/fleet')
+        .set('If-None-Match', `"other", W/${etag}`)
+        .expect(304);
+    });
+
+    it.each([['"other"'], ['""'], ['not-a-tag']])(
+      'serves the fleet in full when If-None-Match is %s',
+      async tag => {
+        const res = await request(server)
+          .get('/api/mesh/fleet')
+          .set('If-None-Match', tag)
+          .expect(200);
+        expect(res.body.services.length).toBeGreaterThan(0);
+      },
+    );
+
     it('lists clusters and meshes', async () => {
       const clusters = await request(server)
         .get('/api/mesh/clusters')
@@ -364,6 +394,29 @@ describe('mesh backend plugin', () => {
       expect(ids).not.toContain('bookinfo/reviews');
       expect(ids).toContain('bookinfo/productpage');
       expect(JSON.stringify(res.body)).not.toContain('reviews-v3');
+    });
+
+    it("never confirms another caller's view of /fleet with a 304", async () => {
+      const whole = await request(server)
+        .get('/api/mesh/fleet')
+        .set('authorization', mockCredentials.service.header())
+        .expect(200);
+      expect(whole.body.services.map((s: { id: string }) => s.id)).toContain(
+        'bookinfo/reviews',
+      );
+      const mine = await request(server).get('/api/mesh/fleet').expect(200);
+      expect(mine.headers.etag).not.toBe(whole.headers.etag);
+
+      const res = await request(server)
+        .get('/api/mesh/fleet')
+        .set('If-None-Match', whole.headers.etag)
+        .expect(200);
+      expect(res.headers.etag).toBe(mine.headers.etag);
+      expect(JSON.stringify(res.body)).not.toContain('reviews-v3');
+      await request(server)
+        .get('/api/mesh/fleet')
+        .set('If-None-Match', mine.headers.etag)
+        .expect(304);
     });
 
     it('refuses the detail even though another entity claiming it is readable', async () => {

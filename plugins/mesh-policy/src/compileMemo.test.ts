@@ -676,15 +676,70 @@ describe('a memo keyed by content', () => {
     expect(renderer.memo.stats.recompiledUnits).toBe(3);
   });
 
-  it('sees a fleet edited in place since the last render', () => {
+  /** The fleet, with a count of the reads of its top level: a comparison must read it. */
+  function watched(fleet: Fleet) {
+    const reads = { count: 0 };
+    const proxy = new Proxy(fleet, {
+      get(target, key, receiver) {
+        reads.count++;
+        return Reflect.get(target, key, receiver);
+      },
+      ownKeys(target) {
+        reads.count++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    return { fleet: proxy, reads };
+  }
+
+  it('knows the fleet of the last render by identity, without comparing it', () => {
+    const memo = createCompileMemo();
+    const { fleet, reads } = watched(sharedGatewayFleet());
+    const first = renderRepository(policies(), fleet, { validateSchema, memo });
+    reads.count = 0;
+    const again = renderRepository(policies(), fleet, { validateSchema, memo });
+    expect(reads.count).toBe(0);
+    expect(memo.stats.recompiledUnits).toBe(0);
+    expectSameRender(again, first);
+  });
+
+  it('compares an equal fleet in another object, and reuses what it compiled', () => {
+    const memo = createCompileMemo();
+    const first = renderRepository(policies(), sharedGatewayFleet(), {
+      validateSchema,
+      memo,
+    });
+    const { fleet, reads } = watched(sharedGatewayFleet());
+    const again = renderRepository(policies(), fleet, { validateSchema, memo });
+    expect(reads.count).toBeGreaterThan(0);
+    expect(memo.stats.recompiledUnits).toBe(0);
+    expectSameRender(again, first);
+    // that object is now the one known by identity
+    reads.count = 0;
+    renderRepository(policies(), fleet, { validateSchema, memo });
+    expect(reads.count).toBe(0);
+  });
+
+  it('compiles again for a changed fleet that shares most of its parts', () => {
     const fleet = sharedGatewayFleet();
-    const renderer = warm(fleet, { validateSchema });
-    renderer.render(policies());
-    fleet.clusters = fleet.clusters.filter(c => c.name !== 'cluster-3');
+    const memo = createCompileMemo();
+    renderRepository(policies(), fleet, { validateSchema, memo });
+    // how an immutable fleet changes: a new object, the unchanged parts shared
+    const changed = {
+      ...fleet,
+      clusters: fleet.clusters.filter(c => c.name !== 'cluster-3'),
+    };
     expectSameRender(
-      renderer.render(policies()),
+      renderRepository(policies(), changed, { validateSchema, memo }),
+      renderRepository(policies(), changed, { validateSchema }),
+    );
+    expect(memo.stats.recompiledUnits).toBe(3);
+    // and back to the first one, which is no longer the last: compared, and compiled again
+    expectSameRender(
+      renderRepository(policies(), fleet, { validateSchema, memo }),
       renderRepository(policies(), fleet, { validateSchema }),
     );
+    expect(memo.stats.recompiledUnits).toBe(3);
   });
 
   it('compiles again when the options change', () => {

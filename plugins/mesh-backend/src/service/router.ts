@@ -11,6 +11,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import type { FleetStore } from '../store/FleetStore';
+import { FleetEtag } from './FleetEtag';
 import { queryServices } from './queryServices';
 import type { ServiceAccess } from './ServiceEntityAccess';
 import { createAuthorize } from './http/authorize';
@@ -39,7 +40,13 @@ export async function createRouter(
     res.json({ status: 'ok' });
   });
 
+  const fleetEtag = new FleetEtag();
+
   // Every answer holding services holds only those the caller may read (ServiceAccess).
+  // The fleet is megabytes and its readers poll it: one whose copy is current (If-None-Match
+  // with the tag it was given) gets 304 without a body (RFC 9110 §13.1.2). `req.fresh`
+  // compares as that section says (any listed tag, weakly; `*`). Permissions are checked and
+  // the caller's view computed first, so a 304 confirms only what this caller may read.
   router.get('/fleet', async (req, res) => {
     const credentials = await authorize(req);
     const fleet = await fleetStore.getFleet();
@@ -47,7 +54,15 @@ export async function createRouter(
       credentials,
       fleet.services,
     );
-    res.json({ ...fleet, services: fleet.services.filter(mayRead) });
+    const services = fleet.services.filter(mayRead);
+    // per caller: no shared cache may hand one caller's view to another
+    res.set('Cache-Control', 'private, no-cache');
+    res.set('ETag', fleetEtag.of(fleet, services));
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.json({ ...fleet, services });
   });
 
   router.get('/clusters', async (req, res) => {

@@ -186,4 +186,107 @@ describe('MeshApiClient', () => {
       message: expect.stringContaining('clusters.0.sync: '),
     });
   });
+  describe('while the fleet has not changed', () => {
+    /** A mesh backend that tags each fleet and answers 304 to a current reader. */
+    function taggingBackend(current: { body: Fleet; etag: string }) {
+      const asked: Array<string | null> = [];
+      server.use(
+        http.get(FLEET_URL, ({ request }) => {
+          const tag = request.headers.get('if-none-match');
+          asked.push(tag);
+          if (tag === current.etag)
+            return new HttpResponse(null, {
+              status: 304,
+              headers: { ETag: current.etag },
+            });
+          return HttpResponse.json(current.body, {
+            headers: { ETag: current.etag },
+          });
+        }),
+      );
+      return asked;
+    }
+
+    it('asks with the last ETag and resolves a 304 to the same fleet object', async () => {
+      const asked = taggingBackend({ body: fleet(), etag: '"v1"' });
+      const { client: reader } = client();
+      const first = await reader.getFleet();
+      const second = await reader.getFleet();
+      expect(second).toBe(first);
+      expect(asked).toEqual([null, '"v1"']);
+    });
+
+    it('returns a new fleet once the fleet changed', async () => {
+      const current = { body: fleet(), etag: '"v1"' };
+      const asked = taggingBackend(current);
+      const { client: reader } = client();
+      const first = await reader.getFleet();
+      current.body = { ...fleet(), links: [] };
+      current.body.services.pop();
+      current.etag = '"v2"';
+      const second = await reader.getFleet();
+      expect(second).not.toBe(first);
+      expect(second.services.map(s => s.name)).toEqual(['reviews']);
+      expect(await reader.getFleet()).toBe(second);
+      expect(asked).toEqual([null, '"v1"', '"v2"']);
+    });
+
+    it('asks for the body again when a 304 comes with no fleet to confirm', async () => {
+      const asked: Array<string | null> = [];
+      server.use(
+        http.get(FLEET_URL, ({ request }) => {
+          asked.push(request.headers.get('if-none-match'));
+          return asked.length === 1
+            ? new HttpResponse(null, { status: 304 })
+            : HttpResponse.json(fleet(), { headers: { ETag: '"v1"' } });
+        }),
+      );
+      await expect(client().client.getFleet()).resolves.toEqual(fleet());
+      expect(asked).toEqual([null, null]);
+    });
+
+    it('refuses a second 304 to a request naming no tag', async () => {
+      server.use(
+        http.get(FLEET_URL, () => new HttpResponse(null, { status: 304 })),
+      );
+      await expect(client().client.getFleet()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(/^The mesh backend answered 304 /),
+      });
+    });
+
+    it.each([
+      ['no ETag', {}],
+      ['a weak ETag', { ETag: 'W/"v1"' }],
+    ])(
+      'asks in full every time after an answer with %s',
+      async (_what, headers) => {
+        const asked: Array<string | null> = [];
+        server.use(
+          http.get(FLEET_URL, ({ request }) => {
+            asked.push(request.headers.get('if-none-match'));
+            return HttpResponse.json(fleet(), { headers });
+          }),
+        );
+        const { client: reader } = client();
+        const first = await reader.getFleet();
+        expect(await reader.getFleet()).not.toBe(first);
+        expect(asked).toEqual([null, null]);
+      },
+    );
+
+    it('keeps the last fleet when a request fails, and confirms it afterwards', async () => {
+      const asked = taggingBackend({ body: fleet(), etag: '"v1"' });
+      const { client: reader } = client();
+      const first = await reader.getFleet();
+      server.use(
+        http.get(FLEET_URL, () => HttpResponse.error(), { once: true }),
+      );
+      await expect(reader.getFleet()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+      });
+      expect(await reader.getFleet()).toBe(first);
+      expect(asked).toEqual([null, '"v1"']);
+    });
+  });
 });

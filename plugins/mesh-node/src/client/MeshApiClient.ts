@@ -44,6 +44,13 @@ export interface MeshApiClientOptions {
  * fleet. For the caller's users it is the same thing: a service their request depends on is
  * not serving, and it is not their input's fault. Each message says what to check.
  *
+ * The client keeps the last fleet it returned with the mesh backend's ETag for it, and asks
+ * with `If-None-Match`: while the fleet has not changed the backend answers 304 without a
+ * body, and `getFleet` resolves to that same `Fleet` object, neither downloaded nor parsed
+ * again. Callers share it, so a returned fleet must be treated as immutable: copy it before
+ * changing anything. Readers that memoize on it (mesh-policy's `CompileMemo`) rely on this to
+ * know an unchanged fleet by identity.
+ *
  * @public
  */
 export class MeshApiClient implements MeshFleetReader {
@@ -54,6 +61,8 @@ export class MeshApiClient implements MeshFleetReader {
   readonly #auth: AuthService;
   readonly #malformedParts: MalformedFleetParts;
   readonly #logger?: LoggerService;
+  /** The last fleet returned and the backend's tag for it: what a 304 confirms. */
+  #last?: { etag: string; fleet: Fleet };
 
   constructor(options: MeshApiClientOptions) {
     this.#discovery = options.discovery;
@@ -62,7 +71,10 @@ export class MeshApiClient implements MeshFleetReader {
     this.#logger = options.logger;
   }
 
-  /** `GET /api/mesh/fleet`: every cluster, mesh, service and link the caller may read. */
+  /**
+   * `GET /api/mesh/fleet`: every cluster, mesh, service and link the caller may read. The
+   * same object as last time while the fleet has not changed; treat it as immutable.
+   */
   async getFleet(): Promise<Fleet> {
     const url = `${await this.#discovery.getBaseUrl(
       MeshApiClient.pluginId,
@@ -72,12 +84,32 @@ export class MeshApiClient implements MeshFleetReader {
       targetPluginId: MeshApiClient.pluginId,
     });
 
-    let response: Response;
+    const last = this.#last;
+    let response = await this.#fetch(url, token, last?.etag);
+    if (response.status === 304) {
+      if (last) return last.fleet;
+      // a 304 to a request that named no tag (a proxy answering for another reader, say)
+      // confirms nothing this client holds: ask for the body instead
+      response = await this.#fetch(url, token, undefined);
+    }
+    const fleet = await this.#read(url, response);
+    const etag = response.headers.get('ETag');
+    // only a strong tag names these exact bytes (RFC 9110 §8.8.1); without one, ask in full
+    this.#last = etag && !etag.startsWith('W/') ? { etag, fleet } : undefined;
+    return fleet;
+  }
+
+  async #fetch(
+    url: string,
+    token: string,
+    etag: string | undefined,
+  ): Promise<Response> {
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         headers: {
           Authorization: `Bearer ${token}`,
           Accept: 'application/json',
+          ...(etag ? { 'If-None-Match': etag } : {}),
         },
       });
     } catch (error) {
@@ -88,6 +120,9 @@ export class MeshApiClient implements MeshFleetReader {
         error,
       );
     }
+  }
+
+  async #read(url: string, response: Response): Promise<Fleet> {
     if (!response.ok) {
       const cause = await ResponseError.fromResponse(response);
       throw new ServiceUnavailableError(
