@@ -1,10 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type {
-  Fleet,
-  FleetCluster,
-} from '@meshport/backstage-plugin-mesh-common';
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { istioCluster } from '@meshport/backstage-plugin-mesh-node/testUtils';
 import { readSnapshotFile } from './snapshotFile';
 import { SnapshotTrafficSource } from './SnapshotTrafficSource';
 
@@ -13,32 +11,11 @@ const DEMO_FILE = resolve(
   '../../../examples/demo-traffic/traffic.json',
 );
 
-/** An Istio cluster whose control plane reports `name` as its CLUSTER_ID, as in the demo. */
-function cluster(name: string): FleetCluster {
-  return {
-    name,
-    sync: { state: 'ok' },
-    regions: [],
-    zones: [],
-    controlPlanes: [
-      {
-        kind: 'istio',
-        namespace: 'istio-system',
-        revision: 'default',
-        clusterId: name,
-        trustDomain: 'cluster.local',
-        external: false,
-        ambient: false,
-        readsEndpointsFrom: [],
-      },
-    ],
-    eastWestGateways: [],
-  };
-}
-
 const threeClusters: Fleet = {
   generatedAt: new Date(0).toISOString(),
-  clusters: ['cluster-1', 'cluster-2', 'cluster-3'].map(cluster),
+  clusters: ['cluster-1', 'cluster-2', 'cluster-3'].map(name =>
+    istioCluster(name),
+  ),
   meshes: [],
   services: [],
   links: [],

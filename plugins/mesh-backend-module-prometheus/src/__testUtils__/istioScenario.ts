@@ -37,11 +37,6 @@
  * - batch-export (no mesh) → orders: TCP only, reported by orders' ztunnel through its
  *   inbound passthrough: 0.25 connections/s and 512 bytes/s with `unknown`, i.e. plaintext.
  */
-import type {
-  Fleet,
-  FleetCluster,
-  ServiceInstance,
-} from '@meshport/backstage-plugin-mesh-common';
 import {
   CounterSpec,
   HistogramSpec,
@@ -307,86 +302,4 @@ export function istioFamilies(grid: SampleGrid): string[][] {
       grid,
     ),
   ];
-}
-
-function cluster(name: string, fingerprint: string): FleetCluster {
-  return {
-    name,
-    sync: { state: 'ok' },
-    regions: [],
-    zones: [],
-    controlPlanes: [
-      {
-        kind: 'istio',
-        namespace: 'istio-system',
-        revision: 'default',
-        clusterId: name,
-        trustDomain: 'cluster.local',
-        rootCertFingerprint: fingerprint,
-        external: false,
-        ambient: false,
-        readsEndpointsFrom: [],
-      },
-    ],
-    eastWestGateways: [],
-  };
-}
-
-export function instance(
-  clusterName: string,
-  mode: ServiceInstance['mtls']['mode'],
-  config: ServiceInstance['config'] = [],
-): ServiceInstance {
-  return {
-    cluster: clusterName,
-    stale: false,
-    labels: {},
-    ports: [{ port: 9080, protocol: 'TCP' }],
-    selector: { app: 'reviews' },
-    endpoints: { ready: 1, total: 1 },
-    subsets: {},
-    workloads: [],
-    identities: [],
-    dataPlaneMode: 'sidecar',
-    localities: [],
-    mtls: { mode },
-    config,
-  };
-}
-
-/** cluster-1 and cluster-2 share a root; cluster-3 has its own. reviews is STRICT in cluster-1, PERMISSIVE in cluster-2; ambient orders is PERMISSIVE in cluster-2. */
-export function scenarioFleet(): Fleet {
-  return {
-    generatedAt: new Date(0).toISOString(),
-    clusters: [
-      cluster('cluster-1', 'sha256:aaaa'),
-      cluster('cluster-2', 'sha256:aaaa'),
-      cluster('cluster-3', 'sha256:bbbb'),
-    ],
-    meshes: [],
-    services: [
-      {
-        id: `${NS}/reviews`,
-        namespace: NS,
-        name: 'reviews',
-        instances: [
-          instance('cluster-1', 'STRICT'),
-          instance('cluster-2', 'PERMISSIVE'),
-        ],
-      },
-      {
-        id: 'orders/orders',
-        namespace: 'orders',
-        name: 'orders',
-        instances: [
-          {
-            ...instance('cluster-2', 'PERMISSIVE'),
-            selector: { app: 'orders' },
-            dataPlaneMode: 'ambient',
-          },
-        ],
-      },
-    ],
-    links: [],
-  };
 }

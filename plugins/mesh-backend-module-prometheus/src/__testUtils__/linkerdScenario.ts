@@ -22,7 +22,7 @@ import type {
   ServiceInstance,
   Workload,
 } from '@meshport/backstage-plugin-mesh-common';
-import { scenarioFleet } from './istioScenario';
+import { scenarioFleet } from '@meshport/backstage-plugin-mesh-node/testUtils';
 import {
   CounterSpec,
   HistogramSpec,

@@ -7,11 +7,8 @@ import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
 import { readPrometheusConfig } from '../config/readPrometheusConfig';
 import { PrometheusTrafficSource } from './PrometheusTrafficSource';
 import { PrometheusTargets } from './prometheusTargets';
-import {
-  EXPECTED,
-  istioFamilies,
-  scenarioFleet,
-} from '../__testUtils__/istioScenario';
+import { EXPECTED, istioFamilies } from '../__testUtils__/istioScenario';
+import { scenarioFleet } from '@meshport/backstage-plugin-mesh-node/testUtils';
 import {
   LINKERD_EXPECTED,
   linkerdFamilies,

@@ -1,5 +1,8 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { instance, scenarioFleet } from '../__testUtils__/scenarioFleet';
+import {
+  instance,
+  scenarioFleet,
+} from '@meshport/backstage-plugin-mesh-node/testUtils';
 import type {
   ServiceTraffic,
   TrafficEdge,

@@ -1,8 +1,9 @@
 /**
- * The fleet of the traffic scenarios: three Istio clusters, where cluster-1 and cluster-2
- * share a root and cluster-3 has its own; reviews is STRICT in cluster-1 and PERMISSIVE in
- * cluster-2, ambient orders PERMISSIVE in cluster-2. The Prometheus module's real-Prometheus
- * tests generate their series for the same fleet (its __testUtils__/istioScenario.ts).
+ * A fleet to test traffic sources and the mTLS status against: three Istio clusters, where
+ * cluster-1 and cluster-2 share a root and cluster-3 has its own; reviews is STRICT in
+ * cluster-1 and PERMISSIVE in cluster-2, ambient orders PERMISSIVE in cluster-2. The
+ * Prometheus module's real-Prometheus tests generate their series for this fleet, and the
+ * mesh backend's mTLS status tests read it.
  */
 import type {
   Fleet,
@@ -12,7 +13,8 @@ import type {
 
 const NS = 'bookinfo';
 
-function cluster(name: string, fingerprint: string): FleetCluster {
+/** An Istio cluster whose control plane reports `name` as its CLUSTER_ID. */
+export function istioCluster(name: string, fingerprint?: string): FleetCluster {
   return {
     name,
     sync: { state: 'ok' },
@@ -25,7 +27,7 @@ function cluster(name: string, fingerprint: string): FleetCluster {
         revision: 'default',
         clusterId: name,
         trustDomain: 'cluster.local',
-        rootCertFingerprint: fingerprint,
+        ...(fingerprint ? { rootCertFingerprint: fingerprint } : {}),
         external: false,
         ambient: false,
         readsEndpointsFrom: [],
@@ -62,9 +64,9 @@ export function scenarioFleet(): Fleet {
   return {
     generatedAt: new Date(0).toISOString(),
     clusters: [
-      cluster('cluster-1', 'sha256:aaaa'),
-      cluster('cluster-2', 'sha256:aaaa'),
-      cluster('cluster-3', 'sha256:bbbb'),
+      istioCluster('cluster-1', 'sha256:aaaa'),
+      istioCluster('cluster-2', 'sha256:aaaa'),
+      istioCluster('cluster-3', 'sha256:bbbb'),
     ],
     meshes: [],
     services: [
