@@ -202,12 +202,10 @@ export async function renderPolicyRequest(
   // others render the same in both, so they are not in the difference).
   const newPolicyPath = policyPath(policy);
   const after = result.files;
-  const changed = Object.keys(after).filter(
-    p => p === newPolicyPath || after[p] !== base.files[p],
-  );
-  // rendered/ belongs to the compiler: what the new policy makes no policy produce goes.
-  const removed = Object.keys(base.files).filter(
-    p => p.startsWith('rendered/') && !(p in after),
+  const { changed, removed } = renderedDifference(
+    base.files,
+    after,
+    newPolicyPath,
   );
   // Only the rendered files the difference names are read: to tell an added file from a
   // changed one, and to leave out what the repository already holds.
@@ -253,6 +251,26 @@ export async function renderPolicyRequest(
     reviewers: owners.reviewers,
     teamReviewers: owners.teamReviewers,
     destinationEntityRef: owners.entityRef,
+  };
+}
+
+/**
+ * What adding a policy changes, from the renders of the repository without it (`base`) and with
+ * it (`after`): the files added or changed, the policy's own file among them, and the rendered
+ * files no policy produces any more (rendered/ belongs to the compiler: they go).
+ */
+export function renderedDifference(
+  base: Record<string, string>,
+  after: Record<string, string>,
+  newPolicyPath: string,
+): { changed: string[]; removed: string[] } {
+  return {
+    changed: Object.keys(after).filter(
+      p => p === newPolicyPath || after[p] !== base[p],
+    ),
+    removed: Object.keys(base).filter(
+      p => p.startsWith('rendered/') && !(p in after),
+    ),
   };
 }
 
