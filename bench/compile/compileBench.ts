@@ -7,7 +7,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   compile,
-  createCompileMemo,
   loadSchemaValidator,
   parsePolicy,
   Policy,
@@ -23,6 +22,11 @@ import {
   createRenderPolicyAction,
   PolicyRenderers,
 } from '../../plugins/scaffolder-backend-module-mesh/src';
+import {
+  readPolicyRepository,
+  readRenderedFiles,
+} from '../../plugins/scaffolder-backend-module-mesh/src/service/policyRepository';
+import { renderedDifference } from '../../plugins/scaffolder-backend-module-mesh/src/service/renderPolicyRequest';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
 import { benchPolicies, policyFleet } from './policyFleet';
 
@@ -56,8 +60,15 @@ export interface CompileFigures {
   actionFiles: number;
   actionUnits: number;
   actionObjects: number;
-  /** Of the action's time, the render through the warm memo alone (median). */
+  /**
+   * The action's steps replayed alone on the same workspace and warm renderer (medians): reading
+   * policies/, the two renders through the memo (repository, repository + request), their
+   * difference with the rendered files it names read back, and the rest (summary, writing).
+   */
+  partReadMs: number;
   warmRenderMs: number;
+  partDiffMs: number;
+  partWriteMs: number;
   peakRssMiB: number;
 }
 
@@ -227,8 +238,17 @@ async function actionPath(
       warm.push(r.ms);
       written = r.files;
     }
-    const { stats } = renderers.forRepository().memo;
+    // Read before the replay below compiles through the same memo.
+    const stats = { ...renderers.forRepository().memo.stats };
+    const parts = await replayParts(
+      fleet,
+      workspace,
+      validateSchema,
+      renderers,
+      runs,
+    );
     return {
+      ...parts,
       firstMs: first.ms,
       ms: median(warm),
       files: written,
@@ -238,6 +258,59 @@ async function actionPath(
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * The steps of the action timed one by one, as renderPolicyRequest runs them, on the workspace
+ * and the warm renderer the action used: where a request's time goes. Writing and the summary
+ * are what remains of the action's median.
+ */
+async function replayParts(
+  fleet: Fleet,
+  workspace: string,
+  validateSchema: SchemaValidator,
+  renderers: PolicyRenderers,
+  runs: number,
+) {
+  const root = path.join(workspace, 'policy-repo');
+  const renderer = renderers.forRepository();
+  const read: number[] = [];
+  const render: number[] = [];
+  const diff: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const repo = await timeAsync(() =>
+      readPolicyRepository(root, 'policy-repo', renderer.parsed),
+    );
+    read.push(repo.ms);
+    const request = routeRequest(fleet, runs + 1 + i);
+    const options = { validateSchema, memo: renderer.memo };
+    const renders = time(() => ({
+      base: renderRepository(repo.value.policies, fleet, options),
+      after: renderRepository(
+        [...repo.value.policies, request],
+        fleet,
+        options,
+      ),
+    }));
+    render.push(renders.ms);
+    const difference = await timeAsync(async () => {
+      const { changed, removed } = renderedDifference(
+        renders.value.base.files,
+        renders.value.after.files,
+        '',
+      );
+      return readRenderedFiles(
+        root,
+        [...changed, ...removed].filter(p => p.startsWith('rendered/')),
+      );
+    });
+    diff.push(difference.ms);
+  }
+  return {
+    readMs: median(read),
+    renderMs: median(render),
+    diffMs: median(diff),
+  };
 }
 
 /**
@@ -322,22 +395,6 @@ async function main() {
   const runs = Math.max(args.runs, 5);
   const action = await actionPath(fleet, workspace, validateSchema, runs);
 
-  // The render inside the action alone: a memo warm on the repository, one request added.
-  const memo = createCompileMemo();
-  renderRepository(policies, fleet, { validateSchema, memo });
-  const warmRenders: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const request: Policy = routeRequest(fleet, i);
-    warmRenders.push(
-      time(() =>
-        renderRepository([...policies, request], fleet, {
-          validateSchema,
-          memo,
-        }),
-      ).ms,
-    );
-  }
-
   const figures: CompileFigures = {
     policies: policies.length,
     clusters: args.clusters,
@@ -349,7 +406,13 @@ async function main() {
     actionFiles: action.files,
     actionUnits: action.units,
     actionObjects: action.objects,
-    warmRenderMs: median(warmRenders),
+    partReadMs: action.readMs,
+    warmRenderMs: action.renderMs,
+    partDiffMs: action.diffMs,
+    partWriteMs: Math.max(
+      0,
+      action.ms - action.readMs - action.renderMs - action.diffMs,
+    ),
     peakRssMiB: peakRssMiB(),
   };
   await answer(figures);

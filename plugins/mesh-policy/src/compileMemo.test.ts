@@ -768,11 +768,16 @@ describe('a memo keyed by content', () => {
     expect(memo.stats.recompiledUnits).toBe(0);
   });
 
-  it('keeps no more than the last render used', () => {
+  it('keeps no more than the last two renders used', () => {
     const renderer = warm(sharedGatewayFleet(), { validateSchema });
     renderer.render(policies());
     renderer.render([timeoutPolicy('slow', '3s')]);
-    // what the previous render held is gone: compiled again
+    // alternating between two inputs (a repository with and without a request) keeps both
+    renderer.render(policies());
+    expect(renderer.memo.stats.recompiledUnits).toBe(0);
+    renderer.render([timeoutPolicy('fast', '1s')]);
+    renderer.render([timeoutPolicy('slower', '9s')]);
+    // what neither of the last two renders used is gone: compiled again
     renderer.render(policies());
     expect(renderer.memo.stats.recompiledUnits).toBe(3);
     renderer.render(policies());

@@ -164,8 +164,10 @@ function sameInputs(
 }
 
 /**
- * A map whose entries live as long as compiles use them: an entry not used by the latest
- * compile is dropped when it ends, so a memo never holds more than one compile's work.
+ * A map whose entries live as long as compiles use them: an entry used by neither of the latest
+ * two compiles is dropped when the latest ends, so a memo never holds more than two compiles'
+ * work. Two, because a caller may alternate between two inputs (the scaffolder renders a
+ * repository as it is and with one policy more): each would otherwise evict the other's part.
  */
 export class MemoTable<V> {
   private readonly entries = new Map<string, { value: V; used: number }>();
@@ -191,7 +193,7 @@ export class MemoTable<V> {
 
   sweep() {
     for (const [key, e] of this.entries)
-      if (e.used !== this.memo.generation) this.entries.delete(key);
+      if (e.used < this.memo.generation - 1) this.entries.delete(key);
   }
 
   clear() {
@@ -214,8 +216,8 @@ export class MemoTable<V> {
  * as `MeshApiClient` returns while the fleet has not changed) is known by identity, without
  * being compared; an equal fleet in another object is compared, and reused when equal.
  *
- * Bounded: what the latest compile did not use is dropped when it ends, so a memo holds about
- * one compile's output. Keep one per policy repository (or per open editor): two repositories
+ * Bounded: what the latest two compiles did not use is dropped when one ends, so a memo holds
+ * about two compiles' output (about one when they share most of it). Keep one per policy repository (or per open editor): two repositories
  * sharing one would evict each other's work on every compile, correctly but slowly.
  *
  * Results share diagnostics and objects with the memo and later results: read, don't edit.
@@ -311,7 +313,7 @@ export class CompileMemo {
     return this.context;
   }
 
-  /** @internal Ends a compile: drops what it did not use. */
+  /** @internal Ends a compile: drops what neither it nor the one before used. */
   end() {
     for (const table of [
       this.units,

@@ -173,7 +173,8 @@ spec:
 `,
     });
     const merged = await same(warm);
-    expect(merged.files).toEqual(
+    // its rendered files are that pull request's business, not this one's
+    expect(merged.files).not.toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^rendered\/.*productpage-reads-ratings/),
       ]),
@@ -183,9 +184,39 @@ spec:
     const fleet = testFleet();
     fleet.clusters = fleet.clusters.filter(c => c.name !== 'cluster-4');
     await same({ ...warm, fleet: { getFleet: async () => fleet } });
+    // the render of the repository as it is compiled its two policies against the new fleet;
+    // the render with the request, which came last, had only the request left to compile
     expect(
       warm.renderers.forRepository(repoUrl).memo.stats.recompiledUnits,
-    ).toBe(3);
+    ).toBe(1);
+  });
+
+  it("writes the request's effect only, leaving drift elsewhere in rendered/ alone", async () => {
+    const clean = await run({ policy: failover, outputPath: 'clean' });
+    const drifted =
+      'policy-repo/rendered/cluster-1/bookinfo/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml';
+    const stale =
+      'policy-repo/rendered/cluster-3/bookinfo/no-policy-renders-this.yaml';
+    workspace.addContent({
+      [drifted]: '# edited by hand\n',
+      [stale]: 'kind: Service\n',
+    });
+
+    const outputs = await run({ policy: failover, outputPath: 'drifted' });
+    // the same files, with the same content, as from a repository without drift
+    expect({ ...outputs, sourcePath: '' }).toEqual({
+      ...clean,
+      sourcePath: '',
+    });
+    expect(readTree(path.join(workspace.path, 'drifted'))).toEqual(
+      readTree(path.join(workspace.path, 'clean')),
+    );
+    expect(outputs.files).toContain(
+      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+    );
+    expect(outputs.files.some((f: string) => f.startsWith('rendered/'))).toBe(
+      true,
+    );
   });
 
   it('refuses a repository holding a broken policy, naming the file', async () => {

@@ -10,11 +10,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ParsedPolicies } from './policyRenderers';
 
-/** The two folders a policy repository holds (see mesh-policy's README). */
-const OWNED_FOLDERS = ['policies', 'rendered'] as const;
 /**
  * Beyond these a repository is not a policy repository, or the workspace is the wrong one. A
- * repository of 3,000 policies over 20 clusters renders about 30,000 objects, one file each.
+ * repository of 3,000 policies holds 3,000 files under policies/.
  */
 const MAX_FILES = 100_000;
 const MAX_FILE_BYTES = 256 * 1024;
@@ -22,16 +20,17 @@ const MAX_FILE_BYTES = 256 * 1024;
 const READ_SLICE = 256;
 
 export interface PolicyRepository {
-  /** Repository-relative path → content of every file under policies/ and rendered/. */
+  /** Repository-relative path → content of every file under policies/. */
   files: Record<string, string>;
   /** The parsed policies under policies/. */
   policies: Policy[];
 }
 
 /**
- * Reads the policy repository that `fetch:plain` put into the workspace. Only `policies/` and
- * `rendered/` matter; a broken policy already in the repository is reported with its file, since
- * rendering on top of it would be guesswork.
+ * Reads the policies of the repository that `fetch:plain` put into the workspace: all of
+ * `policies/`, none of `rendered/` (a request reads only the rendered files its change names, see
+ * `readRenderedFiles`). A broken policy already in the repository is reported with its file,
+ * since rendering on top of it would be guesswork.
  */
 export async function readPolicyRepository(
   root: string,
@@ -45,32 +44,20 @@ export async function readPolicyRepository(
     );
   }
   const listed: [full: string, relative: string][] = [];
-  for (const folder of OWNED_FOLDERS) {
-    listFiles(resolveSafeChildPath(root, folder), folder, listed);
-    if (listed.length > MAX_FILES) {
-      throw new InputError(
-        `the policy repository holds more than ${MAX_FILES} files under policies/ and rendered/; is "${relativeRoot}" the right folder?`,
-      );
-    }
+  listFiles(resolveSafeChildPath(root, 'policies'), 'policies', listed);
+  if (listed.length > MAX_FILES) {
+    throw new InputError(
+      `the policy repository holds more than ${MAX_FILES} files under policies/; is "${relativeRoot}" the right folder?`,
+    );
   }
   const files: Record<string, string> = {};
   for (let i = 0; i < listed.length; i++) {
     // Read synchronously, a slice at a time: a promise per file costs a thread-pool round
-    // trip, several times the read itself when a repository holds tens of thousands of small
-    // files; yielding between slices keeps the backend answering meanwhile.
+    // trip, several times the read itself when a repository holds thousands of small files;
+    // yielding between slices keeps the backend answering meanwhile.
     if (i > 0 && i % READ_SLICE === 0) await new Promise(setImmediate);
     const [full, relative] = listed[i];
-    const text = fsSync.readFileSync(full, 'utf8');
-    // Checked on the text rather than with a stat per file: fetch:plain has already written
-    // whatever the repository holds into the workspace.
-    if (text.length > MAX_FILE_BYTES) {
-      throw new InputError(
-        `${relative} in the policy repository is larger than ${
-          MAX_FILE_BYTES / 1024
-        } KiB; policies and rendered resources are a few kilobytes each`,
-      );
-    }
-    files[relative] = text;
+    files[relative] = checkedSize(relative, fsSync.readFileSync(full, 'utf8'));
   }
 
   const policies: Policy[] = [];
@@ -103,6 +90,44 @@ export async function readPolicyRepository(
     );
   }
   return { files, policies };
+}
+
+/**
+ * Reads the named repository files (repository-relative paths, as a render names them); a file
+ * the workspace does not hold is left out.
+ */
+export async function readRenderedFiles(
+  root: string,
+  paths: string[],
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < paths.length; i++) {
+    if (i > 0 && i % READ_SLICE === 0) await new Promise(setImmediate);
+    const relative = paths[i];
+    const full = resolveSafeChildPath(root, relative);
+    // A symlink could point outside the workspace; a policy repository has no reason for one,
+    // so it counts as absent (the pull request then writes a plain file in its place).
+    const stat = fsSync.lstatSync(full, { throwIfNoEntry: false });
+    if (!stat?.isFile()) continue;
+    const text = fsSync.readFileSync(full, 'utf8');
+    files[relative] = checkedSize(relative, text);
+  }
+  return files;
+}
+
+/**
+ * Checked on the text rather than with a stat per file: fetch:plain has already written whatever
+ * the repository holds into the workspace.
+ */
+function checkedSize(relative: string, text: string): string {
+  if (text.length > MAX_FILE_BYTES) {
+    throw new InputError(
+      `${relative} in the policy repository is larger than ${
+        MAX_FILE_BYTES / 1024
+      } KiB; policies and rendered resources are a few kilobytes each`,
+    );
+  }
+  return text;
 }
 
 /**

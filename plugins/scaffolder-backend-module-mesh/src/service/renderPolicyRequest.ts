@@ -21,7 +21,7 @@ import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findDestinationOwners } from './destinationOwners';
-import { readPolicyRepository } from './policyRepository';
+import { readPolicyRepository, readRenderedFiles } from './policyRepository';
 import type { PolicyRenderers } from './policyRenderers';
 import { pullRequestText } from './pullRequest';
 
@@ -162,11 +162,17 @@ export async function renderPolicyRequest(
     );
   }
 
-  // Only what the new policy (or a changed repository or fleet) affects is compiled again.
-  const result = renderRepository([...repo.policies, policy], fleet, {
+  // The pull request holds the request's effect and only that: the difference between the
+  // render of the repository as it is and with the new policy. Both go through the warm memo,
+  // so only what the new policy (or a changed repository or fleet) affects is compiled again.
+  // Drift elsewhere in rendered/ is not repaired here: the repository's own
+  // `meshport-policy render --check` CI catches it.
+  const options = {
     validateSchema: await deps.schemaValidator(),
     memo: renderer.memo,
-  });
+  };
+  const base = renderRepository(repo.policies, fleet, options);
+  const result = renderRepository([...repo.policies, policy], fleet, options);
   if (!result.ok) {
     const problems = [
       ...result.errors.map(e => formatDiagnostic(e)),
@@ -180,26 +186,38 @@ export async function renderPolicyRequest(
         .join('\n')}`,
     );
   }
-
-  // policies/ is the intent people wrote: only the new policy's file is ours to write, the
-  // others stay as they are (comments, formatting) even if the serialiser would spell them
-  // differently.
-  const newPolicyPath = policyPath(policy);
-  const after: Record<string, string> = {};
-  for (const [file, content] of Object.entries(result.files)) {
-    after[file] =
-      file.startsWith('policies/') && file !== newPolicyPath
-        ? repo.files[file] ?? content
-        : content;
+  if (!base.ok) {
+    throw new InputError(
+      `the policy repository does not render as it is, so the effect of this request cannot be told apart; fix it there first (meshport-policy render --check):\n${[
+        ...base.errors.map(e => formatDiagnostic(e)),
+        ...base.conflicts.map(c => c.message),
+      ]
+        .slice(0, 20)
+        .map(p => `- ${p}`)
+        .join('\n')}`,
+    );
   }
-  const files = Object.keys(after).filter(p => after[p] !== repo.files[p]);
-  // rendered/ belongs to the compiler: what no policy produces any more goes.
-  const filesToDelete = Object.keys(repo.files).filter(
-    p => p.startsWith('rendered/') && p.endsWith('.yaml') && !(p in after),
+
+  // policies/ is the intent people wrote: only the new policy's file is ours to write (the
+  // others render the same in both, so they are not in the difference).
+  const newPolicyPath = policyPath(policy);
+  const after = result.files;
+  const { changed, removed } = renderedDifference(
+    base.files,
+    after,
+    newPolicyPath,
   );
+  // Only the rendered files the difference names are read: to tell an added file from a
+  // changed one, and to leave out what the repository already holds.
+  const before = await readRenderedFiles(
+    repoRoot,
+    [...changed, ...removed].filter(p => p.startsWith('rendered/')),
+  );
+  const files = changed.filter(p => after[p] !== before[p]);
+  const filesToDelete = removed.filter(p => p in before);
   // Only what differs can be in the summary: handing over just that spares sorting every path.
   const summary = summarizeChange(
-    pick(repo.files, [...files, ...filesToDelete]),
+    pick(before, [...files, ...filesToDelete]),
     pick(after, files),
   );
   // The reviewer judges this request: warnings about policies already merged are theirs.
@@ -233,6 +251,26 @@ export async function renderPolicyRequest(
     reviewers: owners.reviewers,
     teamReviewers: owners.teamReviewers,
     destinationEntityRef: owners.entityRef,
+  };
+}
+
+/**
+ * What adding a policy changes, from the renders of the repository without it (`base`) and with
+ * it (`after`): the files added or changed, the policy's own file among them, and the rendered
+ * files no policy produces any more (rendered/ belongs to the compiler: they go).
+ */
+export function renderedDifference(
+  base: Record<string, string>,
+  after: Record<string, string>,
+  newPolicyPath: string,
+): { changed: string[]; removed: string[] } {
+  return {
+    changed: Object.keys(after).filter(
+      p => p === newPolicyPath || after[p] !== base[p],
+    ),
+    removed: Object.keys(base).filter(
+      p => p.startsWith('rendered/') && !(p in after),
+    ),
   };
 }
 
