@@ -193,18 +193,13 @@ async function main() {
           )} ms`,
         ],
         [
-          'of which read, render, diff, write',
-          `${[
-            compile.partReadMs,
-            compile.warmRenderMs,
-            compile.partDiffMs,
-            compile.partWriteMs,
-          ]
+          'of which the two renders, the rest',
+          `${[compile.warmRenderMs, compile.restOfActionMs]
             .map(ms => round(ms, 0))
             .join(' + ')} ms`,
           '',
           '',
-          'read policies/; render repository and repository + request through the warm memo; their difference and the rendered files it names; the rest (checks, summary, writing), medians',
+          'the repository and the repository + request rendered through the warm memo (median); the rest: reading policies/, the difference and the rendered files it names, checks, summary, writing',
         ],
       ]),
       `peak RSS ${round(compile.peakRssMiB, 0)} MiB`,

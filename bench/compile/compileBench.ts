@@ -13,20 +13,13 @@ import {
   renderRepository,
   SchemaValidator,
   TrafficPolicy,
-} from '../../plugins/mesh-policy/src';
-import {
   fleetTopology,
   verifyCompiled,
-} from '../../plugins/mesh-policy/src/compile';
+} from '@meshport/backstage-plugin-mesh-policy';
 import {
   createRenderPolicyAction,
   PolicyRenderers,
-} from '../../plugins/scaffolder-backend-module-mesh/src';
-import {
-  readPolicyRepository,
-  readRenderedFiles,
-} from '../../plugins/scaffolder-backend-module-mesh/src/service/policyRepository';
-import { renderedDifference } from '../../plugins/scaffolder-backend-module-mesh/src/service/renderPolicyRequest';
+} from '@meshport/backstage-plugin-scaffolder-backend-module-mesh';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
 import { benchPolicies, policyFleet } from './policyFleet';
 
@@ -61,14 +54,12 @@ export interface CompileFigures {
   actionUnits: number;
   actionObjects: number;
   /**
-   * The action's steps replayed alone on the same workspace and warm renderer (medians): reading
-   * policies/, the two renders through the memo (repository, repository + request), their
-   * difference with the rendered files it names read back, and the rest (summary, writing).
+   * The two renders the action makes through its warm memo (the repository, the repository +
+   * the request), replayed alone with the same renderer (median), and the rest of the action:
+   * reading policies/, the difference and the rendered files it names, checks, summary, writing.
    */
-  partReadMs: number;
   warmRenderMs: number;
-  partDiffMs: number;
-  partWriteMs: number;
+  restOfActionMs: number;
   peakRssMiB: number;
 }
 
@@ -193,6 +184,7 @@ function writeWorkspace(files: Record<string, string>): string {
  */
 async function actionPath(
   fleet: Fleet,
+  policies: Policy[],
   workspace: string,
   validateSchema: SchemaValidator,
   runs: number,
@@ -240,15 +232,15 @@ async function actionPath(
     }
     // Read before the replay below compiles through the same memo.
     const stats = { ...renderers.forRepository().memo.stats };
-    const parts = await replayParts(
+    const renderMs = replayRenders(
       fleet,
-      workspace,
+      policies,
       validateSchema,
       renderers,
       runs,
     );
     return {
-      ...parts,
+      renderMs,
       firstMs: first.ms,
       ms: median(warm),
       files: written,
@@ -261,56 +253,29 @@ async function actionPath(
 }
 
 /**
- * The steps of the action timed one by one, as renderPolicyRequest runs them, on the workspace
- * and the warm renderer the action used: where a request's time goes. Writing and the summary
- * are what remains of the action's median.
+ * The two renders one request makes, replayed through the same warm renderer: what the memo
+ * costs a request, apart from reading and writing the workspace.
  */
-async function replayParts(
+function replayRenders(
   fleet: Fleet,
-  workspace: string,
+  policies: Policy[],
   validateSchema: SchemaValidator,
   renderers: PolicyRenderers,
   runs: number,
 ) {
-  const root = path.join(workspace, 'policy-repo');
-  const renderer = renderers.forRepository();
-  const read: number[] = [];
+  const memo = renderers.forRepository().memo;
   const render: number[] = [];
-  const diff: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const repo = await timeAsync(() =>
-      readPolicyRepository(root, 'policy-repo', renderer.parsed),
-    );
-    read.push(repo.ms);
     const request = routeRequest(fleet, runs + 1 + i);
-    const options = { validateSchema, memo: renderer.memo };
-    const renders = time(() => ({
-      base: renderRepository(repo.value.policies, fleet, options),
-      after: renderRepository(
-        [...repo.value.policies, request],
-        fleet,
-        options,
-      ),
-    }));
-    render.push(renders.ms);
-    const difference = await timeAsync(async () => {
-      const { changed, removed } = renderedDifference(
-        renders.value.base.files,
-        renders.value.after.files,
-        '',
-      );
-      return readRenderedFiles(
-        root,
-        [...changed, ...removed].filter(p => p.startsWith('rendered/')),
-      );
-    });
-    diff.push(difference.ms);
+    const options = { validateSchema, memo };
+    render.push(
+      time(() => {
+        renderRepository(policies, fleet, options);
+        renderRepository([...policies, request], fleet, options);
+      }).ms,
+    );
   }
-  return {
-    readMs: median(read),
-    renderMs: median(render),
-    diffMs: median(diff),
-  };
+  return median(render);
 }
 
 /**
@@ -393,7 +358,13 @@ async function main() {
   );
 
   const runs = Math.max(args.runs, 5);
-  const action = await actionPath(fleet, workspace, validateSchema, runs);
+  const action = await actionPath(
+    fleet,
+    policies,
+    workspace,
+    validateSchema,
+    runs,
+  );
 
   const figures: CompileFigures = {
     policies: policies.length,
@@ -406,13 +377,8 @@ async function main() {
     actionFiles: action.files,
     actionUnits: action.units,
     actionObjects: action.objects,
-    partReadMs: action.readMs,
     warmRenderMs: action.renderMs,
-    partDiffMs: action.diffMs,
-    partWriteMs: Math.max(
-      0,
-      action.ms - action.readMs - action.renderMs - action.diffMs,
-    ),
+    restOfActionMs: Math.max(0, action.ms - action.renderMs),
     peakRssMiB: peakRssMiB(),
   };
   await answer(figures);

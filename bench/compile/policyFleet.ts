@@ -10,7 +10,7 @@ import type {
   Policy,
   TrafficPolicy,
   VirtualDestination,
-} from '../../plugins/mesh-policy/src';
+} from '@meshport/backstage-plugin-mesh-policy';
 
 /**
  * A fleet snapshot for the compiler: `clusters` Istio clusters in groups of five. A group is a

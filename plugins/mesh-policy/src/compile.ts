@@ -191,6 +191,27 @@ export interface CompiledObjects extends CompileResult {
   json: ReadonlyMap<Policy, string>;
 }
 
+/** Each policy's JSON: what the memo is keyed by. */
+export function policyJson(policies: Policy[]): ReadonlyMap<Policy, string> {
+  return new Map(policies.map(p => [p, JSON.stringify(p)]));
+}
+
+/** What a memo's work depends on besides the policies. */
+export function memoInputs(fleet: Fleet, options: CompileOptions): MemoInputs {
+  return {
+    fleet,
+    meshSettings: options.meshSettings,
+    existingResources: options.existingResources,
+    validateSchema: options.validateSchema ?? handWrittenProblem,
+  };
+}
+
+/** The context a memo prepares once per set of inputs: the topology and its warnings. */
+export function prepareContext(from: MemoInputs): Omit<MemoContext, 'inputs'> {
+  const prepared = fleetTopology(from.fleet);
+  return { topo: prepared.topo, fleetWarnings: keyed(prepared.warnings) };
+}
+
 /** A policy of this compile: the first of its ref, and its JSON, which the memo is keyed by. */
 interface Input {
   ref: string;
@@ -226,26 +247,19 @@ export function compileObjects(
   policies: Policy[],
   fleet: Fleet,
   options: CompileOptions = {},
+  /** `policyJson(policies)`, when the caller has it already. */
+  knownJson?: ReadonlyMap<Policy, string>,
 ): CompiledObjects {
-  const given: MemoInputs = {
-    fleet,
-    meshSettings: options.meshSettings,
-    existingResources: options.existingResources,
-    validateSchema: options.validateSchema ?? handWrittenProblem,
-  };
-  const prepare = (from: MemoInputs) => {
-    const prepared = fleetTopology(from.fleet);
-    return { topo: prepared.topo, fleetWarnings: keyed(prepared.warnings) };
-  };
+  const given = memoInputs(fleet, options);
   const memo = options.memo ?? new CompileMemo();
   // A throwaway memo is never asked again: no need for a private copy of the inputs.
   const ctx: MemoContext = options.memo
-    ? memo.begin(given, prepare)
-    : { inputs: given, ...prepare(given) };
+    ? memo.begin(given, prepareContext)
+    : { inputs: given, ...prepareContext(given) };
 
   const errors: Keyed[] = [];
   const warnings: Keyed[] = [...ctx.fleetWarnings];
-  const json = new Map(policies.map(p => [p, JSON.stringify(p)]));
+  const json = knownJson ?? policyJson(policies);
   const inputs = uniqueInputs(policies, json, errors);
 
   // The units, in the order compile runs them: traffic per destination, then AccessPolicies,
@@ -747,7 +761,9 @@ export function heldObjects(
 
 /**
  * What every compile verifies: policies that compiled cleanly are traced through what the
- * clusters would hold, and one that does not do in Istio what it says is refused.
+ * clusters would hold, and one that does not do in Istio what it says is refused. Public so
+ * that a caller holding compiled resources (the bench's "of which verification", the
+ * analysis of a pull request's resources) verifies them exactly as compile does.
  */
 export function verifyCompiled(
   policies: Policy[],

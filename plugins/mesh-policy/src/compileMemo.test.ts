@@ -768,6 +768,42 @@ describe('a memo keyed by content', () => {
     expect(memo.stats.recompiledUnits).toBe(0);
   });
 
+  it('hands back the render of the same policies, fleet and options as it is', () => {
+    const fleet = sharedGatewayFleet();
+    const memo = createCompileMemo();
+    const base = [seedPolicy(), accessGrant(), failover()];
+    const first = renderRepository(base, fleet, { validateSchema, memo });
+    const withRequest = renderRepository(
+      [...base, timeoutPolicy('slow', '3s')],
+      fleet,
+      { validateSchema, memo },
+    );
+    // the scaffolder's next request renders the unchanged repository again, parsed anew
+    const again = renderRepository(structuredClone(base), fleet, {
+      validateSchema,
+      memo,
+    });
+    expect(again).toBe(first);
+    expect(withRequest).not.toBe(first);
+    // another order, another fleet object with equal content, other options: not the same call
+    const reordered = renderRepository([...base].reverse(), fleet, {
+      validateSchema,
+      memo,
+    });
+    expect(reordered).not.toBe(first);
+    expectSameRender(reordered, first);
+    const otherOptions = renderRepository(base, fleet, {
+      validateSchema,
+      memo,
+      meshSettings: {},
+    });
+    expect(otherOptions).not.toBe(first);
+    expectSameRender(
+      renderRepository(base, structuredClone(fleet), { validateSchema, memo }),
+      renderRepository(base, fleet, { validateSchema }),
+    );
+  });
+
   it('keeps no more than the last two renders used', () => {
     const renderer = warm(sharedGatewayFleet(), { validateSchema });
     renderer.render(policies());

@@ -181,6 +181,11 @@ export class MemoTable<V> {
     return e.value;
   }
 
+  /** Whether the entry is held, without counting this as a use. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, value: V): V {
     this.entries.set(key, { value, used: this.memo.generation });
     return value;
@@ -246,6 +251,13 @@ export class CompileMemo {
   readonly policyYaml = new MemoTable<string>(this);
   /** @internal What verifications read, as joined object uids → a short stable id. */
   readonly readIds = new MemoTable<number>(this);
+  /**
+   * @internal The policies' JSON, in the order given, → the whole `renderRepository` result.
+   * The scaffolder renders the same repository before every request: that render is then
+   * handed back without assembling, verifying and ordering everything again. Typed by
+   * render.ts, which alone reads and writes it (naming its type here would import it back).
+   */
+  readonly renders = new MemoTable<unknown>(this);
   private uids = 0;
   /** The last sorted order of each list: the next sort of a list that barely changed merges. */
   private readonly orders = new Map<'objects' | 'files', string[]>();
@@ -300,7 +312,13 @@ export class CompileMemo {
     }
     // until the new context stands: a failed prepare must not vouch for the old one
     this.lastFleet = undefined;
-    for (const table of [this.units, this.objects, this.verified, this.readIds])
+    for (const table of [
+      this.units,
+      this.objects,
+      this.verified,
+      this.readIds,
+      this.renders,
+    ])
       table.clear();
     const copy: MemoInputs = {
       fleet: copyJson(inputs.fleet),
@@ -313,6 +331,17 @@ export class CompileMemo {
     return this.context;
   }
 
+  /**
+   * @internal Whether a compile with these inputs would keep the current context, asked
+   * without starting one.
+   */
+  holds(inputs: MemoInputs): boolean {
+    return (
+      !!this.context &&
+      sameInputs(this.context.inputs, inputs, inputs.fleet === this.lastFleet)
+    );
+  }
+
   /** @internal Ends a compile: drops what neither it nor the one before used. */
   end() {
     for (const table of [
@@ -321,6 +350,7 @@ export class CompileMemo {
       this.verified,
       this.policyYaml,
       this.readIds,
+      this.renders,
     ])
       table.sweep();
   }

@@ -49,7 +49,7 @@ export type {
   Destination,
   PolicyMetadata,
 } from './schema';
-export { compile } from './compile';
+export { compile, fleetTopology, verifyCompiled } from './compile';
 export type { CompileResult, CompileOptions } from './compile';
 export { loadSchemaValidator } from './translate/schemaCheck';
 export type { SchemaValidator } from './translate/schemaCheck';

@@ -1,5 +1,12 @@
 import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
-import { CompileOptions, compileObjects, CompileResult } from './compile';
+import {
+  CompileOptions,
+  compileObjects,
+  CompileResult,
+  memoInputs,
+  policyJson,
+  prepareContext,
+} from './compile';
 import { compareStrings } from './diagnostics';
 import { Policy } from './schema/policy';
 import { toYaml } from './yaml';
@@ -35,20 +42,31 @@ export function renderRepository(
   fleet: Fleet,
   options: CompileOptions = {},
 ): RenderResult {
+  const { memo } = options;
+  const given = policyJson(policies);
+  // The same policies, in the same order, with the same fleet and options as a render the memo
+  // holds: that result, as is (the scaffolder renders the unchanged repository per request).
+  const key = memo && [...given.values()].join('\u0000');
+  if (memo && key && memo.holds(memoInputs(fleet, options))) {
+    if (memo.renders.has(key)) {
+      memo.begin(memoInputs(fleet, options), prepareContext);
+      const kept = memo.renders.get(key) as RenderResult;
+      memo.end();
+      return kept;
+    }
+  }
   const {
     resources: _resources,
     objects,
     json,
     ...diagnostics
-  } = compileObjects(policies, fleet, options);
+  } = compileObjects(policies, fleet, options, given);
   const files = new Map<string, string>();
   // As compile reads the policy it compiles, the file is the policy's JSON at this call.
   for (const p of policies) {
     files.set(
       policyPath(p),
-      options.memo
-        ? options.memo.policyYaml.through(json.get(p)!, () => toYaml(p))
-        : toYaml(p),
+      memo ? memo.policyYaml.through(json.get(p)!, () => toYaml(p)) : toYaml(p),
     );
   }
   for (const o of objects) {
@@ -58,11 +76,13 @@ export function renderRepository(
     ]);
     files.set(path, text);
   }
-  const order = options.memo
-    ? options.memo.sorted('files', files.keys())
+  const order = memo
+    ? memo.sorted('files', files.keys())
     : [...files.keys()].sort(compareStrings);
-  options.memo?.end();
   const sorted: Record<string, string> = {};
   for (const path of order) sorted[path] = files.get(path)!;
-  return { ...diagnostics, files: sorted };
+  const result: RenderResult = { ...diagnostics, files: sorted };
+  if (memo && key) memo.renders.set(key, result);
+  memo?.end();
+  return result;
 }
