@@ -191,6 +191,9 @@ export interface CompiledObjects extends CompileResult {
   json: ReadonlyMap<Policy, string>;
 }
 
+const keyed = (list: Diagnostic[]): Keyed[] =>
+  list.map(d => [diagnosticSortKey(d), d]);
+
 /** Each policy's JSON: what the memo is keyed by. */
 export function policyJson(policies: Policy[]): ReadonlyMap<Policy, string> {
   return new Map(policies.map(p => [p, JSON.stringify(p)]));
@@ -222,9 +225,6 @@ interface Input {
 }
 
 const SEP = '\u0000';
-
-const keyed = (list: Diagnostic[]): Keyed[] =>
-  list.map(d => [diagnosticSortKey(d), d]);
 
 /** As `sortDiagnostics`: a stable sort on the same key. */
 const sortKeyed = (list: Keyed[]): Diagnostic[] =>

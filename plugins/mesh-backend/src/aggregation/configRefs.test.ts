@@ -27,8 +27,6 @@ describe('indexMeshConfig', () => {
       object('DestinationRule', { host }),
       object('DestinationRule', { host: 'reviews' }),
     ]);
-    expect([...index.byHost.keys()]).toContain(
-      'reviews.bookinfo',
-    );
+    expect([...index.byHost.keys()]).toContain('reviews.bookinfo');
   });
 });
