@@ -53,6 +53,9 @@ interface TargetOutcome {
 
 const DIRECTIONS: TrafficDirection[] = ['inbound', 'outbound'];
 
+/** The answers of one direction read with an instant query, and with a range query. */
+type InstantField = 'http' | 'p50' | 'p95' | 'p99' | 'tcpBytes' | 'tcpOpened';
+type RangeField = 'requestsSeries' | 'errorsSeries';
 /** Traffic figures from Prometheus: per cluster, or one global, or both. */
 export class PrometheusTrafficSource implements MeshTrafficSource {
   constructor(
@@ -172,79 +175,27 @@ export class PrometheusTrafficSource implements MeshTrafficSource {
 
     for (const d of DIRECTIONS) {
       const a = answers[d];
-      run(
-        client.instant(httpRequestsQuery(d, service, windowSeconds), at),
-        v => {
-          a.http = v;
-        },
-      );
-      run(
-        client.instant(
-          latencyQuantileQuery(d, service, windowSeconds, 0.5),
-          at,
-        ),
-        v => {
-          a.p50 = v;
-        },
-      );
-      run(
-        client.instant(
-          latencyQuantileQuery(d, service, windowSeconds, 0.95),
-          at,
-        ),
-        v => {
-          a.p95 = v;
-        },
-      );
-      run(
-        client.instant(
-          latencyQuantileQuery(d, service, windowSeconds, 0.99),
-          at,
-        ),
-        v => {
-          a.p99 = v;
-        },
-      );
-      run(
-        client.instant(
-          tcpQuery(ISTIO_TCP_SENT_BYTES, d, service, windowSeconds),
-          at,
-        ),
-        v => {
-          a.tcpBytes = v;
-        },
-      );
-      run(
-        client.instant(
-          tcpQuery(ISTIO_TCP_OPENED, d, service, windowSeconds),
-          at,
-        ),
-        v => {
-          a.tcpOpened = v;
-        },
-      );
-      run(
-        client.range(
-          requestsSeriesQuery(d, service, grid.rateSeconds),
-          grid.start,
-          grid.end,
-          grid.stepSeconds,
-        ),
-        v => {
-          a.requestsSeries = v;
-        },
-      );
-      run(
-        client.range(
-          errorsSeriesQuery(d, service, grid.rateSeconds),
-          grid.start,
-          grid.end,
-          grid.stepSeconds,
-        ),
-        v => {
-          a.errorsSeries = v;
-        },
-      );
+      // One instant query per figure of the window, one range query per series.
+      const instants: Array<[InstantField, string]> = [
+        ['http', httpRequestsQuery(d, service, windowSeconds)],
+        ['p50', latencyQuantileQuery(d, service, windowSeconds, 0.5)],
+        ['p95', latencyQuantileQuery(d, service, windowSeconds, 0.95)],
+        ['p99', latencyQuantileQuery(d, service, windowSeconds, 0.99)],
+        ['tcpBytes', tcpQuery(ISTIO_TCP_SENT_BYTES, d, service, windowSeconds)],
+        ['tcpOpened', tcpQuery(ISTIO_TCP_OPENED, d, service, windowSeconds)],
+      ];
+      for (const [field, query] of instants)
+        run(client.instant(query, at), v => {
+          a[field] = v;
+        });
+      const series: Array<[RangeField, string]> = [
+        ['requestsSeries', requestsSeriesQuery(d, service, grid.rateSeconds)],
+        ['errorsSeries', errorsSeriesQuery(d, service, grid.rateSeconds)],
+      ];
+      for (const [field, query] of series)
+        run(client.range(query, grid.start, grid.end, grid.stepSeconds), v => {
+          a[field] = v;
+        });
     }
     const linkerd = linkerdScope
       ? this.askLinkerd(run, target, linkerdScope, windowSeconds, grid)
