@@ -18,6 +18,12 @@ export const MESHPORT_POLICY_LABEL = 'meshport.dev/policy';
  */
 export const MESHPORT_POLICIES_ANNOTATION = 'meshport.dev/policies';
 
+/**
+ * Annotation on a rendered resource holding the hash of the spec Meshport rendered
+ * (`renderedSpecHash`): a live object whose spec no longer hashes to it was edited by hand.
+ */
+export const MESHPORT_SPEC_HASH_ANNOTATION = 'meshport.dev/spec-hash';
+
 /** Annotation saying how a rendered host is resolved, when it needs more than cluster DNS. */
 export const MESHPORT_RESOLUTION_ANNOTATION = 'meshport.dev/resolution';
 

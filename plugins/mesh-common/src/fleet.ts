@@ -118,6 +118,31 @@ export interface FleetCluster {
   skippedObjects?: SkippedObjects;
   /** What the last successful sync could not find out, e.g. remote clusters it may not list. */
   warnings?: string[];
+  /**
+   * The cluster's mesh configuration as its API server serves it (last successful sync):
+   * Istio networking and security, Linkerd policy and multicluster, Gateway API objects, each
+   * with its spec. What the analysis and the verifier read to say what the cluster does.
+   * Absent in older exports and snapshots: read as unknown, not as empty.
+   */
+  config?: LiveConfigObject[];
+}
+
+/**
+ * One mesh configuration object of a cluster, in the shape Kubernetes serves it (so a fleet
+ * export can be read by tools that know Kubernetes), reduced to what analysis reads: no
+ * `managedFields`, no `status`, only the annotations Meshport reads.
+ */
+export interface LiveConfigObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    /** Every mesh config kind Meshport reads is namespaced. */
+    namespace: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
 }
 
 /** One object a cluster served that discovery refused, and why. */

@@ -41,6 +41,18 @@ export const eastWestGatewaySchema = z.looseObject({
   port: z.number(),
 });
 
+export const liveConfigObjectSchema = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.looseObject({
+    name: z.string(),
+    namespace: z.string(),
+    labels: stringMap.optional(),
+    annotations: stringMap.optional(),
+  }),
+  spec: z.record(z.string(), z.unknown()).default({}),
+});
+
 export const clusterSchema = z.looseObject({
   name: z.string(),
   source: z.enum(['kubernetes', 'snapshot']).optional(),
@@ -84,6 +96,7 @@ export const clusterSchema = z.looseObject({
     })
     .optional(),
   warnings: strings.optional(),
+  config: z.array(liveConfigObjectSchema).optional(),
 });
 
 export const meshSchema = z.looseObject({

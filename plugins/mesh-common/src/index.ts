@@ -11,6 +11,7 @@ export * from './ownership';
 export * from './standingEntity';
 export * from './permissions';
 export * from './traffic';
+export * from './findings';
 export * from './trust';
 export * from './names';
 export * from './defaults';

@@ -78,3 +78,15 @@ export type {
   TraceRequest,
   VerifierInputs,
 } from './verify/types';
+export {
+  analyzeFleet,
+  compareFindings,
+  diffFindings,
+  ALL_CHECKS,
+} from './analyze';
+export type {
+  AnalysisResult,
+  AnalysisInput,
+  RemovedObject,
+  CheckInfo,
+} from './analyze';

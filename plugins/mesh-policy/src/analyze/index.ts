@@ -1,0 +1,6 @@
+export { analyzeFleet, compareFindings, diffFindings } from './analyzeFleet';
+export type { AnalysisResult } from './analyzeFleet';
+export { AnalysisContext, serviceHost } from './context';
+export type { AnalysisInput, RemovedObject } from './context';
+export { ALL_CHECKS } from './checks';
+export type { Check, CheckInfo, FindingDraft } from './types';
