@@ -188,6 +188,19 @@ const clusters: ClusterSpec[] = [
       peerAuthentication(c, 'accounts', 'default', {
         mtls: { mode: 'STRICT' },
       }),
+      // Mistake kept for the analysis to find: TLS disabled towards users, whose namespace
+      // requires mTLS in every cluster it runs in, so callers in cluster-1 are refused.
+      istioObject(
+        c,
+        'DestinationRule',
+        'networking.istio.io',
+        'accounts',
+        'users',
+        {
+          host: 'users.accounts.svc.cluster.local',
+          trafficPolicy: { tls: { mode: 'DISABLE' } },
+        },
+      ),
       peerAuthentication(c, 'bookinfo', 'productpage-legacy-probe', {
         selector: { matchLabels: { app: 'productpage' } },
         mtls: { mode: 'UNSET' },
@@ -299,6 +312,21 @@ const clusters: ClusterSpec[] = [
         mtls: { mode: 'PERMISSIVE' },
       }),
       ratingsDestinationRule(c),
+      // Mistake kept for the analysis to find: a route to subset v2 of history, which no
+      // DestinationRule defines, so Envoy answers every such call with 503 (no cluster).
+      istioObject(
+        c,
+        'VirtualService',
+        'networking.istio.io',
+        'orders',
+        'history',
+        {
+          hosts: ['history'],
+          http: [
+            { route: [{ destination: { host: 'history', subset: 'v2' } }] },
+          ],
+        },
+      ),
       ...ingress(c, 'orders', 'orders', 'orders.meshport.dev', 'orders', 8080, [
         { uri: { prefix: '/orders' } },
       ]),
@@ -325,7 +353,15 @@ const clusters: ClusterSpec[] = [
         },
       },
     ],
-    apps: [accountsApp('users', 'v2', 2), accountsApp('history', 'v2', 2)],
+    apps: [
+      accountsApp('users', 'v2', 2),
+      // Mistake kept for the analysis to find: this cluster names history's port `web`, the
+      // others `http`. Istio reads the protocol from the name (or appProtocol), so calls
+      // landing here are plain TCP while the same calls landing in cluster-2 are HTTP.
+      accountsApp('history', 'v2', 2, {
+        ports: [{ name: 'web', port: 8080, protocol: 'TCP', targetPort: 8080 }],
+      }),
+    ],
     config: c => [
       peerAuthentication(c, 'accounts', 'default', {
         mtls: { mode: 'STRICT' },
