@@ -1,10 +1,16 @@
-import type { FindingObject } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  FindingObject,
+  MeshService,
+  ServiceInstance,
+} from '@meshport/backstage-plugin-mesh-common';
 import type { Check, FindingDraft } from '../../types';
 import {
   type DestinationRuleTarget,
   destinationRuleTargets,
-  reachedWorkloads,
+  reachedNames,
+  reaches,
   upstreamClusters,
+  type UpstreamClusters,
 } from './destinationRuleTargets';
 import { listed, modeOnPort, MtlsLookups, sortedUnique } from './lookups';
 import { describeTls, refusedByStrict } from './tlsSettings';
@@ -44,8 +50,8 @@ interface Refusal {
   network?: string;
 }
 
-const rejecting = (modes: Set<string>) =>
-  modes.has('DISABLE') || modes.has('SIMPLE') || modes.has('MUTUAL');
+const rejecting = (mode: string) =>
+  mode === 'DISABLE' || mode === 'SIMPLE' || mode === 'MUTUAL';
 
 /**
  * MESH301. A sidecar applies the TLS settings of the DestinationRule it uses (explicit
@@ -68,39 +74,54 @@ function refusedCalls(ctx: MtlsLookups['ctx']): FindingDraft[] {
   const l = new MtlsLookups(ctx);
   const topo = ctx.topology;
   const found = new RuleFindings<Refusal>();
-  for (const target of destinationRuleTargets(l, rejecting)) {
-    const client = target.cluster;
-    const seen = new Set<string>();
-    for (const landing of l.landingClusters(client)) {
-      const instance = target.service.instances.find(
-        i => i.cluster === landing,
+  const memo = new Map<string, UpstreamClusters>();
+  // Only an instance that is STRICT somewhere with sidecars, or behind another network's
+  // gateway, can refuse: other services are not looked at.
+  const mayRefuse = (service: MeshService, client: string) => {
+    const landings = l.landingClusters(client);
+    const clientNet = topo.network(client);
+    return service.instances.some(i => {
+      if (!landings.has(i.cluster)) return false;
+      const net = topo.network(i.cluster);
+      if (clientNet && net && net !== clientNet) return true;
+      return (
+        (i.mtls.mode === 'STRICT' ||
+          Object.values(i.mtls.ports ?? {}).includes('STRICT')) &&
+        (i.dataPlaneMode === 'sidecar' ||
+          i.workloads.some(w => w.dataPlaneMode === 'sidecar'))
       );
-      if (!instance) continue;
-      const [clientNet, landingNet] = [
-        topo.network(client),
-        topo.network(landing),
-      ];
+    });
+  };
+  for (const target of destinationRuleTargets(l, rejecting, mayRefuse)) {
+    const client = target.cluster;
+    const landings = l.landingClusters(client);
+    const clientNet = topo.network(client);
+    const seen = new Set<string>();
+    for (const instance of target.service.instances) {
+      const landing = instance.cluster;
+      if (!landings.has(landing)) continue;
+      const landingNet = topo.network(landing);
       const throughGateway =
         !!clientNet &&
         !!landingNet &&
         clientNet !== landingNet &&
-        topo.eastWestGateways(landing).length > 0;
+        l.hasEastWestGateway(landing);
       for (const { port } of instance.ports) {
         if (typeof port !== 'number') continue;
-        for (const { subset, tls } of upstreamClusters(target.view, port)) {
+        const strict = modeOnPort(instance, port) === 'STRICT';
+        if (!throughGateway && !strict) continue;
+        for (const { subset, tls } of upstreamClusters(target, port, memo)) {
           if (!refusedByStrict(tls)) continue;
-          const reached = reachedWorkloads(l, landing, instance, subset);
-          if (reached.length === 0) continue;
-          let why: Refusal['why'] | undefined;
-          if (throughGateway) why = 'gateway';
-          else if (
-            modeOnPort(instance, port) === 'STRICT' &&
-            reached.some(w => w.mode === 'sidecar')
-          )
-            why = 'strict';
-          if (!why) continue;
           const key = `${landing}\u0000${port}\u0000${tls.field}`;
           if (seen.has(key)) continue;
+          // Through a gateway any endpoint refuses; otherwise only a STRICT sidecar does.
+          const why: Refusal['why'] = throughGateway ? 'gateway' : 'strict';
+          if (
+            !reaches(l, landing, instance, subset, m =>
+              why === 'gateway' ? true : m === 'sidecar',
+            )
+          )
+            continue;
           seen.add(key);
           found.add(target, {
             service: target.service.id,
@@ -131,9 +152,13 @@ function refusedCalls(ctx: MtlsLookups['ctx']): FindingDraft[] {
     const landings = new Map<string, Refusal[]>();
     for (const i of items) {
       const k = `${i.service}\u0000${i.cluster}\u0000${i.why}`;
-      landings.set(k, [...(landings.get(k) ?? []), i]);
+      const group = landings.get(k);
+      if (group) group.push(i);
+      else landings.set(k, [i]);
     }
-    const parts = [...landings.values()].map(group => {
+    // The message names a few; the rest are counted (a mesh-wide rule covers thousands).
+    const groups = [...landings.values()];
+    const parts = groups.slice(0, 4).map(group => {
       const first = group[0];
       const ports = sortedUnique(group.map(g => String(g.port))).join(', ');
       if (first.why === 'gateway')
@@ -159,7 +184,11 @@ function refusedCalls(ctx: MtlsLookups['ctx']): FindingDraft[] {
         sends,
       )} (${listed(fields)}) to ${
         target.host
-      }, and those calls are refused where they land: ${listed(parts, 4)}.`,
+      }, and those calls are refused where they land: ${parts.join('; ')}${
+        groups.length > parts.length
+          ? ` and ${groups.length - parts.length} more`
+          : ''
+      }.`,
       fix: `In ${rule}, remove ${listed(
         fields,
       )} — auto mTLS then sends Istio mTLS to every endpoint with a sidecar and plaintext to the rest — or set tls.mode ISTIO_MUTUAL there.${
@@ -208,24 +237,41 @@ interface Proxyless {
 function proxylessEndpoints(ctx: MtlsLookups['ctx']): FindingDraft[] {
   const l = new MtlsLookups(ctx);
   const found = new RuleFindings<Proxyless>();
-  for (const target of destinationRuleTargets(l, m => m.has('ISTIO_MUTUAL'))) {
-    for (const landing of l.landingClusters(target.cluster)) {
-      const instance = target.service.instances.find(
-        i => i.cluster === landing,
-      );
-      if (!instance) continue;
+  const memo = new Map<string, UpstreamClusters>();
+  // Only a workload without a proxy fails: instances without one are not looked at.
+  const proxyless = (i: ServiceInstance) =>
+    i.workloads.length === 0
+      ? i.dataPlaneMode === 'none'
+      : i.workloads.some(w => w.dataPlaneMode === 'none');
+  const mayFail = (service: MeshService, client: string) => {
+    const landings = l.landingClusters(client);
+    return service.instances.some(i => landings.has(i.cluster) && proxyless(i));
+  };
+  for (const target of destinationRuleTargets(
+    l,
+    m => m === 'ISTIO_MUTUAL',
+    mayFail,
+  )) {
+    const landings = l.landingClusters(target.cluster);
+    for (const instance of target.service.instances) {
+      const landing = instance.cluster;
+      if (!landings.has(landing) || !proxyless(instance)) continue;
       const workloads = new Set<string>();
       const fields = new Set<string>();
       for (const { port } of instance.ports) {
         if (typeof port !== 'number') continue;
-        for (const { subset, tls } of upstreamClusters(target.view, port)) {
+        for (const { subset, tls } of upstreamClusters(target, port, memo)) {
           if (tls.mode !== 'ISTIO_MUTUAL') continue;
-          const bare = reachedWorkloads(l, landing, instance, subset).filter(
-            w => w.mode === 'none',
+          const bare = reachedNames(
+            l,
+            landing,
+            instance,
+            subset,
+            m => m === 'none',
           );
           if (bare.length === 0) continue;
           fields.add(tls.field!);
-          for (const w of bare) workloads.add(w.name);
+          for (const w of bare) workloads.add(w);
         }
       }
       if (workloads.size > 0)
@@ -241,18 +287,21 @@ function proxylessEndpoints(ctx: MtlsLookups['ctx']): FindingDraft[] {
   return found.entries().map(({ target, items }) => {
     const rule = `DestinationRule ${target.id} in cluster ${target.cluster}`;
     const fields = sortedUnique(items.map(i => i.field));
-    const parts = items.map(
-      i => `${i.service} in cluster ${i.cluster}: ${listed(i.workloads, 3)}`,
-    );
+    const parts = items
+      .slice(0, 4)
+      .map(
+        i => `${i.service} in cluster ${i.cluster}: ${listed(i.workloads, 3)}`,
+      );
+    if (items.length > parts.length)
+      parts.push(`${items.length - parts.length} more`);
     const namespaces = sortedUnique(items.map(i => i.service.split('/')[0]));
     return {
       message: `${rule} sets tls.mode ISTIO_MUTUAL (${listed(fields)}) for ${
         target.host
       }, so sidecars in ${
         target.cluster
-      } originate Istio mTLS to every endpoint; some of the endpoints its calls land on have no proxy to complete the handshake, and calls to them fail: ${listed(
-        parts,
-        4,
+      } originate Istio mTLS to every endpoint; some of the endpoints its calls land on have no proxy to complete the handshake, and calls to them fail: ${parts.join(
+        '; ',
       )}.`,
       fix: `Remove ${listed(
         fields,

@@ -7,6 +7,7 @@ import type {
 import { ISTIO_CLUSTER_LABEL, ISTIO_NETWORK_LABEL } from '../../../constants';
 import { compareStrings } from '../../../diagnostics';
 import { asArray, type Spec } from '../../../verify/clusterConfig';
+import type { ClusterObject } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
 
 /** `<name>.<namespace>.svc.cluster.local` → its parts; undefined for any other host. */
@@ -23,8 +24,13 @@ function kubeHostParts(
  * how to name a PeerAuthentication in a finding.
  */
 export class MtlsLookups {
-  private readonly landing = new Map<string, string[]>();
+  private readonly landing = new Map<string, Set<string>>();
+  private readonly gateways = new Map<string, boolean>();
   private byNamespace?: Map<string, MeshService[]>;
+  private readonly peerAuthentications = new Map<
+    string,
+    Map<string, ClusterObject>
+  >();
 
   constructor(readonly ctx: AnalysisContext) {}
 
@@ -33,20 +39,32 @@ export class MtlsLookups {
    * and those its istiod reads through a remote secret (multi-primary / primary-remote
    * endpoint discovery; the verifier's FleetView.visibleClusters). Calls land there.
    */
-  landingClusters(client: string): string[] {
-    let list = this.landing.get(client);
-    if (!list) {
+  landingClusters(client: string): Set<string> {
+    let set = this.landing.get(client);
+    if (!set) {
       const topo = this.ctx.topology;
-      list = topo
-        .clusterNames()
-        .filter(
-          c =>
-            c === client ||
-            topo.reach(client, c) === 'shared-endpoint-discovery',
-        );
-      this.landing.set(client, list);
+      set = new Set(
+        topo
+          .clusterNames()
+          .filter(
+            c =>
+              c === client ||
+              topo.reach(client, c) === 'shared-endpoint-discovery',
+          ),
+      );
+      this.landing.set(client, set);
     }
-    return list;
+    return set;
+  }
+
+  /** Whether the cluster has an east-west gateway with an address (calls from other networks enter there). */
+  hasEastWestGateway(cluster: string): boolean {
+    let has = this.gateways.get(cluster);
+    if (has === undefined) {
+      has = this.ctx.topology.eastWestGateways(cluster).length > 0;
+      this.gateways.set(cluster, has);
+    }
+    return has;
   }
 
   /**
@@ -95,14 +113,14 @@ export class MtlsLookups {
     const [namespace, name] = source?.split('/') ?? [];
     if (!namespace || !name || name === 'pod-annotation')
       return this.ctx.serviceRef(cluster, serviceId);
-    const live = this.ctx
-      .config(cluster)
-      .ofKind('PeerAuthentication')
-      .find(
-        o =>
-          o.metadata.name === name &&
-          (o.metadata.namespace ?? 'default') === namespace,
-      );
+    let index = this.peerAuthentications.get(cluster);
+    if (!index) {
+      index = new Map();
+      for (const o of this.ctx.config(cluster).ofKind('PeerAuthentication'))
+        index.set(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, o);
+      this.peerAuthentications.set(cluster, index);
+    }
+    const live = index.get(source!);
     if (live) return this.ctx.ref(cluster, live);
     return {
       cluster,

@@ -65,21 +65,32 @@ export function effectiveTls(
   return effective(own.portLevel || own.tls ? own : base);
 }
 
-/** Every TLS mode written anywhere in a DestinationRule spec: a cheap test before any lookup. */
-export function modesWritten(spec: Spec): Set<string> {
-  const modes = new Set<string>();
-  const fromPolicy = (policy: Spec | undefined) => {
-    const mode = specOf(policy?.tls)?.mode;
-    if (typeof mode === 'string') modes.add(mode);
-    for (const p of asArray<Spec>(policy?.portLevelSettings)) {
-      const m = specOf(p?.tls)?.mode;
-      if (typeof m === 'string') modes.add(m);
+/**
+ * Whether a DestinationRule spec writes, anywhere (rule, port or subset level), a TLS mode
+ * `wanted` accepts: a cheap test before any lookup, allocating nothing.
+ */
+export function writesMode(
+  spec: Spec,
+  wanted: (mode: string) => boolean,
+): boolean {
+  const inPolicy = (policy: Spec | undefined): boolean => {
+    if (!policy) return false;
+    const mode = specOf(policy.tls)?.mode;
+    if (typeof mode === 'string' && wanted(mode)) return true;
+    const ports = policy.portLevelSettings;
+    if (!Array.isArray(ports)) return false;
+    for (const p of ports) {
+      const m = specOf(specOf(p)?.tls)?.mode;
+      if (typeof m === 'string' && wanted(m)) return true;
     }
+    return false;
   };
-  fromPolicy(specOf(spec.trafficPolicy));
-  for (const s of asArray<Spec>(spec.subsets))
-    fromPolicy(specOf(s?.trafficPolicy));
-  return modes;
+  if (inPolicy(specOf(spec.trafficPolicy))) return true;
+  const subsets = spec.subsets;
+  if (!Array.isArray(subsets)) return false;
+  for (const s of subsets)
+    if (inPolicy(specOf(specOf(s)?.trafficPolicy))) return true;
+  return false;
 }
 
 /**

@@ -97,7 +97,12 @@ function troubledPairs(topo: Topology): Map<string, PairTrouble> {
 /** Collects evidence per troubled pair, ignoring every other pair. */
 class EvidenceBook {
   private readonly book = new Map<string, Evidence[]>();
-  constructor(private readonly pairs: Map<string, PairTrouble>) {}
+  /** Clusters in some troubled pair: only their config can say calls cross. */
+  readonly clusters: Set<string>;
+
+  constructor(private readonly pairs: Map<string, PairTrouble>) {
+    this.clusters = new Set([...pairs.values()].flatMap(t => [t.a, t.b]));
+  }
 
   wants(x: string, y: string): boolean {
     return x !== y && this.pairs.has(pairKey(x, y));
@@ -117,25 +122,30 @@ class EvidenceBook {
 /** Cluster links: a remote secret, a gateway federation or a Linkerd Link means calls cross. */
 function fromLinks(ctx: AnalysisContext, book: EvidenceBook) {
   const topo = ctx.topology;
-  const running = new Map<string, Set<string>>();
-  for (const s of ctx.fleet.services)
-    for (const i of s.instances) {
-      const set = running.get(i.cluster) ?? new Set<string>();
-      set.add(s.id);
-      running.set(i.cluster, set);
+  let running: Map<string, Set<string>> | undefined;
+  const servicesOf = (cluster: string): Set<string> => {
+    if (!running) {
+      running = new Map();
+      for (const s of ctx.fleet.services)
+        for (const i of s.instances) {
+          const set = running.get(i.cluster) ?? new Set<string>();
+          set.add(s.id);
+          running.set(i.cluster, set);
+        }
     }
+    return running.get(cluster) ?? new Set<string>();
+  };
   for (const link of ctx.fleet.links) {
     if (!book.wants(link.from, link.to)) continue;
-    const served = [...(running.get(link.to) ?? [])].sort(compareStrings);
-    const local = running.get(link.from) ?? new Set<string>();
+    const served = [...servicesOf(link.to)].sort(compareStrings);
+    const local = servicesOf(link.from);
     const shared = served.filter(id => local.has(id));
     const services = shared.length > 0 ? shared : served;
-    const how =
-      link.via === 'shared-endpoint-discovery'
-        ? `${link.from}'s control plane reads ${link.to}'s endpoints (remote secret), so its workloads call ${link.to}'s pods directly`
-        : link.via === 'gateway-federation'
-        ? `${link.from} reaches ${link.to}'s services through ${link.to}'s east-west gateway`
-        : `${link.from} mirrors ${link.to}'s services through a Linkerd Link`;
+    const how = {
+      'shared-endpoint-discovery': `${link.from}'s control plane reads ${link.to}'s endpoints (remote secret), so its workloads call ${link.to}'s pods directly`,
+      'gateway-federation': `${link.from} reaches ${link.to}'s services through ${link.to}'s east-west gateway`,
+      'linkerd-multicluster': `${link.from} mirrors ${link.to}'s services through a Linkerd Link`,
+    }[link.via];
     book.add(link.from, link.to, {
       text: `${how}${services.length > 0 ? ` (${listed(services, 3)})` : ''}`,
       services: services.slice(0, 20),
@@ -171,6 +181,7 @@ function fromConfig(ctx: AnalysisContext, book: EvidenceBook) {
   }
 
   for (const x of ctx.clustersWithConfig()) {
+    if (!book.clusters.has(x)) continue;
     const cfg = ctx.config(x);
     for (const se of cfg.ofKind('ServiceEntry')) {
       const spec = specOf(se.spec) ?? {};
@@ -190,7 +201,17 @@ function fromConfig(ctx: AnalysisContext, book: EvidenceBook) {
       }
     }
 
-    for (const vs of cfg.ofKind('VirtualService')) {
+    // Routes can pin another cluster only through a subset labelled with its CLUSTER_ID:
+    // without such a subset in this cluster's rules, no VirtualService needs reading.
+    const pins = cfg.ofKind('DestinationRule').some(dr =>
+      asArray<Spec>(specOf(dr.spec)?.subsets).some(sub => {
+        const y = byClusterId.get(
+          String(specOf(sub?.labels)?.[ISTIO_CLUSTER_LABEL] ?? ''),
+        );
+        return y !== undefined && book.wants(x, y);
+      }),
+    );
+    for (const vs of pins ? cfg.ofKind('VirtualService') : []) {
       const spec = specOf(vs.spec) ?? {};
       const ns = vs.metadata.namespace ?? 'default';
       const routes = [
