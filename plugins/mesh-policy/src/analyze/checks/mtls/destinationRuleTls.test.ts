@@ -222,6 +222,32 @@ describe('MESH301: DestinationRule TLS against a STRICT destination', () => {
     ).toEqual([]);
   });
 
+  it('covers the services of a namespace wildcard, and marks a pull request’s rule as proposed', () => {
+    const f = withConfig(flat(), { 'cluster-2': [strictPolicy] });
+    const before = analyzeFleet({ fleet: f }, [tlsRefusedByStrict]).findings;
+    expect(before).toEqual([]);
+    const after = analyzeFleet(
+      {
+        fleet: f,
+        proposed: {
+          'cluster-1': [
+            obj('DestinationRule', 'bookinfo', 'plain', {
+              host: '*.bookinfo.svc.cluster.local',
+              trafficPolicy: { tls: { mode: 'DISABLE' } },
+            }),
+          ],
+        },
+      },
+      [tlsRefusedByStrict],
+    ).findings;
+    expect(after).toHaveLength(1);
+    expect(after[0].objects[0]).toMatchObject({
+      name: 'plain',
+      proposed: true,
+    });
+    expect(after[0].message).toContain('to reviews.bookinfo.svc.cluster.local');
+  });
+
   it('takes MUTUAL with the workload’s Istio certificate as Istio mTLS, and other certificates as refused', () => {
     const mutual = (cert: string) =>
       rule({

@@ -250,6 +250,40 @@ describe('MESH304: clusters that call each other without trust', () => {
     ]);
   });
 
+  it('judges every pair across many clusters: only the one with another root is named', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const f = fleet(
+      names.map(n => ({
+        name: n,
+        network: 'net',
+        region: 'r',
+        root: n === 'd' ? ROOT_B : ROOT_A,
+      })),
+      [
+        {
+          namespace: 'bookinfo',
+          name: 'reviews',
+          instances: names.map(cluster => ({ cluster, versions: ['v1'] })),
+        },
+      ],
+      names.flatMap(x =>
+        names
+          .filter(y => y !== x)
+          .map(y => ({
+            from: x,
+            to: y,
+            via: 'shared-endpoint-discovery' as const,
+          })),
+      ),
+    );
+    const findings = analyze(f);
+    expect(findings.map(x => x.clusters)).toEqual([
+      ['a', 'd'],
+      ['b', 'd'],
+      ['c', 'd'],
+    ]);
+  });
+
   it('never throws on malformed config', () => {
     const bad = [
       obj('ServiceEntry', 'x', 'a', { endpoints: [null, { address: 5 }] }),
