@@ -102,7 +102,8 @@ export class MtlsLookups {
   /**
    * How a finding names the PeerAuthentication that decided an instance's mode: the object
    * itself when the cluster's config holds it, else a reference by name; the Service when the
-   * mesh default decided (no PeerAuthentication at all).
+   * mesh default decided (no PeerAuthentication at all). For Linkerd, the annotated Namespace
+   * (or the Service when its pods carry the annotation).
    */
   peerAuthenticationRef(
     cluster: string,
@@ -111,8 +112,14 @@ export class MtlsLookups {
   ): FindingObject {
     const source = instance.mtls.source;
     const [namespace, name] = source?.split('/') ?? [];
-    if (!namespace || !name || name === 'pod-annotation')
-      return this.ctx.serviceRef(cluster, serviceId);
+    if (!namespace || !name) return this.ctx.serviceRef(cluster, serviceId);
+    if (instance.dataPlaneMode === 'linkerd') {
+      // Linkerd's mode comes from the config.linkerd.io/default-inbound-policy annotation:
+      // `namespace/<ns>` when the namespace carries it, `<ns>/pod-annotation` for the pods.
+      return namespace === 'namespace'
+        ? { cluster, apiVersion: 'v1', kind: 'Namespace', name }
+        : this.ctx.serviceRef(cluster, serviceId);
+    }
     let index = this.peerAuthentications.get(cluster);
     if (!index) {
       index = new Map();

@@ -124,6 +124,25 @@ describe('MESH303: plaintext in observed traffic', () => {
     );
   });
 
+  it('names the annotated namespace of a Linkerd destination', () => {
+    const f = reviewsIn2('PERMISSIVE');
+    const instance = f.services.find(s => s.name === 'reviews')!.instances[1];
+    instance.dataPlaneMode = 'linkerd';
+    instance.mtls = { mode: 'PERMISSIVE', source: 'namespace/bookinfo' };
+    const [finding] = analyze(f, [fromProductpage(3)]).findings;
+    expect(finding.objects).toEqual([
+      {
+        cluster: 'cluster-2',
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'bookinfo',
+      },
+    ]);
+    expect(finding.fix).toContain(
+      'config.linkerd.io/default-inbound-policy: all-authenticated',
+    );
+  });
+
   it('says nothing when all traffic is mutual TLS, or mTLS is disabled on purpose', () => {
     expect(
       analyze(reviewsIn2('STRICT'), [fromProductpage(0)]).findings,

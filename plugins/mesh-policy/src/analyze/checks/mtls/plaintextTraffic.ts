@@ -43,6 +43,22 @@ function callerName(e: TrafficEdge): string {
   }`;
 }
 
+/** What to change when a STRICT instance takes plaintext, by what lets it in. */
+function strictFix(
+  where: string,
+  policy: string | undefined,
+  open: string[],
+  linkerd: boolean,
+): string {
+  if (linkerd)
+    return `Find the port that admits it on ${where}: a Server whose accessPolicy or authorization admits unauthenticated clients, or config.linkerd.io/skip-inbound-ports on its pods; mesh the named callers, then remove the exception.`;
+  if (open.length > 0)
+    return `Remove the portLevelMtls override (${open.join(', ')}) from ${
+      policy ?? `the PeerAuthentication of ${where}`
+    }, after moving those callers into the mesh.`;
+  return `Find the path that skips the sidecar: a port excluded from interception (traffic.sidecar.istio.io/excludeInboundPorts on the pods of ${where}) or a port-level override; move the named callers into the mesh, then remove the exception.`;
+}
+
 /** The Istio-injected or Linkerd-meshed instances whose mode the mTLS card would show. */
 const meshed = (i: ServiceInstance) =>
   i.dataPlaneMode === 'sidecar' ||
@@ -93,10 +109,11 @@ function plaintextCallers(ctx: AnalysisContext): FindingDraft[] {
         .filter(e => e.peerCluster?.known)
         .map(e => e.peerCluster.name);
       const decidedBy = l.peerAuthenticationRef(cluster, service.id, instance);
-      const policy =
-        decidedBy.kind === 'PeerAuthentication'
-          ? `PeerAuthentication ${decidedBy.namespace}/${decidedBy.name} in cluster ${cluster}`
-          : undefined;
+      let policy: string | undefined;
+      if (decidedBy.kind === 'PeerAuthentication')
+        policy = `PeerAuthentication ${decidedBy.namespace}/${decidedBy.name} in cluster ${cluster}`;
+      else if (decidedBy.kind === 'Namespace')
+        policy = `the config.linkerd.io/default-inbound-policy annotation of namespace ${decidedBy.name} in cluster ${cluster}`;
       const where = `${service.id} in cluster ${cluster}`;
       const linkerd = instance.dataPlaneMode === 'linkerd';
       if (strict) {
@@ -109,12 +126,7 @@ function plaintextCallers(ctx: AnalysisContext): FindingDraft[] {
           }, yet it received plaintext from ${listed(callers, 4)}${
             open.length > 0 ? `: ${open.join(', ')}` : ''
           }. Traffic the mesh should refuse is getting through.`,
-          fix:
-            open.length > 0
-              ? `Remove the portLevelMtls override (${open.join(', ')}) from ${
-                  policy ?? `the PeerAuthentication of ${where}`
-                }, after moving those callers into the mesh.`
-              : `Find the path that skips the sidecar: a port excluded from interception (traffic.sidecar.istio.io/excludeInboundPorts on the pods of ${where}) or a port-level override; move the named callers into the mesh, then remove the exception.`,
+          fix: strictFix(where, policy, open, linkerd),
           objects: [decidedBy],
           services: sortedUnique([service.id, ...peerServices]),
           clusters: sortedUnique(peerClusters),
