@@ -114,11 +114,12 @@ function refusedCalls(ctx: MtlsLookups['ctx']): FindingDraft[] {
           if (!refusedByStrict(tls)) continue;
           const key = `${landing}\u0000${port}\u0000${tls.field}`;
           if (seen.has(key)) continue;
-          // Through a gateway any endpoint refuses; otherwise only a STRICT sidecar does.
+          // Through a gateway every endpoint but an ambient one (HBONE) is cut off; on the
+          // same network only a STRICT sidecar refuses.
           const why: Refusal['why'] = throughGateway ? 'gateway' : 'strict';
           if (
             !reaches(l, landing, instance, subset, m =>
-              why === 'gateway' ? true : m === 'sidecar',
+              why === 'gateway' ? m !== 'ambient' : m === 'sidecar',
             )
           )
             continue;
