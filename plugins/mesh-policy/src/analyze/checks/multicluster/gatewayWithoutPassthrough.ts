@@ -63,27 +63,39 @@ function passthroughServers(
   return { mine, unknown };
 }
 
-/** Hosts of ServiceEntries in `client` whose endpoints are one of the gateway's addresses (gateway federation). */
-function federatedHosts(
-  ctx: AnalysisContext,
-  client: string,
-  addresses: Set<string>,
-): string[] {
-  const out: string[] = [];
-  for (const se of ctx.config(client).ofKind('ServiceEntry')) {
-    const spec = asRecord(se.spec);
-    const viaGateway = asArray<unknown>(spec.endpoints).some(e =>
-      addresses.has(String(asRecord(e).address)),
-    );
-    if (viaGateway)
-      out.push(
-        ...asArray<unknown>(spec.hosts).filter(
+/**
+ * Per client cluster, the hosts of its ServiceEntries by endpoint address: gateway federation
+ * points a federated host at the serving cluster's east-west gateway address. Built once per
+ * client, on first use.
+ */
+class FederatedHosts {
+  private readonly byClient = new Map<string, Map<string, string[]>>();
+
+  constructor(private readonly ctx: AnalysisContext) {}
+
+  through(client: string, addresses: readonly string[]): string[] {
+    let index = this.byClient.get(client);
+    if (!index) {
+      index = new Map();
+      for (const se of this.ctx.config(client).ofKind('ServiceEntry')) {
+        const spec = asRecord(se.spec);
+        const hosts = asArray<unknown>(spec.hosts).filter(
           (h): h is string => typeof h === 'string' && !h.includes('*'),
-        ),
-      );
+        );
+        for (const e of asArray<unknown>(spec.endpoints)) {
+          const address = asRecord(e).address;
+          if (typeof address !== 'string') continue;
+          index.set(address, [...(index.get(address) ?? []), ...hosts]);
+        }
+      }
+      this.byClient.set(client, index);
+    }
+    return addresses.flatMap(a => index!.get(a) ?? []);
   }
-  return out;
 }
+
+/** A host only a wildcard over every `<name>.<namespace>.svc.cluster.local` covers. */
+const KUBE_HOST_PROBE = '\u0000.\u0000.svc.cluster.local';
 
 function check(
   ctx: AnalysisContext,
@@ -91,6 +103,7 @@ function check(
   cluster: string,
   gw: EastWestGateway,
   withConfig: Set<string>,
+  federated: FederatedHosts,
 ): FindingDraft | undefined {
   const topo = ctx.topology;
   const net = lookups.gatewayNetwork(cluster, gw);
@@ -115,6 +128,20 @@ function check(
     );
   if (crossNetwork.length === 0 && federating.length === 0) return undefined;
 
+  const { mine, unknown } = passthroughServers(
+    ctx.config(cluster).ofKind('Gateway'),
+    gatewayLabels(gw, net),
+  );
+  // A passthrough Gateway whose selector names labels we cannot see on the gateway may well
+  // select it: say nothing rather than claim a listener is missing.
+  if (mine.length === 0 && unknown.length > 0) return undefined;
+  const onPort = mine.filter(p => p.port === gw.port);
+  const covered = (host: string) =>
+    onPort.some(p => p.hosts.some(pat => hostCovers(pat, host)));
+  // One wildcard covering every Kubernetes service host (`*.local`, Istio's sample) spares
+  // walking the services behind the gateway.
+  const everyService = covered(KUBE_HOST_PROBE);
+
   // host → service id (empty for a federated host of no Kubernetes service)
   const hosts = new Map<string, string>();
   const behind = [cluster];
@@ -128,30 +155,19 @@ function check(
       crossNetwork.some(c => lookups.view(c).has(x))
     )
       behind.push(x);
-  if (crossNetwork.length > 0)
+  if (crossNetwork.length > 0 && !everyService)
     for (const x of behind)
       for (const s of lookups.servingIn(x))
         hosts.set(serviceHost(s.namespace, s.name), `${s.namespace}/${s.name}`);
-  const addresses = new Set(gw.addresses);
   for (const c of federating)
     if (withConfig.has(c))
-      for (const h of federatedHosts(ctx, c, addresses))
+      for (const h of federated.through(c, gw.addresses))
         if (!hosts.has(h))
           hosts.set(h, ctx.serviceForHost(h) ? ctx.serviceForHost(h)!.id : '');
-  if (hosts.size === 0) return undefined;
-
-  const { mine, unknown } = passthroughServers(
-    ctx.config(cluster).ofKind('Gateway'),
-    gatewayLabels(gw, net),
-  );
-  const onPort = mine.filter(p => p.port === gw.port);
   const uncovered = [...hosts.keys()]
-    .filter(h => !onPort.some(p => p.hosts.some(pat => hostCovers(pat, h))))
+    .filter(h => !covered(h))
     .sort(compareStrings);
   if (uncovered.length === 0) return undefined;
-  // A passthrough Gateway whose selector names labels we cannot see on the gateway may well
-  // select it: say nothing rather than claim a listener is missing.
-  if (mine.length === 0 && unknown.length > 0) return undefined;
 
   const gwName = `${gw.namespace}/${gw.name}`;
   const gwRef: FindingObject = {
@@ -240,10 +256,11 @@ export const gatewayWithoutPassthroughCheck: Check = {
   run(ctx) {
     const lookups = new MulticlusterLookups(ctx.topology);
     const withConfig = new Set(ctx.clustersWithConfig());
+    const federated = new FederatedHosts(ctx);
     const drafts: FindingDraft[] = [];
     for (const cluster of withConfig)
       for (const gw of ctx.topology.eastWestGateways(cluster)) {
-        const draft = check(ctx, lookups, cluster, gw, withConfig);
+        const draft = check(ctx, lookups, cluster, gw, withConfig, federated);
         if (draft) drafts.push(draft);
       }
     return drafts;

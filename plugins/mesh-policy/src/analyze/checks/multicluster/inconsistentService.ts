@@ -77,14 +77,42 @@ function differences(
   return { what, change, renamed };
 }
 
+/**
+ * Whether every instance writes its ports the same way, field by field and in the same order:
+ * the common case, answered without allocating (fifty thousand services).
+ */
+function sameAsWritten(instances: readonly ServiceInstance[]): boolean {
+  const ports = (i: ServiceInstance | undefined) =>
+    Array.isArray(i?.ports) ? i!.ports : [];
+  const first = ports(instances[0]);
+  for (let n = 1; n < instances.length; n++) {
+    const other = ports(instances[n]);
+    if (other.length !== first.length) return false;
+    for (let k = 0; k < first.length; k++) {
+      const a = first[k];
+      const b = other[k];
+      if (
+        !a ||
+        !b ||
+        a.port !== b.port ||
+        a.name !== b.name ||
+        a.protocol !== b.protocol ||
+        a.appProtocol !== b.appProtocol
+      )
+        return false;
+    }
+  }
+  return true;
+}
+
 function inconsistency(
   ctx: AnalysisContext,
   lookups: MulticlusterLookups,
   service: MeshService,
 ): FindingDraft | undefined {
-  const instances = (service.instances ?? []).filter(
-    i => i && lookups.view(i.cluster).size > 0,
-  );
+  const all = service.instances ?? [];
+  if (all.length < 2 || sameAsWritten(all)) return undefined;
+  const instances = all.filter(i => i && lookups.view(i.cluster).size > 0);
   if (instances.length < 2) return undefined;
   const bySignature = new Map<
     string,
@@ -114,9 +142,9 @@ function inconsistency(
   const mixing = lookups
     .mergedBy(instances.map(i => i.cluster))
     .filter(client => {
+      const view = lookups.view(client);
       const seen = new Set<number>();
-      for (const c of lookups.view(client))
-        if (clusterOf.has(c)) seen.add(clusterOf.get(c)!);
+      for (const [c, n] of clusterOf) if (view.has(c)) seen.add(n);
       return seen.size > 1;
     });
   if (mixing.length === 0) return undefined;
@@ -133,30 +161,33 @@ function inconsistency(
   }
   const own = mixing.filter(c => clusterOf.has(c));
   const foreign = mixing.filter(c => !clusterOf.has(c));
+  const readers = [
+    own.length > 0
+      ? `proxies in ${listOf(own, 8)} use their own cluster's definition`
+      : '',
+    foreign.length > 0
+      ? `proxies in ${listOf(
+          foreign,
+          8,
+        )} whichever registry their control plane added first`
+      : '',
+  ].filter(Boolean);
   const message = [
-    `Service ${id} is defined differently across clusters whose endpoints one control plane merges: ` +
-      `compared with cluster ${listOf(reference.clusters, 8)}, ${whats.join(
-        '; ',
-      )}.`,
+    `Service ${id} is defined differently across clusters whose endpoints one control plane merges: compared with cluster ${listOf(
+      reference.clusters,
+      8,
+    )}, ${whats.join('; ')}.`,
     // Istio's aggregate registry keeps the first registry's Service for a hostname and only
     // merges cluster VIPs and service accounts from the others; the local cluster's registry
     // comes first (pilot/pkg/serviceregistry/aggregate/controller.go, Services/mergeService).
-    `Istio merges a service by hostname and keeps one cluster's ports:` +
-      (own.length > 0
-        ? ` proxies in ${listOf(own, 8)} use their own cluster's definition`
-        : '') +
-      (foreign.length > 0
-        ? `${own.length > 0 ? ',' : ''} proxies in ${listOf(
-            foreign,
-            8,
-          )} whichever registry their control plane added first`
-        : '') +
-      `, so the protocol (HTTP routing, retries, metrics or plain TCP) depends on where the caller runs.`,
+    `Istio merges a service by hostname and keeps one cluster's ports: ${readers.join(
+      ', ',
+    )}, so the protocol (HTTP routing, retries, metrics or plain TCP) depends on where the caller runs.`,
     // EDS keeps only endpoints whose port name equals the service port's name
     // (pilot/pkg/xds/endpoints/endpoint_builder.go, BuildClusterLoadAssignment).
     renamedPorts.size > 0
       ? `Envoy gets only the endpoints whose port has the same name as the definition it uses: on port ${listOf(
-          [...renamedPorts].sort((a, b) => a - b).map(String),
+          [...renamedPorts].sort((x, y) => x - y).map(String),
         )} callers never reach the clusters that name it differently, and failover to them never happens.`
       : '',
   ]

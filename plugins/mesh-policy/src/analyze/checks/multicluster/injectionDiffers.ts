@@ -1,6 +1,7 @@
 import type {
   FindingObject,
   MeshService,
+  ServiceInstance,
 } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../../../diagnostics';
 import type { AnalysisContext } from '../../context';
@@ -15,9 +16,20 @@ function difference(
   service: MeshService,
 ): FindingDraft | undefined {
   // Only instances requests can land on: ready endpoints in an Istio cluster.
-  const live = (service.instances ?? []).filter(
-    i => i && i.endpoints?.ready > 0 && lookups.view(i.cluster).size > 0,
-  );
+  const live: ServiceInstance[] = [];
+  let proxies = 0;
+  let bareOnes = 0;
+  for (const i of service.instances ?? []) {
+    if (!i || !(i.endpoints?.ready > 0)) continue;
+    if (meshed(i.dataPlaneMode)) proxies++;
+    else if (i.dataPlaneMode === 'none') bareOnes++;
+    else continue;
+    live.push(i);
+  }
+  // the common case, decided before any lookup
+  if (proxies === 0 || bareOnes === 0) return undefined;
+  for (let n = live.length - 1; n >= 0; n--)
+    if (lookups.view(live[n].cluster).size === 0) live.splice(n, 1);
   const withProxy = live.filter(i => meshed(i.dataPlaneMode));
   const without = live.filter(i => i.dataPlaneMode === 'none');
   if (withProxy.length === 0 || without.length === 0) return undefined;
@@ -47,10 +59,10 @@ function difference(
     return n && networks.size > 0 && !networks.has(n);
   });
   const labels = (c: string) => {
+    if (modes.includes('ambient') && !modes.includes('sidecar'))
+      return 'istio.io/dataplane-mode=ambient';
     const rev = topo.controlPlane(c)?.revision;
-    return modes.includes('ambient') && !modes.includes('sidecar')
-      ? 'istio.io/dataplane-mode=ambient'
-      : rev && rev !== 'default'
+    return rev && rev !== 'default'
       ? `istio.io/rev=${rev}`
       : 'istio-injection=enabled';
   };
@@ -69,7 +81,7 @@ function difference(
     // match istioMtlsTransportSocketMatch beside a plaintext default), and
     // split-horizon EDS drops a remote network's endpoints that are not mTLS
     // (pilot/pkg/xds/endpoints/ep_filters.go, EndpointsByNetworkFilter).
-    message:
+    message: [
       `Service ${id} runs with ${modes.join(
         ' and ',
       )} proxies in cluster ${listOf(
@@ -78,14 +90,16 @@ function difference(
       )} but without a proxy in cluster ${listOf(
         bareList,
         8,
-      )}, and proxies in ${listOf(callers, 8)} send its requests to both: ` +
+      )}, and proxies in ${listOf(callers, 8)} send its requests to both:`,
       `requests landing in ${listOf(
         bareList,
         8,
-      )} travel in plaintext without the caller's identity, and its PeerAuthentication and AuthorizationPolicies are not enforced there, so mTLS and access control depend on the cluster a request lands in` +
-      (acrossNetworks
-        ? `; callers on other networks never reach the endpoints without a proxy at all (the east-west gateway carries only Istio mTLS).`
-        : '.'),
+      )} travel in plaintext without the caller's identity, and its PeerAuthentication and AuthorizationPolicies are not enforced there, so mTLS and access control depend on the cluster a request lands in${
+        acrossNetworks
+          ? '; callers on other networks never reach the endpoints without a proxy at all (the east-west gateway carries only Istio mTLS).'
+          : '.'
+      }`,
+    ].join(' '),
     fix: `Enable the data plane for namespace ${
       service.namespace
     } in cluster ${listOf(bareList, 8)} as in cluster ${listOf(

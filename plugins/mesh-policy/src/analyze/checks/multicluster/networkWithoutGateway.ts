@@ -89,7 +89,7 @@ export const networkWithoutGatewayCheck: Check = {
         name: planeNs(s),
       }));
       drafts.push({
-        message:
+        message: [
           `Cluster ${listOf(callers, 8)} (network ${listOf(
             [...new Set(callers.map(c => topo.network(c)!))].sort(
               compareStrings,
@@ -101,31 +101,33 @@ export const networkWithoutGatewayCheck: Check = {
             8,
           )} on network ${net}, but no east-west gateway of network ${net} is known to ${
             callers.length === 1 ? 'its' : 'their'
-          } control plane` +
-          (elsewhere.length > 0
+          } control plane`,
+          elsewhere.length > 0
             ? ` (cluster ${listOf(
                 elsewhere,
               )} has one, but its endpoints are not read there)`
-            : '') +
-          (noAddress.length > 0
+            : '',
+          noAddress.length > 0
             ? ` (east-west gateway ${listOf(
                 noAddress,
               )} has no external address yet)`
-            : '') +
+            : '',
           `: Istio sends requests for network ${net}'s endpoints straight to their pod IPs, which another network cannot reach, so calls to ${
             services.length
           } service${services.length === 1 ? '' : 's'} served there (${listOf(
             services,
           )}) time out or fail with 503 whenever they land on network ${net}.`,
-        fix:
+        ].join(''),
+        fix: [
           `Install an east-west gateway in cluster ${listOf(
             serving,
             8,
-          )} labelled topology.istio.io/network=${net} (Istio's samples/multicluster/gen-eastwest-gateway.sh --network ${net}), ` +
-          `give it an external address and expose services through it with an AUTO_PASSTHROUGH Gateway on port 15443 (samples/multicluster/expose-services.yaml); ` +
+          )} labelled topology.istio.io/network=${net} (Istio's samples/multicluster/gen-eastwest-gateway.sh --network ${net}),`,
+          `give it an external address and expose services through it with an AUTO_PASSTHROUGH Gateway on port 15443 (samples/multicluster/expose-services.yaml);`,
           `or, if the pods of both networks can in fact reach each other, label the ${planeNs(
             serving[0],
           )} namespaces of all these clusters with the same topology.istio.io/network.`,
+        ].join(' '),
         objects,
         services,
         clusters: callers,
