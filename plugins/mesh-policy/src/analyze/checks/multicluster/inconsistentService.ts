@@ -156,7 +156,7 @@ function inconsistency(
   for (const g of deviating) {
     const d = differences(g.ports, reference.ports);
     d.renamed.forEach(n => renamedPorts.add(n));
-    whats.push(`in cluster ${listOf(g.clusters, 8)} it ${d.what.join('; ')}`);
+    whats.push(`in cluster ${listOf(g.clusters, 8)} it ${listOf(d.what, 20)}`);
     changes.push(`in cluster ${listOf(g.clusters, 8)}: ${d.change.join('; ')}`);
   }
   const own = mixing.filter(c => clusterOf.has(c));

@@ -7,6 +7,11 @@ import {
   ROOT_B,
 } from '../../../verify/__fixtures__/meshes';
 import type { ClusterObject } from '../../../verify/types';
+import {
+  linkerdFleet,
+  multiNetworkFleet,
+  multiPrimaryFleet,
+} from '../../../__fixtures__/fleets';
 import { withConfig } from '../../__fixtures__/withConfig';
 import { analyzeFleet } from '../../analyzeFleet';
 import type { Check } from '../../types';
@@ -548,5 +553,24 @@ describe('MESH405 injection differs across clusters', () => {
       reviews(x).instances.push(null as never);
     });
     expect(() => run('MESH405', f)).not.toThrow();
+  });
+});
+
+describe('healthy fleets', () => {
+  it('give no multi-cluster finding', () => {
+    const healthy = [
+      multiPrimaryFleet(),
+      multiNetworkFleet(),
+      linkerdFleet(),
+      linkerdFleet('gateway'),
+      withConfig(owned(), {
+        'cluster-1': [crossNetworkGateway()],
+        'cluster-2': [crossNetworkGateway()],
+      }),
+    ];
+    for (const f of healthy)
+      expect(analyzeFleet({ fleet: f }, multiclusterChecks).findings).toEqual(
+        [],
+      );
   });
 });
