@@ -94,6 +94,8 @@ class FederatedHosts {
   }
 }
 
+const HBONE_PORT = 15008;
+
 /** A host only a wildcard over every `<name>.<namespace>.svc.cluster.local` covers. */
 const KUBE_HOST_PROBE = '\u0000.\u0000.svc.cluster.local';
 
@@ -260,6 +262,10 @@ export const gatewayWithoutPassthroughCheck: Check = {
     const drafts: FindingDraft[] = [];
     for (const cluster of withConfig)
       for (const gw of ctx.topology.eastWestGateways(cluster)) {
+        // An ambient east-west gateway takes HBONE on 15008 from a Gateway API Gateway of
+        // class istio-east-west (pkg/config/constants EastWestGatewayClassName), not an
+        // AUTO_PASSTHROUGH server.
+        if (gw.port === HBONE_PORT) continue;
         const draft = check(ctx, lookups, cluster, gw, withConfig, federated);
         if (draft) drafts.push(draft);
       }

@@ -13,7 +13,7 @@ import {
   multiPrimaryFleet,
 } from '../../../__fixtures__/fleets';
 import { withConfig } from '../../__fixtures__/withConfig';
-import { analyzeFleet } from '../../analyzeFleet';
+import { analyzeFleet, diffFindings } from '../../analyzeFleet';
 import type { Check } from '../../types';
 import { multiclusterChecks } from '../multicluster';
 import { istioPortProtocol } from './lookups';
@@ -377,6 +377,50 @@ describe('MESH403 east-west gateway without AUTO_PASSTHROUGH', () => {
     const [finding] = run('MESH403', f);
     expect(finding.message).toContain('reviews.bookinfo.global');
     expect(finding.fix).toContain('"*.global"');
+  });
+
+  it('reports the Gateway a pull request deletes, and leaves an ambient gateway alone', () => {
+    const live = configured({
+      'cluster-1': [crossNetworkGateway()],
+      'cluster-2': [crossNetworkGateway()],
+    });
+    const before = analyzeFleet({ fleet: live }, [check('MESH403')]);
+    const after = analyzeFleet(
+      {
+        fleet: live,
+        removed: {
+          'cluster-2': [
+            {
+              kind: 'Gateway',
+              namespace: 'istio-system',
+              name: 'cross-network-gateway',
+            },
+          ],
+        },
+      },
+      [check('MESH403')],
+    );
+    expect(diffFindings(before.findings, after.findings).introduced).toEqual([
+      expect.objectContaining({
+        code: 'MESH403',
+        clusters: ['cluster-1', 'cluster-2'],
+      }),
+    ]);
+    const proposed = analyzeFleet(
+      {
+        fleet: live,
+        proposed: { 'cluster-2': [crossNetworkGateway(['*.local'], 443)] },
+      },
+      [check('MESH403')],
+    );
+    expect(proposed.findings[0].objects[0]).toMatchObject({
+      kind: 'Gateway',
+      proposed: true,
+    });
+    const ambient = edit(configured({ 'cluster-2': [] }), x => {
+      clusterOf(x, 'cluster-2').eastWestGateways[0].port = 15008;
+    });
+    expect(run('MESH403', ambient)).toEqual([]);
   });
 
   it('never throws on malformed Gateways', () => {
