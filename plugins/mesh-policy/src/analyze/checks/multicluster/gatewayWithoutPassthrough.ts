@@ -44,7 +44,8 @@ function passthroughServers(
     const spec = asRecord(o.spec);
     const selector = asRecord(spec.selector);
     // An Istio Gateway applies to every gateway pod its selector is a subset of, in any
-    // namespace by default (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false); no selector picks all.
+    // namespace by default (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false); no selector picks all
+    // (pilot/pkg/model/push_context.go, mergeGateways).
     const picks = Object.entries(selector).every(([k, v]) => labels[k] === v);
     for (const s of asArray<unknown>(spec.servers)) {
       const server = asRecord(s);
@@ -226,9 +227,11 @@ function check(
     // one, nothing listens there, and an SNI with no chain is reset.
     message: `East-west gateway ${gwName} of cluster ${cluster}${
       net ? ` (network ${net})` : ''
-    } carries requests from cluster ${listOf(callers, 8)}, but ${what}: it ${
-      existing ? 'has no filter chain for their SNI' : 'does not listen'
-    } and resets the connection, so every request that lands behind it fails.`,
+    } carries requests from cluster ${listOf(callers, 8)}, but ${what}: ${
+      onPort.length > 0
+        ? 'it has no filter chain for their SNI and resets the connection'
+        : `nothing listens on port ${gw.port}, so the connection is refused`
+    }, and every request that lands behind it fails.`,
     fix: existing
       ? `In cluster ${cluster}, change ${gatewayId!.replace(
           ` in cluster ${cluster}`,
