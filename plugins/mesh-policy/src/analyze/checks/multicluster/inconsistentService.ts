@@ -11,6 +11,7 @@ import { istioPortProtocol, listOf, MulticlusterLookups } from './lookups';
 interface PortView {
   port: number;
   name: string;
+  appProtocol?: string;
   protocol: string;
 }
 
@@ -24,6 +25,9 @@ function portsOf(instance: ServiceInstance): Map<number, PortView> {
     out.set(p.port, {
       port: p.port,
       name: typeof p.name === 'string' ? p.name : '',
+      ...(typeof p.appProtocol === 'string'
+        ? { appProtocol: p.appProtocol }
+        : {}),
       protocol: istioPortProtocol(p),
     });
   }
@@ -66,11 +70,22 @@ function differences(
             want,
           )}`,
         );
-        change.push(
-          want.name
-            ? `name port ${n} ${want.name}`
-            : `remove the name of port ${n}`,
-        );
+        const before = change.length;
+        if (have.name !== want.name)
+          change.push(
+            want.name
+              ? `name port ${n} ${want.name}`
+              : `remove the name of port ${n}`,
+          );
+        if (have.appProtocol !== want.appProtocol)
+          change.push(
+            want.appProtocol
+              ? `set appProtocol ${want.appProtocol} on port ${n}`
+              : `remove appProtocol ${have.appProtocol} from port ${n}`,
+          );
+        // same name and appProtocol: the Kubernetes protocol (UDP) makes the difference
+        if (change.length === before)
+          change.push(`make port ${n} ${describe(want)} as in the others`);
       }
     }
   }

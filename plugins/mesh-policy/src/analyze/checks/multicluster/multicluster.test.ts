@@ -129,6 +129,40 @@ describe('MESH401 service with different ports across clusters', () => {
     expect(finding.fix).toContain('remove port 9090');
   });
 
+  it('reports callers that see both definitions without running the service', () => {
+    const f = edit(
+      fleet(
+        [
+          { name: 'a', network: 'n1', region: 'r1', reads: ['b', 'c'] },
+          { name: 'b', network: 'n1', region: 'r1' },
+          { name: 'c', network: 'n1', region: 'r1' },
+        ],
+        [
+          {
+            namespace: 'shop',
+            name: 'cart',
+            instances: [
+              { cluster: 'b', versions: ['v1'] },
+              { cluster: 'c', versions: ['v1'] },
+            ],
+          },
+        ],
+      ),
+      x => {
+        x.services[0].instances[1].ports[0].appProtocol = 'grpc';
+      },
+    );
+    const [finding] = run('MESH401', f);
+    expect(finding.clusters).toEqual(['a', 'b', 'c']);
+    expect(finding.message).toContain(
+      'proxies in a whichever registry their control plane added first',
+    );
+    expect(finding.message).not.toContain('callers never reach');
+    expect(finding.fix).toContain(
+      'in cluster c: remove appProtocol grpc from port 9080',
+    );
+  });
+
   it('reports nothing when every cluster defines the service alike', () => {
     expect(run('MESH401', owned())).toEqual([]);
   });
