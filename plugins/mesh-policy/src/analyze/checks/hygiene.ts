@@ -29,6 +29,15 @@ function isIstioInfrastructure(i: ServiceInstance): boolean {
   );
 }
 
+/** Where one port number of a service declares its protocol, and where not. */
+interface PortUse {
+  missing: string[];
+  /** cluster → how it declares it, e.g. `name http-web`. */
+  declared: Map<string, string>;
+  /** The port's name where it declares nothing, if named. */
+  name?: string;
+}
+
 /**
  * MESH701. A port whose protocol Istio cannot read is sniffed by sidecars and waypoints: the
  * first bytes decide HTTP or plain TCP (istio.io "Protocol Selection"; pilot/pkg/networking/
@@ -46,15 +55,12 @@ const portWithoutProtocol: Check = {
   run(ctx) {
     const out: FindingDraft[] = [];
     for (const s of ctx.fleet.services) {
-      const byPort = new Map<
-        number,
-        { missing: string[]; declared: Map<string, string>; name?: string }
-      >();
+      const byPort = new Map<number, PortUse>();
       for (const i of istioInstances(ctx, s)) {
         if (isIstioInfrastructure(i)) continue;
         for (const p of Array.isArray(i.ports) ? i.ports : []) {
           if (!p || typeof p.port !== 'number') continue;
-          const entry = byPort.get(p.port) ?? {
+          const entry: PortUse = byPort.get(p.port) ?? {
             missing: [],
             declared: new Map(),
           };
