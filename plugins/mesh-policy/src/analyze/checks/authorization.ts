@@ -252,17 +252,21 @@ function deniedCallers(
       message: `${names.join(' and ')} ${
         allows.length > 1 ? 'apply' : 'applies'
       } to ${workload} (${s.id}) in cluster ${cluster} and no rule admits ${
-        all ? 'any of its callers seen in traffic' : 'some of its callers seen in traffic'
-      }: ${denied
-        .map(c => c.label)
-        .join(', ')} ${denied.length > 1 ? 'are' : 'is'} being denied now (${
+        all
+          ? 'any of its callers seen in traffic'
+          : 'some of its callers seen in traffic'
+      }: ${denied.map(c => c.label).join(', ')} ${
+        denied.length > 1 ? 'are' : 'is'
+      } being denied now (${
         g.mode === 'ambient' && !waypoint
           ? 'connections refused by ztunnel'
           : 'HTTP 403 RBAC: access denied'
       })`,
       fix: `Add a rule to ${names[0]} admitting ${denied
         .map(c => c.label)
-        .join(', ')} (from.source.principals or namespaces), or stop those callers if the denial is intended`,
+        .join(
+          ', ',
+        )} (from.source.principals or namespaces), or stop those callers if the denial is intended`,
       objects: allows
         .map(p => objects.get(p.id))
         .filter((o): o is ClusterObject => !!o)
@@ -345,7 +349,8 @@ function ztunnelEffect(spec: Spec): string {
 const httpRulesAtZtunnel: Check = {
   code: 'MESH602',
   severity: 'error',
-  title: 'HTTP authorization rules on ambient workloads that no waypoint enforces',
+  title:
+    'HTTP authorization rules on ambient workloads that no waypoint enforces',
   kiali: 'KIA0109',
   run(ctx) {
     const index = ambientIndex(ctx);

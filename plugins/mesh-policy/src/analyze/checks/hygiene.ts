@@ -66,7 +66,10 @@ const portWithoutProtocol: Check = {
           };
           const proto = declaredProtocol(p);
           if (proto)
-            entry.declared.set(i.cluster, p.appProtocol ? `appProtocol ${p.appProtocol}` : `name ${p.name}`);
+            entry.declared.set(
+              i.cluster,
+              p.appProtocol ? `appProtocol ${p.appProtocol}` : `name ${p.name}`,
+            );
           else {
             entry.missing.push(i.cluster);
             entry.name ??= p.name;
@@ -83,7 +86,9 @@ const portWithoutProtocol: Check = {
         out.push({
           message: `Port ${port}${
             name ? ` (named "${name}")` : ' (unnamed)'
-          } of Service ${s.id} in ${clusters.length > 1 ? 'clusters' : 'cluster'} ${clusters.join(
+          } of Service ${s.id} in ${
+            clusters.length > 1 ? 'clusters' : 'cluster'
+          } ${clusters.join(
             ', ',
           )} declares no protocol Istio can read: sidecars and waypoints sniff it, so it is plain TCP unless the first bytes look like HTTP (no HTTP routing, retries or request metrics; server-first protocols stall until detection times out)${
             example
@@ -91,8 +96,12 @@ const portWithoutProtocol: Check = {
               : ''
           }`,
           fix: example
-            ? `Declare the port's protocol in ${clusters.join(', ')} as in ${example[0]} (${example[1]})`
-            : `Name port ${port} <protocol>[-suffix] (e.g. http-web, grpc, tcp-db) or set appProtocol (http, http2, grpc, tcp, tls…) on Service ${s.id} in ${clusters.join(', ')}`,
+            ? `Declare the port's protocol in ${clusters.join(', ')} as in ${
+                example[0]
+              } (${example[1]})`
+            : `Name port ${port} <protocol>[-suffix] (e.g. http-web, grpc, tcp-db) or set appProtocol (http, http2, grpc, tcp, tls…) on Service ${
+                s.id
+              } in ${clusters.join(', ')}`,
           objects: clusters.map(c => ctx.serviceRef(c, s.id)),
           services: [s.id],
           keyParts: [`port=${port}`],
@@ -152,10 +161,16 @@ const mixedDataPlanes: Check = {
                 ', ',
               )} a waypoint (label the Service or namespace istio.io/use-waypoint) as ${sorted(
                 waypoints,
-              ).join(', ')} does, or move every pod of ${s.id} to one data plane mode`
+              ).join(', ')} does, or move every pod of ${
+                s.id
+              } to one data plane mode`
             : `Deploy a waypoint for ${s.id} in ${ambient.join(
                 ', ',
-              )} (istioctl waypoint apply -n ${s.namespace}; label the Service istio.io/use-waypoint) and attach its L7 policies with targetRefs, or move every pod of ${s.id} to one data plane mode`,
+              )} (istioctl waypoint apply -n ${
+                s.namespace
+              }; label the Service istio.io/use-waypoint) and attach its L7 policies with targetRefs, or move every pod of ${
+                s.id
+              } to one data plane mode`,
         objects: ambient.map(c => ctx.serviceRef(c, s.id)),
         services: [s.id],
         clusters: withSidecar,

@@ -67,7 +67,10 @@ const failoverWithoutOutlierDetection: Check = {
       const where = missing.map(s => s.where).join(', ');
       return [
         {
-          message: `${drName(cluster, dr)} asks for locality failover for ${host} (${where}) but sets no outlierDetection there: Envoy only fails over once endpoints are ejected, so proxies in ${cluster} spread requests over every locality and keep sending them to failing endpoints`,
+          message: `${drName(
+            cluster,
+            dr,
+          )} asks for locality failover for ${host} (${where}) but sets no outlierDetection there: Envoy only fails over once endpoints are ejected, so proxies in ${cluster} spread requests over every locality and keep sending them to failing endpoints`,
           fix: `Add trafficPolicy.outlierDetection (e.g. consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s) to ${drName(
             cluster,
             dr,
@@ -99,7 +102,10 @@ const distributeWithFailover: Check = {
       const service = ctx.serviceForHost(host);
       return [
         {
-          message: `${drName(cluster, dr)} sets both distribute and failover in localityLbSetting (${both
+          message: `${drName(
+            cluster,
+            dr,
+          )} sets both distribute and failover in localityLbSetting (${both
             .map(s => s.where)
             .join(
               ', ',
@@ -136,15 +142,14 @@ function deadFailoverRegions(ctx: AnalysisContext): FindingDraft[] {
     const visible = service.instances.filter(i =>
       ctx.topology.reach(cluster, i.cluster),
     );
-    const clientRegions = new Set(
-      ctx.topology.cluster(cluster)?.regions ?? [],
-    );
+    const clientRegions = new Set(ctx.topology.cluster(cluster)?.regions ?? []);
     const failovers = new Map<string, { from: string; scope: LocalityScope }>();
     for (const s of scopes.filter(asksForFailover))
+      // A rule from a region no proxy of this cluster is in never applies.
       for (const f of s.failover)
-        // A rule from a region no proxy of this cluster is in never applies.
         if (clientRegions.size === 0 || clientRegions.has(f.from))
-          if (!failovers.has(f.to)) failovers.set(f.to, { from: f.from, scope: s });
+          if (!failovers.has(f.to))
+            failovers.set(f.to, { from: f.from, scope: s });
     for (const [to, { from, scope }] of failovers) {
       const there = visible.filter(i => regionsOf(ctx, i).includes(to));
       if (there.some(i => i.endpoints.ready > 0)) continue;
@@ -164,16 +169,22 @@ function deadFailoverRegions(ctx: AnalysisContext): FindingDraft[] {
             ).join(', ')}, whose endpoints istiod in ${cluster} does not read`
           : `${service.id} runs in no cluster of that region that ${cluster} reaches`;
       out.push({
-        message: `${drName(cluster, dr)} (${scope.where}) fails ${host} over from ${from} to ${to}, but ${why}: when ${from} fails, requests from ${cluster} have nowhere healthy to go in ${to}`,
+        message: `${drName(cluster, dr)} (${
+          scope.where
+        }) fails ${host} over from ${from} to ${to}, but ${why}: when ${from} fails, requests from ${cluster} have nowhere healthy to go in ${to}`,
         fix:
           there.length > 0
             ? `Scale up ${service.id} in ${sorted(
                 there.map(i => i.cluster),
-              ).join(', ')}, or fail over to a region with ready endpoints in ${drName(
+              ).join(
+                ', ',
+              )}, or fail over to a region with ready endpoints in ${drName(
                 cluster,
                 dr,
               )}`
-            : `Run ${service.id} in region ${to} in a cluster ${cluster} reads endpoints from, or change the failover target of ${drName(
+            : `Run ${
+                service.id
+              } in region ${to} in a cluster ${cluster} reads endpoints from, or change the failover target of ${drName(
                 cluster,
                 dr,
               )} to a region where it runs`,
@@ -201,9 +212,10 @@ function virtualDestinationTargets(ctx: AnalysisContext): FindingDraft[] {
     ctx
       .config(cluster)
       .ofKind('ServiceEntry')
+      // The label is `<kind>.<namespace>.<name>`, the kind lower-cased (policyRef).
       .filter(se =>
-        se.metadata.labels?.[MESHPORT_POLICY_LABEL]?.startsWith(
-          'VirtualDestination.',
+        se.metadata.labels?.[MESHPORT_POLICY_LABEL]?.toLowerCase().startsWith(
+          'virtualdestination.',
         ),
       )
       .map(se => ({ cluster, se })),
@@ -233,7 +245,9 @@ function virtualDestinationTargets(ctx: AnalysisContext): FindingDraft[] {
         .filter(c => c !== '' && c !== cluster),
     );
     const hosts = asArray<string>(spec(se).hosts).join(', ');
-    const seName = `ServiceEntry ${ns(se)}/${se.metadata.name} in cluster ${cluster}`;
+    const seName = `ServiceEntry ${ns(se)}/${
+      se.metadata.name
+    } in cluster ${cluster}`;
     for (const target of targets) {
       const instance = ctx.topology.instance(namespace, name, target);
       if (instance && instance.endpoints.ready > 0) continue;
@@ -246,10 +260,7 @@ function virtualDestinationTargets(ctx: AnalysisContext): FindingDraft[] {
         fix: instance
           ? `Scale up ${id} in ${target}, or remove ${target} from spec.clusters of ${policy}`
           : `Deploy ${id} in ${target}, or remove ${target} from spec.clusters of ${policy} and re-render`,
-        objects: [
-          ctx.ref(cluster, se),
-          ctx.serviceRef(target, id),
-        ],
+        objects: [ctx.ref(cluster, se), ctx.serviceRef(target, id)],
         services: [id],
       });
     }

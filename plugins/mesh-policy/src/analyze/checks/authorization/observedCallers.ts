@@ -1,6 +1,11 @@
 import { asArray, ClusterConfig, Spec } from '../../../verify/clusterConfig';
 import type { ClusterObject } from '../../../verify/types';
-import { actionOf, httpAttributes, L4_WHEN_KEYS, targetRefsOf } from './attachment';
+import {
+  actionOf,
+  httpAttributes,
+  L4_WHEN_KEYS,
+  targetRefsOf,
+} from './attachment';
 
 /**
  * Observed traffic says who calls a workload, not with which request: no method, path, header
@@ -146,10 +151,7 @@ export function callerView(
   const policies = config
     .ofKind('AuthorizationPolicy')
     .map(o =>
-      relax(
-        o,
-        mode === 'sidecar' || targetRefsOf(record(o.spec)).length > 0,
-      ),
+      relax(o, mode === 'sidecar' || targetRefsOf(record(o.spec)).length > 0),
     )
     .filter(
       o =>
