@@ -144,8 +144,8 @@ function deadFailoverRegions(ctx: AnalysisContext): FindingDraft[] {
     );
     const clientRegions = new Set(ctx.topology.cluster(cluster)?.regions ?? []);
     const failovers = new Map<string, { from: string; scope: LocalityScope }>();
+    // A rule from a region no proxy of this cluster is in never applies.
     for (const s of scopes.filter(asksForFailover))
-      // A rule from a region no proxy of this cluster is in never applies.
       for (const f of s.failover)
         if (clientRegions.size === 0 || clientRegions.has(f.from))
           if (!failovers.has(f.to))
