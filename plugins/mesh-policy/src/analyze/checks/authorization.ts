@@ -39,6 +39,20 @@ function policyObjects(config: ClusterConfig): Map<string, ClusterObject> {
   return out;
 }
 
+/** Per-cluster lookups of one run, built on first use: a fleet has thousands of services. */
+class ClusterLookups<T> {
+  private readonly values = new Map<string, T>();
+  constructor(private readonly build: (key: string) => T) {}
+  get(key: string): T {
+    let v = this.values.get(key);
+    if (v === undefined) {
+      v = this.build(key);
+      this.values.set(key, v);
+    }
+    return v;
+  }
+}
+
 /** An edge that carried something in its window. */
 function carried(e: TrafficEdge): boolean {
   return (
@@ -128,15 +142,14 @@ const callersDenied: Check = {
   needsTraffic: true,
   run(ctx) {
     const out: FindingDraft[] = [];
-    const views = new Map<string, ClusterConfig>();
-    const view = (cluster: string, mode: 'sidecar' | 'ambient') => {
-      const key = `${cluster}\u0000${mode}`;
-      let v = views.get(key);
-      if (!v) {
-        v = callerView(ctx.config(cluster), mode);
-        views.set(key, v);
-      }
-      return v;
+    const lookups: Lookups = {
+      views: new ClusterLookups(key => {
+        const [cluster, mode] = key.split('\u0000');
+        return callerView(ctx.config(cluster), mode as 'sidecar' | 'ambient');
+      }),
+      objects: new ClusterLookups(cluster =>
+        policyObjects(ctx.config(cluster)),
+      ),
     };
     const analysed = new Set(ctx.clustersWithConfig());
     for (const s of ctx.fleet.services) {
@@ -154,24 +167,30 @@ const callersDenied: Check = {
       for (const [cluster, callers] of byCluster) {
         if (!analysed.has(cluster)) continue;
         if (ctx.topology.meshKind(cluster) !== 'istio') continue;
-        out.push(...deniedCallers(ctx, s, cluster, callers, view));
+        out.push(...deniedCallers(ctx, s, cluster, callers, lookups));
       }
     }
     return out;
   },
 };
 
+interface Lookups {
+  /** `<cluster>\0<mode>` → the cluster's policies rewritten for observed callers. */
+  views: ClusterLookups<ClusterConfig>;
+  objects: ClusterLookups<Map<string, ClusterObject>>;
+}
+
 function deniedCallers(
   ctx: AnalysisContext,
   s: MeshService,
   cluster: string,
   callers: Caller[],
-  view: (cluster: string, mode: 'sidecar' | 'ambient') => ClusterConfig,
+  lookups: Lookups,
 ): FindingDraft[] {
   const instance = ctx.topology.instance(s.namespace, s.name, cluster);
   if (!instance) return [];
   const config = ctx.config(cluster);
-  const objects = policyObjects(config);
+  const objects = lookups.objects.get(cluster);
   const topo = ctx.topology;
   const waypoint = instance.waypoint;
   const trustDomains = acceptedTrustDomains(topo, cluster);
@@ -216,7 +235,7 @@ function deniedCallers(
       g.mode,
     );
     if (allows.length === 0) continue;
-    const cfg = view(cluster, g.mode);
+    const cfg = lookups.views.get(`${cluster}\u0000${g.mode}`);
     const admitted = (principal: string | undefined) =>
       ports.some(
         port =>
