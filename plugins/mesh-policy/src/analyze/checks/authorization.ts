@@ -447,20 +447,22 @@ const httpRulesAtZtunnel: Check = {
         const examples = sorted(
           bare.flatMap(w => waypointIn(w.service)).filter(c => c !== cluster),
         );
+        let whereSelected = `, some with no waypoint and some behind ${waypoints.join(
+          ', ',
+        )}, which ignores selector policies`;
+        if (behind.length === 0) whereSelected = ' that have no waypoint';
+        else if (bare.length === 0)
+          whereSelected = `, whose waypoint ${waypoints.join(
+            ', ',
+          )} ignores selector policies`;
         out.push({
           message: `${name} (${action}) uses ${attrs.join(
             ', ',
-          )} and selects ambient workloads ${workloads.join(', ')}${
-            bare.length > 0 && behind.length === 0
-              ? ' that have no waypoint'
-              : behind.length > 0 && bare.length === 0
-              ? `, whose waypoint ${waypoints.join(
-                  ', ',
-                )} ignores selector policies`
-              : `, some with no waypoint and some behind ${waypoints.join(
-                  ', ',
-                )}, which ignores selector policies`
-          }: ztunnel enforces it at L4 only. ${ztunnelEffect(p.spec)}`,
+          )} and selects ambient workloads ${workloads.join(
+            ', ',
+          )}${whereSelected}: ztunnel enforces it at L4 only. ${ztunnelEffect(
+            p.spec,
+          )}`,
           fix:
             bare.length > 0
               ? `Deploy a waypoint for ${services.join(

@@ -158,16 +158,15 @@ function deadFailoverRegions(ctx: AnalysisContext): FindingDraft[] {
           !ctx.topology.reach(cluster, i.cluster) &&
           regionsOf(ctx, i).includes(to),
       );
-      const why =
-        there.length > 0
-          ? `its instances there (${sorted(there.map(i => i.cluster)).join(
-              ', ',
-            )}) have no ready endpoints`
-          : unreachable.length > 0
-          ? `it runs there only in ${sorted(
-              unreachable.map(i => i.cluster),
-            ).join(', ')}, whose endpoints istiod in ${cluster} does not read`
-          : `${service.id} runs in no cluster of that region that ${cluster} reaches`;
+      let why = `${service.id} runs in no cluster of that region that ${cluster} reaches`;
+      if (there.length > 0)
+        why = `its instances there (${sorted(there.map(i => i.cluster)).join(
+          ', ',
+        )}) have no ready endpoints`;
+      else if (unreachable.length > 0)
+        why = `it runs there only in ${sorted(
+          unreachable.map(i => i.cluster),
+        ).join(', ')}, whose endpoints istiod in ${cluster} does not read`;
       out.push({
         message: `${drName(cluster, dr)} (${
           scope.where
