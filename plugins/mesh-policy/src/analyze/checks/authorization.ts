@@ -256,7 +256,17 @@ function deniedCallers(
             unseen,
           }).decision !== 'deny',
       );
-    const denied = callers.filter(c => !c.principals.some(admitted));
+    // Callers share identities (one service account for every version): decide each once.
+    const decided = new Map<string | undefined, boolean>();
+    const admits = (principal: string | undefined) => {
+      let ok = decided.get(principal);
+      if (ok === undefined) {
+        ok = admitted(principal);
+        decided.set(principal, ok);
+      }
+      return ok;
+    };
+    const denied = callers.filter(c => !c.principals.some(admits));
     if (denied.length === 0) continue;
     const all = denied.length === callers.length;
     const workload =
