@@ -185,6 +185,9 @@ describe('MESH601 ALLOW policy admitting none of the observed callers', () => {
     expect(findings[0].message).toContain(
       'AuthorizationPolicy bookinfo/reviews in cluster cluster-2 applies to reviews-v3 (bookinfo/reviews) in cluster cluster-2 and no rule admits any of its callers seen in traffic: bookinfo/productpage in cluster-1 is being denied now (HTTP 403',
     );
+    expect(findings[0].fix).toContain(
+      `from: [{source: {principals: ["${PRODUCTPAGE}"]}}]`,
+    );
   });
 
   it('warns when some observed callers are admitted and others denied', () => {

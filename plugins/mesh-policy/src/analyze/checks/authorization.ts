@@ -6,7 +6,12 @@ import type {
 } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../../diagnostics';
 import { authorize, waypointPrincipal } from '../../verify/authz';
-import { asArray, ClusterConfig, Spec } from '../../verify/clusterConfig';
+import {
+  asArray,
+  ClusterConfig,
+  ROOT_NAMESPACE,
+  Spec,
+} from '../../verify/clusterConfig';
 import { instanceEndpoints } from '../../verify/endpoints';
 import { acceptedTrustDomains } from '../../verify/trust';
 import type { ClusterObject } from '../../verify/types';
@@ -276,6 +281,11 @@ function deniedCallers(
           Object.entries(w.labels ?? {}).every(([k, v]) => g.labels[k] === v),
       )?.name ?? `pods of ${s.id}`;
     const names = allows.map(p => apName(cluster, p.id));
+    const principals = sorted(
+      denied.flatMap(c =>
+        c.principals.filter((x): x is string => x !== undefined),
+      ),
+    );
     out.push({
       severity: all ? 'error' : 'warning',
       message: `${names.join(' and ')} ${
@@ -293,9 +303,13 @@ function deniedCallers(
       })`,
       fix: `Add a rule to ${names[0]} admitting ${denied
         .map(c => c.label)
-        .join(
-          ', ',
-        )} (from.source.principals or namespaces), or stop those callers if the denial is intended`,
+        .join(', ')}${
+        principals.length > 0
+          ? ` (from: [{source: {principals: [${principals
+              .map(x => `"${x}"`)
+              .join(', ')}]}}])`
+          : ' (they call without mTLS: admit them by namespace only once they are in the mesh)'
+      }, or stop those callers if the denial is intended`,
       objects: allows
         .map(p => objects.get(p.id))
         .filter((o): o is ClusterObject => !!o)
@@ -435,7 +449,7 @@ const httpRulesAtZtunnel: Check = {
           continue;
         }
         const namespaces =
-          p.namespace === 'istio-system' ? [...byNs.keys()] : [p.namespace];
+          p.namespace === ROOT_NAMESPACE ? [...byNs.keys()] : [p.namespace];
         const selected = namespaces.flatMap(ns =>
           (byNs.get(ns) ?? []).filter(w =>
             selectsWorkload(p, ns, w.workload.labels ?? {}),

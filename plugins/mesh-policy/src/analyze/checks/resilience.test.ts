@@ -119,6 +119,28 @@ describe('MESH501 locality failover without outlier detection', () => {
     expect(findings).toEqual([]);
   });
 
+  it('asks for the change in the VirtualDestination when Meshport rendered the DestinationRule', () => {
+    const vd = failover();
+    delete vd.spec.outlierDetection;
+    const result = compile([vd], multiNetworkFleet());
+    expect(result.errors).toEqual([]);
+    const { findings } = run(
+      'MESH501',
+      result.resources as Record<string, ClusterObject[]>,
+      multiNetworkFleet(),
+    );
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.objects[0]).toMatchObject({
+        kind: 'DestinationRule',
+        meshportPolicy: 'virtualdestination.bookinfo.reviews-global',
+      });
+      expect(f.fix).toContain(
+        'Set spec.outlierDetection in virtualdestination.bookinfo.reviews-global and render it again',
+      );
+    }
+  });
+
   it('never throws on malformed DestinationRules', () => {
     const broken = [
       obj('DestinationRule', 'bookinfo', 'x', {

@@ -65,16 +65,22 @@ const failoverWithoutOutlierDetection: Check = {
       const service = ctx.serviceForHost(host);
       const elsewhere = withOutlier.get(host);
       const where = missing.map(s => s.where).join(', ');
+      const managedBy = dr.metadata.labels?.[MESHPORT_POLICY_LABEL];
       return [
         {
           message: `${drName(
             cluster,
             dr,
           )} asks for locality failover for ${host} (${where}) but sets no outlierDetection there: Envoy only fails over once endpoints are ejected, so proxies in ${cluster} spread requests over every locality and keep sending them to failing endpoints`,
-          fix: `Add trafficPolicy.outlierDetection (e.g. consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s) to ${drName(
-            cluster,
-            dr,
-          )}${elsewhere ? `, as ${elsewhere} does` : ''}`,
+          fix: managedBy
+            ? `Set spec.outlierDetection in ${managedBy} and render it again: ${drName(
+                cluster,
+                dr,
+              )} is rendered by Meshport, a hand edit would be overwritten`
+            : `Add trafficPolicy.outlierDetection (e.g. consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s) to ${drName(
+                cluster,
+                dr,
+              )}${elsewhere ? `, as ${elsewhere} does` : ''}`,
           objects: [ctx.ref(cluster, dr)],
           services: service ? [service.id] : [],
         },
