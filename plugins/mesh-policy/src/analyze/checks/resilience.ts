@@ -73,10 +73,10 @@ const failoverWithoutOutlierDetection: Check = {
             dr,
           )} asks for locality failover for ${host} (${where}) but sets no outlierDetection there: Envoy only fails over once endpoints are ejected, so proxies in ${cluster} spread requests over every locality and keep sending them to failing endpoints`,
           fix: managedBy
-            ? `Set spec.outlierDetection in ${managedBy} and render it again: ${drName(
+            ? `Render ${managedBy} again: Meshport writes outlierDetection from its spec.outlierDetection, so ${drName(
                 cluster,
                 dr,
-              )} is rendered by Meshport, a hand edit would be overwritten`
+              )} lost it by a hand edit`
             : `Add trafficPolicy.outlierDetection (e.g. consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s) to ${drName(
                 cluster,
                 dr,
