@@ -64,29 +64,35 @@ export const missingSubset: Check = {
         for (const s of subsets)
           defined.add(`${String(dr.spec?.host)}|${String(s?.name)}`);
       }
-      return config.ofKind('VirtualService').flatMap(vs => {
-        const http = Array.isArray(vs.spec?.http) ? vs.spec.http : [];
-        return http.flatMap((route: { route?: unknown }) =>
-          (Array.isArray(route?.route) ? route.route : [])
-            .map(
-              (r: { destination?: { host?: string; subset?: string } }) =>
-                r?.destination,
-            )
-            .filter(
-              (d: { host?: string; subset?: string } | undefined) =>
-                d?.subset && !defined.has(`${d.host}|${d.subset}`),
-            )
-            .map((d: { host: string; subset: string }) => ({
-              message: `VirtualService ${vs.metadata.namespace}/${vs.metadata.name} in cluster ${cluster} routes to subset ${d.subset} of ${d.host}, which no DestinationRule defines.`,
-              fix: `Define subset ${d.subset} in the DestinationRule for ${d.host}.`,
-              objects: [ctx.ref(cluster, vs)],
-              services: serviceOf(ctx, d.host),
-              keyParts: [d.subset],
-            })),
-        );
-      });
+      return config.ofKind('VirtualService').flatMap(vs =>
+        destinations(vs)
+          .filter(d => d.subset && !defined.has(`${d.host}|${d.subset}`))
+          .map(d => ({
+            message: `VirtualService ${vs.metadata.namespace}/${vs.metadata.name} in cluster ${cluster} routes to subset ${d.subset} of ${d.host}, which no DestinationRule defines.`,
+            fix: `Define subset ${d.subset} in the DestinationRule for ${d.host}.`,
+            objects: [ctx.ref(cluster, vs)],
+            services: serviceOf(ctx, d.host),
+            keyParts: [d.subset ?? ''],
+          })),
+      );
     }),
 };
+
+function destinations(vs: Obj): { host: string; subset?: string }[] {
+  const out: { host: string; subset?: string }[] = [];
+  const http = vs.spec?.http;
+  for (const route of Array.isArray(http) ? http : []) {
+    for (const r of Array.isArray(route?.route) ? route.route : []) {
+      const d = r?.destination;
+      if (typeof d?.host === 'string')
+        out.push({
+          host: d.host,
+          subset: typeof d.subset === 'string' ? d.subset : undefined,
+        });
+    }
+  }
+  return out;
+}
 
 /** A namespace-wide PERMISSIVE PeerAuthentication: stands for a finding no request touches. */
 export const permissive: Check = {
