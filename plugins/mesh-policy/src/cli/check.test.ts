@@ -210,6 +210,27 @@ describe('meshport-policy check', () => {
     );
   });
 
+  it('fails on a policy that does not render, annotating its file for GitHub', async () => {
+    const bad = seedPolicy();
+    bad.spec.route![0].cluster = 'cluster-9';
+    fs.writeFileSync(
+      path.join(dir, 'policies/bookinfo/trafficpolicy-reviews-shift.yaml'),
+      toYaml(bad),
+    );
+    const r = await check(
+      withConfig({ 'cluster-1': [] }),
+      '--format',
+      'github',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(
+      new RegExp(
+        `^::error file=${dir}/policies/bookinfo/trafficpolicy-reviews-shift.yaml,title=meshport-policy::unknown cluster "cluster-9"`,
+      ),
+    );
+    expect(r.err).toContain('check failed: fix the problems above');
+  });
+
   it.each([
     [['--format', 'xml'], '--format must be text or github, not "xml"'],
     [['--format'], '--format needs a value: text or github'],

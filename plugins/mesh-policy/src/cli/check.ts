@@ -186,21 +186,34 @@ export function formatGithub(
 ): string[] {
   const lines = result.findings.map(f => {
     const file = fileOfFinding(f, change);
-    const properties = [
-      ...(file ? [`file=${escapeProperty(repoPath(repo, file))}`] : []),
-      `title=${escapeProperty(f.code)}`,
-    ].join(',');
     const owners =
       f.owners.length > 0 ? ` Owners: ${f.owners.join(', ')}.` : '';
-    return `::${COMMAND[f.severity]} ${properties}::${escapeData(
+    return annotation(
+      f.severity,
+      file && repoPath(repo, file),
+      f.code,
       `${f.message} Fix: ${f.fix}${owners}`,
-    )}`;
+    );
   });
   lines.push(
-    ...notes.map(n => `::notice title=meshport-policy::${escapeData(n)}`),
+    ...notes.map(n => annotation('info', undefined, 'meshport-policy', n)),
     `${summary(result.findings)} in the fleet with ${repo}'s render applied`,
   );
   return lines;
+}
+
+/** One workflow command: `::error file=<file>,title=<title>::<message>`. */
+export function annotation(
+  severity: FindingSeverity,
+  file: string | undefined,
+  title: string,
+  message: string,
+): string {
+  const properties = [
+    ...(file ? [`file=${escapeProperty(file)}`] : []),
+    `title=${escapeProperty(title)}`,
+  ].join(',');
+  return `::${COMMAND[severity]} ${properties}::${escapeData(message)}`;
 }
 
 /** A rendered file as the caller names the repository, so annotations land on the right path. */

@@ -9,6 +9,7 @@ import { policyPath, renderRepository } from '../render';
 import { loadSchemaValidator } from '../translate/schemaCheck';
 import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';
 import {
+  annotation,
   CHECK_FORMATS,
   CheckFormat,
   checkNotes,
@@ -175,6 +176,25 @@ async function run(
     io.stderr(
       `warning: ${where(w.policy)}:${w.path ? `${w.path}: ` : ' '}${w.message}`,
     );
+  if (args.command === 'check' && args.format === 'github') {
+    // The same problems as annotations on the policy files, where the pull request shows them.
+    const file = (ref?: string) => {
+      const f = ref && fileOf.get(ref.split(',')[0]);
+      return f ? path.posix.join(args.repo, f) : undefined;
+    };
+    for (const e of result.errors)
+      io.stdout(
+        annotation('error', file(e.policy), 'meshport-policy', e.message),
+      );
+    for (const c of result.conflicts)
+      io.stdout(
+        annotation('error', file(c.policies[0]), 'meshport-policy', c.message),
+      );
+    for (const w of result.warnings)
+      io.stdout(
+        annotation('warning', file(w.policy), 'meshport-policy', w.message),
+      );
+  }
   if (failed || !result.ok) {
     io.stderr(`${args.command} failed: fix the problems above`);
     return 1;
