@@ -30,6 +30,11 @@ export interface RequestAnalysis {
   unknownClusters: string[];
   /** What the engine could not look at, as it says it. */
   notes: string[];
+  /**
+   * Why the analysis itself failed (a bug, or config shaped in a way the engine did not
+   * expect). A failed analysis refuses nothing: the request is judged by its review.
+   */
+  failure?: string;
 }
 
 /** The files of a request under `rendered/`, as `renderedDifference` and the repository give them. */
@@ -75,6 +80,34 @@ export class RequestAnalyzer {
       };
     }
 
+    try {
+      return this.compare(
+        fleet,
+        proposed,
+        removedObjects,
+        analysedClusters,
+        unknownClusters,
+      );
+    } catch (e) {
+      return {
+        introduced: [],
+        resolved: [],
+        existing: 0,
+        analysedClusters,
+        unknownClusters,
+        notes: [],
+        failure: e instanceof Error ? e.message : String(e),
+      };
+    }
+  }
+
+  private compare(
+    fleet: Fleet,
+    proposed: Record<string, ClusterObject[]>,
+    removedObjects: Record<string, ClusterObject[]>,
+    analysedClusters: string[],
+    unknownClusters: string[],
+  ): RequestAnalysis {
     const before = this.liveAnalysis(fleet);
     const after = analyzeFleet(
       {
@@ -119,8 +152,8 @@ export class RequestAnalyzer {
 
 /**
  * The objects of `rendered/<cluster>/<namespace>/<kind>-<name>.yaml` files, per cluster. The
- * files are the compiler's own output; anything else (a file that is not one object) is
- * left out rather than guessed at.
+ * changed files are the compiler's own output, the removed ones what the repository holds;
+ * a file that is not one object is left out rather than guessed at.
  */
 export function objectsByCluster(
   files: Record<string, string>,
@@ -129,11 +162,20 @@ export function objectsByCluster(
   for (const [file, text] of Object.entries(files)) {
     const [top, cluster] = file.split('/');
     if (top !== 'rendered' || !cluster) continue;
-    const object = asClusterObject(parse(text));
+    const object = asClusterObject(parseYaml(text));
     if (!object) continue;
     (out[cluster] ??= []).push(object);
   }
   return out;
+}
+
+/** A file the repository holds may have been edited into anything: unreadable is left out. */
+function parseYaml(text: string): unknown {
+  try {
+    return parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function asClusterObject(value: unknown): ClusterObject | undefined {
@@ -161,20 +203,37 @@ export function refusalMessage(
 ): string | undefined {
   const errors = analysis.introduced.filter(f => f.severity === 'error');
   if (errors.length === 0) return undefined;
+  const shown = errors.slice(0, MAX_LISTED);
   return `${subject} cannot be added: with it, the mesh analysis of ${analysis.analysedClusters.join(
     ', ',
   )} finds ${
     errors.length === 1 ? 'an error' : `${errors.length} errors`
-  } the live config does not have:\n${errors
+  } the live config does not have:\n${shown
     .map(f => `- ${oneLine(f)}`)
-    .join('\n')}\nChange the request so that it does not cause ${
+    .join('\n')}${
+    errors.length > shown.length
+      ? `\n- and ${errors.length - shown.length} more`
+      : ''
+  }\nChange the request so that it does not cause ${
     errors.length === 1 ? 'it' : 'them'
   }, or have the owners named fix their side first.`;
 }
 
+/** Beyond this many, a refusal lists the first ones: the rest share their cause. */
+const MAX_LISTED = 20;
+
 /** The "Mesh analysis" section of the pull request body. */
 export function analysisSection(analysis: RequestAnalysis): string[] {
   const lines = ['### Mesh analysis', ''];
+  if (analysis.failure !== undefined) {
+    lines.push(
+      `The mesh analysis failed, so it judged nothing here: ${flat(
+        analysis.failure,
+      )}`,
+      '',
+    );
+    return lines;
+  }
   if (analysis.analysedClusters.length === 0) {
     lines.push(
       analysis.unknownClusters.length > 0
