@@ -193,6 +193,9 @@ function pickClusters<T>(
   return Object.fromEntries(clusters.map(c => [c, byCluster[c] ?? []]));
 }
 
+/** Beyond this many, a refusal lists the first ones: the count says how many more. */
+const MAX_LISTED = 20;
+
 /**
  * Why a request is refused: the errors it would introduce, each with its fix and the owners
  * to talk to. Undefined when it introduces none.
@@ -218,9 +221,6 @@ export function refusalMessage(
     errors.length === 1 ? 'it' : 'them'
   }, or have the owners named fix their side first.`;
 }
-
-/** Beyond this many, a refusal lists the first ones: the rest share their cause. */
-const MAX_LISTED = 20;
 
 /** The "Mesh analysis" section of the pull request body. */
 export function analysisSection(analysis: RequestAnalysis): string[] {
