@@ -125,9 +125,15 @@ describe('the mesh analysis of a request', () => {
         '',
         'It introduces no finding and resolves none.',
         '',
-        "1 finding of the live config stays as it is: not this request's doing (the Mesh tab lists them).",
+        "1 finding of the live config stays as it is: not this request's doing (the Mesh tab lists it).",
         '',
         'Not analysed: cluster-2, whose live mesh config is unknown to Meshport.',
+        '',
+        'What the analysis could not look at:',
+        '',
+        '- Cluster cluster-2 carries no mesh config (an older export or snapshot): it was not analysed.',
+        '- Cluster cluster-3 carries no mesh config (an older export or snapshot): it was not analysed.',
+        '- Cluster cluster-4 carries no mesh config (an older export or snapshot): it was not analysed.',
       ].join('\n'),
     );
     expect(outputs.description).not.toContain('PeerAuthentication');
@@ -185,7 +191,7 @@ describe('the mesh analysis of a request', () => {
         '',
         `- **error** \`MESH982\` VirtualService bookinfo/meshport-reviews in cluster cluster-1 routes to subset cluster-1-v9 of ${HOST}, which no DestinationRule defines. Fix: Define subset cluster-1-v9 in the DestinationRule for ${HOST}. Owners: group:default/bookinfo-team.`,
         '',
-        "1 finding of the live config stays as it is: not this request's doing (the Mesh tab lists them).",
+        "1 finding of the live config stays as it is: not this request's doing (the Mesh tab lists it).",
       ].join('\n'),
     );
     expect(outputs.description).not.toContain('**Introduces**');

@@ -274,9 +274,9 @@ export function analysisSection(analysis: RequestAnalysis): string[] {
     lines.push(
       `${analysis.existing} ${
         analysis.existing === 1
-          ? 'finding of the live config stays as it is'
-          : 'findings of the live config stay as they are'
-      }: not this request's doing (the Mesh tab lists them).`,
+          ? "finding of the live config stays as it is: not this request's doing (the Mesh tab lists it)."
+          : "findings of the live config stay as they are: not this request's doing (the Mesh tab lists them)."
+      }`,
       '',
     );
   }
@@ -289,7 +289,12 @@ export function analysisSection(analysis: RequestAnalysis): string[] {
     );
   }
   if (analysis.notes.length > 0) {
-    lines.push(...analysis.notes.map(n => `> ${flat(n)}`), '');
+    lines.push(
+      'What the analysis could not look at:',
+      '',
+      ...analysis.notes.map(n => `- ${flat(n)}`),
+      '',
+    );
   }
   return lines;
 }
