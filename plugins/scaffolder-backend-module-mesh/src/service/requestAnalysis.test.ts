@@ -1,4 +1,4 @@
-import type { Finding } from '@meshport/backstage-plugin-mesh-common';
+import type { Fleet, Finding } from '@meshport/backstage-plugin-mesh-common';
 import { testChecks } from '../__testUtils__/checks';
 import { testFleet } from '../__testUtils__/fixtures';
 import {
@@ -13,7 +13,7 @@ import {
 const vs = (name: string) =>
   `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: ${name}\n  namespace: bookinfo\nspec:\n  hosts: [reviews.bookinfo.svc.cluster.local]\n`;
 
-const withConfig = () => {
+const withConfig = (): Fleet => {
   const fleet = testFleet();
   return {
     ...fleet,
