@@ -31,4 +31,3 @@ it('examples/policy-repo passes meshport-policy check', async () => {
   // on failure, the whole report says which check fired and on what
   expect(code === 0 ? [] : out).toEqual([]);
 });
-});
