@@ -60,11 +60,15 @@ const permissive = object('PeerAuthentication', 'legacy', {
   mtls: { mode: 'PERMISSIVE' },
 });
 
+/**
+ * The demo fleet with exactly the given live config: clusters not named have none (unknown),
+ * whatever the export on disk carries.
+ */
 function fleetWithConfig(config: Record<string, LiveConfigObject[]>): Fleet {
   const fleet = testFleet();
   return {
     ...fleet,
-    clusters: fleet.clusters.map(c =>
+    clusters: fleet.clusters.map(({ config: _live, ...c }) =>
       config[c.name] ? { ...c, config: config[c.name] } : c,
     ),
   };
@@ -198,7 +202,7 @@ describe('the mesh analysis of a request', () => {
   });
 
   it('says so when no cluster it changes has a known live config', async () => {
-    serveFleet(testFleet());
+    serveFleet(fleetWithConfig({}));
     const outputs = await run();
     expect(outputs.description).toContain(
       '### Mesh analysis\n\nNot analysed: the live mesh config of cluster-1, cluster-2 is unknown to Meshport (never synced, or a mesh backend that does not report it).',
