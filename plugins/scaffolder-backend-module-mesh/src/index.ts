@@ -13,3 +13,9 @@ export { createPolicyRepositoryAction } from './actions/policyRepository';
 export type { MeshActionDeps } from './service/renderPolicyRequest';
 export { PolicyRenderers, ParsedPolicies } from './service/policyRenderers';
 export type { RepositoryRenderer } from './service/policyRenderers';
+export { RequestAnalyzer } from './service/requestAnalysis';
+export type {
+  Checks,
+  RequestAnalysis,
+  RenderedChange,
+} from './service/requestAnalysis';

@@ -322,7 +322,7 @@ describe('the request-mesh-route template, end to end', () => {
       reviewers: [],
       team_reviewers: ['bookinfo-team'],
     });
-  });
+  }, 60_000); // starts a whole backend and runs a task: seconds on a busy machine
 });
 
 /**

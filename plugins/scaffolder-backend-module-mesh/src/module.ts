@@ -13,6 +13,7 @@ import { createTrafficPolicyAction } from './actions/trafficPolicy';
 import { readPolicyRepositorySettings } from './service/policyRepositories';
 import { PolicyRenderers } from './service/policyRenderers';
 import { MeshActionDeps, once } from './service/renderPolicyRequest';
+import { RequestAnalyzer } from './service/requestAnalysis';
 
 /** Registers the meshport:policy:* actions with the scaffolder. */
 export const scaffolderModule = createBackendModule({
@@ -50,6 +51,8 @@ export const scaffolderModule = createBackendModule({
           schemaValidator: once(loadSchemaValidator),
           // One per configured repository, plus one for requests that name none.
           renderers: new PolicyRenderers(repositories.repositories.length + 1),
+          // One for every action: the live config's analysis is kept while the fleet is unchanged.
+          analyzer: new RequestAnalyzer(),
         };
         scaffolderActions.addActions(
           createPolicyRepositoryAction(repositories),

@@ -1,10 +1,22 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Fleet, parseFleet } from '@meshport/backstage-plugin-mesh-common';
+import { analyzeFleet } from '../analyze/analyzeFleet';
+import { ALL_CHECKS } from '../analyze/checks';
+import type { Check } from '../analyze/types';
 import { formatDiagnostic } from '../diagnostics';
 import { policyPath, renderRepository } from '../render';
 import { loadSchemaValidator } from '../translate/schemaCheck';
 import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';
+import {
+  annotation,
+  CHECK_FORMATS,
+  CheckFormat,
+  checkNotes,
+  formatGithub,
+  formatText,
+  repositoryChange,
+} from './check';
 import { listFiles, readFiles, syncDirectory } from './repository';
 import { parseTraceArgs, runTrace } from './trace';
 
@@ -16,12 +28,16 @@ export interface CliIo {
 const USAGE = `usage:
   meshport-policy validate <repo> --fleet <fleet.json>
   meshport-policy render <repo> --fleet <fleet.json> [--check]
+  meshport-policy check <repo> --fleet <fleet.json> [--format text|github]
   meshport-policy trace --fleet <fleet.json> --from <cluster>/<namespace>/<workload>
                   --to <host>:<port> [--path /p] [--method GET] [--header k=v]... [--repo <repo>]
 
 validate  checks every policies/<namespace>/*.yaml against its schema and the fleet
 render    writes rendered/<cluster>/<namespace>/<kind>-<name>.yaml for every policy;
           with --check, writes nothing and fails when rendered/ is out of date
+check     analyses the fleet's live mesh config with the repository's render applied
+          (what GitOps will make of it) and prints the findings; fails on errors.
+          --format github prints workflow-command annotations for GitHub Actions
 trace     shows where Istio sends the request, given what rendered/ of <repo> holds:
           the route, then one leg per line; fails when a leg fails`;
 
@@ -30,10 +46,16 @@ const defaultIo: CliIo = {
   stderr: line => process.stderr.write(`${line}\n`),
 };
 
+export interface CliOptions {
+  /** The checks `check` runs: the engine's own unless a test gives others. */
+  checks?: readonly Check[];
+}
+
 /** The CLI: returns the exit code rather than exiting, so tests can call it. */
 export async function main(
   argv: string[],
   io: CliIo = defaultIo,
+  options: CliOptions = {},
 ): Promise<number> {
   if (argv[0] === 'trace') return trace(argv.slice(1), io);
   const args = parseArgs(argv);
@@ -46,7 +68,7 @@ export async function main(
     return 0;
   }
   try {
-    return await run(args, io);
+    return await run(args, io, options);
   } catch (e) {
     io.stderr(`meshport-policy: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
@@ -54,10 +76,11 @@ export async function main(
 }
 
 interface Args {
-  command: 'validate' | 'render' | 'help';
+  command: 'validate' | 'render' | 'check' | 'help';
   repo: string;
   fleet: string;
   check: boolean;
+  format: CheckFormat;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -68,18 +91,31 @@ function parseArgs(argv: string[]): Args | string {
     command === '--help' ||
     command === '-h'
   ) {
-    return { command: 'help', repo: '', fleet: '', check: false };
+    return {
+      command: 'help',
+      repo: '',
+      fleet: '',
+      check: false,
+      format: 'text',
+    };
   }
-  if (command !== 'validate' && command !== 'render')
+  if (command !== 'validate' && command !== 'render' && command !== 'check')
     return `unknown command "${command}"`;
   let repo: string | undefined;
   let fleet: string | undefined;
   let check = false;
+  let format: string = 'text';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--fleet') fleet = rest[++i];
     else if (a.startsWith('--fleet=')) fleet = a.slice('--fleet='.length);
     else if (a === '--check' && command === 'render') check = true;
+    else if (a === '--format' && command === 'check') {
+      if (i + 1 >= rest.length)
+        return `--format needs a value: ${CHECK_FORMATS.join(' or ')}`;
+      format = rest[++i];
+    } else if (a.startsWith('--format=') && command === 'check')
+      format = a.slice('--format='.length);
     else if (a.startsWith('-')) return `unknown option "${a}"`;
     else if (!repo) repo = a;
     else return `unexpected argument "${a}"`;
@@ -87,10 +123,16 @@ function parseArgs(argv: string[]): Args | string {
   if (!repo) return 'missing <repo>: the policy repository directory';
   if (!fleet)
     return 'missing --fleet <fleet.json>: a fleet export (GET /api/mesh/fleet)';
-  return { command, repo, fleet, check };
+  if (!CHECK_FORMATS.includes(format as CheckFormat))
+    return `--format must be ${CHECK_FORMATS.join(' or ')}, not "${format}"`;
+  return { command, repo, fleet, check, format: format as CheckFormat };
 }
 
-async function run(args: Args, io: CliIo): Promise<number> {
+async function run(
+  args: Args,
+  io: CliIo,
+  options: CliOptions,
+): Promise<number> {
   const fleet = await loadFleet(args.fleet, io);
   if (!fleet) return 1;
   const root = path.resolve(args.repo);
@@ -134,6 +176,25 @@ async function run(args: Args, io: CliIo): Promise<number> {
     io.stderr(
       `warning: ${where(w.policy)}:${w.path ? `${w.path}: ` : ' '}${w.message}`,
     );
+  if (args.command === 'check' && args.format === 'github') {
+    // The same problems as annotations on the policy files, where the pull request shows them.
+    const file = (ref?: string) => {
+      const f = ref && fileOf.get(ref.split(',')[0]);
+      return f ? path.posix.join(args.repo, f) : undefined;
+    };
+    for (const e of result.errors)
+      io.stdout(
+        annotation('error', file(e.policy), 'meshport-policy', e.message),
+      );
+    for (const c of result.conflicts)
+      io.stdout(
+        annotation('error', file(c.policies[0]), 'meshport-policy', c.message),
+      );
+    for (const w of result.warnings)
+      io.stdout(
+        annotation('warning', file(w.policy), 'meshport-policy', w.message),
+      );
+  }
   if (failed || !result.ok) {
     io.stderr(`${args.command} failed: fix the problems above`);
     return 1;
@@ -142,6 +203,19 @@ async function run(args: Args, io: CliIo): Promise<number> {
   const rendered = Object.fromEntries(
     Object.entries(result.files).filter(([p]) => p.startsWith('rendered/')),
   );
+  if (args.command === 'check') {
+    // The render, not the files under rendered/, is what the repository means: a stale
+    // rendered/ is render --check's to report.
+    const change = repositoryChange(fleet, rendered);
+    const analysis = analyzeFleet(
+      { fleet, proposed: change.proposed, removed: change.removed },
+      options.checks ?? ALL_CHECKS,
+    );
+    const notes = checkNotes(analysis, change, args.fleet);
+    const format = args.format === 'github' ? formatGithub : formatText;
+    format(analysis, change, notes, args.repo).forEach(l => io.stdout(l));
+    return analysis.findings.some(f => f.severity === 'error') ? 1 : 0;
+  }
   if (args.command === 'validate') {
     io.stdout(
       `${policies.length} policies valid; they render ${

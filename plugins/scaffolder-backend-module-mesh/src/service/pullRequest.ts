@@ -9,6 +9,7 @@ import {
   policyPath,
 } from '@meshport/backstage-plugin-mesh-policy';
 import type { DestinationOwners } from './destinationOwners';
+import { analysisSection, type RequestAnalysis } from './requestAnalysis';
 
 /** What a reviewer needs besides the policy: who asked, why, and what it changes. */
 export interface PullRequestContext {
@@ -21,6 +22,8 @@ export interface PullRequestContext {
    * how each leg travels (mesh-policy's `summarizeVerification`).
    */
   verifiedSplit: string[];
+  /** What the request does to the mesh analysis of the fleet; without it the body says nothing of it. */
+  analysis?: RequestAnalysis;
   requestedBy?: string;
   reason?: string;
 }
@@ -90,6 +93,7 @@ export function pullRequestText(ctx: PullRequestContext): PullRequestText {
       '',
     );
   }
+  if (ctx.analysis) lines.push(...analysisSection(ctx.analysis));
   if (ctx.warnings.length > 0) {
     lines.push(
       '### Warnings',

@@ -24,6 +24,7 @@ import { findDestinationOwners } from './destinationOwners';
 import { readPolicyRepository, readRenderedFiles } from './policyRepository';
 import type { PolicyRenderers } from './policyRenderers';
 import { pullRequestText } from './pullRequest';
+import { RequestAnalyzer, refusalMessage } from './requestAnalysis';
 
 /** What the actions need from the backend; each is faked in tests. */
 export interface MeshActionDeps {
@@ -35,6 +36,12 @@ export interface MeshActionDeps {
   schemaValidator: () => Promise<SchemaValidator>;
   /** The warm renderer of each policy repository, kept between requests by the module. */
   renderers: PolicyRenderers;
+  /**
+   * Analyses the live config with and without the request (mesh-policy's findings engine);
+   * the module shares one, which keeps the live analysis while the fleet is unchanged.
+   * Without it each request analyses the live config afresh.
+   */
+  analyzer?: RequestAnalyzer;
 }
 
 /** Where things are in the task workspace. */
@@ -220,8 +227,24 @@ export async function renderPolicyRequest(
     pick(before, [...files, ...filesToDelete]),
     pick(after, files),
   );
+  // What the mesh will look like once GitOps applies the pull request: errors it brings are
+  // refused here, before anything is written, like every other refusal.
+  const analysis = (deps.analyzer ?? new RequestAnalyzer()).analyze(fleet, {
+    changed: pick(
+      after,
+      files.filter(p => p.startsWith('rendered/')),
+    ),
+    removed: pick(before, filesToDelete),
+  });
+  const refusal = refusalMessage(
+    `${policy.kind} ${policy.metadata.namespace}/${policy.metadata.name}`,
+    analysis,
+  );
+  if (refusal) throw new InputError(refusal);
+
   // The reviewer judges this request: warnings about policies already merged are theirs.
   const text = pullRequestText({
+    analysis,
     policy,
     owners,
     summary,
