@@ -291,7 +291,7 @@ describe('MeshApiClient', () => {
   });
 
   describe('getDependencies', () => {
-    const answer = {
+    const dependencies = {
       window: '15m',
       windowSeconds: 900,
       evaluatedAt: '2026-01-01T00:00:00.000Z',
@@ -316,12 +316,12 @@ describe('MeshApiClient', () => {
           'http://backstage.test/api/mesh/dependencies',
           ({ request }) => {
             asked = new URL(request.url).searchParams.get('window');
-            return HttpResponse.json(answer);
+            return HttpResponse.json(dependencies);
           },
         ),
       );
       await expect(client().client.getDependencies('15m&x=1')).resolves.toEqual(
-        answer,
+        dependencies,
       );
       expect(asked).toBe('15m&x=1');
     });
@@ -329,7 +329,7 @@ describe('MeshApiClient', () => {
     it('refuses an answer that is not dependencies, naming the field', async () => {
       server.use(
         http.get('http://backstage.test/api/mesh/dependencies', () =>
-          HttpResponse.json({ ...answer, dependencies: [{ from: 'reviews' }] }),
+          HttpResponse.json({ ...dependencies, dependencies: [{ from: 'reviews' }] }),
         ),
       );
       await expect(client().client.getDependencies('15m')).rejects.toThrow(
