@@ -82,7 +82,10 @@ export function assembleDependencies(
     d.clusterPairs.push({ from: leg.from, to: leg.to });
     out.set(pair, d);
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const cmp = (a: string, b: string) => {
+    if (a === b) return 0;
+    return a < b ? -1 : 1;
+  };
   return [...out.values()]
     .map(d => ({
       ...d,
