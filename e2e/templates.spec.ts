@@ -70,11 +70,13 @@ test.describe('request templates with optional fields empty', () => {
   test('the access template with one caller', async ({ page }) => {
     await openWith(page, 'request-mesh-access', {
       service: 'bookinfo/reviews',
-      source1: {
-        cluster: 'cluster-1',
-        namespace: 'bookinfo',
-        serviceAccount: 'bookinfo-productpage',
-      },
+      callers: [
+        {
+          cluster: 'cluster-1',
+          namespace: 'bookinfo',
+          serviceAccount: 'bookinfo-productpage',
+        },
+      ],
     });
     await walkToReview(page, 'AuthorizationPolicy');
     await createAndExpectOnlyTheTokenMissing(page, 'access-one-caller');

@@ -26,6 +26,21 @@ interface MeshportProviderOptions {
   components?: boolean;
   /** Backstage namespace of every published entity. Default: `default`. */
   namespace?: string;
+  /**
+   * `dependsOn` relations between mesh service Components from observed traffic (the mesh
+   * backend's `GET /api/mesh/dependencies`), so the Catalog Graph draws who calls whom.
+   */
+  dependencies?: {
+    /** Default: true (relations appear once a traffic-source module is installed). */
+    enabled?: boolean;
+    /** How far back a call counts, e.g. `15m`, `1h` (1m to 24h). Default: `1h`. */
+    window?: string;
+    /**
+     * Requests plus connections per second over the window at which a pair becomes a
+     * relation; it stays while any of its traffic is seen. Default: 0.01.
+     */
+    minRequestsPerSecond?: number;
+  };
 }
 
 export interface Config {

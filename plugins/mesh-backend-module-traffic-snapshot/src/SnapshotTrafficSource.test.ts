@@ -32,6 +32,47 @@ describe('SnapshotTrafficSource on the demo file', () => {
     now,
   });
 
+  it('answers who calls whom fleet-wide, summed over cluster pairs', async () => {
+    const d = await source.getDependencies(window);
+    expect(d).toMatchObject({
+      source: 'snapshot',
+      partial: false,
+      window: '1h',
+    });
+    const pair = (from: string, to: string) =>
+      d.dependencies.find(
+        x =>
+          `${x.from.namespace}/${x.from.name}` === from &&
+          `${x.to.namespace}/${x.to.name}` === to,
+      );
+    expect(pair('bookinfo/productpage', 'bookinfo/reviews')).toMatchObject({
+      requestsPerSecond: 21.3,
+      clusterPairs: [
+        { from: 'cluster-1', to: 'cluster-1' },
+        { from: 'cluster-1', to: 'cluster-2' },
+      ],
+    });
+    expect(pair('bookinfo/reviews', 'bookinfo/ratings')).toBeDefined();
+    expect(pair('bookinfo/ratings', 'bookinfo/reviews')).toBeUndefined();
+    expect(d.clusters.every(c => c.state === 'ok')).toBe(true);
+  });
+
+  it('says every cluster is unavailable when the file cannot be read', async () => {
+    const d = await new SnapshotTrafficSource({
+      file: '/nonexistent/traffic.json',
+      fleet,
+      cacheTtlMs: 0,
+      now,
+    }).getDependencies(window);
+    expect(d.dependencies).toEqual([]);
+    expect(d.partial).toBe(true);
+    expect(d.clusters.map(c => c.state)).toEqual([
+      'unavailable',
+      'unavailable',
+      'unavailable',
+    ]);
+  });
+
   it('serves reviews: two inbound edges from productpage and its calls to ratings', async () => {
     const t = await source.getTraffic(
       { namespace: 'bookinfo', name: 'reviews' },

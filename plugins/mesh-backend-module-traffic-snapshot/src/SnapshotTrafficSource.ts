@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import {
   type ClusterMetricsStatus,
+  type ServiceDependencies,
+  type ServiceDependency,
   type ServiceRef,
   type ServiceTraffic,
   type TimePoint,
@@ -182,4 +184,90 @@ export class SnapshotTrafficSource implements MeshTrafficSource {
       partial: failure !== undefined,
     };
   }
+
+  /**
+   * Every pair of services the snapshot has calling, summed over their cluster pairs. The
+   * snapshot has no time, so the window only labels the answer.
+   */
+  async getDependencies(window: {
+    text: string;
+    seconds: number;
+  }): Promise<ServiceDependencies> {
+    const fleet = await this.options.fleet.getFleet();
+    const resolver = new ClusterIdResolver(fleet);
+    const nowSeconds = (this.options.now ?? Date.now)() / 1000;
+    const end = Math.floor(nowSeconds / MIN_STEP_SECONDS) * MIN_STEP_SECONDS;
+    let snapshot: TrafficSnapshot | undefined;
+    let failure: string | undefined;
+    try {
+      snapshot = await this.load();
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    const pairs = new Map<string, ServiceDependency>();
+    for (const e of snapshot?.edges ?? []) {
+      const from = { namespace: e.source.namespace, name: e.source.service };
+      const to = {
+        namespace: e.destination.namespace,
+        name: e.destination.service,
+      };
+      const key = `${from.namespace}/${from.name}\u0000${to.namespace}/${to.name}`;
+      const pair = pairs.get(key) ?? {
+        from,
+        to,
+        requestsPerSecond: 0,
+        connectionsPerSecond: 0,
+        clusterPairs: [],
+      };
+      pair.requestsPerSecond = round(
+        pair.requestsPerSecond + e.requestsPerSecond,
+      );
+      pair.connectionsPerSecond = round(
+        pair.connectionsPerSecond + (e.tcp?.connectionsOpenedPerSecond ?? 0),
+      );
+      const clusters = {
+        from: resolver.resolve(e.source.clusterId).name,
+        to: resolver.resolve(e.destination.clusterId).name,
+      };
+      if (
+        !pair.clusterPairs.some(
+          p => p.from === clusters.from && p.to === clusters.to,
+        )
+      )
+        pair.clusterPairs.push(clusters);
+      pairs.set(key, pair);
+    }
+    const dependencies = [...pairs.values()].sort(
+      (a, b) => compareRefs(a.from, b.from) || compareRefs(a.to, b.to),
+    );
+    for (const d of dependencies)
+      d.clusterPairs.sort(
+        (a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to),
+      );
+    return {
+      window: window.text,
+      windowSeconds: window.seconds,
+      evaluatedAt: new Date(end * 1000).toISOString(),
+      source: 'snapshot',
+      dependencies,
+      clusters: fleet.clusters
+        .map(c => c.name)
+        .sort()
+        .map(cluster =>
+          failure
+            ? {
+                cluster,
+                state: 'unavailable' as const,
+                source: 'snapshot',
+                reason: failure,
+              }
+            : { cluster, state: 'ok' as const, source: 'snapshot' },
+        ),
+      partial: failure !== undefined,
+    };
+  }
+}
+
+function compareRefs(a: ServiceRef, b: ServiceRef): number {
+  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }

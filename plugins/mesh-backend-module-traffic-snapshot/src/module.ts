@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { meshTrafficSourceExtensionPoint } from '@meshport/backstage-plugin-mesh-node';
 import { SnapshotTrafficSource } from './SnapshotTrafficSource';
 
-/** How long a read of the snapshot file is reused: an edit shows within this, no restart. */
+/** How long a read of the snapshot file is reused by default: an edit shows within this, no restart. */
 const RELOAD_AFTER_MS = 30_000;
 
 /**
@@ -33,13 +35,22 @@ export const meshModuleTrafficSnapshot = createBackendModule({
           );
           return;
         }
+        const reload = config.getOptional('mesh.traffic.snapshot.reloadAfter');
+        const cacheTtlMs =
+          reload === undefined
+            ? RELOAD_AFTER_MS
+            : durationToMilliseconds(
+                readDurationFromConfig(config, {
+                  key: 'mesh.traffic.snapshot.reloadAfter',
+                }),
+              );
         logger.info(`Traffic comes from the snapshot ${file}`);
         traffic.setTrafficSource(
           ({ fleet }) =>
             new SnapshotTrafficSource({
               file,
               fleet,
-              cacheTtlMs: RELOAD_AFTER_MS,
+              cacheTtlMs,
             }),
         );
       },

@@ -17,3 +17,4 @@ export * from './names';
 export * from './defaults';
 export * from './fleetSchema';
 export * from './parseFleet';
+export * from './dependenciesSchema';

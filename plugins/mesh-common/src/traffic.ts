@@ -192,3 +192,35 @@ export interface ServiceMtlsStatus {
   metrics: ClusterMetricsStatus[];
   partial: boolean;
 }
+
+/**
+ * One caller → callee pair of mesh services seen calling in the window, summed over every
+ * cluster pair it was seen between.
+ */
+export interface ServiceDependency {
+  from: ServiceRef;
+  to: ServiceRef;
+  /** HTTP requests per second (0 for a TCP-only pair). */
+  requestsPerSecond: number;
+  /** TCP connections opened per second (0 when only HTTP is reported). */
+  connectionsPerSecond: number;
+  /** Backstage names of the clusters the calls left from and arrived in, `from` → `to`. */
+  clusterPairs: Array<{ from: string; to: string }>;
+}
+
+/**
+ * Who calls whom across the fleet, as served by `GET /api/mesh/dependencies`: what the
+ * catalog module turns into `dependsOn` relations.
+ */
+export interface ServiceDependencies {
+  window: string;
+  windowSeconds: number;
+  evaluatedAt: string;
+  /** The traffic source that answered, as in ServiceTraffic; `none` without one. */
+  source: string;
+  /** Sorted by caller, then callee. */
+  dependencies: ServiceDependency[];
+  /** Whether each cluster's metrics could be read: pairs of a cluster not `ok` may be missing. */
+  clusters: ClusterMetricsStatus[];
+  partial: boolean;
+}

@@ -93,6 +93,12 @@ export const meshIdentityPickerFormField = FormFieldBlueprint.make({
   params: { field: () => loadFields().then(m => m.meshIdentityPickerField) },
 });
 
+/** `ui:field: MeshCallersPicker` */
+export const meshCallersPickerFormField = FormFieldBlueprint.make({
+  name: 'mesh-callers-picker',
+  params: { field: () => loadFields().then(m => m.meshCallersPickerField) },
+});
+
 /** `ui:field: MeshPolicyPreview` */
 export const meshPolicyPreviewFormField = FormFieldBlueprint.make({
   name: 'mesh-policy-preview',
@@ -115,6 +121,7 @@ export default createFrontendPlugin({
     meshClusterPickerFormField,
     meshSubsetPickerFormField,
     meshIdentityPickerFormField,
+    meshCallersPickerFormField,
     meshPolicyPreviewFormField,
   ],
   routes: { root: rootRouteRef, service: serviceRouteRef },

@@ -13,6 +13,7 @@ export {
   MeshClusterPickerFieldExtension,
   MeshSubsetPickerFieldExtension,
   MeshIdentityPickerFieldExtension,
+  MeshCallersPickerFieldExtension,
   MeshPolicyPreviewFieldExtension,
 } from './plugin';
 export {
@@ -23,6 +24,7 @@ export { meshApiRef, MeshClient } from './api';
 export type * from './api';
 export type {
   IdentityValue,
+  MeshCallersPickerOptions,
   MeshClusterPickerOptions,
   MeshIdentityPickerOptions,
   MeshPolicyPreviewOptions,

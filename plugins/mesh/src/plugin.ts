@@ -9,11 +9,13 @@ import {
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { meshApiRef, MeshClient } from './api';
 import {
+  MeshCallersPicker,
   MeshClusterPicker,
   MeshIdentityPicker,
   MeshPolicyPreview,
   MeshServicePicker,
   MeshSubsetPicker,
+  validateMeshCallers,
   validateMeshCluster,
   validateMeshIdentity,
   validateMeshService,
@@ -121,6 +123,18 @@ export const MeshIdentityPickerFieldExtension = meshPlugin.provide(
     name: 'MeshIdentityPicker',
     component: MeshIdentityPicker,
     validation: validateMeshIdentity,
+  }),
+);
+
+/**
+ * @public `ui:field: MeshCallersPicker` — an AccessPolicy's callers, offering those the mesh
+ * saw calling the chosen service.
+ */
+export const MeshCallersPickerFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshCallersPicker',
+    component: MeshCallersPicker,
+    validation: validateMeshCallers,
   }),
 );
 

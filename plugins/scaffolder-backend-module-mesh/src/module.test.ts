@@ -423,20 +423,22 @@ describe('the request templates with optional fields empty and filled, dry run',
   it.each([
     [
       'one caller, every optional field empty',
-      { source1: productpage },
+      { callers: [productpage] },
       'bookinfo-productpage-cluster-1-to-reviews',
     ],
     [
       'two callers',
-      { source1: productpage, source2: details },
+      { callers: [productpage, details] },
       'bookinfo-productpage-cluster-1-a-60561f46',
     ],
     [
       'three callers and every optional field filled',
       {
-        source1: productpage,
-        source2: details,
-        source3: { cluster: 'cluster-2', namespace: 'bookinfo' },
+        callers: [
+          productpage,
+          details,
+          { cluster: 'cluster-2', namespace: 'bookinfo' },
+        ],
         methods: ['GET', 'HEAD'],
         paths: ['/reviews/*'],
         name: 'frontends-read-reviews',
@@ -461,12 +463,11 @@ describe('the request templates with optional fields empty and filled, dry run',
     const { status, error } = await dryRun('request-mesh-access', {
       service: 'bookinfo/reviews',
       repoUrl: REPO,
-      source1: productpage,
-      source3: productpage,
+      callers: [productpage, productpage],
     });
     expect(status).toBe(400);
     expect(error).toContain(
-      'sources.2: caller 3 repeats caller 1 (cluster cluster-1, namespace bookinfo, service account bookinfo-productpage); name each caller once',
+      'sources.1: caller 2 repeats caller 1 (cluster cluster-1, namespace bookinfo, service account bookinfo-productpage); name each caller once',
     );
   });
 

@@ -14,6 +14,7 @@ import {
 } from '../__fixtures__/fleet';
 import { buildEntities, BuildEntitiesOptions } from './buildEntities';
 import { fleetToView } from './fleetView';
+import { pairKey } from './trafficDependencies';
 
 const options: BuildEntitiesOptions = {
   locationRef: 'meshport-provider:default',
@@ -31,6 +32,40 @@ const byRef = (entities: Entity[], ref: string) =>
 
 describe('buildEntities', () => {
   const entities = buildEntities(fleetToView(demoFleet()), options);
+
+  it('relates callers to callees from traffic, pointing at whichever entity stands for each', () => {
+    const withTraffic = buildEntities(fleetToView(demoFleet()), {
+      ...options,
+      // productpage is claimed by a hand-written entity: it has no generated Component
+      claimedServices: new Set(['bookinfo/productpage']),
+      claimRefs: new Map([
+        ['bookinfo/productpage', 'component:web/product-page'],
+      ]),
+      dependencies: new Set([
+        pairKey('bookinfo/productpage', 'bookinfo/reviews'),
+        pairKey('bookinfo/reviews', 'bookinfo/ratings'),
+        // a service this provider does not publish and nobody claims: no relation
+        pairKey('bookinfo/reviews', 'istio-system/istiod'),
+      ]),
+    });
+    const spec = (ref: string) =>
+      byRef(withTraffic, ref).spec as Record<string, unknown>;
+    expect(spec('component:default/reviews.bookinfo').dependsOn).toContain(
+      'component:default/ratings.bookinfo',
+    );
+    expect(
+      (spec('component:default/reviews.bookinfo').dependsOn as string[]).filter(
+        r => r.startsWith('component:'),
+      ),
+    ).toEqual(['component:default/ratings.bookinfo']);
+    // the hand-written caller is not ours to change: its callee names it instead
+    expect(spec('component:default/reviews.bookinfo').dependencyOf).toEqual([
+      'component:web/product-page',
+    ]);
+    expect(
+      spec('component:default/ratings.bookinfo').dependencyOf,
+    ).toBeUndefined();
+  });
 
   it('publishes clusters, meshes and services', () => {
     expect(refs(entities)).toEqual([

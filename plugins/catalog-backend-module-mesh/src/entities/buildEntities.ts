@@ -30,6 +30,7 @@ import {
   serviceKey,
 } from './fleetView';
 import { resolveOwner } from './resolveOwner';
+import { ServicePairKey, splitPair } from './trafficDependencies';
 import { describeClusterStaleness } from './staleness';
 
 export interface BuildEntitiesOptions {
@@ -47,6 +48,10 @@ export interface BuildEntitiesOptions {
   appBaseUrl?: string;
   /** `<namespace>/<name>` of services a hand-written entity claims, and the claim counts. */
   claimedServices: Set<string>;
+  /** The entity standing for each claimed service: where relations to it point. */
+  claimRefs?: ReadonlyMap<string, string>;
+  /** Caller → callee pairs seen in traffic (`trafficDependencies.ts`): `dependsOn` relations. */
+  dependencies?: ReadonlySet<ServicePairKey>;
 }
 
 const CLUSTER_TYPE = 'kubernetes-cluster';
@@ -92,8 +97,33 @@ export function buildEntities(
     })),
   );
 
+  const componentRef = (key: string): string | undefined =>
+    componentNames.has(key)
+      ? stringifyEntityRef({
+          kind: 'Component',
+          namespace: options.namespace,
+          name: componentNames.get(key)!,
+        })
+      : options.claimRefs?.get(key);
+  // A generated caller lists its callees; a claimed caller's hand-written entity is not
+  // ours to change, so its generated callees name it instead (the catalog draws the same edge).
+  const dependsOn = new Map<string, string[]>();
+  const dependencyOf = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, ref: string) =>
+    map.set(key, [...(map.get(key) ?? []), ref]);
+  for (const pair of [...(options.dependencies ?? [])].sort()) {
+    const [from, to] = splitPair(pair);
+    const fromRef = componentRef(from);
+    const toRef = componentRef(to);
+    if (!fromRef || !toRef) continue;
+    if (componentNames.has(from)) add(dependsOn, from, toRef);
+    else if (componentNames.has(to)) add(dependencyOf, to, fromRef);
+  }
+
   const context: Context = {
     options,
+    dependsOn: key => dependsOn.get(key) ?? [],
+    dependencyOf: key => dependencyOf.get(key) ?? [],
     clusterState: new Map(clusters.map(c => [c.name, c])),
     resourceRef: key =>
       stringifyEntityRef({
@@ -119,6 +149,10 @@ export function buildEntities(
 
 interface Context {
   options: BuildEntitiesOptions;
+  /** Components this service calls, from traffic. */
+  dependsOn(serviceKey: string): string[];
+  /** Hand-written entities of claimed services that call this one, from traffic. */
+  dependencyOf(serviceKey: string): string[];
   clusterState: Map<string, ClusterView>;
   resourceRef(key: string): string;
   knownResource(key: string): boolean;
@@ -297,7 +331,14 @@ function serviceEntity(
       type: SERVICE_TYPE,
       lifecycle: LIFECYCLE,
       owner: resolveOwner(service, options.defaultOwner),
-      dependsOn: [...clusterRefs(clusterNames, context), ...meshRefs],
+      dependsOn: [
+        ...clusterRefs(clusterNames, context),
+        ...meshRefs,
+        ...context.dependsOn(serviceKey(service)),
+      ],
+      ...(context.dependencyOf(serviceKey(service)).length > 0 && {
+        dependencyOf: context.dependencyOf(serviceKey(service)),
+      }),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   claimCounts,
   MESH_PROVIDER_LOCATION_TYPE,
@@ -23,10 +23,26 @@ export function claimedServices(
   entities: Entity[],
   ownership: (serviceId: string) => ServiceOwnership | undefined,
 ): Set<string> {
-  const claimed = new Set<string>();
-  for (const entity of entities) {
-    const ref = entity.metadata.annotations?.[MESH_SERVICE_ANNOTATION]?.trim();
-    if (ref && claimCounts(entity, ownership(ref))) claimed.add(ref);
+  return new Set(claimingEntities(entities, ownership).keys());
+}
+
+/**
+ * The entity standing for each claimed service (`<namespace>/<name>` → entity ref), by the
+ * same rule as `claimedServices`: what relations to a claimed service point at. When several
+ * entities' claims count (one owner registered two), the first by ref stands for it.
+ */
+export function claimingEntities(
+  entities: Entity[],
+  ownership: (serviceId: string) => ServiceOwnership | undefined,
+): Map<string, string> {
+  const refs = new Map<string, string>();
+  const sorted = entities
+    .map(entity => ({ entity, ref: stringifyEntityRef(entity) }))
+    .sort((a, b) => a.ref.localeCompare(b.ref));
+  for (const { entity, ref } of sorted) {
+    const id = entity.metadata.annotations?.[MESH_SERVICE_ANNOTATION]?.trim();
+    if (id && !refs.has(id) && claimCounts(entity, ownership(id)))
+      refs.set(id, ref);
   }
-  return claimed;
+  return refs;
 }

@@ -12,13 +12,18 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import type { ServiceDependencies } from '@meshport/backstage-plugin-mesh-common';
 import {
   MeshApiClient,
   type MeshFleetReader,
 } from '@meshport/backstage-plugin-mesh-node';
 import { MESH_SERVICE_ANNOTATION } from '../entities/annotations';
 import { buildEntities } from '../entities/buildEntities';
-import { claimedServices, providerLocationRef } from '../entities/claims';
+import { claimingEntities, providerLocationRef } from '../entities/claims';
+import {
+  nextDependencies,
+  presentDependencies,
+} from '../entities/trafficDependencies';
 import { fleetToView } from '../entities/fleetView';
 import { lastKnownFromEntities, retainLastKnown } from '../entities/lastKnown';
 import { MeshProviderConfig, readProviderConfigs } from './readProviderConfigs';
@@ -30,8 +35,12 @@ export interface MeshEntityProviderDeps {
   auth: AuthService;
   catalog: CatalogService;
   /** Replaces the mesh API client, e.g. in tests. Resolves to the whole fleet or rejects. */
-  fleetClient?: MeshFleetReader;
+  fleetClient?: MeshReader;
 }
+
+/** What the provider reads from the mesh backend: the fleet, and who calls whom. */
+export type MeshReader = MeshFleetReader &
+  Partial<Pick<MeshApiClient, 'getDependencies'>>;
 
 /**
  * Publishes the mesh fleet as catalog entities: a `kubernetes-cluster`
@@ -78,7 +87,7 @@ export class MeshEntityProvider implements EntityProvider {
   readonly #appBaseUrl?: string;
   readonly #logger: LoggerService;
   readonly #taskRunner: SchedulerServiceTaskRunner;
-  readonly #fleetClient: MeshFleetReader;
+  readonly #fleetClient: MeshReader;
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
   #connection?: EntityProviderConnection;
@@ -88,7 +97,7 @@ export class MeshEntityProvider implements EntityProvider {
     appBaseUrl?: string;
     logger: LoggerService;
     taskRunner: SchedulerServiceTaskRunner;
-    fleetClient: MeshFleetReader;
+    fleetClient: MeshReader;
     catalog: CatalogService;
     auth: AuthService;
   }) {
@@ -153,11 +162,14 @@ export class MeshEntityProvider implements EntityProvider {
       lastKnownFromEntities(published),
     );
     const ownership = new Map(fleet.services.map(s => [s.id, s.ownership]));
+    const claimRefs = claimingEntities(claims, id => ownership.get(id));
     const entities = buildEntities(view, {
       ...this.#config,
       locationRef,
       appBaseUrl: this.#appBaseUrl,
-      claimedServices: claimedServices(claims, id => ownership.get(id)),
+      claimedServices: new Set(claimRefs.keys()),
+      claimRefs,
+      dependencies: await this.#dependencies(published, claimRefs),
     });
 
     await connection.applyMutation({
@@ -169,6 +181,30 @@ export class MeshEntityProvider implements EntityProvider {
     );
   }
 
+  /**
+   * Caller → callee pairs to publish: the traffic source's answer applied to what the catalog
+   * holds. A failed read keeps what is there: an outage of metrics is not an outage of calls.
+   */
+  async #dependencies(
+    published: Entity[],
+    claimRefs: ReadonlyMap<string, string>,
+  ) {
+    const options = this.#config.dependencies;
+    if (!options || !this.#fleetClient.getDependencies) return undefined;
+    const present = presentDependencies(published, claimRefs);
+    let answer: ServiceDependencies | undefined;
+    try {
+      answer = await this.#fleetClient.getDependencies(options.window);
+    } catch (error) {
+      this.#logger.warn(
+        `Could not read service dependencies from the mesh backend; keeping the ${
+          present.size
+        } relations the catalog has: ${(error as Error).message}`,
+      );
+    }
+    return nextDependencies(present, answer, options);
+  }
+
   async #readCatalog(locationRef: string) {
     const credentials = await this.#auth.getOwnServiceCredentials();
     const published = await collect(
@@ -177,7 +213,13 @@ export class MeshEntityProvider implements EntityProvider {
           filter: {
             [`metadata.annotations.${ANNOTATION_ORIGIN_LOCATION}`]: locationRef,
           },
-          fields: ['kind', 'metadata', 'spec.owner'],
+          fields: [
+            'kind',
+            'metadata',
+            'spec.owner',
+            'spec.dependsOn',
+            'spec.dependencyOf',
+          ],
         },
         { credentials },
       ),

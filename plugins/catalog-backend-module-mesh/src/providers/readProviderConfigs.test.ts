@@ -19,6 +19,7 @@ describe('readProviderConfigs', () => {
         excludeNamespaces: DEFAULT_EXCLUDED_NAMESPACES,
         components: true,
         namespace: 'default',
+        dependencies: { window: '1h', minRequestsPerSecond: 0.01 },
       },
     ]);
   });
@@ -40,6 +41,7 @@ describe('readProviderConfigs', () => {
         excludeNamespaces: ['legacy'],
         components: false,
         namespace: 'mesh',
+        dependencies: { window: '1h', minRequestsPerSecond: 0.01 },
       },
     ]);
   });
@@ -66,6 +68,22 @@ describe('readProviderConfigs', () => {
     );
     expect(() => read({ prod: { namespace: 'Not Valid' } })).toThrow(
       'catalog.providers.meshport.prod.namespace must be a valid Backstage namespace',
+    );
+  });
+
+  it('reads the traffic relations, or none when disabled, and refuses a bad window or rate', () => {
+    expect(
+      read({ dependencies: { window: '15m', minRequestsPerSecond: 1 } })[0]
+        .dependencies,
+    ).toEqual({ window: '15m', minRequestsPerSecond: 1 });
+    expect(
+      read({ dependencies: { enabled: false } })[0].dependencies,
+    ).toBeUndefined();
+    expect(() => read({ dependencies: { window: '5 minutes' } })).toThrow(
+      "catalog.providers.meshport.dependencies.window: window '5 minutes' is not a duration such as 30s, 5m, 1h or 1d",
+    );
+    expect(() => read({ dependencies: { minRequestsPerSecond: 0 } })).toThrow(
+      'catalog.providers.meshport.dependencies.minRequestsPerSecond must be a number above 0',
     );
   });
 });

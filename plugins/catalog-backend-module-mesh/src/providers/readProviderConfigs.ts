@@ -6,6 +6,7 @@ import { makeValidator } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
+import { parseWindow } from '@meshport/backstage-plugin-mesh-node';
 import { normalizeOwner } from '../entities/resolveOwner';
 
 /** Where the provider's configuration lives. */
@@ -31,7 +32,12 @@ export interface MeshProviderConfig {
   excludeNamespaces: string[];
   components: boolean;
   namespace: string;
+  /** `dependsOn` relations between services from observed traffic; absent when disabled. */
+  dependencies?: { window: string; minRequestsPerSecond: number };
 }
+
+export const DEFAULT_DEPENDENCY_WINDOW = '1h';
+export const DEFAULT_MIN_REQUESTS_PER_SECOND = 0.01;
 
 const OPTION_KEYS = [
   'schedule',
@@ -40,6 +46,7 @@ const OPTION_KEYS = [
   'excludeNamespaces',
   'components',
   'namespace',
+  'dependencies',
 ];
 
 /**
@@ -112,6 +119,10 @@ export function readProviderConfig(
   return {
     id,
     schedule,
+    dependencies: readDependencies(
+      config?.getOptionalConfig('dependencies'),
+      path('dependencies'),
+    ),
     defaultOwner,
     excludeNamespaces:
       config?.getOptionalStringArray('excludeNamespaces') ??
@@ -119,4 +130,26 @@ export function readProviderConfig(
     components: config?.getOptionalBoolean('components') ?? true,
     namespace,
   };
+}
+
+function readDependencies(
+  config: Config | undefined,
+  where: string,
+): MeshProviderConfig['dependencies'] {
+  if (config?.getOptionalBoolean('enabled') === false) return undefined;
+  const window =
+    config?.getOptionalString('window') ?? DEFAULT_DEPENDENCY_WINDOW;
+  const parsed = parseWindow(window);
+  if (!parsed.ok) {
+    throw new InputError(`${where}.window: ${parsed.message}`);
+  }
+  const minRequestsPerSecond =
+    config?.getOptionalNumber('minRequestsPerSecond') ??
+    DEFAULT_MIN_REQUESTS_PER_SECOND;
+  if (!(minRequestsPerSecond > 0)) {
+    throw new InputError(
+      `${where}.minRequestsPerSecond must be a number above 0 (requests or connections per second), got ${minRequestsPerSecond}`,
+    );
+  }
+  return { window, minRequestsPerSecond };
 }

@@ -165,3 +165,25 @@ export function errorsSeriesQuery(
     [],
   )} (rate(${byCode}[${range}]) or rate(${byGrpcStatus}[${range}]))`;
 }
+
+/**
+ * Every caller → callee pair of the mesh in one query, for the catalog's dependency
+ * relations: HTTP requests (`istio_requests_total`) or TCP connections opened
+ * (`istio_tcp_connections_opened_total`) per second over the window, by caller's canonical
+ * service, callee's Kubernetes service, both clusters and the reporter (the same call is
+ * usually reported by both proxies: the reader keeps one report per pair).
+ */
+export function dependencyQuery(
+  metric: typeof ISTIO_REQUESTS | typeof ISTIO_TCP_OPENED,
+  windowSeconds: number,
+): string {
+  return `sum ${byClause([
+    'source_workload_namespace',
+    'source_canonical_service',
+    'source_cluster',
+    'destination_service_namespace',
+    'destination_service_name',
+    'destination_cluster',
+    'reporter',
+  ])} (rate(${metric}[${promDuration(windowSeconds)}]))`;
+}

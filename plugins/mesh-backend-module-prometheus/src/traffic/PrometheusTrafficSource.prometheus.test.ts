@@ -598,3 +598,57 @@ describe('Linkerd traffic from a real Prometheus', () => {
     expect(await count({ namespace: 'accounts', name: 'users' })).toBe(28);
   });
 });
+
+describe('dependencies from a real Prometheus', () => {
+  it('lists every caller → callee pair once, keeping one report of each call', async () => {
+    const d = await sourceFor({
+      prometheus: { url: prometheus.url },
+    }).getDependencies({ text: '5m', seconds: 300 });
+    const pair = (from: string, to: string) =>
+      d.dependencies.find(
+        x =>
+          `${x.from.namespace}/${x.from.name}` === from &&
+          `${x.to.namespace}/${x.to.name}` === to,
+      );
+    expect(d.source).toBe('prometheus');
+    expect(d.partial).toBe(false);
+    // the cross-cluster edge (both proxies report it: the caller's report also counts the
+    // 0.3/s that never connected), the local one, and the caller from an unknown cluster
+    const toReviews = pair('bookinfo/productpage', 'bookinfo/reviews')!;
+    expect(toReviews.requestsPerSecond).toBeCloseTo(10.3 + 5 + 1, 1);
+    expect(toReviews.clusterPairs).toEqual([
+      { from: 'cluster-1', to: 'cluster-1' },
+      { from: 'cluster-1', to: 'cluster-2' },
+      { from: 'cluster-9', to: 'cluster-2' },
+    ]);
+    expect(
+      pair('bookinfo/reviews', 'bookinfo/ratings')!.requestsPerSecond,
+    ).toBeCloseTo(EXPECTED.ratings.requestsPerSecond, 1);
+    // TCP only: connections, no requests
+    expect(pair('bookinfo/reviews', 'bookinfo/mongodb')).toMatchObject({
+      requestsPerSecond: 0,
+    });
+    expect(
+      pair('bookinfo/reviews', 'bookinfo/mongodb')!.connectionsPerSecond,
+    ).toBeCloseTo(EXPECTED.mongodb.connectionsOpenedPerSecond, 1);
+    // no pair names Istio's `unknown` placeholder
+    expect(
+      d.dependencies.some(
+        x => x.from.name === 'unknown' || x.to.name === 'unknown',
+      ),
+    ).toBe(false);
+  });
+
+  it('marks a Prometheus that does not answer, listing nothing from it', async () => {
+    const failing: typeof fetch = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    const d = await sourceFor(
+      { prometheus: { url: prometheus.url } },
+      failing,
+    ).getDependencies({ text: '5m', seconds: 300 });
+    expect(d.dependencies).toEqual([]);
+    expect(d.partial).toBe(true);
+    expect(d.clusters.every(c => c.state === 'unavailable')).toBe(true);
+  });
+});

@@ -1,7 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ISTIO_REQUESTS,
   ISTIO_TCP_OPENED,
   ISTIO_TCP_SENT_BYTES,
+  dependencyQuery,
   errorsSeriesQuery,
   httpRequestsQuery,
   latencyQuantileQuery,
@@ -17,6 +19,7 @@ import {
 } from '../promql/linkerd';
 import {
   type ClusterMetricsStatus,
+  type ServiceDependencies,
   type ServiceRef,
   type ServiceTraffic,
   type TrafficDirection,
@@ -25,6 +28,7 @@ import {
 import {
   ClusterIdResolver,
   DirectionAnswers,
+  type InstantSample,
   MIN_STEP_SECONDS,
   SeriesGrid,
   assembleEdges,
@@ -39,6 +43,7 @@ import {
   LinkerdDirectionAnswers,
   assembleLinkerdEdges,
 } from './assembleLinkerdEdges';
+import { assembleDependencies } from './assembleDependencies';
 import { LinkerdPeers, linkerdScopeOf } from './linkerdFleet';
 import type { PrometheusTarget, PrometheusTargets } from './prometheusTargets';
 
@@ -101,19 +106,7 @@ export class PrometheusTrafficSource implements MeshTrafficSource {
       ),
     );
 
-    const statuses: ClusterMetricsStatus[] = [];
-    for (const outcome of outcomes) {
-      statuses.push(...this.statusOf(outcome));
-    }
-    for (const cluster of plan.uncovered) {
-      statuses.push({
-        cluster,
-        state: 'unavailable',
-        source: 'none',
-        reason: `no Prometheus configured for ${cluster} — set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for all clusters`,
-      });
-    }
-    statuses.sort((a, b) => a.cluster.localeCompare(b.cluster));
+    const statuses = this.statusesOf(outcomes, plan.uncovered);
 
     const answers = (d: TrafficDirection) => outcomes.map(o => o.answers[d]);
     const peers = new LinkerdPeers(fleet);
@@ -148,6 +141,80 @@ export class PrometheusTrafficSource implements MeshTrafficSource {
       clusters: statuses,
       partial: statuses.some(s => s.state !== 'ok'),
     };
+  }
+
+  /**
+   * Who calls whom, fleet-wide: two queries per Prometheus (requests and connections opened)
+   * instead of a dozen per service. Istio's metrics only: Linkerd's proxies label calls by
+   * authority, not by the callee's service and cluster, so Linkerd pairs are not listed.
+   */
+  async getDependencies(window: {
+    text: string;
+    seconds: number;
+  }): Promise<ServiceDependencies> {
+    const { targets } = this.options;
+    const fleet = await this.options.fleet.getFleet();
+    const resolver = new ClusterIdResolver(fleet);
+    const plan = targets.plan(
+      [
+        ...new Set([
+          ...fleet.clusters.map(c => c.name),
+          ...targets.configuredClusters(),
+        ]),
+      ].sort(),
+    );
+    const nowSeconds = (this.options.now ?? Date.now)() / 1000;
+    const end = Math.floor(nowSeconds / MIN_STEP_SECONDS) * MIN_STEP_SECONDS;
+    const outcomes = await Promise.all(
+      plan.targets.map(async target => {
+        const failures: string[] = [];
+        const ask = (query: string) =>
+          target.client.instant(query, end).catch((error: Error) => {
+            failures.push(error.message);
+            return undefined;
+          });
+        const [requests, connections]: Array<InstantSample[] | undefined> =
+          await Promise.all([
+            ask(dependencyQuery(ISTIO_REQUESTS, window.seconds)),
+            ask(dependencyQuery(ISTIO_TCP_OPENED, window.seconds)),
+          ]);
+        if (failures.length > 0)
+          this.options.logger.warn(
+            `${failures.length} of 2 dependency queries to ${target.source} failed: ${failures[0]}`,
+          );
+        return { target, failures, queries: 2, requests, connections };
+      }),
+    );
+    const clusters = this.statusesOf(outcomes, plan.uncovered);
+    return {
+      window: window.text,
+      windowSeconds: window.seconds,
+      evaluatedAt: new Date(end * 1000).toISOString(),
+      source: 'prometheus',
+      dependencies: assembleDependencies(outcomes, resolver),
+      clusters,
+      partial: clusters.some(c => c.state !== 'ok'),
+    };
+  }
+
+  /** Each cluster's status from its Prometheus' outcome; clusters no Prometheus covers are unavailable. */
+  private statusesOf(
+    outcomes: Array<Pick<TargetOutcome, 'target' | 'failures' | 'queries'>>,
+    uncovered: string[],
+  ): ClusterMetricsStatus[] {
+    const statuses: ClusterMetricsStatus[] = [];
+    for (const outcome of outcomes) {
+      statuses.push(...this.statusOf(outcome));
+    }
+    for (const cluster of uncovered) {
+      statuses.push({
+        cluster,
+        state: 'unavailable',
+        source: 'none',
+        reason: `no Prometheus configured for ${cluster} — set mesh.clusters[].prometheus.url for it, or mesh.prometheus.url for all clusters`,
+      });
+    }
+    return statuses.sort((a, b) => a.cluster.localeCompare(b.cluster));
   }
 
   /** Runs every query against one Prometheus; a failed query leaves its answer out. */
@@ -272,7 +339,9 @@ export class PrometheusTrafficSource implements MeshTrafficSource {
     return answers;
   }
 
-  private statusOf(outcome: TargetOutcome): ClusterMetricsStatus[] {
+  private statusOf(
+    outcome: Pick<TargetOutcome, 'target' | 'failures' | 'queries'>,
+  ): ClusterMetricsStatus[] {
     const { target, failures, queries } = outcome;
     const distinct = [...new Set(failures)];
     let status: Omit<ClusterMetricsStatus, 'cluster'>;

@@ -1,8 +1,11 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ANNOTATION_ORIGIN_LOCATION } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type {
-  ServiceRef,
-  ServiceTraffic,
+import {
+  MESH_PROVIDER_LOCATION_TYPE,
+  MESH_SERVICE_ANNOTATION,
+  type ServiceRef,
+  type ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
 import request from 'supertest';
@@ -210,5 +213,115 @@ describe('two traffic-source modules', () => {
     ).rejects.toThrow(
       /A traffic source for the mesh plugin is already set: configure exactly one traffic-source module, either @meshport\/backstage-plugin-mesh-backend-module-prometheus \(mesh.prometheus.url\) or @meshport\/backstage-plugin-mesh-backend-module-traffic-snapshot \(mesh.traffic.snapshot.file\), and remove the other's config/,
     );
+  });
+});
+
+describe('GET /dependencies', () => {
+  const pair = (from: string, to: string) => ({
+    from: { namespace: 'bookinfo', name: from },
+    to: { namespace: 'bookinfo', name: to },
+    requestsPerSecond: 1,
+    connectionsPerSecond: 0,
+    clusterPairs: [{ from: 'cluster-1', to: 'cluster-1' }],
+  });
+  const source = (): MeshTrafficSource => ({
+    getTraffic: jest.fn(),
+    getDependencies: async window => ({
+      window: window.text,
+      windowSeconds: window.seconds,
+      evaluatedAt: new Date(0).toISOString(),
+      source: 'test',
+      dependencies: [
+        pair('productpage', 'reviews'),
+        pair('reviews', 'ratings'),
+        pair('productpage', 'details'),
+        // a service discovery does not know: no entity decides who may read it
+        pair('reviews', 'ghost'),
+      ],
+      clusters: [{ cluster: 'cluster-1', state: 'ok', source: 'test' }],
+      partial: false,
+    }),
+  });
+
+  it("lists the source's pairs between services discovery knows, over 15 minutes by default", async () => {
+    const { server } = await startMeshBackend({
+      features: [trafficModule(source)],
+    });
+    const res = await request(server).get('/api/mesh/dependencies');
+    expect(res.status).toBe(200);
+    expect(res.body.window).toBe('15m');
+    expect(
+      res.body.dependencies.map(
+        (d: { from: ServiceRef; to: ServiceRef }) =>
+          `${d.from.name}>${d.to.name}`,
+      ),
+    ).toEqual([
+      'productpage>reviews',
+      'reviews>ratings',
+      'productpage>details',
+    ]);
+  });
+
+  it('lists only pairs whose both services the caller may read', async () => {
+    // the catalog module's component for reviews stands for it; the policy lets this caller
+    // read no entity, so reviews is hidden and only pairs without it remain
+    const reviews = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'reviews.bookinfo',
+        namespace: 'default',
+        annotations: {
+          [MESH_SERVICE_ANNOTATION]: 'bookinfo/reviews',
+          [ANNOTATION_ORIGIN_LOCATION]: `${MESH_PROVIDER_LOCATION_TYPE}:default`,
+        },
+      },
+      spec: { type: 'service', owner: 'group:default/bookinfo-team' },
+    };
+    const { server } = await startMeshBackend({
+      catalogEntities: [reviews],
+      features: [
+        trafficModule(source),
+        mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+          authorizeConditional: async requests =>
+            requests.map(() => ({ result: AuthorizeResult.DENY })),
+        }).factory,
+      ],
+    });
+    const res = await request(server).get('/api/mesh/dependencies');
+    expect(res.status).toBe(200);
+    expect(
+      res.body.dependencies.map(
+        (d: { from: ServiceRef; to: ServiceRef }) =>
+          `${d.from.name}>${d.to.name}`,
+      ),
+    ).toEqual(['productpage>details']);
+  });
+
+  it('refuses a malformed window, saying what a window looks like', async () => {
+    const { server } = await startMeshBackend({
+      features: [trafficModule(source)],
+    });
+    const res = await request(server).get(
+      '/api/mesh/dependencies?window=5%20minutes',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/window/);
+  });
+
+  it('says the source cannot tell when it does not list dependencies', async () => {
+    const { server } = await startMeshBackend({
+      features: [trafficModule(() => ({ getTraffic: jest.fn() }))],
+    });
+    const res = await request(server).get('/api/mesh/dependencies');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      source: 'none',
+      dependencies: [],
+      partial: true,
+    });
+    expect(res.body.clusters[0].reason).toMatch(/cannot list dependencies/);
   });
 });

@@ -4,7 +4,10 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { meshTrafficReadPermission } from '@meshport/backstage-plugin-mesh-common';
+import {
+  meshTrafficReadPermission,
+  type ServiceDependencies,
+} from '@meshport/backstage-plugin-mesh-common';
 import { parseWindow } from '@meshport/backstage-plugin-mesh-node';
 import type {
   MeshFleetReader,
@@ -45,8 +48,9 @@ const windowSchema = (fallback: string) =>
 
 /**
  * The observe API, mounted by the mesh backend:
- * `GET /services/:namespace/:name/traffic?window=5m` and
- * `GET /services/:namespace/:name/mtls?window=1h`.
+ * `GET /services/:namespace/:name/traffic?window=5m`,
+ * `GET /services/:namespace/:name/mtls?window=1h` and
+ * `GET /dependencies?window=15m` (who calls whom, fleet-wide).
  */
 export async function createMetricsRouter(
   options: MetricsRouterOptions,
@@ -95,6 +99,50 @@ export async function createMetricsRouter(
       fleetStore.getFleet(),
     ]);
     res.json(computeMtlsStatus(fleet, traffic));
+  });
+
+  // Who calls whom across the fleet: a pair is listed only when the caller may read both
+  // services (a pair tells of both), and only between services discovery knows, since the
+  // permission to read a service is decided on the service as discovered.
+  router.get('/dependencies', async (req, res) => {
+    const credentials = await authorize(req);
+    const { window } = parseOrThrow(windowSchema('15m'), req.query, 'window');
+    const fleet = await fleetStore.getFleet();
+    if (!trafficSource.getDependencies) {
+      const body: ServiceDependencies = {
+        window: window.text,
+        windowSeconds: window.seconds,
+        evaluatedAt: new Date().toISOString(),
+        source: 'none',
+        dependencies: [],
+        clusters: fleet.clusters.map(c => ({
+          cluster: c.name,
+          state: 'unavailable',
+          source: 'none',
+          reason:
+            'the installed traffic source cannot list dependencies fleet-wide: install @meshport/backstage-plugin-mesh-backend-module-prometheus or the traffic-snapshot module',
+        })),
+        partial: true,
+      };
+      res.json(body);
+      return;
+    }
+    const answer = await trafficSource.getDependencies(window);
+    const mayRead = await serviceAccess.readableServices(
+      credentials,
+      fleet.services,
+    );
+    const readable = new Set(
+      fleet.services.filter(mayRead).map(s => `${s.namespace}/${s.name}`),
+    );
+    res.json({
+      ...answer,
+      dependencies: answer.dependencies.filter(
+        d =>
+          readable.has(`${d.from.namespace}/${d.from.name}`) &&
+          readable.has(`${d.to.namespace}/${d.to.name}`),
+      ),
+    });
   });
 
   return router;

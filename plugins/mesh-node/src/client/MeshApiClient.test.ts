@@ -156,7 +156,7 @@ describe('MeshApiClient', () => {
     await expect(client().client.getFleet()).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(
-        /is not a fleet this plugin can read: .+\. Upgrade the Meshport plugins together/,
+        /is not what this plugin can read: .+\. Upgrade the Meshport plugins together/,
       ),
     });
   });
@@ -287,6 +287,68 @@ describe('MeshApiClient', () => {
       });
       expect(await reader.getFleet()).toBe(first);
       expect(asked).toEqual([null, '"v1"']);
+    });
+  });
+
+  describe('getDependencies', () => {
+    const dependencies = {
+      window: '15m',
+      windowSeconds: 900,
+      evaluatedAt: '2026-01-01T00:00:00.000Z',
+      source: 'snapshot',
+      dependencies: [
+        {
+          from: { namespace: 'bookinfo', name: 'reviews' },
+          to: { namespace: 'bookinfo', name: 'ratings' },
+          requestsPerSecond: 2.5,
+          connectionsPerSecond: 0,
+          clusterPairs: [{ from: 'east', to: 'east' }],
+        },
+      ],
+      clusters: [{ cluster: 'east', state: 'ok', source: 'snapshot' }],
+      partial: false,
+    };
+
+    it('asks for the window, encoded, and returns the checked answer', async () => {
+      let asked: string | null = null;
+      server.use(
+        http.get(
+          'http://backstage.test/api/mesh/dependencies',
+          ({ request }) => {
+            asked = new URL(request.url).searchParams.get('window');
+            return HttpResponse.json(dependencies);
+          },
+        ),
+      );
+      await expect(client().client.getDependencies('15m&x=1')).resolves.toEqual(
+        dependencies,
+      );
+      expect(asked).toBe('15m&x=1');
+    });
+
+    it('refuses an answer that is not dependencies, naming the field', async () => {
+      server.use(
+        http.get('http://backstage.test/api/mesh/dependencies', () =>
+          HttpResponse.json({ ...dependencies, dependencies: [{ from: 'reviews' }] }),
+        ),
+      );
+      await expect(client().client.getDependencies('15m')).rejects.toThrow(
+        /dependencies\.0\.from/,
+      );
+    });
+
+    it('passes on the status of an error answer', async () => {
+      server.use(
+        http.get('http://backstage.test/api/mesh/dependencies', () =>
+          HttpResponse.json(
+            { error: { name: 'NotAllowedError', message: 'no' } },
+            { status: 403 },
+          ),
+        ),
+      );
+      await expect(client().client.getDependencies('15m')).rejects.toThrow(
+        /answered 403.*mesh\.traffic\.read/,
+      );
     });
   });
 });

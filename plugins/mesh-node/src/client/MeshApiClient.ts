@@ -8,6 +8,8 @@ import {
   describeFleetProblems,
   type Fleet,
   parseFleet,
+  type ServiceDependencies,
+  serviceDependenciesSchema,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshFleetReader } from '../traffic/MeshTrafficSource';
 
@@ -76,14 +78,7 @@ export class MeshApiClient implements MeshFleetReader {
    * same object as last time while the fleet has not changed; treat it as immutable.
    */
   async getFleet(): Promise<Fleet> {
-    const url = `${await this.#discovery.getBaseUrl(
-      MeshApiClient.pluginId,
-    )}/fleet`;
-    const { token } = await this.#auth.getPluginRequestToken({
-      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
-      targetPluginId: MeshApiClient.pluginId,
-    });
-
+    const { url, token } = await this.#target('/fleet');
     const last = this.#last;
     let response = await this.#fetch(url, token, last?.etag);
     if (response.status === 304) {
@@ -92,11 +87,47 @@ export class MeshApiClient implements MeshFleetReader {
       // confirms nothing this client holds: ask for the body instead
       response = await this.#fetch(url, token, undefined);
     }
-    const fleet = await this.#read(url, response);
+    const fleet = this.#readFleet(url, await this.#json(url, response));
     const etag = response.headers.get('ETag');
     // only a strong tag names these exact bytes (RFC 9110 §8.8.1); without one, ask in full
     this.#last = etag && !etag.startsWith('W/') ? { etag, fleet } : undefined;
     return fleet;
+  }
+
+  /**
+   * `GET /api/mesh/dependencies?window=…`: which services called which over the window,
+   * fleet-wide, as the installed traffic source measured it (`source: 'none'` without one).
+   */
+  async getDependencies(window: string): Promise<ServiceDependencies> {
+    const { url, token } = await this.#target(
+      `/dependencies?${new URLSearchParams({ window })}`,
+    );
+    const body = await this.#json(
+      url,
+      await this.#fetch(url, token, undefined),
+    );
+    const parsed = serviceDependenciesSchema.safeParse(body);
+    if (!parsed.success) {
+      throw malformed(
+        url,
+        parsed.error.issues
+          .slice(0, 3)
+          .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; '),
+      );
+    }
+    return parsed.data as ServiceDependencies;
+  }
+
+  async #target(path: string): Promise<{ url: string; token: string }> {
+    const url = `${await this.#discovery.getBaseUrl(
+      MeshApiClient.pluginId,
+    )}${path}`;
+    const { token } = await this.#auth.getPluginRequestToken({
+      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+      targetPluginId: MeshApiClient.pluginId,
+    });
+    return { url, token };
   }
 
   async #fetch(
@@ -122,7 +153,7 @@ export class MeshApiClient implements MeshFleetReader {
     }
   }
 
-  async #read(url: string, response: Response): Promise<Fleet> {
+  async #json(url: string, response: Response): Promise<unknown> {
     if (!response.ok) {
       const cause = await ResponseError.fromResponse(response);
       throw new ServiceUnavailableError(
@@ -132,16 +163,17 @@ export class MeshApiClient implements MeshFleetReader {
         cause,
       );
     }
-
-    let body: unknown;
     try {
-      body = await response.json();
+      return await response.json();
     } catch (error) {
       throw malformed(
         url,
         `its body is not JSON (${(error as Error).message})`,
       );
     }
+  }
+
+  #readFleet(url: string, body: unknown): Fleet {
     const parsed = parseFleet(body);
     if (!parsed.ok) {
       throw malformed(url, describeFleetProblems(parsed.errors));
@@ -164,7 +196,7 @@ function advice(status: number): string {
     case 401:
       return "The mesh backend did not accept this plugin's service token: when the two run in separate backends, they must trust each other's tokens (Backstage's service-to-service auth docs)";
     case 403:
-      return 'The permission policy must allow mesh.fleet.read to this plugin';
+      return 'The permission policy must allow mesh.fleet.read (and mesh.traffic.read for dependencies) to this plugin';
     case 404:
       return 'Check that @meshport/backstage-plugin-mesh-backend is installed under the plugin id "mesh"';
     default:
@@ -174,6 +206,6 @@ function advice(status: number): string {
 
 function malformed(url: string, problems: string): ServiceUnavailableError {
   return new ServiceUnavailableError(
-    `The mesh backend's answer to ${url} is not a fleet this plugin can read: ${problems}. Upgrade the Meshport plugins together, so the mesh backend and its readers share one version of @meshport/backstage-plugin-mesh-common`,
+    `The mesh backend's answer to ${url} is not what this plugin can read: ${problems}. Upgrade the Meshport plugins together, so the mesh backend and its readers share one version of @meshport/backstage-plugin-mesh-common`,
   );
 }

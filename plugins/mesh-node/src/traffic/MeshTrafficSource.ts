@@ -1,5 +1,6 @@
 import type {
   Fleet,
+  ServiceDependencies,
   ServiceRef,
   ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -20,6 +21,16 @@ export interface MeshTrafficSource {
     service: ServiceRef,
     window: { text: string; seconds: number },
   ): Promise<ServiceTraffic>;
+
+  /**
+   * Every caller → callee pair of services seen over the window, fleet-wide, in one read
+   * (what the catalog turns into dependency relations). Optional: without it the backend
+   * answers that this source cannot tell, and no relations are derived.
+   */
+  getDependencies?(window: {
+    text: string;
+    seconds: number;
+  }): Promise<ServiceDependencies>;
 }
 
 /**

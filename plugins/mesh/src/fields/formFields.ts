@@ -1,4 +1,5 @@
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import { MeshCallersPicker, validateMeshCallers } from './MeshCallersPicker';
 import { MeshClusterPicker, validateMeshCluster } from './MeshClusterPicker';
 import { MeshIdentityPicker, validateMeshIdentity } from './MeshIdentityPicker';
 import { MeshPolicyPreview } from './MeshPolicyPreview';
@@ -31,6 +32,12 @@ export const meshIdentityPickerField = createFormField({
   name: 'MeshIdentityPicker',
   component: MeshIdentityPicker,
   validation: validateMeshIdentity,
+});
+
+export const meshCallersPickerField = createFormField({
+  name: 'MeshCallersPicker',
+  component: MeshCallersPicker,
+  validation: validateMeshCallers,
 });
 
 // No validation: the preview only reads the form, and must never stop it being submitted.

@@ -8,6 +8,11 @@ export type {
   IdentityValue,
   MeshIdentityPickerOptions,
 } from './MeshIdentityPicker';
+export {
+  MeshCallersPicker,
+  validateMeshCallers,
+} from './MeshCallersPicker';
+export type { MeshCallersPickerOptions } from './MeshCallersPicker';
 export { MeshPolicyPreview } from './MeshPolicyPreview';
 export type {
   MeshPolicyPreviewOptions,

@@ -9,6 +9,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -41,6 +42,8 @@ export async function startMeshBackend(
   options: {
     features?: BackendFeature[];
     config?: JsonObject;
+    /** What the catalog holds: entities standing for services decide who may read them. */
+    catalogEntities?: Entity[];
   } = {},
 ) {
   let runDiscovery: (() => Promise<void>) | undefined;
@@ -61,7 +64,9 @@ export async function startMeshBackend(
       meshPlugin,
       captureScheduler,
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({
+        entities: options.catalogEntities ?? [],
+      }),
       mockServices.rootConfig.factory({
         data: {
           mesh: { snapshot: { directory: DEMO_FLEET_DIR } },

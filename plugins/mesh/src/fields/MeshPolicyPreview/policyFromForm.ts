@@ -104,6 +104,18 @@ export function accessPolicyFromForm(form: FormValues): FormPolicy {
     'spec.allow.paths': 'Paths',
   };
   const sources: AccessRequest['sources'] = [];
+  // `callers` (MeshCallersPicker) is a list; templates written before it have fixed rows
+  const callers = Array.isArray(form.callers) ? form.callers : [];
+  callers.forEach((value, index) => {
+    const source = objectValue(value);
+    if (!source) return;
+    fieldLabels[`spec.sources.${sources.length}`] = `Caller ${index + 1}`;
+    sources.push({
+      cluster: source.cluster,
+      namespace: source.namespace,
+      serviceAccount: source.serviceAccount,
+    });
+  });
   for (let row = 1; row <= CALLER_ROWS; row++) {
     const source = objectValue(form[`source${row}`]);
     if (!source) continue;
@@ -118,7 +130,7 @@ export function accessPolicyFromForm(form: FormValues): FormPolicy {
     return {
       ok: false,
       missing:
-        'Choose at least one caller (field "source1") to see what this request adds.',
+        'Choose at least one caller (field "callers") to see what this request adds.',
     };
   }
   return {
