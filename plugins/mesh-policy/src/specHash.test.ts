@@ -46,18 +46,31 @@ describe('renderedSpecHash', () => {
   });
 
   it("ignores the API server's schema defaults of HTTPRoute", () => {
-    const owner = { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute' };
+    const owner = {
+      apiVersion: 'policy.linkerd.io/v1beta3',
+      kind: 'HTTPRoute',
+    };
     const rendered = {
-      parentRefs: [{ group: '', kind: 'Service', name: 'checkout', port: 9080 }],
+      parentRefs: [
+        { group: '', kind: 'Service', name: 'checkout', port: 9080 },
+      ],
       rules: [{ backendRefs: [{ name: 'checkout', port: 9080 }] }],
     };
     const served = {
-      parentRefs: [{ group: '', kind: 'Service', name: 'checkout', port: 9080 }],
+      parentRefs: [
+        { group: '', kind: 'Service', name: 'checkout', port: 9080 },
+      ],
       rules: [
         {
           matches: [{ path: { type: 'PathPrefix', value: '/' } }],
           backendRefs: [
-            { group: '', kind: 'Service', name: 'checkout', port: 9080, weight: 1 },
+            {
+              group: '',
+              kind: 'Service',
+              name: 'checkout',
+              port: 9080,
+              weight: 1,
+            },
           ],
         },
       ],
@@ -70,7 +83,11 @@ describe('renderedSpecHash', () => {
     // a value other than the default is kept
     expect(
       canonicalSpec(
-        { parentRefs: [{ name: 'x', group: 'policy.linkerd.io', kind: 'Server' }] },
+        {
+          parentRefs: [
+            { name: 'x', group: 'policy.linkerd.io', kind: 'Server' },
+          ],
+        },
         owner,
       ),
     ).toEqual({ parentRefs: [{ kind: 'Server', name: 'x' }] });
