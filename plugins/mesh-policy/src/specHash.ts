@@ -1,6 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import { compareStrings } from './diagnostics';
 
 /** Which object a spec belongs to: some kinds get schema defaults from the API server. */
 export interface SpecOwner {
@@ -9,9 +8,6 @@ export interface SpecOwner {
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Gateway API `HTTPRoute` defaults, applied by the API server from the CRD's OpenAPI schema
@@ -38,7 +34,7 @@ const HTTP_ROUTE_DEFAULTS: Record<string, Json | 'own-group'> = {
 
 function defaultsFor(
   owner: SpecOwner | undefined,
-): Map<string, Json> | undefined {
+): Map<string, string> | undefined {
   if (!owner || owner.kind !== 'HTTPRoute') return undefined;
   const group = (owner.apiVersion ?? '').split('/')[0];
   if (group !== 'policy.linkerd.io' && group !== 'gateway.networking.k8s.io')
@@ -46,9 +42,61 @@ function defaultsFor(
   return new Map(
     Object.entries(HTTP_ROUTE_DEFAULTS).map(([path, value]) => [
       path,
-      value === 'own-group' ? group : value,
+      emit(value === 'own-group' ? group : value, undefined, undefined)!,
     ]),
   );
+}
+
+/**
+ * Canonical JSON text of a value, written in one pass (the analysis hashes every managed
+ * object of the fleet): undefined for "no value". `path` is the field path, tracked only when
+ * `defaults` are given.
+ */
+function emit(
+  value: unknown,
+  path: string | undefined,
+  defaults: Map<string, string> | undefined,
+): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    const itemPath = path === undefined ? undefined : `${path}[]`;
+    let out = '';
+    for (const v of value) {
+      const item = emit(v, itemPath, defaults);
+      if (item === undefined) continue;
+      out += out === '' ? item : `,${item}`;
+    }
+    return out === '' ? undefined : `[${out}]`;
+  }
+  switch (typeof value) {
+    case 'object': {
+      // code-unit order, as compareStrings sorts
+      const keys = Object.keys(value as object).sort();
+      let out = '';
+      for (const key of keys) {
+        const childPath =
+          path === undefined ? undefined : path ? `${path}.${key}` : key;
+        const v = emit(
+          (value as Record<string, unknown>)[key],
+          childPath,
+          defaults,
+        );
+        if (v === undefined) continue;
+        if (childPath !== undefined && defaults!.get(childPath) === v) continue;
+        const member = `${JSON.stringify(key)}:${v}`;
+        out += out === '' ? member : `,${member}`;
+      }
+      return out === '' ? undefined : `{${out}}`;
+    }
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -69,38 +117,14 @@ function defaultsFor(
  *   defaulting), so a rendered spec without them comes back with them.
  * Arrays keep their order: it is meaningful (routes, matches).
  */
-export function canonicalSpec(spec: unknown, owner?: SpecOwner): Json {
+export function canonicalSpecJson(spec: unknown, owner?: SpecOwner): string {
   const defaults = defaultsFor(owner);
-  const walk = (value: unknown, path: string): Json | undefined => {
-    if (value === null || value === undefined) return undefined;
-    if (Array.isArray(value)) {
-      const items = value
-        .map(v => walk(v, `${path}[]`))
-        .filter((v): v is Json => v !== undefined);
-      return items.length === 0 ? undefined : items;
-    }
-    if (isPlainObject(value)) {
-      const out: { [k: string]: Json } = {};
-      for (const key of Object.keys(value).sort(compareStrings)) {
-        const childPath = path ? `${path}.${key}` : key;
-        const v = walk(value[key], childPath);
-        if (v === undefined) continue;
-        if (defaults?.has(childPath) && sameJson(defaults.get(childPath)!, v))
-          continue;
-        out[key] = v;
-      }
-      return Object.keys(out).length === 0 ? undefined : out;
-    }
-    if (typeof value === 'number')
-      return Number.isFinite(value) ? value : undefined;
-    if (typeof value === 'string' || typeof value === 'boolean') return value;
-    return undefined;
-  };
-  return walk(spec, '') ?? {};
+  return emit(spec, defaults ? '' : undefined, defaults) ?? '{}';
 }
 
-function sameJson(a: Json, b: Json): boolean {
-  return JSON.stringify(canonicalSpec(a)) === JSON.stringify(canonicalSpec(b));
+/** `canonicalSpecJson` as a value. */
+export function canonicalSpec(spec: unknown, owner?: SpecOwner): Json {
+  return JSON.parse(canonicalSpecJson(spec, owner));
 }
 
 /**
@@ -112,6 +136,6 @@ function sameJson(a: Json, b: Json): boolean {
  * browser too.
  */
 export function renderedSpecHash(spec: unknown, owner?: SpecOwner): string {
-  const text = JSON.stringify(canonicalSpec(spec, owner));
+  const text = canonicalSpecJson(spec, owner);
   return `sha256:${bytesToHex(sha256(utf8ToBytes(text)))}`;
 }

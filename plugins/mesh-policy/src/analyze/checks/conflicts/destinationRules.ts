@@ -124,7 +124,7 @@ function crossNamespaceClashes(
       ...(lostSubsets.length > 0
         ? [`subset${lostSubsets.length > 1 ? 's' : ''} ${list(lostSubsets)}`]
         : []),
-      ...(lostPolicy ? ['its top-level trafficPolicy'] : []),
+      ...(lostPolicy ? ['the top-level trafficPolicy'] : []),
     ];
     const hidingNames = list(
       hiding.map(o => `DestinationRule ${nsOf(o)}/${o.metadata.name}`),
@@ -136,7 +136,7 @@ function crossNamespaceClashes(
       reason: `hides:${namespace}`,
       host,
       objects: [...hiding, ...hidden],
-      detail: `${hidingNames} (namespace ${namespace}) is the DestinationRule Istio uses for ${host} for every caller in namespace ${namespace}, and it hides ${hiddenNames} of the service's own namespace entirely: those callers lose ${list(
+      detail: `${hidingNames} is the DestinationRule Istio uses for ${host} for every caller in namespace ${namespace}, and it hides ${hiddenNames} of the service's own namespace entirely, so those callers lose ${list(
         lost,
       )}`,
       fix: `Add ${list(

@@ -160,7 +160,9 @@ export const overlappingSelectors: Check = {
         ? overlap.namespace === ROOT_NAMESPACE
           ? 'are all mesh-wide (no selector in the root namespace)'
           : `are all namespace-wide (no selector) in namespace ${overlap.namespace}`
-        : `all select ${list(uniqueSorted(overlap.workloads))}`;
+        : `${overlap.objects.length > 2 ? 'all' : 'both'} select ${list(
+            uniqueSorted(overlap.workloads),
+          )}`;
       const effect =
         overlap.kind === 'PeerAuthentication'
           ? `Istio applies only the oldest of them (by creation time) ${

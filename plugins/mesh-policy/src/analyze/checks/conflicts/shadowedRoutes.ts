@@ -1,5 +1,5 @@
 import { compareStrings } from '../../../diagnostics';
-import { renderedSpecHash } from '../../../specHash';
+import { canonicalSpecJson } from '../../../specHash';
 import { asArray } from '../../../verify/clusterConfig';
 import type { ClusterObject } from '../../../verify/types';
 import type { Check, FindingDraft } from '../../types';
@@ -25,7 +25,7 @@ interface Shadow {
 }
 
 const routeLabel = (i: number, r: Route) =>
-  `http route ${i + 1}${typeof r.name === 'string' ? ` (${r.name})` : ''}`;
+  `HTTP route ${i + 1}${typeof r.name === 'string' ? ` (${r.name})` : ''}`;
 
 /** The HTTP routes of a VirtualService that are never taken, and why. */
 export function shadowedRoutes(spec: Record<string, unknown>): Shadow[] {
@@ -101,11 +101,9 @@ export const shadowedRoute: Check = {
       for (const vs of ctx.config(cluster).ofKind('VirtualService')) {
         const shadows = shadowedRoutes(specOf(vs));
         if (shadows.length === 0) continue;
-        const specHash = renderedSpecHash(specOf(vs));
+        const spec = canonicalSpecJson(specOf(vs));
         for (const shadow of shadows) {
-          const key = `${nsOf(vs)}/${vs.metadata.name}|${specHash}|${
-            shadow.route
-          }`;
+          const key = `${nsOf(vs)}/${vs.metadata.name}|${spec}|${shadow.route}`;
           const entry = found.get(key) ?? { vs, shadow, clusters: [] };
           entry.clusters.push(cluster);
           found.set(key, entry);
@@ -119,7 +117,7 @@ export const shadowedRoute: Check = {
       const where = `${clusters.length > 1 ? 'clusters' : 'cluster'} ${list(
         clusters,
       )}`;
-      const label = `http route ${shadow.route + 1}${
+      const label = `HTTP route ${shadow.route + 1}${
         shadow.routeName ? ` (${shadow.routeName})` : ''
       }`;
       const services = virtualServiceHosts(vs)
@@ -127,9 +125,9 @@ export const shadowedRoute: Check = {
         .filter((s): s is string => s !== undefined);
       drafts.push({
         message: `The ${label} of ${name} in ${where} is never taken: ${shadow.reason}.`,
-        fix: `In ${name}, move ${label} above http route ${
+        fix: `In ${name}, move ${label} above HTTP route ${
           shadow.by + 1
-        }, or narrow the match of http route ${
+        }, or narrow the match of HTTP route ${
           shadow.by + 1
         } so it no longer takes these requests; delete ${label} if it is not needed.`,
         objects: clusters.map(c => ctx.ref(c, vs)),

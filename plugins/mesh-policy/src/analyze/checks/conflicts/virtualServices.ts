@@ -1,6 +1,6 @@
 import { MESHPORT_POLICY_LABEL } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../../../diagnostics';
-import { renderedSpecHash } from '../../../specHash';
+import { canonicalSpecJson } from '../../../specHash';
 import type { ClusterObject } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
 import type { Check, FindingDraft } from '../../types';
@@ -135,15 +135,25 @@ export const severalVirtualServicesForOneHost: Check = {
   },
 };
 
-/** What a cluster's sidecars route for a host: its VirtualServices' specs, hosts expanded. */
+/**
+ * What a cluster's sidecars route for a host: its VirtualServices' specs as canonical JSON,
+ * hosts expanded (`reviews` and `reviews.bookinfo.svc.cluster.local` are one host).
+ */
 function routingSignature(vss: ClusterObject[]): string {
   return vss
     .map(vs =>
-      renderedSpecHash({ ...specOf(vs), hosts: virtualServiceHosts(vs) }),
+      canonicalSpecJson({ ...specOf(vs), hosts: virtualServiceHosts(vs) }),
     )
     .sort(compareStrings)
-    .join(',');
+    .join('\n');
 }
+
+/** The specs as served: equal text is equal routing, without canonicalising (the usual case). */
+const rawSignature = (vss: ClusterObject[]) =>
+  vss
+    .map(vs => JSON.stringify(vs.spec ?? null))
+    .sort(compareStrings)
+    .join('\n');
 
 /**
  * MESH206. Each cluster's istiod reads the VirtualServices of its own cluster (in a
@@ -180,9 +190,11 @@ export const virtualServicesDifferAcrossClusters: Check = {
             .servingClusters(service.namespace, service.name)
             .filter(c => known.has(c) && !byCluster.has(c))
         : [];
+      if (byCluster.size < 2 && withoutRoutes.length === 0) continue;
+      const raw = new Set([...byCluster.values()].map(rawSignature));
       const signatures = new Map<string, string[]>();
       for (const [cluster, vss] of byCluster) {
-        const sig = routingSignature(vss);
+        const sig = raw.size === 1 ? 'same' : routingSignature(vss);
         signatures.set(sig, [...(signatures.get(sig) ?? []), cluster]);
       }
       if (signatures.size < 2 && withoutRoutes.length === 0) continue;
