@@ -74,8 +74,8 @@ function emit(
       const keys = Object.keys(value as object).sort();
       let out = '';
       for (const key of keys) {
-        const childPath =
-          path === undefined ? undefined : path ? `${path}.${key}` : key;
+        let childPath: string | undefined;
+        if (path !== undefined) childPath = path ? `${path}.${key}` : key;
         const v = emit(
           (value as Record<string, unknown>)[key],
           childPath,

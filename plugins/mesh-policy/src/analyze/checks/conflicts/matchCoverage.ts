@@ -140,6 +140,12 @@ export function matchCovers(earlier: unknown, later: unknown): boolean {
   return true;
 }
 
+const MAP_FIELD_NAMES = {
+  headers: 'header',
+  queryParams: 'query',
+  withoutHeaders: 'without header',
+} as const;
+
 /** A match as a reader would write it, for messages: `uri prefix /api, method exact GET`. */
 export function describeMatch(match: unknown): string {
   if (!isObj(match) || matchesAll(match)) return 'every request';
@@ -155,15 +161,7 @@ export function describeMatch(match: unknown): string {
     const m = match[field];
     if (isObj(m))
       for (const [k, v] of Object.entries(m))
-        parts.push(
-          `${
-            field === 'queryParams'
-              ? 'query'
-              : field === 'withoutHeaders'
-              ? 'without header'
-              : 'header'
-          } ${k} ${sm(v)}`,
-        );
+        parts.push(`${MAP_FIELD_NAMES[field]} ${k} ${sm(v)}`);
   }
   for (const k of ['port', 'sourceNamespace', 'ignoreUriCase'])
     if (match[k] !== undefined) parts.push(`${k} ${String(match[k])}`);

@@ -156,10 +156,12 @@ export const overlappingSelectors: Check = {
         clusters,
       )}`;
       const wide = overlap.workloads.length === 0;
+      const scope =
+        overlap.namespace === ROOT_NAMESPACE
+          ? 'mesh-wide (no selector in the root namespace)'
+          : `namespace-wide (no selector) in namespace ${overlap.namespace}`;
       const what = wide
-        ? overlap.namespace === ROOT_NAMESPACE
-          ? 'are all mesh-wide (no selector in the root namespace)'
-          : `are all namespace-wide (no selector) in namespace ${overlap.namespace}`
+        ? `are all ${scope}`
         : `${overlap.objects.length > 2 ? 'all' : 'both'} select ${list(
             uniqueSorted(overlap.workloads),
           )}`;

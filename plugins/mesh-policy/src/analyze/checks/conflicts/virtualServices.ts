@@ -30,8 +30,8 @@ function meshVirtualServicesByHost(
   for (const vs of ctx.config(cluster).ofKind('VirtualService')) {
     if (!boundToMesh(vs)) continue;
     for (const host of virtualServiceHosts(vs)) {
-      const list = index.get(host);
-      if (list) list.push(vs);
+      const named = index.get(host);
+      if (named) named.push(vs);
       else index.set(host, [vs]);
     }
   }
@@ -46,8 +46,10 @@ const managed = (o: ClusterObject) =>
  * object is changed through its policy), else by cluster and name.
  */
 function byWhatToChange(ctx: AnalysisContext) {
-  const rank = (p: Placed) =>
-    ctx.isProposed(p.cluster, p.object) ? 0 : managed(p.object) ? 2 : 1;
+  const rank = (p: Placed) => {
+    if (ctx.isProposed(p.cluster, p.object)) return 0;
+    return managed(p.object) ? 2 : 1;
+  };
   return (a: Placed, b: Placed) =>
     rank(a) - rank(b) ||
     compareStrings(a.cluster, b.cluster) ||
@@ -118,13 +120,11 @@ export const severalVirtualServicesForOneHost: Check = {
           )}${owners.length > 0 ? ` (owned by ${list(owners)})` : ''}. ` +
           `Istio does not merge VirtualServices for sidecars: each sidecar uses the oldest one ` +
           `for the host and ignores the routes of the others.`,
-        fix:
-          `Merge the routes of these VirtualServices into one VirtualService for ${host} per ` +
-          `cluster and delete the others (or bind those meant for ingress to their gateway ` +
-          `with \`gateways:\` without \`mesh\`)` +
-          (placed.some(p => managed(p.object))
-            ? `; a VirtualService rendered by Meshport is changed through its policy: move the hand-written routes into that policy.`
-            : '.'),
+        fix: `Merge the routes of these VirtualServices into one VirtualService for ${host} per cluster and delete the others (or bind those meant for ingress to their gateway with \`gateways:\` without \`mesh\`)${
+          placed.some(p => managed(p.object))
+            ? '; a VirtualService rendered by Meshport is changed through its policy: move the hand-written routes into that policy.'
+            : '.'
+        }`,
         objects: placed.map(p => ctx.ref(p.cluster, p.object)),
         ...(service ? { services: [service] } : {}),
         owners,
