@@ -165,19 +165,24 @@ export const severalDestinationRulesForOneHost: Check = {
       { clash: Clash; clusters: Map<string, ClusterObject[]> }
     >();
     for (const cluster of ctx.clustersWithConfig()) {
-      const byHost = new Map<string, Map<string, ClusterObject[]>>();
+      const byHost = new Map<string, ClusterObject[]>();
       for (const dr of ctx.config(cluster).ofKind('DestinationRule')) {
         const host = destinationRuleHost(dr);
         if (!host || host.includes('*') || selectsWorkloads(dr)) continue;
-        const byNamespace = byHost.get(host) ?? new Map();
-        byNamespace.set(nsOf(dr), [...(byNamespace.get(nsOf(dr)) ?? []), dr]);
-        byHost.set(host, byNamespace);
+        const rules = byHost.get(host);
+        if (rules) rules.push(dr);
+        else byHost.set(host, [dr]);
       }
-      for (const [host, byNamespace] of byHost) {
+      for (const [host, rules] of byHost) {
+        // most hosts have one rule: nothing to compare
+        if (rules.length < 2) continue;
+        const byNamespace = new Map<string, ClusterObject[]>();
+        for (const dr of rules)
+          byNamespace.set(nsOf(dr), [...(byNamespace.get(nsOf(dr)) ?? []), dr]);
         const clashes = crossNamespaceClashes(host, byNamespace);
-        for (const rules of byNamespace.values())
-          if (rules.length > 1)
-            clashes.push(...sameNamespaceClashes(host, rules));
+        for (const sameNamespace of byNamespace.values())
+          if (sameNamespace.length > 1)
+            clashes.push(...sameNamespaceClashes(host, sameNamespace));
         for (const clash of clashes) {
           // the same two rules clashing in several clusters make one finding
           const key = [

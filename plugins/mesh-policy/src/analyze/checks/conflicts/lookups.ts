@@ -78,14 +78,22 @@ export function scopesMeet(a: ClusterObject, b: ClusterObject): boolean {
  * `mesh` in the list keeps it (networking/v1 VirtualService `gateways`).
  */
 export function boundToMesh(o: ClusterObject): boolean {
-  const gateways = asArray<unknown>(specOf(o).gateways);
-  return gateways.length === 0 || gateways.includes('mesh');
+  const gateways = specOf(o).gateways;
+  if (!Array.isArray(gateways) || gateways.length === 0) return true;
+  return gateways.includes('mesh');
 }
 
 /** The hosts of a VirtualService, expanded as Istio expands short names. */
 export function virtualServiceHosts(o: ClusterObject): string[] {
+  const hosts = specOf(o).hosts;
+  if (!Array.isArray(hosts)) return [];
+  // the usual VirtualService names one host: no set, no sort
+  if (hosts.length === 1)
+    return typeof hosts[0] === 'string' && hosts[0] !== ''
+      ? [fqdn(hosts[0], nsOf(o))]
+      : [];
   return uniqueSorted(
-    asArray<unknown>(specOf(o).hosts)
+    hosts
       .filter((h): h is string => typeof h === 'string' && h !== '')
       .map(h => fqdn(h, nsOf(o))),
   );

@@ -148,12 +148,35 @@ function routingSignature(vss: ClusterObject[]): string {
     .join('\n');
 }
 
-/** The specs as served: equal text is equal routing, without canonicalising (the usual case). */
-const rawSignature = (vss: ClusterObject[]) =>
-  vss
-    .map(vs => JSON.stringify(vs.spec ?? null))
-    .sort(compareStrings)
-    .join('\n');
+/** Whether two values are the same JSON, whatever their key order: the cheap, usual answer. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if (
+      !sameValue(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+      )
+    )
+      return false;
+  return true;
+}
+
+/** The same VirtualServices (by spec), one for one, in two clusters. */
+function sameRouting(a: ClusterObject[], b: ClusterObject[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 1) return sameValue(a[0].spec, b[0].spec);
+  return b.every(y => a.some(x => sameValue(x.spec, y.spec)));
+}
 
 /**
  * MESH206. Each cluster's istiod reads the VirtualServices of its own cluster (in a
@@ -169,32 +192,39 @@ export const virtualServicesDifferAcrossClusters: Check = {
   severity: 'warning',
   title: 'A host is routed differently from one cluster to another',
   run(ctx) {
-    const perHost = new Map<string, Map<string, ClusterObject[]>>();
+    const perHost = new Map<string, [string, ClusterObject[]][]>();
     const known = new Set(ctx.clustersWithConfig());
     for (const cluster of known) {
       for (const [host, vss] of meshVirtualServicesByHost(ctx, cluster)) {
-        const byCluster = perHost.get(host) ?? new Map();
-        byCluster.set(cluster, vss);
-        perHost.set(host, byCluster);
+        const clusters = perHost.get(host);
+        if (clusters) clusters.push([cluster, vss]);
+        else perHost.set(host, [[cluster, vss]]);
       }
     }
     const drafts: FindingDraft[] = [];
-    for (const [host, byCluster] of [...perHost].sort(([a], [b]) =>
-      compareStrings(a, b),
-    )) {
-      const all = [...byCluster.values()].flat();
-      if (all.every(managed)) continue;
+    // Most hosts are routed the same everywhere: the loop allocates nothing until one is not.
+    for (const [host, entries] of perHost) {
       const service = ctx.serviceForHost(host);
-      const withoutRoutes = service
-        ? ctx.topology
-            .servingClusters(service.namespace, service.name)
-            .filter(c => known.has(c) && !byCluster.has(c))
-        : [];
-      if (byCluster.size < 2 && withoutRoutes.length === 0) continue;
-      const raw = new Set([...byCluster.values()].map(rawSignature));
+      // one cluster routes the host and no other runs it: nothing to compare (the usual case)
+      if (entries.length === 1 && (service?.instances.length ?? 0) < 2)
+        continue;
+      if (entries.every(([, vss]) => vss.every(managed))) continue;
+      const withoutRoutes =
+        service && service.instances.length > 1
+          ? ctx.topology
+              .servingClusters(service.namespace, service.name)
+              .filter(c => known.has(c) && !entries.some(([r]) => r === c))
+          : [];
+      if (withoutRoutes.length === 0) {
+        if (entries.length < 2) continue;
+        const [, first] = entries[0];
+        if (entries.every(([, vss], i) => i === 0 || sameRouting(first, vss)))
+          continue;
+      }
+      const byCluster = new Map(entries);
       const signatures = new Map<string, string[]>();
       for (const [cluster, vss] of byCluster) {
-        const sig = raw.size === 1 ? 'same' : routingSignature(vss);
+        const sig = routingSignature(vss);
         signatures.set(sig, [...(signatures.get(sig) ?? []), cluster]);
       }
       if (signatures.size < 2 && withoutRoutes.length === 0) continue;
@@ -250,6 +280,8 @@ export const virtualServicesDifferAcrossClusters: Check = {
         keyParts: [host],
       });
     }
-    return drafts;
+    return drafts.sort((a, b) =>
+      compareStrings(a.keyParts![0], b.keyParts![0]),
+    );
   },
 };
