@@ -1,3 +1,4 @@
+import { MESHPORT_SPEC_HASH_ANNOTATION } from '@meshport/backstage-plugin-mesh-common';
 import { parse } from 'yaml';
 import { canonicalSpec, renderedSpecHash } from './specHash';
 import { toYaml } from './yaml';
@@ -96,5 +97,34 @@ describe('renderedSpecHash', () => {
   it('never throws on odd input', () => {
     for (const odd of [null, undefined, 3, 'x', [], [null], { a: NaN }])
       expect(renderedSpecHash(odd)).toMatch(/^sha256:/);
+  });
+});
+
+describe('the spec hash of rendered files', () => {
+  it('is the hash of the spec each rendered file holds, as read back from YAML', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const path = jest.requireActual<typeof import('node:path')>('node:path');
+    const roots = [
+      path.resolve(__dirname, '__fixtures__/golden'),
+      path.resolve(__dirname, '../../../examples/policy-repo/rendered'),
+    ];
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.includes(`${path.sep}rendered${path.sep}`)) files.push(p);
+      }
+    };
+    roots.forEach(walk);
+    expect(files.length).toBeGreaterThan(20);
+    const mismatched = files.filter(f => {
+      const doc = parse(fs.readFileSync(f, 'utf8'));
+      return (
+        doc.metadata.annotations[MESHPORT_SPEC_HASH_ANNOTATION] !==
+        renderedSpecHash(doc.spec, doc)
+      );
+    });
+    expect(mismatched).toEqual([]);
   });
 });
