@@ -129,6 +129,26 @@ describe('MESH201 several VirtualServices for one host', () => {
     expect(f.fix).toContain('through its policy');
   });
 
+  it('reports what a pull request introduces, its object first', () => {
+    const fleet = withConfig(owned(), {
+      'cluster-1': [vs('bookinfo', 'reviews')],
+    });
+    const checks = conflictChecks.filter(c => c.code === 'MESH201');
+    expect(analyzeFleet({ fleet }, checks).findings).toEqual([]);
+    const { findings } = analyzeFleet(
+      {
+        fleet,
+        proposed: { 'cluster-1': [vs('frontend', 'reviews-canary')] },
+      },
+      checks,
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0].objects[0]).toMatchObject({
+      namespace: 'frontend',
+      proposed: true,
+    });
+  });
+
   it('says nothing for one per host, gateway-bound ones, or disjoint exportTo', () => {
     expect(
       analyse(
