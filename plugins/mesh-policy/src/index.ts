@@ -62,6 +62,8 @@ export type { CompileMemoStats } from './compileMemo';
 export { summarizeChange, formatChangeSummary } from './summarizeChange';
 export type { ChangeSummary, ChangeSet, ChangedFile } from './summarizeChange';
 export { toYaml } from './yaml';
+export { renderedSpecHash, canonicalSpec } from './specHash';
+export type { SpecOwner } from './specHash';
 export { Verifier } from './verify/verifier';
 export {
   formatTrace,

@@ -59,6 +59,9 @@ export const RESOURCES = {
     'ServiceEntry',
   ),
   gateways: crd('networking.istio.io', 'v1', 'gateways', 'Gateway'),
+  // Which egress hosts and inbound ports a workload's proxy gets; two selecting one workload
+  // leave it undefined (istioctl IST0110), which the conflict analysis reports.
+  sidecars: crd('networking.istio.io', 'v1', 'sidecars', 'Sidecar'),
   peerAuthentications: crd(
     'security.istio.io',
     'v1',
@@ -117,6 +120,7 @@ export const MESH_CONFIG_RESOURCES: ResourceType[] = [
   RESOURCES.destinationRules,
   RESOURCES.serviceEntries,
   RESOURCES.gateways,
+  RESOURCES.sidecars,
   RESOURCES.peerAuthentications,
   RESOURCES.authorizationPolicies,
   RESOURCES.links,

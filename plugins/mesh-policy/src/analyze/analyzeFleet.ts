@@ -29,6 +29,7 @@ function findingOf(
   ]);
   const owners = unique([
     ...services.flatMap(s => ctx.ownersOfService(s)),
+    ...(draft.owners ?? []),
     // an object about no service is owned by whoever owns its namespace's services
     ...(services.length === 0
       ? draft.objects.flatMap(o =>

@@ -29,6 +29,11 @@ export interface FindingDraft {
   services?: string[];
   /** Clusters involved besides those of `objects`. */
   clusters?: string[];
+  /**
+   * Catalog owners involved besides those of `services`, e.g. the teams owning the namespaces
+   * of two conflicting objects about one service.
+   */
+  owners?: string[];
   /** A milder or harsher severity than the check's own, for this case only. */
   severity?: FindingSeverity;
   /**

@@ -3,8 +3,10 @@ import {
   MANAGED_BY_VALUE,
   POLICIES_ANNOTATION,
   POLICY_LABEL,
+  SPEC_HASH_ANNOTATION,
 } from '../constants';
 import { compareStrings } from '../diagnostics';
+import { renderedSpecHash } from '../specHash';
 
 /** A rendered Kubernetes object: plain data, ready to serialise. */
 export interface MeshResource {
@@ -43,7 +45,10 @@ export function resourceKey(
   return [cluster, kind, namespace, name].join('\u0000');
 }
 
-/** The object as rendered: contributors named in the label and annotation. */
+/**
+ * The object as rendered: contributors named in the label and annotation, and the hash of its
+ * spec, by which analysis tells a hand-edited live object from the one rendered.
+ */
 export function meshResource(e: ResourceEntry): MeshResource {
   const policies = [...e.policies].sort(compareStrings);
   return {
@@ -58,6 +63,7 @@ export function meshResource(e: ResourceEntry): MeshResource {
       },
       annotations: {
         [POLICIES_ANNOTATION]: policies.join(','),
+        [SPEC_HASH_ANNOTATION]: renderedSpecHash(e.spec, e),
         ...Object.fromEntries(
           Object.entries(e.notes ?? {}).sort(([a], [b]) =>
             compareStrings(a, b),
