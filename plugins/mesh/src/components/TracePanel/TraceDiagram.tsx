@@ -55,7 +55,6 @@ const useStyles = makeStyles(theme => ({
     padding: theme.spacing(0.5),
     borderRadius: theme.shape.borderRadius,
     border: '2px solid transparent',
-    '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
   },
   failing: {
     borderColor: theme.palette.error.main,
@@ -98,8 +97,6 @@ const LegRow = (props: { leg: Leg }) => {
   return (
     <li
       className={`${classes.leg} ${fails ? classes.failing : ''}`}
-      // Focusable so keyboard users can step through the legs and hear each one's outcome.
-      tabIndex={0}
       aria-label={describeLeg(leg)}
       data-testid="trace-leg"
       data-cluster={leg.cluster ?? ''}

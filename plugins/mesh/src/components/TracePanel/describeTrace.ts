@@ -36,16 +36,23 @@ export function describeTls(leg: Leg): string {
     .join(' · ');
 }
 
+const VERBS: Record<string, string> = {
+  allow: 'allows',
+  deny: 'denies',
+  unknown: 'may allow or deny',
+};
+
+const FAILURE_WORDS: Record<string, string> = {
+  route: 'fails',
+  transport: 'fails in transport',
+  authz: 'denied',
+};
+
 /** Who decides and what: `sidecar allows: no AuthorizationPolicy selects reviews`. */
 export function describeAuthz(leg: Leg): string {
   if (!leg.authz) return 'not decided';
   const a = leg.authz;
-  const verb =
-    a.decision === 'allow'
-      ? 'allows'
-      : a.decision === 'deny'
-      ? 'denies'
-      : 'may allow or deny';
+  const verb = VERBS[a.decision] ?? 'may allow or deny';
   const who = a.enforcer === 'none' ? 'no enforcer' : a.enforcer;
   return `${who} ${verb}${a.reason ? `: ${a.reason}` : ''}`;
 }
@@ -53,12 +60,7 @@ export function describeAuthz(leg: Leg): string {
 /** What happens to the leg's requests in the end. */
 export function describeOutcome(leg: Leg): string {
   if (leg.failure) {
-    const kind =
-      leg.failureKind === 'authz'
-        ? 'denied'
-        : leg.failureKind === 'transport'
-        ? 'fails in transport'
-        : 'fails';
+    const kind = FAILURE_WORDS[leg.failureKind ?? 'route'] ?? 'fails';
     return `${kind}: ${leg.failure}`;
   }
   return `reaches ${leg.readyEndpoints} ready endpoint${
