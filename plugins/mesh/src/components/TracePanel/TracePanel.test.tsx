@@ -76,7 +76,8 @@ describe('TracePanel', () => {
     expect(screen.getByTestId('trace-summary')).toHaveTextContent(
       '1 of 2 legs fail',
     );
-  });
+    // the first render of a suite pays for loading MUI: slow on a busy machine
+  }, 20_000);
 
   it('starts empty without traffic, and traces the caller the user picks', async () => {
     const user = userEvent.setup();
