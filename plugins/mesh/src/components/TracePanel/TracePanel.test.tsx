@@ -150,4 +150,31 @@ describe('TracePanel', () => {
       'fromCluster cluster-9 is not a cluster of the fleet',
     );
   });
+  it("shows the backend's reason when it refuses the trace's input", async () => {
+    const refused = Object.assign(
+      new Error('Request failed with 400 Bad Request'),
+      {
+        name: 'ResponseError',
+        statusCode: 400,
+        body: {
+          error: {
+            name: 'InputError',
+            message: 'port 1234 is not a port of bookinfo/reviews',
+          },
+        },
+      },
+    );
+    await renderWith(
+      fakeMeshApi({
+        traceRequest: async () => {
+          throw refused;
+        },
+      }),
+    );
+    const error = await screen.findByTestId('mesh-error');
+    expect(error).toHaveTextContent(
+      'port 1234 is not a port of bookinfo/reviews (Request failed with 400 Bad Request)',
+    );
+    expect(error).toHaveTextContent(/The mesh backend refused the request/);
+  });
 });
