@@ -5,7 +5,10 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { meshApiRef, MeshClient } from './api';
@@ -67,6 +70,21 @@ export const meshEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * The banner on the entity overview when the entity's mesh service has configuration errors;
+ * it renders nothing otherwise.
+ */
+export const meshFindingsWarningEntityCard = EntityCardBlueprint.make({
+  name: 'findings-warning',
+  params: {
+    filter: isMeshServiceAvailable,
+    loader: () =>
+      import('./components/EntityMeshFindingsWarning').then(m => (
+        <m.EntityMeshFindingsWarning />
+      )),
+  },
+});
+
 const loadFields = () => import('./fields/formFields');
 
 /** `ui:field: MeshServicePicker` */
@@ -117,6 +135,7 @@ export default createFrontendPlugin({
     meshFleetPage,
     meshServicePage,
     meshEntityContent,
+    meshFindingsWarningEntityCard,
     meshServicePickerFormField,
     meshClusterPickerFormField,
     meshSubsetPickerFormField,

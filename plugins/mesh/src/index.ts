@@ -9,6 +9,7 @@ export {
   MeshFleetPage,
   MeshServicePage,
   EntityMeshContent,
+  EntityMeshFindingsWarning,
   MeshServicePickerFieldExtension,
   MeshClusterPickerFieldExtension,
   MeshSubsetPickerFieldExtension,
@@ -20,6 +21,7 @@ export {
   isMeshServiceAvailable,
   getMeshServiceRef,
 } from './entity/meshServiceRef';
+export type { EntityMeshFindingsWarningProps } from './components/EntityMeshFindingsWarning';
 export { meshApiRef, MeshClient } from './api';
 export type * from './api';
 export type {

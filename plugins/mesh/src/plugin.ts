@@ -90,6 +90,25 @@ export const EntityMeshContent = meshPlugin.provide(
   }),
 );
 
+/**
+ * A banner for the entity overview, shown only when the mesh analysis found errors in the
+ * entity's service: `<EntitySwitch.Case if={isMeshServiceAvailable}>
+ * <Grid item xs={12}><EntityMeshFindingsWarning /></Grid></EntitySwitch.Case>`.
+ *
+ * @public
+ */
+export const EntityMeshFindingsWarning = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshFindingsWarning',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshFindingsWarning').then(
+          m => m.EntityMeshFindingsWarning,
+        ),
+    },
+  }),
+);
+
 /** @public `ui:field: MeshServicePicker` */
 export const MeshServicePickerFieldExtension = meshPlugin.provide(
   createScaffolderFieldExtension({

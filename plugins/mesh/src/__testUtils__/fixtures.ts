@@ -7,6 +7,11 @@ import type {
   FleetCluster,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  Finding,
+  FindingsResponse,
+} from '@meshport/backstage-plugin-mesh-common';
+import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
 import type { MeshApi } from '../api';
 import type {
   ServiceMtlsStatus,
@@ -318,6 +323,170 @@ export const mtls: ServiceMtlsStatus = {
   partial: false,
 };
 
+/** reviews' VirtualService routes to subset v3, which cluster-1's DestinationRule lacks. */
+export const missingSubset: Finding = {
+  code: 'MESH103',
+  severity: 'error',
+  title: 'Subset missing where its traffic lands',
+  message:
+    'VirtualService bookinfo/reviews-shift in cluster cluster-1 routes to subset v3 of reviews, which DestinationRule bookinfo/reviews in cluster cluster-2 does not define',
+  fix: 'Add subset v3 (labels version: v3) to DestinationRule bookinfo/reviews in cluster cluster-2',
+  objects: [
+    {
+      cluster: 'cluster-1',
+      kind: 'VirtualService',
+      namespace: 'bookinfo',
+      name: 'reviews-shift',
+      meshportPolicy: 'bookinfo/trafficpolicy-reviews-shift',
+    },
+    {
+      cluster: 'cluster-2',
+      kind: 'DestinationRule',
+      namespace: 'bookinfo',
+      name: 'reviews',
+      proposed: true,
+    },
+  ],
+  clusters: ['cluster-1', 'cluster-2'],
+  services: ['bookinfo/reviews'],
+  owners: ['group:default/team-books', 'group:default/platform'],
+  equivalent: { istio: 'IST0101', kiali: 'KIA1107' },
+  key: 'MESH103|bookinfo/reviews|v3|cluster-2',
+};
+
+/** A port of reviews has no protocol. */
+export const unnamedPort: Finding = {
+  code: 'MESH701',
+  severity: 'warning',
+  title: 'Port without protocol',
+  message:
+    'Service bookinfo/reviews in cluster cluster-2 has port 9080 named "web"',
+  fix: 'Name port 9080 of Service bookinfo/reviews in cluster cluster-2 "http-web", or set appProtocol: http',
+  objects: [
+    {
+      cluster: 'cluster-2',
+      kind: 'Service',
+      namespace: 'bookinfo',
+      name: 'reviews',
+    },
+  ],
+  clusters: ['cluster-2'],
+  services: ['bookinfo/reviews'],
+  owners: ['group:default/team-books'],
+  key: 'MESH701|bookinfo/reviews|cluster-2|9080',
+};
+
+/** A finding about ratings, owned by another team. */
+export const ratingsInfo: Finding = {
+  code: 'MESH502',
+  severity: 'info',
+  title: 'Failover without outlier detection',
+  message:
+    'DestinationRule bookinfo/ratings in cluster cluster-1 sets locality failover without outlier detection',
+  fix: 'Add trafficPolicy.outlierDetection to DestinationRule bookinfo/ratings in cluster cluster-1',
+  objects: [
+    {
+      cluster: 'cluster-1',
+      kind: 'DestinationRule',
+      namespace: 'bookinfo',
+      name: 'ratings',
+    },
+  ],
+  clusters: ['cluster-1'],
+  services: ['bookinfo/ratings'],
+  owners: ['group:default/team-ratings'],
+  key: 'MESH502|bookinfo/ratings|cluster-1',
+};
+
+export const allFindings: Finding[] = [missingSubset, unnamedPort, ratingsInfo];
+
+/** What `/findings` answers for a filter, computed from `items` as the backend does. */
+export function findingsResponse(
+  items: Finding[],
+  notes: string[] = [],
+): FindingsResponse {
+  return {
+    items,
+    totalCount: items.length,
+    counts: {
+      error: items.filter(f => f.severity === 'error').length,
+      warning: items.filter(f => f.severity === 'warning').length,
+      info: items.filter(f => f.severity === 'info').length,
+    },
+    generatedAt: '2026-11-22T10:00:00.000Z',
+    notes,
+  };
+}
+
+/**
+ * productpage in cluster-1 → reviews: 50 % v1 locally, 50 % v3 in cluster-2 through the
+ * east-west gateway, where the gateway has no chain for the subset's SNI.
+ */
+export const reviewsTrace: Trace = {
+  request: {
+    from: {
+      cluster: 'cluster-1',
+      namespace: 'bookinfo',
+      serviceAccount: 'bookinfo-productpage',
+      labels: { app: 'productpage', version: 'v1' },
+    },
+    host: 'reviews.bookinfo.svc.cluster.local',
+    port: 9080,
+    method: 'GET',
+    path: '/',
+  },
+  route: {
+    virtualService: 'bookinfo/reviews-shift',
+    route: 'shift',
+    index: 0,
+    timeout: '5s',
+  },
+  legs: [
+    {
+      share: 50,
+      destination: 0,
+      host: 'reviews.bookinfo.svc.cluster.local',
+      subset: 'v1',
+      cluster: 'cluster-1',
+      endpointLabels: [{ app: 'reviews', version: 'v1' }],
+      readyEndpoints: 1,
+      travel: 'local',
+      tls: { mode: 'ISTIO_MUTUAL', mtls: true, ok: true },
+      authz: {
+        enforcer: 'sidecar',
+        decision: 'allow',
+        reason: 'no AuthorizationPolicy selects reviews',
+      },
+      localities: ['us-east1/us-east1-b'],
+    },
+    {
+      share: 50,
+      destination: 1,
+      host: 'reviews.bookinfo.svc.cluster.local',
+      subset: 'v3',
+      cluster: 'cluster-2',
+      endpointLabels: [{ app: 'reviews', version: 'v3' }],
+      readyEndpoints: 1,
+      travel: 'east-west-gateway',
+      gateway: {
+        cluster: 'cluster-2',
+        gateway: 'istio-system/istio-eastwestgateway',
+        address: '203.0.113.20',
+        sni: 'outbound_.9080_.v3_.reviews.bookinfo.svc.cluster.local',
+        hasChain: false,
+      },
+      tls: { mode: 'ISTIO_MUTUAL', mtls: true, ok: true },
+      authz: { enforcer: 'ztunnel', decision: 'allow', reason: 'no policy' },
+      localities: ['europe-west1/europe-west1-c'],
+      failure:
+        'the east-west gateway of cluster-2 has no chain for SNI outbound_.9080_.v3_.reviews.bookinfo.svc.cluster.local: DestinationRule bookinfo/reviews in cluster-2 lacks subset v3',
+      failureKind: 'route',
+    },
+  ],
+  notes: [],
+  ok: false,
+};
+
 /** A MeshApi answering from the fixtures; override any method per test. */
 export function fakeMeshApi(overrides: Partial<MeshApi> = {}): MeshApi {
   return {
@@ -345,6 +514,17 @@ export function fakeMeshApi(overrides: Partial<MeshApi> = {}): MeshApi {
     },
     getServiceTraffic: async () => traffic,
     getServiceMtls: async () => mtls,
+    getFindings: async (query = {}) =>
+      findingsResponse(
+        allFindings.filter(
+          f =>
+            (!query.service || f.services.includes(query.service)) &&
+            (!query.cluster || f.clusters.includes(query.cluster)) &&
+            (!query.owner || f.owners.includes(query.owner)) &&
+            (!query.severity?.length || query.severity.includes(f.severity)),
+        ),
+      ),
+    traceRequest: async () => reviewsTrace,
     ...overrides,
   };
 }

@@ -5,11 +5,14 @@
  */
 import { MockFetchApi, mockApis } from '@backstage/test-utils';
 import type {
+  Finding,
+  FindingSeverity,
   Fleet,
   MeshService,
   ServiceMtlsStatus,
   ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
+import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
 import { http, HttpResponse } from 'msw';
 import { MeshClient } from '../api';
 
@@ -37,6 +40,12 @@ export interface MeshBackendData {
   traffic?: ServiceTraffic;
   /** What `/services/:namespace/:name/mtls` answers for any known service. */
   mtls?: ServiceMtlsStatus;
+  /** Every finding of the fleet; `/findings` filters them as the backend does. */
+  findings?: Finding[];
+  /** Notes `/findings` adds to every answer. */
+  findingNotes?: string[];
+  /** What `/trace` answers for a known destination (404 otherwise, as the backend). */
+  trace?: Trace;
 }
 
 /** Handlers for every read route of the mesh backend, answering from `data`. */
@@ -86,6 +95,50 @@ export function meshBackendHandlers(data: MeshBackendData) {
           ? HttpResponse.json(data.traffic)
           : notFound(params.namespace, params.name),
     ),
+    http.get(`${MESH_BASE_URL}/findings`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      const severities = (query.get('severity') ?? '')
+        .split(',')
+        .filter(Boolean) as FindingSeverity[];
+      const offset = Number(query.get('offset') ?? 0);
+      const limit = Number(query.get('limit') ?? 100);
+      const matching = (data.findings ?? []).filter(
+        f =>
+          (!query.get('service') ||
+            f.services.includes(query.get('service')!)) &&
+          (!query.get('cluster') ||
+            f.clusters.includes(query.get('cluster')!)) &&
+          (!query.get('owner') || f.owners.includes(query.get('owner')!)) &&
+          (severities.length === 0 || severities.includes(f.severity)),
+      );
+      const count = (s: FindingSeverity) =>
+        matching.filter(f => f.severity === s).length;
+      return HttpResponse.json({
+        items: matching.slice(offset, offset + limit),
+        totalCount: matching.length,
+        counts: {
+          error: count('error'),
+          warning: count('warning'),
+          info: count('info'),
+        },
+        generatedAt: fleet.generatedAt,
+        notes: data.findingNotes ?? [],
+      });
+    }),
+    http.get(`${MESH_BASE_URL}/trace`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      const [namespace, name] = (query.get('to') ?? '').split('/');
+      if (!query.get('fromCluster') || !query.get('fromNamespace')) {
+        return backendError(
+          400,
+          'InputError',
+          'fromCluster and fromNamespace are required',
+        );
+      }
+      return find(namespace, name) && data.trace
+        ? HttpResponse.json(data.trace)
+        : notFound(namespace, name);
+    }),
     http.get(`${MESH_BASE_URL}/services/:namespace/:name/mtls`, ({ params }) =>
       find(params.namespace, params.name) && data.mtls
         ? HttpResponse.json(data.mtls)

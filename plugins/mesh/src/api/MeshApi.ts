@@ -2,10 +2,13 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ClusterListResponse,
   Fleet,
+  FindingSeverity,
+  FindingsResponse,
   MeshListResponse,
   MeshService,
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
+import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
 import type {
   ServiceMtlsStatus,
   ServiceRef,
@@ -27,6 +30,38 @@ export interface MetricsQuery {
   window?: string;
 }
 
+/** Filters and paging of `GET /findings`; every filter is optional. */
+export interface FindingsQuery {
+  /** `<namespace>/<name>` of a mesh service. */
+  service?: string;
+  cluster?: string;
+  /** Only these severities; all when empty. */
+  severity?: FindingSeverity[];
+  /** A catalog owner's entity ref, e.g. `group:default/team-books`. */
+  owner?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The caller of `GET /trace`: one workload in one cluster. */
+export interface TraceCaller {
+  cluster: string;
+  namespace: string;
+  serviceAccount?: string;
+  /** The workload's pod labels; they decide which sidecar-scoped config applies. */
+  labels?: Record<string, string>;
+}
+
+/** `GET /trace`: where a request from `from` to a service goes. */
+export interface TraceQuery {
+  from: TraceCaller;
+  /** The destination service. */
+  to: ServiceRef;
+  port?: number;
+  path?: string;
+  method?: string;
+}
+
 /** The browser's view of the mesh backend (`/api/mesh`). */
 export interface MeshApi {
   getFleet(): Promise<Fleet>;
@@ -42,6 +77,10 @@ export interface MeshApi {
     service: ServiceRef,
     query?: MetricsQuery,
   ): Promise<ServiceMtlsStatus>;
+  /** Findings of the mesh analysis the user may read, worst first. */
+  getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
+  /** The verifier's answer to "where does this request go?". */
+  traceRequest(query: TraceQuery): Promise<Trace>;
 }
 
 export const meshApiRef = createApiRef<MeshApi>({ id: 'plugin.mesh.api' });

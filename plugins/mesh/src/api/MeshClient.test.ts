@@ -136,4 +136,96 @@ describe('MeshClient', () => {
     );
     expect((await client.getFleet()).services).toEqual(rest);
   });
+  it('asks for findings with the severities joined and the unset filters left out', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/findings`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({
+          items: [],
+          totalCount: 0,
+          counts: { error: 0, warning: 0, info: 0 },
+          generatedAt: '2026-11-22T10:00:00.000Z',
+          notes: [],
+        });
+      }),
+    );
+    await client.getFindings({
+      service: 'bookinfo/reviews',
+      severity: ['error', 'warning'],
+      owner: 'group:default/team-books',
+      limit: 10,
+    });
+    expect(seen?.searchParams.get('service')).toBe('bookinfo/reviews');
+    expect(seen?.searchParams.get('severity')).toBe('error,warning');
+    expect(seen?.searchParams.get('owner')).toBe('group:default/team-books');
+    expect(seen?.searchParams.get('limit')).toBe('10');
+    expect(seen?.searchParams.has('cluster')).toBe(false);
+    expect(seen?.searchParams.has('offset')).toBe(false);
+
+    await client.getFindings({ severity: [] });
+    expect(seen?.searchParams.has('severity')).toBe(false);
+  });
+
+  it('sends the caller of a trace as query parameters, labels sorted', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/trace`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({ legs: [], notes: [], ok: true });
+      }),
+    );
+    await client.traceRequest({
+      from: {
+        cluster: 'cluster-1',
+        namespace: 'bookinfo',
+        serviceAccount: 'bookinfo-productpage',
+        labels: { version: 'v1', app: 'productpage' },
+      },
+      to: { namespace: 'bookinfo', name: 'reviews' },
+      port: 9080,
+      path: '/reviews/1?x=1&y=2',
+      method: 'GET',
+    });
+    expect(Object.fromEntries(seen!.searchParams)).toEqual({
+      fromCluster: 'cluster-1',
+      fromNamespace: 'bookinfo',
+      fromServiceAccount: 'bookinfo-productpage',
+      fromLabels: 'app=productpage,version=v1',
+      to: 'bookinfo/reviews',
+      port: '9080',
+      path: '/reviews/1?x=1&y=2',
+      method: 'GET',
+    });
+  });
+
+  it("turns the trace's 400 into an error carrying the backend's message", async () => {
+    server.use(
+      http.get(`${baseUrl}/trace`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'port 1234 is not a port of bookinfo/reviews',
+            },
+            request: { method: 'GET', url: '/trace' },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    await expect(
+      client.traceRequest({
+        from: { cluster: 'cluster-1', namespace: 'bookinfo' },
+        to: { namespace: 'bookinfo', name: 'reviews' },
+        port: 1234,
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      body: {
+        error: { message: 'port 1234 is not a port of bookinfo/reviews' },
+      },
+    });
+  });
 });

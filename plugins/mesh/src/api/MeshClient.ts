@@ -4,12 +4,20 @@ import {
   type ClusterListResponse,
   describeFleetProblems,
   type Fleet,
+  type FindingsResponse,
   type MeshListResponse,
   type MeshService,
   parseFleet,
   type ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
-import type { MeshApi, MetricsQuery, ServiceQuery } from './MeshApi';
+import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
+import type {
+  FindingsQuery,
+  MeshApi,
+  MetricsQuery,
+  ServiceQuery,
+  TraceQuery,
+} from './MeshApi';
 import type {
   ServiceMtlsStatus,
   ServiceRef,
@@ -86,6 +94,35 @@ export class MeshClient implements MeshApi {
   ): Promise<ServiceMtlsStatus> {
     return this.get<ServiceMtlsStatus>(`${servicePath(service)}/mtls`, {
       window: query.window,
+    });
+  }
+
+  getFindings(query: FindingsQuery = {}): Promise<FindingsResponse> {
+    return this.get<FindingsResponse>('/findings', {
+      service: query.service,
+      cluster: query.cluster,
+      severity: query.severity?.length ? query.severity.join(',') : undefined,
+      owner: query.owner,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  }
+
+  traceRequest(query: TraceQuery): Promise<Trace> {
+    const { from, to } = query;
+    const labels = Object.entries(from.labels ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return this.get<Trace>('/trace', {
+      fromCluster: from.cluster,
+      fromNamespace: from.namespace,
+      fromServiceAccount: from.serviceAccount,
+      fromLabels: labels || undefined,
+      to: `${to.namespace}/${to.name}`,
+      port: query.port,
+      path: query.path || undefined,
+      method: query.method || undefined,
     });
   }
 

@@ -1,3 +1,10 @@
 export { meshApiRef } from './MeshApi';
-export type { MeshApi, MetricsQuery, ServiceQuery } from './MeshApi';
+export type {
+  FindingsQuery,
+  MeshApi,
+  MetricsQuery,
+  ServiceQuery,
+  TraceCaller,
+  TraceQuery,
+} from './MeshApi';
 export { MeshClient } from './MeshClient';

@@ -1,18 +1,23 @@
 import type { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   registerMswTestHooks,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { meshApiRef } from '../../api';
 import {
+  allFindings,
   disputedReviews,
   fleet,
   mtls,
+  reviewsTrace,
   traffic,
 } from '../../__testUtils__/fixtures';
 import {
@@ -45,6 +50,7 @@ describe('EntityMeshContent', () => {
           <EntityMeshContent />
         </EntityProvider>
       </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
   }
 
@@ -60,7 +66,50 @@ describe('EntityMeshContent', () => {
       await screen.findByRole('table', { name: 'mTLS per cluster' }),
     ).toBeInTheDocument();
     expect(screen.getByText('Policies and mesh config')).toBeInTheDocument();
-  });
+    // a whole Mesh tab of cards: slow on a busy machine
+  }, 20_000);
+
+  it("shows the service's findings and where requests from its busiest caller go", async () => {
+    let traceUrl: URL | undefined;
+    server.use(
+      ...meshBackendHandlers({
+        fleet,
+        traffic,
+        mtls,
+        findings: allFindings,
+        trace: reviewsTrace,
+      }),
+    );
+    server.use(
+      http.get(`${MESH_BASE_URL}/trace`, ({ request }) => {
+        traceUrl = new URL(request.url);
+        return HttpResponse.json(reviewsTrace);
+      }),
+    );
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    const findings = await screen.findByRole('list', {
+      name: 'Findings of bookinfo/reviews',
+    });
+    // only reviews' findings: ratings' is another service's
+    expect(within(findings).getAllByTestId('finding')).toHaveLength(2);
+    const legs = await screen.findAllByTestId('trace-leg');
+    expect(legs.map(l => l.getAttribute('data-cluster'))).toEqual([
+      'cluster-1',
+      'cluster-2',
+    ]);
+    expect(traceUrl?.searchParams.get('fromCluster')).toBe('cluster-1');
+    expect(traceUrl?.searchParams.get('fromNamespace')).toBe('bookinfo');
+    expect(traceUrl?.searchParams.get('fromServiceAccount')).toBe(
+      'bookinfo-productpage',
+    );
+    expect(traceUrl?.searchParams.get('fromLabels')).toBe(
+      'app=productpage,version=v1',
+    );
+    expect(traceUrl?.searchParams.get('to')).toBe('bookinfo/reviews');
+    expect(traceUrl?.searchParams.get('port')).toBe('9080');
+    expect(traceUrl?.searchParams.get('method')).toBe('GET');
+    expect(traceUrl?.searchParams.has('path')).toBe(false);
+  }, 20_000);
 
   it('flags a service whose clusters dispute its owner, naming the claims', async () => {
     server.use(

@@ -9,6 +9,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshApiRef } from '../../api';
+import { FleetFindings } from '../FleetFindings';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { ClustersTable } from './ClustersTable';
 import { MeshesCard } from './MeshesCard';
@@ -45,6 +46,9 @@ export const FleetOverview = () => {
         </Grid>
         <Grid item xs={12}>
           <MeshesCard meshes={fleet.meshes} links={fleet.links} />
+        </Grid>
+        <Grid item xs={12}>
+          <FleetFindings />
         </Grid>
         <Grid item xs={12}>
           <ServicesTable />

@@ -5,12 +5,14 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import type { ServiceRef } from '@meshport/backstage-plugin-mesh-common';
 import { useMeshService } from '../../hooks';
+import { FindingsCard } from '../Findings';
 import { InstancesTable } from '../InstancesTable';
 import { MeshConfigCard } from '../MeshConfigCard';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { MtlsCard } from '../MtlsCard';
 import { OwnershipConflictAlert } from '../OwnershipConflict';
 import { RequestButtons } from '../RequestButtons';
+import { TracePanel } from '../TracePanel';
 import { TrafficCard, WindowSelect } from '../TrafficCard';
 
 /**
@@ -63,6 +65,12 @@ export const MeshServiceContent = (props: { service: ServiceRef }) => {
           instances={value.service.instances}
           clusters={value.clusters}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <FindingsCard service={service} />
+      </Grid>
+      <Grid item xs={12}>
+        <TracePanel service={value.service} clusters={value.clusters} />
       </Grid>
       <Grid item xs={12}>
         <TrafficCard

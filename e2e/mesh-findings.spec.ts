@@ -1,0 +1,171 @@
+import { expect, Page, test } from '@playwright/test';
+import {
+  entityPath,
+  findMeshServiceEntity,
+  getAsGuest,
+  screenshotDir,
+  signInAsGuest,
+} from './helpers';
+
+/**
+ * The mesh analysis in the UI against the demo fleet (examples/demo-fleet), which carries
+ * deliberate mistakes so that findings exist: the Findings card and the "Where does this
+ * request go?" panel on reviews' Mesh tab, and the findings of the fleet on the overview.
+ */
+
+interface FindingsAnswer {
+  totalCount: number;
+  counts: { error: number; warning: number; info: number };
+}
+
+test.beforeEach(async ({ request }) => {
+  const findings = await getAsGuest<FindingsAnswer>(
+    request,
+    '/api/mesh/findings?limit=1',
+  );
+  expect(
+    findings?.totalCount,
+    'the backend analyses the demo fleet (GET /api/mesh/findings answers, with findings)',
+  ).toBeGreaterThan(0);
+});
+
+/** The card (InfoCard) whose title is `title`. */
+function card(page: Page, title: string) {
+  return page
+    .locator('.MuiCard-root')
+    .filter({ has: page.getByText(title, { exact: true }) })
+    .first();
+}
+
+test("reviews' Mesh tab has a Findings card and traces productpage's requests to both clusters", async ({
+  page,
+  request,
+}) => {
+  const entity = await findMeshServiceEntity(request, 'bookinfo/reviews');
+  expect(
+    entity,
+    'a catalog entity has meshport.dev/service: bookinfo/reviews',
+  ).toBeTruthy();
+  await signInAsGuest(page);
+  await page.goto(`${entityPath(entity!)}/mesh`);
+
+  const findings = card(page, 'Findings');
+  await expect(findings).toBeVisible();
+  // the list, or the empty state: either way the analysis answered
+  await expect(
+    findings
+      .getByTestId('finding')
+      .first()
+      .or(findings.getByTestId('findings-empty')),
+  ).toBeVisible();
+  await findings.scrollIntoViewIfNeeded();
+  await findings.screenshot({
+    path: `${screenshotDir}/mesh-findings-card.png`,
+  });
+
+  const panel = card(page, 'Where does this request go?');
+  await expect(panel).toBeVisible();
+  await panel.getByRole('button', { name: /Caller's cluster/ }).click();
+  await page.getByRole('option', { name: 'cluster-1', exact: true }).click();
+  const workload = panel.getByRole('textbox', { name: 'Calling workload' });
+  await workload.fill('productpage');
+  await page
+    .getByRole('option', { name: /^bookinfo\/productpage-v1\b/ })
+    .click();
+
+  const diagram = panel.getByTestId('trace-diagram');
+  await expect(diagram).toBeVisible();
+  await expect(diagram).toHaveAttribute(
+    'aria-label',
+    /^Where a request from bookinfo\/productpage-v1 in cluster-1 to reviews\./,
+  );
+  await expect(
+    diagram
+      .locator('[data-testid="trace-leg"][data-cluster="cluster-1"]')
+      .first(),
+  ).toBeVisible();
+  await expect(
+    diagram
+      .locator('[data-testid="trace-leg"][data-cluster="cluster-2"]')
+      .first(),
+  ).toBeVisible();
+  // every leg states its outcome in words
+  for (const outcome of await diagram.getByTestId('trace-leg-outcome').all()) {
+    await expect(outcome).toHaveText(
+      /^(reaches \d+ ready endpoints?|fails|denied)/,
+    );
+  }
+  await expect(page.getByTestId('mesh-error')).toHaveCount(0);
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: `${screenshotDir}/mesh-trace-panel.png` });
+});
+
+test('the overview lists findings per cluster and service, and filters them by severity', async ({
+  page,
+  request,
+}) => {
+  const errors = await getAsGuest<FindingsAnswer>(
+    request,
+    '/api/mesh/findings?severity=error&limit=1',
+  );
+  await signInAsGuest(page);
+  await page.goto('/mesh');
+
+  const findings = card(page, 'Findings');
+  await expect(findings).toBeVisible();
+  await expect(findings.getByTestId('findings-total')).toBeVisible();
+  await expect(findings.getByTestId('finding').first()).toBeVisible();
+  await expect(findings.getByText('Per cluster')).toBeVisible();
+  await expect(findings.getByText('Per service')).toBeVisible();
+  await findings.screenshot({
+    path: `${screenshotDir}/mesh-overview-findings.png`,
+  });
+
+  // errors only
+  await findings.getByRole('checkbox', { name: 'warning' }).uncheck();
+  await findings.getByRole('checkbox', { name: 'info' }).uncheck();
+  if ((errors?.totalCount ?? 0) > 0) {
+    await expect(findings.getByTestId('findings-total')).toHaveText(
+      new RegExp(`^${errors!.totalCount} errors?\\b`),
+    );
+    const items = findings.getByTestId('finding');
+    await expect(items.first()).toBeVisible();
+    for (const item of await items.all()) {
+      await expect(item).toHaveAttribute('aria-label', /^error MESH\d{3}:/);
+    }
+  } else {
+    await expect(findings.getByTestId('findings-total')).toHaveText(
+      /^No findings/,
+    );
+  }
+  await expect(page.getByTestId('mesh-error')).toHaveCount(0);
+});
+
+test("the entity overview warns reviews' owners of mesh configuration errors, and links to the Mesh tab", async ({
+  page,
+  request,
+}) => {
+  const entity = await findMeshServiceEntity(request, 'bookinfo/reviews');
+  expect(entity).toBeTruthy();
+  const errors = await getAsGuest<FindingsAnswer>(
+    request,
+    '/api/mesh/findings?service=bookinfo%2Freviews&severity=error&limit=1',
+  );
+  await signInAsGuest(page);
+  await page.goto(entityPath(entity!));
+  const banner = page.getByTestId('mesh-findings-warning');
+  if ((errors?.counts.error ?? 0) === 0) {
+    await expect(page.getByText('About').first()).toBeVisible();
+    await expect(banner).toHaveCount(0);
+    return;
+  }
+  await expect(banner).toHaveText(
+    new RegExp(
+      `^${
+        errors!.counts.error
+      } mesh configuration errors? in bookinfo/reviews — see the Mesh tab$`,
+    ),
+  );
+  await banner.getByRole('link', { name: 'see the Mesh tab' }).click();
+  await expect(page).toHaveURL(new RegExp(`${entityPath(entity!)}/mesh$`));
+});

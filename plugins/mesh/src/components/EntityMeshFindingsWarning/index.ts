@@ -1,0 +1,2 @@
+export { EntityMeshFindingsWarning } from './EntityMeshFindingsWarning';
+export type { EntityMeshFindingsWarningProps } from './EntityMeshFindingsWarning';

@@ -1,0 +1,1 @@
+export { FleetFindings } from './FleetFindings';
