@@ -171,7 +171,8 @@ export const subsetMissingWhereTrafficLands: Check = {
     const look = new ReferenceLookups(ctx);
     const topo = ctx.topology;
     const drafts: FindingDraft[] = [];
-    for (const cluster of ctx.clustersWithConfig()) {
+    const known = new Set(ctx.clustersWithConfig());
+    for (const cluster of known) {
       if (topo.meshKind(cluster) === 'linkerd') continue;
       const cfg = ctx.config(cluster);
       for (const vs of cfg.ofKind('VirtualService')) {
@@ -204,6 +205,8 @@ export const subsetMissingWhereTrafficLands: Check = {
           for (const leg of trace.legs) {
             if (!leg.subset || !leg.gateway || leg.gateway.hasChain) continue;
             const landing = leg.gateway.cluster;
+            // A cluster whose config is unknown (never synced) is not known to lack anything.
+            if (!known.has(landing)) continue;
             const key = `${leg.host}\u0000${leg.subset}\u0000${landing}`;
             if (reported.has(key)) continue;
             // The gateway resets for other reasons too (no passthrough server, unknown host):
