@@ -40,12 +40,11 @@ export const destinationHostNotFound: Check = {
         for (const d of routeDestinations(vs)) {
           if (seen.has(d.host) || d.host.includes('*')) continue;
           seen.add(d.host);
-          if (cfg.serviceEntries(d.host).length > 0) continue;
+          if (look.hostKnown(cluster, d.host)) continue;
           const kube = kubeHost(d.host);
           const serving = kube
             ? topo.servingClusters(kube.namespace, kube.name)
             : [];
-          if (serving.some(c => reach.includes(c))) continue;
 
           const where = `${describe(vs, cluster)} routes (${d.section} route ${
             d.route

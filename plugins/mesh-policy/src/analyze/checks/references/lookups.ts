@@ -4,6 +4,7 @@ import { compareStrings } from '../../../diagnostics';
 import {
   asArray,
   fqdn,
+  ROOT_NAMESPACE,
   Spec,
   stringRecord,
 } from '../../../verify/clusterConfig';
@@ -186,10 +187,17 @@ export class ReferenceLookups {
     if (this.ctx.config(cluster).serviceEntries(host).length > 0) return true;
     const kube = kubeHost(host);
     if (!kube) return false;
+    return this.runsWithin(cluster, kube.namespace, kube.name);
+  }
+
+  /** Whether the service runs in `cluster` or a cluster it reaches. */
+  runsWithin(cluster: string, namespace: string, name: string): boolean {
     const reach = this.reachableFrom(cluster);
-    return this.ctx.topology
-      .servingClusters(kube.namespace, kube.name)
-      .some(c => reach.includes(c));
+    return (
+      this.ctx.topology
+        .service(namespace, name)
+        ?.instances.some(i => reach.includes(i.cluster)) ?? false
+    );
   }
 
   /** `<namespace>/<name>` of the fleet's services that the hosts name. */
@@ -287,6 +295,23 @@ export class ReferenceLookups {
       );
     }
     return this.trustDomainSet.has(td);
+  }
+
+  private gatewayNamespaces = new Map<string, string>();
+
+  /**
+   * The namespace of a cluster's east-west gateway (the root namespace when unknown): where
+   * its proxy looks DestinationRules up from, as the verifier takes it.
+   */
+  eastWestNamespace(cluster: string): string {
+    let ns = this.gatewayNamespaces.get(cluster);
+    if (ns === undefined) {
+      ns =
+        this.ctx.topology.eastWestGateways(cluster)[0]?.namespace ??
+        ROOT_NAMESPACE;
+      this.gatewayNamespaces.set(cluster, ns);
+    }
+    return ns;
   }
 
   /** `<namespace>/<name>` of the Istio Gateways of a cluster. */

@@ -62,7 +62,10 @@ function problemOf(
   const accountProblem = (ns: string, sa: string): Problem | undefined => {
     if (look.servicesWithIdentity(`ns/${ns}/sa/${sa}`).length > 0)
       return undefined;
-    const there = look.serviceAccountsIn(ns);
+    const all = look.serviceAccountsIn(ns);
+    // A namespace may hold hundreds: name a few, enough to spot a typo.
+    const there =
+      all.length > 5 ? [...all.slice(0, 5), `… (${all.length} in all)`] : all;
     return {
       why: `no workload in any cluster runs as service account ${sa} in namespace ${ns}${
         there.length > 0 ? ` (workloads there run as ${list(there)})` : ''
@@ -96,7 +99,7 @@ function problemOf(
     const prefix = p.slice(0, -1);
     const slash = prefix.indexOf('/');
     if (slash < 0) return undefined;
-    const td = tdProblem(prefix.slice(0, slash), prefix.slice(slash) + '*');
+    const td = tdProblem(prefix.slice(0, slash), `${prefix.slice(slash)}*`);
     if (td) return td;
     const ns = prefix.match(/^[^/]+\/ns\/([^/*]+)\//);
     if (ns && look.serviceAccountsIn(ns[1]).length === 0)

@@ -62,6 +62,55 @@ function endpointLabels(
 }
 
 /**
+ * Whether some endpoint of the instance carries every label of `want`, as `endpointLabels`
+ * spells them out, without building the label sets: the question every subset asks.
+ */
+function instanceSelects(
+  look: ReferenceLookups,
+  cluster: string,
+  instance: ServiceInstance,
+  want: Record<string, string>,
+): boolean {
+  const topo = look.ctx.topology;
+  const region = want[REGION_LABEL];
+  const zone = want[ZONE_LABEL];
+  if (region !== undefined || zone !== undefined) {
+    const c = topo.cluster(cluster);
+    const places =
+      instance.localities.length > 0
+        ? instance.localities.map(l => l.split('/'))
+        : (c?.regions ?? []).flatMap(r =>
+            (c?.zones.length ? c.zones : ['']).map(z => [r, z]),
+          );
+    if (
+      !places.some(
+        ([r, z]) =>
+          (region === undefined || r === region) &&
+          (zone === undefined || z === zone),
+      )
+    )
+      return false;
+  }
+  const pods =
+    instance.workloads.length > 0
+      ? instance.workloads.map(w => w.labels)
+      : [instance.selector];
+  return pods.some(labels => {
+    for (const k in want) {
+      if (k === REGION_LABEL || k === ZONE_LABEL) continue;
+      const have =
+        k === ISTIO_CLUSTER_LABEL
+          ? topo.clusterId(cluster)
+          : k === ISTIO_NETWORK_LABEL
+          ? topo.network(cluster) ?? labels[k]
+          : labels[k];
+      if (have !== want[k]) return false;
+    }
+    return true;
+  });
+}
+
+/**
  * MESH104. A subset is the endpoints of its host whose labels include the subset's labels;
  * a subset whose labels match no endpoint in any cluster the rule's cluster sees makes every
  * route to it fail with 503 `UH` (no healthy upstream). Istio: pkg/config/analysis/analyzers/
@@ -96,22 +145,31 @@ export const subsetMatchesNoPod: Check = {
         if (subsets.length === 0) continue;
 
         const kube = kubeHost(host);
-        let seen: Record<string, string>[];
-        let unreachable: {
+        let seen: () => Record<string, string>[];
+        let matches: (want: Record<string, string>) => boolean;
+        let unreachable: () => {
           cluster: string;
           labels: Record<string, string>[];
-        }[] = [];
-        if (kube && topo.service(kube.namespace, kube.name)) {
-          const instances = topo.service(kube.namespace, kube.name)!.instances;
-          seen = instances
-            .filter(i => reach.includes(i.cluster))
-            .flatMap(i => endpointLabels(look, i.cluster, i));
-          unreachable = instances
-            .filter(i => !reach.includes(i.cluster))
-            .map(i => ({
-              cluster: i.cluster,
-              labels: endpointLabels(look, i.cluster, i),
-            }));
+        }[] = () => [];
+        const service = kube && topo.service(kube.namespace, kube.name);
+        if (service) {
+          const reachable = service.instances.filter(i =>
+            reach.includes(i.cluster),
+          );
+          // No endpoint reachable at all is a missing host, not a wrong subset.
+          if (reachable.length === 0) continue;
+          matches = want =>
+            reachable.some(i => instanceSelects(look, i.cluster, i, want));
+          // Label sets are spelled out only to explain a finding.
+          seen = () =>
+            reachable.flatMap(i => endpointLabels(look, i.cluster, i));
+          unreachable = () =>
+            service.instances
+              .filter(i => !reach.includes(i.cluster))
+              .map(i => ({
+                cluster: i.cluster,
+                labels: endpointLabels(look, i.cluster, i),
+              }));
         } else {
           const entries = ctx.config(cluster).serviceEntries(host);
           // Pods a workloadSelector picks and DNS-resolved hosts are not judged here.
@@ -124,29 +182,33 @@ export const subsetMatchesNoPod: Check = {
             )
           )
             continue;
-          seen = entries.flatMap(e =>
+          const labels = entries.flatMap(e =>
             asArray<Spec>(e.spec.endpoints).map(ep => stringRecord(ep?.labels)),
           );
+          seen = () => labels;
+          matches = want => labels.some(l => selects(want, l));
         }
-        // No endpoint reachable at all is a missing host, not a wrong subset.
-        if (seen.length === 0) continue;
 
         for (const subset of subsets) {
-          if (seen.some(l => selects(subset.labels, l))) continue;
+          if (matches(subset.labels)) continue;
           const want = Object.entries(subset.labels)
             .map(([k, v]) => `${k}=${v}`)
             .join(', ');
           const carried = Object.keys(subset.labels)
             .map(k => {
               const values = [
-                ...new Set(seen.map(l => l[k]).filter(v => v !== undefined)),
+                ...new Set(
+                  seen()
+                    .map(l => l[k])
+                    .filter(v => v !== undefined),
+                ),
               ].sort();
               return values.length > 0
                 ? `${k}: ${values.join(', ')}`
                 : undefined;
             })
             .filter((x): x is string => !!x);
-          const matchElsewhere = unreachable
+          const matchElsewhere = unreachable()
             .filter(u => u.labels.some(l => selects(subset.labels, l)))
             .map(u => u.cluster);
           drafts.push({

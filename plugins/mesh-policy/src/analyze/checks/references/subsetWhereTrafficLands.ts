@@ -83,29 +83,41 @@ function portOf(ctx: AnalysisContext, cluster: string, host: string) {
 }
 
 /**
- * Whether a request from `cluster` to `host` can land on another network, which is when the
- * serving cluster's east-west gateway — and so its own DestinationRules — come into play
- * (pilot/pkg/xds/endpoints/ep_filters.go EndpointsByNetworkFilter).
+ * Whether a request from `cluster` to a subset of `host` may land on another network in a
+ * cluster whose config lacks the subset: only then is the route traced (a fleet of tens of
+ * thousands of healthy routes is not). Landing on another network is what brings the serving
+ * cluster's east-west gateway, and so its own DestinationRules, into play
+ * (pilot/pkg/xds/endpoints/ep_filters.go EndpointsByNetworkFilter); the gateway looks the
+ * rule up from its own namespace, as the verifier does.
  */
-function mayCrossNetwork(
-  ctx: AnalysisContext,
+function mayLackSubsetWhereItLands(
+  look: ReferenceLookups,
+  known: Set<string>,
   cluster: string,
   host: string,
+  subset: string,
 ): boolean {
+  const ctx = look.ctx;
   const topo = ctx.topology;
   const kube = kubeHost(host);
   if (!kube) return ctx.config(cluster).serviceEntries(host).length > 0;
   const mine = topo.network(cluster);
-  return topo
-    .servingClusters(kube.namespace, kube.name)
-    .some(
-      c =>
-        c !== cluster &&
-        topo.reach(cluster, c) === 'shared-endpoint-discovery' &&
-        !!mine &&
-        !!topo.network(c) &&
-        topo.network(c) !== mine,
-    );
+  if (!mine) return false;
+  const instances = topo.service(kube.namespace, kube.name)?.instances ?? [];
+  return instances.some(({ cluster: c }) => {
+    if (
+      c === cluster ||
+      !known.has(c) ||
+      topo.reach(cluster, c) !== 'shared-endpoint-discovery' ||
+      !topo.network(c) ||
+      topo.network(c) === mine
+    )
+      return false;
+    return !ctx
+      .config(c)
+      .destinationRule(host, look.eastWestNamespace(c))
+      ?.subsets.some(s => s.name === subset);
+  });
 }
 
 /** Traces route `index` of a VirtualService from a sidecar in `cluster`, if a request can take it. */
@@ -191,7 +203,18 @@ export const subsetMissingWhereTrafficLands: Check = {
         const reported = new Set<string>();
         for (const index of [...new Set(dests.map(d => d.route))]) {
           const ours = dests.filter(d => d.route === index);
-          if (!ours.some(d => mayCrossNetwork(ctx, cluster, d.host))) continue;
+          if (
+            !ours.some(d =>
+              mayLackSubsetWhereItLands(
+                look,
+                known,
+                cluster,
+                d.host,
+                d.subset!,
+              ),
+            )
+          )
+            continue;
           const trace = traceRoute(
             ctx,
             cluster,
