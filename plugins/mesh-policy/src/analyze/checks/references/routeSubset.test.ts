@@ -115,3 +115,24 @@ describe('MESH102 route subset not found', () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe('MESH102 for gateway-bound VirtualServices', () => {
+  it('judges the rule a gateway proxy uses, not other namespaces’ rules', () => {
+    const edge = obj('VirtualService', 'bookinfo', 'edge', {
+      hosts: ['bookinfo.example.com'],
+      gateways: ['bookinfo-gateway'],
+      http: [{ route: [{ destination: { host: 'reviews', subset: 'v3' } }] }],
+    });
+    const { findings } = run(routeSubsetNotFound, multiNetwork(), {
+      'cluster-1': [
+        edge,
+        dr('bookinfo', ['v3']),
+        obj('DestinationRule', 'frontend', 'reviews-tls', {
+          host: REVIEWS,
+          trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+        }),
+      ],
+    });
+    expect(findings).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import type { DestinationRuleView } from '../../../verify/clusterConfig';
 import type { ClusterObject } from '../../../verify/types';
 import type { Check, FindingDraft } from '../../types';
 import {
+  appliesToSidecars,
   describe,
   hostsOf,
   isIstio,
@@ -10,6 +11,7 @@ import {
   namespaceOf,
   ReferenceLookups,
   routeDestinations,
+  specOf,
 } from './lookups';
 
 /**
@@ -57,10 +59,16 @@ export const routeSubsetNotFound: Check = {
           const byId = new Map(
             rules.map(o => [`${namespaceOf(o)}/${o.metadata.name}`, o]),
           );
-          const clientNamespaces = [
-            ...new Set(rules.map(namespaceOf)),
-            ELSEWHERE,
-          ];
+          // Clients of a namespace without a rule of their own find the host namespace's rule
+          // first, as that namespace's clients do: one lookup answers for both.
+          const ruleNamespaces = new Set(rules.map(namespaceOf));
+          // A VirtualService bound to gateways only is applied by gateway proxies, which
+          // hold no rules of their own namespace as a rule: the host's or root's applies.
+          const clientNamespaces = !appliesToSidecars(specOf(vs))
+            ? [ELSEWHERE]
+            : ruleNamespaces.has(kubeHost(d.host)?.namespace ?? ELSEWHERE)
+            ? [...ruleNamespaces]
+            : [...ruleNamespaces, ELSEWHERE];
           const failing: { clients: string; rule?: DestinationRuleView }[] = [];
           for (const ns of clientNamespaces) {
             const rule = cfg.destinationRule(d.host, ns);

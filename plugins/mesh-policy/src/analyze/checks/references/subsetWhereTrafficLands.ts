@@ -194,13 +194,9 @@ export const subsetMissingWhereTrafficLands: Check = {
           d => d.section === 'http' && d.subset,
         );
         if (dests.length === 0) continue;
-        // The host whose requests the verifier routes with this VirtualService.
-        const host = hostsOf(vs).find(
-          h => !h.includes('*') && cfg.virtualServices(h)[0]?.id === vsId,
-        );
-        if (!host) continue;
         const routes = asArray<Spec>(specOf(vs).http);
         const reported = new Set<string>();
+        let host: string | undefined;
         for (const index of [...new Set(dests.map(d => d.route))]) {
           const ours = dests.filter(d => d.route === index);
           if (
@@ -215,6 +211,11 @@ export const subsetMissingWhereTrafficLands: Check = {
             )
           )
             continue;
+          // The host whose requests the verifier routes with this VirtualService.
+          host ??= hostsOf(vs).find(
+            h => !h.includes('*') && cfg.virtualServices(h)[0]?.id === vsId,
+          );
+          if (!host) break;
           const trace = traceRoute(
             ctx,
             cluster,
