@@ -59,16 +59,21 @@ export const routeSubsetNotFound: Check = {
           const byId = new Map(
             rules.map(o => [`${namespaceOf(o)}/${o.metadata.name}`, o]),
           );
-          // Clients of a namespace without a rule of their own find the host namespace's rule
-          // first, as that namespace's clients do: one lookup answers for both.
           const ruleNamespaces = new Set(rules.map(namespaceOf));
-          // A VirtualService bound to gateways only is applied by gateway proxies, which
-          // hold no rules of their own namespace as a rule: the host's or root's applies.
-          const clientNamespaces = !appliesToSidecars(specOf(vs))
-            ? [ELSEWHERE]
-            : ruleNamespaces.has(kubeHost(d.host)?.namespace ?? ELSEWHERE)
-            ? [...ruleNamespaces]
-            : [...ruleNamespaces, ELSEWHERE];
+          let clientNamespaces: string[];
+          if (!appliesToSidecars(specOf(vs))) {
+            // Bound to gateways only: gateway proxies apply it, and they find the host
+            // namespace's rule, else the root namespace's, like any client without its own.
+            clientNamespaces = [ELSEWHERE];
+          } else if (
+            ruleNamespaces.has(kubeHost(d.host)?.namespace ?? ELSEWHERE)
+          ) {
+            // Clients without a rule of their own find the host namespace's rule first, as
+            // that namespace's clients do: one lookup answers for both.
+            clientNamespaces = [...ruleNamespaces];
+          } else {
+            clientNamespaces = [...ruleNamespaces, ELSEWHERE];
+          }
           const failing: { clients: string; rule?: DestinationRuleView }[] = [];
           for (const ns of clientNamespaces) {
             const rule = cfg.destinationRule(d.host, ns);

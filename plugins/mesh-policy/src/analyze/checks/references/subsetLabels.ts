@@ -98,12 +98,9 @@ function instanceSelects(
   return pods.some(labels => {
     for (const k in want) {
       if (k === REGION_LABEL || k === ZONE_LABEL) continue;
-      const have =
-        k === ISTIO_CLUSTER_LABEL
-          ? topo.clusterId(cluster)
-          : k === ISTIO_NETWORK_LABEL
-          ? topo.network(cluster) ?? labels[k]
-          : labels[k];
+      let have = labels[k];
+      if (k === ISTIO_CLUSTER_LABEL) have = topo.clusterId(cluster);
+      else if (k === ISTIO_NETWORK_LABEL) have = topo.network(cluster) ?? have;
       if (have !== want[k]) return false;
     }
     return true;
