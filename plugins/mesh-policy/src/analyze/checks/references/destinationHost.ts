@@ -2,7 +2,7 @@ import { compareStrings } from '../../../diagnostics';
 import type { ClusterObject } from '../../../verify/types';
 import type { Check, FindingDraft } from '../../types';
 import {
-  describe,
+  describeObject,
   hostsOf,
   isIstio,
   kubeHost,
@@ -46,9 +46,9 @@ export const destinationHostNotFound: Check = {
             ? topo.servingClusters(kube.namespace, kube.name)
             : [];
 
-          const where = `${describe(vs, cluster)} routes (${d.section} route ${
-            d.route
-          }) to ${d.written}`;
+          const where = `${describeObject(vs, cluster)} routes (${
+            d.section
+          } route ${d.route}) to ${d.written}`;
           const objects = [ctx.ref(cluster, vs)];
           const services = look.servicesOfHosts([...hostsOf(vs), d.host]);
           let message: string;
@@ -67,7 +67,7 @@ export const destinationHostNotFound: Check = {
             } in namespace ${kube.namespace}${
               nsMissing ? ` (no cluster has namespace ${kube.namespace})` : ''
             }: its proxies have no Envoy cluster for the host (503 NC).`;
-            fix = `Correct the destination host in ${describe(
+            fix = `Correct the destination host in ${describeObject(
               vs,
               cluster,
             )} to an existing service, or deploy ${kube.name} in namespace ${
@@ -84,7 +84,7 @@ export const destinationHostNotFound: Check = {
             message = `${where}, but cluster ${cluster} has no Kubernetes service and no ServiceEntry with that host${
               elsewhere.length > 0
                 ? ` (${elsewhere
-                    .map(e => describe(e.object, e.cluster))
+                    .map(e => describeObject(e.object, e.cluster))
                     .join(
                       ', ',
                     )} defines it, and istiod reads only its own cluster's ServiceEntries)`
@@ -97,7 +97,7 @@ export const destinationHostNotFound: Check = {
             else
               fix = `Add a ServiceEntry for ${
                 d.written
-              } in cluster ${cluster}, or correct the destination host in ${describe(
+              } in cluster ${cluster}, or correct the destination host in ${describeObject(
                 vs,
                 cluster,
               )}.`;

@@ -1,6 +1,6 @@
 import type { Check, FindingDraft } from '../../types';
 import {
-  describe,
+  describeObject,
   hostsOf,
   isIstio,
   namespaceOf,
@@ -40,7 +40,7 @@ export const gatewayNotFound: Check = {
             c => c !== cluster && look.istioGateways(c).has(id),
           );
           drafts.push({
-            message: `${describe(
+            message: `${describeObject(
               vs,
               cluster,
             )} is bound to Gateway ${id}, which cluster ${cluster} does not have${
@@ -53,7 +53,7 @@ export const gatewayNotFound: Check = {
             fix:
               elsewhere.length > 0
                 ? `Apply Gateway ${id} in cluster ${cluster} too, or remove ${entry} from spec.gateways of the VirtualService there.`
-                : `Correct spec.gateways entry ${entry} of ${describe(
+                : `Correct spec.gateways entry ${entry} of ${describeObject(
                     vs,
                     cluster,
                   )} to an existing Gateway (<namespace>/<name>), or create Gateway ${id}.`,

@@ -40,7 +40,7 @@ export function isIstio(o: ClusterObject): boolean {
 }
 
 /** How findings name an object: `<Kind> <namespace>/<name> in cluster <c>`. */
-export function describe(o: ClusterObject, cluster: string): string {
+export function describeObject(o: ClusterObject, cluster: string): string {
   return `${o.kind} ${namespaceOf(o)}/${o.metadata.name} in cluster ${cluster}`;
 }
 

@@ -2,7 +2,7 @@ import type { ClusterObject } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
 import type { Check, FindingDraft } from '../../types';
 import {
-  describe,
+  describeObject,
   isIstio,
   kubeHost,
   namespaceOf,
@@ -64,13 +64,13 @@ export const namespaceOrServiceNotFound: Check = {
         for (const ns of sourceValues(ap, 'namespaces')) {
           if (patternMatches(ns)) continue;
           drafts.push({
-            message: `${describe(
+            message: `${describeObject(
               ap,
               cluster,
             )} names source namespace ${ns}, but no cluster of the fleet has ${
               ns.includes('*') ? 'a namespace matching it' : 'that namespace'
             }: the rule matches no caller.`,
-            fix: `Correct the entry ${ns} in spec.rules[].from[].source.namespaces of ${describe(
+            fix: `Correct the entry ${ns} in spec.rules[].from[].source.namespaces of ${describeObject(
               ap,
               cluster,
             )} to the namespace the callers run in, or remove it.`,
@@ -92,10 +92,10 @@ export const namespaceOrServiceNotFound: Check = {
             const d = hostProblem(ctx, look, topo, o, w);
             if (!d) continue;
             drafts.push({
-              message: `${describe(o, cluster)} is for host ${w}, but ${
+              message: `${describeObject(o, cluster)} is for host ${w}, but ${
                 d.why
               }: the object applies to nothing.`,
-              fix: `Correct the host of ${describe(
+              fix: `Correct the host of ${describeObject(
                 o,
                 cluster,
               )} to an existing service (<name>.<namespace>.svc.cluster.local), or remove the object if the service is gone.`,

@@ -3,7 +3,7 @@ import type { ClusterObject } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
 import type { Check, FindingDraft } from '../../types';
 import {
-  describe,
+  describeObject,
   isIstio,
   list,
   ReferenceLookups,
@@ -49,14 +49,13 @@ function problemOf(
   p: string,
 ): Problem | undefined {
   const topo = look.ctx.topology;
-  const accepted = `cluster ${cluster} accepts ${list(
-    topo.acceptedTrustDomains(cluster),
-  )}`;
+  const accepted = () =>
+    `cluster ${cluster} accepts ${list(topo.acceptedTrustDomains(cluster))}`;
   const tdProblem = (td: string, rest: string): Problem | undefined =>
     td === 'cluster.local' || td.includes('*') || look.trustDomainAccepted(td)
       ? undefined
       : {
-          why: `no cluster of the fleet accepts trust domain ${td} (${accepted})`,
+          why: `no cluster of the fleet accepts trust domain ${td} (${accepted()})`,
           fix: `Write it in a trust domain the fleet uses, e.g. cluster.local${rest} (cluster.local stands for each cluster's own trust domain and aliases), or add ${td} to meshConfig.trustDomainAliases where its workloads run.`,
         };
   const accountProblem = (ns: string, sa: string): Problem | undefined => {
@@ -143,10 +142,13 @@ export const principalMatchesNothing: Check = {
           const problem = problemOf(look, cluster, p);
           if (!problem) continue;
           drafts.push({
-            message: `${describe(ap, cluster)} names principal ${p}, but ${
+            message: `${describeObject(
+              ap,
+              cluster,
+            )} names principal ${p}, but ${
               problem.why
             }: the rule matches no caller.`,
-            fix: `In spec.rules[].from[].source.principals of ${describe(
+            fix: `In spec.rules[].from[].source.principals of ${describeObject(
               ap,
               cluster,
             )}: ${problem.fix}`,

@@ -3,7 +3,7 @@ import type { ClusterObject } from '../../../verify/types';
 import type { Check, FindingDraft } from '../../types';
 import {
   appliesToSidecars,
-  describe,
+  describeObject,
   hostsOf,
   isIstio,
   kubeHost,
@@ -124,9 +124,9 @@ export const routeSubsetNotFound: Check = {
             if (o) objects.push(ctx.ref(source.cluster, o));
           }
           drafts.push({
-            message: `${describe(vs, cluster)} routes (${d.section} route ${
-              d.route
-            }) to subset ${d.subset} of ${
+            message: `${describeObject(vs, cluster)} routes (${
+              d.section
+            } route ${d.route}) to subset ${d.subset} of ${
               d.host
             }, but in cluster ${cluster} ${what}${
               source
@@ -140,7 +140,7 @@ export const routeSubsetNotFound: Check = {
             fix:
               lacking.length > 0
                 ? `Add subset ${d.subset} to ${lacking
-                    .map(o => describe(o, cluster))
+                    .map(o => describeObject(o, cluster))
                     .join(' and ')}${
                     source
                       ? `, as DestinationRule ${source.rule!.id} in cluster ${

@@ -3,7 +3,7 @@ import { ISTIO_CLUSTER_LABEL, ISTIO_NETWORK_LABEL } from '../../../constants';
 import { asArray, Spec, stringRecord } from '../../../verify/clusterConfig';
 import type { Check, FindingDraft } from '../../types';
 import {
-  describe,
+  describeObject,
   hostsOf,
   isIstio,
   kubeHost,
@@ -209,7 +209,7 @@ export const subsetMatchesNoPod: Check = {
             .filter(u => u.labels.some(l => selects(subset.labels, l)))
             .map(u => u.cluster);
           drafts.push({
-            message: `Subset ${subset.name} of ${describe(
+            message: `Subset ${subset.name} of ${describeObject(
               dr,
               cluster,
             )} selects ${want}, which no endpoint of ${host} carries in the clusters ${cluster} reaches (${list(
@@ -229,8 +229,13 @@ export const subsetMatchesNoPod: Check = {
                     matchElsewhere[0]
                   } (a remote secret or gateway federation), or change the labels of subset ${
                     subset.name
-                  } in ${describe(dr, cluster)} to those of pods it reaches.`
-                : `Change the labels of subset ${subset.name} in ${describe(
+                  } in ${describeObject(
+                    dr,
+                    cluster,
+                  )} to those of pods it reaches.`
+                : `Change the labels of subset ${
+                    subset.name
+                  } in ${describeObject(
                     dr,
                     cluster,
                   )} to those of the pods meant${

@@ -10,7 +10,7 @@ import type { AnalysisContext } from '../../context';
 import type { Check, FindingDraft } from '../../types';
 import {
   appliesToSidecars,
-  describe,
+  describeObject,
   hostsOf,
   isIstio,
   kubeHost,
@@ -270,7 +270,7 @@ export const subsetMissingWhereTrafficLands: Check = {
                 ? `route ${trace.route.route}`
                 : `http route ${index}`;
             drafts.push({
-              message: `${describe(vs, cluster)} sends ${Math.round(
+              message: `${describeObject(vs, cluster)} sends ${Math.round(
                 leg.share,
               )} % of ${routeName} to subset ${leg.subset} of ${
                 leg.host
