@@ -184,10 +184,11 @@ export class ReferenceLookups {
    * cluster it reaches, or a ServiceEntry of its own config.
    */
   hostKnown(cluster: string, host: string): boolean {
-    if (this.ctx.config(cluster).serviceEntries(host).length > 0) return true;
+    // The service first: most hosts are services, and the question is two map lookups.
     const kube = kubeHost(host);
-    if (!kube) return false;
-    return this.runsWithin(cluster, kube.namespace, kube.name);
+    if (kube && this.runsWithin(cluster, kube.namespace, kube.name))
+      return true;
+    return this.ctx.config(cluster).serviceEntries(host).length > 0;
   }
 
   /** Whether the service runs in `cluster` or a cluster it reaches. */
