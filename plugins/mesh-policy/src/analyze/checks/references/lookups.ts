@@ -268,6 +268,11 @@ export class ReferenceLookups {
     return this.identityIndex;
   }
 
+  /** Whether some workload of the fleet runs as `ns/<ns>/sa/<sa>` (any trust domain, any cluster). */
+  identityExists(key: string): boolean {
+    return this.identities().has(key);
+  }
+
   /** Services whose workloads run as `ns/<ns>/sa/<sa>` (any trust domain, any cluster). */
   servicesWithIdentity(key: string): string[] {
     return [...(this.identities().get(key) ?? [])].sort(compareStrings);

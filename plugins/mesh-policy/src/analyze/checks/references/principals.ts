@@ -59,8 +59,7 @@ function problemOf(
           fix: `Write it in a trust domain the fleet uses, e.g. cluster.local${rest} (cluster.local stands for each cluster's own trust domain and aliases), or add ${td} to meshConfig.trustDomainAliases where its workloads run.`,
         };
   const accountProblem = (ns: string, sa: string): Problem | undefined => {
-    if (look.servicesWithIdentity(`ns/${ns}/sa/${sa}`).length > 0)
-      return undefined;
+    if (look.identityExists(`ns/${ns}/sa/${sa}`)) return undefined;
     const all = look.serviceAccountsIn(ns);
     // A namespace may hold hundreds: name a few, enough to spot a typo.
     const there =
