@@ -41,6 +41,10 @@ export async function startMeshBackend(
   options: {
     features?: BackendFeature[];
     config?: JsonObject;
+    /** The mesh plugin to start, e.g. one made with `createMeshPlugin({ checks })`. */
+    plugin?: BackendFeature;
+    /** Catalog entities, e.g. those a permission mock hides. */
+    entities?: Parameters<typeof catalogServiceMock.factory>[0];
   } = {},
 ) {
   let runDiscovery: (() => Promise<void>) | undefined;
@@ -58,10 +62,10 @@ export async function startMeshBackend(
   });
   const backend = await startTestBackend({
     features: [
-      meshPlugin,
+      options.plugin ?? meshPlugin,
       captureScheduler,
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory(options.entities ?? { entities: [] }),
       mockServices.rootConfig.factory({
         data: {
           mesh: { snapshot: { directory: DEMO_FLEET_DIR } },
