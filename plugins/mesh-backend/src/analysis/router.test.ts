@@ -98,11 +98,7 @@ function fakeTraffic(
 }
 
 /** The Component standing for a service, as the catalog module publishes it. */
-const entityOf = (
-  namespace: string,
-  name: string,
-  owner: string,
-): Entity => ({
+const entityOf = (namespace: string, name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -190,9 +186,10 @@ describe('GET /findings', () => {
   });
 
   it('answers 404 for a service no cluster has', async () => {
-    await request(server)
+    const res = await request(server)
       .get('/api/mesh/findings?service=bookinfo/nope')
       .expect(404);
+    expect(res.body.error.message).toContain('No mesh service bookinfo/nope');
   });
 });
 
@@ -351,6 +348,7 @@ describe('GET /trace', () => {
         '/api/mesh/trace?fromCluster=cluster-1&fromNamespace=bookinfo&to=bookinfo/reviews',
       )
       .expect(403);
-    await request(denied).get('/api/mesh/findings').expect(403);
+    const res = await request(denied).get('/api/mesh/findings').expect(403);
+    expect(res.body.error.message).toContain('mesh.fleet.read');
   });
 });

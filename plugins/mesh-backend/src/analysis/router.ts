@@ -36,6 +36,9 @@ export interface AnalysisRouterOptions {
  */
 const TRAFFIC_WINDOW = { text: '1h', seconds: 3600 };
 
+const codes = (checks: readonly { code: string }[]) =>
+  checks.map(c => c.code).join(', ');
+
 /** `GET /findings` and `GET /trace`, mounted by the mesh backend. */
 export async function createAnalysisRouter(
   options: AnalysisRouterOptions,
@@ -105,10 +108,10 @@ export async function createAnalysisRouter(
       );
     }
 
-    const mayRead = await serviceAccess.readableServices(
-      credentials,
-      fleet.services,
-    );
+    // asked only when a finding names a service: the catalog need not be asked otherwise
+    const mayRead = result.findings.some(f => f.services.length > 0)
+      ? await serviceAccess.readableServices(credentials, fleet.services)
+      : () => true;
     // a service the fleet does not hold has no entity to hide it behind (a typo in config,
     // "a service no cluster has"): like a service no entity stands for yet, the fleet
     // permission decides; a finding naming one unreadable service is not listed at all
@@ -157,6 +160,3 @@ export async function createAnalysisRouter(
 
   return router;
 }
-
-const codes = (checks: readonly { code: string }[]) =>
-  checks.map(c => c.code).join(', ');
