@@ -219,6 +219,7 @@ async function main() {
         api.buildFleetMs / Math.max(api.rebuildOneChangedMs, 1),
         1,
       )}× faster than the first build)`,
+      `  analysis of the fleet (${api.findings} findings): full ${api.analysisFullMs} ms (goal ≤ 2000 ms), after one changed cluster ${api.analysisOneChangedMs} ms (goal ≤ 200 ms); the event loop held for at most ${api.analysisLongestStallMs} ms at a time while it ran; peak memory is the server's peak RSS above`,
       formatTable([
         [
           'endpoint',

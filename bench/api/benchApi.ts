@@ -29,6 +29,11 @@ export interface ApiFigures {
   /** getFleet after that round, and after one more sync that changed one pod of one cluster. */
   rebuildUnchangedMs: number;
   rebuildOneChangedMs: number;
+  /** The analysis of the fleet (every shipped check), full and after one cluster changed. */
+  analysisFullMs: number;
+  analysisOneChangedMs: number;
+  analysisLongestStallMs: number;
+  findings: number;
   serverRssMiB: number;
   endpoints: LoadFigures[];
 }
@@ -92,6 +97,14 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
         name: 'GET /services/:namespace/:name',
         paths: ids.map(id => `/api/mesh/services/${id}`),
       },
+      {
+        name: 'GET /findings (page of 100)',
+        paths: ids.map((_, i) => `/api/mesh/findings?offset=${(i % 10) * 100}`),
+      },
+      {
+        name: 'GET /findings?service= (one service, traffic checks)',
+        paths: ids.map(id => `/api/mesh/findings?service=${id}`),
+      },
     ];
     const endpoints = await runChild<LoadFigures[]>('api/load.ts', {
       port: ready.port,
@@ -112,6 +125,10 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       syncRoundMs: round(ready.syncRoundMs, 0),
       rebuildUnchangedMs: round(ready.rebuildUnchangedMs, 0),
       rebuildOneChangedMs: round(ready.rebuildOneChangedMs, 0),
+      analysisFullMs: round(ready.analysisFullMs, 0),
+      analysisOneChangedMs: round(ready.analysisOneChangedMs, 0),
+      analysisLongestStallMs: round(ready.analysisLongestStallMs, 0),
+      findings: ready.findings,
       serverRssMiB: round(stats.peakRssMiB, 0),
       endpoints,
     };

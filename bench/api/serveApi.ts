@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import type { ServiceListResponse } from '@meshport/backstage-plugin-mesh-common';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type {
+  FindingsResponse,
+  ServiceListResponse,
+} from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
 import { writeClusterSnapshot } from '@meshport/fleet-generator';
 import {
@@ -36,7 +39,32 @@ export interface ServeApiReady {
   rebuildUnchangedMs: number;
   /** The same after one pod of one cluster changed on disk: only that cluster is recomputed. */
   rebuildOneChangedMs: number;
+  /** The analysis of the whole fleet: from the end of the first pass to `GET /findings` answering. */
+  analysisFullMs: number;
+  /** The same after the pass in which one cluster changed. */
+  analysisOneChangedMs: number;
+  /** The longest the event loop was held while an analysis ran: what a request may wait. */
+  analysisLongestStallMs: number;
+  findings: number;
   rssMiB: number;
+}
+
+/**
+ * The plugin analyses each new fleet in the background once a pass has built it; the first
+ * `GET /findings` after the pass waits for that analysis, so its answer marks the analysis done.
+ */
+async function timeAnalysis(
+  backend: Awaited<ReturnType<typeof startMeshBackend>>,
+) {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const t0 = performance.now();
+  const { totalCount } = await backend.get<FindingsResponse>(
+    '/findings?limit=1',
+  );
+  const ms = performance.now() - t0;
+  delay.disable();
+  return { ms, stallMs: delay.max / 1e6, findings: totalCount };
 }
 
 /**
@@ -66,6 +94,7 @@ async function main() {
     },
   });
   const first = await backend.runDiscovery();
+  const fullAnalysis = await timeAnalysis(backend);
   // the next discovery round: every cluster read again, the same content as new objects
   const again = await backend.runDiscovery();
   const podsFile = path.join(directory, clusterName(0), 'pods.json');
@@ -74,6 +103,7 @@ async function main() {
     if (condition.type === 'Ready') condition.status = 'False';
   fs.writeFileSync(podsFile, JSON.stringify(pods));
   const oneChanged = await backend.runDiscovery();
+  const oneChangedAnalysis = await timeAnalysis(backend);
   const { totalCount } = await backend.get<ServiceListResponse>(
     '/services?limit=1',
   );
@@ -97,6 +127,13 @@ async function main() {
     syncRoundMs: again.passMs,
     rebuildUnchangedMs: again.prepareMs,
     rebuildOneChangedMs: oneChanged.prepareMs,
+    analysisFullMs: fullAnalysis.ms,
+    analysisOneChangedMs: oneChangedAnalysis.ms,
+    analysisLongestStallMs: Math.max(
+      fullAnalysis.stallMs,
+      oneChangedAnalysis.stallMs,
+    ),
+    findings: fullAnalysis.findings,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
   };
   await answer(ready);

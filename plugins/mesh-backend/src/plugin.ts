@@ -32,14 +32,28 @@ import { serializeStartup } from './store/serializeStartup';
 import { createRouter } from './service/router';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter, TrafficSourceSlot } from './metrics';
+import { FleetAnalysis, type Check } from './analysis/FleetAnalysis';
+import { createAnalysisRouter } from './analysis/router';
 
 /**
  * Builds the fleet and its service index now rather than on the next read: after a discovery
  * run and at startup, so the first request after a change does not wait for aggregation.
  */
-async function prepareReads(store: LiveFleetStore, logger: LoggerService) {
+async function prepareReads(
+  store: LiveFleetStore,
+  analysis: FleetAnalysis,
+  logger: LoggerService,
+) {
   try {
-    await store.getFleetView();
+    const { fleet } = await store.getFleetView();
+    // not awaited: the analysis yields between its checks, and requests find it ready
+    analysis
+      .prepare(fleet)
+      .catch(error =>
+        logger.warn(
+          `Could not analyse the mesh fleet: ${(error as Error).message}`,
+        ),
+      );
   } catch (error) {
     // a read will try again and report it; this is only a head start
     logger.warn(
@@ -63,6 +77,7 @@ async function scheduleDiscovery(options: {
   authenticator: ClusterAuthenticator;
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
+  analysis: FleetAnalysis;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
@@ -72,6 +87,7 @@ async function scheduleDiscovery(options: {
     authenticator,
     discovery,
     store,
+    analysis,
     scheduler,
     lifecycle,
     logger,
@@ -117,7 +133,7 @@ async function scheduleDiscovery(options: {
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
-    if (!signal.aborted) await prepareReads(store, logger);
+    if (!signal.aborted) await prepareReads(store, analysis, logger);
   };
 
   // The longest a legitimate run takes: every round of the pool hitting the per-cluster
@@ -146,123 +162,148 @@ async function scheduleDiscovery(options: {
 }
 
 /**
- * The mesh backend plugin: discovers the fleet on a schedule and serves it under `/api/mesh`.
+ * The mesh plugin with the analysis checks given (tests use their own); `meshPlugin` runs
+ * every check Meshport ships.
+ */
+export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
+  return createBackendPlugin({
+    pluginId: 'mesh',
+    register(env) {
+      // Traffic comes from whichever module sets a source (Prometheus, the demo snapshot…);
+      // modules only see the setter, the plugin builds the source once its fleet store exists.
+      const trafficSources = new TrafficSourceSlot();
+      env.registerExtensionPoint(meshTrafficSourceExtensionPoint, {
+        setTrafficSource: factory => trafficSources.setTrafficSource(factory),
+      });
+      const clusterExtensions = new ClusterExtensions();
+      env.registerExtensionPoint(
+        meshClusterSupplierExtensionPoint,
+        clusterExtensions,
+      );
+      env.registerInit({
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          database: coreServices.database,
+          scheduler: coreServices.scheduler,
+          lifecycle: coreServices.lifecycle,
+          httpAuth: coreServices.httpAuth,
+          auth: coreServices.auth,
+          catalog: catalogServiceRef,
+          httpRouter: coreServices.httpRouter,
+          permissions: coreServices.permissions,
+          permissionsRegistry: coreServices.permissionsRegistry,
+        },
+        async init({
+          config,
+          logger,
+          database,
+          scheduler,
+          lifecycle,
+          httpAuth,
+          auth,
+          catalog,
+          httpRouter,
+          permissions,
+          permissionsRegistry,
+        }) {
+          permissionsRegistry.addPermissions(meshPermissions);
+          const analysis = new FleetAnalysis({ checks: options.checks });
+          const discovery = readDiscoveryOptions(config);
+          const clusters = clusterDiscovery(config, {
+            catalog,
+            auth,
+            logger,
+            extensions: clusterExtensions,
+          });
+          const sources = await clusters.sources.resolve({ staticOnly: true });
+
+          // everything that creates tables on a first start, one replica at a time
+          const store = await serializeStartup(database, async () => {
+            const fleetStore = new LiveFleetStore({
+              clusters: sources.map(s => ({ name: s.name, source: s.type })),
+              repository: await DatabaseClusterStateRepository.create(database),
+              aggregation: discovery.aggregation,
+              logger,
+            });
+            // a restarted replica serves the last-known-good fleet before discovery runs
+            await fleetStore.load();
+            if (clusters.sources.empty) {
+              // no discovery run will ever list them: forget clusters stored by an earlier config
+              await fleetStore.setClusters([], { forget: true });
+              logger.info(
+                'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
+              );
+            } else {
+              await scheduleDiscovery({
+                sources: clusters.sources,
+                startupClusters: sources.length,
+                authenticator: clusters.authenticator,
+                discovery,
+                store: fleetStore,
+                analysis,
+                scheduler,
+                lifecycle,
+                logger,
+              });
+            }
+            return fleetStore;
+          });
+          // outside the startup lock: other replicas need not wait for this one's aggregation
+          await prepareReads(store, analysis, logger);
+
+          const serviceAccess = new CatalogServiceAccess({
+            catalog,
+            auth,
+            permissions,
+          });
+          httpRouter.use(
+            await createRouter({
+              httpAuth,
+              permissions,
+              fleetStore: store,
+              serviceAccess,
+            }),
+          );
+          if (!trafficSources.installed) {
+            logger.info(
+              'No traffic-source module set a traffic source: traffic and mTLS cards show every cluster unavailable. Add @meshport/backstage-plugin-mesh-backend-module-prometheus to the backend and set mesh.prometheus.url',
+            );
+          }
+          const trafficSource = await trafficSources.build(store);
+          httpRouter.use(
+            await createMetricsRouter({
+              fleetStore: store,
+              trafficSource,
+              httpAuth,
+              permissions,
+              serviceAccess,
+            }),
+          );
+          httpRouter.use(
+            await createAnalysisRouter({
+              fleetStore: store,
+              trafficSource,
+              analysis,
+              httpAuth,
+              permissions,
+              serviceAccess,
+            }),
+          );
+          httpRouter.addAuthPolicy({
+            path: '/health',
+            allow: 'unauthenticated',
+          });
+        },
+      });
+    },
+  });
+}
+
+/**
+ * The mesh backend plugin: discovers the fleet on a schedule, serves it under `/api/mesh` and
+ * analyses its mesh config.
  *
  * @public
  */
-export const meshPlugin = createBackendPlugin({
-  pluginId: 'mesh',
-  register(env) {
-    // Traffic comes from whichever module sets a source (Prometheus, the demo snapshot…);
-    // modules only see the setter, the plugin builds the source once its fleet store exists.
-    const trafficSources = new TrafficSourceSlot();
-    env.registerExtensionPoint(meshTrafficSourceExtensionPoint, {
-      setTrafficSource: factory => trafficSources.setTrafficSource(factory),
-    });
-    const clusterExtensions = new ClusterExtensions();
-    env.registerExtensionPoint(
-      meshClusterSupplierExtensionPoint,
-      clusterExtensions,
-    );
-    env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        lifecycle: coreServices.lifecycle,
-        httpAuth: coreServices.httpAuth,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-        httpRouter: coreServices.httpRouter,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-      },
-      async init({
-        config,
-        logger,
-        database,
-        scheduler,
-        lifecycle,
-        httpAuth,
-        auth,
-        catalog,
-        httpRouter,
-        permissions,
-        permissionsRegistry,
-      }) {
-        permissionsRegistry.addPermissions(meshPermissions);
-        const discovery = readDiscoveryOptions(config);
-        const clusters = clusterDiscovery(config, {
-          catalog,
-          auth,
-          logger,
-          extensions: clusterExtensions,
-        });
-        const sources = await clusters.sources.resolve({ staticOnly: true });
-
-        // everything that creates tables on a first start, one replica at a time
-        const store = await serializeStartup(database, async () => {
-          const fleetStore = new LiveFleetStore({
-            clusters: sources.map(s => ({ name: s.name, source: s.type })),
-            repository: await DatabaseClusterStateRepository.create(database),
-            aggregation: discovery.aggregation,
-            logger,
-          });
-          // a restarted replica serves the last-known-good fleet before discovery runs
-          await fleetStore.load();
-          if (clusters.sources.empty) {
-            // no discovery run will ever list them: forget clusters stored by an earlier config
-            await fleetStore.setClusters([], { forget: true });
-            logger.info(
-              'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
-            );
-          } else {
-            await scheduleDiscovery({
-              sources: clusters.sources,
-              startupClusters: sources.length,
-              authenticator: clusters.authenticator,
-              discovery,
-              store: fleetStore,
-              scheduler,
-              lifecycle,
-              logger,
-            });
-          }
-          return fleetStore;
-        });
-        // outside the startup lock: other replicas need not wait for this one's aggregation
-        await prepareReads(store, logger);
-
-        const serviceAccess = new CatalogServiceAccess({
-          catalog,
-          auth,
-          permissions,
-        });
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            permissions,
-            fleetStore: store,
-            serviceAccess,
-          }),
-        );
-        if (!trafficSources.installed) {
-          logger.info(
-            'No traffic-source module set a traffic source: traffic and mTLS cards show every cluster unavailable. Add @meshport/backstage-plugin-mesh-backend-module-prometheus to the backend and set mesh.prometheus.url',
-          );
-        }
-        httpRouter.use(
-          await createMetricsRouter({
-            fleetStore: store,
-            trafficSource: await trafficSources.build(store),
-            httpAuth,
-            permissions,
-            serviceAccess,
-          }),
-        );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-      },
-    });
-  },
-});
+export const meshPlugin = createMeshPlugin();

@@ -2,7 +2,9 @@ import {
   discoverControlPlanes,
   type DiscoveredControlPlane,
 } from './controlPlanes';
+import type { LiveConfigObject } from '@meshport/backstage-plugin-mesh-common';
 import type { AggregationOptions, ClusterInput } from './inventory';
+import { liveConfig } from './liveConfig';
 import { instancesOf, type InventoryInstances } from './services';
 
 /**
@@ -12,6 +14,11 @@ import { instancesOf, type InventoryInstances } from './services';
 export interface ClusterDerivation {
   controlPlanes: DiscoveredControlPlane[];
   instances: InventoryInstances;
+  /**
+   * The cluster's mesh config as the fleet publishes it: the same array while the inventory's
+   * digest is unchanged, so the analysis of an unchanged cluster sees the same objects.
+   */
+  config: LiveConfigObject[];
 }
 
 /**
@@ -85,6 +92,7 @@ export function deriveCluster(
   const derivation = {
     controlPlanes,
     instances: instancesOf(cluster.inventory, controlPlanes, options),
+    config: liveConfig(cluster.inventory),
   };
   memo?.set(cluster, options, derivation);
   return derivation;

@@ -1,6 +1,7 @@
 import type {
   Fleet,
   FleetCluster,
+  LiveConfigObject,
 } from '@meshport/backstage-plugin-mesh-common';
 import { clusterIdResolver } from './clusterIds';
 import { clusterNetwork, DiscoveredControlPlane } from './controlPlanes';
@@ -20,6 +21,7 @@ function fleetCluster(
   cluster: ClusterInput,
   planes: DiscoveredControlPlane[],
   resolve: (id: string) => string | undefined,
+  config: LiveConfigObject[] | undefined,
 ): FleetCluster {
   const inv = cluster.inventory;
   const network = inv ? clusterNetwork(inv) : undefined;
@@ -61,6 +63,9 @@ function fleetCluster(
     eastWestGateways: inv ? discoverEastWestGateways(inv, network) : [],
     ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
     ...(inv ? clusterWarnings(inv) : {}),
+    // a stale cluster keeps its last-known-good inventory, so its last-known-good config too;
+    // a cluster never synced has none: its config is unknown, not empty
+    ...(config ? { config } : {}),
   };
 }
 
@@ -98,8 +103,13 @@ export function buildFleet(
     derived.map(d => [d.cluster.name, d.controlPlanes ?? []]),
   );
   const resolve = clusterIdResolver(controlPlanes);
-  const fleetClusters = sorted.map(c =>
-    fleetCluster(c, controlPlanes.get(c.name) ?? [], resolve),
+  const fleetClusters = derived.map(d =>
+    fleetCluster(
+      d.cluster,
+      controlPlanes.get(d.cluster.name) ?? [],
+      resolve,
+      d.config,
+    ),
   );
   const links = buildLinks(
     fleetClusters,

@@ -14,6 +14,8 @@ import type {
 } from '../aggregation/inventory';
 import {
   describeValue,
+  MESHPORT_POLICIES_ANNOTATION,
+  MESHPORT_SPEC_HASH_ANNOTATION,
   nameProblem,
   NameRule,
   SkippedObjects,
@@ -21,12 +23,18 @@ import {
 import type { KubeObject, ObjectMapper } from '../readers/ClusterReader';
 import { MESH_CONFIG_RESOURCES } from '../readers/resources';
 
-/** The only annotations aggregation reads; everything else (last-applied config…) is dropped. */
+/**
+ * The only annotations aggregation and analysis read; everything else (last-applied config…)
+ * is dropped. The two Meshport ones are on rendered mesh config objects: analysis compares the
+ * spec hash with the live spec to find hand edits, and names the policies behind an object.
+ */
 const KEPT_ANNOTATIONS = [
   'ambient.istio.io/redirection',
   'config.linkerd.io/default-inbound-policy',
   'topology.istio.io/controlPlaneClusters',
   'networking.istio.io/cluster',
+  MESHPORT_SPEC_HASH_ANNOTATION,
+  MESHPORT_POLICIES_ANNOTATION,
 ];
 
 /** Environment of control-plane containers worth keeping; other env may hold secrets. */

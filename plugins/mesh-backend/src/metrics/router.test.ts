@@ -279,7 +279,7 @@ describe('GET /dependencies', () => {
       spec: { type: 'service', owner: 'group:default/bookinfo-team' },
     };
     const { server } = await startMeshBackend({
-      catalogEntities: [reviews],
+      entities: { entities: [reviews] },
       features: [
         trafficModule(source),
         mockServices.permissions.mock({

@@ -7,7 +7,9 @@ import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
  * The body is the fleet the store published with the services the caller may read, so the
  * tag is made of both: the digest of the published fleet and, when some services are left
  * out, which ones. A caller who sees less never shares a tag with one who sees more, so a 304
- * can only confirm the view that caller was already given.
+ * can only confirm the view that caller was already given. The rest of the body that differs
+ * between callers (the clusters' mesh config, `visibleClusters`) is a function of the fleet
+ * and the services served, so the same two make the tag exact for it too.
  *
  * The store publishes a new fleet object whenever the fleet changes and never edits one it
  * published, so the fleet's digest is computed once per published fleet, not per request.

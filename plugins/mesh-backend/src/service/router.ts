@@ -17,6 +17,7 @@ import type { ServiceAccess } from './ServiceEntityAccess';
 import { createAuthorize } from './http/authorize';
 import { parseOrThrow, servicePathSchema } from './http/parse';
 import { serviceQuerySchema } from './validation';
+import { visibleClusters } from './visibleConfig';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -57,18 +58,28 @@ export async function createRouter(
     const services = fleet.services.filter(mayRead);
     // per caller: no shared cache may hand one caller's view to another
     res.set('Cache-Control', 'private, no-cache');
+    // the clusters' config follows from the services served, so the tag covers it too
     res.set('ETag', fleetEtag.of(fleet, services));
     if (req.fresh) {
       res.status(304).end();
       return;
     }
-    res.json({ ...fleet, services });
+    res.json({
+      ...fleet,
+      clusters: visibleClusters(fleet, services),
+      services,
+    });
   });
 
   router.get('/clusters', async (req, res) => {
-    await authorize(req);
+    const credentials = await authorize(req);
+    const fleet = await fleetStore.getFleet();
+    const mayRead = await serviceAccess.readableServices(
+      credentials,
+      fleet.services,
+    );
     const body: ClusterListResponse = {
-      items: (await fleetStore.getFleet()).clusters,
+      items: visibleClusters(fleet, fleet.services.filter(mayRead)),
     };
     res.json(body);
   });

@@ -9,7 +9,6 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -42,8 +41,10 @@ export async function startMeshBackend(
   options: {
     features?: BackendFeature[];
     config?: JsonObject;
-    /** What the catalog holds: entities standing for services decide who may read them. */
-    catalogEntities?: Entity[];
+    /** The mesh plugin to start, e.g. one made with `createMeshPlugin({ checks })`. */
+    plugin?: BackendFeature;
+    /** Catalog entities, e.g. those a permission mock hides. */
+    entities?: Parameters<typeof catalogServiceMock.factory>[0];
   } = {},
 ) {
   let runDiscovery: (() => Promise<void>) | undefined;
@@ -61,12 +62,10 @@ export async function startMeshBackend(
   });
   const backend = await startTestBackend({
     features: [
-      meshPlugin,
+      options.plugin ?? meshPlugin,
       captureScheduler,
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory({
-        entities: options.catalogEntities ?? [],
-      }),
+      catalogServiceMock.factory(options.entities ?? { entities: [] }),
       mockServices.rootConfig.factory({
         data: {
           mesh: { snapshot: { directory: DEMO_FLEET_DIR } },

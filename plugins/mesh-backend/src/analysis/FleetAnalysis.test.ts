@@ -1,0 +1,74 @@
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { FleetAnalysis, type Check } from './FleetAnalysis';
+
+const fleet = (): Fleet => ({
+  generatedAt: '2026-01-01T00:00:00.000Z',
+  clusters: [],
+  meshes: [],
+  services: [],
+  links: [],
+});
+
+function counting(code: string, needsTraffic = false) {
+  const check: Check & { runs: number } = {
+    code,
+    severity: 'info',
+    title: code,
+    ...(needsTraffic ? { needsTraffic } : {}),
+    runs: 0,
+    run: () => {
+      check.runs++;
+      return [];
+    },
+  };
+  return check;
+}
+
+describe('FleetAnalysis', () => {
+  it('analyses each published fleet once, however many requests ask', async () => {
+    const references = counting('MESH101');
+    const conflicts = counting('MESH201');
+    const traffic = counting('MESH301', true);
+    const analysis = new FleetAnalysis({
+      checks: [references, conflicts, traffic],
+    });
+    const first = fleet();
+    analysis.prepare(first);
+    await Promise.all([analysis.result(first), analysis.result(first)]);
+    await analysis.result(first);
+    expect([references.runs, conflicts.runs]).toEqual([1, 1]);
+    // the traffic-aware check runs per service, never in the fleet's analysis
+    expect(traffic.runs).toBe(0);
+    await analysis.result(fleet());
+    expect([references.runs, conflicts.runs]).toEqual([2, 2]);
+  });
+
+  it('lets the event loop run between check areas', async () => {
+    const order: string[] = [];
+    const check = (code: string): Check => ({
+      code,
+      severity: 'info',
+      title: code,
+      run: () => {
+        order.push(code);
+        return [];
+      },
+    });
+    const analysis = new FleetAnalysis({
+      checks: [check('MESH101'), check('MESH102'), check('MESH201')],
+    });
+    const done = analysis.result(fleet());
+    setImmediate(() => order.push('request'));
+    await done;
+    // one area's checks run together; another turn of the event loop comes before the next
+    expect(order).toEqual(['MESH101', 'MESH102', 'request', 'MESH201']);
+  });
+
+  it('answers an empty result with no checks to run', async () => {
+    const analysis = new FleetAnalysis({ checks: [] });
+    await expect(analysis.result(fleet())).resolves.toEqual({
+      findings: [],
+      notes: [],
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import type {
+  Fleet,
+  ServiceTraffic,
+} from '@meshport/backstage-plugin-mesh-common';
+import {
+  ALL_CHECKS,
+  analyzeFleet,
+  type AnalysisResult,
+} from '@meshport/backstage-plugin-mesh-policy';
+import { yieldToEventLoop } from './yieldToEventLoop';
+import { mergeResults } from './mergeResults';
+
+/** One analysis check, as `analyzeFleet` takes them. */
+export type Check = NonNullable<Parameters<typeof analyzeFleet>[1]>[number];
+
+export interface FleetAnalysisOptions {
+  /** The checks to run; every check Meshport ships unless a test gives its own. */
+  checks?: readonly Check[];
+  /**
+   * Checks run in groups of this many, the event loop free between groups (see `analyze`).
+   * Each group builds its own analysis context, so fewer, larger groups cost less CPU in all
+   * and hold the event loop longer each; the default is one group per finding area.
+   */
+  groupBy?: 'area' | 'all';
+}
+
+/** `MESH` + the hundreds digit: the check's area (references, conflicts, mTLS…). */
+const areaOf = (check: Check) => check.code.slice(0, 5);
+
+/**
+ * The findings of the live fleet: the config-only checks run once per published fleet (the
+ * store publishes a new fleet object whenever the fleet changes and never edits one), in the
+ * background after each fleet update so that a request finds them ready; a request arriving
+ * before that waits for the run in progress instead of starting another. Only the latest
+ * fleet's result is kept: the router's, not a cache shared across routers.
+ *
+ * The checks that compare config with observed traffic need one service's traffic, read
+ * from the traffic source per request: `forService` runs them for that service alone.
+ */
+export class FleetAnalysis {
+  readonly configChecks: readonly Check[];
+  readonly trafficChecks: readonly Check[];
+  private latest?: { fleet: Fleet; result: Promise<AnalysisResult> };
+  private readonly groups: Check[][];
+
+  constructor(options: FleetAnalysisOptions = {}) {
+    const checks = options.checks ?? ALL_CHECKS;
+    this.configChecks = checks.filter(c => !c.needsTraffic);
+    this.trafficChecks = checks.filter(c => c.needsTraffic);
+    this.groups = groupChecks(this.configChecks, options.groupBy ?? 'area');
+  }
+
+  /** Starts the analysis of a newly published fleet, unless it runs or ran already. */
+  prepare(fleet: Fleet): Promise<AnalysisResult> {
+    if (this.latest?.fleet !== fleet) {
+      const result = this.analyze(fleet);
+      // whoever awaits it sees a failure; a background start must not crash the process
+      result.catch(() => {});
+      this.latest = { fleet, result };
+    }
+    return this.latest.result;
+  }
+
+  /** The config-only findings of this fleet. */
+  result(fleet: Fleet): Promise<AnalysisResult> {
+    return this.prepare(fleet);
+  }
+
+  /** The traffic-aware checks for one service, with its observed traffic. */
+  forService(fleet: Fleet, traffic: ServiceTraffic): AnalysisResult {
+    if (this.trafficChecks.length === 0) return { findings: [], notes: [] };
+    return analyzeFleet({ fleet, traffic: [traffic] }, this.trafficChecks);
+  }
+
+  /**
+   * Runs the checks a group at a time with a turn of the event loop before each: at 50,000
+   * services the whole analysis is seconds of CPU, and requests to this and every other
+   * plugin of the backend are served in between instead of after it.
+   */
+  private async analyze(fleet: Fleet): Promise<AnalysisResult> {
+    const results: AnalysisResult[] = [];
+    for (const group of this.groups) {
+      await yieldToEventLoop();
+      results.push(analyzeFleet({ fleet }, group));
+    }
+    if (results.length === 0) results.push(analyzeFleet({ fleet }, []));
+    return mergeResults(results);
+  }
+}
+
+function groupChecks(checks: readonly Check[], by: 'area' | 'all'): Check[][] {
+  if (checks.length === 0) return [];
+  if (by === 'all') return [[...checks]];
+  const groups = new Map<string, Check[]>();
+  for (const check of checks) {
+    const area = areaOf(check);
+    const group = groups.get(area) ?? [];
+    group.push(check);
+    groups.set(area, group);
+  }
+  return [...groups.values()];
+}
