@@ -11,7 +11,7 @@ import { seedPolicy } from '../__fixtures__/policies';
 import type { Check } from '../analyze/types';
 import type { ClusterObject } from '../verify/types';
 import { toYaml } from '../yaml';
-import { formatGithub, repositoryChange } from './check';
+import { blockingErrors, formatGithub, repositoryChange } from './check';
 import { main } from './main';
 
 const HOST = 'reviews.bookinfo.svc.cluster.local';
@@ -272,5 +272,43 @@ describe('meshport-policy check', () => {
     ).toBe(
       '::notice title=MESH981::100%25 sure:%0Asecond line, really Fix: none',
     );
+  });
+});
+
+describe('blockingErrors', () => {
+  const finding = (key: string, cluster: string, name: string): Finding => ({
+    code: 'MESH102',
+    severity: 'error',
+    title: 't',
+    message: 'm',
+    fix: 'f',
+    objects: [{ cluster, kind: 'VirtualService', namespace: 'shop', name }],
+    clusters: [cluster],
+    services: [],
+    owners: [],
+    key,
+  });
+  const change = {
+    proposed: {},
+    removed: {},
+    fileOf: new Map([
+      [
+        'east/VirtualService/shop/ours',
+        'rendered/east/shop/virtualservice-ours.yaml',
+      ],
+    ]),
+    withoutConfig: [],
+  };
+
+  it('fails on what the render introduces or touches, not on what is already wrong elsewhere', () => {
+    const elsewhere = finding('a', 'east', 'theirs');
+    const touched = finding('b', 'east', 'ours');
+    const introduced = finding('c', 'west', 'new');
+    const blocking = blockingErrors(
+      { findings: [elsewhere, touched, introduced], notes: [] },
+      { findings: [elsewhere, touched], notes: [] },
+      change,
+    );
+    expect(blocking.map(f => f.key)).toEqual(['b', 'c']);
   });
 });

@@ -106,6 +106,45 @@ export function checkNotes(
   ];
 }
 
+/**
+ * The errors a repository's CI must fail on: those its render introduces (absent from the
+ * live-only analysis) and those about an object the render holds. An error already live and
+ * about nothing the repository renders is someone else's to fix: it is reported, and does
+ * not fail every policy change until then.
+ */
+export function blockingErrors(
+  result: AnalysisResult,
+  live: AnalysisResult,
+  change: RepositoryChange,
+): Finding[] {
+  const before = new Set(live.findings.map(f => f.key));
+  return result.findings.filter(
+    f =>
+      f.severity === 'error' &&
+      (!before.has(f.key) || fileOfFinding(f, change) !== undefined),
+  );
+}
+
+/** The line that ends the output: what was found, and what of it fails the check. */
+export function checkSummary(
+  result: AnalysisResult,
+  blocking: Finding[],
+  repo: string,
+): string {
+  const errors = result.findings.filter(f => f.severity === 'error').length;
+  const others = errors - blocking.length;
+  return `${summary(
+    result.findings,
+  )} in the fleet with ${repo}'s render applied${
+    others > 0
+      ? `; ${count(
+          others,
+          'error',
+        )} already live and about no object ${repo} renders (reported, not failing the check)`
+      : ''
+  }`;
+}
+
 /** The rendered file a finding is about: its first object the render holds. */
 function fileOfFinding(
   f: Finding,
@@ -141,6 +180,7 @@ export function formatText(
   change: RepositoryChange,
   notes: string[],
   repo: string,
+  blocking: Finding[] = result.findings.filter(f => f.severity === 'error'),
 ): string[] {
   const lines: string[] = [];
   for (const severity of FINDING_SEVERITIES) {
@@ -162,9 +202,7 @@ export function formatText(
   if (notes.length > 0) {
     lines.push('notes', ...notes.map(n => `  - ${n}`), '');
   }
-  lines.push(
-    `${summary(result.findings)} in the fleet with ${repo}'s render applied`,
-  );
+  lines.push(checkSummary(result, blocking, repo));
   return lines;
 }
 
@@ -183,13 +221,17 @@ export function formatGithub(
   change: RepositoryChange,
   notes: string[],
   repo: string,
+  blocking: Finding[] = result.findings.filter(f => f.severity === 'error'),
 ): string[] {
+  const failing = new Set(blocking.map(f => f.key));
   const lines = result.findings.map(f => {
     const file = fileOfFinding(f, change);
     const owners =
       f.owners.length > 0 ? ` Owners: ${f.owners.join(', ')}.` : '';
+    // an error that does not fail the check is annotated as a warning, so the run's
+    // annotations agree with its exit status
     return annotation(
-      f.severity,
+      f.severity === 'error' && !failing.has(f.key) ? 'warning' : f.severity,
       file && repoPath(repo, file),
       f.code,
       `${f.message} Fix: ${f.fix}${owners}`,
@@ -197,7 +239,7 @@ export function formatGithub(
   });
   lines.push(
     ...notes.map(n => annotation('info', undefined, 'meshport-policy', n)),
-    `${summary(result.findings)} in the fleet with ${repo}'s render applied`,
+    checkSummary(result, blocking, repo),
   );
   return lines;
 }

@@ -30,4 +30,9 @@ it('examples/policy-repo passes meshport-policy check', async () => {
   );
   // on failure, the whole report says which check fired and on what
   expect(code === 0 ? [] : out).toEqual([]);
+  // the demo's deliberate live mistakes are reported, and do not fail the repository's CI
+  expect(out.join('\n')).toContain('MESH102');
+  expect(out[out.length - 1]).toMatch(
+    /already live and about no object .* renders \(reported, not failing the check\)$/,
+  );
 });

@@ -12,6 +12,7 @@ import {
   annotation,
   CHECK_FORMATS,
   CheckFormat,
+  blockingErrors,
   checkNotes,
   formatGithub,
   formatText,
@@ -207,14 +208,22 @@ async function run(
     // The render, not the files under rendered/, is what the repository means: a stale
     // rendered/ is render --check's to report.
     const change = repositoryChange(fleet, rendered);
+    const checks = options.checks ?? ALL_CHECKS;
     const analysis = analyzeFleet(
       { fleet, proposed: change.proposed, removed: change.removed },
-      options.checks ?? ALL_CHECKS,
+      checks,
+    );
+    const blocking = blockingErrors(
+      analysis,
+      analyzeFleet({ fleet }, checks),
+      change,
     );
     const notes = checkNotes(analysis, change, args.fleet);
     const format = args.format === 'github' ? formatGithub : formatText;
-    format(analysis, change, notes, args.repo).forEach(l => io.stdout(l));
-    return analysis.findings.some(f => f.severity === 'error') ? 1 : 0;
+    format(analysis, change, notes, args.repo, blocking).forEach(l =>
+      io.stdout(l),
+    );
+    return blocking.length > 0 ? 1 : 0;
   }
   if (args.command === 'validate') {
     io.stdout(
