@@ -142,33 +142,46 @@ test('"Request a route" opens the route template with the service filled in', as
     fullPage: true,
   });
 
-  // The seed scenario, as the pickers store it: from cluster-1, 75 % of reviews to v3 in
-  // cluster-2, 15 % v1 and 10 % v2 locally. Filling it through ?formData= keeps the walk
-  // independent of autocomplete timing; the pickers still validate every value against the
-  // mesh backend on each step.
-  const seed = {
-    service: 'bookinfo/reviews',
-    sourceCluster: 'cluster-1',
-    target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-    weight1: 75,
-    target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-    weight2: 15,
-    target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-    weight3: 10,
-  };
+  // The seed scenario, built with the split editor as a user would: from cluster-1, 75 % of
+  // reviews to v3 in cluster-2, 15 % v1 and 10 % v2 locally.
   await page.goto(
     `/create/templates/default/request-mesh-route?formData=${encodeURIComponent(
-      JSON.stringify(seed),
+      JSON.stringify({
+        service: 'bookinfo/reviews',
+        sourceCluster: 'cluster-1',
+      }),
     )}`,
   );
   await expect(
     page.locator('input[value="bookinfo/reviews"]').first(),
   ).toBeVisible();
-  await expect(
-    page
-      .locator('input[value="version=v3@cluster-2"], input[value*="v3"]')
-      .first(),
-  ).toBeVisible();
+  const pick = async (row: number, option: string, weight: string) => {
+    await page.getByLabel(`Target ${row}`, { exact: true }).click();
+    await page.getByRole('option', { name: option, exact: true }).click();
+    await page.getByLabel(`Weight ${row} (%)`, { exact: true }).fill(weight);
+  };
+  await pick(1, 'version=v3 in cluster-2', '75');
+  await expect(page.getByText('Total 75 % — 25 % left to place')).toBeVisible();
+  await page.getByRole('button', { name: 'Add a target' }).click();
+  await pick(2, 'version=v1 in cluster-1', '15');
+  await page.getByRole('button', { name: 'Add a target' }).click();
+  // a new row starts with what is left to place: 10 %
+  await expect(page.getByLabel('Weight 3 (%)', { exact: true })).toHaveValue(
+    '10',
+  );
+  await page.getByLabel('Target 3', { exact: true }).click();
+  await page
+    .getByRole('option', { name: 'version=v2 in cluster-1', exact: true })
+    .click();
+  await expect(page.getByText('Total 100 %', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('mesh-split-bar')).toHaveAttribute(
+    'aria-label',
+    'Split: version=v3 in cluster-2 75 %, version=v1 in cluster-1 15 %, version=v2 in cluster-1 10 %; total 100 %',
+  );
+  await page.screenshot({
+    path: `${screenshotDir}/request-route-split-editor.png`,
+    fullPage: true,
+  });
 
   // Walk the steps to the review step (timeouts are optional, the policy repository has a
   // default); stop when "Review" is reachable. Nothing is created: "Create" is never clicked.

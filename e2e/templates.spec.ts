@@ -85,8 +85,7 @@ test.describe('request templates with optional fields empty', () => {
   test('the route template with "From cluster" empty', async ({ page }) => {
     await openWith(page, 'request-mesh-route', {
       service: 'bookinfo/reviews',
-      target1: { cluster: 'cluster-1', subset: { version: 'v1' } },
-      weight1: 100,
+      route: [{ cluster: 'cluster-1', subset: { version: 'v1' }, weight: 100 }],
     });
     await walkToReview(page, 'VirtualService');
     await createAndExpectOnlyTheTokenMissing(page, 'route-every-cluster');

@@ -117,6 +117,12 @@ export const meshCallersPickerFormField = FormFieldBlueprint.make({
   params: { field: () => loadFields().then(m => m.meshCallersPickerField) },
 });
 
+/** `ui:field: MeshSplitEditor` */
+export const meshSplitEditorFormField = FormFieldBlueprint.make({
+  name: 'mesh-split-editor',
+  params: { field: () => loadFields().then(m => m.meshSplitEditorField) },
+});
+
 /** `ui:field: MeshPolicyPreview` */
 export const meshPolicyPreviewFormField = FormFieldBlueprint.make({
   name: 'mesh-policy-preview',
@@ -141,6 +147,7 @@ export default createFrontendPlugin({
     meshSubsetPickerFormField,
     meshIdentityPickerFormField,
     meshCallersPickerFormField,
+    meshSplitEditorFormField,
     meshPolicyPreviewFormField,
   ],
   routes: { root: rootRouteRef, service: serviceRouteRef },

@@ -15,6 +15,7 @@ export {
   MeshSubsetPickerFieldExtension,
   MeshIdentityPickerFieldExtension,
   MeshCallersPickerFieldExtension,
+  MeshSplitEditorFieldExtension,
   MeshPolicyPreviewFieldExtension,
 } from './plugin';
 export {
@@ -30,6 +31,8 @@ export type {
   MeshClusterPickerOptions,
   MeshIdentityPickerOptions,
   MeshPolicyPreviewOptions,
+  MeshSplitEditorOptions,
+  SplitRow,
   MeshSubsetPickerOptions,
   PreviewKind,
   SubsetTarget,

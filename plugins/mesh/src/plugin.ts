@@ -14,11 +14,13 @@ import {
   MeshIdentityPicker,
   MeshPolicyPreview,
   MeshServicePicker,
+  MeshSplitEditor,
   MeshSubsetPicker,
   validateMeshCallers,
   validateMeshCluster,
   validateMeshIdentity,
   validateMeshService,
+  validateMeshSplit,
   validateMeshSubset,
 } from './fields';
 import { legacyRootRouteRef, legacyServiceRouteRef } from './routes';
@@ -154,6 +156,18 @@ export const MeshCallersPickerFieldExtension = meshPlugin.provide(
     name: 'MeshCallersPicker',
     component: MeshCallersPicker,
     validation: validateMeshCallers,
+  }),
+);
+
+/**
+ * @public `ui:field: MeshSplitEditor` — a route's weighted targets, with their sum and a split
+ * bar as they are typed.
+ */
+export const MeshSplitEditorFieldExtension = meshPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'MeshSplitEditor',
+    component: MeshSplitEditor,
+    validation: validateMeshSplit,
   }),
 );
 

@@ -224,12 +224,11 @@ describe('the request-mesh-route template, end to end', () => {
         values: {
           service: 'bookinfo/reviews',
           sourceCluster: 'cluster-1',
-          target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-          weight1: 75,
-          target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-          weight2: 15,
-          target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-          weight3: 10,
+          route: [
+            { cluster: 'cluster-2', subset: { version: 'v3' }, weight: 75 },
+            { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 15 },
+            { cluster: 'cluster-1', subset: { version: 'v2' }, weight: 10 },
+          ],
           repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
         },
       });
@@ -475,8 +474,9 @@ describe('the request templates with optional fields empty and filled, dry run',
     [
       '"From cluster" empty (every cluster) and one target',
       {
-        target1: { cluster: 'cluster-1', subset: { version: 'v1' } },
-        weight1: 100,
+        route: [
+          { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 100 },
+        ],
       },
       'reviews-route',
     ],
@@ -485,14 +485,12 @@ describe('the request templates with optional fields empty and filled, dry run',
       'every optional field filled',
       {
         sourceCluster: 'cluster-1',
-        target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-        weight1: 40,
-        target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-        weight2: 30,
-        target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-        weight3: 20,
-        target4: { cluster: 'cluster-2', subset: { version: 'v1' } },
-        weight4: 10,
+        route: [
+          { cluster: 'cluster-2', subset: { version: 'v3' }, weight: 40 },
+          { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 30 },
+          { cluster: 'cluster-1', subset: { version: 'v2' }, weight: 20 },
+          { cluster: 'cluster-2', subset: { version: 'v1' }, weight: 10 },
+        ],
         timeout: '5s',
         retries: {
           attempts: 3,

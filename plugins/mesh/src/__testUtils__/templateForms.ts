@@ -6,11 +6,10 @@
 export const seedRouteForm = {
   service: 'bookinfo/reviews',
   sourceCluster: 'cluster-1',
-  target1: { cluster: 'cluster-2', subset: { version: 'v3' } },
-  weight1: 75,
-  target2: { cluster: 'cluster-1', subset: { version: 'v1' } },
-  weight2: 15,
-  target3: { cluster: 'cluster-1', subset: { version: 'v2' } },
-  weight3: 10,
+  route: [
+    { cluster: 'cluster-2', subset: { version: 'v3' }, weight: 75 },
+    { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 15 },
+    { cluster: 'cluster-1', subset: { version: 'v2' }, weight: 10 },
+  ],
   repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
 };

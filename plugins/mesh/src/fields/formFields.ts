@@ -4,6 +4,7 @@ import { MeshClusterPicker, validateMeshCluster } from './MeshClusterPicker';
 import { MeshIdentityPicker, validateMeshIdentity } from './MeshIdentityPicker';
 import { MeshPolicyPreview } from './MeshPolicyPreview';
 import { MeshServicePicker, validateMeshService } from './MeshServicePicker';
+import { MeshSplitEditor, validateMeshSplit } from './MeshSplitEditor';
 import { MeshSubsetPicker, validateMeshSubset } from './MeshSubsetPicker';
 
 /**
@@ -38,6 +39,12 @@ export const meshCallersPickerField = createFormField({
   name: 'MeshCallersPicker',
   component: MeshCallersPicker,
   validation: validateMeshCallers,
+});
+
+export const meshSplitEditorField = createFormField({
+  name: 'MeshSplitEditor',
+  component: MeshSplitEditor,
+  validation: validateMeshSplit,
 });
 
 // No validation: the preview only reads the form, and must never stop it being submitted.

@@ -8,11 +8,10 @@ export type {
   IdentityValue,
   MeshIdentityPickerOptions,
 } from './MeshIdentityPicker';
-export {
-  MeshCallersPicker,
-  validateMeshCallers,
-} from './MeshCallersPicker';
+export { MeshCallersPicker, validateMeshCallers } from './MeshCallersPicker';
 export type { MeshCallersPickerOptions } from './MeshCallersPicker';
+export { MeshSplitEditor, validateMeshSplit } from './MeshSplitEditor';
+export type { MeshSplitEditorOptions, SplitRow } from './MeshSplitEditor';
 export { MeshPolicyPreview } from './MeshPolicyPreview';
 export type {
   MeshPolicyPreviewOptions,

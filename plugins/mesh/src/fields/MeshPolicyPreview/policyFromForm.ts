@@ -56,21 +56,35 @@ export function trafficPolicyFromForm(form: FormValues): FormPolicy {
     'spec.timeout': 'Timeout',
     'spec.retries': 'Retries',
   };
-  const rows = Array.from({ length: ROUTE_ROWS }, (_, i) => {
-    const target = objectValue(form[`target${i + 1}`]);
-    return {
-      cluster: target?.cluster,
-      subset: target?.subset,
-      weight: form[`weight${i + 1}`],
-    };
-  });
+  // `route` (MeshSplitEditor) is a list; templates written before it have fixed rows
+  const rows = Array.isArray(form.route)
+    ? form.route.map(value => {
+        const row = objectValue(value);
+        return {
+          cluster: row?.cluster,
+          subset: row?.subset,
+          weight: row?.weight,
+        };
+      })
+    : Array.from({ length: ROUTE_ROWS }, (_, i) => {
+        const target = objectValue(form[`target${i + 1}`]);
+        return {
+          cluster: target?.cluster,
+          subset: target?.subset,
+          weight: form[`weight${i + 1}`],
+        };
+      });
+  const fixedRows = !Array.isArray(form.route);
   // positions shift where the action drops an empty row: label by the form's row number
   routeFromRequest(rows).forEach(({ row }, at) => {
     const path = `spec.route.${at}`;
-    fieldLabels[path] = `Target ${row + 1} / Weight ${row + 1}`;
-    fieldLabels[`${path}.cluster`] = `Target ${row + 1}`;
-    fieldLabels[`${path}.subset`] = `Target ${row + 1}`;
-    fieldLabels[`${path}.weight`] = `Weight ${row + 1}`;
+    const n = row + 1;
+    fieldLabels[path] = fixedRows
+      ? `Target ${n} / Weight ${n}`
+      : `Targets and weights, row ${n}`;
+    fieldLabels[`${path}.cluster`] = `Target ${n}`;
+    fieldLabels[`${path}.subset`] = `Target ${n}`;
+    fieldLabels[`${path}.weight`] = `Weight ${n}`;
   });
   const retries = objectValue(form.retries);
   return {
