@@ -19,7 +19,7 @@ describe('SnapshotReader', () => {
     const drs = await reader('cluster-1').list(RESOURCES.destinationRules, {
       signal,
     });
-    expect(drs?.map(d => d.metadata?.name)).toEqual(['ratings']);
+    expect(drs?.map(d => d.metadata?.name)).toEqual(['users', 'ratings']);
     const pas = await reader('cluster-1').list(RESOURCES.peerAuthentications, {
       signal,
     });
