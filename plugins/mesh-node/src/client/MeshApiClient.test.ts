@@ -329,7 +329,10 @@ describe('MeshApiClient', () => {
     it('refuses an answer that is not dependencies, naming the field', async () => {
       server.use(
         http.get('http://backstage.test/api/mesh/dependencies', () =>
-          HttpResponse.json({ ...dependencies, dependencies: [{ from: 'reviews' }] }),
+          HttpResponse.json({
+            ...dependencies,
+            dependencies: [{ from: 'reviews' }],
+          }),
         ),
       );
       await expect(client().client.getDependencies('15m')).rejects.toThrow(

@@ -106,6 +106,35 @@ export function checkNotes(
   ];
 }
 
+/** The rendered file a finding is about: its first object the render holds. */
+function fileOfFinding(
+  f: Finding,
+  change: RepositoryChange,
+): string | undefined {
+  for (const o of f.objects) {
+    const file = change.fileOf.get(
+      keyOf(o.cluster, o.kind, o.namespace, o.name),
+    );
+    if (file) return file;
+  }
+  return undefined;
+}
+
+const PLURAL: Record<FindingSeverity, [string, string]> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['info', 'info'],
+};
+
+const count = (n: number, severity: FindingSeverity) =>
+  `${n} ${PLURAL[severity][n === 1 ? 0 : 1]}`;
+
+function summary(findings: Finding[]): string {
+  return FINDING_SEVERITIES.map(s =>
+    count(findings.filter(f => f.severity === s).length, s),
+  ).join(', ');
+}
+
 /**
  * The errors a repository's CI must fail on: those its render introduces (absent from the
  * live-only analysis) and those about an object the render holds. An error already live and
@@ -143,35 +172,6 @@ export function checkSummary(
         )} already live and about no object ${repo} renders (reported, not failing the check)`
       : ''
   }`;
-}
-
-/** The rendered file a finding is about: its first object the render holds. */
-function fileOfFinding(
-  f: Finding,
-  change: RepositoryChange,
-): string | undefined {
-  for (const o of f.objects) {
-    const file = change.fileOf.get(
-      keyOf(o.cluster, o.kind, o.namespace, o.name),
-    );
-    if (file) return file;
-  }
-  return undefined;
-}
-
-const PLURAL: Record<FindingSeverity, [string, string]> = {
-  error: ['error', 'errors'],
-  warning: ['warning', 'warnings'],
-  info: ['info', 'info'],
-};
-
-const count = (n: number, severity: FindingSeverity) =>
-  `${n} ${PLURAL[severity][n === 1 ? 0 : 1]}`;
-
-function summary(findings: Finding[]): string {
-  return FINDING_SEVERITIES.map(s =>
-    count(findings.filter(f => f.severity === s).length, s),
-  ).join(', ');
 }
 
 /** Findings grouped worst first, each with its fix, owners and rendered file; then the notes. */
