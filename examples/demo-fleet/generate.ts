@@ -357,7 +357,8 @@ const clusters: ClusterSpec[] = [
       accountsApp('users', 'v2', 2),
       // Mistake kept for the analysis to find: this cluster names history's port `web`, the
       // others `http`. Istio reads the protocol from the name (or appProtocol), so calls
-      // landing here are plain TCP while the same calls landing in cluster-2 are HTTP.
+      // landing here are sniffed (plain TCP unless they look like HTTP) while the same calls
+      // landing in cluster-2 are HTTP.
       accountsApp('history', 'v2', 2, {
         ports: [{ name: 'web', port: 8080, protocol: 'TCP', targetPort: 8080 }],
       }),

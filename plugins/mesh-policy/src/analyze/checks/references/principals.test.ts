@@ -54,6 +54,18 @@ describe('MESH106 principal matches no workload', () => {
     );
   });
 
+  it("says nothing of a gateway's service account: the fleet does not list control-plane namespaces", () => {
+    const { findings } = run(principalMatchesNothing, multiNetwork(), {
+      'cluster-1': [
+        allow([
+          'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+          'cluster.local/ns/istio-system/*',
+        ]),
+      ],
+    });
+    expect(findings).toEqual([]);
+  });
+
   it('reports spiffe:// prefixes, malformed principals and wildcards that can match nothing', () => {
     const { findings } = run(principalMatchesNothing, multiNetwork(), {
       'cluster-1': [

@@ -1,3 +1,4 @@
+import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
 import { asArray, Spec } from '../../../verify/clusterConfig';
 import type { ClusterObject } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
@@ -60,6 +61,9 @@ function problemOf(
         };
   const accountProblem = (ns: string, sa: string): Problem | undefined => {
     if (look.identityExists(`ns/${ns}/sa/${sa}`)) return undefined;
+    // Gateways and control planes run in namespaces whose workloads the fleet does not list
+    // (istio-system, linkerd…): a principal there names what the fleet cannot see.
+    if (unlistedNamespace(look, ns)) return undefined;
     const all = look.serviceAccountsIn(ns);
     // A namespace may hold hundreds: name a few, enough to spot a typo.
     const there =
@@ -100,7 +104,11 @@ function problemOf(
     const td = tdProblem(prefix.slice(0, slash), `${prefix.slice(slash)}*`);
     if (td) return td;
     const ns = prefix.match(/^[^/]+\/ns\/([^/*]+)\//);
-    if (ns && look.serviceAccountsIn(ns[1]).length === 0)
+    if (
+      ns &&
+      !unlistedNamespace(look, ns[1]) &&
+      look.serviceAccountsIn(ns[1]).length === 0
+    )
       return {
         why: `no workload in any cluster runs in namespace ${ns[1]}`,
         fix: 'Name the namespace of the calling workloads, or remove the principal.',
@@ -117,6 +125,19 @@ function problemOf(
   const tdIssue = tdProblem(td, `/ns/${ns}/sa/${sa}`);
   if (tdIssue) return { ...tdIssue, identity: `ns/${ns}/sa/${sa}` };
   return accountProblem(ns, sa);
+}
+
+/**
+ * A namespace whose workloads discovery does not list: the default excluded namespaces and
+ * every control plane's own. Nothing can be said about identities there.
+ */
+function unlistedNamespace(look: ReferenceLookups, namespace: string): boolean {
+  return (
+    DEFAULT_EXCLUDED_NAMESPACES.includes(namespace) ||
+    look.ctx.fleet.clusters.some(c =>
+      c.controlPlanes.some(cp => cp.namespace === namespace),
+    )
+  );
 }
 
 /**
