@@ -29,8 +29,8 @@ const useStyles = makeStyles(theme => ({
     borderRadius: theme.shape.borderRadius,
     padding: theme.spacing(1, 1.5),
     background: theme.palette.background.paper,
-    minWidth: 140,
-    maxWidth: 360,
+    minWidth: 120,
+    maxWidth: 320,
     overflowWrap: 'anywhere',
   },
   arrow: {
@@ -38,14 +38,21 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.text.secondary,
     fontSize: '1.25rem',
   },
+  destinations: {
+    listStyle: 'none',
+    margin: theme.spacing(1, 0, 0, 4),
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+  },
   legs: {
     listStyle: 'none',
-    margin: 0,
+    margin: theme.spacing(1, 0, 0, 6),
     padding: 0,
     display: 'flex',
     flexDirection: 'column',
     gap: theme.spacing(1),
-    flex: 1,
   },
   leg: {
     display: 'flex',
@@ -219,43 +226,40 @@ export const TraceDiagram = (props: { trace: Trace; callerName: string }) => {
               </Box>
             </Step>
           </>
-        ) : (
-          <ol className={classes.legs} aria-label="Destinations">
-            {groups.map(g => (
-              <li
-                key={g.destination}
-                style={{
-                  display: 'flex',
-                  flexWrap: 'wrap',
-                  gap: 8,
-                  alignItems: 'flex-start',
-                }}
-                data-testid="trace-destination"
-              >
-                <Arrow />
+        ) : null}
+      </div>
+      {!trace.failure && (
+        // Each destination under the route, its legs under it, one row each: cluster →
+        // mTLS → authorization → outcome read left to right at any width the card has.
+        <ol className={classes.destinations} aria-label="Destinations">
+          {groups.map(g => (
+            <li key={g.destination} data-testid="trace-destination">
+              <div className={classes.chain}>
+                <span className={classes.arrow} aria-hidden>
+                  ↳
+                </span>
                 <Step heading={`Destination ${g.destination + 1}`}>
                   {`${formatShare(g.share)} → ${
                     g.subset ? `subset ${g.subset}` : 'every endpoint'
                   }`}
                   <div>{g.host}</div>
                 </Step>
-                <Arrow />
-                <ul
-                  className={classes.legs}
-                  aria-label={`Legs of destination ${g.destination + 1}`}
-                >
-                  {g.legs.map(leg => (
-                    <LegRow
-                      key={`${leg.cluster}|${leg.subset}|${leg.travel}`}
-                      leg={leg}
-                    />
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
+              </div>
+              <ul
+                className={classes.legs}
+                aria-label={`Legs of destination ${g.destination + 1}`}
+              >
+                {g.legs.map(leg => (
+                  <LegRow
+                    key={`${leg.cluster}|${leg.subset}|${leg.travel}`}
+                    leg={leg}
+                  />
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
       {trace.notes?.length > 0 && (
         <Box component="ul" mt={1} pl={2.5} data-testid="trace-notes">
           {trace.notes.map(n => (
