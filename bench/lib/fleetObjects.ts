@@ -143,7 +143,17 @@ function routing(c: ClusterState, j: number, shape: FleetShape): Obj[] {
           {
             from: [
               {
-                source: { principals: [`cluster.local/ns/${ns}/sa/frontend`] },
+                // the neighbour of the same namespace calls it: a caller the fleet runs,
+                // as a real policy names (a principal of no workload is a finding, MESH106)
+                source: {
+                  principals: [
+                    `cluster.local/ns/${ns}/sa/${serviceName(
+                      j >= shape.namespaces
+                        ? j - shape.namespaces
+                        : j + shape.namespaces,
+                    )}`,
+                  ],
+                },
               },
             ],
           },

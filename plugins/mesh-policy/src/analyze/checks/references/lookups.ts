@@ -150,6 +150,11 @@ function identityKey(identity: string): string | undefined {
 }
 
 export class ReferenceLookups {
+  private readonly sortedAccounts = new Map<string, string[]>();
+  private readonly labelIndexes = new Map<
+    string,
+    { all: string[]; byLabel: Map<string, Set<string>> }
+  >();
   private reachable = new Map<string, string[]>();
   private namespaceSet?: Set<string>;
   private identityIndex?: Map<string, Set<string>>;
@@ -287,9 +292,15 @@ export class ReferenceLookups {
   /** Service accounts workloads of a namespace run as, in any cluster, sorted. */
   serviceAccountsIn(namespace: string): string[] {
     this.identities();
-    return [...(this.accountsByNamespace!.get(namespace) ?? [])].sort(
-      compareStrings,
-    );
+    // sorted once per namespace: a policy repeated across thousands of services asks again
+    let sorted = this.sortedAccounts.get(namespace);
+    if (!sorted) {
+      sorted = [...(this.accountsByNamespace!.get(namespace) ?? [])].sort(
+        compareStrings,
+      );
+      this.sortedAccounts.set(namespace, sorted);
+    }
+    return sorted;
   }
 
   /** Trust domains some cluster of the fleet accepts (its own and aliases). */
@@ -369,27 +380,57 @@ export class ReferenceLookups {
     const selector = stringRecord(
       (specOf(o).selector as Spec | undefined)?.matchLabels,
     );
-    if (!this.byNamespace) {
-      this.byNamespace = new Map();
-      for (const s of this.ctx.fleet.services) {
-        const group = this.byNamespace.get(s.namespace);
-        if (group) group.push(s);
-        else this.byNamespace.set(s.namespace, [s]);
-      }
-    }
-    return (this.byNamespace.get(namespaceOf(o)) ?? [])
-      .filter(s =>
-        s.instances.some(
-          i =>
-            i.cluster === cluster &&
-            Object.entries(selector).every(
-              ([k, v]) =>
-                i.selector[k] === v || i.workloads.some(w => w.labels[k] === v),
-            ),
-        ),
-      )
-      .map(s => `${s.namespace}/${s.name}`)
+    const index = this.labelIndex(cluster, namespaceOf(o));
+    const wanted = Object.entries(selector).map(([k, v]) => `${k}=${v}`);
+    if (wanted.length === 0) return index.all;
+    // every label must be carried (by the Service's selector or a workload of it): intersect
+    // the services carrying each, smallest first, so a policy costs what it selects
+    const sets = wanted
+      .map(label => index.byLabel.get(label) ?? new Set<string>())
+      .sort((a, b) => a.size - b.size);
+    return [...sets[0]]
+      .filter(id => sets.every(set => set.has(id)))
       .sort(compareStrings);
+  }
+
+  /**
+   * The services of one namespace running in one cluster, and for each `key=value` label the
+   * ones carrying it (on their selector or a workload): built once per namespace and cluster,
+   * since a fleet has thousands of policies per namespace.
+   */
+  private labelIndex(cluster: string, namespace: string) {
+    const key = `${cluster}\u0000${namespace}`;
+    let index = this.labelIndexes.get(key);
+    if (!index) {
+      if (!this.byNamespace) {
+        this.byNamespace = new Map();
+        for (const s of this.ctx.fleet.services) {
+          const group = this.byNamespace.get(s.namespace);
+          if (group) group.push(s);
+          else this.byNamespace.set(s.namespace, [s]);
+        }
+      }
+      const all: string[] = [];
+      const byLabel = new Map<string, Set<string>>();
+      const add = (label: string, id: string) => {
+        const set = byLabel.get(label);
+        if (set) set.add(id);
+        else byLabel.set(label, new Set([id]));
+      };
+      for (const s of this.byNamespace.get(namespace) ?? []) {
+        const id = `${s.namespace}/${s.name}`;
+        for (const i of s.instances) {
+          if (i.cluster !== cluster) continue;
+          all.push(id);
+          for (const [k, v] of Object.entries(i.selector)) add(`${k}=${v}`, id);
+          for (const w of i.workloads)
+            for (const [k, v] of Object.entries(w.labels)) add(`${k}=${v}`, id);
+        }
+      }
+      index = { all: [...new Set(all)].sort(compareStrings), byLabel };
+      this.labelIndexes.set(key, index);
+    }
+    return index;
   }
 }
 
