@@ -1,0 +1,3 @@
+export { FleetPicture, FleetLegend } from './FleetPicture';
+export type { FleetPictureProps } from './FleetPicture';
+export { LINK_KIND_LABEL, HEALTH_LABEL } from './layoutFleetPicture';
