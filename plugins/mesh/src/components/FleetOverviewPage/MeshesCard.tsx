@@ -22,7 +22,9 @@ export function describeLinks(links: ClusterLink[]): string[] {
     );
     if (both) seen.add(back);
     lines.push(
-      `${link.from} ${both ? '↔' : '→'} ${link.to}: ${LINK_KIND_LABEL[link.via]}`,
+      `${link.from} ${both ? '↔' : '→'} ${link.to}: ${
+        LINK_KIND_LABEL[link.via]
+      }`,
     );
   }
   return lines;

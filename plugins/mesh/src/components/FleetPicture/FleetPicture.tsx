@@ -8,12 +8,14 @@ import type {
   Mesh,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
-import type { MouseEvent } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
 import {
   ClusterHealth,
   ClusterNode,
-  HEALTH_LABEL,
+  fitText,
+  HEALTH_LEGEND,
   layoutFleetPicture,
+  LINE_CHARS,
   LINK_KIND_LABEL,
   LINK_KINDS,
 } from './layoutFleetPicture';
@@ -106,6 +108,12 @@ export const FleetPicture = (props: FleetPictureProps) => {
     event.preventDefault();
     props.onSelectCluster(name);
   };
+  // Enter follows an HTML link; for one inside SVG, say so rather than rely on the browser
+  const selectByKey = (name: string) => (event: KeyboardEvent) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    props.onSelectCluster(name);
+  };
 
   const renderNode = (node: ClusterNode) => {
     const color = healthColor(theme, node.health);
@@ -124,6 +132,8 @@ export const FleetPicture = (props: FleetPictureProps) => {
         key={node.name}
         href={props.clusterHref(node.name)}
         onClick={select(node.name)}
+        onKeyDown={selectByKey(node.name)}
+        tabIndex={0}
         className={classes.node}
         aria-label={`${node.description}. Show its services`}
         aria-current={selected ? 'true' : undefined}
@@ -162,7 +172,7 @@ export const FleetPicture = (props: FleetPictureProps) => {
             fill={i === 0 ? color : theme.palette.text.secondary}
             fontWeight={i === 0 ? 500 : undefined}
           >
-            {line.length > 30 ? `${line.slice(0, 29)}…` : line}
+            {fitText(line, LINE_CHARS)}
           </text>
         ))}
       </a>
@@ -185,7 +195,10 @@ export const FleetPicture = (props: FleetPictureProps) => {
             viewBox={`0 0 ${layout.width} ${layout.height}`}
             width={layout.width}
             height={layout.height}
-            style={{ fontFamily: theme.typography.fontFamily, display: 'block' }}
+            style={{
+              fontFamily: theme.typography.fontFamily,
+              display: 'block',
+            }}
           >
             <defs>
               {LINK_KINDS.map(kind => (
@@ -199,7 +212,10 @@ export const FleetPicture = (props: FleetPictureProps) => {
                   markerHeight="7"
                   orient="auto-start-reverse"
                 >
-                  <path d="M 0 0 L 10 5 L 0 10 z" fill={linkColor(theme, kind)} />
+                  <path
+                    d="M 0 0 L 10 5 L 0 10 z"
+                    fill={linkColor(theme, kind)}
+                  />
                 </marker>
               ))}
             </defs>
@@ -288,9 +304,9 @@ export const FleetPicture = (props: FleetPictureProps) => {
       <FleetLegend />
       {layout.droppedLinks > 0 && (
         <Typography variant="caption" display="block">
-          {`${layout.droppedLinks} link${
-            layout.droppedLinks === 1 ? '' : 's'
-          } name a cluster the fleet does not describe and are not drawn.`}
+          {layout.droppedLinks === 1
+            ? '1 link names a cluster the fleet does not describe: it is not drawn.'
+            : `${layout.droppedLinks} links name clusters the fleet does not describe: they are not drawn.`}
         </Typography>
       )}
     </InfoCard>
@@ -302,7 +318,11 @@ export const FleetLegend = () => {
   const theme = useTheme();
   const classes = useStyles();
   return (
-    <ul className={classes.legend} aria-label="Legend" data-testid="fleet-legend">
+    <ul
+      className={classes.legend}
+      aria-label="Legend"
+      data-testid="fleet-legend"
+    >
       {LINK_KINDS.map(kind => (
         <li key={kind} className={classes.legendItem}>
           <svg width={40} height={10} aria-hidden="true">
@@ -323,11 +343,14 @@ export const FleetLegend = () => {
       ))}
       {(['ok', 'stale', 'never-synced'] as ClusterHealth[]).map(health => (
         <li key={health} className={classes.legendItem}>
-          <span aria-hidden="true" style={{ color: healthColor(theme, health) }}>
+          <span
+            aria-hidden="true"
+            style={{ color: healthColor(theme, health) }}
+          >
             {HEALTH_MARK[health]}
           </span>
           <Typography variant="body2" component="span">
-            {HEALTH_LABEL[health]}
+            {HEALTH_LEGEND[health]}
           </Typography>
         </li>
       ))}

@@ -33,11 +33,18 @@ export const LINK_KINDS: ClusterLinkKind[] = [
 
 export type ClusterHealth = FleetCluster['sync']['state'];
 
-/** What each sync state means, in the words the node shows next to its colour. */
+/** Each sync state in the few words a node has room for, next to its colour. */
 export const HEALTH_LABEL: Record<ClusterHealth, string> = {
   ok: 'reachable',
-  stale: 'stale: unreachable, last known data',
+  stale: 'stale: unreachable',
   'never-synced': 'never synced: no data',
+};
+
+/** The same, said in full where there is room: the legend. */
+export const HEALTH_LEGEND: Record<ClusterHealth, string> = {
+  ok: 'reachable: data is current',
+  stale: 'stale: last sync failed, last known data shown',
+  'never-synced': 'never synced: no data yet',
 };
 
 export interface ClusterNode {
@@ -112,7 +119,7 @@ export interface FleetPictureLayout {
   droppedLinks: number;
 }
 
-export const NODE_WIDTH = 196;
+export const NODE_WIDTH = 208;
 export const NODE_HEIGHT = 92;
 const PAD = 16;
 const MESH_HEADER = 44;
@@ -125,8 +132,10 @@ const NODE_GAP = 16;
 const LANE_GAP = 18;
 /** Horizontal room between two links sharing a lane. */
 const LANE_CLEARANCE = 12;
-/** Characters of a cluster name that fit on a node at 13px. */
-const NAME_CHARS = 24;
+/** Characters of a cluster name that fit on a node at 13px (bold). */
+const NAME_CHARS = 26;
+/** Characters of a 12px line that fit on a node. */
+export const LINE_CHARS = 30;
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -151,15 +160,13 @@ function gatewayLabels(cluster: FleetCluster): string[] {
  */
 function healthLabel(cluster: FleetCluster): string {
   if (cluster.sync.error?.reason === 'auth-config') {
-    return `${cluster.sync.state === 'stale' ? 'stale' : 'never synced'}: auth provider not usable by discovery`;
+    return 'auth provider unusable';
   }
   return HEALTH_LABEL[cluster.sync.state];
 }
 
 /** Services per cluster, counted once per service however many instances it has there. */
-export function countServices(
-  services: MeshService[],
-): Map<string, number> {
+export function countServices(services: MeshService[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const service of services) {
     for (const cluster of new Set(service.instances.map(i => i.cluster))) {
@@ -278,7 +285,9 @@ function describeLink(link: TypedLink, uncertain: string[]): string {
     ? `${link.from} ↔ ${link.to}: ${kind}; each reaches the other's services`
     : `${link.from} → ${link.to}: ${kind}; clients in ${link.from} reach services in ${link.to}`;
   return uncertain.length > 0
-    ? `${what} (${uncertain.join(' and ')} not synced now: the link may no longer hold)`
+    ? `${what} (${uncertain.join(
+        ' and ',
+      )} not synced now: the link may no longer hold)`
     : what;
 }
 
@@ -307,7 +316,9 @@ function meshLabel(mesh: Mesh | undefined): { label: string; detail: string } {
   return {
     label: `${mesh.id} · ${kind}`,
     detail: `${trust} · ${
-      mesh.sharedRootOfTrust ? 'shared root of trust' : 'no shared root of trust'
+      mesh.sharedRootOfTrust
+        ? 'shared root of trust'
+        : 'no shared root of trust'
     }`,
   };
 }
@@ -354,14 +365,14 @@ function assignPorts(
  * Lanes under the row: shortest links first, each in the first lane where it overlaps no
  * other, so a link nested inside another runs above it and their lines do not cross.
  */
-export function assignLanes(spans: { left: number; right: number }[]): number[] {
+export function assignLanes(
+  spans: { left: number; right: number }[],
+): number[] {
   const lanes: { left: number; right: number }[][] = [];
   const result = new Array<number>(spans.length);
   const order = spans
     .map((span, index) => ({ ...span, index }))
-    .sort(
-      (p, q) => p.right - p.left - (q.right - q.left) || p.left - q.left,
-    );
+    .sort((p, q) => p.right - p.left - (q.right - q.left) || p.left - q.left);
   for (const span of order) {
     let lane = lanes.findIndex(taken =>
       taken.every(
@@ -416,7 +427,9 @@ export function layoutFleetPicture(input: {
           health: cluster.sync.state,
           healthLabel: healthLabel(cluster),
           reason: cluster.sync.error
-            ? `Last sync failed: ${cluster.sync.error.message}. Last successful sync: ${formatTime(
+            ? `Last sync failed: ${
+                cluster.sync.error.message
+              }. Last successful sync: ${formatTime(
                 cluster.sync.lastSuccessAt,
               )}.`
             : undefined,
@@ -467,7 +480,10 @@ export function layoutFleetPicture(input: {
     x2: ports.get(`${i}|${link.to}`)!,
   }));
   const lanes = assignLanes(
-    ends.map(e => ({ left: Math.min(e.x1, e.x2), right: Math.max(e.x1, e.x2) })),
+    ends.map(e => ({
+      left: Math.min(e.x1, e.x2),
+      right: Math.max(e.x1, e.x2),
+    })),
   );
   const bottom = nodeY + NODE_HEIGHT;
   const laneTop = meshY + meshHeight;
