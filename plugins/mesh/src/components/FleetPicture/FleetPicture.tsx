@@ -1,60 +1,27 @@
 import { InfoCard } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
 import type {
   ClusterLink,
-  ClusterLinkKind,
   FleetCluster,
   Mesh,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { KeyboardEvent, MouseEvent } from 'react';
+import { FleetLegend } from './FleetLegend';
 import {
-  ClusterHealth,
+  healthColor,
+  HEALTH_MARK,
+  LINK_DASH,
+  linkColor,
+} from './fleetPictureStyle';
+import {
   ClusterNode,
   fitText,
-  HEALTH_LEGEND,
   layoutFleetPicture,
   LINE_CHARS,
-  LINK_KIND_LABEL,
   LINK_KINDS,
 } from './layoutFleetPicture';
-
-/** How each kind of link is drawn: the dash pattern carries the meaning, colour repeats it. */
-const LINK_DASH: Record<ClusterLinkKind, string | undefined> = {
-  'shared-endpoint-discovery': undefined,
-  'gateway-federation': '9 5',
-  'linkerd-multicluster': '2 4',
-};
-
-function linkColor(theme: Theme, kind: ClusterLinkKind): string {
-  switch (kind) {
-    case 'shared-endpoint-discovery':
-      return theme.palette.primary.main;
-    case 'gateway-federation':
-      return theme.palette.secondary.main;
-    default:
-      return theme.palette.info.main;
-  }
-}
-
-function healthColor(theme: Theme, health: ClusterHealth): string {
-  switch (health) {
-    case 'ok':
-      return theme.palette.success.main;
-    case 'stale':
-      return theme.palette.warning.main;
-    default:
-      return theme.palette.error.main;
-  }
-}
-
-/** A shape beside the state's words, so the state reads without colour too. */
-const HEALTH_MARK: Record<ClusterHealth, string> = {
-  ok: '●',
-  stale: '▲',
-  'never-synced': '✕',
-};
 
 const useStyles = makeStyles(theme => ({
   scroll: { overflowX: 'auto' },
@@ -67,15 +34,6 @@ const useStyles = makeStyles(theme => ({
     },
   },
   frame: {},
-  legend: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(1, 3),
-    listStyle: 'none',
-    padding: 0,
-    margin: theme.spacing(1, 0, 0),
-  },
-  legendItem: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
 }));
 
 export interface FleetPictureProps {
@@ -310,56 +268,5 @@ export const FleetPicture = (props: FleetPictureProps) => {
         </Typography>
       )}
     </InfoCard>
-  );
-};
-
-/** What each line style and colour means, in words. */
-export const FleetLegend = () => {
-  const theme = useTheme();
-  const classes = useStyles();
-  return (
-    <ul
-      className={classes.legend}
-      aria-label="Legend"
-      data-testid="fleet-legend"
-    >
-      {LINK_KINDS.map(kind => (
-        <li key={kind} className={classes.legendItem}>
-          <svg width={40} height={10} aria-hidden="true">
-            <line
-              x1={2}
-              y1={5}
-              x2={38}
-              y2={5}
-              stroke={linkColor(theme, kind)}
-              strokeWidth={2.5}
-              strokeDasharray={LINK_DASH[kind]}
-            />
-          </svg>
-          <Typography variant="body2" component="span">
-            {LINK_KIND_LABEL[kind]}
-          </Typography>
-        </li>
-      ))}
-      {(['ok', 'stale', 'never-synced'] as ClusterHealth[]).map(health => (
-        <li key={health} className={classes.legendItem}>
-          <span
-            aria-hidden="true"
-            style={{ color: healthColor(theme, health) }}
-          >
-            {HEALTH_MARK[health]}
-          </span>
-          <Typography variant="body2" component="span">
-            {HEALTH_LEGEND[health]}
-          </Typography>
-        </li>
-      ))}
-      <li className={classes.legendItem}>
-        <Typography variant="body2" component="span">
-          Arrows point from the clients’ cluster to the services’ cluster; a
-          faded line touches a cluster not synced now.
-        </Typography>
-      </li>
-    </ul>
   );
 };

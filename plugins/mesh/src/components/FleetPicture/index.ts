@@ -1,5 +1,6 @@
-export { FleetPicture, FleetLegend } from './FleetPicture';
+export { FleetPicture } from './FleetPicture';
 export type { FleetPictureProps } from './FleetPicture';
+export { FleetLegend } from './FleetLegend';
 export {
   LINK_KIND_LABEL,
   HEALTH_LABEL,

@@ -391,6 +391,30 @@ export function assignLanes(
   return result;
 }
 
+function clusterNode(
+  cluster: FleetCluster,
+  x: number,
+  y: number,
+  extra: { services: number; alsoIn: string[] },
+): ClusterNode {
+  const partial = {
+    name: cluster.name,
+    shortName: fitText(cluster.name, NAME_CHARS),
+    x,
+    y,
+    health: cluster.sync.state,
+    healthLabel: healthLabel(cluster),
+    reason: cluster.sync.error
+      ? `Last sync failed: ${
+          cluster.sync.error.message
+        }. Last successful sync: ${formatTime(cluster.sync.lastSuccessAt)}.`
+      : undefined,
+    gateways: gatewayLabels(cluster),
+    ...extra,
+  };
+  return { ...partial, description: describeNode(partial) };
+}
+
 export function layoutFleetPicture(input: {
   clusters: FleetCluster[];
   meshes: Mesh[];
@@ -408,45 +432,29 @@ export function layoutFleetPicture(input: {
   const netHeight = NET_HEADER + NODE_HEIGHT + NET_PAD;
   const meshHeight = MESH_HEADER + netHeight + MESH_PAD;
 
+  // Left to right: each box's width is what its contents took, so x runs through them all.
   let x = PAD;
   for (const group of groups) {
     const meshX = x;
     x += MESH_PAD;
     const networks: NetworkGroup[] = [];
-    group.networks.forEach((net, n) => {
-      if (n > 0) x += NET_GAP;
+    for (const net of group.networks) {
+      if (networks.length > 0) x += NET_GAP;
       const groupX = x;
       x += NET_PAD;
-      const members: ClusterNode[] = net.clusters.map((cluster, c) => {
-        if (c > 0) x += NODE_GAP;
-        const partial = {
-          name: cluster.name,
-          shortName: fitText(cluster.name, NAME_CHARS),
-          x,
-          y: nodeY,
-          health: cluster.sync.state,
-          healthLabel: healthLabel(cluster),
-          reason: cluster.sync.error
-            ? `Last sync failed: ${
-                cluster.sync.error.message
-              }. Last successful sync: ${formatTime(
-                cluster.sync.lastSuccessAt,
-              )}.`
-            : undefined,
+      const members: ClusterNode[] = [];
+      for (const cluster of net.clusters) {
+        if (members.length > 0) x += NODE_GAP;
+        const node = clusterNode(cluster, x, nodeY, {
           services: serviceCounts.get(cluster.name) ?? 0,
-          gateways: gatewayLabels(cluster),
           alsoIn: input.meshes
             .filter(m => m !== group.mesh && m.clusters.includes(cluster.name))
             .map(m => m.id),
-        };
-        const node: ClusterNode = {
-          ...partial,
-          description: describeNode(partial),
-        };
+        });
         nodes.set(node.name, node);
+        members.push(node);
         x += NODE_WIDTH;
-        return node;
-      });
+      }
       x += NET_PAD;
       networks.push({
         network: net.network,
@@ -457,7 +465,7 @@ export function layoutFleetPicture(input: {
         height: netHeight,
         clusters: members,
       });
-    });
+    }
     x += MESH_PAD;
     meshBoxes.push({
       id: group.mesh?.id,
