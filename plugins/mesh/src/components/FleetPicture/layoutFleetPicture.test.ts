@@ -368,6 +368,36 @@ describe('layoutFleetPicture', () => {
     });
   });
 
+  it('names a gateway without an address by its object, and lists every gateway', () => {
+    const gateways = layoutFleetPicture({
+      clusters: [
+        cluster('c', {
+          eastWestGateways: [
+            {
+              namespace: 'istio-system',
+              name: 'istio-eastwestgateway',
+              addresses: [],
+              port: 15443,
+            },
+            {
+              namespace: 'istio-system',
+              name: 'ew-2',
+              addresses: ['10.0.0.1', 'ew.example.com'],
+              port: 15443,
+            },
+          ],
+        }),
+      ],
+      meshes: [],
+      links: [],
+      services: [],
+    });
+    expect(gateways.meshes[0].networks[0].clusters[0].gateways).toEqual([
+      'istio-system/istio-eastwestgateway:15443 (no address yet)',
+      '10.0.0.1, ew.example.com:15443',
+    ]);
+  });
+
   it('counts links it cannot draw, and draws nothing for an empty fleet', () => {
     const partial = layoutFleetPicture({
       ...fleet,
