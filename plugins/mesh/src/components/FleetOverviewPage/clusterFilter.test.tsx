@@ -90,6 +90,15 @@ describe('the overview narrowed to one cluster', () => {
     expect(window.location.search).toBe('');
   }, 20_000);
 
+  it('puts words a reader sees first, before the picture’s hidden ones', async () => {
+    await render();
+    await screen.findByTestId('fleet-picture');
+    // what the demo e2e looks for on the overview: the first match must be visible text
+    const first = screen.getAllByText(/gateway federation/i)[0];
+    expect(first.tagName.toLowerCase()).not.toBe('title');
+    expect(first.closest('[data-testid="fleet-legend"]')).not.toBeNull();
+  });
+
   it("links each cluster's service count in the clusters table to the same list", async () => {
     await render();
     const clusters = (await screen.findByText('Clusters (4)')).closest(

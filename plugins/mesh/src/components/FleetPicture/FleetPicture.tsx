@@ -230,6 +230,8 @@ export const FleetPicture = (props: FleetPictureProps) => {
                 ))}
               </g>
             ))}
+            {/* a link's words are its accessible name, and the meshes card's list; no
+                tooltip, which a 2.5px line is too thin to hover anyway */}
             {layout.links.map(link => (
               <g
                 key={link.id}
@@ -238,7 +240,6 @@ export const FleetPicture = (props: FleetPictureProps) => {
                 aria-label={link.description}
                 role="img"
               >
-                <title>{link.description}</title>
                 <path
                   d={link.path}
                   fill="none"
