@@ -77,7 +77,6 @@ export const FleetPicture = (props: FleetPictureProps) => {
     const color = healthColor(theme, node.health);
     const selected = node.name === props.selectedCluster;
     const lines = [
-      `${HEALTH_MARK[node.health]} ${node.healthLabel}`,
       `${node.services} service${node.services === 1 ? '' : 's'}`,
       node.gateways.length === 0
         ? 'no east-west gateway'
@@ -93,7 +92,9 @@ export const FleetPicture = (props: FleetPictureProps) => {
         onKeyDown={selectByKey(node.name)}
         tabIndex={0}
         className={classes.node}
-        aria-label={`${node.description}. Show its services`}
+        aria-label={`${node.description}${
+          node.description.endsWith('.') ? '' : '.'
+        } Show its services`}
         aria-current={selected ? 'true' : undefined}
         data-testid={`fleet-cluster-${node.name}`}
         data-health={node.health}
@@ -110,7 +111,7 @@ export const FleetPicture = (props: FleetPictureProps) => {
           stroke={selected ? theme.palette.primary.main : color}
           strokeWidth={selected ? 3 : 1.5}
         />
-        {/* the state's colour as a band, so a glance down the row finds the stale one */}
+        {/* the state's colour as a band, so a glance along the row finds the stale one */}
         <rect x={node.x} y={node.y} width={6} height={h} rx={3} fill={color} />
         <text
           x={node.x + 14}
@@ -121,14 +122,27 @@ export const FleetPicture = (props: FleetPictureProps) => {
         >
           {node.shortName}
         </text>
+        {/* the words in the text colour (orange or green letters on white read poorly);
+            the band and the frame carry the colour */}
+        <text
+          x={node.x + 14}
+          y={node.y + 40}
+          fontSize={12}
+          fontWeight={500}
+          fill={theme.palette.text.primary}
+        >
+          {`${HEALTH_MARK[node.health]} ${fitText(
+            node.healthLabel,
+            LINE_CHARS - 2,
+          )}`}
+        </text>
         {lines.map((line, i) => (
           <text
             key={i}
             x={node.x + 14}
-            y={node.y + 40 + i * 18}
+            y={node.y + 58 + i * 18}
             fontSize={12}
-            fill={i === 0 ? color : theme.palette.text.secondary}
-            fontWeight={i === 0 ? 500 : undefined}
+            fill={theme.palette.text.secondary}
           >
             {fitText(line, LINE_CHARS)}
           </text>
