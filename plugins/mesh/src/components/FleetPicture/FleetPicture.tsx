@@ -7,7 +7,7 @@ import type {
   Mesh,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
-import type { KeyboardEvent, MouseEvent } from 'react';
+import { type KeyboardEvent, type MouseEvent, useMemo } from 'react';
 import { FleetLegend } from './FleetLegend';
 import {
   healthColor,
@@ -56,7 +56,12 @@ export interface FleetPictureProps {
 export const FleetPicture = (props: FleetPictureProps) => {
   const theme = useTheme();
   const classes = useStyles();
-  const layout = layoutFleetPicture(props);
+  const { clusters, meshes, links, services } = props;
+  // a fleet of hundreds of clusters: lay it out again only when the fleet changes
+  const layout = useMemo(
+    () => layoutFleetPicture({ clusters, meshes, links, services }),
+    [clusters, meshes, links, services],
+  );
   const { nodeWidth: w, nodeHeight: h } = layout;
 
   const select = (name: string) => (event: MouseEvent) => {

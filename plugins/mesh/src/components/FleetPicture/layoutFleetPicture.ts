@@ -176,6 +176,11 @@ export function countServices(services: MeshService[]): Map<string, number> {
   return counts;
 }
 
+/**
+ * The cluster's `topology.istio.io/network`, else its control plane's. Istio's network is empty
+ * when unset (`values.global.network`), and endpoints on the same network, the empty one
+ * included, are reached directly: so unlabelled clusters of one mesh share one group.
+ */
 function networkOf(cluster: FleetCluster): string | undefined {
   return (
     cluster.network ?? cluster.controlPlanes.find(cp => cp.network)?.network
