@@ -1,8 +1,14 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import Chip from '@material-ui/core/Chip';
+import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
-import type { FleetCluster } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  FleetCluster,
+  MeshService,
+} from '@meshport/backstage-plugin-mesh-common';
+import type { MouseEvent } from 'react';
 import { formatTime } from '../../lib/format';
+import { countServices } from '../FleetPicture/layoutFleetPicture';
 
 const SYNC_LABEL: Record<FleetCluster['sync']['state'], string> = {
   ok: 'reachable',
@@ -113,12 +119,45 @@ const columns: TableColumn<FleetCluster>[] = [
   },
 ];
 
+/** The services column: how many, linked to the overview's list narrowed to the cluster. */
+function servicesColumn(props: ClustersTableProps): TableColumn<FleetCluster> {
+  const counts = countServices(props.services);
+  return {
+    title: 'Services',
+    render: cluster => {
+      const count = counts.get(cluster.name) ?? 0;
+      return (
+        <Link
+          href={props.clusterHref(cluster.name)}
+          onClick={(event: MouseEvent) => {
+            if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+            event.preventDefault();
+            props.onSelectCluster(cluster.name);
+          }}
+          aria-label={`${count} service${count === 1 ? '' : 's'} in ${
+            cluster.name
+          }: show them`}
+        >
+          {String(count)}
+        </Link>
+      );
+    },
+  };
+}
+
+export interface ClustersTableProps {
+  clusters: FleetCluster[];
+  services: MeshService[];
+  onSelectCluster: (cluster: string) => void;
+  clusterHref: (cluster: string) => string;
+}
+
 /** Every cluster Meshport reads, and how fresh its data is. */
-export const ClustersTable = (props: { clusters: FleetCluster[] }) => (
+export const ClustersTable = (props: ClustersTableProps) => (
   <Table<FleetCluster>
     title={`Clusters (${props.clusters.length})`}
     options={{ paging: false, search: false, padding: 'dense' }}
-    columns={columns}
+    columns={[...columns, servicesColumn(props)]}
     data={props.clusters}
   />
 );

@@ -59,7 +59,7 @@ describe('FleetOverviewPage', () => {
     expect(screen.getByText('unreachable (stale data)')).toBeInTheDocument();
     expect(screen.getByText('reachable')).toBeInTheDocument();
     expect(screen.getAllByText('Istio 1.24.2')).toHaveLength(2);
-    expect(screen.getByText('network-2')).toBeInTheDocument();
+    expect(screen.getByRole('cell', { name: 'network-2' })).toBeInTheDocument();
     expect(screen.getAllByText('cluster.local')).toHaveLength(2);
     expect(screen.getByText('2026-11-22 09:00 UTC')).toBeInTheDocument();
   });

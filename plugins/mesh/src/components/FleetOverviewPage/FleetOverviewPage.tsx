@@ -10,8 +10,10 @@ import Grid from '@material-ui/core/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshApiRef } from '../../api';
 import { FleetFindings } from '../FleetFindings';
+import { FleetPicture } from '../FleetPicture';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { ClustersTable } from './ClustersTable';
+import { ClusterFilterNotice, useClusterFilter } from './clusterFilter';
 import { MeshesCard } from './MeshesCard';
 import { ServicesTable } from './ServicesTable';
 
@@ -24,6 +26,7 @@ export const FleetOverview = () => {
     error,
     retry,
   } = useAsyncRetry(() => meshApi.getFleet(), [meshApi]);
+  const filter = useClusterFilter();
 
   let content;
   if (loading) {
@@ -42,7 +45,23 @@ export const FleetOverview = () => {
     content = (
       <Grid container spacing={3}>
         <Grid item xs={12}>
-          <ClustersTable clusters={fleet.clusters} />
+          <FleetPicture
+            clusters={fleet.clusters}
+            meshes={fleet.meshes}
+            links={fleet.links}
+            services={fleet.services}
+            selectedCluster={filter.cluster}
+            onSelectCluster={filter.select}
+            clusterHref={filter.href}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <ClustersTable
+            clusters={fleet.clusters}
+            services={fleet.services}
+            onSelectCluster={filter.select}
+            clusterHref={filter.href}
+          />
         </Grid>
         <Grid item xs={12}>
           <MeshesCard meshes={fleet.meshes} links={fleet.links} />
@@ -51,7 +70,18 @@ export const FleetOverview = () => {
           <FleetFindings />
         </Grid>
         <Grid item xs={12}>
-          <ServicesTable />
+          <ClusterFilterNotice
+            filter={filter}
+            known={fleet.clusters.map(c => c.name)}
+          />
+          <ServicesTable
+            cluster={
+              filter.cluster &&
+              fleet.clusters.some(c => c.name === filter.cluster)
+                ? filter.cluster
+                : undefined
+            }
+          />
         </Grid>
       </Grid>
     );

@@ -3,17 +3,8 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import type {
-  ClusterLink,
-  ClusterLinkKind,
-  Mesh,
-} from '@meshport/backstage-plugin-mesh-common';
-
-export const LINK_LABEL: Record<ClusterLinkKind, string> = {
-  'shared-endpoint-discovery': 'shared control plane (endpoint discovery)',
-  'gateway-federation': 'gateway federation (east-west gateway)',
-  'linkerd-multicluster': 'Linkerd multicluster link',
-};
+import type { ClusterLink, Mesh } from '@meshport/backstage-plugin-mesh-common';
+import { LINK_KIND_LABEL } from '../FleetPicture';
 
 /** Groups `a → b` and `b → a` of the same kind into one `a ↔ b` line. */
 export function describeLinks(links: ClusterLink[]): string[] {
@@ -31,13 +22,18 @@ export function describeLinks(links: ClusterLink[]): string[] {
     );
     if (both) seen.add(back);
     lines.push(
-      `${link.from} ${both ? '↔' : '→'} ${link.to}: ${LINK_LABEL[link.via]}`,
+      `${link.from} ${both ? '↔' : '→'} ${link.to}: ${
+        LINK_KIND_LABEL[link.via]
+      }`,
     );
   }
   return lines;
 }
 
-/** The meshes of the fleet and how their clusters reach each other. */
+/**
+ * The meshes of the fleet and how their clusters reach each other, in words: what the fleet
+ * picture draws, for readers who do not see it.
+ */
 export const MeshesCard = (props: { meshes: Mesh[]; links: ClusterLink[] }) => {
   const linkLines = describeLinks(props.links);
   return (

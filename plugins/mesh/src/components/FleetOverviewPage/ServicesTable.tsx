@@ -60,16 +60,24 @@ const columns: TableColumn<MeshService>[] = [
   { title: 'Owner', render: s => <OwnerCell service={s} /> },
 ];
 
-/** Every mesh service of the fleet, searchable by namespace and name. */
-export const ServicesTable = () => {
+/**
+ * Every mesh service of the fleet, searchable by namespace and name; only those with an
+ * instance in `cluster` when it is given (the fleet picture's click-through).
+ */
+export const ServicesTable = (props: { cluster?: string }) => {
   const meshApi = useApi(meshApiRef);
   const [text, setText] = useState('');
   const [query, setQuery] = useState('');
   // Ask the backend once typing pauses, not on every key.
   useDebounce(() => setQuery(text.trim()), 300, [text]);
   const { value, loading, error, retry } = useAsyncRetry(
-    () => meshApi.getServices({ q: query || undefined, limit: PAGE_SIZE }),
-    [meshApi, query],
+    () =>
+      meshApi.getServices({
+        q: query || undefined,
+        cluster: props.cluster,
+        limit: PAGE_SIZE,
+      }),
+    [meshApi, query, props.cluster],
   );
 
   const search = (
