@@ -211,12 +211,15 @@ export interface ServiceDependency {
   errorsPerSecond?: number;
   /**
    * Of `requestsPerSecond`, those the receiving side reported as mutual TLS (Istio
-   * `connection_security_policy="mutual_tls"`). Requests only the caller reported are not
-   * counted: a caller cannot see how the callee accepted them. Absent when unknown.
+   * `connection_security_policy="mutual_tls"`) and as plaintext. Requests only the caller
+   * reported are in neither: a caller cannot see how the callee accepted them (see
+   * `ObservedMtls`). Absent when the source cannot tell.
    */
   mtlsRequestsPerSecond?: number;
-  /** Of `connectionsPerSecond`, those the receiving side reported as mutual TLS. Absent when unknown. */
+  plaintextRequestsPerSecond?: number;
+  /** Of `connectionsPerSecond`, those the receiving side reported as mutual TLS, and as plaintext. */
   mtlsConnectionsPerSecond?: number;
+  plaintextConnectionsPerSecond?: number;
   /** Backstage names of the clusters the calls left from and arrived in, `from` → `to`. */
   clusterPairs: Array<{ from: string; to: string }>;
 }

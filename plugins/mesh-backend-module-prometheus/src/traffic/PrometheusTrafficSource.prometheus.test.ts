@@ -663,8 +663,14 @@ describe('dependencies from a real Prometheus', () => {
         unknownCluster.requestsPerSecond * unknownCluster.mtlsShare,
       2,
     );
+    expect(toReviews.plaintextRequestsPerSecond).toBeCloseTo(
+      crossCluster.requestsPerSecond * (1 - crossCluster.mtlsShare) +
+        unknownCluster.requestsPerSecond * (1 - unknownCluster.mtlsShare),
+      2,
+    );
     expect(pair('bookinfo/reviews', 'bookinfo/ratings')).toMatchObject({
       errorsPerSecond: 0,
+      plaintextRequestsPerSecond: 0,
       mtlsRequestsPerSecond: EXPECTED.ratings.requestsPerSecond,
     });
     // gRPC: answered HTTP 200, failed by grpc_response_status
@@ -687,11 +693,23 @@ describe('dependencies from a real Prometheus', () => {
     expect(pair('bookinfo/legacy-sync', 'bookinfo/reviews')).toMatchObject({
       connectionsPerSecond: EXPECTED.legacyTcp.connectionsOpenedPerSecond,
       mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond:
+        EXPECTED.legacyTcp.connectionsOpenedPerSecond,
     });
-    // ztunnel's plaintext passthrough is never counted as mutual TLS
-    expect(
-      pair('default/batch-export', 'orders/orders').mtlsConnectionsPerSecond,
-    ).toBe(0);
+    // ambient: the waypoint classifies history's requests; history's own ztunnel is the
+    // caller's side, so its connections stay unclassified rather than counted as mutual TLS
+    expect(pair('orders/history', 'orders/orders')).toMatchObject({
+      mtlsRequestsPerSecond: EXPECTED.ambientWaypoint.requestsPerSecond,
+      connectionsPerSecond: EXPECTED.ambientWaypointConnections,
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond: 0,
+    });
+    // ztunnel's plaintext passthrough (`unknown` from the receiving side) is plaintext
+    expect(pair('default/batch-export', 'orders/orders')).toMatchObject({
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond:
+        EXPECTED.ambientZtunnel.connectionsOpenedPerSecond,
+    });
   });
 
   it('marks a Prometheus that does not answer, listing nothing from it', async () => {

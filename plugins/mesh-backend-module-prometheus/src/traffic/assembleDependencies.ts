@@ -22,14 +22,15 @@ interface Report {
   total: number;
   errors: number;
   mutual: number;
+  plaintext: number;
 }
 
 /**
  * Folds the dependency query's samples (requests and connections, from one or several
  * Prometheus servers) into caller → callee pairs. Both proxies usually report the same call,
  * so per pair and cluster pair one report is kept, the larger, never their sum; its failures
- * come with it. Mutual TLS comes from the receiving side's report only (the caller's says
- * `unknown`, see `classifyIstioPolicy`), never more than the kept total.
+ * come with it. The transport comes from the receiving side's report only (the caller's says
+ * `unknown`, see `classifyIstioPolicy`): without one, the leg's traffic is not classified.
  */
 export function assembleDependencies(
   answers: Array<{ requests?: InstantSample[]; connections?: InstantSample[] }>,
@@ -85,14 +86,15 @@ export function assembleDependencies(
         total: 0,
         errors: 0,
         mutual: 0,
+        plaintext: 0,
       };
       sum.total += value;
       if (basis === 'requests' && isErrorResponse(l)) sum.errors += value;
-      if (
-        ISTIO_RECEIVING_REPORTERS.includes(reporter) &&
-        classifyIstioPolicy(l.connection_security_policy) === 'mutual'
-      )
-        sum.mutual += value;
+      if (ISTIO_RECEIVING_REPORTERS.includes(reporter)) {
+        const transport = classifyIstioPolicy(l.connection_security_policy);
+        if (transport === 'mutual') sum.mutual += value;
+        if (transport === 'plaintext') sum.plaintext += value;
+      }
       sums.set(sumKey, sum);
     }
     for (const { leg, reporter, ...report } of sums.values()) {
@@ -105,19 +107,26 @@ export function assembleDependencies(
     take(a.requests, 'requests');
     take(a.connections, 'connections');
   }
-  /** The kept report of a leg: the larger, a receiving side's on a tie. */
+  /**
+   * The kept report of a leg: the larger; and the transport of the larger receiving report
+   * (a sidecar's or a waypoint's, one per leg in practice).
+   */
   const kept = (reports: Map<string, Report>): Report => {
-    let best: Report = { total: 0, errors: 0, mutual: 0 };
-    let mutual = 0;
-    for (const [reporter, r] of [...reports].sort(([a], [b]) =>
-      Number(ISTIO_RECEIVING_REPORTERS.includes(b)) -
-      Number(ISTIO_RECEIVING_REPORTERS.includes(a)),
-    )) {
+    let best: Report = { total: 0, errors: 0, mutual: 0, plaintext: 0 };
+    let receiving: Report | undefined;
+    for (const [reporter, r] of reports) {
       if (r.total > best.total) best = r;
-      if (ISTIO_RECEIVING_REPORTERS.includes(reporter))
-        mutual = Math.max(mutual, r.mutual);
+      if (
+        ISTIO_RECEIVING_REPORTERS.includes(reporter) &&
+        (!receiving || r.total > receiving.total)
+      )
+        receiving = r;
     }
-    return { ...best, mutual: Math.min(mutual, best.total) };
+    return {
+      ...best,
+      mutual: receiving?.mutual ?? 0,
+      plaintext: receiving?.plaintext ?? 0,
+    };
   };
   const out = new Map<string, Required<ServiceDependency>>();
   for (const [key, leg] of legs) {
@@ -128,7 +137,9 @@ export function assembleDependencies(
       connectionsPerSecond: 0,
       errorsPerSecond: 0,
       mtlsRequestsPerSecond: 0,
+      plaintextRequestsPerSecond: 0,
       mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond: 0,
       clusterPairs: [],
     };
     const requests = kept(leg.reports.requests);
@@ -136,8 +147,10 @@ export function assembleDependencies(
     d.requestsPerSecond += requests.total;
     d.errorsPerSecond += requests.errors;
     d.mtlsRequestsPerSecond += requests.mutual;
+    d.plaintextRequestsPerSecond += requests.plaintext;
     d.connectionsPerSecond += connections.total;
     d.mtlsConnectionsPerSecond += connections.mutual;
+    d.plaintextConnectionsPerSecond += connections.plaintext;
     d.clusterPairs.push({ from: leg.from, to: leg.to });
     out.set(pair, d);
   }
@@ -152,7 +165,9 @@ export function assembleDependencies(
       connectionsPerSecond: round(d.connectionsPerSecond),
       errorsPerSecond: round(d.errorsPerSecond),
       mtlsRequestsPerSecond: round(d.mtlsRequestsPerSecond),
+      plaintextRequestsPerSecond: round(d.plaintextRequestsPerSecond),
       mtlsConnectionsPerSecond: round(d.mtlsConnectionsPerSecond),
+      plaintextConnectionsPerSecond: round(d.plaintextConnectionsPerSecond),
       clusterPairs: d.clusterPairs.sort(
         (a, b) => cmp(a.from, b.from) || cmp(a.to, b.to),
       ),
