@@ -677,9 +677,7 @@ describe('dependencies from a real Prometheus', () => {
     expect(pair('bookinfo/reviews', 'bookinfo/stock').errorsPerSecond).toBe(
       EXPECTED.grpcFailing.requestsPerSecond * EXPECTED.grpcFailing.errorRatio,
     );
-    expect(
-      pair('orders/history', 'orders/orders').errorsPerSecond,
-    ).toBeCloseTo(
+    expect(pair('orders/history', 'orders/orders').errorsPerSecond).toBeCloseTo(
       EXPECTED.ambientWaypoint.requestsPerSecond *
         EXPECTED.ambientWaypoint.errorRatio,
       2,

@@ -7,13 +7,14 @@ import Typography from '@material-ui/core/Typography';
 import SearchIcon from '@material-ui/icons/Search';
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import { useState } from 'react';
+import type { ResponseError } from '@backstage/errors';
 import Alert from '@material-ui/lab/Alert';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useDebounce from 'react-use/esm/useDebounce';
 import { meshApiRef } from '../../api';
 import { formatPercent, formatRate } from '../../lib/format';
-import { MeshErrorPanel } from '../MeshErrorPanel';
+import { explainError, MeshErrorPanel } from '../MeshErrorPanel';
 import { ServiceLink } from '../ServiceLink';
 import { OwnerCell } from '../OwnershipConflict';
 import {
@@ -58,7 +59,8 @@ export const FINDINGS_LIMIT = 500;
 
 function describeFindings(counts: FindingCounts | undefined): string {
   if (!counts || counts.error + counts.warning === 0) return 'none';
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, word: string) =>
+    `${n} ${word}${n === 1 ? '' : 's'}`;
   return [
     counts.error ? plural(counts.error, 'error') : '',
     counts.warning ? plural(counts.warning, 'warning') : '',
@@ -164,6 +166,15 @@ const columns: TableColumn<ServiceRow>[] = [
   },
 ];
 
+/** One sentence for a failed read: what failed and why, what is missing, what to do. */
+function describeFailure(error: Error, what: string, missing: string): string {
+  const { title, hint } = explainError(error, what);
+  // the backend's own message is in the body of its error answer (ResponseError)
+  const cause =
+    (error as Partial<ResponseError>).body?.error?.message ?? error.message;
+  return `${title} (${cause}): ${missing}. ${hint}`;
+}
+
 /**
  * The figures of every service: the fleet-wide dependencies and findings, each read once
  * for the whole table (not once per service) and kept while the search changes. A failed
@@ -192,13 +203,21 @@ function useTableFigures() {
   const notices: string[] = [];
   if (traffic.error) {
     notices.push(
-      `Traffic figures could not be read (${traffic.error.message}): request rate, error ratio and mTLS share are left empty. Reload the page to try again.`,
+      describeFailure(
+        traffic.error,
+        'the traffic figures',
+        'request rate, error ratio and mTLS share are left empty',
+      ),
     );
   }
   notices.push(...(traffic.value?.gaps ?? []));
   if (findings.error) {
     notices.push(
-      `Findings could not be read (${findings.error.message}): their counts are left empty. Reload the page to try again.`,
+      describeFailure(
+        findings.error,
+        'the findings',
+        'their counts are left empty',
+      ),
     );
   }
   if (findings.value?.truncated) {
@@ -268,7 +287,14 @@ export const ServicesTable = () => {
             : undefined
         }
         isLoading={loading}
-        options={{ paging: false, search: false, padding: 'dense' }}
+        // not draggable: a drag handle inside each sort button would be a second button
+        // of the same name, confusing to screen readers and keyboards
+        options={{
+          paging: false,
+          search: false,
+          padding: 'dense',
+          draggable: false,
+        }}
         columns={columns}
         data={rows}
         emptyContent={

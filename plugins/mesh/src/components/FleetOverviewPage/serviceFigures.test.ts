@@ -98,7 +98,9 @@ describe('inboundFigures', () => {
 
   it('leaves the ratios unknown for a source that does not report failures or transport', () => {
     const figures = inboundFigures([
-      pair('bookinfo/productpage', 'bookinfo/details', { requestsPerSecond: 3 }),
+      pair('bookinfo/productpage', 'bookinfo/details', {
+        requestsPerSecond: 3,
+      }),
     ]);
     expect(figures.get('bookinfo/details')).toEqual({
       requestsPerSecond: 3,

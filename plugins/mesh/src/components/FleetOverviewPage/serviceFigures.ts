@@ -166,7 +166,5 @@ export function describeTrafficGaps(
       }.`,
     ];
   }
-  return gaps
-    .map(describeMetricsStatus)
-    .filter((m): m is string => !!m);
+  return gaps.map(describeMetricsStatus).filter((m): m is string => !!m);
 }

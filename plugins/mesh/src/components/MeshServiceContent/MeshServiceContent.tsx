@@ -68,7 +68,9 @@ export const MeshServiceContent = (props: { service: ServiceRef }) => {
   const clusters = value?.service.instances.map(i => i.cluster).sort();
   let runsIn = '';
   if (clusters) {
-    runsIn = ` · runs in ${clusters.length ? clusters.join(', ') : 'no cluster'}`;
+    runsIn = ` · runs in ${
+      clusters.length ? clusters.join(', ') : 'no cluster'
+    }`;
   }
   return (
     <Grid container spacing={3}>
