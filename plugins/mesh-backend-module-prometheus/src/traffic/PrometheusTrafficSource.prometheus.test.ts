@@ -710,6 +710,21 @@ describe('dependencies from a real Prometheus', () => {
     });
   });
 
+  it('does not double a pair two Prometheus servers both hold', async () => {
+    const d = await sourceFor({
+      prometheus: { url: prometheus.url },
+      clusters: [
+        { name: 'cluster-1', prometheus: { url: `${prometheus.url}/` } },
+      ],
+    }).getDependencies({ text: '5m', seconds: 300 });
+    const toReviews = d.dependencies.find(
+      x => x.from.name === 'productpage' && x.to.name === 'reviews',
+    )!;
+    expect(toReviews.requestsPerSecond).toBeCloseTo(10.3 + 5 + 1, 1);
+    expect(toReviews.errorsPerSecond).toBeCloseTo(0.2 + 0.3, 2);
+    expect(toReviews.mtlsRequestsPerSecond).toBeCloseTo(8 + 5, 2);
+  });
+
   it('marks a Prometheus that does not answer, listing nothing from it', async () => {
     const failing: typeof fetch = async () => {
       throw new Error('connect ECONNREFUSED');
