@@ -214,5 +214,8 @@ describe('ServicesTable', () => {
       ),
     ).toBeInTheDocument();
     expect(await screen.findByText('Services (2)')).toBeInTheDocument();
+    // unknown, not "none": three figures and the findings
+    expect(rowOf('bookinfo/reviews').getAllByText('—')).toHaveLength(4);
+    expect(screen.queryByText('none')).toBeNull();
   });
 });

@@ -45,7 +45,10 @@ function subsets(service: MeshService): string {
   );
 }
 
-/** A row: the service, and its figures once they arrive (absent: no traffic, or not read). */
+/**
+ * A row: the service, and its figures once they arrive. `figures` is absent without traffic
+ * in the window or when the traffic could not be read; `findings` only when they could not.
+ */
 interface ServiceRow {
   service: MeshService;
   figures?: ServiceFigures;
@@ -58,7 +61,8 @@ export const FIGURES_WINDOW = '5m';
 export const FINDINGS_LIMIT = 500;
 
 function describeFindings(counts: FindingCounts | undefined): string {
-  if (!counts || counts.error + counts.warning === 0) return 'none';
+  if (!counts) return '—';
+  if (counts.error + counts.warning === 0) return 'none';
   const plural = (n: number, word: string) =>
     `${n} ${word}${n === 1 ? '' : 's'}`;
   return [
@@ -124,11 +128,8 @@ const columns: TableColumn<ServiceRow>[] = [
   {
     title: 'Request rate',
     render: r => describeTraffic(r.figures),
-    customSort: sortBy(r =>
-      r.figures
-        ? r.figures.requestsPerSecond || r.figures.connectionsPerSecond
-        : undefined,
-    ),
+    // by requests: connections are another unit, so a TCP-only service sorts as 0 rps
+    customSort: sortBy(r => r.figures?.requestsPerSecond),
   },
   {
     title: 'Error ratio',
@@ -145,7 +146,7 @@ const columns: TableColumn<ServiceRow>[] = [
     render: r => describeFindings(r.findings),
     // errors weigh more than any number of warnings
     customSort: sortBy(r =>
-      r.findings ? r.findings.error * 1e6 + r.findings.warning : 0,
+      r.findings ? r.findings.error * 1e6 + r.findings.warning : undefined,
     ),
   },
   {
@@ -248,7 +249,10 @@ export const ServicesTable = () => {
   const rows: ServiceRow[] = (value?.items ?? []).map(service => ({
     service,
     figures: figures?.get(service.id),
-    findings: counts?.get(service.id),
+    // once the findings are read, a service they do not name has none (not "unknown")
+    findings: counts
+      ? counts.get(service.id) ?? { error: 0, warning: 0 }
+      : undefined,
   }));
 
   const search = (
