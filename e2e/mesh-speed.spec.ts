@@ -18,51 +18,50 @@ declare global {
   }
 }
 
-/** A card counts as rendered with data when its data's element is in the DOM. */
-const CARDS: Record<string, string> = {
-  instances: 'table:has(th:text-is("Subsets"))',
-  traffic: '[data-testid="traffic-edge"]',
-  mtls: 'table[aria-label="mTLS per cluster"]',
-  findings: '[data-testid="finding"], [data-testid="findings-empty"]',
+/**
+ * A card counts as rendered with data when an element of its data is in the DOM: a CSS
+ * selector, and the element's text when the selector alone cannot tell.
+ */
+const CARDS: Record<string, { selector: string; text?: string }> = {
+  // the instances table's own column, drawn with its rows
+  instances: { selector: 'th', text: 'Endpoints' },
+  traffic: { selector: '[data-testid="traffic-edge"]' },
+  mtls: { selector: 'table[aria-label="mTLS per cluster"]' },
+  findings: {
+    selector: '[data-testid="finding"], [data-testid="findings-empty"]',
+  },
   // the default trace of the busiest caller: printed, not part of "interactive"
-  trace: '[data-testid="trace-diagram"]',
+  trace: { selector: '[data-testid="trace-diagram"]' },
 };
 const TAB_CARDS = ['instances', 'traffic', 'mtls', 'findings'];
 
 /** Records the first moment each card's selector matches, from the first paint on. */
 async function recordCardMarks(page: Page) {
-  await page.addInitScript((cards: Record<string, string>) => {
-    // the app's own chunks must not push the mesh requests out of the default 250 entries
-    performance.setResourceTimingBufferSize(5000);
-    window.__meshMarks = {};
-    window.__meshMarksReset = () => {
+  await page.addInitScript(
+    (cards: Record<string, { selector: string; text?: string }>) => {
+      // the app's own chunks must not push the mesh requests out of the default 250 entries
+      performance.setResourceTimingBufferSize(5000);
       window.__meshMarks = {};
-    };
-    const check = () => {
-      for (const [name, selector] of Object.entries(cards)) {
-        if (window.__meshMarks[name] !== undefined) continue;
-        let found = false;
-        try {
-          // `:has` and `:text-is` are Playwright's, not CSS: look for the table by hand
-          if (selector.startsWith('table:has')) {
-            found = [...document.querySelectorAll('th')].some(
-              th => th.textContent?.trim() === 'Subsets',
-            );
-          } else {
-            found = !!document.querySelector(selector);
-          }
-        } catch {
-          found = false;
+      window.__meshMarksReset = () => {
+        window.__meshMarks = {};
+      };
+      const check = () => {
+        for (const [name, { selector, text }] of Object.entries(cards)) {
+          if (window.__meshMarks[name] !== undefined) continue;
+          const found = [...document.querySelectorAll(selector)].some(
+            e => text === undefined || e.textContent?.trim() === text,
+          );
+          if (found) window.__meshMarks[name] = performance.now();
         }
-        if (found) window.__meshMarks[name] = performance.now();
-      }
-    };
-    new MutationObserver(check).observe(document, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-    });
-  }, CARDS);
+      };
+      new MutationObserver(check).observe(document, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+      });
+    },
+    CARDS,
+  );
 }
 
 interface RequestTiming {
