@@ -52,7 +52,32 @@ describe('SnapshotTrafficSource on the demo file', () => {
         { from: 'cluster-1', to: 'cluster-2' },
       ],
     });
-    expect(pair('bookinfo/reviews', 'bookinfo/ratings')).toBeDefined();
+    // failures and transport from each edge's errorRatio and mtlsShare, summed over clusters
+    expect(pair('bookinfo/productpage', 'bookinfo/reviews')).toMatchObject({
+      errorsPerSecond: expect.closeTo(14.2 * 0.001 + 7.1 * 0.004, 6),
+      mtlsRequestsPerSecond: 21.3,
+      plaintextRequestsPerSecond: 0,
+    });
+    expect(pair('bookinfo/reviews', 'bookinfo/ratings')).toMatchObject({
+      errorsPerSecond: expect.closeTo(7.1 * 0.012, 6),
+    });
+    // a caller outside the mesh, received by a sidecar: plaintext
+    expect(pair('default/legacy-probe', 'bookinfo/productpage')).toMatchObject({
+      mtlsRequestsPerSecond: 0,
+      plaintextRequestsPerSecond: 0.2,
+    });
+    // ztunnel receives: connections classified, requests (the caller's report) not
+    expect(
+      pair('istio-system/istio-ingressgateway', 'orders/orders'),
+    ).toMatchObject({
+      mtlsRequestsPerSecond: 0,
+      plaintextRequestsPerSecond: 0,
+      mtlsConnectionsPerSecond: 1.6,
+    });
+    expect(pair('default/batch-export', 'orders/orders')).toMatchObject({
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond: 0.4,
+    });
     expect(pair('bookinfo/ratings', 'bookinfo/reviews')).toBeUndefined();
     expect(d.clusters.every(c => c.state === 'ok')).toBe(true);
   });

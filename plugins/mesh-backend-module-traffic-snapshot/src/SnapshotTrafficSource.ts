@@ -204,7 +204,7 @@ export class SnapshotTrafficSource implements MeshTrafficSource {
     } catch (error) {
       failure = (error as Error).message;
     }
-    const pairs = new Map<string, ServiceDependency>();
+    const pairs = new Map<string, Required<ServiceDependency>>();
     for (const e of snapshot?.edges ?? []) {
       const from = { namespace: e.source.namespace, name: e.source.service };
       const to = {
@@ -212,19 +212,42 @@ export class SnapshotTrafficSource implements MeshTrafficSource {
         name: e.destination.service,
       };
       const key = `${from.namespace}/${from.name}\u0000${to.namespace}/${to.name}`;
-      const pair = pairs.get(key) ?? {
+      const pair: Required<ServiceDependency> = pairs.get(key) ?? {
         from,
         to,
         requestsPerSecond: 0,
         connectionsPerSecond: 0,
+        errorsPerSecond: 0,
+        mtlsRequestsPerSecond: 0,
+        plaintextRequestsPerSecond: 0,
+        mtlsConnectionsPerSecond: 0,
+        plaintextConnectionsPerSecond: 0,
         clusterPairs: [],
       };
-      pair.requestsPerSecond = round(
-        pair.requestsPerSecond + e.requestsPerSecond,
-      );
-      pair.connectionsPerSecond = round(
-        pair.connectionsPerSecond + (e.tcp?.connectionsOpenedPerSecond ?? 0),
-      );
+      const add = (
+        field: keyof Omit<ServiceDependency, 'from' | 'to' | 'clusterPairs'>,
+        value: number,
+      ) => {
+        pair[field] = round(pair[field] + value);
+      };
+      const connections = e.tcp?.connectionsOpenedPerSecond ?? 0;
+      add('requestsPerSecond', e.requestsPerSecond);
+      add('errorsPerSecond', e.requestsPerSecond * e.errorRatio);
+      add('connectionsPerSecond', connections);
+      // The transport is what the receiving proxy reports, as with real metrics: a sidecar
+      // or waypoint classifies requests and connections, ztunnel only connections, and a
+      // callee outside the mesh nothing (see `receiver` in snapshotFile.ts).
+      if (e.receiver === 'sidecar' || e.receiver === 'waypoint') {
+        add('mtlsRequestsPerSecond', e.requestsPerSecond * e.mtlsShare);
+        add(
+          'plaintextRequestsPerSecond',
+          e.requestsPerSecond * (1 - e.mtlsShare),
+        );
+      }
+      if (e.receiver !== 'none') {
+        add('mtlsConnectionsPerSecond', connections * e.mtlsShare);
+        add('plaintextConnectionsPerSecond', connections * (1 - e.mtlsShare));
+      }
       const clusters = {
         from: resolver.resolve(e.source.clusterId).name,
         to: resolver.resolve(e.destination.clusterId).name,

@@ -17,6 +17,11 @@ export const serviceDependenciesSchema = z.looseObject({
       to: serviceRef,
       requestsPerSecond: z.number().min(0),
       connectionsPerSecond: z.number().min(0),
+      errorsPerSecond: z.number().min(0).optional(),
+      mtlsRequestsPerSecond: z.number().min(0).optional(),
+      plaintextRequestsPerSecond: z.number().min(0).optional(),
+      mtlsConnectionsPerSecond: z.number().min(0).optional(),
+      plaintextConnectionsPerSecond: z.number().min(0).optional(),
       clusterPairs: z.array(
         z.looseObject({ from: z.string(), to: z.string() }),
       ),

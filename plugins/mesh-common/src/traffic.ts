@@ -204,6 +204,22 @@ export interface ServiceDependency {
   requestsPerSecond: number;
   /** TCP connections opened per second (0 when only HTTP is reported). */
   connectionsPerSecond: number;
+  /**
+   * Of `requestsPerSecond`, those that failed, by the rule of `HttpFigures.errorRatio`.
+   * Absent when the traffic source cannot tell (older sources).
+   */
+  errorsPerSecond?: number;
+  /**
+   * Of `requestsPerSecond`, those the receiving side reported as mutual TLS (Istio
+   * `connection_security_policy="mutual_tls"`) and as plaintext. Requests only the caller
+   * reported are in neither: a caller cannot see how the callee accepted them (see
+   * `ObservedMtls`). Absent when the source cannot tell.
+   */
+  mtlsRequestsPerSecond?: number;
+  plaintextRequestsPerSecond?: number;
+  /** Of `connectionsPerSecond`, those the receiving side reported as mutual TLS, and as plaintext. */
+  mtlsConnectionsPerSecond?: number;
+  plaintextConnectionsPerSecond?: number;
   /** Backstage names of the clusters the calls left from and arrived in, `from` → `to`. */
   clusterPairs: Array<{ from: string; to: string }>;
 }

@@ -168,10 +168,13 @@ export function errorsSeriesQuery(
 
 /**
  * Every caller → callee pair of the mesh in one query, for the catalog's dependency
- * relations: HTTP requests (`istio_requests_total`) or TCP connections opened
- * (`istio_tcp_connections_opened_total`) per second over the window, by caller's canonical
- * service, callee's Kubernetes service, both clusters and the reporter (the same call is
- * usually reported by both proxies: the reader keeps one report per pair).
+ * relations and the overview's service figures: HTTP requests (`istio_requests_total`) or
+ * TCP connections opened (`istio_tcp_connections_opened_total`) per second over the window,
+ * by caller's canonical service, callee's Kubernetes service, both clusters and the reporter
+ * (the same call is usually reported by both proxies: the reader keeps one report per pair).
+ * The receiving side's `connection_security_policy` tells mutual TLS apart; for requests,
+ * `response_code` and `grpc_response_status` tell failures apart, by the rule of the edges'
+ * error ratio — one query rather than one per figure, at the price of a few more series.
  */
 export function dependencyQuery(
   metric: typeof ISTIO_REQUESTS | typeof ISTIO_TCP_OPENED,
@@ -185,5 +188,9 @@ export function dependencyQuery(
     'destination_service_name',
     'destination_cluster',
     'reporter',
+    'connection_security_policy',
+    ...(metric === ISTIO_REQUESTS
+      ? ['response_code', 'grpc_response_status']
+      : []),
   ])} (rate(${metric}[${promDuration(windowSeconds)}]))`;
 }

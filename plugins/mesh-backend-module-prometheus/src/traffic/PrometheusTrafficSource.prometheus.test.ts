@@ -639,6 +639,92 @@ describe('dependencies from a real Prometheus', () => {
     ).toBe(false);
   });
 
+  it("adds each pair's failures and mutual TLS, from the same query", async () => {
+    const d = await sourceFor({
+      prometheus: { url: prometheus.url },
+    }).getDependencies({ text: '5m', seconds: 300 });
+    const pair = (from: string, to: string) =>
+      d.dependencies.find(
+        x =>
+          `${x.from.namespace}/${x.from.name}` === from &&
+          `${x.to.namespace}/${x.to.name}` === to,
+      )!;
+    const { crossCluster, local, unknownCluster } = EXPECTED;
+    const toReviews = pair('bookinfo/productpage', 'bookinfo/reviews');
+    // The caller's report is kept for the cross-cluster leg (it is the larger): its 2 % 503
+    // and the 0.3/s resets the callee never saw come with it.
+    expect(toReviews.errorsPerSecond).toBeCloseTo(
+      crossCluster.requestsPerSecond * crossCluster.errorRatio + 0.3,
+      2,
+    );
+    expect(toReviews.mtlsRequestsPerSecond).toBeCloseTo(
+      crossCluster.requestsPerSecond * crossCluster.mtlsShare +
+        local.requestsPerSecond * local.mtlsShare +
+        unknownCluster.requestsPerSecond * unknownCluster.mtlsShare,
+      2,
+    );
+    expect(toReviews.plaintextRequestsPerSecond).toBeCloseTo(
+      crossCluster.requestsPerSecond * (1 - crossCluster.mtlsShare) +
+        unknownCluster.requestsPerSecond * (1 - unknownCluster.mtlsShare),
+      2,
+    );
+    expect(pair('bookinfo/reviews', 'bookinfo/ratings')).toMatchObject({
+      errorsPerSecond: 0,
+      plaintextRequestsPerSecond: 0,
+      mtlsRequestsPerSecond: EXPECTED.ratings.requestsPerSecond,
+    });
+    // gRPC: answered HTTP 200, failed by grpc_response_status
+    expect(pair('bookinfo/reviews', 'bookinfo/stock').errorsPerSecond).toBe(
+      EXPECTED.grpcFailing.requestsPerSecond * EXPECTED.grpcFailing.errorRatio,
+    );
+    expect(pair('orders/history', 'orders/orders').errorsPerSecond).toBeCloseTo(
+      EXPECTED.ambientWaypoint.requestsPerSecond *
+        EXPECTED.ambientWaypoint.errorRatio,
+      2,
+    );
+    // TCP: mongodb's sidecar reports mutual TLS; legacy-sync arrives as plaintext.
+    expect(pair('bookinfo/reviews', 'bookinfo/mongodb')).toMatchObject({
+      mtlsConnectionsPerSecond: EXPECTED.mongodb.connectionsOpenedPerSecond,
+      mtlsRequestsPerSecond: 0,
+      errorsPerSecond: 0,
+    });
+    expect(pair('bookinfo/legacy-sync', 'bookinfo/reviews')).toMatchObject({
+      connectionsPerSecond: EXPECTED.legacyTcp.connectionsOpenedPerSecond,
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond:
+        EXPECTED.legacyTcp.connectionsOpenedPerSecond,
+    });
+    // ambient: the waypoint classifies history's requests; history's own ztunnel is the
+    // caller's side, so its connections stay unclassified rather than counted as mutual TLS
+    expect(pair('orders/history', 'orders/orders')).toMatchObject({
+      mtlsRequestsPerSecond: EXPECTED.ambientWaypoint.requestsPerSecond,
+      connectionsPerSecond: EXPECTED.ambientWaypointConnections,
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond: 0,
+    });
+    // ztunnel's plaintext passthrough (`unknown` from the receiving side) is plaintext
+    expect(pair('default/batch-export', 'orders/orders')).toMatchObject({
+      mtlsConnectionsPerSecond: 0,
+      plaintextConnectionsPerSecond:
+        EXPECTED.ambientZtunnel.connectionsOpenedPerSecond,
+    });
+  });
+
+  it('does not double a pair two Prometheus servers both hold', async () => {
+    const d = await sourceFor({
+      prometheus: { url: prometheus.url },
+      clusters: [
+        { name: 'cluster-1', prometheus: { url: `${prometheus.url}/` } },
+      ],
+    }).getDependencies({ text: '5m', seconds: 300 });
+    const toReviews = d.dependencies.find(
+      x => x.from.name === 'productpage' && x.to.name === 'reviews',
+    )!;
+    expect(toReviews.requestsPerSecond).toBeCloseTo(10.3 + 5 + 1, 1);
+    expect(toReviews.errorsPerSecond).toBeCloseTo(0.2 + 0.3, 2);
+    expect(toReviews.mtlsRequestsPerSecond).toBeCloseTo(8 + 5, 2);
+  });
+
   it('marks a Prometheus that does not answer, listing nothing from it', async () => {
     const failing: typeof fetch = async () => {
       throw new Error('connect ECONNREFUSED');

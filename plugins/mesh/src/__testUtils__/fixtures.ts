@@ -525,6 +525,19 @@ export function fakeMeshApi(overrides: Partial<MeshApi> = {}): MeshApi {
         ),
       ),
     traceRequest: async () => reviewsTrace,
+    getDependencies: async () => ({
+      window: '5m',
+      windowSeconds: 300,
+      evaluatedAt: fleet.generatedAt,
+      source: 'snapshot',
+      dependencies: [],
+      clusters: fleet.clusters.map(c => ({
+        cluster: c.name,
+        state: 'ok' as const,
+        source: 'snapshot',
+      })),
+      partial: false,
+    }),
     ...overrides,
   };
 }

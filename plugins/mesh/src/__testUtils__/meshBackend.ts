@@ -9,6 +9,7 @@ import type {
   FindingSeverity,
   Fleet,
   MeshService,
+  ServiceDependencies,
   ServiceMtlsStatus,
   ServiceTraffic,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -46,6 +47,8 @@ export interface MeshBackendData {
   findingNotes?: string[];
   /** What `/trace` answers for a known destination (404 otherwise, as the backend). */
   trace?: Trace;
+  /** What `/dependencies` answers; without it, the answer of a backend with no traffic source. */
+  dependencies?: ServiceDependencies;
 }
 
 /** Handlers for every read route of the mesh backend, answering from `data`. */
@@ -124,6 +127,26 @@ export function meshBackendHandlers(data: MeshBackendData) {
         generatedAt: fleet.generatedAt,
         notes: data.findingNotes ?? [],
       });
+    }),
+    http.get(`${MESH_BASE_URL}/dependencies`, ({ request }) => {
+      const window = new URL(request.url).searchParams.get('window') ?? '15m';
+      return HttpResponse.json(
+        data.dependencies ?? {
+          window,
+          windowSeconds: 0,
+          evaluatedAt: fleet.generatedAt,
+          source: 'none',
+          dependencies: [],
+          clusters: fleet.clusters.map(c => ({
+            cluster: c.name,
+            state: 'unavailable',
+            source: 'none',
+            reason:
+              'no traffic source is installed: add @meshport/backstage-plugin-mesh-backend-module-prometheus',
+          })),
+          partial: true,
+        },
+      );
     }),
     http.get(`${MESH_BASE_URL}/trace`, ({ request }) => {
       const query = new URL(request.url).searchParams;

@@ -10,6 +10,7 @@ import type {
 } from '@meshport/backstage-plugin-mesh-common';
 import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
 import type {
+  ServiceDependencies,
   ServiceMtlsStatus,
   ServiceRef,
   ServiceTraffic,
@@ -77,6 +78,8 @@ export interface MeshApi {
     service: ServiceRef,
     query?: MetricsQuery,
   ): Promise<ServiceMtlsStatus>;
+  /** Who calls whom fleet-wide, with each pair's figures: one read for every service. */
+  getDependencies(query?: MetricsQuery): Promise<ServiceDependencies>;
   /** Findings of the mesh analysis the user may read, worst first. */
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
   /** The verifier's answer to "where does this request go?". */

@@ -69,6 +69,19 @@ describe('MeshClient', () => {
     expect(window).toBe('1h');
   });
 
+  it('asks for the fleet-wide dependencies with the window, once', async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/dependencies`, ({ request }) => {
+        asked.push(new URL(request.url).search);
+        return HttpResponse.json({ dependencies: [], clusters: [] });
+      }),
+    );
+    await client.getDependencies({ window: '5m' });
+    await client.getDependencies();
+    expect(asked).toEqual(['?window=5m', '']);
+  });
+
   it('turns an error response into a ResponseError carrying the backend message', async () => {
     server.use(
       http.get(`${baseUrl}/services/bookinfo/nope`, () =>

@@ -19,6 +19,7 @@ import type {
   TraceQuery,
 } from './MeshApi';
 import type {
+  ServiceDependencies,
   ServiceMtlsStatus,
   ServiceRef,
   ServiceTraffic,
@@ -93,6 +94,12 @@ export class MeshClient implements MeshApi {
     query: MetricsQuery = {},
   ): Promise<ServiceMtlsStatus> {
     return this.get<ServiceMtlsStatus>(`${servicePath(service)}/mtls`, {
+      window: query.window,
+    });
+  }
+
+  getDependencies(query: MetricsQuery = {}): Promise<ServiceDependencies> {
+    return this.get<ServiceDependencies>('/dependencies', {
       window: query.window,
     });
   }

@@ -151,6 +151,47 @@ describe('EntityMeshContent', () => {
     );
   });
 
+  it('asks for traffic, mTLS, findings and the busiest caller without waiting for the service', async () => {
+    // The service's answer is held back: every other request of the tab must start anyway,
+    // so the tab's data arrives in one round trip, not two.
+    let release: () => void = () => {};
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const asked: string[] = [];
+    server.events.on('request:start', ({ request }) => {
+      const url = new URL(request.url);
+      asked.push(`${url.pathname.replace(/^.*\/api\/mesh/, '')}${url.search}`);
+    });
+    server.use(
+      http.get(`${MESH_BASE_URL}/services/bookinfo/reviews`, async () => {
+        await held;
+        return HttpResponse.json(
+          fleet.services.find(s => s.id === 'bookinfo/reviews'),
+        );
+      }),
+    );
+    await renderFor(entity({ 'meshport.dev/service': 'bookinfo/reviews' }));
+    expect(
+      await screen.findByText('7.50 rps · 2.00% err · p95 45 ms'),
+    ).toBeInTheDocument();
+    expect(asked).toEqual(
+      expect.arrayContaining([
+        '/services/bookinfo/reviews',
+        '/services/bookinfo/reviews/traffic?window=15m',
+        '/services/bookinfo/reviews/traffic?window=1h',
+        '/services/bookinfo/reviews/mtls?window=15m',
+        expect.stringMatching(/^\/findings\?.*service=bookinfo%2Freviews/),
+      ]),
+    );
+    expect(screen.queryByText('Instances (2 clusters)')).toBeNull();
+    release();
+    expect(
+      await screen.findByText('Instances (2 clusters)'),
+    ).toBeInTheDocument();
+    server.events.removeAllListeners();
+  }, 20_000);
+
   it('tells the user to add the annotation when the entity has none', async () => {
     await renderFor(entity({}));
     expect(

@@ -1,2 +1,2 @@
-export { TracePanel } from './TracePanel';
-export { TraceDiagram } from './TraceDiagram';
+export { TracePanel, useDefaultCaller } from './TracePanel';
+export type { DefaultCallerState } from './TracePanel';
