@@ -22,6 +22,14 @@ import {
 } from './MeshPolicyPreview';
 import { seedRouteForm } from '../../__testUtils__/templateForms';
 
+/** The seed route with its third target's weight changed, as the split editor stores it. */
+const withThirdWeight = (weight: unknown) => ({
+  ...seedRouteForm,
+  route: seedRouteForm.route.map((row, i) =>
+    i === 2 ? { ...row, weight } : row,
+  ),
+});
+
 const VIRTUAL_SERVICE =
   'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
 
@@ -96,7 +104,7 @@ describe('MeshPolicyPreview', () => {
       await screen.findByRole('group', { name: VIRTUAL_SERVICE }),
     ).toBeInTheDocument();
 
-    rendered.rerender(element(props({ ...seedRouteForm, weight3: 5 })));
+    rendered.rerender(element(props(withThirdWeight(5))));
     // Debounced: the old preview stays, marked as updating, until the form is still.
     expect(screen.getByText('· updating…')).toBeInTheDocument();
     expect(

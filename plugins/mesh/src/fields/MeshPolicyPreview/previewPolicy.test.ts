@@ -14,6 +14,14 @@ import { demoFleet } from '../../__testUtils__/demoFleet';
 import { PolicyPreview, previewPolicy } from './previewPolicy';
 import { seedRouteForm } from '../../__testUtils__/templateForms';
 
+/** The seed route with its third target's weight changed, as the split editor stores it. */
+const withThirdWeight = (weight: unknown) => ({
+  ...seedRouteForm,
+  route: seedRouteForm.route.map((row, i) =>
+    i === 2 ? { ...row, weight } : row,
+  ),
+});
+
 function compiled(preview: PolicyPreview) {
   if (preview.state !== 'compiled') {
     throw new Error(
@@ -59,8 +67,8 @@ describe('previewPolicy', () => {
     const memo = createCompileMemo();
     const edits = [
       seedRouteForm,
-      { ...seedRouteForm, weight3: 5 },
-      { ...seedRouteForm, weight3: 'x' },
+      withThirdWeight(5),
+      withThirdWeight('x'),
       seedRouteForm,
       { ...seedRouteForm, name: 'other-name' },
     ];
@@ -98,9 +106,7 @@ describe('previewPolicy', () => {
   });
 
   it('says, in the words of the form, that the weights must add up to 100', () => {
-    expect(
-      previewPolicy('TrafficPolicy', { ...seedRouteForm, weight3: 5 }, fleet),
-    ).toEqual({
+    expect(previewPolicy('TrafficPolicy', withThirdWeight(5), fleet)).toEqual({
       state: 'invalid',
       problems: [
         'Targets and weights: weights add up to 95, they must add up to 100',
