@@ -30,6 +30,9 @@ async function walkToReview(page: Page, previewKind: string) {
   // Wait for the step's own button: `isVisible()` does not wait, so checking for Review
   // first raced the last step's rendering and then waited for a Next that never comes.
   const forward = page.getByRole('button', { name: /^(Next|Review)$/ });
+  // the stepper's active label: after Next, wait for it to move on, or the next read of the
+  // button may still see the old step's "Next" and then click the new step's "Review"
+  const active = page.locator('.MuiStepLabel-label.MuiStepLabel-active');
   for (let step = 0; step < 6; step++) {
     await expect(forward).toBeVisible();
     if ((await forward.textContent())?.trim() === 'Review') {
@@ -42,7 +45,9 @@ async function walkToReview(page: Page, previewKind: string) {
       await forward.click();
       break;
     }
+    const current = (await active.textContent()) ?? '';
     await forward.click();
+    await expect(active).not.toHaveText(current);
   }
   await expect(page.getByRole('button', { name: 'Create' })).toBeVisible();
 }

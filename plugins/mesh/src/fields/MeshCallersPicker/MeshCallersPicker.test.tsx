@@ -101,6 +101,13 @@ describe('MeshCallersPicker', () => {
     ).toBeInTheDocument();
   });
 
+  it('offers them too when the form starts the field empty or with a placeholder item', async () => {
+    const props = await render({ formData: [{} as never] });
+    await waitFor(() =>
+      expect(props.onChange).toHaveBeenCalledWith([productpage]),
+    );
+  });
+
   it('removes an offered caller when unchecked, and adds one from the fleet', async () => {
     const props = await render({ formData: [productpage] });
     const box = await screen.findByLabelText(
@@ -167,9 +174,13 @@ describe('validateMeshCallers', () => {
     ]);
   });
 
-  it('accepts no value (required is the schema’s to say)', () => {
+  it('accepts no value yet, and asks for one caller when the list holds none', () => {
     const { errors, validation } = recordingValidation();
     validateMeshCallers(undefined, validation);
     expect(errors).toEqual([]);
+    validateMeshCallers([{} as never], validation);
+    expect(errors).toEqual([
+      'Choose at least one caller: one the mesh saw calling the service, or add one',
+    ]);
   });
 });

@@ -63,8 +63,9 @@ export const MeshCallersPicker = (
       | string
       | undefined,
   );
+  // entries without a cluster are the form's placeholders (an empty item), not callers
   const chosen = useMemo(
-    () => (Array.isArray(formData) ? formData : []),
+    () => (Array.isArray(formData) ? formData.filter(c => c && c.cluster) : []),
     [formData],
   );
 
@@ -75,7 +76,8 @@ export const MeshCallersPicker = (
     return observedCallers(traffic, fleet.value);
   }, [meshApi, service?.namespace, service?.name, window, fleet.value]);
 
-  // Offer what the mesh saw: checked while the field has never been set, each removable.
+  // Offer what the mesh saw, once per chosen service: checked while the field is empty, each
+  // removable (unchecking every caller does not bring them back).
   const [proposedFor, setProposedFor] = useState<string>();
   const serviceKey = service
     ? `${service.namespace}/${service.name}`
@@ -83,7 +85,10 @@ export const MeshCallersPicker = (
   useEffect(() => {
     if (!seen.value || !serviceKey || proposedFor === serviceKey) return;
     setProposedFor(serviceKey);
-    if (formData === undefined && seen.value.callers.length > 0)
+    // the scaffolder's form starts an array field as [] (rjsf's default for arrays): empty is
+    // "not set yet" until the callers were offered once for this service
+    const untouched = chosen.length === 0;
+    if (untouched && seen.value.callers.length > 0)
       onChange(seen.value.callers.map(c => c.identity));
   }, [seen.value, serviceKey, proposedFor, formData, onChange]);
 

@@ -11,19 +11,30 @@ export function validateMeshCallers(
   validation: FieldValidation,
 ): void {
   if (!Array.isArray(value)) return;
+  // an AccessPolicy names at least one source
+  if (!value.some(c => c?.cluster)) {
+    validation.addError(
+      'Choose at least one caller: one the mesh saw calling the service, or add one',
+    );
+    return;
+  }
   const seen = new Map<string, number>();
-  value.forEach((caller, index) => {
-    validateMeshIdentity(caller, {
-      addError: (message: string) =>
-        validation.addError(`Caller ${index + 1}: ${message}`),
-    } as FieldValidation);
-    if (!caller?.cluster) return;
-    const key = identityKey(caller);
-    const first = seen.get(key);
-    if (first !== undefined)
-      validation.addError(
-        `Caller ${index + 1} repeats caller ${first + 1} (${key}); remove one`,
-      );
-    else seen.set(key, index);
-  });
+  value
+    .filter(c => c?.cluster)
+    .forEach((caller, index) => {
+      validateMeshIdentity(caller, {
+        addError: (message: string) =>
+          validation.addError(`Caller ${index + 1}: ${message}`),
+      } as FieldValidation);
+      if (!caller?.cluster) return;
+      const key = identityKey(caller);
+      const first = seen.get(key);
+      if (first !== undefined)
+        validation.addError(
+          `Caller ${index + 1} repeats caller ${
+            first + 1
+          } (${key}); remove one`,
+        );
+      else seen.set(key, index);
+    });
 }

@@ -144,3 +144,12 @@ describe('MeshSplitEditor', () => {
     ]);
   });
 });
+
+describe('validateMeshSplit on what the form starts with', () => {
+  it('accepts no rows and placeholder rows: a request may set only a timeout', () => {
+    const { errors, validation } = recordingValidation();
+    validateMeshSplit([], validation);
+    validateMeshSplit([{}], validation);
+    expect(errors).toEqual([]);
+  });
+});

@@ -88,10 +88,11 @@ export const MeshSplitEditor = (
     [meshApi, service?.namespace, service?.name, options.labelKey],
   );
 
-  const rows: SplitRow[] =
-    Array.isArray(formData) && formData.length > 0
-      ? formData
-      : [{ weight: 100 }];
+  // rows with neither a subset nor a weight are the form's placeholders (an empty item)
+  const given = Array.isArray(formData)
+    ? formData.filter(r => r && (r.subset || r.weight !== undefined))
+    : [];
+  const rows: SplitRow[] = given.length > 0 ? given : [{ weight: 100 }];
   const set = (next: SplitRow[]) => onChange(next);
   const update = (index: number, patch: Partial<SplitRow>) =>
     set(rows.map((r, i) => (i === index ? { ...r, ...patch } : r)));

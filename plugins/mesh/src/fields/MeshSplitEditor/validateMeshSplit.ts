@@ -7,5 +7,7 @@ export function validateMeshSplit(
   validation: FieldValidation,
 ): void {
   if (!Array.isArray(value)) return;
-  for (const problem of splitProblems(value)) validation.addError(problem);
+  // placeholders (no subset, no weight) are no rows: a request may set only a timeout
+  const rows = value.filter(r => r && (r.subset || r.weight !== undefined));
+  for (const problem of splitProblems(rows)) validation.addError(problem);
 }
