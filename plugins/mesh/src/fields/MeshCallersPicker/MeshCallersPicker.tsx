@@ -90,7 +90,7 @@ export const MeshCallersPicker = (
     const untouched = chosen.length === 0;
     if (untouched && seen.value.callers.length > 0)
       onChange(seen.value.callers.map(c => c.identity));
-  }, [seen.value, serviceKey, proposedFor, formData, onChange]);
+  }, [seen.value, serviceKey, proposedFor, chosen.length, onChange]);
 
   const observed = seen.value?.callers ?? [];
   const observedKeys = new Set(observed.map(c => c.key));
