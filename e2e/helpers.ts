@@ -68,3 +68,27 @@ export function entityPath(entity: CatalogEntity): string {
     entity.metadata.namespace ?? 'default'
   }/${entity.kind.toLocaleLowerCase('en-US')}/${entity.metadata.name}`;
 }
+
+/**
+ * The entity of a mesh service once the catalog has it: the catalog module publishes shortly
+ * after the backend starts, so a spec run on its own may come first.
+ */
+export async function meshServiceEntity(
+  request: APIRequestContext,
+  serviceId: string,
+): Promise<CatalogEntity> {
+  let entity: CatalogEntity | undefined;
+  await expect
+    .poll(
+      async () => {
+        entity = await findMeshServiceEntity(request, serviceId);
+        return !!entity;
+      },
+      {
+        message: `a catalog entity has meshport.dev/service: ${serviceId}`,
+        timeout: 60_000,
+      },
+    )
+    .toBe(true);
+  return entity!;
+}

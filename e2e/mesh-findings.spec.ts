@@ -1,7 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import {
   entityPath,
-  findMeshServiceEntity,
+  meshServiceEntity,
   getAsGuest,
   screenshotDir,
   signInAsGuest,
@@ -41,13 +41,9 @@ test("reviews' Mesh tab has a Findings card and traces productpage's requests to
   page,
   request,
 }) => {
-  const entity = await findMeshServiceEntity(request, 'bookinfo/reviews');
-  expect(
-    entity,
-    'a catalog entity has meshport.dev/service: bookinfo/reviews',
-  ).toBeTruthy();
+  const entity = await meshServiceEntity(request, 'bookinfo/reviews');
   await signInAsGuest(page);
-  await page.goto(`${entityPath(entity!)}/mesh`);
+  await page.goto(`${entityPath(entity)}/mesh`);
 
   // reviews' config is sound: the card says so
   await expect(
@@ -95,10 +91,9 @@ test("orders/history's Mesh tab lists the demo's deliberate mistakes with their 
   page,
   request,
 }) => {
-  const entity = await findMeshServiceEntity(request, 'orders/history');
-  expect(entity).toBeTruthy();
+  const entity = await meshServiceEntity(request, 'orders/history');
   await signInAsGuest(page);
-  await page.goto(`${entityPath(entity!)}/mesh`);
+  await page.goto(`${entityPath(entity)}/mesh`);
   const findings = card(page, 'Findings');
   await expect(findings).toBeVisible();
   const items = findings.getByTestId('finding');
@@ -158,19 +153,18 @@ test("the entity overview warns history's owners of its mesh configuration error
   page,
   request,
 }) => {
-  const reviews = await findMeshServiceEntity(request, 'bookinfo/reviews');
-  const history = await findMeshServiceEntity(request, 'orders/history');
-  expect(reviews && history).toBeTruthy();
+  const reviews = await meshServiceEntity(request, 'bookinfo/reviews');
+  const history = await meshServiceEntity(request, 'orders/history');
   await signInAsGuest(page);
-  await page.goto(entityPath(reviews!));
+  await page.goto(entityPath(reviews));
   await expect(page.getByText('About').first()).toBeVisible();
   await expect(page.getByTestId('mesh-findings-warning')).toHaveCount(0);
 
-  await page.goto(entityPath(history!));
+  await page.goto(entityPath(history));
   const banner = page.getByTestId('mesh-findings-warning');
   await expect(banner).toHaveText(
     /^1 mesh configuration error in orders\/history — see the Mesh tab$/,
   );
   await banner.getByRole('link', { name: 'see the Mesh tab' }).click();
-  await expect(page).toHaveURL(new RegExp(`${entityPath(history!)}/mesh$`));
+  await expect(page).toHaveURL(new RegExp(`${entityPath(history)}/mesh$`));
 });
