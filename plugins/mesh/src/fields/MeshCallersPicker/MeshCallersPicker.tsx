@@ -3,11 +3,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
-import FormControl from '@material-ui/core/FormControl';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import FormGroup from '@material-ui/core/FormGroup';
 import FormHelperText from '@material-ui/core/FormHelperText';
-import FormLabel from '@material-ui/core/FormLabel';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import DeleteIcon from '@material-ui/icons/Delete';
@@ -20,6 +18,7 @@ import {
   type IdentityValue,
 } from '../MeshIdentityPicker/identityOptions';
 import { OptionPicker } from '../OptionPicker';
+import { ServiceListFieldSet } from '../ServiceListFieldSet';
 import { siblingValue } from '../siblingValue';
 import { observedCallers } from './observedCallers';
 
@@ -106,28 +105,18 @@ export const MeshCallersPicker = (
       on ? [...chosen, identity] : chosen.filter(c => identityKey(c) !== key),
     );
   };
-  const invalid = (rawErrors?.length ?? 0) > 0;
   const label = schema.title ?? 'Callers';
 
   return (
-    <FormControl
-      component="fieldset"
+    <ServiceListFieldSet
+      label={label}
+      description={schema.description}
       required={required}
-      error={invalid}
       disabled={disabled}
-      fullWidth
-      margin="normal"
+      rawErrors={rawErrors}
+      serviceChosen={!!service}
+      offeredOnceChosen="the callers the mesh saw calling it are offered here"
     >
-      <FormLabel component="legend">{label}</FormLabel>
-      {schema.description && (
-        <FormHelperText>{schema.description}</FormHelperText>
-      )}
-      {!service && (
-        <Typography variant="body2" color="textSecondary">
-          Pick the service first: the callers the mesh saw calling it are
-          offered here.
-        </Typography>
-      )}
       {service && (seen.loading || fleet.loading) && (
         <Typography variant="body2" color="textSecondary">
           Reading who called {serviceKey} in the last {window}…
@@ -222,7 +211,6 @@ export const MeshCallersPicker = (
             onChange([...chosen, next]);
         }}
       />
-      {invalid && <FormHelperText error>{rawErrors!.join(' ')}</FormHelperText>}
-    </FormControl>
+    </ServiceListFieldSet>
   );
 };

@@ -2,9 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
-import FormLabel from '@material-ui/core/FormLabel';
 import IconButton from '@material-ui/core/IconButton';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -14,6 +12,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { meshApiRef } from '../../api';
 import { parseServiceId } from '../../entity/meshServiceRef';
 import { OptionPicker } from '../OptionPicker';
+import { ServiceListFieldSet } from '../ServiceListFieldSet';
 import { siblingValue } from '../siblingValue';
 import {
   subsetOptions,
@@ -106,26 +105,19 @@ export const MeshSplitEditor = (
     theme.palette.info?.main ?? '#0288d1',
   ];
   const label = schema.title ?? 'Targets and weights';
-  const invalid = (rawErrors?.length ?? 0) > 0;
 
   return (
-    <FormControl
-      component="fieldset"
+    <ServiceListFieldSet
+      label={label}
+      description={schema.description}
       required={required}
-      error={invalid}
       disabled={disabled}
-      fullWidth
-      margin="normal"
+      rawErrors={rawErrors}
+      // the problems are listed under the bar, from the same rules the validation applies
+      listErrors={false}
+      serviceChosen={!!service}
+      offeredOnceChosen="its subsets in each cluster are offered here"
     >
-      <FormLabel component="legend">{label}</FormLabel>
-      {schema.description && (
-        <FormHelperText>{schema.description}</FormHelperText>
-      )}
-      {!service && (
-        <Typography variant="body2" color="textSecondary">
-          Pick the service first: its subsets in each cluster are offered here.
-        </Typography>
-      )}
       {rows.map((row, index) => {
         const target = rowTarget(row);
         return (
@@ -253,6 +245,6 @@ export const MeshSplitEditor = (
           ))}
         </FormHelperText>
       )}
-    </FormControl>
+    </ServiceListFieldSet>
   );
 };
