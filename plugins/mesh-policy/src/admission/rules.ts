@@ -142,24 +142,32 @@ export function validateDuration(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Protocols Istio reads from a Service port name or `protocol` field, lower case
+ * (pkg/config/protocol/instance.go `Parse`); anything else parses as Unsupported.
+ */
+export const ISTIO_PROTOCOLS: ReadonlySet<string> = new Set([
+  'tcp',
+  'udp',
+  'grpc',
+  'grpc-web',
+  'http',
+  'http_proxy',
+  'http2',
+  'https',
+  'tls',
+  'mongo',
+  'redis',
+  'mysql',
+]);
+
 /** `protocol.Parse` does not return Unsupported (`ValidateProtocol`, validation.go). */
 export function validateProtocol(protocol: unknown): string | undefined {
-  const known = [
-    'tcp',
-    'udp',
-    'grpc',
-    'grpc-web',
-    'http',
-    'http_proxy',
-    'http2',
-    'https',
-    'tls',
-    'mongo',
-    'redis',
-    'mysql',
-  ];
   if (protocol === undefined || protocol === '') return undefined;
-  if (typeof protocol === 'string' && known.includes(protocol.toLowerCase()))
+  if (
+    typeof protocol === 'string' &&
+    ISTIO_PROTOCOLS.has(protocol.toLowerCase())
+  )
     return undefined;
   return `unsupported protocol: ${String(protocol)}`;
 }

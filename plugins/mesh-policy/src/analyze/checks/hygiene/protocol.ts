@@ -1,23 +1,5 @@
 import type { ServicePort } from '@meshport/backstage-plugin-mesh-common';
-
-/**
- * Protocols Istio reads from a Service port (pkg/config/protocol/instance.go Parse), lower
- * case. `mysql`, `mongo` and `redis` parse too.
- */
-const KNOWN = new Set([
-  'tcp',
-  'udp',
-  'grpc',
-  'grpc-web',
-  'http',
-  'http_proxy',
-  'http2',
-  'https',
-  'tls',
-  'mongo',
-  'redis',
-  'mysql',
-]);
+import { ISTIO_PROTOCOLS } from '../../../admission/rules';
 
 /** Kubernetes' standard appProtocol names Istio maps (kube/conversion.go ConvertProtocol). */
 const KUBERNETES_APP_PROTOCOLS = new Set([
@@ -49,7 +31,7 @@ export function declaredProtocol(port: ServicePort): string | undefined {
   if (KUBERNETES_APP_PROTOCOLS.has(lower)) return lower;
   if (lower.startsWith('grpc-web')) return 'grpc-web';
   const prefix = lower.split('-')[0];
-  if (KNOWN.has(prefix)) return prefix;
+  if (ISTIO_PROTOCOLS.has(prefix)) return prefix;
   if (WELL_KNOWN_PORTS.has(port.port)) return 'tcp';
   return undefined;
 }
