@@ -18,3 +18,4 @@ export * from './defaults';
 export * from './fleetSchema';
 export * from './parseFleet';
 export * from './dependenciesSchema';
+export * from './policyLifecycle';

@@ -9,3 +9,4 @@ export * from './traffic/MeshTrafficSource';
 export * from './clusters/MeshClusterSupplier';
 export * from './client/MeshApiClient';
 export * from './traffic/telemetry';
+export * from './policyRepositories';
