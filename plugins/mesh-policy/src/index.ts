@@ -92,3 +92,4 @@ export type {
   RemovedObject,
   CheckInfo,
 } from './analyze';
+export * from './lifecycle';
