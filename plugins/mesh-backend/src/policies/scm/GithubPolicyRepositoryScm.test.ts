@@ -426,6 +426,22 @@ describe('GithubPolicyRepositoryScm.listPullRequests', () => {
     },
   );
 
+  it('reads the reviews of a request deleted while reading (404) as none', async () => {
+    const { scm, repository } = setup();
+    server.use(
+      http.get(`${API}/pulls`, () =>
+        HttpResponse.json([
+          pull({ number: 7, updated: daysAgo(1), state: 'open' }),
+        ]),
+      ),
+      http.get(`${API}/pulls/7/reviews`, () =>
+        HttpResponse.json({}, { status: 404 }),
+      ),
+    );
+    const [record] = await scm.listPullRequests(repository);
+    expect(record.pullRequest).toMatchObject({ state: 'open', approvedBy: [] });
+  });
+
   it('reports a refused reviews call of an open request like the list', async () => {
     const { scm, repository } = setup();
     server.use(

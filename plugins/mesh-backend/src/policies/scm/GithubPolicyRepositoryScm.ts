@@ -33,6 +33,7 @@ import {
   fetchScmJson,
   fetchScmText,
   scmApiUrl,
+  unlessNotFound,
   type ScmClient,
 } from './scmFetch';
 import { redact, type ScmRequestContext } from './scmResponses';
@@ -213,22 +214,28 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
     let approvedBy: string[] = [];
     if (pull.state === 'open') {
       // GitHub drops a reviewer from requested_reviewers once they review, so reviews name them
-      const { value: reviews } = await fetchScmJson(
-        client,
-        scmApiUrl(
-          apiBaseUrl,
-          [
-            'repos',
-            repository.owner,
-            repository.repo,
-            'pulls',
-            pull.number,
-            'reviews',
-          ],
-          { per_page: 100 },
-        ),
-        this.context(repository, `the reviews of pull request #${pull.number}`),
-        reviewsSchema,
+      const reviews = await unlessNotFound(
+        fetchScmJson(
+          client,
+          scmApiUrl(
+            apiBaseUrl,
+            [
+              'repos',
+              repository.owner,
+              repository.repo,
+              'pulls',
+              pull.number,
+              'reviews',
+            ],
+            { per_page: 100 },
+          ),
+          this.context(
+            repository,
+            `the reviews of pull request #${pull.number}`,
+          ),
+          reviewsSchema,
+        ).then(r => r.value),
+        [],
       );
       const verdicts = new Map<string, string>();
       for (const review of reviews) {
