@@ -167,6 +167,20 @@ describe('GithubPolicyRepositoryScm.readBranch', () => {
     );
   });
 
+  it('says the repository is missing when GitHub answers 404', async () => {
+    const { scm, repository } = setup();
+    server.use(
+      http.get(`${API}/commits/main`, () =>
+        HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+    );
+    const error = await caught(scm.readBranch(repository));
+    expect(error.status).toBe('not-found');
+    expect(error.message).toMatch(
+      /^acme\/mesh-policies does not exist on github.com or the token cannot see it/,
+    );
+  });
+
   it('answers something that is not a commit id with an error, not a read', async () => {
     const { scm, repository } = setup();
     server.use(

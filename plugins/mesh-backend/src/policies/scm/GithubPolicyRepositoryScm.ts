@@ -85,14 +85,12 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
       integrations: ScmIntegrationRegistry;
       reader: UrlReaderService;
       logger: LoggerService;
-      credentialsProvider?: GithubCredentialsProvider;
-      fetch?: typeof fetch;
       now?: () => Date;
     },
   ) {
-    this.credentials =
-      options.credentialsProvider ??
-      DefaultGithubCredentialsProvider.fromIntegrations(options.integrations);
+    this.credentials = DefaultGithubCredentialsProvider.fromIntegrations(
+      options.integrations,
+    );
   }
 
   async readBranch(
@@ -270,14 +268,14 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
   private context(
     repository: PolicyRepositoryConfig,
     reading: string,
-    notFound?: string,
+    unknownRef?: string,
   ): ScmRequestContext {
     return {
       provider: 'github',
       host: repository.host,
       repository: `${repository.owner}/${repository.repo}`,
       reading,
-      notFound,
+      unknownRef,
     };
   }
 
@@ -311,7 +309,7 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
       );
     }
     const client: ScmClient = {
-      fetch: this.options.fetch ?? fetch,
+      fetch: (url, init) => fetch(url, init),
       headers: {
         ...credentials.headers,
         'X-GitHub-Api-Version': '2022-11-28',

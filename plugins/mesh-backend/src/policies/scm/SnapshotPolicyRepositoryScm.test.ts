@@ -194,10 +194,7 @@ describe('SnapshotPolicyRepositoryScm', () => {
   });
 
   it.each([
-    [
-      { branchDirectory: 42 },
-      /malformed at repositories.0.branchDirectory/,
-    ],
+    [{ branchDirectory: 42 }, /malformed at repositories.0.branchDirectory/],
     [
       { url: 'github.com/meshport-demo/mesh-policies' },
       /repositories.0.url: must be <host>\?owner=<owner>&repo=<repo>/,

@@ -57,17 +57,30 @@ describe('readErrorForRefusal', () => {
     reading: 'the pull requests',
   };
 
-  it('does not read a 422 as a missing repository unless the call says what is missing', () => {
+  it('reads a 422 as a missing ref only where the call names one', () => {
     expect(readErrorForRefusal(refusal(422), context, NOW).status).toBe(
       'error',
     );
     expect(
       readErrorForRefusal(
         refusal(422),
-        { ...context, notFound: 'no branch' },
+        { ...context, unknownRef: 'no branch' },
         NOW,
       ),
     ).toMatchObject({ status: 'not-found', message: 'no branch' });
+    // on GitHub a 404 is the repository, whatever ref was asked
+    expect(
+      readErrorForRefusal(
+        refusal(404),
+        { ...context, unknownRef: 'no branch' },
+        NOW,
+      ),
+    ).toMatchObject({
+      status: 'not-found',
+      message: expect.stringMatching(
+        /^acme\/mesh-policies does not exist on github.example.com/,
+      ),
+    });
   });
 });
 
