@@ -132,10 +132,15 @@ export async function runCodeOwners(
   io.stdout(
     `${path.join(args.repo, CODEOWNERS_FILE)}: ${
       current === expected.text ? 'unchanged' : 'written'
-    } (${expected.input.services.length} services)`,
+    } (${serviceCount(expected.input)})`,
   );
   return 0;
 }
+
+const serviceCount = (input: CodeOwnersInput) =>
+  `${input.services.length} ${
+    input.services.length === 1 ? 'service' : 'services'
+  }`;
 
 async function shadowingFile(
   root: string,
@@ -196,7 +201,7 @@ export async function checkCodeOwners(
   else
     lines = [
       '',
-      `${CODEOWNERS_FILE} is current (${expected.input.services.length} services)`,
+      `${CODEOWNERS_FILE} is current (${serviceCount(expected.input)})`,
     ];
   return { failed: problems.length > 0, lines };
 }
