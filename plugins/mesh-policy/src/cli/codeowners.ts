@@ -106,6 +106,11 @@ export async function expectedCodeOwners(
   }
 }
 
+const serviceCount = (input: CodeOwnersInput) =>
+  `${input.services.length} ${
+    input.services.length === 1 ? 'service' : 'services'
+  }`;
+
 /** `meshport-policy codeowners <repo> --owners <owners.json> [--write]`. */
 export async function runCodeOwners(
   args: { repo: string; owners: string; write: boolean },
@@ -136,11 +141,6 @@ export async function runCodeOwners(
   );
   return 0;
 }
-
-const serviceCount = (input: CodeOwnersInput) =>
-  `${input.services.length} ${
-    input.services.length === 1 ? 'service' : 'services'
-  }`;
 
 async function shadowingFile(
   root: string,
