@@ -257,6 +257,8 @@ describe('meshport-policy codeowners and check --owners', () => {
     );
     expect(checked.code).toBe(1);
     expect(checked.err.join('\n')).toContain(message);
+    // refused before the fleet is analysed
+    expect(checked.out).toEqual([]);
   });
 
   it('refuses a missing owners file and bad arguments', async () => {

@@ -180,6 +180,15 @@ async function run(
   io: CliIo,
   options: CliOptions,
 ): Promise<number> {
+  // A bad owners file is refused before the fleet is read and analysed.
+  const ownersCheck =
+    args.command === 'check' && args.owners
+      ? await checkCodeOwners(args.repo, args.owners, args.format)
+      : undefined;
+  if (typeof ownersCheck === 'string') {
+    io.stderr(ownersCheck);
+    return 1;
+  }
   const fleet = await loadFleet(args.fleet, io);
   if (!fleet) return 1;
   const root = path.resolve(args.repo);
@@ -276,21 +285,8 @@ async function run(
     format(analysis, change, notes, args.repo, blocking).forEach(l =>
       io.stdout(l),
     );
-    let owners = false;
-    if (args.owners) {
-      const checked = await checkCodeOwners(
-        args.repo,
-        args.owners,
-        args.format,
-      );
-      if (typeof checked === 'string') {
-        io.stderr(checked);
-        return 1;
-      }
-      checked.lines.forEach(l => io.stdout(l));
-      owners = checked.failed;
-    }
-    return blocking.length > 0 || owners ? 1 : 0;
+    ownersCheck?.lines.forEach(l => io.stdout(l));
+    return blocking.length > 0 || ownersCheck?.failed ? 1 : 0;
   }
   if (args.command === 'validate') {
     io.stdout(
