@@ -2,7 +2,10 @@ import {
   mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  Fleet,
+  PoliciesResponse,
+} from '@meshport/backstage-plugin-mesh-common';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { MeshApiClient } from './MeshApiClient';
@@ -352,6 +355,121 @@ describe('MeshApiClient', () => {
       await expect(client().client.getDependencies('15m')).rejects.toThrow(
         /answered 403.*mesh\.traffic\.read/,
       );
+    });
+  });
+  describe('getPolicies', () => {
+    const POLICIES_URL = 'http://backstage.test/api/mesh/policies';
+    const policies: PoliciesResponse = {
+      repositories: [
+        {
+          url: 'github.com?owner=acme&repo=mesh-policies',
+          webUrl: 'https://github.com/acme/mesh-policies',
+          provider: 'github',
+          branch: 'main',
+          clusters: ['east'],
+          status: 'ok',
+          codeOwners: 'current',
+        },
+      ],
+      items: [
+        {
+          ref: 'trafficpolicy.bookinfo.reviews-canary',
+          kind: 'TrafficPolicy',
+          namespace: 'bookinfo',
+          name: 'reviews-canary',
+          repository: 'github.com?owner=acme&repo=mesh-policies',
+          path: 'services/bookinfo/reviews/reviews-canary.yaml',
+          destinations: ['bookinfo/reviews'],
+          state: 'applied',
+          onBranch: true,
+          clusters: [{ cluster: 'east', state: 'applied', objects: [] }],
+          timings: {},
+        },
+      ],
+      totalCount: 1,
+      counts: { applied: 1 },
+      orphans: [],
+    };
+
+    it('asks for every policy, unfiltered, as the calling plugin, and returns the checked answer', async () => {
+      let asked: URL | undefined;
+      let authorization: string | null = null;
+      server.use(
+        http.get(POLICIES_URL, ({ request }) => {
+          asked = new URL(request.url);
+          authorization = request.headers.get('authorization');
+          return HttpResponse.json(policies);
+        }),
+      );
+      await expect(client().client.getPolicies()).resolves.toEqual(policies);
+      expect(asked?.search).toBe('');
+      expect(authorization).toContain('"sub":"plugin:catalog"');
+      expect(authorization).toContain('"target":"mesh"');
+    });
+
+    it('rejects with a NotFoundError when the mesh backend has no policies route', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json(
+            { error: { name: 'NotFoundError', message: 'Not found' } },
+            { status: 404 },
+          ),
+        ),
+      );
+      const error = await client()
+        .client.getPolicies()
+        .catch(e => e);
+      expect(error.name).toBe('NotFoundError');
+      expect(error.message).toMatch(
+        /no policies route .*answered 404.*predates the policy lifecycle/,
+      );
+      expect(error.cause).toMatchObject({ statusCode: 404 });
+    });
+
+    it('refuses an answer that is not policies, naming the field', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: [{ ...policies.items[0], state: 'exploded' }],
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(/items\.0\.state/),
+      });
+    });
+
+    it.each([
+      [500, /Try again once the mesh backend has started/],
+      [401, /did not accept this plugin's service token/],
+    ])(
+      'turns an error answer (%i) into a ServiceUnavailableError',
+      async (status, advice) => {
+        server.use(
+          http.get(POLICIES_URL, () =>
+            HttpResponse.json(
+              { error: { name: 'Error', message: 'no' } },
+              { status },
+            ),
+          ),
+        );
+        await expect(client().client.getPolicies()).rejects.toMatchObject({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(advice),
+        });
+      },
+    );
+
+    it('says where it looked when the mesh backend cannot be reached', async () => {
+      server.use(http.get(POLICIES_URL, () => HttpResponse.error()));
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining(
+          'Could not reach the mesh backend at http://backstage.test/api/mesh/policies',
+        ),
+      });
     });
   });
 });

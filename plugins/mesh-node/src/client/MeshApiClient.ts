@@ -3,11 +3,17 @@ import type {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotFoundError,
+  ResponseError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   describeFleetProblems,
   type Fleet,
   parseFleet,
+  type PoliciesResponse,
+  policiesResponseSchema,
   type ServiceDependencies,
   serviceDependenciesSchema,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -108,15 +114,36 @@ export class MeshApiClient implements MeshFleetReader {
     );
     const parsed = serviceDependenciesSchema.safeParse(body);
     if (!parsed.success) {
-      throw malformed(
-        url,
-        parsed.error.issues
-          .slice(0, 3)
-          .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
-          .join('; '),
-      );
+      throw malformed(url, describeIssues(parsed.error.issues));
     }
     return parsed.data as ServiceDependencies;
+  }
+
+  /**
+   * `GET /api/mesh/policies`: every policy the caller may read with its state per cluster,
+   * unfiltered, and how each policy repository's last sync went.
+   *
+   * A 404 rejects with a `NotFoundError`, not a `ServiceUnavailableError`: a mesh backend
+   * that serves the fleet but not this route predates the policy lifecycle, which a reader
+   * may treat as "no policies" rather than as an outage. Every other failure is a
+   * `ServiceUnavailableError`, as for the fleet.
+   */
+  async getPolicies(): Promise<PoliciesResponse> {
+    const { url, token } = await this.#target('/policies');
+    const response = await this.#fetch(url, token, undefined);
+    if (response.status === 404) {
+      throw new NotFoundError(
+        `The mesh backend has no policies route (${url} answered 404): it predates the policy lifecycle, or is not installed under the plugin id "mesh". Upgrade @meshport/backstage-plugin-mesh-backend together with this plugin`,
+        await ResponseError.fromResponse(response),
+      );
+    }
+    const parsed = policiesResponseSchema.safeParse(
+      await this.#json(url, response),
+    );
+    if (!parsed.success) {
+      throw malformed(url, describeIssues(parsed.error.issues));
+    }
+    return parsed.data as PoliciesResponse;
   }
 
   async #target(path: string): Promise<{ url: string; token: string }> {
@@ -202,6 +229,16 @@ function advice(status: number): string {
     default:
       return 'Try again once the mesh backend has started; its log says what went wrong';
   }
+}
+
+/** The first few schema issues, each at its path, for an error message. */
+function describeIssues(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): string {
+  return issues
+    .slice(0, 3)
+    .map(i => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 function malformed(url: string, problems: string): ServiceUnavailableError {
