@@ -30,7 +30,7 @@ import {
   serviceKey,
 } from './fleetView';
 import { policyEntity, retainedPolicyEntity } from './policyEntities';
-import { PoliciesView } from './policiesView';
+import { CurrentPolicy, PoliciesView, RetainedPolicy } from './policiesView';
 import { normalizeOwner, resolveOwner } from './resolveOwner';
 import { ServicePairKey, splitPair } from './trafficDependencies';
 import { describeClusterStaleness } from './staleness';
@@ -87,17 +87,17 @@ export function buildEntities(
         .sort(byKey(serviceKey))
     : [];
 
-  const policies = [
-    ...(options.policies?.current ?? []).map(p => ({
-      key: p.key,
-      preferred: p.policy.ref,
-      build: (name: string) => policyEntity(p, name, policyContext),
+  const policies: PolicySource[] = [
+    ...(options.policies?.current ?? []).map(current => ({
+      key: current.key,
+      preferred: current.policy.ref,
+      current,
     })),
     // A kept entity asks for the name it has, so it keeps it.
-    ...(options.policies?.retained ?? []).map(p => ({
-      key: p.key,
-      preferred: p.entity.metadata.name,
-      build: (name: string) => retainedPolicyEntity(p, name),
+    ...(options.policies?.retained ?? []).map(retained => ({
+      key: retained.key,
+      preferred: retained.entity.metadata.name,
+      retained,
     })),
   ].sort(byKey(p => p.key));
 
@@ -183,9 +183,20 @@ export function buildEntities(
     ...services.map(s =>
       serviceEntity(s, componentNames.get(serviceKey(s))!, meshes, context),
     ),
-    ...policies.map(p => p.build(resourceNames.get(policyNameKey(p.key))!)),
+    ...policies.map(p => {
+      const name = resourceNames.get(policyNameKey(p.key))!;
+      return p.current
+        ? policyEntity(p.current, name, policyContext)
+        : retainedPolicyEntity(p.retained, name);
+    }),
   ];
 }
+
+/** A policy entity to publish: from this refresh's answer, or kept from an earlier one. */
+type PolicySource = { key: string; preferred: string } & (
+  | { current: CurrentPolicy; retained?: undefined }
+  | { current?: undefined; retained: RetainedPolicy }
+);
 
 interface Context {
   options: BuildEntitiesOptions;

@@ -356,7 +356,7 @@ describe('policy entities', () => {
               policy('bookinfo/reviews-retries', {
                 pullRequest: {
                   ...policy('x/y').pullRequest!,
-                  url: 'javascript:alert(1)',
+                  url: 'file:///etc/passwd',
                 },
               }),
             ],
