@@ -402,9 +402,94 @@ describe('MeshApiClient', () => {
         }),
       );
       await expect(client().client.getPolicies()).resolves.toEqual(policies);
-      expect(asked?.search).toBe('');
+      expect(asked?.search).toBe('?limit=1000&offset=0');
       expect(authorization).toContain('"sub":"plugin:catalog"');
       expect(authorization).toContain('"target":"mesh"');
+    });
+
+    /** `total` policies served in pages as the mesh backend does, sorted by ref. */
+    const many = (total: number) =>
+      Array.from({ length: total }, (_, i) => ({
+        ...policies.items[0],
+        ref: `trafficpolicy.bookinfo.p${String(i).padStart(4, '0')}`,
+        name: `p${String(i).padStart(4, '0')}`,
+      }));
+    const paged = (
+      items: () => PoliciesResponse['items'],
+      asked: string[] = [],
+    ) =>
+      http.get(POLICIES_URL, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        asked.push(`${params.get('offset')}+${params.get('limit')}`);
+        const offset = Number(params.get('offset'));
+        const limit = Number(params.get('limit'));
+        const all = items();
+        return HttpResponse.json({
+          ...policies,
+          items: all.slice(offset, offset + limit),
+          totalCount: all.length,
+        });
+      });
+
+    it('reads every page, so a reader publishing the whole set loses none', async () => {
+      const asked: string[] = [];
+      server.use(paged(() => many(2500), asked));
+      const answer = await client().client.getPolicies();
+      expect(answer.items).toHaveLength(2500);
+      expect(answer.totalCount).toBe(2500);
+      expect(new Set(answer.items.map(p => p.ref)).size).toBe(2500);
+      expect(asked).toEqual(['0+1000', '1000+1000', '2000+1000']);
+    });
+
+    it('reads an answer whole from a backend that ignores the page size', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: many(1500),
+            totalCount: 1500,
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).resolves.toMatchObject({
+        totalCount: 1500,
+        items: expect.arrayContaining([
+          expect.objectContaining({ name: 'p1499' }),
+        ]),
+      });
+    });
+
+    it('reads again when a sync changed the policies between two pages', async () => {
+      let reads = 0;
+      const asked: string[] = [];
+      // the second page is read after a sync added a policy; the next read is stable
+      server.use(paged(() => many(++reads === 2 ? 1501 : 1500), asked));
+      const answer = await client().client.getPolicies();
+      expect(answer.items).toHaveLength(1500);
+      expect(asked).toEqual(['0+1000', '1000+1000', '0+1000', '1000+1000']);
+    });
+
+    it('refuses policies that keep changing between pages, or come twice', async () => {
+      let reads = 0;
+      server.use(paged(() => many(1000 + ++reads)));
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(
+          /changed while they were read page by page, twice: 1003 policies at first, 1004 at offset 1000/,
+        ),
+      });
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: [policies.items[0], policies.items[0]],
+            totalCount: 2,
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).rejects.toThrow(
+        /2 policies announced, 1 distinct read/,
+      );
     });
 
     it('rejects with a NotFoundError when the mesh backend has no policies route', async () => {

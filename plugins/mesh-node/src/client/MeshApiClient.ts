@@ -123,13 +123,60 @@ export class MeshApiClient implements MeshFleetReader {
    * `GET /api/mesh/policies`: every policy the caller may read with its state per cluster,
    * unfiltered, and how each policy repository's last sync went.
    *
+   * The mesh backend serves policies in pages; this reads them all, as a reader that
+   * publishes the whole set (the catalog) would otherwise delete the policies past the first
+   * page. A sync between two pages can move a policy across their boundary (the list is sorted
+   * by state), so a read whose pages disagree is retried once, then refused rather than
+   * returned with a policy missing or twice.
+   *
    * A 404 rejects with a `NotFoundError`, not a `ServiceUnavailableError`: a mesh backend
    * that serves the fleet but not this route predates the policy lifecycle, which a reader
    * may treat as "no policies" rather than as an outage. Every other failure is a
    * `ServiceUnavailableError`, as for the fleet.
    */
   async getPolicies(): Promise<PoliciesResponse> {
-    const { url, token } = await this.#target('/policies');
+    const first = await this.#readPolicies();
+    if (first.consistent) return first.response;
+    const second = await this.#readPolicies();
+    if (second.consistent) return second.response;
+    throw new ServiceUnavailableError(
+      `The mesh backend's policies changed while they were read page by page, twice: ${second.problem}. Try again after its policy sync has finished`,
+    );
+  }
+
+  async #readPolicies(): Promise<
+    | { consistent: true; response: PoliciesResponse }
+    | { consistent: false; problem: string }
+  > {
+    const first = await this.#readPolicyPage(0);
+    const items = [...first.items];
+    while (items.length < first.totalCount) {
+      const page = await this.#readPolicyPage(items.length);
+      if (page.totalCount !== first.totalCount || page.items.length === 0) {
+        return {
+          consistent: false,
+          problem: `${first.totalCount} policies at first, ${page.totalCount} at offset ${items.length}`,
+        };
+      }
+      items.push(...page.items);
+    }
+    const identities = new Set(items.map(p => `${p.repository}\u0000${p.ref}`));
+    if (items.length !== first.totalCount || identities.size !== items.length) {
+      return {
+        consistent: false,
+        problem: `${first.totalCount} policies announced, ${identities.size} distinct read`,
+      };
+    }
+    return { consistent: true, response: { ...first, items } };
+  }
+
+  async #readPolicyPage(offset: number): Promise<PoliciesResponse> {
+    const { url, token } = await this.#target(
+      `/policies?${new URLSearchParams({
+        limit: String(POLICIES_PAGE_SIZE),
+        offset: String(offset),
+      })}`,
+    );
     const response = await this.#fetch(url, token, undefined);
     if (response.status === 404) {
       throw new NotFoundError(
@@ -217,6 +264,9 @@ export class MeshApiClient implements MeshFleetReader {
     return parsed.fleet;
   }
 }
+
+/** The most policies `GET /api/mesh/policies` returns at once (its largest `limit`). */
+const POLICIES_PAGE_SIZE = 1000;
 
 function advice(status: number): string {
   switch (status) {
