@@ -434,10 +434,10 @@ describe('MeshApiClient', () => {
     it('reads every page, so a reader publishing the whole set loses none', async () => {
       const asked: string[] = [];
       server.use(paged(() => many(2500), asked));
-      const answer = await client().client.getPolicies();
-      expect(answer.items).toHaveLength(2500);
-      expect(answer.totalCount).toBe(2500);
-      expect(new Set(answer.items.map(p => p.ref)).size).toBe(2500);
+      const read = await client().client.getPolicies();
+      expect(read.items).toHaveLength(2500);
+      expect(read.totalCount).toBe(2500);
+      expect(new Set(read.items.map(p => p.ref)).size).toBe(2500);
       expect(asked).toEqual(['0+1000', '1000+1000', '2000+1000']);
     });
 
@@ -464,8 +464,8 @@ describe('MeshApiClient', () => {
       const asked: string[] = [];
       // the second page is read after a sync added a policy; the next read is stable
       server.use(paged(() => many(++reads === 2 ? 1501 : 1500), asked));
-      const answer = await client().client.getPolicies();
-      expect(answer.items).toHaveLength(1500);
+      const read = await client().client.getPolicies();
+      expect(read.items).toHaveLength(1500);
       expect(asked).toEqual(['0+1000', '1000+1000', '0+1000', '1000+1000']);
     });
 

@@ -19,6 +19,9 @@ import {
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshFleetReader } from '../traffic/MeshTrafficSource';
 
+/** The most policies `GET /api/mesh/policies` returns at once (its largest `limit`). */
+const POLICIES_PAGE_SIZE = 1000;
+
 /**
  * What to do with the parts of a fleet that do not follow the contract.
  *
@@ -264,9 +267,6 @@ export class MeshApiClient implements MeshFleetReader {
     return parsed.fleet;
   }
 }
-
-/** The most policies `GET /api/mesh/policies` returns at once (its largest `limit`). */
-const POLICIES_PAGE_SIZE = 1000;
 
 function advice(status: number): string {
   switch (status) {
