@@ -287,6 +287,20 @@ describe('policy entities', () => {
       expect(again.metadata.name).toBe(first.metadata.name);
     });
 
+    it('rewrites a ref outside the name alphabet into a valid name', () => {
+      const odd = {
+        ...policy('bookinfo/reviews-retries'),
+        ref: 'trafficpolicy.book info.reviews--retries',
+      };
+      const [entity] = build([odd]);
+      expect(entity.metadata.name).toBe(
+        'trafficpolicy.book-info.reviews-retries',
+      );
+      expect(entity.metadata.annotations?.['meshport.dev/policy']).toBe(
+        odd.ref,
+      );
+    });
+
     it('gives the same ref in two repositories two names', () => {
       const other = 'gitlab.example?owner=p&repo=q';
       const first = policy('bookinfo/reviews-retries');
