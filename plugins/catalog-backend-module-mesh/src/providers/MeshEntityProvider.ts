@@ -227,7 +227,7 @@ export class MeshEntityProvider implements EntityProvider {
     } catch (error) {
       if (isError(error) && error.name === 'NotFoundError') {
         this.#logger.info(
-          `Publishing no policy entities: ${error.message}. Set catalog.providers.meshport.policies.enabled to false to stop asking`,
+          `Publishing no policy entities: ${error.message}. Set policies.enabled to false in this provider's options (catalog.providers.meshport) to stop asking`,
         );
         return { status: 'none' };
       }
