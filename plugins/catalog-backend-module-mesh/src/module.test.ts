@@ -25,7 +25,7 @@ import {
   instance,
   service,
 } from './__fixtures__/fleet';
-import { policiesResponse, policy } from './__fixtures__/policies';
+import { policiesResponse, policy, repository } from './__fixtures__/policies';
 import { catalogModuleMesh } from './module';
 import { captureScheduler, eventually } from './__testUtils__/testBackend';
 
@@ -474,6 +474,42 @@ describe('catalogModuleMesh', () => {
           'dependencyOf resource:default/trafficpolicy.bookinfo.ratings-timeout',
         );
       });
+    });
+
+    it('names a long policy, and one ref in two repositories, validly and apart', async () => {
+      const other = 'gitlab.example?owner=platform&repo=policies';
+      const retries = policy('bookinfo/reviews-retries');
+      state.policies = policiesResponse(
+        [
+          retries,
+          { ...retries, repository: other },
+          policy(`bookinfo/reviews-${'a'.repeat(60)}`),
+        ],
+        [
+          repository(),
+          repository({
+            url: other,
+            webUrl: 'https://gitlab.example/platform/policies',
+            provider: 'gitlab',
+          }),
+        ],
+      );
+      await publishDemoFleet();
+      const names = await eventually(async () => {
+        const items = await policyEntities();
+        expect(items).toHaveLength(3);
+        return items.map(e => e.metadata.name).sort();
+      });
+      expect(names).toEqual([
+        expect.stringMatching(
+          /^trafficpolicy\.bookinfo\.reviews-a+-[0-9a-f]{8}$/,
+        ),
+        'trafficpolicy.bookinfo.reviews-retries',
+        expect.stringMatching(
+          /^trafficpolicy\.bookinfo\.reviews-retries-[0-9a-f]{8}$/,
+        ),
+      ]);
+      expect(names[0].length).toBeLessThanOrEqual(63);
     });
 
     it('publishes the rest of the fleet from a mesh backend without the policies route', async () => {
