@@ -41,6 +41,16 @@ interface MeshportProviderOptions {
      */
     minRequestsPerSecond?: number;
   };
+  /**
+   * A `mesh-policy` Resource per policy on a policy repository's branch or in an open pull
+   * request (the mesh backend's `GET /api/mesh/policies`, see `mesh.policyRepositories`):
+   * owned by the requesting team, depending on its destinations' Components, its state per
+   * cluster in annotations.
+   */
+  policies?: {
+    /** Default: true (no entities while no policy repository is configured). */
+    enabled?: boolean;
+  };
 }
 
 export interface Config {

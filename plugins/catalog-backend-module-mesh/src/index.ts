@@ -1,5 +1,5 @@
 /**
- * Catalog module for Meshport: mesh services, clusters and meshes as entities.
+ * Catalog module for Meshport: mesh services, clusters, meshes and policies as entities.
  *
  * @packageDocumentation
  */

@@ -13,7 +13,10 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import {
+  Fleet,
+  PoliciesResponse,
+} from '@meshport/backstage-plugin-mesh-common';
 import request from 'supertest';
 import {
   cluster,
@@ -22,6 +25,7 @@ import {
   instance,
   service,
 } from './__fixtures__/fleet';
+import { policiesResponse, policy, repository } from './__fixtures__/policies';
 import { catalogModuleMesh } from './module';
 import { captureScheduler, eventually } from './__testUtils__/testBackend';
 
@@ -35,9 +39,11 @@ interface FakeMeshState {
   fleet: Fleet;
   status: number;
   callers: string[];
+  /** `GET /policies`: the answer, or `route-missing` for a backend that predates it. */
+  policies: PoliciesResponse | 'route-missing' | 'failing';
 }
 
-/** Stands in for `plugins/mesh-backend`: serves `GET /api/mesh/fleet`. */
+/** Stands in for `plugins/mesh-backend`: serves `GET /api/mesh/fleet` and `/policies`. */
 function fakeMeshBackend(state: FakeMeshState) {
   return createBackendPlugin({
     pluginId: 'mesh',
@@ -53,6 +59,22 @@ function fakeMeshBackend(state: FakeMeshState) {
             res,
             next,
           ) => {
+            if (
+              req.path === '/policies' &&
+              state.policies !== 'route-missing'
+            ) {
+              httpAuth
+                .credentials(req, { allow: ['service'] })
+                .then(() => {
+                  if (state.policies === 'failing') {
+                    res.status(503).json({ error: { message: 'syncing' } });
+                  } else {
+                    res.json(state.policies);
+                  }
+                })
+                .catch(next);
+              return;
+            }
             if (req.path !== '/fleet') {
               next();
               return;
@@ -172,7 +194,12 @@ describe('catalogModuleMesh', () => {
   ];
 
   beforeEach(async () => {
-    state = { fleet: demoFleet(), status: 200, callers: [] };
+    state = {
+      fleet: demoFleet(),
+      status: 200,
+      callers: [],
+      policies: 'route-missing',
+    };
     backend = await startTestBackend({
       features: [
         catalogPlugin,
@@ -207,7 +234,10 @@ describe('catalogModuleMesh', () => {
     });
     await scheduler.triggerTask(TASK_ID);
     await eventually(async () => {
-      expect(refsOf(await meshEntities())).toEqual(everyRef);
+      const fleetEntities = (await meshEntities()).filter(
+        e => e.spec?.type !== 'mesh-policy',
+      );
+      expect(refsOf(fleetEntities)).toEqual(everyRef);
     });
   }
 
@@ -368,6 +398,159 @@ describe('catalogModuleMesh', () => {
           'component:default/details.bookinfo',
         ].sort(),
       );
+    });
+  });
+
+  describe('policies', () => {
+    const policyEntities = async () =>
+      (await meshEntities()).filter(e => e.spec?.type === 'mesh-policy');
+    const relationsOf = (entity: Entity) =>
+      (entity.relations ?? []).map(r => `${r.type} ${r.targetRef}`).sort();
+    const demoRefs = [
+      'resource:default/accesspolicy.shop.cart-callers',
+      'resource:default/trafficpolicy.bookinfo.productpage-retries',
+      'resource:default/trafficpolicy.bookinfo.ratings-timeout',
+      'resource:default/trafficpolicy.bookinfo.reviews-canary',
+      'resource:default/trafficpolicy.bookinfo.reviews-retries',
+    ];
+
+    beforeEach(() => {
+      state.policies = policiesResponse([
+        ...policiesResponse().items,
+        // about a service whose owner describes it in a hand-written entity
+        policy('bookinfo/productpage-retries', {
+          owner: undefined,
+          destinations: ['bookinfo/productpage'],
+        }),
+      ]);
+    });
+
+    it('publishes each policy owned by its team, depending on its destination, as the Catalog Graph reads it', async () => {
+      await publishDemoFleet();
+      const items = await eventually(async () => {
+        const all = await policyEntities();
+        expect(refsOf(all)).toEqual(demoRefs);
+        expect(all.every(e => (e.relations ?? []).length > 0)).toBe(true);
+        return all;
+      });
+      expect(
+        relationsOf(
+          find(
+            items,
+            'resource:default/trafficpolicy.bookinfo.ratings-timeout',
+          )!,
+        ),
+      ).toEqual([
+        'dependsOn component:default/ratings.bookinfo',
+        'ownedBy group:default/team-ratings',
+      ]);
+      // the destination's hand-written entity, and its owner when no team is known
+      expect(
+        relationsOf(
+          find(
+            items,
+            'resource:default/trafficpolicy.bookinfo.productpage-retries',
+          )!,
+        ),
+      ).toEqual([
+        'dependsOn component:default/productpage',
+        'ownedBy group:default/team-product',
+      ]);
+      expect(
+        find(items, 'resource:default/accesspolicy.shop.cart-callers')!.metadata
+          .annotations,
+      ).toMatchObject({
+        'meshport.dev/policy': 'accesspolicy.shop.cart-callers',
+        'meshport.dev/policy-state': 'rejected',
+        'meshport.dev/policy-clusters': 'west=rejected',
+      });
+      // the reverse relation: the service's page lists the policies about it
+      await eventually(async () => {
+        const ratings = find(
+          await meshEntities(),
+          'component:default/ratings.bookinfo',
+        )!;
+        expect(relationsOf(ratings)).toContain(
+          'dependencyOf resource:default/trafficpolicy.bookinfo.ratings-timeout',
+        );
+      });
+    });
+
+    it('names a long policy, and one ref in two repositories, validly and apart', async () => {
+      const other = 'gitlab.example?owner=platform&repo=policies';
+      const retries = policy('bookinfo/reviews-retries');
+      state.policies = policiesResponse(
+        [
+          retries,
+          { ...retries, repository: other },
+          policy(`bookinfo/reviews-${'a'.repeat(60)}`),
+        ],
+        [
+          repository(),
+          repository({
+            url: other,
+            webUrl: 'https://gitlab.example/platform/policies',
+            provider: 'gitlab',
+          }),
+        ],
+      );
+      await publishDemoFleet();
+      const names = await eventually(async () => {
+        const items = await policyEntities();
+        expect(items).toHaveLength(3);
+        return items.map(e => e.metadata.name).sort();
+      });
+      expect(names).toEqual([
+        expect.stringMatching(
+          /^trafficpolicy\.bookinfo\.reviews-a+-[0-9a-f]{8}$/,
+        ),
+        'trafficpolicy.bookinfo.reviews-retries',
+        expect.stringMatching(
+          /^trafficpolicy\.bookinfo\.reviews-retries-[0-9a-f]{8}$/,
+        ),
+      ]);
+      expect(names[0].length).toBeLessThanOrEqual(63);
+    });
+
+    it('publishes the rest of the fleet from a mesh backend without the policies route', async () => {
+      state.policies = 'route-missing';
+      await publishDemoFleet();
+      expect(await policyEntities()).toEqual([]);
+    });
+
+    it('keeps the policy entities while the policies cannot be read, marked stale, then removes one a sync no longer finds', async () => {
+      await publishDemoFleet();
+      await eventually(async () => {
+        expect(refsOf(await policyEntities())).toEqual(demoRefs);
+      });
+
+      state.policies = 'failing';
+      await scheduler.triggerTask(TASK_ID);
+      await eventually(async () => {
+        const items = await policyEntities();
+        expect(refsOf(items)).toEqual(demoRefs);
+        expect(
+          items.every(
+            e => e.metadata.annotations?.['meshport.dev/stale'] === 'true',
+          ),
+        ).toBe(true);
+      });
+
+      state.policies = policiesResponse(
+        policiesResponse().items.filter(p => p.name !== 'reviews-canary'),
+      );
+      await scheduler.triggerTask(TASK_ID);
+      await eventually(async () => {
+        const items = await policyEntities();
+        expect(refsOf(items)).toEqual(
+          demoRefs.filter(
+            r => !r.includes('reviews-canary') && !r.includes('productpage'),
+          ),
+        );
+        expect(
+          items.some(e => e.metadata.annotations?.['meshport.dev/stale']),
+        ).toBe(false);
+      });
     });
   });
 });

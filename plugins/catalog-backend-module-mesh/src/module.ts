@@ -9,7 +9,7 @@ import {
 import { MeshEntityProvider } from './providers/MeshEntityProvider';
 
 /**
- * Catalog module publishing the Meshport fleet (clusters, meshes, services).
+ * Catalog module publishing the Meshport fleet (clusters, meshes, services) and its policies.
  *
  * @public
  */

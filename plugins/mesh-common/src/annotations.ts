@@ -78,3 +78,23 @@ export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
  * namespace, its east-west gateway and its workloads: which endpoints are reachable directly.
  */
 export const ISTIO_NETWORK_LABEL = 'topology.istio.io/network';
+
+/*
+ * The catalog module's `mesh-policy` Resources: one per policy on a policy repository's branch
+ * or in an open pull request (see policyLifecycle.ts for the states).
+ */
+
+/** `spec.type` of the Resource standing for a Meshport policy. */
+export const MESH_POLICY_ENTITY_TYPE = 'mesh-policy';
+/**
+ * The policy a `mesh-policy` Resource stands for: its ref, `<kind>.<namespace>.<name>`, the
+ * same value as the `meshport.dev/policy` label on what it renders.
+ */
+export const MESH_POLICY_ANNOTATION = 'meshport.dev/policy';
+/** The policy's overall state (`PolicyState`). */
+export const MESH_POLICY_STATE_ANNOTATION = 'meshport.dev/policy-state';
+/** Its state per cluster, `<cluster>=<state>` comma-separated, by cluster name. */
+export const MESH_POLICY_CLUSTERS_ANNOTATION = 'meshport.dev/policy-clusters';
+/** The configured policy repository it lives in (`PolicyRepositoryStatus.url`). */
+export const MESH_POLICY_REPOSITORY_ANNOTATION =
+  'meshport.dev/policy-repository';

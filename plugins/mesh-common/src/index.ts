@@ -18,4 +18,5 @@ export * from './defaults';
 export * from './fleetSchema';
 export * from './parseFleet';
 export * from './dependenciesSchema';
+export * from './policiesSchema';
 export * from './policyLifecycle';

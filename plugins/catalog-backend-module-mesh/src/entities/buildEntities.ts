@@ -29,7 +29,9 @@ import {
   ServiceView,
   serviceKey,
 } from './fleetView';
-import { resolveOwner } from './resolveOwner';
+import { policyEntity, retainedPolicyEntity } from './policyEntities';
+import { CurrentPolicy, PoliciesView, RetainedPolicy } from './policiesView';
+import { normalizeOwner, resolveOwner } from './resolveOwner';
 import { ServicePairKey, splitPair } from './trafficDependencies';
 import { describeClusterStaleness } from './staleness';
 
@@ -52,6 +54,8 @@ export interface BuildEntitiesOptions {
   claimRefs?: ReadonlyMap<string, string>;
   /** Caller → callee pairs seen in traffic (`trafficDependencies.ts`): `dependsOn` relations. */
   dependencies?: ReadonlySet<ServicePairKey>;
+  /** Policies to publish as `mesh-policy` Resources (`policiesView.ts`). */
+  policies?: PoliciesView;
 }
 
 const CLUSTER_TYPE = 'kubernetes-cluster';
@@ -62,6 +66,7 @@ const LIFECYCLE = 'production';
 
 const clusterNameKey = (name: string) => `cluster:${name}`;
 const meshNameKey = (id: string) => `mesh:${id}`;
+const policyNameKey = (key: string) => `policy:${key}`;
 
 /**
  * Turns a fleet view into catalog entities. Pure: the same view and options
@@ -82,11 +87,31 @@ export function buildEntities(
         .sort(byKey(serviceKey))
     : [];
 
-  // Clusters and meshes are both Resources in one namespace, so they share a
-  // name space; clusters come first and keep their plain names on a clash.
+  const policies: PolicySource[] = [
+    ...(options.policies?.current ?? []).map(current => ({
+      key: current.key,
+      preferred: current.policy.ref,
+      current,
+    })),
+    // A kept entity asks for the name it has, so it keeps it.
+    ...(options.policies?.retained ?? []).map(retained => ({
+      key: retained.key,
+      preferred: retained.entity.metadata.name,
+      retained,
+    })),
+  ].sort(byKey(p => p.key));
+
+  // Clusters, meshes and policies are all Resources in one namespace, so they
+  // share a name space; clusters come first and keep their plain names on a
+  // clash, then meshes. A policy's preferred name is its ref, the value of the
+  // label on what it renders.
   const resourceNames = assignNames([
     ...clusters.map(c => ({ key: clusterNameKey(c.name), preferred: c.name })),
     ...meshes.map(m => ({ key: meshNameKey(m.id), preferred: m.id })),
+    ...policies.map(p => ({
+      key: policyNameKey(p.key),
+      preferred: p.preferred,
+    })),
   ]);
   // `<name>.<namespace>`, the mesh's own short host name: Kubernetes names
   // never contain dots, so two services can only clash if names are mangled.
@@ -120,6 +145,20 @@ export function buildEntities(
     else if (componentNames.has(to)) add(dependencyOf, to, fromRef);
   }
 
+  const owners = new Map(
+    view.services.map(s => [
+      serviceKey(s),
+      s.owner && !s.ownershipConflict ? normalizeOwner(s.owner) : undefined,
+    ]),
+  );
+  const policyContext = {
+    namespace: options.namespace,
+    locationRef: options.locationRef,
+    defaultOwner: options.defaultOwner,
+    serviceRef: componentRef,
+    serviceOwner: (key: string) => owners.get(key),
+  };
+
   const context: Context = {
     options,
     dependsOn: key => dependsOn.get(key) ?? [],
@@ -144,8 +183,20 @@ export function buildEntities(
     ...services.map(s =>
       serviceEntity(s, componentNames.get(serviceKey(s))!, meshes, context),
     ),
+    ...policies.map(p => {
+      const name = resourceNames.get(policyNameKey(p.key))!;
+      return p.current
+        ? policyEntity(p.current, name, policyContext)
+        : retainedPolicyEntity(p.retained, name);
+    }),
   ];
 }
+
+/** A policy entity to publish: from this refresh's answer, or kept from an earlier one. */
+type PolicySource = { key: string; preferred: string } & (
+  | { current: CurrentPolicy; retained?: undefined }
+  | { current?: undefined; retained: RetainedPolicy }
+);
 
 interface Context {
   options: BuildEntitiesOptions;

@@ -4,9 +4,10 @@ import {
   CatalogService,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { demoFleet, fleet } from '../__fixtures__/fleet';
-import { MeshEntityProvider } from './MeshEntityProvider';
+import { policiesResponse } from '../__fixtures__/policies';
+import { MeshEntityProvider, MeshReader } from './MeshEntityProvider';
 import { readProviderConfig } from './readProviderConfigs';
 
 /** A catalog that answers the provider's two queries from fixed lists. */
@@ -22,8 +23,9 @@ function fakeCatalog(lists: { published?: Entity[]; claims?: Entity[] }) {
 
 function setup(
   options: {
-    fleetClient?: MeshFleetReader;
+    fleetClient?: MeshReader;
     catalog?: CatalogService;
+    policies?: boolean;
   } = {},
 ) {
   const applyMutation = jest.fn();
@@ -37,7 +39,10 @@ function setup(
   const providerLogger = mockServices.logger.mock();
   logger.child.mockReturnValue(providerLogger);
   const provider = new MeshEntityProvider({
-    config: readProviderConfig('default', undefined, 'x'),
+    config: {
+      ...readProviderConfig('default', undefined, 'x'),
+      policies: options.policies ?? true,
+    },
     appBaseUrl: 'http://localhost:3000',
     logger,
     taskRunner: {
@@ -192,6 +197,123 @@ describe('MeshEntityProvider', () => {
     expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({
       frequency: { minutes: 1 },
       timeout: { minutes: 1 },
+    });
+  });
+
+  describe('policies', () => {
+    const policyNames = (applyMutation: jest.Mock) =>
+      applyMutation.mock.calls[0][0].entities
+        .map((e: { entity: Entity }) => e.entity)
+        .filter((e: Entity) => e.spec?.type === 'mesh-policy')
+        .map((e: Entity) => e.metadata.name);
+    /** A policy entity the catalog holds from an earlier run. */
+    const previous: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'trafficpolicy.bookinfo.reviews-retries',
+        annotations: {
+          'meshport.dev/policy': 'trafficpolicy.bookinfo.reviews-retries',
+          'meshport.dev/policy-repository':
+            'github.com?owner=acme&repo=mesh-policies',
+        },
+      },
+      spec: { type: 'mesh-policy', owner: 'group:default/team-reviews' },
+    };
+
+    it('publishes each policy with the fleet, in the same mutation', async () => {
+      const { connect, runTask, applyMutation } = setup({
+        fleetClient: {
+          getFleet: async () => demoFleet(),
+          getPolicies: async () => policiesResponse(),
+        },
+      });
+      await connect();
+      await runTask();
+      expect(applyMutation.mock.calls[0][0].entities).toHaveLength(11);
+      expect(policyNames(applyMutation)).toEqual([
+        'accesspolicy.shop.cart-callers',
+        'trafficpolicy.bookinfo.ratings-timeout',
+        'trafficpolicy.bookinfo.reviews-canary',
+        'trafficpolicy.bookinfo.reviews-retries',
+      ]);
+    });
+
+    it('publishes the rest of the fleet, and notes why, when the mesh backend has no policies route', async () => {
+      const { connect, runTask, applyMutation, logger } = setup({
+        fleetClient: {
+          getFleet: async () => demoFleet(),
+          getPolicies: async () => {
+            throw new NotFoundError('The mesh backend has no policies route');
+          },
+        },
+        catalog: fakeCatalog({ published: [previous] }),
+      });
+      await connect();
+      await runTask();
+      expect(applyMutation.mock.calls[0][0].entities).toHaveLength(7);
+      expect(policyNames(applyMutation)).toEqual([]);
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'Publishing no policy entities: The mesh backend has no policies route',
+        ),
+      );
+      expect(logger.error).not.toHaveBeenCalled();
+    });
+
+    it('keeps the policy entities the catalog has when the policies cannot be read', async () => {
+      const { connect, runTask, applyMutation, logger } = setup({
+        fleetClient: {
+          getFleet: async () => demoFleet(),
+          getPolicies: async () => {
+            throw new ServiceUnavailableError('The mesh backend answered 503');
+          },
+        },
+        catalog: fakeCatalog({ published: [previous] }),
+      });
+      await connect();
+      await runTask();
+      expect(policyNames(applyMutation)).toEqual([
+        'trafficpolicy.bookinfo.reviews-retries',
+      ]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'keeping the policy entities the catalog has: The mesh backend answered 503',
+        ),
+      );
+    });
+
+    it('does not ask for policies when disabled, and publishes none', async () => {
+      const getPolicies = jest.fn(async () => policiesResponse());
+      const { connect, runTask, applyMutation } = setup({
+        fleetClient: { getFleet: async () => demoFleet(), getPolicies },
+        catalog: fakeCatalog({ published: [previous] }),
+        policies: false,
+      });
+      await connect();
+      await runTask();
+      expect(getPolicies).not.toHaveBeenCalled();
+      expect(policyNames(applyMutation)).toEqual([]);
+    });
+
+    it('asks the catalog for what it needs to publish a kept entity again', async () => {
+      const catalog = fakeCatalog({});
+      const { connect, runTask } = setup({ catalog });
+      await connect();
+      await runTask();
+      expect(catalog.streamEntities).toHaveBeenCalledWith(
+        expect.objectContaining({
+          fields: expect.arrayContaining([
+            'apiVersion',
+            'kind',
+            'metadata',
+            'spec.type',
+            'spec.owner',
+            'spec.dependsOn',
+          ]),
+        }),
+        expect.anything(),
+      );
     });
   });
 });

@@ -6,6 +6,7 @@ import {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import { Config } from '@backstage/config';
 import {
   CatalogService,
@@ -26,6 +27,7 @@ import {
 } from '../entities/trafficDependencies';
 import { fleetToView } from '../entities/fleetView';
 import { lastKnownFromEntities, retainLastKnown } from '../entities/lastKnown';
+import { PoliciesAnswer, policiesToView } from '../entities/policiesView';
 import { MeshProviderConfig, readProviderConfigs } from './readProviderConfigs';
 
 export interface MeshEntityProviderDeps {
@@ -38,14 +40,16 @@ export interface MeshEntityProviderDeps {
   fleetClient?: MeshReader;
 }
 
-/** What the provider reads from the mesh backend: the fleet, and who calls whom. */
+/** What the provider reads from the mesh backend: the fleet, who calls whom, the policies. */
 export type MeshReader = MeshFleetReader &
-  Partial<Pick<MeshApiClient, 'getDependencies'>>;
+  Partial<Pick<MeshApiClient, 'getDependencies' | 'getPolicies'>>;
 
 /**
  * Publishes the mesh fleet as catalog entities: a `kubernetes-cluster`
  * Resource per cluster, a `service-mesh` Resource per mesh, a `service`
- * Component per logical mesh service that no hand-written entity claims.
+ * Component per logical mesh service that no hand-written entity claims, and a
+ * `mesh-policy` Resource per policy on a policy repository's branch or in an
+ * open pull request.
  *
  * Every refresh emits the complete set (a `full` mutation). What is "complete"
  * is decided with care: a cluster that is down keeps its services, taken from
@@ -170,6 +174,7 @@ export class MeshEntityProvider implements EntityProvider {
       claimedServices: new Set(claimRefs.keys()),
       claimRefs,
       dependencies: await this.#dependencies(published, claimRefs),
+      policies: policiesToView(await this.#policies(), published),
     });
 
     await connection.applyMutation({
@@ -205,6 +210,36 @@ export class MeshEntityProvider implements EntityProvider {
     return nextDependencies(present, answer, options);
   }
 
+  /**
+   * The policies and their states. An outage keeps the policy entities the catalog has (see
+   * `policiesToView`); a mesh backend without the route has no policies to publish, and the
+   * rest of the fleet is published as before.
+   */
+  async #policies(): Promise<PoliciesAnswer> {
+    if (!this.#config.policies || !this.#fleetClient.getPolicies) {
+      return { status: 'none' };
+    }
+    try {
+      return {
+        status: 'ok',
+        response: await this.#fleetClient.getPolicies(),
+      };
+    } catch (error) {
+      if (isError(error) && error.name === 'NotFoundError') {
+        this.#logger.info(
+          `Publishing no policy entities: ${error.message}. Set policies.enabled to false in this provider's options (catalog.providers.meshport) to stop asking`,
+        );
+        return { status: 'none' };
+      }
+      this.#logger.warn(
+        `Could not read the policies from the mesh backend; keeping the policy entities the catalog has: ${
+          isError(error) ? error.message : String(error)
+        }`,
+      );
+      return { status: 'unavailable' };
+    }
+  }
+
   async #readCatalog(locationRef: string) {
     const credentials = await this.#auth.getOwnServiceCredentials();
     const published = await collect(
@@ -213,9 +248,12 @@ export class MeshEntityProvider implements EntityProvider {
           filter: {
             [`metadata.annotations.${ANNOTATION_ORIGIN_LOCATION}`]: locationRef,
           },
+          // A policy entity kept through an outage is published again from these fields.
           fields: [
+            'apiVersion',
             'kind',
             'metadata',
+            'spec.type',
             'spec.owner',
             'spec.dependsOn',
             'spec.dependencyOf',

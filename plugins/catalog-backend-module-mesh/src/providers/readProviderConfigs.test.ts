@@ -20,6 +20,7 @@ describe('readProviderConfigs', () => {
         components: true,
         namespace: 'default',
         dependencies: { window: '1h', minRequestsPerSecond: 0.01 },
+        policies: true,
       },
     ]);
   });
@@ -42,6 +43,7 @@ describe('readProviderConfigs', () => {
         components: false,
         namespace: 'mesh',
         dependencies: { window: '1h', minRequestsPerSecond: 0.01 },
+        policies: true,
       },
     ]);
   });
@@ -84,6 +86,20 @@ describe('readProviderConfigs', () => {
     );
     expect(() => read({ dependencies: { minRequestsPerSecond: 0 } })).toThrow(
       'catalog.providers.meshport.dependencies.minRequestsPerSecond must be a number above 0',
+    );
+  });
+
+  it('publishes policies unless disabled, and alone the key selects the single-provider form', () => {
+    expect(read({})[0].policies).toBe(true);
+    expect(read({ policies: { enabled: false } })).toEqual([
+      expect.objectContaining({ id: 'default', policies: false }),
+    ]);
+    expect(read({ prod: { policies: { enabled: false } } })[0]).toMatchObject({
+      id: 'prod',
+      policies: false,
+    });
+    expect(() => read({ policies: { enabled: 'nope' } })).toThrow(
+      /policies\.enabled/,
     );
   });
 });

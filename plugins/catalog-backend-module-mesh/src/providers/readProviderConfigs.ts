@@ -34,6 +34,8 @@ export interface MeshProviderConfig {
   namespace: string;
   /** `dependsOn` relations between services from observed traffic; absent when disabled. */
   dependencies?: { window: string; minRequestsPerSecond: number };
+  /** Publish a `mesh-policy` Resource per policy (the mesh backend's `GET /api/mesh/policies`). */
+  policies: boolean;
 }
 
 export const DEFAULT_DEPENDENCY_WINDOW = '1h';
@@ -47,6 +49,7 @@ const OPTION_KEYS = [
   'components',
   'namespace',
   'dependencies',
+  'policies',
 ];
 
 /**
@@ -129,6 +132,7 @@ export function readProviderConfig(
       DEFAULT_EXCLUDED_NAMESPACES,
     components: config?.getOptionalBoolean('components') ?? true,
     namespace,
+    policies: config?.getOptionalBoolean('policies.enabled') ?? true,
   };
 }
 

@@ -2,7 +2,10 @@ import {
   mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  Fleet,
+  PoliciesResponse,
+} from '@meshport/backstage-plugin-mesh-common';
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { MeshApiClient } from './MeshApiClient';
@@ -352,6 +355,206 @@ describe('MeshApiClient', () => {
       await expect(client().client.getDependencies('15m')).rejects.toThrow(
         /answered 403.*mesh\.traffic\.read/,
       );
+    });
+  });
+  describe('getPolicies', () => {
+    const POLICIES_URL = 'http://backstage.test/api/mesh/policies';
+    const policies: PoliciesResponse = {
+      repositories: [
+        {
+          url: 'github.com?owner=acme&repo=mesh-policies',
+          webUrl: 'https://github.com/acme/mesh-policies',
+          provider: 'github',
+          branch: 'main',
+          clusters: ['east'],
+          status: 'ok',
+          codeOwners: 'current',
+        },
+      ],
+      items: [
+        {
+          ref: 'trafficpolicy.bookinfo.reviews-canary',
+          kind: 'TrafficPolicy',
+          namespace: 'bookinfo',
+          name: 'reviews-canary',
+          repository: 'github.com?owner=acme&repo=mesh-policies',
+          path: 'services/bookinfo/reviews/reviews-canary.yaml',
+          destinations: ['bookinfo/reviews'],
+          state: 'applied',
+          onBranch: true,
+          clusters: [{ cluster: 'east', state: 'applied', objects: [] }],
+          timings: {},
+        },
+      ],
+      totalCount: 1,
+      counts: { applied: 1 },
+      orphans: [],
+    };
+
+    it('asks for every policy, unfiltered, as the calling plugin, and returns the checked answer', async () => {
+      let asked: URL | undefined;
+      let authorization: string | null = null;
+      server.use(
+        http.get(POLICIES_URL, ({ request }) => {
+          asked = new URL(request.url);
+          authorization = request.headers.get('authorization');
+          return HttpResponse.json(policies);
+        }),
+      );
+      await expect(client().client.getPolicies()).resolves.toEqual(policies);
+      expect(asked?.search).toBe('?limit=1000&offset=0');
+      expect(authorization).toContain('"sub":"plugin:catalog"');
+      expect(authorization).toContain('"target":"mesh"');
+    });
+
+    /** `total` policies served in pages as the mesh backend does, sorted by ref. */
+    const many = (total: number) =>
+      Array.from({ length: total }, (_, i) => ({
+        ...policies.items[0],
+        ref: `trafficpolicy.bookinfo.p${String(i).padStart(4, '0')}`,
+        name: `p${String(i).padStart(4, '0')}`,
+      }));
+    const paged = (
+      items: () => PoliciesResponse['items'],
+      asked: string[] = [],
+    ) =>
+      http.get(POLICIES_URL, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        asked.push(`${params.get('offset')}+${params.get('limit')}`);
+        const offset = Number(params.get('offset'));
+        const limit = Number(params.get('limit'));
+        const all = items();
+        return HttpResponse.json({
+          ...policies,
+          items: all.slice(offset, offset + limit),
+          totalCount: all.length,
+        });
+      });
+
+    it('reads every page, so a reader publishing the whole set loses none', async () => {
+      const asked: string[] = [];
+      server.use(paged(() => many(2500), asked));
+      const read = await client().client.getPolicies();
+      expect(read.items).toHaveLength(2500);
+      expect(read.totalCount).toBe(2500);
+      expect(new Set(read.items.map(p => p.ref)).size).toBe(2500);
+      expect(asked).toEqual(['0+1000', '1000+1000', '2000+1000']);
+    });
+
+    it('reads an answer whole from a backend that ignores the page size', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: many(1500),
+            totalCount: 1500,
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).resolves.toMatchObject({
+        totalCount: 1500,
+        items: expect.arrayContaining([
+          expect.objectContaining({ name: 'p1499' }),
+        ]),
+      });
+    });
+
+    it('reads again when a sync changed the policies between two pages', async () => {
+      let reads = 0;
+      const asked: string[] = [];
+      // the second page is read after a sync added a policy; the next read is stable
+      server.use(paged(() => many(++reads === 2 ? 1501 : 1500), asked));
+      const read = await client().client.getPolicies();
+      expect(read.items).toHaveLength(1500);
+      expect(asked).toEqual(['0+1000', '1000+1000', '0+1000', '1000+1000']);
+    });
+
+    it('refuses policies that keep changing between pages, or come twice', async () => {
+      let reads = 0;
+      server.use(paged(() => many(1000 + ++reads)));
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(
+          /changed while they were read page by page, twice: 1003 policies at first, 1004 at offset 1000/,
+        ),
+      });
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: [policies.items[0], policies.items[0]],
+            totalCount: 2,
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).rejects.toThrow(
+        /2 policies announced, 1 distinct read/,
+      );
+    });
+
+    it('rejects with a NotFoundError when the mesh backend has no policies route', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json(
+            { error: { name: 'NotFoundError', message: 'Not found' } },
+            { status: 404 },
+          ),
+        ),
+      );
+      const error = await client()
+        .client.getPolicies()
+        .catch(e => e);
+      expect(error.name).toBe('NotFoundError');
+      expect(error.message).toMatch(
+        /no policies route .*answered 404.*predates the policy lifecycle/,
+      );
+      expect(error.cause).toMatchObject({ statusCode: 404 });
+    });
+
+    it('refuses an answer that is not policies, naming the field', async () => {
+      server.use(
+        http.get(POLICIES_URL, () =>
+          HttpResponse.json({
+            ...policies,
+            items: [{ ...policies.items[0], state: 'exploded' }],
+          }),
+        ),
+      );
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(/items\.0\.state/),
+      });
+    });
+
+    it.each([
+      [500, /Try again once the mesh backend has started/],
+      [401, /did not accept this plugin's service token/],
+    ])(
+      'turns an error answer (%i) into a ServiceUnavailableError',
+      async (status, advice) => {
+        server.use(
+          http.get(POLICIES_URL, () =>
+            HttpResponse.json(
+              { error: { name: 'Error', message: 'no' } },
+              { status },
+            ),
+          ),
+        );
+        await expect(client().client.getPolicies()).rejects.toMatchObject({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(advice),
+        });
+      },
+    );
+
+    it('says where it looked when the mesh backend cannot be reached', async () => {
+      server.use(http.get(POLICIES_URL, () => HttpResponse.error()));
+      await expect(client().client.getPolicies()).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringContaining(
+          'Could not reach the mesh backend at http://backstage.test/api/mesh/policies',
+        ),
+      });
     });
   });
 });

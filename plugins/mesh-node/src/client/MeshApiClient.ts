@@ -3,15 +3,24 @@ import type {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotFoundError,
+  ResponseError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   describeFleetProblems,
   type Fleet,
   parseFleet,
+  type PoliciesResponse,
+  policiesResponseSchema,
   type ServiceDependencies,
   serviceDependenciesSchema,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshFleetReader } from '../traffic/MeshTrafficSource';
+
+/** The most policies `GET /api/mesh/policies` returns at once (its largest `limit`). */
+const POLICIES_PAGE_SIZE = 1000;
 
 /**
  * What to do with the parts of a fleet that do not follow the contract.
@@ -108,15 +117,83 @@ export class MeshApiClient implements MeshFleetReader {
     );
     const parsed = serviceDependenciesSchema.safeParse(body);
     if (!parsed.success) {
-      throw malformed(
-        url,
-        parsed.error.issues
-          .slice(0, 3)
-          .map(i => `${i.path.join('.') || '(root)'}: ${i.message}`)
-          .join('; '),
-      );
+      throw malformed(url, describeIssues(parsed.error.issues));
     }
     return parsed.data as ServiceDependencies;
+  }
+
+  /**
+   * `GET /api/mesh/policies`: every policy the caller may read with its state per cluster,
+   * unfiltered, and how each policy repository's last sync went.
+   *
+   * The mesh backend serves policies in pages; this reads them all, as a reader that
+   * publishes the whole set (the catalog) would otherwise delete the policies past the first
+   * page. A sync between two pages can move a policy across their boundary (the list is sorted
+   * by state), so a read whose pages disagree is retried once, then refused rather than
+   * returned with a policy missing or twice.
+   *
+   * A 404 rejects with a `NotFoundError`, not a `ServiceUnavailableError`: a mesh backend
+   * that serves the fleet but not this route predates the policy lifecycle, which a reader
+   * may treat as "no policies" rather than as an outage. Every other failure is a
+   * `ServiceUnavailableError`, as for the fleet.
+   */
+  async getPolicies(): Promise<PoliciesResponse> {
+    const first = await this.#readPolicies();
+    if (first.consistent) return first.response;
+    const second = await this.#readPolicies();
+    if (second.consistent) return second.response;
+    throw new ServiceUnavailableError(
+      `The mesh backend's policies changed while they were read page by page, twice: ${second.problem}. Try again after its policy sync has finished`,
+    );
+  }
+
+  async #readPolicies(): Promise<
+    | { consistent: true; response: PoliciesResponse }
+    | { consistent: false; problem: string }
+  > {
+    const first = await this.#readPolicyPage(0);
+    const items = [...first.items];
+    while (items.length < first.totalCount) {
+      const page = await this.#readPolicyPage(items.length);
+      if (page.totalCount !== first.totalCount || page.items.length === 0) {
+        return {
+          consistent: false,
+          problem: `${first.totalCount} policies at first, ${page.totalCount} at offset ${items.length}`,
+        };
+      }
+      items.push(...page.items);
+    }
+    const identities = new Set(items.map(p => `${p.repository}\u0000${p.ref}`));
+    if (items.length !== first.totalCount || identities.size !== items.length) {
+      return {
+        consistent: false,
+        problem: `${first.totalCount} policies announced, ${identities.size} distinct read`,
+      };
+    }
+    return { consistent: true, response: { ...first, items } };
+  }
+
+  async #readPolicyPage(offset: number): Promise<PoliciesResponse> {
+    const { url, token } = await this.#target(
+      `/policies?${new URLSearchParams({
+        limit: String(POLICIES_PAGE_SIZE),
+        offset: String(offset),
+      })}`,
+    );
+    const response = await this.#fetch(url, token, undefined);
+    if (response.status === 404) {
+      throw new NotFoundError(
+        `The mesh backend has no policies route (${url} answered 404): it predates the policy lifecycle, or is not installed under the plugin id "mesh". Upgrade @meshport/backstage-plugin-mesh-backend together with this plugin`,
+        await ResponseError.fromResponse(response),
+      );
+    }
+    const parsed = policiesResponseSchema.safeParse(
+      await this.#json(url, response),
+    );
+    if (!parsed.success) {
+      throw malformed(url, describeIssues(parsed.error.issues));
+    }
+    return parsed.data as PoliciesResponse;
   }
 
   async #target(path: string): Promise<{ url: string; token: string }> {
@@ -202,6 +279,16 @@ function advice(status: number): string {
     default:
       return 'Try again once the mesh backend has started; its log says what went wrong';
   }
+}
+
+/** The first few schema issues, each at its path, for an error message. */
+function describeIssues(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): string {
+  return issues
+    .slice(0, 3)
+    .map(i => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 function malformed(url: string, problems: string): ServiceUnavailableError {
