@@ -17,7 +17,11 @@ import {
   summarizeChange,
   summarizeVerification,
 } from '@meshport/backstage-plugin-mesh-policy';
-import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
+import {
+  findPolicyRepository,
+  MeshFleetReader,
+  PolicyRepositoryConfig,
+} from '@meshport/backstage-plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { findDestinationOwners } from './destinationOwners';
@@ -25,6 +29,7 @@ import { readPolicyRepository, readRenderedFiles } from './policyRepository';
 import type { PolicyRenderers } from './policyRenderers';
 import { pullRequestText } from './pullRequest';
 import { RequestAnalyzer, refusalMessage } from './requestAnalysis';
+import { requestTeam } from './requestTeam';
 
 /** What the actions need from the backend; each is faked in tests. */
 export interface MeshActionDeps {
@@ -42,6 +47,13 @@ export interface MeshActionDeps {
    * Without it each request analyses the live config afresh.
    */
   analyzer?: RequestAnalyzer;
+  /**
+   * `mesh.policyRepositories`: the repository a request names tells whether reviewers are
+   * GitHub's or GitLab's. A request naming none, or one not listed, is treated as GitHub's.
+   */
+  repositories?: PolicyRepositoryConfig[];
+  /** The clock stamping `requestedAt` in the request marker; faked in tests. */
+  now?: () => Date;
 }
 
 /** Where things are in the task workspace. */
@@ -55,8 +67,12 @@ export interface WorkspaceLayout {
 
 export interface PolicyRequest {
   credentials: BackstageCredentials;
-  /** `user:default/guest`, for the pull request body. */
+  /** `user:default/guest`, for the pull request body and its marker. */
   requestedBy?: string;
+  /** The requester's groups (entity refs, sorted): the marker's team is chosen among them. */
+  requesterGroups?: string[];
+  /** The scaffolder task, for the marker. */
+  taskId?: string;
   reason?: string;
   /** The policy repository, as meshport:policy:repository output it: picks its warm renderer. */
   repository?: string;
@@ -129,11 +145,17 @@ export async function renderPolicyRequest(
     );
   }
 
+  const repository = request.repository
+    ? findPolicyRepository(deps.repositories ?? [], request.repository)
+    : undefined;
   const owners = await findDestinationOwners(
     deps.catalog,
     service,
     destination.ownership,
     request.credentials,
+    repository
+      ? { provider: repository.provider, host: repository.host }
+      : undefined,
   );
   if (policy.kind !== 'AccessPolicy' && deps.permissions) {
     const [decision] = await deps.permissions.authorize(
@@ -254,6 +276,12 @@ export async function renderPolicyRequest(
     ),
     requestedBy: request.requestedBy,
     reason: request.reason,
+    request: {
+      taskId: request.taskId,
+      requester: request.requestedBy,
+      team: requestTeam(request.requesterGroups ?? [], owners.ownerRef),
+      requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+    },
   });
 
   for (const file of files) {
