@@ -8,7 +8,7 @@ import {
 /**
  * The groups the requester belongs to, as entity refs, sorted: the catalog's `memberOf`
  * relations of the user entity the scaffolder hands the action, else its `spec.memberOf`
- * (an entity not yet processed has no relations). Unparseable refs are left out.
+ * (an entity not yet processed has no relations). What is not a Group ref is left out.
  */
 export function requesterGroups(user: Entity | undefined): string[] {
   if (!user) return [];
@@ -23,14 +23,13 @@ export function requesterGroups(user: Entity | undefined): string[] {
         );
   const refs = raw.flatMap(ref => {
     try {
-      return [
-        stringifyEntityRef(
-          parseEntityRef(ref, {
-            defaultKind: 'group',
-            defaultNamespace: user.metadata.namespace ?? 'default',
-          }),
-        ),
-      ];
+      const parsed = parseEntityRef(ref, {
+        defaultKind: 'group',
+        defaultNamespace: user.metadata.namespace ?? 'default',
+      });
+      return parsed.kind.toLowerCase() === 'group'
+        ? [stringifyEntityRef(parsed)]
+        : [];
     } catch {
       return [];
     }
