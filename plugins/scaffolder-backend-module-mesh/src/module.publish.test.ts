@@ -104,7 +104,9 @@ describe('the request templates without credentials (the demo)', () => {
     snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'meshport-scm-'));
     fs.writeFileSync(
       path.join(snapshot, 'repositories.json'),
-      JSON.stringify([{ url: DEMO, branchDirectory: POLICY_REPO_FIXTURE }]),
+      JSON.stringify({
+        repositories: [{ url: DEMO, branchDirectory: POLICY_REPO_FIXTURE }],
+      }),
     );
     ({ server: httpServer } = await startTestBackend({
       features: backendFeatures(
@@ -113,7 +115,10 @@ describe('the request templates without credentials (the demo)', () => {
           integrations: { github: [{ host: 'github.com' }] },
           mesh: {
             policyRepositories: [DEMO],
-            policyLifecycle: { snapshot: { directory: snapshot } },
+            policyLifecycle: {
+              // the branch (the fixture) is outside the snapshot directory, as in the demo
+              snapshot: { directory: snapshot, rootDirectory: '/' },
+            },
           },
         },
         [bookinfoTeam],

@@ -5,7 +5,7 @@ import {
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
-import { POLICY_REPO_FIXTURE, readTree } from '../__testUtils__/fixtures';
+import { readTree } from '../__testUtils__/fixtures';
 import { readPolicyRepositorySettings } from '../service/policyRepositories';
 import { createPolicyRepositoryAction } from './policyRepository';
 
@@ -77,11 +77,15 @@ describe('meshport:policy:repository', () => {
       'repositories.json': JSON.stringify({
         repositories: [
           { url: 'github.com?owner=other&repo=x', branchDirectory: 'nope' },
-          { url: DEMO, branchDirectory: POLICY_REPO_FIXTURE },
+          { url: DEMO, branchDirectory: 'branch' },
         ],
       }),
+      'branch/policies/bookinfo/a.yaml': 'a',
+      'branch/rendered/cluster-1/bookinfo/b.yaml': 'b',
+      'branch/.git/config': 'not copied',
     });
-    fs.symlinkSync('/etc/passwd', path.join(snapshot.path, 'link'));
+    // a symbolic link could point anywhere on the backend's disk: not copied
+    fs.symlinkSync('/etc/hostname', path.join(snapshot.path, 'branch/link'));
     const outputs = await run(
       { repoUrl: DEMO, targetPath: 'repo' },
       {
@@ -94,13 +98,14 @@ describe('meshport:policy:repository', () => {
     );
     expect(outputs).toMatchObject({ canPublish: false, fetched: true });
     expect(outputs.previewMessage).toContain('No GitHub token');
-    expect(readTree(path.join(workspace.path, 'repo'))).toEqual(
-      readTree(POLICY_REPO_FIXTURE),
-    );
+    expect(readTree(path.join(workspace.path, 'repo'))).toEqual({
+      'policies/bookinfo/a.yaml': 'a',
+      'rendered/cluster-1/bookinfo/b.yaml': 'b',
+    });
   });
 
   it('without credentials and no snapshot of the repository leaves the fetch to fetch:plain', async () => {
-    snapshot.setContent({ 'repositories.json': '[]' });
+    snapshot.setContent({ 'repositories.json': '{ "repositories": [] }' });
     const outputs = await run(
       { repoUrl: DEMO },
       {
@@ -116,7 +121,19 @@ describe('meshport:policy:repository', () => {
 
   it.each([
     ['{', 'is not valid JSON'],
-    ['{"repositories": 3}', 'must hold a list of repositories'],
+    [
+      '{"repositories": 3}',
+      'must hold { repositories: [{ url, branchDirectory }] }',
+    ],
+    ['[]', 'must hold { repositories: [{ url, branchDirectory }] }'],
+    [
+      `{"repositories": [{ "url": "${DEMO}", "branchDirectory": "../elsewhere" }]}`,
+      'leaves',
+    ],
+    [
+      `{"repositories": [{ "url": "${DEMO}", "branchDirectory": 3 }]}`,
+      'must be a folder name',
+    ],
   ])('names a malformed snapshot %j', async (content, message) => {
     snapshot.setContent({ 'repositories.json': content });
     await expect(
@@ -134,9 +151,10 @@ describe('meshport:policy:repository', () => {
 
   it('refuses a targetPath outside the workspace', async () => {
     snapshot.setContent({
-      'repositories.json': JSON.stringify([
-        { url: DEMO, branchDirectory: POLICY_REPO_FIXTURE },
-      ]),
+      'repositories.json': JSON.stringify({
+        repositories: [{ url: DEMO, branchDirectory: 'branch' }],
+      }),
+      branch: {},
     });
     await expect(
       run(

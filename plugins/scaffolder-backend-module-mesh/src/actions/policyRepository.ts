@@ -92,9 +92,9 @@ export function createPolicyRepositoryAction(
       const { repoUrl, targetPath } = parseInput(inputSchema(z), ctx.input);
       const pinned = pinPolicyRepository(repoUrl, settings);
       let fetched = false;
-      if (!pinned.canPublish && settings.snapshotDirectory) {
+      if (!pinned.canPublish && settings.snapshot) {
         const branch = await findSnapshotBranch(
-          settings.snapshotDirectory,
+          settings.snapshot,
           pinned.repository,
         );
         if (branch) {

@@ -7,6 +7,7 @@ import {
   readPolicyRepositories,
 } from '@meshport/backstage-plugin-mesh-node';
 import path from 'node:path';
+import type { RepositorySnapshotLocation } from './repositorySnapshot';
 
 /** What a request may use: the configured repositories and which hosts can open a request. */
 export interface PolicyRepositorySettings {
@@ -16,10 +17,10 @@ export interface PolicyRepositorySettings {
   /** Hosts of `integrations.gitlab` with a token. */
   gitlabHostsWithCredentials: string[];
   /**
-   * `mesh.policyLifecycle.snapshot.directory`, resolved: the demo's copy of each repository's
-   * branch, used to render a request when the host has no credentials (see repositorySnapshot).
+   * `mesh.policyLifecycle.snapshot`, resolved: the demo's copy of each repository's branch,
+   * used to render a request when the host has no credentials (see repositorySnapshot).
    */
-  snapshotDirectory?: string;
+  snapshot?: RepositorySnapshotLocation;
 }
 
 /** The configured repository a request names, with what the template's later steps need. */
@@ -35,8 +36,7 @@ export interface PinnedPolicyRepository {
   previewMessage: string;
 }
 
-export const SNAPSHOT_DIRECTORY_CONFIG_KEY =
-  'mesh.policyLifecycle.snapshot.directory';
+const SNAPSHOT_CONFIG_KEY = 'mesh.policyLifecycle.snapshot';
 
 /** Reads `mesh.policyRepositories` (mesh-node's reader) and which hosts have credentials. */
 export function readPolicyRepositorySettings(
@@ -61,12 +61,23 @@ export function readPolicyRepositorySettings(
   )
     .filter(c => !!c.getOptionalString('token'))
     .map(c => (c.getOptionalString('host') ?? 'gitlab.com').toLowerCase());
-  const snapshot = config.getOptionalString(SNAPSHOT_DIRECTORY_CONFIG_KEY);
+  // Resolved from the backend's working directory, as the mesh backend's snapshot reader does.
+  const directory = config.getOptionalString(
+    `${SNAPSHOT_CONFIG_KEY}.directory`,
+  );
+  const rootDirectory = config.getOptionalString(
+    `${SNAPSHOT_CONFIG_KEY}.rootDirectory`,
+  );
   return {
     repositories,
     githubHostsWithCredentials,
     gitlabHostsWithCredentials,
-    snapshotDirectory: snapshot ? path.resolve(snapshot) : undefined,
+    snapshot: directory
+      ? {
+          directory: path.resolve(directory),
+          rootDirectory: path.resolve(rootDirectory ?? directory),
+        }
+      : undefined,
   };
 }
 

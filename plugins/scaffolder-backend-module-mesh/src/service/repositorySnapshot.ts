@@ -1,3 +1,4 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   findPolicyRepository,
@@ -10,18 +11,29 @@ import path from 'node:path';
 export const SNAPSHOT_FILE = 'repositories.json';
 
 /**
- * The folder holding a repository's branch (`policies/`, `rendered/`) in the SCM snapshot the
- * mesh backend reads instead of GitHub or GitLab (`mesh.policyLifecycle.snapshot.directory`,
- * its `repositories.json`: entries `{ url, branchDirectory }`, the directory relative to the
- * snapshot's). Undefined when the snapshot does not hold the repository. The demo has no
- * credentials and no network: rendering against this copy lets a request show what it would
- * change, exactly as it would against the branch.
+ * `mesh.policyLifecycle.snapshot`: where the SCM snapshot the mesh backend reads instead of
+ * GitHub or GitLab lives, and the folder its branch directories must stay inside.
+ */
+export interface RepositorySnapshotLocation {
+  directory: string;
+  /** Default: `directory`. */
+  rootDirectory: string;
+}
+
+/**
+ * The folder holding a repository's branch (`policies/`, `rendered/`) in the SCM snapshot
+ * (`repositories.json`: `{ repositories: [{ url, branchDirectory, … }] }`, the branch
+ * directory relative to the snapshot's, inside `rootDirectory`; the format of the mesh
+ * backend's SnapshotPolicyRepositoryScm). Undefined when the snapshot does not hold the
+ * repository. The demo has no credentials and no network: rendering against this copy lets a
+ * request show what it would change, exactly as it would against the branch.
  */
 export async function findSnapshotBranch(
-  snapshotDirectory: string,
+  snapshot: RepositorySnapshotLocation,
   repository: PolicyRepositoryConfig,
 ): Promise<string | undefined> {
-  const file = path.join(snapshotDirectory, SNAPSHOT_FILE);
+  const file = path.join(snapshot.directory, SNAPSHOT_FILE);
+  const fix = 'fix the SCM snapshot or unset mesh.policyLifecycle.snapshot';
   let raw: string;
   try {
     raw = await fs.readFile(file, 'utf8');
@@ -34,30 +46,34 @@ export async function findSnapshotBranch(
     parsed = JSON.parse(raw);
   } catch (e) {
     throw new InputError(
-      `${file} is not valid JSON (${
-        (e as Error).message
-      }); fix the SCM snapshot or unset mesh.policyLifecycle.snapshot.directory`,
+      `${file} is not valid JSON (${(e as Error).message}); ${fix}`,
     );
   }
-  // a list of entries, or an object holding them under `repositories`
-  const list = Array.isArray(parsed)
-    ? parsed
-    : (parsed as { repositories?: unknown } | null)?.repositories;
+  const list = (parsed as { repositories?: unknown } | null)?.repositories;
   if (!Array.isArray(list)) {
     throw new InputError(
-      `${file} must hold a list of repositories ({ url, branchDirectory }); fix the SCM snapshot or unset mesh.policyLifecycle.snapshot.directory`,
+      `${file} must hold { repositories: [{ url, branchDirectory }] }; ${fix}`,
     );
   }
-  const entries = list.filter(
-    (e): e is { url: string; branchDirectory: string } =>
-      typeof e?.url === 'string' && typeof e?.branchDirectory === 'string',
+  const entry = list.find(
+    (e): e is { url: string; branchDirectory: unknown } =>
+      typeof e?.url === 'string' &&
+      findPolicyRepository([repository], e.url) === repository,
   );
-  const entry = entries.find(
-    e => findPolicyRepository([repository], e.url) === repository,
-  );
-  return entry
-    ? path.resolve(snapshotDirectory, entry.branchDirectory)
-    : undefined;
+  if (!entry) return undefined;
+  if (typeof entry.branchDirectory !== 'string' || !entry.branchDirectory) {
+    throw new InputError(
+      `the branchDirectory of ${entry.url} in ${file} must be a folder name; ${fix}`,
+    );
+  }
+  const branch = path.resolve(snapshot.directory, entry.branchDirectory);
+  try {
+    return resolveSafeChildPath(snapshot.rootDirectory, branch);
+  } catch {
+    throw new InputError(
+      `the branchDirectory of ${entry.url} in ${file} (${entry.branchDirectory}) leaves ${snapshot.rootDirectory}; keep it inside mesh.policyLifecycle.snapshot.rootDirectory`,
+    );
+  }
 }
 
 /**
