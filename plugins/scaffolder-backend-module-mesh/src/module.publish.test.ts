@@ -132,13 +132,13 @@ describe('the request templates without credentials (the demo)', () => {
       'request-mesh-route',
       ROUTE,
       'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
-      'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
     ],
     [
       'request-mesh-access',
       ACCESS,
       'Allow cluster-1/bookinfo/bookinfo-details to call bookinfo/reviews (AccessPolicy bookinfo/bookinfo-details-cluster-1-to-reviews)',
-      'policies/bookinfo/accesspolicy-bookinfo-details-cluster-1-to-reviews.yaml',
+      'policies/bookinfo/reviews/accesspolicy-bookinfo-details-cluster-1-to-reviews.yaml',
     ],
   ] as const)(
     '%s renders the request and ends saying what would be opened where and how to configure a token',
@@ -174,7 +174,7 @@ describe('the request templates without credentials (the demo)', () => {
       expect(text?.content).toContain(`**Title:** ${title}`);
       expect(text?.content).toContain(`\`${policyFile}\``);
       expect(text?.content).toMatch(
-        /`rendered\/cluster-1\/bookinfo\/[a-z0-9-]+\.yaml`/,
+        /`rendered\/cluster-1\/bookinfo\/reviews\/[a-z0-9-]+\.yaml`/,
       );
     },
     60_000,
@@ -381,8 +381,8 @@ describe('the request templates on a GitLab repository', () => {
     });
     expect(Object.keys(recorded.files!)).toEqual(
       expect.arrayContaining([
-        'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
-        'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
+        'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
+        'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml',
       ]),
     );
     const description = String(input.description);
