@@ -385,6 +385,10 @@ describe('the request templates on a GitLab repository', () => {
         'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml',
       ]),
     );
+    // CODEOWNERS names the group by its GitLab path
+    expect(recorded.files!.CODEOWNERS).toContain(
+      '/policies/bookinfo/reviews/ @platform/bookinfo-team\n/rendered/*/bookinfo/reviews/ @platform/bookinfo-team\n',
+    );
     const description = String(input.description);
     expect(description).not.toContain('Nobody was asked to review');
     expect(parsePolicyRequestMarker(description)).toMatchObject({

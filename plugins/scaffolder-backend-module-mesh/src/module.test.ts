@@ -248,6 +248,8 @@ describe('the request-mesh-route template, end to end', () => {
 
     expect(pr.tree!.base_tree).toBe('base-tree');
     expect(Object.keys(files).sort()).toEqual([
+      // the destination's owners get its folders: the rest of CODEOWNERS is kept as written
+      'CODEOWNERS',
       'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
       ...Object.keys(files)
         .filter(f => f.startsWith('rendered/'))
@@ -274,6 +276,9 @@ describe('the request-mesh-route template, end to end', () => {
         'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
     });
     expect(pr.pull!.body).toContain('Requested by `user:default/guest`');
+    expect(files.CODEOWNERS).toContain(
+      '/policies/bookinfo/reviews/ @meshport-demo/bookinfo-team\n/rendered/*/bookinfo/reviews/ @meshport-demo/bookinfo-team\n',
+    );
     expect(pr.pull!.body).toContain(
       '| Clusters touched | cluster-1, cluster-2 |',
     );

@@ -98,6 +98,8 @@ describe('meshport:policy:access', () => {
     const outputs = await run(grant, testDeps({ permissions }));
     expect(permissions.authorize).not.toHaveBeenCalled();
     expect(Object.keys(written())).toEqual([
+      // the destination's owners get its folders in CODEOWNERS
+      'CODEOWNERS',
       'policies/bookinfo/reviews/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
       'rendered/cluster-1/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
       'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',

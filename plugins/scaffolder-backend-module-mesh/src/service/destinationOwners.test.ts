@@ -56,6 +56,8 @@ describe('findDestinationOwners on GitLab', () => {
       ownerRef: 'group:default/bookinfo-team',
       reviewers: ['amy', 'zed'],
       teamReviewers: [],
+      // the group has no GitLab path in the catalog: CODEOWNERS names its members
+      codeOwners: ['@amy', '@zed'],
     });
   });
 
@@ -84,12 +86,29 @@ describe('findDestinationOwners on GitLab', () => {
         credentials,
         GITLAB,
       ),
-    ).resolves.toMatchObject({ reviewers: ['jane'], teamReviewers: [] });
+    ).resolves.toMatchObject({
+      reviewers: ['jane'],
+      teamReviewers: [],
+      codeOwners: ['@jane'],
+    });
   });
 
   it('asks nobody, with a note, when no owner has a GitLab identity (GitHub would refuse)', async () => {
-    const result = await owners([bookinfoTeam], GITLAB);
+    const result = await owners(
+      [
+        {
+          ...bookinfoTeam,
+          metadata: {
+            ...bookinfoTeam.metadata,
+            annotations: { 'gitlab.example.com/team-path': 'acme/bookinfo' },
+          },
+        },
+      ],
+      GITLAB,
+    );
     expect(result.reviewers).toEqual([]);
+    // a merge request cannot ask a group to review, but CODEOWNERS can name it
+    expect(result.codeOwners).toEqual(['@acme/bookinfo']);
     expect(result.reviewerNote).toBe(
       "Nobody was asked to review: no member of group:default/bookinfo-team has a GitLab identity for gitlab.example.com. Add the `gitlab.example.com/user-login` annotation (Backstage's GitLab org provider writes it) to the owner's users, or rely on the repository's approval rules or CODEOWNERS.",
     );

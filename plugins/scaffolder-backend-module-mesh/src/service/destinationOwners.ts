@@ -44,6 +44,11 @@ export interface DestinationOwners {
    * CODEOWNERS still apply.
    */
   reviewerNote?: string;
+  /**
+   * The owner's SCM identities as CODEOWNERS names them (`@org/team`, `@user`; on GitLab
+   * `@group/path`, `@user`); empty when the catalog knows none.
+   */
+  codeOwners: string[];
 }
 
 const GITLAB_USERNAME = /^[A-Za-z0-9_.-]{1,255}$/;
@@ -117,12 +122,16 @@ export async function findDestinationOwners(
   }
   const reviewers: string[] = [];
   const teamReviewers: string[] = [];
+  const codeOwners: string[] = [];
   const teamSlug = ownerEntity?.metadata.annotations?.[TEAM_SLUG_ANNOTATION];
   const login = ownerEntity?.metadata.annotations?.[USER_LOGIN_ANNOTATION];
   if (ownerEntity?.kind.toLowerCase() === 'group' && teamSlug) {
     teamReviewers.push(teamSlug.slice(teamSlug.lastIndexOf('/') + 1));
+    // CODEOWNERS names a team with its organisation
+    if (teamSlug.includes('/')) codeOwners.push(`@${teamSlug}`);
   } else if (ownerEntity?.kind.toLowerCase() === 'user' && login) {
     reviewers.push(login);
+    codeOwners.push(`@${login}`);
   } else {
     throw new InputError(
       `the owner of ${entityRef}, ${ownerRef}, ${
@@ -140,7 +149,7 @@ export async function findDestinationOwners(
       }`,
     );
   }
-  return { entityRef, ownerRef, reviewers, teamReviewers };
+  return { entityRef, ownerRef, reviewers, teamReviewers, codeOwners };
 }
 
 /**
@@ -154,12 +163,23 @@ async function gitlabReviewers(
   host: string,
   credentials: BackstageCredentials,
 ): Promise<
-  Pick<DestinationOwners, 'reviewers' | 'teamReviewers' | 'reviewerNote'>
+  Pick<
+    DestinationOwners,
+    'reviewers' | 'teamReviewers' | 'reviewerNote' | 'codeOwners'
+  >
 > {
   const annotation = gitlabUserLoginAnnotation(host);
+  // A group's full path names it in CODEOWNERS, whatever its members are known as.
+  const teamPath =
+    ownerEntity?.metadata.annotations?.[gitlabTeamPathAnnotation(host)]?.trim();
+  const groupOwner =
+    ownerEntity?.kind.toLowerCase() === 'group' && teamPath
+      ? [`@${teamPath}`]
+      : [];
   const none = (why: string) => ({
     reviewers: [],
     teamReviewers: [],
+    codeOwners: groupOwner,
     reviewerNote: `Nobody was asked to review: ${why}. Add the \`${annotation}\` annotation (Backstage's GitLab org provider writes it) to the owner's users, or rely on the repository's approval rules or CODEOWNERS.`,
   });
   if (!ownerEntity) return none(`${ownerRef} is not in the catalog`);
@@ -168,7 +188,7 @@ async function gitlabReviewers(
       ownerEntity.metadata.annotations?.[annotation],
     );
     return login
-      ? { reviewers: [login], teamReviewers: [] }
+      ? { reviewers: [login], teamReviewers: [], codeOwners: [`@${login}`] }
       : none(`${ownerRef} has no GitLab identity for ${host}`);
   }
   const { items } = await catalog.getEntities(
@@ -185,8 +205,14 @@ async function gitlabReviewers(
         .filter((l): l is string => !!l),
     ),
   ].sort();
+  const reviewers = logins.slice(0, MAX_GITLAB_REVIEWERS);
   return logins.length > 0
-    ? { reviewers: logins.slice(0, MAX_GITLAB_REVIEWERS), teamReviewers: [] }
+    ? {
+        reviewers,
+        teamReviewers: [],
+        codeOwners:
+          groupOwner.length > 0 ? groupOwner : reviewers.map(l => `@${l}`),
+      }
     : none(`no member of ${ownerRef} has a GitLab identity for ${host}`);
 }
 

@@ -29,6 +29,8 @@ export interface PullRequestContext {
   analysis?: RequestAnalysis;
   requestedBy?: string;
   reason?: string;
+  /** Why CODEOWNERS is not part of the request, when it is not. */
+  codeOwnersNote?: string;
   /**
    * Who asked, for whom and when: the request marker that ends the description, which the
    * lifecycle sync reads back to tell each policy's story (requested → merged → applied).
@@ -117,6 +119,7 @@ export function pullRequestText(ctx: PullRequestContext): PullRequestText {
     '',
   );
   if (owners.reviewerNote) lines.push(owners.reviewerNote, '');
+  if (ctx.codeOwnersNote) lines.push(ctx.codeOwnersNote, '');
   // Last, so an edit that appends text keeps it readable; GitHub and GitLab hide HTML comments.
   lines.push(
     formatPolicyRequestMarker({

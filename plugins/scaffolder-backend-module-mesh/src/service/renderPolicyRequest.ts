@@ -24,6 +24,7 @@ import {
 } from '@meshport/backstage-plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { CODEOWNERS_LOCATIONS, codeOwnersChange } from './codeOwnersChange';
 import { findDestinationOwners } from './destinationOwners';
 import { readPolicyRepository, readRenderedFiles } from './policyRepository';
 import type { PolicyRenderers } from './policyRenderers';
@@ -244,6 +245,20 @@ export async function renderPolicyRequest(
   );
   const files = changed.filter(p => after[p] !== before[p]);
   const filesToDelete = removed.filter(p => p in before);
+  // The destination's owners own its folders from this request on (where the repository
+  // requires code-owner review): CODEOWNERS gets their rules, the rest of it as written.
+  const provider = repository?.provider ?? 'github';
+  const codeOwners = codeOwnersChange({
+    provider,
+    files: await readRenderedFiles(repoRoot, CODEOWNERS_LOCATIONS[provider]),
+    namespace: policy.spec.destination.namespace,
+    service: policy.spec.destination.service,
+    owners: owners.codeOwners,
+  });
+  const extraFiles: Record<string, string> =
+    'path' in codeOwners && codeOwners.changed
+      ? { [codeOwners.path]: codeOwners.content }
+      : {};
   // Only what differs can be in the summary: handing over just that spares sorting every path.
   const summary = summarizeChange(
     pick(before, [...files, ...filesToDelete]),
@@ -276,6 +291,7 @@ export async function renderPolicyRequest(
     ),
     requestedBy: request.requestedBy,
     reason: request.reason,
+    codeOwnersNote: 'note' in codeOwners ? codeOwners.note : undefined,
     request: {
       taskId: request.taskId,
       requester: request.requestedBy,
@@ -284,10 +300,11 @@ export async function renderPolicyRequest(
     },
   });
 
-  for (const file of files) {
+  const written = { ...pick(after, files), ...extraFiles };
+  for (const [file, content] of Object.entries(written)) {
     const target = resolveSafeChildPath(outputRoot, file);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, after[file], 'utf8');
+    await fs.writeFile(target, content, 'utf8');
   }
   // An empty folder still lets publish:github:pull-request find its sourcePath.
   await fs.mkdir(outputRoot, { recursive: true });
@@ -295,7 +312,7 @@ export async function renderPolicyRequest(
   return {
     policyPath: newPolicyPath,
     sourcePath: layout.outputPath,
-    files,
+    files: [...files, ...Object.keys(extraFiles)].sort(),
     filesToDelete,
     clusters: Object.keys(summary.clusters).sort(),
     ...text,
