@@ -1,8 +1,4 @@
 import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -18,9 +14,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
+import { parsePolicyRequestMarker } from '@meshport/backstage-plugin-mesh-policy';
+import {
+  fakeMeshBackend,
+  guest,
+  runTask,
+  templateEntity,
+  templateFile,
+} from './__testUtils__/backend';
 import {
   bookinfoTeam,
-  FLEET_FILE,
   POLICY_REPO_FIXTURE,
   readTree,
   reviewsComponent,
@@ -33,12 +36,11 @@ import { scaffolderModule } from './module';
  * publish:github:pull-request, with GitHub played by msw, and checks the pull request it opens
  * for the seed scenario against golden files (UPDATE_GOLDEN=1 rewrites them).
  */
-const TEMPLATE_FILE = path.resolve(
-  __dirname,
-  '../../../examples/templates/request-mesh-route/template.yaml',
-);
 const GOLDEN = path.resolve(__dirname, '__fixtures__/golden/seed-route');
 const API = 'https://api.github.com/repos/meshport-demo/mesh-policies';
+/** What the golden holds in place of the task's id and the moment of the request. */
+const GOLDEN_TASK_ID = '00000000-0000-4000-8000-000000000000';
+const GOLDEN_REQUESTED_AT = '2026-01-01T00:00:00.000Z';
 
 /** What the fake GitHub saw of the pull request. */
 interface RecordedPullRequest {
@@ -135,43 +137,6 @@ function fakeGitHub(pr: RecordedPullRequest) {
   ];
 }
 
-/** Stands in for @meshport/backstage-plugin-mesh-backend: GET /api/mesh/fleet only. */
-const fakeMeshBackend = createBackendPlugin({
-  pluginId: 'mesh',
-  register(reg) {
-    reg.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        httpRouter.use((req, res, next) => {
-          if (req.method !== 'GET' || req.path !== '/fleet') return next();
-          return res.json(JSON.parse(fs.readFileSync(FLEET_FILE, 'utf8')));
-        });
-      },
-    });
-  },
-});
-
-function templateEntity(): Entity {
-  const doc = yaml.parse(fs.readFileSync(TEMPLATE_FILE, 'utf8')) as Entity;
-  return {
-    ...doc,
-    metadata: {
-      ...doc.metadata,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': `file:${TEMPLATE_FILE}`,
-      },
-    },
-  };
-}
-
-const guest: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name: 'guest', namespace: 'default' },
-  spec: { memberOf: ['bookinfo-team'] },
-};
-
 describe('the request-mesh-route template, end to end', () => {
   const server = setupServer();
   // GitHub is faked; the test backend itself (scaffolder, mesh, catalog) is reached for real.
@@ -198,7 +163,12 @@ describe('the request-mesh-route template, end to end', () => {
         scaffolderModule,
         fakeMeshBackend,
         catalogServiceMock.factory({
-          entities: [templateEntity(), reviewsComponent, bookinfoTeam, guest],
+          entities: [
+            templateEntity('request-mesh-route'),
+            reviewsComponent,
+            bookinfoTeam,
+            guest,
+          ],
         }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.rootConfig.factory({
@@ -216,54 +186,44 @@ describe('the request-mesh-route template, end to end', () => {
       ],
     });
 
-    const created = await request(httpServer)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header('user:default/guest'))
-      .send({
-        templateRef: 'template:default/request-mesh-route',
-        values: {
-          service: 'bookinfo/reviews',
-          sourceCluster: 'cluster-1',
-          route: [
-            { cluster: 'cluster-2', subset: { version: 'v3' }, weight: 75 },
-            { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 15 },
-            { cluster: 'cluster-1', subset: { version: 'v2' }, weight: 10 },
-          ],
-          repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
-        },
-      });
-    expect(created.status).toBe(201);
-    const taskId = created.body.id as string;
-
-    let task: { status: string } = { status: 'open' };
-    for (
-      let i = 0;
-      i < 200 && !['completed', 'failed'].includes(task.status);
-      i++
-    ) {
-      await new Promise(r => setTimeout(r, 100));
-      task = (
-        await request(httpServer)
-          .get(`/api/scaffolder/v2/tasks/${taskId}`)
-          .set(
-            'Authorization',
-            mockCredentials.user.header('user:default/guest'),
-          )
-      ).body;
-    }
+    const task = await runTask(
+      httpServer,
+      'template:default/request-mesh-route',
+      {
+        service: 'bookinfo/reviews',
+        sourceCluster: 'cluster-1',
+        route: [
+          { cluster: 'cluster-2', subset: { version: 'v3' }, weight: 75 },
+          { cluster: 'cluster-1', subset: { version: 'v1' }, weight: 15 },
+          { cluster: 'cluster-1', subset: { version: 'v2' }, weight: 10 },
+        ],
+        repoUrl: 'github.com?owner=meshport-demo&repo=mesh-policies',
+      },
+    );
     if (task.status !== 'completed') {
-      const events = await request(httpServer)
-        .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/guest'),
-        );
-      const log = (events.body as { body: { message?: string } }[])
-        .map(e => e.body.message)
-        .filter(Boolean)
-        .join('\n');
-      throw new Error(`task ${task.status}:\n${log}`);
+      throw new Error(`task ${task.status}:\n${task.log}`);
     }
+
+    // The marker names the task and the moment: both are checked here, then fixed, so the
+    // golden holds the rest byte for byte.
+    const body = pr.pull!.body;
+    const marker = parsePolicyRequestMarker(body);
+    expect(marker).toEqual({
+      policies: ['trafficpolicy.bookinfo.reviews-from-cluster-1'],
+      taskId: task.id,
+      requester: 'user:default/guest',
+      team: 'group:default/bookinfo-team',
+      requestedAt: expect.any(String),
+    });
+    expect(
+      Math.abs(Date.parse(marker!.requestedAt!) - Date.now()),
+    ).toBeLessThan(60_000);
+    expect(body.trimEnd().endsWith(' -->')).toBe(true);
+    // the marker escapes "-" (so no value can close the HTML comment)
+    const inMarker = (value: string) => value.replace(/-/g, '\\u002d');
+    const stableBody = body
+      .replace(inMarker(task.id), inMarker(GOLDEN_TASK_ID))
+      .replace(inMarker(marker!.requestedAt!), inMarker(GOLDEN_REQUESTED_AT));
 
     // The files of the pull request: every tree entry, by path, as GitHub received it.
     const files: Record<string, string> = {};
@@ -273,7 +233,7 @@ describe('the request-mesh-route template, end to end', () => {
     // The title and body go beside the files; .txt, so Prettier leaves the bytes alone.
     const golden = {
       ...files,
-      'PULL_REQUEST.txt': `# ${pr.pull!.title}\n\n${pr.pull!.body}`,
+      'PULL_REQUEST.txt': `# ${pr.pull!.title}\n\n${stableBody}`,
     };
     if (process.env.UPDATE_GOLDEN) {
       fs.rmSync(GOLDEN, { recursive: true, force: true });
@@ -288,6 +248,8 @@ describe('the request-mesh-route template, end to end', () => {
 
     expect(pr.tree!.base_tree).toBe('base-tree');
     expect(Object.keys(files).sort()).toEqual([
+      // the destination's owners get its folders: the rest of CODEOWNERS is kept as written
+      'CODEOWNERS',
       'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
       ...Object.keys(files)
         .filter(f => f.startsWith('rendered/'))
@@ -314,6 +276,9 @@ describe('the request-mesh-route template, end to end', () => {
         'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-from-cluster-1)',
     });
     expect(pr.pull!.body).toContain('Requested by `user:default/guest`');
+    expect(files.CODEOWNERS).toContain(
+      '/policies/bookinfo/reviews/ @meshport-demo/bookinfo-team\n/rendered/*/bookinfo/reviews/ @meshport-demo/bookinfo-team\n',
+    );
     expect(pr.pull!.body).toContain(
       '| Clusters touched | cluster-1, cluster-2 |',
     );
@@ -386,11 +351,9 @@ describe('the request templates with optional fields empty and filled, dry run',
   };
 
   function template(name: 'request-mesh-access' | 'request-mesh-route') {
-    const file = path.resolve(
-      __dirname,
-      `../../../examples/templates/${name}/template.yaml`,
-    );
-    const doc = yaml.parse(fs.readFileSync(file, 'utf8')) as Entity;
+    const doc = yaml.parse(
+      fs.readFileSync(templateFile(name), 'utf8'),
+    ) as Entity;
     return { ...doc, metadata: { ...doc.metadata, namespace: 'default' } };
   }
 

@@ -53,6 +53,7 @@ export const scaffolderModule = createBackendModule({
           renderers: new PolicyRenderers(repositories.repositories.length + 1),
           // One for every action: the live config's analysis is kept while the fleet is unchanged.
           analyzer: new RequestAnalyzer(),
+          repositories: repositories.repositories,
         };
         scaffolderActions.addActions(
           createPolicyRepositoryAction(repositories),

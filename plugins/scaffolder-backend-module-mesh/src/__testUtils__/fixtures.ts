@@ -66,6 +66,9 @@ export const bookinfoTeam: Entity = {
   spec: { type: 'team', children: [] },
 };
 
+/** The moment every test request is made, for the marker. */
+export const REQUESTED_AT = '2026-01-01T00:00:00.000Z';
+
 /** Loaded once for the whole test file: the Istio CRD models take a while. */
 export const testSchemaValidator = once(loadSchemaValidator);
 
@@ -77,6 +80,8 @@ export function testDeps(
     catalog: catalogServiceMock({ entities: [reviewsComponent, bookinfoTeam] }),
     schemaValidator: testSchemaValidator,
     renderers: new PolicyRenderers(2),
+    // a fixed clock: the request marker's requestedAt is then the same in every run
+    now: () => new Date(REQUESTED_AT),
     ...overrides,
   };
 }

@@ -1,3 +1,5 @@
+import type { UserEntity } from '@backstage/catalog-model';
+import { parsePolicyRequestMarker } from '@meshport/backstage-plugin-mesh-policy';
 import {
   createMockDirectory,
   mockServices,
@@ -38,12 +40,14 @@ describe('meshport:policy:access', () => {
     input: Record<string, unknown>,
     deps: MeshActionDeps = testDeps(),
     isDryRun = false,
+    user?: { ref: string; entity: UserEntity },
   ) {
     const ctx = createMockActionContext<Input>({
       // Deliberately loose: the handler must refuse what the schema would.
       input: input as Input,
       workspacePath: workspace.path,
       isDryRun,
+      user,
     });
     await createAccessPolicyAction(deps).handler(ctx);
     return Object.fromEntries(
@@ -51,6 +55,40 @@ describe('meshport:policy:access', () => {
     );
   }
   const written = () => readTree(path.join(workspace.path, 'pull-request'));
+
+  it("records the caller's team in the marker: the requester's first group, as none owns the destination", async () => {
+    const outputs = await run(grant, testDeps(), false, {
+      ref: 'user:default/jane',
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'jane', namespace: 'default' },
+        spec: { memberOf: ['productpage-team', 'frontend'] },
+      },
+    });
+    expect(parsePolicyRequestMarker(outputs.description)).toEqual({
+      policies: [expect.stringMatching(/^accesspolicy\.bookinfo\./)],
+      taskId: 'mock-task-id',
+      requester: 'user:default/jane',
+      team: 'group:default/frontend',
+      requestedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it("records the destination's owner as the team when the requester belongs to it", async () => {
+    const outputs = await run(grant, testDeps(), false, {
+      ref: 'user:default/jane',
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'jane', namespace: 'default' },
+        spec: { memberOf: ['a-team', 'bookinfo-team'] },
+      },
+    });
+    expect(parsePolicyRequestMarker(outputs.description)?.team).toBe(
+      'group:default/bookinfo-team',
+    );
+  });
 
   it('writes the grant and an AuthorizationPolicy per serving cluster, for anyone, reviewed by the owners', async () => {
     // Anyone may ask for access: a permission policy denying routes does not matter here.
@@ -60,6 +98,8 @@ describe('meshport:policy:access', () => {
     const outputs = await run(grant, testDeps({ permissions }));
     expect(permissions.authorize).not.toHaveBeenCalled();
     expect(Object.keys(written())).toEqual([
+      // the destination's owners get its folders in CODEOWNERS
+      'CODEOWNERS',
       'policies/bookinfo/reviews/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
       'rendered/cluster-1/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
       'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',

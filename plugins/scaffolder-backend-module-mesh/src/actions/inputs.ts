@@ -101,11 +101,15 @@ export const requestOutputs = {
   reviewers: (zod: typeof z) =>
     zod
       .array(zod.string())
-      .describe('GitHub logins of the destination owner (a User)'),
+      .describe(
+        'GitHub logins of the destination owner (a User), or GitLab usernames of the owner or its members',
+      ),
   teamReviewers: (zod: typeof z) =>
     zod
       .array(zod.string())
-      .describe("GitHub team slugs of the destination's owning Group"),
+      .describe(
+        "GitHub team slugs of the destination's owning Group; empty on GitLab",
+      ),
   destinationEntityRef: (zod: typeof z) =>
     zod.string().describe('Catalog entity standing for the destination'),
 };

@@ -3,6 +3,7 @@ import {
   MeshActionDeps,
   renderPolicyRequest,
 } from '../service/renderPolicyRequest';
+import { requesterGroups } from '../service/requestTeam';
 import { DEFAULT_OUTPUT_PATH, DEFAULT_REPOSITORY_PATH } from './inputs';
 
 /** The handler body every meshport:policy:* action shares once it has a policy document. */
@@ -25,6 +26,8 @@ export async function runPolicyRequest(
     {
       credentials: await ctx.getInitiatorCredentials(),
       requestedBy: ctx.user?.ref,
+      requesterGroups: requesterGroups(ctx.user?.entity),
+      taskId: ctx.task?.id,
       reason: input.reason,
       repository: input.repoUrl,
     },

@@ -5,8 +5,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parsePolicyRequestMarker } from '@meshport/backstage-plugin-mesh-policy';
 import {
   bookinfoTeam,
+  REQUESTED_AT,
   fleetWithOwnership,
   readTree,
   reviewsComponent,
@@ -135,6 +137,19 @@ spec:
     );
     // The fetched repository is read, never modified.
     expect(repoBefore()).toEqual(before);
+  });
+
+  it('ends the description with the request marker: the policy, the task, the requester, the team and when', async () => {
+    const { outputs } = await run(seed);
+    const last = outputs.description.trimEnd().split('\n').pop();
+    expect(parsePolicyRequestMarker(last)).toEqual({
+      policies: ['trafficpolicy.bookinfo.reviews-from-cluster-1'],
+      taskId: 'mock-task-id',
+      requester: 'user:default/guest',
+      // the guest of these tests belongs to no group
+      team: undefined,
+      requestedAt: REQUESTED_AT,
+    });
   });
 
   it('does the same in a dry run, so the template editor previews the files', async () => {

@@ -14,6 +14,19 @@ import {
 export const TEAM_SLUG_ANNOTATION = 'github.com/team-slug';
 /** The GitHub login of a User, for a service owned by one person. */
 export const USER_LOGIN_ANNOTATION = 'github.com/user-login';
+/**
+ * What Backstage's GitLab org provider writes on a User: `<host>/user-login`, the user's web
+ * page (`https://<host>/<username>`); on a Group: `<host>/team-path`, its full path
+ * (plugins/catalog-backend-module-gitlab, GitlabOrgDiscoveryEntityProvider).
+ */
+export const gitlabUserLoginAnnotation = (host: string) => `${host}/user-login`;
+export const gitlabTeamPathAnnotation = (host: string) => `${host}/team-path`;
+
+/** Where the request is opened: GitHub reviewers are logins and teams, GitLab's usernames. */
+export interface ReviewerScm {
+  provider: 'github' | 'gitlab';
+  host: string;
+}
 
 /** The catalog entity standing for a mesh service, its owner, and who reviews for the owner. */
 export interface DestinationOwners {
@@ -21,24 +34,42 @@ export interface DestinationOwners {
   entityRef: string;
   /** Ref of its owner, e.g. `group:default/bookinfo-team`. */
   ownerRef: string;
-  /** GitHub logins to request review from. */
+  /** GitHub logins, or GitLab usernames, to request review from. */
   reviewers: string[];
-  /** GitHub team slugs (without the organisation) to request review from. */
+  /** GitHub team slugs (without the organisation) to request review from; none on GitLab. */
   teamReviewers: string[];
+  /**
+   * Why nobody was asked to review, for the request's description: on GitLab an owner
+   * without GitLab identities in the catalog is no reason to refuse, its approval rules or
+   * CODEOWNERS still apply.
+   */
+  reviewerNote?: string;
+  /**
+   * The owner's SCM identities as CODEOWNERS names them (`@org/team`, `@user`; on GitLab
+   * `@group/path`, `@user`); empty when the catalog knows none.
+   */
+  codeOwners: string[];
 }
 
+const GITLAB_USERNAME = /^[A-Za-z0-9_.-]{1,255}$/;
+/** A group's reviewers on GitLab are its members: at most this many are asked. */
+const MAX_GITLAB_REVIEWERS = 20;
+
 /**
- * Finds the entity standing for `<namespace>/<name>`, then turns its owner into GitHub
- * reviewers. The entity is the one whose claim counts under the ownership rule (mesh-common's
+ * Finds the entity standing for `<namespace>/<name>`, then turns its owner into reviewers. The
+ * entity is the one whose claim counts under the ownership rule (mesh-common's
  * `resolveOwnership`): a hand-written entity owned by the service's resolved owner, else the
  * Component the Meshport catalog module generated. Refuses while the clusters dispute the
- * ownership, and when nobody can review: a request without reviewers would bypass the owners.
+ * ownership. On GitHub it refuses when nobody can review (a request without reviewers would
+ * bypass the owners); on GitLab, whose merge requests take only users as reviewers, the owner's
+ * GitLab identities are asked where the catalog knows them, else nobody, with a note.
  */
 export async function findDestinationOwners(
   catalog: CatalogService,
   service: string,
   ownership: ServiceOwnership | undefined,
   credentials: BackstageCredentials,
+  scm: ReviewerScm = { provider: 'github', host: 'github.com' },
 ): Promise<DestinationOwners> {
   if (ownership?.conflict) {
     throw new NotAllowedError(
@@ -76,14 +107,31 @@ export async function findDestinationOwners(
     );
   }
   const ownerEntity = await catalog.getEntityByRef(ownerRef, { credentials });
+  if (scm.provider === 'gitlab') {
+    return {
+      entityRef,
+      ownerRef,
+      ...(await gitlabReviewers(
+        catalog,
+        ownerRef,
+        ownerEntity,
+        scm.host,
+        credentials,
+      )),
+    };
+  }
   const reviewers: string[] = [];
   const teamReviewers: string[] = [];
+  const codeOwners: string[] = [];
   const teamSlug = ownerEntity?.metadata.annotations?.[TEAM_SLUG_ANNOTATION];
   const login = ownerEntity?.metadata.annotations?.[USER_LOGIN_ANNOTATION];
   if (ownerEntity?.kind.toLowerCase() === 'group' && teamSlug) {
     teamReviewers.push(teamSlug.slice(teamSlug.lastIndexOf('/') + 1));
+    // CODEOWNERS names a team with its organisation
+    if (teamSlug.includes('/')) codeOwners.push(`@${teamSlug}`);
   } else if (ownerEntity?.kind.toLowerCase() === 'user' && login) {
     reviewers.push(login);
+    codeOwners.push(`@${login}`);
   } else {
     throw new InputError(
       `the owner of ${entityRef}, ${ownerRef}, ${
@@ -101,5 +149,76 @@ export async function findDestinationOwners(
       }`,
     );
   }
-  return { entityRef, ownerRef, reviewers, teamReviewers };
+  return { entityRef, ownerRef, reviewers, teamReviewers, codeOwners };
+}
+
+/**
+ * GitLab reviewers: a User owner's username, or the members of a Group owner that carry a
+ * GitLab identity for the host (a merge request cannot ask a group to review).
+ */
+async function gitlabReviewers(
+  catalog: CatalogService,
+  ownerRef: string,
+  ownerEntity: Entity | undefined,
+  host: string,
+  credentials: BackstageCredentials,
+): Promise<
+  Pick<
+    DestinationOwners,
+    'reviewers' | 'teamReviewers' | 'reviewerNote' | 'codeOwners'
+  >
+> {
+  const annotation = gitlabUserLoginAnnotation(host);
+  // A group's full path names it in CODEOWNERS, whatever its members are known as.
+  const teamPath =
+    ownerEntity?.metadata.annotations?.[gitlabTeamPathAnnotation(host)]?.trim();
+  const groupOwner =
+    ownerEntity?.kind.toLowerCase() === 'group' && teamPath
+      ? [`@${teamPath}`]
+      : [];
+  const none = (why: string) => ({
+    reviewers: [],
+    teamReviewers: [],
+    codeOwners: groupOwner,
+    reviewerNote: `Nobody was asked to review: ${why}. Add the \`${annotation}\` annotation (Backstage's GitLab org provider writes it) to the owner's users, or rely on the repository's approval rules or CODEOWNERS.`,
+  });
+  if (!ownerEntity) return none(`${ownerRef} is not in the catalog`);
+  if (ownerEntity.kind.toLowerCase() === 'user') {
+    const login = gitlabUsername(
+      ownerEntity.metadata.annotations?.[annotation],
+    );
+    return login
+      ? { reviewers: [login], teamReviewers: [], codeOwners: [`@${login}`] }
+      : none(`${ownerRef} has no GitLab identity for ${host}`);
+  }
+  const { items } = await catalog.getEntities(
+    {
+      filter: { kind: 'User', 'relations.memberOf': ownerRef },
+      fields: ['metadata.annotations'],
+    },
+    { credentials },
+  );
+  const logins = [
+    ...new Set(
+      items
+        .map(u => gitlabUsername(u?.metadata?.annotations?.[annotation]))
+        .filter((l): l is string => !!l),
+    ),
+  ].sort();
+  const reviewers = logins.slice(0, MAX_GITLAB_REVIEWERS);
+  return logins.length > 0
+    ? {
+        reviewers,
+        teamReviewers: [],
+        codeOwners:
+          groupOwner.length > 0 ? groupOwner : reviewers.map(l => `@${l}`),
+      }
+    : none(`no member of ${ownerRef} has a GitLab identity for ${host}`);
+}
+
+/** The username in `<host>/user-login`: the last segment of the user's web page, or the value itself. */
+export function gitlabUsername(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const login = value.trim().replace(/\/+$/, '').split('/').pop() ?? '';
+  return GITLAB_USERNAME.test(login) ? login : undefined;
 }

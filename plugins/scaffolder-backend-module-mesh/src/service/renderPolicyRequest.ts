@@ -17,14 +17,20 @@ import {
   summarizeChange,
   summarizeVerification,
 } from '@meshport/backstage-plugin-mesh-policy';
-import type { MeshFleetReader } from '@meshport/backstage-plugin-mesh-node';
+import {
+  findPolicyRepository,
+  MeshFleetReader,
+  PolicyRepositoryConfig,
+} from '@meshport/backstage-plugin-mesh-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { CODEOWNERS_LOCATIONS, codeOwnersChange } from './codeOwnersChange';
 import { findDestinationOwners } from './destinationOwners';
 import { readPolicyRepository, readRenderedFiles } from './policyRepository';
 import type { PolicyRenderers } from './policyRenderers';
 import { pullRequestText } from './pullRequest';
 import { RequestAnalyzer, refusalMessage } from './requestAnalysis';
+import { requestTeam } from './requestTeam';
 
 /** What the actions need from the backend; each is faked in tests. */
 export interface MeshActionDeps {
@@ -42,6 +48,13 @@ export interface MeshActionDeps {
    * Without it each request analyses the live config afresh.
    */
   analyzer?: RequestAnalyzer;
+  /**
+   * `mesh.policyRepositories`: the repository a request names tells whether reviewers are
+   * GitHub's or GitLab's. A request naming none, or one not listed, is treated as GitHub's.
+   */
+  repositories?: PolicyRepositoryConfig[];
+  /** The clock stamping `requestedAt` in the request marker; faked in tests. */
+  now?: () => Date;
 }
 
 /** Where things are in the task workspace. */
@@ -55,8 +68,12 @@ export interface WorkspaceLayout {
 
 export interface PolicyRequest {
   credentials: BackstageCredentials;
-  /** `user:default/guest`, for the pull request body. */
+  /** `user:default/guest`, for the pull request body and its marker. */
   requestedBy?: string;
+  /** The requester's groups (entity refs, sorted): the marker's team is chosen among them. */
+  requesterGroups?: string[];
+  /** The scaffolder task, for the marker. */
+  taskId?: string;
   reason?: string;
   /** The policy repository, as meshport:policy:repository output it: picks its warm renderer. */
   repository?: string;
@@ -129,11 +146,17 @@ export async function renderPolicyRequest(
     );
   }
 
+  const repository = request.repository
+    ? findPolicyRepository(deps.repositories ?? [], request.repository)
+    : undefined;
   const owners = await findDestinationOwners(
     deps.catalog,
     service,
     destination.ownership,
     request.credentials,
+    repository
+      ? { provider: repository.provider, host: repository.host }
+      : undefined,
   );
   if (policy.kind !== 'AccessPolicy' && deps.permissions) {
     const [decision] = await deps.permissions.authorize(
@@ -222,6 +245,20 @@ export async function renderPolicyRequest(
   );
   const files = changed.filter(p => after[p] !== before[p]);
   const filesToDelete = removed.filter(p => p in before);
+  // The destination's owners own its folders from this request on (where the repository
+  // requires code-owner review): CODEOWNERS gets their rules, the rest of it as written.
+  const provider = repository?.provider ?? 'github';
+  const codeOwners = codeOwnersChange({
+    provider,
+    files: await readRenderedFiles(repoRoot, CODEOWNERS_LOCATIONS[provider]),
+    namespace: policy.spec.destination.namespace,
+    service: policy.spec.destination.service,
+    owners: owners.codeOwners,
+  });
+  const extraFiles: Record<string, string> =
+    'path' in codeOwners && codeOwners.changed
+      ? { [codeOwners.path]: codeOwners.content }
+      : {};
   // Only what differs can be in the summary: handing over just that spares sorting every path.
   const summary = summarizeChange(
     pick(before, [...files, ...filesToDelete]),
@@ -254,12 +291,20 @@ export async function renderPolicyRequest(
     ),
     requestedBy: request.requestedBy,
     reason: request.reason,
+    codeOwnersNote: 'note' in codeOwners ? codeOwners.note : undefined,
+    request: {
+      taskId: request.taskId,
+      requester: request.requestedBy,
+      team: requestTeam(request.requesterGroups ?? [], owners.ownerRef),
+      requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+    },
   });
 
-  for (const file of files) {
+  const written = { ...pick(after, files), ...extraFiles };
+  for (const [file, content] of Object.entries(written)) {
     const target = resolveSafeChildPath(outputRoot, file);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, after[file], 'utf8');
+    await fs.writeFile(target, content, 'utf8');
   }
   // An empty folder still lets publish:github:pull-request find its sourcePath.
   await fs.mkdir(outputRoot, { recursive: true });
@@ -267,7 +312,7 @@ export async function renderPolicyRequest(
   return {
     policyPath: newPolicyPath,
     sourcePath: layout.outputPath,
-    files,
+    files: [...files, ...Object.keys(extraFiles)].sort(),
     filesToDelete,
     clusters: Object.keys(summary.clusters).sort(),
     ...text,
