@@ -11,9 +11,10 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
+import PolicyIcon from '@material-ui/icons/Policy';
 import { meshApiRef, MeshClient } from './api';
 import { isMeshServiceAvailable } from './entity/meshServiceRef';
-import { rootRouteRef, serviceRouteRef } from './routes';
+import { policiesRouteRef, rootRouteRef, serviceRouteRef } from './routes';
 
 /** The mesh API client, for apps on the new frontend system. */
 export const meshApi = ApiBlueprint.make({
@@ -57,6 +58,22 @@ export const meshServicePage = PageBlueprint.make({
   },
 });
 
+/**
+ * The Policies page at `/mesh/policies`: every policy of the configured repositories from its
+ * pull request to each cluster. Titled, so the sidebar lists it.
+ */
+export const meshPoliciesPage = PageBlueprint.make({
+  name: 'policies',
+  params: {
+    path: '/mesh/policies',
+    title: 'Mesh policies',
+    icon: <PolicyIcon />,
+    routeRef: policiesRouteRef,
+    loader: () =>
+      import('./components/Policies').then(m => <m.PoliciesContent />),
+  },
+});
+
 /** The Mesh tab on entities that name a mesh service. */
 export const meshEntityContent = EntityContentBlueprint.make({
   params: {
@@ -65,7 +82,7 @@ export const meshEntityContent = EntityContentBlueprint.make({
     filter: isMeshServiceAvailable,
     loader: () =>
       import('./components/EntityMeshContent').then(m => (
-        <m.EntityMeshContent />
+        <m.LinkedEntityMeshContent />
       )),
   },
 });
@@ -140,6 +157,7 @@ export default createFrontendPlugin({
     meshApi,
     meshFleetPage,
     meshServicePage,
+    meshPoliciesPage,
     meshEntityContent,
     meshFindingsWarningEntityCard,
     meshServicePickerFormField,
@@ -150,5 +168,9 @@ export default createFrontendPlugin({
     meshSplitEditorFormField,
     meshPolicyPreviewFormField,
   ],
-  routes: { root: rootRouteRef, service: serviceRouteRef },
+  routes: {
+    root: rootRouteRef,
+    service: serviceRouteRef,
+    policies: policiesRouteRef,
+  },
 });

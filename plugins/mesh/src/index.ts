@@ -8,6 +8,7 @@ export {
   meshPlugin,
   MeshFleetPage,
   MeshServicePage,
+  MeshPoliciesPage,
   EntityMeshContent,
   EntityMeshFindingsWarning,
   MeshServicePickerFieldExtension,

@@ -1,0 +1,1 @@
+export { PoliciesCard } from './PoliciesCard';
