@@ -293,6 +293,7 @@ describe('MeshClient', () => {
               name: 'NotFoundError',
               message: 'No policy trafficpolicy.bookinfo.nope',
             },
+            response: { statusCode: 404 },
           },
           { status: 404 },
         ),

@@ -66,6 +66,9 @@ describe('EntityMeshContent', () => {
       await screen.findByRole('table', { name: 'mTLS per cluster' }),
     ).toBeInTheDocument();
     expect(screen.getByText('Mesh config')).toBeInTheDocument();
+    expect(await screen.findByTestId('policies-card-empty')).toHaveTextContent(
+      /No policy repository is configured/,
+    );
     // a whole Mesh tab of cards: slow on a busy machine
   }, 20_000);
 

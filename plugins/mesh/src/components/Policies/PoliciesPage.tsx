@@ -91,6 +91,7 @@ const FilterBar = (props: {
   };
   const field = (key: keyof typeof text, label: string, helper: string) => (
     <TextField
+      id={`policy-filter-${key}`}
       label={label}
       helperText={helper}
       size="small"
@@ -112,6 +113,7 @@ const FilterBar = (props: {
       mb={2}
     >
       <TextField
+        id="policy-filter-state"
         select
         label="State"
         size="small"

@@ -11,3 +11,4 @@ export { PolicyStateLabel, POLICY_STATE_MEANING } from './policyStates';
 export type { PolicyFilters } from './policyFilters';
 export { shortEntityRef } from './PoliciesTable';
 export { LegacyPoliciesPage, PoliciesContent } from './linkedPages';
+export { searchWithFilters } from './policyFilters';
