@@ -102,6 +102,20 @@ export const meshFindingsWarningEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The Policies card on its own, for the entity overview. Disabled by default, as the Mesh tab
+ * shows it already; enable it under `app.extensions` (`- entity-card:mesh/policies`).
+ */
+export const meshPoliciesEntityCard = EntityCardBlueprint.make({
+  name: 'policies',
+  disabled: true,
+  params: {
+    filter: isMeshServiceAvailable,
+    loader: () =>
+      import('./components/PoliciesCard').then(m => <m.EntityPoliciesCard />),
+  },
+});
+
 const loadFields = () => import('./fields/formFields');
 
 /** `ui:field: MeshServicePicker` */
@@ -160,6 +174,7 @@ export default createFrontendPlugin({
     meshPoliciesPage,
     meshEntityContent,
     meshFindingsWarningEntityCard,
+    meshPoliciesEntityCard,
     meshServicePickerFormField,
     meshClusterPickerFormField,
     meshSubsetPickerFormField,

@@ -11,6 +11,7 @@ export {
   MeshPoliciesPage,
   EntityMeshContent,
   EntityMeshFindingsWarning,
+  EntityMeshPoliciesCard,
   MeshServicePickerFieldExtension,
   MeshClusterPickerFieldExtension,
   MeshSubsetPickerFieldExtension,

@@ -136,6 +136,25 @@ export const EntityMeshFindingsWarning = meshPlugin.provide(
   }),
 );
 
+/**
+ * The Policies card of the entity's mesh service, for the entity overview (the Mesh tab shows
+ * it already): `<EntitySwitch.Case if={isMeshServiceAvailable}><Grid item md={6}>
+ * <EntityMeshPoliciesCard /></Grid></EntitySwitch.Case>`.
+ *
+ * @public
+ */
+export const EntityMeshPoliciesCard = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshPoliciesCard',
+    component: {
+      lazy: () =>
+        import('./components/PoliciesCard').then(
+          m => m.LegacyEntityPoliciesCard,
+        ),
+    },
+  }),
+);
+
 /** @public `ui:field: MeshServicePicker` */
 export const MeshServicePickerFieldExtension = meshPlugin.provide(
   createScaffolderFieldExtension({

@@ -1,1 +1,5 @@
 export { PoliciesCard } from './PoliciesCard';
+export {
+  EntityPoliciesCard,
+  LegacyEntityPoliciesCard,
+} from './EntityPoliciesCard';
