@@ -320,6 +320,41 @@ describe('Policies page', () => {
     );
   });
 
+  it('says no repository could be read yet rather than that none holds a policy', async () => {
+    server.use(
+      ...meshBackendHandlers({
+        fleet,
+        policies: {
+          ...policies,
+          repositories: [
+            {
+              ...repository,
+              status: 'unauthorized',
+              message:
+                'Bad credentials: renew the token of integrations.github',
+              lastSyncAt: undefined,
+              commit: undefined,
+            },
+          ],
+          items: [],
+          orphans: [],
+        },
+      }),
+    );
+    await render();
+    expect(await screen.findByTestId('policies-empty')).toHaveTextContent(
+      'No repository has been read yet',
+    );
+    expect(
+      screen.getByText('token refused · last sync never'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Bad credentials: renew the token of integrations.github',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('says when only some policies are shown', async () => {
     server.use(
       http.get(`${MESH_BASE_URL}/policies`, () =>

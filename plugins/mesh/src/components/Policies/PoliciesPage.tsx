@@ -200,6 +200,12 @@ export const Policies = () => {
         No policy matches these filters.
       </Typography>
     );
+  } else if (value.repositories.every(r => !r.lastSyncAt)) {
+    policies = (
+      <Typography variant="body2" data-testid="policies-empty">
+        No repository has been read yet: the reason is above each one.
+      </Typography>
+    );
   } else {
     policies = (
       <Typography variant="body2" data-testid="policies-empty">
