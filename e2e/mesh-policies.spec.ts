@@ -75,7 +75,15 @@ test('the Policies page lists the four demo policies, filters by state and opens
   page,
 }) => {
   await signInAsGuest(page);
-  await page.goto('/mesh/policies');
+  // reached from the sidebar and from the fleet overview
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Mesh policies' }),
+  ).toBeVisible();
+  await page.goto('/mesh');
+  await page.getByRole('link', { name: /^Policies: every policy/ }).click();
+  await expect(page).toHaveURL(/\/mesh\/policies$/);
 
   const repositories = card(page, 'Policy repositories');
   await expect(
