@@ -579,7 +579,7 @@ function ingress(
 /** The branch of the demo's policy repository (`examples/demo-scm` points at it too). */
 const POLICY_REPO = join(__dirname, '..', 'policy-repo');
 
-/** Every YAML file under `dir`, sorted, so the snapshot does not depend on directory order. */
+/** Every YAML file under `dir`, at any depth: the repository's layout may nest them. */
 function yamlFiles(dir: string): string[] {
   let entries;
   try {
@@ -587,13 +587,11 @@ function yamlFiles(dir: string): string[] {
   } catch {
     return []; // the branch renders nothing for this cluster
   }
-  return entries
-    .flatMap(e => {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) return yamlFiles(path);
-      return e.isFile() && /\.ya?ml$/.test(e.name) ? [path] : [];
-    })
-    .sort();
+  return entries.flatMap(e => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return yamlFiles(path);
+    return e.isFile() && /\.ya?ml$/.test(e.name) ? [path] : [];
+  });
 }
 
 /**
@@ -630,8 +628,13 @@ const ISTIO_STATUS: Record<string, Obj> = {
  * them: the rendered spec, labels and annotations, with the API server's own metadata.
  */
 function appliedPolicyObjects(c: ClusterState): Obj[] {
-  return yamlFiles(join(POLICY_REPO, 'rendered', c.name)).map(file => {
-    const rendered = parseYaml(readFileSync(file, 'utf8')) as Obj;
+  const key = (o: Obj) =>
+    `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+  // ordered by object, not by file, so the snapshot does not change when files move
+  const renderedObjects = yamlFiles(join(POLICY_REPO, 'rendered', c.name))
+    .map(file => parseYaml(readFileSync(file, 'utf8')) as Obj)
+    .sort((a, b) => key(a).localeCompare(key(b)));
+  return renderedObjects.map(rendered => {
     const [group] = String(rendered.apiVersion).split('/');
     const { namespace, name, labels, annotations } = rendered.metadata;
     const live = istioObject(
@@ -644,9 +647,9 @@ function appliedPolicyObjects(c: ClusterState): Obj[] {
     ) as Obj;
     live.apiVersion = rendered.apiVersion;
     live.metadata = { annotations, ...live.metadata, labels };
-    const key = `${c.name}/${rendered.kind}/${namespace}/${name}`;
-    HAND_EDITS[key]?.(live);
-    if (ISTIO_STATUS[key]) live.status = ISTIO_STATUS[key];
+    const at = `${c.name}/${key(rendered)}`;
+    HAND_EDITS[at]?.(live);
+    if (ISTIO_STATUS[at]) live.status = ISTIO_STATUS[at];
     return live;
   });
 }
