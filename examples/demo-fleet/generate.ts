@@ -19,10 +19,17 @@
 // were discarded. Remote secrets carry a placeholder kubeconfig with a fake token that the
 // tests assert never leaves the backend.
 //
+// - The policy repository (examples/policy-repo) as a GitOps tool would have applied it: every
+//   object its branch renders for a cluster is live there, with two exceptions kept on purpose
+//   for the Policies page (see HAND_EDITS and ISTIO_STATUS below): a hand edit in cluster-1
+//   (trafficpolicy reviews-shift → drifted) and Istio's validation error on one object in
+//   cluster-2 (virtualdestination reviews-global → rejected).
+//
 // The object builders live in @meshport/fleet-generator, which the bench's synthetic fleets
 // use too; this file holds only the demo's scenario.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import {
   AppSpec,
   buildCluster,
@@ -567,5 +574,93 @@ function ingress(
   ];
 }
 
+/* ------------------------------ The policy repository, applied ------------------------------ */
+
+/** The branch of the demo's policy repository (`examples/demo-scm` points at it too). */
+const POLICY_REPO = join(__dirname, '..', 'policy-repo');
+
+/** Every YAML file under `dir`, at any depth: the repository's layout may nest them. */
+function yamlFiles(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // the branch renders nothing for this cluster
+  }
+  return entries.flatMap(e => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return yamlFiles(path);
+    return e.isFile() && /\.ya?ml$/.test(e.name) ? [path] : [];
+  });
+}
+
+/**
+ * Hand edits made in a cluster after GitOps applied the branch: `kubectl edit` changed one
+ * field and left the rendered `meshport.dev/spec-hash` annotation, so the live spec no longer
+ * hashes to it. A timeout, not a weight, so the routes stay sound for the analysis.
+ */
+const HAND_EDITS: Record<string, (live: Obj) => void> = {
+  'cluster-1/VirtualService/bookinfo/meshport-reviews': live => {
+    live.spec.http[0].timeout = '10s';
+  },
+};
+
+/**
+ * What istiod's analysis wrote on a live object (`status.validationMessages`, written when
+ * istiod runs with its status and analysis features on; see
+ * https://istio.io/latest/docs/reference/config/config-status/ and the message IST0101,
+ * `Referenced %s not found: %q`, in istio/istio pkg/config/analysis/msg/messages.yaml).
+ */
+const ISTIO_STATUS: Record<string, Obj> = {
+  'cluster-2/DestinationRule/bookinfo/meshport-bookinfo-reviews-global': {
+    validationMessages: [
+      {
+        type: { code: 'IST0101', name: 'ReferencedResourceNotFound' },
+        level: 'ERROR',
+        description: 'Referenced host not found: "reviews.global"',
+      },
+    ],
+  },
+};
+
+/**
+ * The objects the policy repository's branch renders for a cluster, live as GitOps applies
+ * them: the rendered spec, labels and annotations, with the API server's own metadata.
+ */
+function appliedPolicyObjects(c: ClusterState): Obj[] {
+  const key = (o: Obj) =>
+    `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+  // ordered by object, not by file, so the snapshot does not change when files move
+  const renderedObjects = yamlFiles(join(POLICY_REPO, 'rendered', c.name))
+    .map(file => parseYaml(readFileSync(file, 'utf8')) as Obj)
+    .sort((a, b) => key(a).localeCompare(key(b)));
+  return renderedObjects.map(rendered => {
+    const [group] = String(rendered.apiVersion).split('/');
+    const { namespace, name, labels, annotations } = rendered.metadata;
+    const live = istioObject(
+      c,
+      rendered.kind,
+      group,
+      namespace,
+      name,
+      rendered.spec,
+    ) as Obj;
+    live.apiVersion = rendered.apiVersion;
+    live.metadata = { annotations, ...live.metadata, labels };
+    const at = `${c.name}/${key(rendered)}`;
+    HAND_EDITS[at]?.(live);
+    if (ISTIO_STATUS[at]) live.status = ISTIO_STATUS[at];
+    return live;
+  });
+}
+
+const withPolicyRepository = (spec: ClusterSpec): ClusterSpec => ({
+  ...spec,
+  config: c => [...spec.config(c), ...appliedPolicyObjects(c)],
+});
+
 for (const c of clusters)
-  writeClusterSnapshot(join(__dirname, c.name), buildCluster(c));
+  writeClusterSnapshot(
+    join(__dirname, c.name),
+    buildCluster(withPolicyRepository(c)),
+  );

@@ -11,9 +11,10 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DeviceHubIcon from '@material-ui/icons/DeviceHub';
+import PolicyIcon from '@material-ui/icons/Policy';
 import { meshApiRef, MeshClient } from './api';
 import { isMeshServiceAvailable } from './entity/meshServiceRef';
-import { rootRouteRef, serviceRouteRef } from './routes';
+import { policiesRouteRef, rootRouteRef, serviceRouteRef } from './routes';
 
 /** The mesh API client, for apps on the new frontend system. */
 export const meshApi = ApiBlueprint.make({
@@ -57,6 +58,22 @@ export const meshServicePage = PageBlueprint.make({
   },
 });
 
+/**
+ * The Policies page at `/mesh/policies`: every policy of the configured repositories from its
+ * pull request to each cluster. Titled, so the sidebar lists it.
+ */
+export const meshPoliciesPage = PageBlueprint.make({
+  name: 'policies',
+  params: {
+    path: '/mesh/policies',
+    title: 'Mesh policies',
+    icon: <PolicyIcon />,
+    routeRef: policiesRouteRef,
+    loader: () =>
+      import('./components/Policies').then(m => <m.PoliciesContent />),
+  },
+});
+
 /** The Mesh tab on entities that name a mesh service. */
 export const meshEntityContent = EntityContentBlueprint.make({
   params: {
@@ -65,7 +82,7 @@ export const meshEntityContent = EntityContentBlueprint.make({
     filter: isMeshServiceAvailable,
     loader: () =>
       import('./components/EntityMeshContent').then(m => (
-        <m.EntityMeshContent />
+        <m.LinkedEntityMeshContent />
       )),
   },
 });
@@ -82,6 +99,20 @@ export const meshFindingsWarningEntityCard = EntityCardBlueprint.make({
       import('./components/EntityMeshFindingsWarning').then(m => (
         <m.EntityMeshFindingsWarning />
       )),
+  },
+});
+
+/**
+ * The Policies card on its own, for the entity overview. Disabled by default, as the Mesh tab
+ * shows it already; enable it under `app.extensions` (`- entity-card:mesh/policies`).
+ */
+export const meshPoliciesEntityCard = EntityCardBlueprint.make({
+  name: 'policies',
+  disabled: true,
+  params: {
+    filter: isMeshServiceAvailable,
+    loader: () =>
+      import('./components/PoliciesCard').then(m => <m.EntityPoliciesCard />),
   },
 });
 
@@ -140,8 +171,10 @@ export default createFrontendPlugin({
     meshApi,
     meshFleetPage,
     meshServicePage,
+    meshPoliciesPage,
     meshEntityContent,
     meshFindingsWarningEntityCard,
+    meshPoliciesEntityCard,
     meshServicePickerFormField,
     meshClusterPickerFormField,
     meshSubsetPickerFormField,
@@ -150,5 +183,9 @@ export default createFrontendPlugin({
     meshSplitEditorFormField,
     meshPolicyPreviewFormField,
   ],
-  routes: { root: rootRouteRef, service: serviceRouteRef },
+  routes: {
+    root: rootRouteRef,
+    service: serviceRouteRef,
+    policies: policiesRouteRef,
+  },
 });

@@ -23,7 +23,11 @@ import {
   validateMeshSplit,
   validateMeshSubset,
 } from './fields';
-import { legacyRootRouteRef, legacyServiceRouteRef } from './routes';
+import {
+  legacyPoliciesRouteRef,
+  legacyRootRouteRef,
+  legacyServiceRouteRef,
+} from './routes';
 
 /**
  * The mesh plugin for legacy apps (`createApp` from `@backstage/app-defaults`).
@@ -40,7 +44,11 @@ export const meshPlugin = createPlugin({
         new MeshClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: legacyRootRouteRef, service: legacyServiceRouteRef },
+  routes: {
+    root: legacyRootRouteRef,
+    service: legacyServiceRouteRef,
+    policies: legacyPoliciesRouteRef,
+  },
 });
 
 /**
@@ -77,6 +85,21 @@ export const MeshServicePage = meshPlugin.provide(
 );
 
 /**
+ * The Policies page, for a `<Route path="/mesh/policies" element={<MeshPoliciesPage />} />`:
+ * every policy of the configured repositories from its pull request to each cluster.
+ *
+ * @public
+ */
+export const MeshPoliciesPage = meshPlugin.provide(
+  createRoutableExtension({
+    name: 'MeshPoliciesPage',
+    component: () =>
+      import('./components/Policies').then(m => m.LegacyPoliciesPage),
+    mountPoint: legacyPoliciesRouteRef,
+  }),
+);
+
+/**
  * The Mesh tab of an entity page: `<EntityLayout.Route path="/mesh" title="Mesh"
  * if={isMeshServiceAvailable}><EntityMeshContent /></EntityLayout.Route>`.
  *
@@ -87,7 +110,9 @@ export const EntityMeshContent = meshPlugin.provide(
     name: 'EntityMeshContent',
     component: {
       lazy: () =>
-        import('./components/EntityMeshContent').then(m => m.EntityMeshContent),
+        import('./components/EntityMeshContent').then(
+          m => m.LegacyEntityMeshContent,
+        ),
     },
   }),
 );
@@ -106,6 +131,25 @@ export const EntityMeshFindingsWarning = meshPlugin.provide(
       lazy: () =>
         import('./components/EntityMeshFindingsWarning').then(
           m => m.EntityMeshFindingsWarning,
+        ),
+    },
+  }),
+);
+
+/**
+ * The Policies card of the entity's mesh service, for the entity overview (the Mesh tab shows
+ * it already): `<EntitySwitch.Case if={isMeshServiceAvailable}><Grid item md={6}>
+ * <EntityMeshPoliciesCard /></Grid></EntitySwitch.Case>`.
+ *
+ * @public
+ */
+export const EntityMeshPoliciesCard = meshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshPoliciesCard',
+    component: {
+      lazy: () =>
+        import('./components/PoliciesCard').then(
+          m => m.LegacyEntityPoliciesCard,
         ),
     },
   }),

@@ -9,6 +9,9 @@ export const serviceRouteRef = createRouteRef({
   params: ['namespace', 'name'],
 });
 
+/** Route of the Policies page, `/mesh/policies`, new frontend system. */
+export const policiesRouteRef = createRouteRef();
+
 /** Route of the fleet overview page in legacy apps. */
 export const legacyRootRouteRef = createLegacyRouteRef({ id: 'mesh' });
 
@@ -16,4 +19,9 @@ export const legacyRootRouteRef = createLegacyRouteRef({ id: 'mesh' });
 export const legacyServiceRouteRef = createLegacyRouteRef({
   id: 'mesh-service',
   params: ['namespace', 'name'],
+});
+
+/** Route of the Policies page in legacy apps. */
+export const legacyPoliciesRouteRef = createLegacyRouteRef({
+  id: 'mesh-policies',
 });

@@ -525,6 +525,17 @@ export function fakeMeshApi(overrides: Partial<MeshApi> = {}): MeshApi {
         ),
       ),
     traceRequest: async () => reviewsTrace,
+    // A backend with no policy repository configured, unless a test says otherwise.
+    getPolicies: async () => ({
+      repositories: [],
+      items: [],
+      totalCount: 0,
+      counts: {},
+      orphans: [],
+    }),
+    getPolicy: async (kind, namespace, name) => {
+      throw new Error(`no policy ${kind} ${namespace}/${name}`);
+    },
     getDependencies: async () => ({
       window: '5m',
       windowSeconds: 300,

@@ -9,6 +9,8 @@ import type {
   FindingSeverity,
   Fleet,
   MeshService,
+  PoliciesResponse,
+  PolicyState,
   ServiceDependencies,
   ServiceMtlsStatus,
   ServiceTraffic,
@@ -49,6 +51,38 @@ export interface MeshBackendData {
   trace?: Trace;
   /** What `/dependencies` answers; without it, the answer of a backend with no traffic source. */
   dependencies?: ServiceDependencies;
+  /**
+   * What `/policies` answers before its filters: `/policies` filters the items as the backend
+   * does. Without it, the answer of a backend with no policy repository configured.
+   */
+  policies?: PoliciesResponse;
+}
+
+/** `/policies`' filters over `response.items`, with the counts and total recomputed. */
+export function filterPolicies(
+  response: PoliciesResponse,
+  query: URLSearchParams,
+): PoliciesResponse {
+  const state = query.get('state');
+  const service = query.get('service');
+  const team = query.get('team');
+  const cluster = query.get('cluster');
+  const matching = response.items.filter(
+    p =>
+      (!service || p.destinations.includes(service)) &&
+      (!team || p.owner === team) &&
+      (!cluster || p.clusters.some(c => c.cluster === cluster)),
+  );
+  const counts: Partial<Record<PolicyState, number>> = {};
+  for (const p of matching) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  const items = state ? matching.filter(p => p.state === state) : matching;
+  const limit = Number(query.get('limit') ?? 500);
+  return {
+    ...response,
+    items: items.slice(0, limit),
+    totalCount: items.length,
+    counts,
+  };
 }
 
 /** Handlers for every read route of the mesh backend, answering from `data`. */
@@ -128,6 +162,20 @@ export function meshBackendHandlers(data: MeshBackendData) {
         notes: data.findingNotes ?? [],
       });
     }),
+    http.get(`${MESH_BASE_URL}/policies`, ({ request }) =>
+      HttpResponse.json(
+        filterPolicies(
+          data.policies ?? {
+            repositories: [],
+            items: [],
+            totalCount: 0,
+            counts: {},
+            orphans: [],
+          },
+          new URL(request.url).searchParams,
+        ),
+      ),
+    ),
     http.get(`${MESH_BASE_URL}/dependencies`, ({ request }) => {
       const window = new URL(request.url).searchParams.get('window') ?? '15m';
       return HttpResponse.json(

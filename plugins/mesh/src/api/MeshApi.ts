@@ -6,6 +6,9 @@ import type {
   FindingsResponse,
   MeshListResponse,
   MeshService,
+  PoliciesResponse,
+  PolicyLifecycle,
+  PolicyState,
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
@@ -42,6 +45,19 @@ export interface FindingsQuery {
   owner?: string;
   limit?: number;
   offset?: number;
+}
+
+/** Filters of `GET /policies`; every filter is optional. */
+export interface PoliciesQuery {
+  /** Only policies in this overall state. */
+  state?: PolicyState;
+  /** `<namespace>/<name>` of a mesh service the policies are about. */
+  service?: string;
+  /** The requesting team's entity ref, e.g. `group:default/bookinfo-team`. */
+  team?: string;
+  /** Only policies the branch renders for this cluster. */
+  cluster?: string;
+  limit?: number;
 }
 
 /** The caller of `GET /trace`: one workload in one cluster. */
@@ -82,6 +98,17 @@ export interface MeshApi {
   getDependencies(query?: MetricsQuery): Promise<ServiceDependencies>;
   /** Findings of the mesh analysis the user may read, worst first. */
   getFindings(query?: FindingsQuery): Promise<FindingsResponse>;
+  /**
+   * Every policy of the configured policy repositories the user may read, with its state per
+   * cluster, the repositories' sync status and the orphaned objects.
+   */
+  getPolicies(query?: PoliciesQuery): Promise<PoliciesResponse>;
+  /** One policy's life, e.g. `getPolicy('TrafficPolicy', 'bookinfo', 'reviews-shift')`. */
+  getPolicy(
+    kind: PolicyLifecycle['kind'],
+    namespace: string,
+    name: string,
+  ): Promise<PolicyLifecycle>;
   /** The verifier's answer to "where does this request go?". */
   traceRequest(query: TraceQuery): Promise<Trace>;
 }

@@ -241,4 +241,69 @@ describe('MeshClient', () => {
       },
     });
   });
+  it('asks for policies with the filters as query parameters, leaving out the blank ones', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${baseUrl}/policies`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({
+          repositories: [],
+          items: [],
+          totalCount: 0,
+          counts: {},
+          orphans: [],
+        });
+      }),
+    );
+    await client.getPolicies({
+      state: 'drifted',
+      service: 'bookinfo/reviews',
+      team: 'group:default/bookinfo-team',
+      cluster: '',
+      limit: 100,
+    });
+    expect(seen?.searchParams.get('state')).toBe('drifted');
+    expect(seen?.searchParams.get('service')).toBe('bookinfo/reviews');
+    expect(seen?.searchParams.get('team')).toBe('group:default/bookinfo-team');
+    expect(seen?.searchParams.get('limit')).toBe('100');
+    expect(seen?.searchParams.has('cluster')).toBe(false);
+
+    await client.getPolicies();
+    expect(seen?.search).toBe('');
+  });
+
+  it('reads one policy by its lower-case kind, namespace and name, each encoded', async () => {
+    let path: string | undefined;
+    server.use(
+      http.get(`${baseUrl}/policies/:kind/:namespace/:name`, ({ request }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({ ref: 'x' });
+      }),
+    );
+    await client.getPolicy('TrafficPolicy', 'book info', 'a/b?c');
+    expect(path).toBe('/api/mesh/policies/trafficpolicy/book%20info/a%2Fb%3Fc');
+  });
+
+  it("turns the policies' 404 into an error carrying the backend's message", async () => {
+    server.use(
+      http.get(`${baseUrl}/policies/:kind/:namespace/:name`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'No policy trafficpolicy.bookinfo.nope',
+            },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    await expect(
+      client.getPolicy('TrafficPolicy', 'bookinfo', 'nope'),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      body: { error: { message: 'No policy trafficpolicy.bookinfo.nope' } },
+    });
+  });
 });

@@ -8,6 +8,8 @@ import {
   type MeshListResponse,
   type MeshService,
   parseFleet,
+  type PoliciesResponse,
+  type PolicyLifecycle,
   type ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { Trace } from '@meshport/backstage-plugin-mesh-policy';
@@ -15,6 +17,7 @@ import type {
   FindingsQuery,
   MeshApi,
   MetricsQuery,
+  PoliciesQuery,
   ServiceQuery,
   TraceQuery,
 } from './MeshApi';
@@ -113,6 +116,32 @@ export class MeshClient implements MeshApi {
       limit: query.limit,
       offset: query.offset,
     });
+  }
+
+  getPolicies(query: PoliciesQuery = {}): Promise<PoliciesResponse> {
+    return this.get<PoliciesResponse>('/policies', {
+      state: query.state,
+      service: query.service || undefined,
+      team: query.team || undefined,
+      cluster: query.cluster || undefined,
+      limit: query.limit,
+    });
+  }
+
+  /**
+   * The kind goes lower-case, as in the policy's ref (`trafficpolicy.bookinfo.reviews-shift`),
+   * and every segment is encoded like a service's.
+   */
+  getPolicy(
+    kind: PolicyLifecycle['kind'],
+    namespace: string,
+    name: string,
+  ): Promise<PolicyLifecycle> {
+    return this.get<PolicyLifecycle>(
+      `/policies/${encodeURIComponent(
+        kind.toLocaleLowerCase('en-US'),
+      )}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    );
   }
 
   traceRequest(query: TraceQuery): Promise<Trace> {

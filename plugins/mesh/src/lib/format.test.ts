@@ -1,4 +1,10 @@
-import { formatMs, formatPercent, formatRate, formatTime } from './format';
+import {
+  formatDuration,
+  formatMs,
+  formatPercent,
+  formatRate,
+  formatTime,
+} from './format';
 
 describe('format', () => {
   it('formats rates with precision that fits their size', () => {
@@ -21,5 +27,17 @@ describe('format', () => {
     expect(formatMs(null)).toBe('—');
     expect(formatTime('2026-11-22T10:04:59.000Z')).toBe('2026-11-22 10:04 UTC');
     expect(formatTime(undefined)).toBe('never');
+  });
+  it('formats durations to their two largest units, and nonsense as a dash', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(44_600)).toBe('45 s');
+    expect(formatDuration(3 * 60_000)).toBe('3 min');
+    expect(formatDuration(2.5 * 3600_000)).toBe('2 h 30 min');
+    expect(formatDuration(2 * 3600_000)).toBe('2 h');
+    expect(formatDuration(76 * 3600_000)).toBe('3 d 4 h');
+    expect(formatDuration(48 * 3600_000)).toBe('2 d');
+    expect(formatDuration(undefined)).toBe('—');
+    expect(formatDuration(-5)).toBe('—');
+    expect(formatDuration(Number.NaN)).toBe('—');
   });
 });

@@ -32,3 +32,24 @@ export function formatBytesRate(perSecond: number): string {
   if (perSecond < 1024 * 1024) return `${(perSecond / 1024).toFixed(1)} KiB/s`;
   return `${(perSecond / 1024 / 1024).toFixed(1)} MiB/s`;
 }
+
+/**
+ * A duration as people say it, to the two largest units: `45 s`, `3 min`, `2 h 30 min`,
+ * `3 d 4 h`. Negative or missing durations (clocks disagreeing) show as `—`.
+ */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0)
+    return '—';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) {
+    const rest = minutes % 60;
+    return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  }
+  const days = Math.floor(hours / 24);
+  const restHours = hours % 24;
+  return restHours ? `${days} d ${restHours} h` : `${days} d`;
+}

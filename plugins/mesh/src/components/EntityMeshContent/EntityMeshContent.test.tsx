@@ -65,7 +65,10 @@ describe('EntityMeshContent', () => {
     expect(
       await screen.findByRole('table', { name: 'mTLS per cluster' }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Policies and mesh config')).toBeInTheDocument();
+    expect(screen.getByText('Mesh config')).toBeInTheDocument();
+    expect(await screen.findByTestId('policies-card-empty')).toHaveTextContent(
+      /No policy repository is configured/,
+    );
     // a whole Mesh tab of cards: slow on a busy machine
   }, 20_000);
 

@@ -2,6 +2,7 @@ import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { MESH_SERVICE_ANNOTATION } from '@meshport/backstage-plugin-mesh-common';
 import { resolveMeshServiceRef } from '../../entity/meshServiceRef';
+import { LegacyPoliciesLinks, PoliciesLinks } from '../Policies';
 import { MeshServiceContent } from '../MeshServiceContent';
 
 const example = (name: string) => `metadata:
@@ -35,3 +36,17 @@ export const EntityMeshContent = () => {
     />
   );
 };
+
+/** New frontend system: the tab, its Policies card linked to the Policies page. */
+export const LinkedEntityMeshContent = () => (
+  <PoliciesLinks>
+    <EntityMeshContent />
+  </PoliciesLinks>
+);
+
+/** Legacy apps: the tab, linked to the Policies page when MeshPoliciesPage is mounted. */
+export const LegacyEntityMeshContent = () => (
+  <LegacyPoliciesLinks>
+    <EntityMeshContent />
+  </LegacyPoliciesLinks>
+);

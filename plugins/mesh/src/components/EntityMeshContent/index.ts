@@ -1,1 +1,5 @@
-export { EntityMeshContent } from './EntityMeshContent';
+export {
+  EntityMeshContent,
+  LegacyEntityMeshContent,
+  LinkedEntityMeshContent,
+} from './EntityMeshContent';

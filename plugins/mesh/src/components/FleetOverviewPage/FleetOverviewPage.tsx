@@ -12,6 +12,7 @@ import { meshApiRef } from '../../api';
 import { FleetFindings } from '../FleetFindings';
 import { FleetPicture } from '../FleetPicture';
 import { MeshErrorPanel } from '../MeshErrorPanel';
+import { PoliciesLink } from '../Policies';
 import { ClustersTable } from './ClustersTable';
 import { ClusterFilterNotice, useClusterFilter } from './clusterFilter';
 import { MeshesCard } from './MeshesCard';
@@ -44,6 +45,11 @@ export const FleetOverview = () => {
   } else {
     content = (
       <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <PoliciesLink filters={{}}>
+            Policies: every policy from its pull request to each cluster
+          </PoliciesLink>
+        </Grid>
         <Grid item xs={12}>
           <FleetPicture
             clusters={fleet.clusters}

@@ -1,7 +1,7 @@
-import { useRouteRef as useLegacyRouteRef } from '@backstage/core-plugin-api';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
-import { legacyServiceRouteRef, serviceRouteRef } from '../../routes';
-import { ServiceLinkProvider } from '../ServiceLink';
+import { serviceRouteRef } from '../../routes';
+import { LegacyPoliciesLinks, PoliciesLinks } from '../Policies';
+import { ServiceLinkProvider, useLegacyServiceLink } from '../ServiceLink';
 import { FleetOverview, FleetOverviewPage } from './FleetOverviewPage';
 
 /** New frontend system: the overview, its services linked to their pages. */
@@ -9,26 +9,21 @@ export const FleetOverviewContent = () => {
   const link = useRouteRef(serviceRouteRef);
   return (
     <ServiceLinkProvider href={service => link?.(service)}>
-      <FleetOverview />
+      <PoliciesLinks>
+        <FleetOverview />
+      </PoliciesLinks>
     </ServiceLinkProvider>
   );
 };
-
-function useLegacyServiceLink() {
-  try {
-    return useLegacyRouteRef(legacyServiceRouteRef);
-  } catch {
-    // The app did not mount MeshServicePage: show names without links rather than fail.
-    return undefined;
-  }
-}
 
 /** Legacy apps: the overview page, linking services when MeshServicePage is mounted. */
 export const LegacyFleetOverviewPage = () => {
   const link = useLegacyServiceLink();
   return (
     <ServiceLinkProvider href={service => link?.(service)}>
-      <FleetOverviewPage />
+      <LegacyPoliciesLinks>
+        <FleetOverviewPage />
+      </LegacyPoliciesLinks>
     </ServiceLinkProvider>
   );
 };

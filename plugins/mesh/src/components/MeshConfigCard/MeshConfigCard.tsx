@@ -9,12 +9,16 @@ import Typography from '@material-ui/core/Typography';
 import type { ServiceInstance } from '@meshport/backstage-plugin-mesh-common';
 import { collectConfig } from './collectConfig';
 
-/** The policies and mesh objects that apply: rendered by Meshport, or written by hand. */
+/**
+ * The mesh objects that touch the service as the clusters hold them: rendered by Meshport, or
+ * written by hand. Meshport's policies have their lifecycle in the Policies card; this card is
+ * where hand-written config shows.
+ */
 export const MeshConfigCard = (props: { instances: ServiceInstance[] }) => {
   const applied = collectConfig(props.instances);
   const everywhere = props.instances.length;
   return (
-    <InfoCard title="Policies and mesh config">
+    <InfoCard title="Mesh config">
       {applied.length === 0 ? (
         <Typography variant="body2">
           No VirtualService, DestinationRule, PeerAuthentication or

@@ -11,6 +11,7 @@ import { MeshConfigCard } from '../MeshConfigCard';
 import { MeshErrorPanel } from '../MeshErrorPanel';
 import { MtlsCard } from '../MtlsCard';
 import { OwnershipConflictAlert } from '../OwnershipConflict';
+import { PoliciesCard } from '../PoliciesCard';
 import { RequestButtons } from '../RequestButtons';
 import { TracePanel, useDefaultCaller } from '../TracePanel';
 import { TrafficCard, WindowSelect } from '../TrafficCard';
@@ -102,6 +103,9 @@ export const MeshServiceContent = (props: { service: ServiceRef }) => {
           />
         </Grid>
       )}
+      <Grid item xs={12}>
+        <PoliciesCard service={service} />
+      </Grid>
       <Grid item xs={12}>
         <TrafficCard
           service={service}

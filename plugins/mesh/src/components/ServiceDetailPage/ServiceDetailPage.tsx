@@ -12,6 +12,7 @@ import {
   serviceRouteRef,
 } from '../../routes';
 import { MeshServiceContent } from '../MeshServiceContent';
+import { LegacyPoliciesLinks, PoliciesLinks } from '../Policies';
 
 /** A service's page outside the catalog: the same content as the entity's Mesh tab. */
 export const ServiceDetail = (props: {
@@ -36,7 +37,12 @@ export const ServiceDetailPage = () => {
   const { namespace, name } = useRouteRefParams(serviceRouteRef);
   const overview = useRouteRef(rootRouteRef);
   return (
-    <ServiceDetail service={{ namespace, name }} overviewHref={overview?.()} />
+    <PoliciesLinks>
+      <ServiceDetail
+        service={{ namespace, name }}
+        overviewHref={overview?.()}
+      />
+    </PoliciesLinks>
   );
 };
 
@@ -45,6 +51,8 @@ export const LegacyServiceDetailPage = () => {
   const { namespace, name } = useLegacyRouteRefParams(legacyServiceRouteRef);
   const overview = useLegacyRouteRef(legacyRootRouteRef);
   return (
-    <ServiceDetail service={{ namespace, name }} overviewHref={overview()} />
+    <LegacyPoliciesLinks>
+      <ServiceDetail service={{ namespace, name }} overviewHref={overview()} />
+    </LegacyPoliciesLinks>
   );
 };

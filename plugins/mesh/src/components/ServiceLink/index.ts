@@ -1,2 +1,3 @@
 export { ServiceLink, ServiceLinkProvider } from './ServiceLinkContext';
 export type { ServiceHref } from './ServiceLinkContext';
+export { useLegacyServiceLink } from './useLegacyServiceLink';

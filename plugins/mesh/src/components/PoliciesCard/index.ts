@@ -1,0 +1,5 @@
+export { PoliciesCard } from './PoliciesCard';
+export {
+  EntityPoliciesCard,
+  LegacyEntityPoliciesCard,
+} from './EntityPoliciesCard';
