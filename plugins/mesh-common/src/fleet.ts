@@ -130,7 +130,7 @@ export interface FleetCluster {
 /**
  * One mesh configuration object of a cluster, in the shape Kubernetes serves it (so a fleet
  * export can be read by tools that know Kubernetes), reduced to what analysis reads: no
- * `managedFields`, no `status`, only the annotations Meshport reads.
+ * `managedFields`, of `status` only Istio's validation messages, only the annotations Meshport reads.
  */
 export interface LiveConfigObject {
   apiVersion: string;
@@ -143,6 +143,17 @@ export interface LiveConfigObject {
     annotations?: Record<string, string>;
   };
   spec: Record<string, unknown>;
+  /**
+   * Only Istio's `status.validationMessages`, normalised to `{ code, level, description }`
+   * (level `ERROR`, `WARNING` or `INFO`); absent when Istio reported nothing.
+   */
+  status?: {
+    validationMessages?: Array<{
+      code?: string;
+      level?: string;
+      description: string;
+    }>;
+  };
 }
 
 /** One object a cluster served that discovery refused, and why. */

@@ -4,6 +4,7 @@ import type {
   EndpointSliceInfo,
   Labels,
   MeshConfigObject,
+  MeshConfigValidationMessage,
   NamespaceInfo,
   NodeInfo,
   ObjectRef,
@@ -482,11 +483,52 @@ function meshConfigObject(o: KubeObject): MeshConfigObject {
     refuse(`apiVersion ${describeValue(o.apiVersion)} is not a group/version`);
   if (typeof o.kind !== 'string' || !o.kind)
     refuse(`kind ${describeValue(o.kind)} is not a kind`);
+  const validationMessages = arr(obj(o.status).validationMessages)
+    .map(validationMessage)
+    .filter(v => v !== undefined)
+    .slice(0, MAX_VALIDATION_MESSAGES);
   return {
     ...ref(m),
     apiVersion: o.apiVersion,
     kind: o.kind,
     spec: obj(o.spec),
+    ...(validationMessages.length > 0 ? { validationMessages } : {}),
+  };
+}
+
+/** More than this on one object says nothing more to a reader, and bounds what is stored. */
+const MAX_VALIDATION_MESSAGES = 20;
+const MAX_MESSAGE_LENGTH = 1000;
+
+/** Istio's levels (`AnalysisMessageBase.Level`: ERROR, WARNING, INFO) and their older spellings. */
+const LEVELS: Record<string, string> = {
+  error: 'ERROR',
+  warning: 'WARNING',
+  warn: 'WARNING',
+  info: 'INFO',
+};
+
+/**
+ * One of Istio's `status.validationMessages[]`, written by istiod's analysis when
+ * `PILOT_ENABLE_STATUS` and `enableAnalysis` are on
+ * (https://istio.io/latest/docs/reference/config/config-status/). istiod serialises
+ * `AnalysisMessageBase` (istio/api analysis/v1alpha1/message.proto): `{ type: { code, name },
+ * level, documentationUrl }`; the docs' example shows `{ code, level, message }`. Both are read;
+ * anything else is dropped, and text is bounded.
+ */
+function validationMessage(
+  value: Untyped,
+): MeshConfigValidationMessage | undefined {
+  const type = obj(value.type);
+  const code = str(type.code) ?? str(value.code);
+  const level = LEVELS[(str(value.level) ?? '').toLowerCase()];
+  const description =
+    str(value.message) ?? str(value.description) ?? str(type.name) ?? code;
+  if (!description) return undefined;
+  return {
+    ...(code ? { code: code.slice(0, 20) } : {}),
+    ...(level ? { level } : {}),
+    description: description.slice(0, MAX_MESSAGE_LENGTH),
   };
 }
 
