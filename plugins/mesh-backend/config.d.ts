@@ -127,6 +127,17 @@ export interface Config {
       subsetLabels?: string[];
     };
 
+    /**
+     * The policy lifecycle: how the policy repositories (`mesh.policyRepositories`) are read
+     * from GitHub or GitLab and compared with the live fleet.
+     */
+    policyLifecycle?: {
+      /** How often each policy repository's branch and pull requests are read. Default 1 minute. */
+      frequency?: Duration;
+      /** The longest one read of every repository may take before it is cancelled. Default 5 minutes. */
+      timeout?: Duration;
+    };
+
     snapshot?: {
       /**
        * A directory with one sub-directory per cluster (named after the cluster) holding

@@ -8,6 +8,7 @@ import {
   type MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
+import type { AnalysisResult } from '@meshport/backstage-plugin-mesh-policy';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAuthorize } from '../service/http/authorize';
@@ -28,6 +29,11 @@ export interface AnalysisRouterOptions {
   serviceAccess: ServiceAccess;
   trafficSource: MeshTrafficSource;
   analysis: FleetAnalysis;
+  /**
+   * Findings about the policies' lifecycle (rejected, drifted, missing), listed beside the
+   * analysis findings and filtered by the same rule.
+   */
+  lifecycleFindings?: () => Promise<AnalysisResult>;
 }
 
 /**
@@ -59,6 +65,8 @@ export async function createAnalysisRouter(
     );
     const { fleet, serviceIndex } = await fleetStore.getFleetView();
     let result = await analysis.result(fleet);
+    if (options.lifecycleFindings)
+      result = mergeResults([result, await options.lifecycleFindings()]);
     const notes: string[] = [];
 
     if (query.service) {
