@@ -41,7 +41,8 @@ export const policiesQuerySchema = z
     cluster: clusterName.optional(),
     limit: count('limit', 1000)
       .refine(n => n >= 1, { message: 'limit must be at least 1' })
-      .default(100),
+      // the Policies page asks for its policies without a limit and filters them itself
+      .default(500),
     offset: count('offset').default(0),
   })
   .strict();

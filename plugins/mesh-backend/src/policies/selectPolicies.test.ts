@@ -43,6 +43,12 @@ describe('selectPolicies', () => {
     }),
   ];
 
+  it('counts every state when filtered to one', () => {
+    const page = selectPolicies(items, query({ state: 'applied' }), about);
+    expect(page.totalCount).toBe(2);
+    expect(page.counts).toEqual({ applied: 2, drifted: 1, requested: 1 });
+  });
+
   it('lists worst first, counts before the page is cut', () => {
     const page = selectPolicies(items, query({ limit: '2' }), about);
     expect(page.items.map(p => p.name)).toEqual(['reviews', 'details']);

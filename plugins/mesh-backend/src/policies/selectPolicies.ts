@@ -12,8 +12,9 @@ const rank = (state: PolicyState) => POLICY_STATES.indexOf(state);
 
 /**
  * The page of policies a caller asked for, from those it may read: worst state first, then by
- * ref. `totalCount` and `counts` are over every policy matching the filters, before the page is
- * cut. Teams compare without case, as the catalog compares entity refs. Pure.
+ * ref. `totalCount` is over every policy matching the filters, before the page is cut; `counts`
+ * over those matching every filter but `state`. Teams compare without case, as the catalog
+ * compares entity refs. Pure.
  */
 export function selectPolicies(
   readable: readonly PolicyLifecycle[],
@@ -29,19 +30,21 @@ export function selectPolicies(
   const team = query.team?.toLocaleLowerCase('en-US');
   const isTeam = (ref: string | undefined) =>
     ref !== undefined && ref.toLocaleLowerCase('en-US') === team;
-  const matching = readable
-    .filter(
-      p =>
-        (!query.state || query.state.has(p.state)) &&
-        (!serviceId || p.destinations.includes(serviceId)) &&
-        (!query.cluster || p.clusters.some(c => c.cluster === query.cluster)) &&
-        (!team || isTeam(p.owner) || isTeam(p.request?.team)),
-    )
+  const filtered = readable.filter(
+    p =>
+      (!serviceId || p.destinations.includes(serviceId)) &&
+      (!query.cluster || p.clusters.some(c => c.cluster === query.cluster)) &&
+      (!team || isTeam(p.owner) || isTeam(p.request?.team)),
+  );
+  // counted before the state filter: a page filtered to one state still says how many
+  // policies are in each of the others
+  const counts: Partial<Record<PolicyState, number>> = {};
+  for (const p of filtered) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  const matching = filtered
+    .filter(p => !query.state || query.state.has(p.state))
     .sort(
       (a, b) => rank(a.state) - rank(b.state) || a.ref.localeCompare(b.ref),
     );
-  const counts: Partial<Record<PolicyState, number>> = {};
-  for (const p of matching) counts[p.state] = (counts[p.state] ?? 0) + 1;
   return {
     repositories: about.repositories,
     items: matching.slice(query.offset, query.offset + query.limit),
