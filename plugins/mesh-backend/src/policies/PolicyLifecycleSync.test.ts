@@ -9,10 +9,16 @@ import type {
   LifecycleResult,
 } from '@meshport/backstage-plugin-mesh-policy';
 import type { FleetStore } from '../store/FleetStore';
+import {
+  PostgresHarness,
+  startPostgres,
+} from '../__testUtils__/postgresHarness';
 import { FakeScm } from './__testUtils__/fakeScm';
 import { PolicyLifecycleStore } from './PolicyLifecycleStore';
 import { PolicyLifecycleSync } from './PolicyLifecycleSync';
 import { PolicyRepositoryReadError } from './scm/PolicyRepositoryScm';
+
+jest.setTimeout(60_000);
 
 const sqlite = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -258,5 +264,54 @@ describe('PolicyLifecycleSync', () => {
       logger: mockServices.logger.mock(),
     });
     expect((await sync.current()).result.policies).toEqual([]);
+  });
+});
+
+describe('PolicyLifecycleSync replicas on PostgreSQL', () => {
+  let postgres: PostgresHarness;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  });
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it('serve the states the syncing replica stored, and see its outage', async () => {
+    const database = postgres.createDatabase('mesh_policy_replicas');
+    const scm = new FakeScm();
+    scm.branches.set(REPO.url, {
+      commit: 'c1',
+      files: { 'policies/reviews.yaml': 'v1' },
+    });
+    const fleet = fleetOf(['cluster-1', 'cluster-2']);
+    const replica = async () =>
+      new PolicyLifecycleSync({
+        repositories: [REPO],
+        scm,
+        store: await PolicyLifecycleStore.create(database),
+        fleetStore: { getFleet: async () => fleet } as unknown as FleetStore,
+        compute: fakeCompute([]),
+        logger: mockServices.logger.mock(),
+        refreshIntervalMs: 0,
+        now: () => new Date('2026-12-01T00:00:00.000Z'),
+      });
+    const [a, b] = [await replica(), await replica()];
+    expect((await b.current()).repositories[0].status).toBe('never-synced');
+
+    await a.syncRepositories();
+    const fromA = await a.current();
+    const fromB = await b.current();
+    expect(fromB.repositories).toEqual(fromA.repositories);
+    expect(fromB.result).toEqual(fromA.result);
+    expect(fromB.result.policies).toHaveLength(1);
+
+    scm.fail = new PolicyRepositoryReadError(
+      'rate-limited',
+      'GitHub rate limit reached',
+    );
+    await a.syncRepositories();
+    const during = await b.current();
+    expect(during.repositories[0].status).toBe('rate-limited');
+    expect(during.result.policies).toEqual(fromA.result.policies);
   });
 });
