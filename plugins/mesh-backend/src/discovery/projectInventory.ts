@@ -500,12 +500,18 @@ function meshConfigObject(o: KubeObject): MeshConfigObject {
 const MAX_VALIDATION_MESSAGES = 20;
 const MAX_MESSAGE_LENGTH = 1000;
 
-/** Istio's levels (`AnalysisMessageBase.Level`: ERROR, WARNING, INFO) and their older spellings. */
+/**
+ * Istio's levels (`AnalysisMessageBase.Level`: ERROR = 3, WARNING = 8, INFO = 12, written by
+ * name or number) and the older spellings.
+ */
 const LEVELS: Record<string, string> = {
   error: 'ERROR',
+  '3': 'ERROR',
   warning: 'WARNING',
   warn: 'WARNING',
+  '8': 'WARNING',
   info: 'INFO',
+  '12': 'INFO',
 };
 
 /**
@@ -521,7 +527,7 @@ function validationMessage(
 ): MeshConfigValidationMessage | undefined {
   const type = obj(value.type);
   const code = str(type.code) ?? str(value.code);
-  const level = LEVELS[(str(value.level) ?? '').toLowerCase()];
+  const level = LEVELS[String(value.level ?? '').toLowerCase()];
   const description =
     str(value.message) ?? str(value.description) ?? str(type.name) ?? code;
   if (!description) return undefined;
