@@ -146,5 +146,25 @@ export interface Config {
        */
       directory?: string;
     };
+
+    /** The lifecycle of policies in `mesh.policyRepositories`. */
+    policyLifecycle?: {
+      /**
+       * Read every policy repository from a directory instead of GitHub or GitLab (the demo and
+       * tests without credentials). See examples/demo-scm/README.md for its format.
+       */
+      snapshot?: {
+        /**
+         * The directory holding `repositories.json`. Resolved from the backend's working
+         * directory. When set, no repository is read from its SCM.
+         */
+        directory?: string;
+        /**
+         * The directory a repository's `branchDirectory` must stay inside (a branch directory
+         * is resolved from `directory` and may use `..` within this one). Default: `directory`.
+         */
+        rootDirectory?: string;
+      };
+    };
   };
 }
