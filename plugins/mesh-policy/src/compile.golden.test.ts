@@ -97,7 +97,7 @@ describe('golden: the seed scenario', () => {
     ]);
     const se = parse(
       result.files[
-        'rendered/cluster-1/bookinfo/serviceentry-meshport-reviews-cluster-2.yaml'
+        'rendered/cluster-1/bookinfo/reviews/serviceentry-meshport-reviews-cluster-2.yaml'
       ],
     );
     expect(se.spec.endpoints).toEqual([
@@ -119,7 +119,7 @@ describe('golden: the seed scenario', () => {
     ]);
     const serving = parse(
       result.files[
-        'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews-cluster-2.yaml'
+        'rendered/cluster-2/bookinfo/reviews/destinationrule-meshport-reviews-cluster-2.yaml'
       ],
     );
     expect(serving.spec.subsets).toEqual([
@@ -137,7 +137,7 @@ describe('golden: failover, access, Linkerd', () => {
     expect(result.errors).toEqual([]);
     const dr = parse(
       result.files[
-        'rendered/cluster-1/bookinfo/destinationrule-meshport-bookinfo-reviews-global.yaml'
+        'rendered/cluster-1/bookinfo/reviews/destinationrule-meshport-bookinfo-reviews-global.yaml'
       ],
     );
     expect(dr.spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(5);
@@ -201,7 +201,7 @@ describe('golden: failover, access, Linkerd', () => {
     expect(ok.errors).toEqual([]);
     const ap = parse(
       ok.files[
-        'rendered/cluster-2/bookinfo/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml'
+        'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml'
       ],
     );
     expect(ap.spec.rules[0].from[0].source.principals).toEqual([
@@ -246,7 +246,7 @@ describe('golden: failover, access, Linkerd', () => {
     });
     expect(result.errors).toEqual([]);
     const route = parse(
-      result.files['rendered/east/shop/httproute-meshport-checkout-9080.yaml'],
+      result.files['rendered/east/shop/checkout/httproute-meshport-checkout-9080.yaml'],
     );
     expect(route.spec.rules[0].backendRefs).toEqual([
       { name: 'checkout', port: 9080, weight: 80 },
@@ -289,7 +289,7 @@ describe('golden: every TrafficPolicy field, priority failover', () => {
     expect(result.errors).toEqual([]);
     const vs = parse(
       result.files[
-        'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml'
+        'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml'
       ],
     );
     const [http] = vs.spec.http;
@@ -330,7 +330,7 @@ describe('golden: every TrafficPolicy field, priority failover', () => {
     expect(result.errors).toEqual([]);
     const dr = parse(
       result.files[
-        'rendered/cluster-1/bookinfo/destinationrule-meshport-bookinfo-reviews-global.yaml'
+        'rendered/cluster-1/bookinfo/reviews/destinationrule-meshport-bookinfo-reviews-global.yaml'
       ],
     );
     expect(dr.spec.trafficPolicy.loadBalancer.localityLbSetting).toEqual({

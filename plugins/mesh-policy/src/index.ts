@@ -55,8 +55,18 @@ export { loadSchemaValidator } from './translate/schemaCheck';
 export type { SchemaValidator } from './translate/schemaCheck';
 export type { Conflict } from './conflicts';
 export type { MeshResource } from './translate/resources';
-export { renderRepository, policyPath, renderedPath } from './render';
-export type { RenderResult } from './render';
+export {
+  renderRepository,
+  policyPath,
+  policyDestinations,
+  renderedPath,
+  renderedService,
+} from './render';
+export type {
+  PolicyDestinations,
+  RenderedFileSubject,
+  RenderResult,
+} from './render';
 export { CompileMemo, createCompileMemo } from './compileMemo';
 export type { CompileMemoStats } from './compileMemo';
 export { summarizeChange, formatChangeSummary } from './summarizeChange';

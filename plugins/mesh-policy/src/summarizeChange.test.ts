@@ -39,3 +39,58 @@ describe('summarizeChange', () => {
     );
   });
 });
+
+describe('summarizeChange reads both layouts from the path alone', () => {
+  // Unparsable files: the path is all there is to describe them by.
+  const broken = 'kind: [\n';
+  it.each([
+    [
+      'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml',
+      'cluster-1 virtualservice bookinfo/meshport-reviews',
+    ],
+    [
+      'rendered/cluster-1/istio-system/gateway-meshport-istio-eastwestgateway.yaml',
+      'cluster-1 gateway istio-system/meshport-istio-eastwestgateway',
+    ],
+    [
+      'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
+      'cluster-1 virtualservice bookinfo/meshport-reviews',
+    ],
+    [
+      'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      'policy trafficpolicy bookinfo/reviews-shift',
+    ],
+    [
+      'policies/bookinfo/reviews/shop/accesspolicy-checkout-reads-reviews.yaml',
+      'policy accesspolicy shop/checkout-reads-reviews',
+    ],
+    [
+      'policies/bookinfo/trafficpolicy-reviews-shift.yaml',
+      'policy trafficpolicy bookinfo/reviews-shift',
+    ],
+  ])('%s', (path, expected) => {
+    const s = summarizeChange({}, { [path]: broken });
+    const found = [
+      ...s.policies.added.map(f => `policy ${f.kind} ${f.namespace}/${f.name}`),
+      ...Object.entries(s.clusters).flatMap(([c, set]) =>
+        set.added.map(f => `${c} ${f.kind} ${f.namespace}/${f.name}`),
+      ),
+    ];
+    expect(found).toEqual([expected]);
+  });
+
+  it('ignores files outside the layout', () => {
+    const s = summarizeChange(
+      {},
+      {
+        'policies/bookinfo/a/b/c/trafficpolicy-x.yaml': broken,
+        'rendered/cluster-1/x.yaml': broken,
+        'README.md': '# hi\n',
+      },
+    );
+    expect(s).toEqual({
+      policies: { added: [], changed: [], removed: [] },
+      clusters: {},
+    });
+  });
+});

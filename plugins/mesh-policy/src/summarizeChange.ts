@@ -21,8 +21,13 @@ export interface ChangeSummary {
   clusters: Record<string, ChangeSet>;
 }
 
-const RENDERED = /^rendered\/([^/]+)\/([^/]+)\/([a-z0-9]+)-(.+)\.yaml$/;
-const POLICY = /^policies\/([^/]+)\/([a-z0-9]+)-(.+)\.yaml$/;
+// The layout of render.ts (`rendered/<cluster>/<namespace>/[<service>/]<kind>-<name>.yaml`,
+// `policies/<namespace>/<service>/[<policy namespace>/]<kind>-<name>.yaml`) and the one before
+// service folders, which a pull request moving a repository to the new layout removes.
+const RENDERED =
+  /^rendered\/([^/]+)\/([^/]+)\/(?:[^/]+\/)?([a-z0-9]+)-([^/]+)\.yaml$/;
+const POLICY =
+  /^policies\/([^/]+)\/(?:[^/]+\/(?:([^/]+)\/)?)?([a-z0-9]+)-([^/]+)\.yaml$/;
 
 /** What changed between two versions of a policy repository's files, for a PR body. */
 export function summarizeChange(
@@ -49,7 +54,9 @@ export function summarizeChange(
     }
     const p = POLICY.exec(path);
     if (p)
-      summary.policies[bucket].push(describe(path, content, p[2], p[1], p[3]));
+      summary.policies[bucket].push(
+        describe(path, content, p[3], p[2] ?? p[1], p[4]),
+      );
   }
   return summary;
 }

@@ -288,7 +288,7 @@ describe('the request-mesh-route template, end to end', () => {
 
     expect(pr.tree!.base_tree).toBe('base-tree');
     expect(Object.keys(files).sort()).toEqual([
-      'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
       ...Object.keys(files)
         .filter(f => f.startsWith('rendered/'))
         .sort(),
@@ -299,9 +299,9 @@ describe('the request-mesh-route template, end to end', () => {
         .filter(f => f.startsWith('rendered/'))
         .sort(),
     ).toEqual([
-      'rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml',
-      'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
-      'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
+      'rendered/cluster-1/bookinfo/reviews/destinationrule-meshport-reviews.yaml',
+      'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml',
+      'rendered/cluster-2/bookinfo/reviews/destinationrule-meshport-reviews.yaml',
     ]);
     expect(pr.ref).toEqual({
       ref: 'refs/heads/meshport/trafficpolicy-bookinfo-reviews-from-cluster-1',
@@ -454,7 +454,7 @@ describe('the request templates with optional fields empty and filled, dry run',
     expect({ status, error }).toEqual({ status: 200, error: undefined });
     expect(log).toContain('Running meshport:policy:access in dry-run mode');
     expect(policyFile(files)).toEqual([
-      `pull-request/policies/bookinfo/accesspolicy-${policyName}.yaml`,
+      `pull-request/policies/bookinfo/reviews/accesspolicy-${policyName}.yaml`,
     ]);
   });
 
@@ -511,7 +511,7 @@ describe('the request templates with optional fields empty and filled, dry run',
     expect({ status, error }).toEqual({ status: 200, error: undefined });
     expect(log).toContain('Running meshport:policy:traffic in dry-run mode');
     expect(policyFile(files)).toEqual([
-      `pull-request/policies/bookinfo/trafficpolicy-${policyName}.yaml`,
+      `pull-request/policies/bookinfo/reviews/trafficpolicy-${policyName}.yaml`,
     ]);
   });
 

@@ -96,9 +96,11 @@ describe('meshport-policy check', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshport-check-'));
-    fs.mkdirSync(path.join(dir, 'policies/bookinfo'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'policies/bookinfo/reviews'), {
+      recursive: true,
+    });
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/trafficpolicy-reviews-shift.yaml'),
+      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
       toYaml(seedPolicy()),
     );
   });
@@ -147,14 +149,14 @@ describe('meshport-policy check', () => {
       `    VirtualService bookinfo/meshport-reviews and VirtualService bookinfo/reviews-by-hand in cluster cluster-1 both route ${HOST}.`,
       `    fix: Merge them into one VirtualService for ${HOST}.`,
       '    owners: team-bookinfo',
-      `    file: ${dir}/rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml`,
+      `    file: ${dir}/rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml`,
       '',
     ]);
 
     const github = await check(fleet, '--format', 'github');
     expect(github.code).toBe(1);
     expect(github.out).toEqual([
-      `::error file=${dir}/rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml,title=MESH981::VirtualService bookinfo/meshport-reviews and VirtualService bookinfo/reviews-by-hand in cluster cluster-1 both route ${HOST}. Fix: Merge them into one VirtualService for ${HOST}. Owners: team-bookinfo.`,
+      `::error file=${dir}/rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml,title=MESH981::VirtualService bookinfo/meshport-reviews and VirtualService bookinfo/reviews-by-hand in cluster cluster-1 both route ${HOST}. Fix: Merge them into one VirtualService for ${HOST}. Owners: team-bookinfo.`,
       '::warning title=MESH983::PeerAuthentication bookinfo/legacy in cluster cluster-1 accepts plaintext. Fix: Set mtls.mode to STRICT. Owners: team-bookinfo.',
       `1 error, 1 warning, 0 info in the fleet with ${dir}'s render applied`,
     ]);
@@ -214,7 +216,7 @@ describe('meshport-policy check', () => {
     const bad = seedPolicy();
     bad.spec.route![0].cluster = 'cluster-9';
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/trafficpolicy-reviews-shift.yaml'),
+      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
       toYaml(bad),
     );
     const r = await check(
@@ -225,7 +227,7 @@ describe('meshport-policy check', () => {
     expect(r.code).toBe(1);
     expect(r.out[0]).toMatch(
       new RegExp(
-        `^::error file=${dir}/policies/bookinfo/trafficpolicy-reviews-shift.yaml,title=meshport-policy::unknown cluster "cluster-9"`,
+        `^::error file=${dir}/policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml,title=meshport-policy::unknown cluster "cluster-9"`,
       ),
     );
     expect(r.err).toContain('check failed: fix the problems above');

@@ -5,7 +5,12 @@ import { analyzeFleet } from '../analyze/analyzeFleet';
 import { ALL_CHECKS } from '../analyze/checks';
 import type { Check } from '../analyze/types';
 import { formatDiagnostic } from '../diagnostics';
-import { policyPath, renderRepository } from '../render';
+import {
+  legacyPolicyPath,
+  legacyRenderedPath,
+  policyPath,
+  renderRepository,
+} from '../render';
 import { loadSchemaValidator } from '../translate/schemaCheck';
 import { Policy, parsePolicyYaml, policyRef } from '../schema/policy';
 import {
@@ -33,8 +38,9 @@ const USAGE = `usage:
   meshport-policy trace --fleet <fleet.json> --from <cluster>/<namespace>/<workload>
                   --to <host>:<port> [--path /p] [--method GET] [--header k=v]... [--repo <repo>]
 
-validate  checks every policies/<namespace>/*.yaml against its schema and the fleet
-render    writes rendered/<cluster>/<namespace>/<kind>-<name>.yaml for every policy;
+validate  checks every policies/<namespace>/<service>/*.yaml against its schema and the fleet
+render    writes rendered/<cluster>/<namespace>/<service>/<kind>-<name>.yaml for every policy
+          (objects about no single service: rendered/<cluster>/<namespace>/<kind>-<name>.yaml);
           with --check, writes nothing and fails when rendered/ is out of date
 check     analyses the fleet's live mesh config with the repository's render applied
           (what GitOps will make of it) and prints the findings; fails on errors.
@@ -140,6 +146,8 @@ async function run(
   const sources = await readFiles(root, await listFiles(root, 'policies'));
   const policies: Policy[] = [];
   const fileOf = new Map<string, string>();
+  // Policies at the layout before service folders: [where it is, where it belongs].
+  const moves: [string, string][] = [];
   let failed = false;
   for (const [file, text] of Object.entries(sources)) {
     const parsed = parsePolicyYaml(text);
@@ -150,15 +158,20 @@ async function run(
     }
     const expected = policyPath(parsed.policy);
     if (expected !== file) {
-      io.stderr(
-        `${file}: this ${parsed.policy.kind} must live at ${expected} (policies/<namespace>/<kind>-<name>.yaml): move or rename the file`,
-      );
+      if (file === legacyPolicyPath(parsed.policy)) {
+        moves.push([file, expected]);
+      } else {
+        io.stderr(
+          `${file}: this ${parsed.policy.kind} must live at ${expected} (policies/<destination namespace>/<destination service>/<kind>-<name>.yaml): move or rename the file`,
+        );
+      }
       failed = true;
       continue;
     }
     fileOf.set(policyRef(parsed.policy), file);
     policies.push(parsed.policy);
   }
+  if (moves.length > 0) reportMoves(moves, args, io);
   if (Object.keys(sources).length === 0)
     io.stderr(
       `warning: no policies found under ${path.join(root, 'policies')}`,
@@ -240,9 +253,18 @@ async function run(
     ]
       .sort()
       .filter(p => existing[p] !== rendered[p]);
-    for (const p of stale) {
+    const movedTo = movedRenderedFiles(rendered);
+    // A file render moves is reported once, where it is.
+    const moveTargets = new Set(
+      [...movedTo].filter(([from]) => from in existing).map(([, to]) => to),
+    );
+    for (const p of stale.filter(f => !moveTargets.has(f))) {
       let why = 'out of date';
       if (!(p in existing)) why = 'missing';
+      else if (movedTo.has(p))
+        why = `at the layout before service folders: it now belongs at ${movedTo.get(
+          p,
+        )}, where render moves it`;
       else if (!(p in rendered)) why = 'no longer produced by any policy';
       io.stderr(`${p}: ${why}`);
     }
@@ -258,12 +280,56 @@ async function run(
     return 0;
   }
   await syncDirectory(root, 'rendered', rendered, existing);
+  const movedTo = movedRenderedFiles(rendered);
+  const moved = Object.keys(existing).filter(p => movedTo.has(p)).length;
   io.stdout(
     `rendered ${Object.keys(rendered).length} objects from ${
       policies.length
-    } policies`,
+    } policies${
+      moved > 0
+        ? `; moved ${moved} files of the layout before service folders into their service's folder`
+        : ''
+    }`,
   );
   return 0;
+}
+
+/**
+ * Policies at the layout before service folders: one line each, then the commands that move
+ * them all. The paths are made of DNS labels (policy names, namespaces, services), so they need
+ * no shell quoting.
+ */
+function reportMoves(moves: [string, string][], args: Args, io: CliIo) {
+  for (const [from, to] of moves)
+    io.stderr(
+      `${from}: at the layout before policies were filed under their destination service; it belongs at ${to}`,
+    );
+  io.stderr(
+    `${moves.length} ${
+      moves.length === 1 ? 'policy is' : 'policies are'
+    } at the old layout (policies/<namespace>/<kind>-<name>.yaml). Move them, in the repository's root (${
+      args.repo
+    }), with:`,
+  );
+  for (const [from, to] of moves)
+    io.stderr(
+      `  mkdir -p ${path.posix.dirname(to)} && git mv ${from} ${to}`,
+    );
+  io.stderr(
+    `then run meshport-policy render ${args.repo} --fleet ${args.fleet}, which moves rendered/ to the new layout too, and commit the result`,
+  );
+}
+
+/** Old-layout path → new path, for each rendered file that now sits in a service folder. */
+function movedRenderedFiles(
+  rendered: Record<string, string>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of Object.keys(rendered)) {
+    const old = legacyRenderedPath(p);
+    if (old && !(old in rendered)) out.set(old, p);
+  }
+  return out;
 }
 
 async function trace(rest: string[], io: CliIo): Promise<number> {

@@ -60,9 +60,9 @@ describe('meshport:policy:access', () => {
     const outputs = await run(grant, testDeps({ permissions }));
     expect(permissions.authorize).not.toHaveBeenCalled();
     expect(Object.keys(written())).toEqual([
-      'policies/bookinfo/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
-      'rendered/cluster-1/bookinfo/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
-      'rendered/cluster-2/bookinfo/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
+      'policies/bookinfo/reviews/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
+      'rendered/cluster-1/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
+      'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
     ]);
     expect(outputs).toMatchObject({
       branchName:

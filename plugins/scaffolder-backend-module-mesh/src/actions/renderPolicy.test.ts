@@ -60,11 +60,11 @@ describe('meshport:policy:render', () => {
   it('renders any policy document into the pull request folder', async () => {
     const outputs = await run({ policy: failover });
     expect(outputs.policyPath).toBe(
-      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+      'policies/bookinfo/reviews/virtualdestination-reviews-global.yaml',
     );
     expect(Object.keys(written())).toEqual(outputs.files);
     expect(outputs.files).toContain(
-      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+      'policies/bookinfo/reviews/virtualdestination-reviews-global.yaml',
     );
     expect(outputs.title).toBe(
       'Serve bookinfo/reviews as reviews.global (VirtualDestination bookinfo/reviews-global)',
@@ -156,7 +156,7 @@ describe('meshport:policy:render', () => {
 
     // another pull request merged meanwhile: a grant for ratings
     workspace.addContent({
-      'policy-repo/policies/bookinfo/accesspolicy-productpage-reads-ratings.yaml': `apiVersion: meshport.dev/v1alpha1
+      'policy-repo/policies/bookinfo/ratings/accesspolicy-productpage-reads-ratings.yaml': `apiVersion: meshport.dev/v1alpha1
 kind: AccessPolicy
 metadata:
   name: productpage-reads-ratings
@@ -194,7 +194,7 @@ spec:
   it("writes the request's effect only, leaving drift elsewhere in rendered/ alone", async () => {
     const clean = await run({ policy: failover, outputPath: 'clean' });
     const drifted =
-      'policy-repo/rendered/cluster-1/bookinfo/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml';
+      'policy-repo/rendered/cluster-1/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml';
     const stale =
       'policy-repo/rendered/cluster-3/bookinfo/no-policy-renders-this.yaml';
     workspace.addContent({
@@ -212,7 +212,7 @@ spec:
       readTree(path.join(workspace.path, 'clean')),
     );
     expect(outputs.files).toContain(
-      'policies/bookinfo/virtualdestination-reviews-global.yaml',
+      'policies/bookinfo/reviews/virtualdestination-reviews-global.yaml',
     );
     expect(outputs.files.some((f: string) => f.startsWith('rendered/'))).toBe(
       true,

@@ -67,7 +67,7 @@ describe('meshport:policy:traffic', () => {
     const files = written();
     expect(Object.keys(files)).toEqual(outputs.files);
     expect(outputs.files).toContain(
-      'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
     );
     expect(
       outputs.files.filter((f: string) => f.startsWith('rendered/cluster-1/')),
@@ -77,10 +77,13 @@ describe('meshport:policy:traffic', () => {
     expect(
       outputs.files.filter((f: string) => f.startsWith('rendered/cluster-2/')),
     ).toEqual([
-      'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
+      'rendered/cluster-2/bookinfo/reviews/destinationrule-meshport-reviews.yaml',
     ]);
-    expect(files['policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml'])
-      .toBe(`apiVersion: meshport.dev/v1alpha1
+    expect(
+      files[
+        'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml'
+      ],
+    ).toBe(`apiVersion: meshport.dev/v1alpha1
 kind: TrafficPolicy
 metadata:
   name: reviews-from-cluster-1
@@ -106,7 +109,8 @@ spec:
     - cluster: cluster-1
 `);
     expect(outputs).toMatchObject({
-      policyPath: 'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      policyPath:
+        'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
       sourcePath: 'pull-request',
       filesToDelete: [],
       clusters: ['cluster-1', 'cluster-2'],
@@ -164,11 +168,11 @@ spec:
       fs.cpSync(
         path.resolve(
           __dirname,
-          '../../../../examples/policy-repo/policies/bookinfo/trafficpolicy-reviews-shift.yaml',
+          '../../../../examples/policy-repo/policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
         ),
         path.join(
           dir,
-          'policy-repo/policies/bookinfo/trafficpolicy-reviews-shift.yaml',
+          'policy-repo/policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
         ),
       );
     };

@@ -515,7 +515,7 @@ describe('MESH205 hand-edited managed objects', () => {
       'VirtualService bookinfo/meshport-reviews in cluster cluster-2 was rendered by Meshport from policy trafficpolicy.bookinfo.x',
     );
     expect(f.fix).toContain(
-      'rendered/cluster-2/bookinfo/virtualservice-meshport-reviews.yaml',
+      'apply VirtualService meshport-reviews from rendered/cluster-2/bookinfo/ of the policy repository again',
     );
   });
 

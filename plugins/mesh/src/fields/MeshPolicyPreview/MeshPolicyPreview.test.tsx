@@ -31,7 +31,7 @@ const withThirdWeight = (weight: unknown) => ({
 });
 
 const VIRTUAL_SERVICE =
-  'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
+  'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml';
 
 describe('MeshPolicyPreview', () => {
   const server = setupServer();
@@ -91,7 +91,7 @@ describe('MeshPolicyPreview', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('group', {
-        name: 'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+        name: 'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
       }),
     ).toBeInTheDocument();
     // A read-only field: it never sets a value the form would submit or validate.
@@ -147,7 +147,7 @@ describe('MeshPolicyPreview', () => {
         name: `Resources for ${cluster}`,
       });
       const policy = within(region).getByRole('group', {
-        name: `rendered/${cluster}/bookinfo/authorizationpolicy-meshport-bookinfo-bookinfo-productpage-cluster-1-to-reviews.yaml`,
+        name: `rendered/${cluster}/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-productpage-cluster-1-to-reviews.yaml`,
       });
       await waitFor(() =>
         expect(policy).toHaveTextContent(

@@ -7,9 +7,9 @@ import {
 // examples/policy-repo/policies; they belong to no package, hence the imports from outside.
 // Jest's YAML transform hands over the parsed documents.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import seedDestinationRule from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml';
+import seedDestinationRule from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/reviews/destinationrule-meshport-reviews.yaml';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import seedVirtualService from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml';
+import seedVirtualService from '../../../../../examples/policy-repo/rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml';
 import { demoFleet } from '../../__testUtils__/demoFleet';
 import { PolicyPreview, previewPolicy } from './previewPolicy';
 import { seedRouteForm } from '../../__testUtils__/templateForms';
@@ -47,15 +47,15 @@ describe('previewPolicy', () => {
     // The same files as the action's golden pull request
     // (scaffolder-backend-module-mesh/src/__fixtures__/golden/seed-route).
     expect(preview.policy.path).toBe(
-      'policies/bookinfo/trafficpolicy-reviews-from-cluster-1.yaml',
+      'policies/bookinfo/reviews/trafficpolicy-reviews-from-cluster-1.yaml',
     );
     expect(paths(preview)).toEqual({
       'cluster-1': [
-        'rendered/cluster-1/bookinfo/destinationrule-meshport-reviews.yaml',
-        'rendered/cluster-1/bookinfo/virtualservice-meshport-reviews.yaml',
+        'rendered/cluster-1/bookinfo/reviews/destinationrule-meshport-reviews.yaml',
+        'rendered/cluster-1/bookinfo/reviews/virtualservice-meshport-reviews.yaml',
       ],
       'cluster-2': [
-        'rendered/cluster-2/bookinfo/destinationrule-meshport-reviews.yaml',
+        'rendered/cluster-2/bookinfo/reviews/destinationrule-meshport-reviews.yaml',
       ],
       'cluster-3': [],
       'cluster-4': [],
@@ -163,14 +163,14 @@ describe('previewPolicy', () => {
       fleet,
     );
     expect(compiled(preview).policy.path).toBe(
-      'policies/bookinfo/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
+      'policies/bookinfo/reviews/accesspolicy-bookinfo-reviews-cluster-2-to-reviews.yaml',
     );
     expect(paths(preview)).toMatchObject({
       'cluster-1': [
-        'rendered/cluster-1/bookinfo/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
+        'rendered/cluster-1/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
       ],
       'cluster-2': [
-        'rendered/cluster-2/bookinfo/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
+        'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-bookinfo-reviews-cluster-2-to-reviews.yaml',
       ],
     });
   });

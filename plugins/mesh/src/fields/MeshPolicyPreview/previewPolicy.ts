@@ -3,6 +3,7 @@ import {
   compile,
   CompileMemo,
   parsePolicy,
+  policyDestinations,
   policyPath,
   renderedPath,
   toYaml,
@@ -75,6 +76,7 @@ export function previewPolicy(
     }
 
     const result = compile([policy], fleet, { memo });
+    const destinations = policyDestinations([policy]);
     const names = new Set([
       ...fleet.clusters.map(c => c.name),
       ...Object.keys(result.resources),
@@ -82,7 +84,7 @@ export function previewPolicy(
     const clusters = [...names].sort().map(cluster => ({
       cluster,
       files: (result.resources[cluster] ?? []).map(r => ({
-        path: renderedPath(cluster, r),
+        path: renderedPath(cluster, r, destinations),
         yaml: toYaml(r),
       })),
     }));

@@ -4,7 +4,7 @@ import {
   MESHPORT_SPEC_HASH_ANNOTATION,
 } from '@meshport/backstage-plugin-mesh-common';
 import { compareStrings } from '../../../diagnostics';
-import { renderedPath } from '../../../render';
+import { renderedFolder } from '../../../render';
 import { renderedSpecHash } from '../../../specHash';
 import type { ClusterObject } from '../../../verify/types';
 import type { Check, FindingDraft } from '../../types';
@@ -59,10 +59,8 @@ export const handEditedManagedObject: Check = {
         .map(p => p.trim())
         .filter(p => p !== '')
         .sort(compareStrings);
-      const file = renderedPath(cluster, {
-        kind: o.kind,
-        metadata: { namespace: nsOf(o), name: o.metadata.name },
-      });
+      // The live object does not say which service its file is filed under, only its folder.
+      const folder = renderedFolder(cluster, nsOf(o));
       return {
         message:
           `${describeObject(cluster, o)} was rendered by Meshport from ` +
@@ -78,7 +76,7 @@ export const handEditedManagedObject: Check = {
           `policy repository will undo the change, and until then the policy does not say ` +
           `what the cluster does.`,
         fix:
-          `Revert the change (apply ${file} from the policy repository again), or, if the ` +
+          `Revert the change (apply ${o.kind} ${o.metadata.name} from ${folder}/ of the policy repository again), or, if the ` +
           `change is wanted, make it in ${list(
             policies,
           )} and render, so it goes through review.`,
