@@ -136,19 +136,6 @@ export interface Config {
       frequency?: Duration;
       /** The longest one read of every repository may take before it is cancelled. Default 5 minutes. */
       timeout?: Duration;
-    };
-
-    snapshot?: {
-      /**
-       * A directory with one sub-directory per cluster (named after the cluster) holding
-       * Kubernetes List documents as `kubectl get … -o json|yaml` prints them. Resolved from
-       * the backend's working directory. Used by the demo app and the end-to-end tests.
-       */
-      directory?: string;
-    };
-
-    /** The lifecycle of policies in `mesh.policyRepositories`. */
-    policyLifecycle?: {
       /**
        * Read every policy repository from a directory instead of GitHub or GitLab (the demo and
        * tests without credentials). See examples/demo-scm/README.md for its format.
@@ -165,6 +152,15 @@ export interface Config {
          */
         rootDirectory?: string;
       };
+    };
+
+    snapshot?: {
+      /**
+       * A directory with one sub-directory per cluster (named after the cluster) holding
+       * Kubernetes List documents as `kubectl get … -o json|yaml` prints them. Resolved from
+       * the backend's working directory. Used by the demo app and the end-to-end tests.
+       */
+      directory?: string;
     };
   };
 }

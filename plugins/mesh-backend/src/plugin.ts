@@ -44,7 +44,10 @@ import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
 import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
 import { createPoliciesRouter } from './policies/router';
 import { schedulePolicySync } from './policies/schedulePolicySync';
-import type { PolicyRepositoryScm } from './policies/scm/PolicyRepositoryScm';
+import {
+  createPolicyRepositoryScm,
+  type PolicyRepositoryScm,
+} from './policies/scm';
 
 /**
  * Builds the fleet and its service index now rather than on the next read: after a discovery
@@ -220,6 +223,7 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
           httpRouter: coreServices.httpRouter,
           permissions: coreServices.permissions,
           permissionsRegistry: coreServices.permissionsRegistry,
+          urlReader: coreServices.urlReader,
         },
         async init({
           config,
@@ -233,6 +237,7 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
           httpRouter,
           permissions,
           permissionsRegistry,
+          urlReader,
         }) {
           permissionsRegistry.addPermissions(meshPermissions);
           const analysis = new FleetAnalysis({ checks: options.checks });
@@ -247,7 +252,9 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
           // read before anything starts: a malformed entry fails the start with how to fix it
           const policyRepositories = readPolicyRepositories(config);
           const lifecycleOptions = readPolicyLifecycleOptions(config);
-          const policyScm = options.policyRepositoryScm as PolicyRepositoryScm;
+          const policyScm =
+            options.policyRepositoryScm ??
+            createPolicyRepositoryScm({ config, reader: urlReader, logger });
 
           // everything that creates tables on a first start, one replica at a time
           const { store, policies } = await serializeStartup(

@@ -7,7 +7,6 @@ import {
 } from '@backstage/plugin-permission-common';
 import type {
   Fleet,
-  FindingsResponse,
   PoliciesResponse,
   PolicyLifecycle,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -254,15 +253,6 @@ describe('a policy from its pull request to every cluster, through discovery and
       name: 'meshport-ratings-old',
       policy: 'trafficpolicy.bookinfo.ratings-old',
     });
-  });
-
-  it('shows the failures beside the analysis findings', async () => {
-    const body = await backend.get<FindingsResponse>(
-      '/findings?service=bookinfo/reviews',
-    );
-    expect(body.items.some(f => f.message.includes('reviews-shift'))).toBe(
-      true,
-    );
   });
 
   it.each([
