@@ -315,3 +315,41 @@ describe('PolicyLifecycleSync replicas on PostgreSQL', () => {
     expect(during.result.policies).toEqual(fromA.result.policies);
   });
 });
+
+describe('files the computation leaves out', () => {
+  it('are logged when they change, not at every computation', async () => {
+    const { store } = await setup();
+    const logger = mockServices.logger.mock();
+    let fleet = fleetOf(['cluster-1']);
+    const scm = new FakeScm();
+    scm.branches.set(REPO.url, { commit: 'c1', files: {} });
+    const sync = new PolicyLifecycleSync({
+      repositories: [REPO],
+      scm,
+      store,
+      fleetStore: { getFleet: async () => fleet } as unknown as FleetStore,
+      compute: () => ({
+        policies: [],
+        orphans: [],
+        memory: {},
+        problems: [
+          {
+            repository: REPO.url,
+            path: 'policies/bookinfo/reviews/broken.yaml',
+            message: 'not YAML: fix the file',
+          },
+        ],
+      }),
+      logger,
+      refreshIntervalMs: 0,
+    });
+    await sync.syncRepositories();
+    await sync.current();
+    fleet = fleetOf(['cluster-1', 'cluster-2']);
+    await sync.current();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Policy repository ${REPO.url}, policies/bookinfo/reviews/broken.yaml: not YAML: fix the file`,
+    );
+  });
+});

@@ -21,6 +21,8 @@ import {
 } from './scm/PolicyRepositoryScm';
 import { withoutCredentials } from './withoutCredentials';
 
+const MAX_LOGGED_PROBLEMS = 20;
+
 /** The lifecycle's states for one published fleet and one revision of the stored repositories. */
 export interface PolicyLifecycleView {
   fleet: Fleet;
@@ -64,6 +66,7 @@ export class PolicyLifecycleSync {
   };
   private revision?: string;
   private lastRefresh = 0;
+  private reportedProblems = '[]';
   private readonly now: () => Date;
 
   constructor(private readonly options: PolicyLifecycleSyncOptions) {
@@ -231,6 +234,7 @@ export class PolicyLifecycleSync {
       memory,
       now: this.now().toISOString(),
     });
+    this.reportProblems(result);
     if (JSON.stringify(result.memory) !== JSON.stringify(memory)) {
       await store.saveMemory(result.memory);
       // this replica's own write: no reason to compute again
@@ -239,6 +243,29 @@ export class PolicyLifecycleSync {
       if (this.latest?.fleet === fleet) this.latest.revision = this.revision;
     }
     return { fleet, repositories: inputs.map(i => i.status), result };
+  }
+
+  /**
+   * Files of a branch the computation left out (a policy that does not parse, malformed
+   * rendered YAML): logged when they change, not at every computation.
+   */
+  private reportProblems(result: LifecycleResult) {
+    const problems = result.problems ?? [];
+    const key = JSON.stringify(problems);
+    if (key === this.reportedProblems) return;
+    this.reportedProblems = key;
+    for (const p of problems.slice(0, MAX_LOGGED_PROBLEMS))
+      this.options.logger.warn(
+        `Policy repository ${p.repository}${p.path ? `, ${p.path}` : ''}: ${
+          p.message
+        }`,
+      );
+    if (problems.length > MAX_LOGGED_PROBLEMS)
+      this.options.logger.warn(
+        `…and ${
+          problems.length - MAX_LOGGED_PROBLEMS
+        } more files of the policy repositories left out`,
+      );
   }
 
   /** The stored rows' revision, asked of the database at most once per refresh interval. */
