@@ -246,7 +246,9 @@ describe('golden: failover, access, Linkerd', () => {
     });
     expect(result.errors).toEqual([]);
     const route = parse(
-      result.files['rendered/east/shop/checkout/httproute-meshport-checkout-9080.yaml'],
+      result.files[
+        'rendered/east/shop/checkout/httproute-meshport-checkout-9080.yaml'
+      ],
     );
     expect(route.spec.rules[0].backendRefs).toEqual([
       { name: 'checkout', port: 9080, weight: 80 },

@@ -103,3 +103,20 @@ export type {
   CheckInfo,
 } from './analyze';
 export * from './lifecycle';
+export {
+  CODEOWNERS_HEADER,
+  codeOwnersDifference,
+  codeOwnersStatus,
+  parseCodeOwners,
+  renderCodeOwners,
+  servicePatterns,
+  updateCodeOwnersFor,
+} from './codeowners';
+export type {
+  CodeOwnersDifference,
+  CodeOwnersInput,
+  CodeOwnersProvider,
+  CodeOwnersRule,
+  CodeOwnersStatus,
+  ServiceCodeOwners,
+} from './codeowners';

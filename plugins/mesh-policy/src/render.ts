@@ -76,7 +76,10 @@ export function renderedService(
   for (const ref of refs) {
     const d = destinations.get(ref);
     if (!d) return undefined;
-    if (found && (found.namespace !== d.namespace || found.service !== d.service))
+    if (
+      found &&
+      (found.namespace !== d.namespace || found.service !== d.service)
+    )
       return undefined;
     found = d;
   }

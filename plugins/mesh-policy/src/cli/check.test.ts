@@ -100,7 +100,10 @@ describe('meshport-policy check', () => {
       recursive: true,
     });
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
+      path.join(
+        dir,
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      ),
       toYaml(seedPolicy()),
     );
   });
@@ -216,7 +219,10 @@ describe('meshport-policy check', () => {
     const bad = seedPolicy();
     bad.spec.route![0].cluster = 'cluster-9';
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
+      path.join(
+        dir,
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      ),
       toYaml(bad),
     );
     const r = await check(

@@ -69,7 +69,10 @@ describe('meshport-policy CLI', () => {
     const bad = seedPolicy();
     bad.spec.route![0].weight = 65;
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
+      path.join(
+        dir,
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      ),
       toYaml(bad),
     );
     const r = await run('validate', dir, '--fleet', fleet);
@@ -83,7 +86,10 @@ describe('meshport-policy CLI', () => {
     const p = seedPolicy();
     p.spec.route![0].cluster = 'cluster-9';
     fs.writeFileSync(
-      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
+      path.join(
+        dir,
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      ),
       toYaml(p),
     );
     const r = await run('render', dir, '--fleet', fleet);
@@ -95,7 +101,10 @@ describe('meshport-policy CLI', () => {
 
   it('refuses a misplaced file and bad arguments', async () => {
     fs.renameSync(
-      path.join(dir, 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml'),
+      path.join(
+        dir,
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
+      ),
       path.join(dir, 'policies/bookinfo/reviews/reviews.yaml'),
     );
     expect((await run('validate', dir, '--fleet', fleet)).err[0]).toMatch(
@@ -111,7 +120,8 @@ describe('meshport-policy CLI', () => {
 
 describe('meshport-policy on a repository of the layout before service folders', () => {
   const OLD_POLICY = 'policies/bookinfo/trafficpolicy-reviews-shift.yaml';
-  const NEW_POLICY = 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml';
+  const NEW_POLICY =
+    'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml';
   let dir: string;
   let fleet: string;
   beforeEach(() => {
@@ -176,8 +186,8 @@ describe('meshport-policy on a repository of the layout before service folders',
       'destinationrule-meshport-reviews.yaml',
       'virtualservice-meshport-reviews.yaml',
     ]);
-    expect(
-      (await run('render', dir, '--fleet', fleet, '--check')).code,
-    ).toBe(0);
+    expect((await run('render', dir, '--fleet', fleet, '--check')).code).toBe(
+      0,
+    );
   });
 });

@@ -312,9 +312,7 @@ function reportMoves(moves: [string, string][], args: Args, io: CliIo) {
     }), with:`,
   );
   for (const [from, to] of moves)
-    io.stderr(
-      `  mkdir -p ${path.posix.dirname(to)} && git mv ${from} ${to}`,
-    );
+    io.stderr(`  mkdir -p ${path.posix.dirname(to)} && git mv ${from} ${to}`);
   io.stderr(
     `then run meshport-policy render ${args.repo} --fleet ${args.fleet}, which moves rendered/ to the new layout too, and commit the result`,
   );
