@@ -13,10 +13,6 @@ import {
   meshTrafficSourceExtensionPoint,
   readPolicyRepositories,
 } from '@meshport/backstage-plugin-mesh-node';
-import {
-  computePolicyStates,
-  createLifecycleCache,
-} from '@meshport/backstage-plugin-mesh-policy';
 import type { ClusterAuthenticator } from './clusters/auth/ClusterAuthenticator';
 import {
   clusterDiscovery,
@@ -43,6 +39,7 @@ import { PolicyLifecycleStore } from './policies/PolicyLifecycleStore';
 import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
 import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
 import { createPoliciesRouter } from './policies/router';
+import { policyStatesComputation } from './policies/policyStatesComputation';
 import { schedulePolicySync } from './policies/schedulePolicySync';
 import {
   createPolicyRepositoryScm,
@@ -270,14 +267,12 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
               });
               // a restarted replica serves the last-known-good fleet before discovery runs
               await fleetStore.load();
-              const lifecycleCache = createLifecycleCache();
-              const policySync = new PolicyLifecycleSync({
+                const policySync = new PolicyLifecycleSync({
                 repositories: policyRepositories,
                 scm: policyScm,
                 store: await PolicyLifecycleStore.create(database),
                 fleetStore,
-                // parsed branch files and live specs, kept between computations of this process
-                compute: input => computePolicyStates(input, lifecycleCache),
+              compute: policyStatesComputation(),
                 logger,
               });
               if (policySync.configured) {

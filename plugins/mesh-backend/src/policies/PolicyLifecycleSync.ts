@@ -7,6 +7,7 @@ import type { PolicyRepositoryConfig } from '@meshport/backstage-plugin-mesh-nod
 import type {
   BranchSnapshot,
   LifecycleInput,
+  LifecycleMemory,
   LifecycleResult,
 } from '@meshport/backstage-plugin-mesh-policy';
 import type { FleetStore } from '../store/FleetStore';
@@ -67,6 +68,11 @@ export class PolicyLifecycleSync {
   private revision?: string;
   private lastRefresh = 0;
   private reportedProblems = '[]';
+  private loaded?: {
+    revision: string;
+    repositories: StoredRepository[];
+    memory: LifecycleMemory;
+  };
   private readonly now: () => Date;
 
   constructor(private readonly options: PolicyLifecycleSyncOptions) {
@@ -109,7 +115,7 @@ export class PolicyLifecycleSync {
     }
     const revision = await this.storedRevision();
     if (this.latest?.fleet !== fleet || this.latest.revision !== revision) {
-      const latest = { fleet, revision, view: this.compute(fleet) };
+      const latest = { fleet, revision, view: this.compute(fleet, revision) };
       this.latest = latest;
       latest.view.catch(() => {
         // the next read tries again instead of serving the failure forever
@@ -195,12 +201,22 @@ export class PolicyLifecycleSync {
     }
   }
 
-  private async compute(fleet: Fleet): Promise<PolicyLifecycleView> {
+  private async compute(
+    fleet: Fleet,
+    revision: string,
+  ): Promise<PolicyLifecycleView> {
     const { store, compute, codeOwners } = this.options;
-    const [stored, memory] = await Promise.all([
-      store.loadRepositories(),
-      store.loadMemory(),
-    ]);
+    // The stored rows are read again only when they changed: a new fleet alone (after each
+    // discovery pass) reuses them, and the branch's files then keep their identity, so the
+    // computation's cache of parsed files and branches holds.
+    if (this.loaded?.revision !== revision) {
+      const [repositories, memory] = await Promise.all([
+        store.loadRepositories(),
+        store.loadMemory(),
+      ]);
+      this.loaded = { revision, repositories, memory };
+    }
+    const { repositories: stored, memory } = this.loaded;
     const byUrl = new Map(stored.map(r => [r.url, r]));
     const allClusters = fleet.clusters.map(c => c.name).sort();
     const inputs = this.options.repositories.map(repository => {
@@ -237,9 +253,14 @@ export class PolicyLifecycleSync {
     this.reportProblems(result);
     if (JSON.stringify(result.memory) !== JSON.stringify(memory)) {
       await store.saveMemory(result.memory);
-      // this replica's own write: no reason to compute again
+      // this replica's own write: no reason to read or compute again
       this.revision = await store.revision();
       this.lastRefresh = Date.now();
+      this.loaded = {
+        revision: this.revision,
+        repositories: stored,
+        memory: result.memory,
+      };
       if (this.latest?.fleet === fleet) this.latest.revision = this.revision;
     }
     return { fleet, repositories: inputs.map(i => i.status), result };
