@@ -90,16 +90,32 @@ export class PolicyLifecycleSync {
    */
   async syncRepositories(signal?: AbortSignal): Promise<void> {
     const { repositories, store } = this.options;
-    const stored = new Map(
-      (await store.loadRepositories()).map(r => [r.url, r]),
-    );
+    // what this replica last read or wrote is still what the database holds: no need to read
+    // every branch back (only the syncing replica writes repositories, a global task)
+    const before = await store.revision();
+    const rows =
+      this.loaded?.revision === before
+        ? this.loaded.repositories
+        : await store.loadRepositories();
+    const stored = new Map(rows.map(r => [r.url, r]));
     await store.retainOnly(repositories.map(r => r.url));
+    const written: StoredRepository[] = [];
     for (const repository of repositories) {
-      if (signal?.aborted) break;
-      await this.syncRepository(repository, stored.get(repository.url));
+      const row = stored.get(repository.url);
+      if (signal?.aborted) {
+        if (row) written.push(row);
+        continue;
+      }
+      written.push(await this.syncRepository(repository, row));
     }
     this.revision = await store.revision();
     this.lastRefresh = Date.now();
+    this.loaded = {
+      revision: this.revision,
+      repositories: written.sort((a, b) => a.url.localeCompare(b.url)),
+      // small, and another replica's computation may have written it meanwhile
+      memory: await store.loadMemory(),
+    };
   }
 
   /** The states for the current fleet, computed now if the fleet or the stored rows changed. */
@@ -137,7 +153,7 @@ export class PolicyLifecycleSync {
   private async syncRepository(
     repository: PolicyRepositoryConfig,
     stored: StoredRepository | undefined,
-  ): Promise<void> {
+  ): Promise<StoredRepository> {
     const { scm, store, logger } = this.options;
     const at = this.now().toISOString();
     try {
@@ -163,12 +179,9 @@ export class PolicyLifecycleSync {
         ...(branch.commit ? { commit: branch.commit } : {}),
         ...(nextEtag ? { etag: nextEtag } : {}),
       };
-      await store.saveRepository({
-        url: repository.url,
-        sync,
-        branch,
-        pullRequests,
-      });
+      const row = { url: repository.url, sync, branch, pullRequests };
+      await store.saveRepository(row);
+      return row;
     } catch (error) {
       const refused =
         error instanceof PolicyRepositoryReadError ||
@@ -192,12 +205,19 @@ export class PolicyLifecycleSync {
       } = stored?.sync ?? {
         status: 'never-synced' as const,
       };
-      await store.saveSyncStatus(repository.url, {
+      const sync: RepositorySync = {
         ...kept,
         status,
         message,
         lastAttemptAt: at,
-      });
+      };
+      await store.saveSyncStatus(repository.url, sync);
+      return {
+        url: repository.url,
+        sync,
+        ...(stored?.branch ? { branch: stored.branch } : {}),
+        pullRequests: stored?.pullRequests ?? [],
+      };
     }
   }
 
