@@ -17,10 +17,8 @@ export interface BranchFileProblem {
   message: string;
 }
 
-/** One object the branch renders for one cluster. */
-export interface RenderedObject {
-  cluster: string;
-  path: string;
+/** One object as a rendered file holds it, whichever cluster the file is for. */
+export interface RenderedContent {
   apiVersion: string;
   kind: string;
   namespace: string;
@@ -30,11 +28,19 @@ export interface RenderedObject {
   /** Every policy that contributed (`meshport.dev/policies`, else the policy label). */
   policies: string[];
   labels: Record<string, string>;
-  spec: unknown;
+  spec: Record<string, unknown>;
   /** The canonical JSON of the spec, the text `meshport.dev/spec-hash` is the SHA-256 of. */
   canonical: string;
+  /** `JSON.stringify` of the spec as written (keys sorted, as Meshport writes them). */
+  json: string;
   /** Its `meshport.dev/spec-hash`, when stamped. */
   specHash?: string;
+}
+
+/** One object the branch renders for one cluster. */
+export interface RenderedObject extends RenderedContent {
+  cluster: string;
+  path: string;
 }
 
 export interface BranchPolicy {
@@ -51,6 +57,8 @@ export interface ParsedBranch {
   /** Cluster → keys of every object rendered there, whichever policy. */
   renderedKeys: Map<string, Set<string>>;
   problems: BranchFileProblem[];
+  /** `<ref>\u0000<cluster>` → digest of that rendering, filled as computations ask. */
+  renderingHashes: Map<string, string>;
 }
 
 /**
@@ -81,7 +89,7 @@ const YAML_FILE = /\.ya?ml$/;
  */
 export function parseBranch(
   branch: BranchSnapshot,
-  reuse?: { cache: ParsedFileCache; scope: string },
+  cache: ParsedFileCache = new ParsedFileCache(),
 ): ParsedBranch {
   const policies = new Map<string, BranchPolicy>();
   const rendered = new Map<string, Map<string, RenderedObject[]>>();
@@ -92,9 +100,7 @@ export function parseBranch(
     if (!YAML_FILE.test(path)) continue;
     const text = branch.files[path];
     if (path.startsWith('policies/')) {
-      const parsed = reuse
-        ? reuse.cache.policy(reuse.scope, path, text)
-        : parsePolicyFile(text);
+      const parsed = cache.policy(text);
       if ('message' in parsed) {
         problems.push({ path, message: parsed.message });
         continue;
@@ -110,11 +116,19 @@ export function parseBranch(
       }
       policies.set(ref, { policy: parsed.policy, path });
     } else if (path.startsWith('rendered/')) {
-      const parsed = reuse
-        ? reuse.cache.rendered(reuse.scope, path, text)
-        : parseRenderedFile(path, text);
+      const cluster = path.split('/')[1];
+      if (!cluster || path.split('/').length < 3) {
+        problems.push({
+          path,
+          message:
+            'a rendered file belongs in rendered/<cluster>/: render the repository again',
+        });
+        continue;
+      }
+      const parsed = cache.rendered(text);
       for (const p of parsed.problems) problems.push({ path, message: p });
-      for (const o of parsed.objects) {
+      for (const content of parsed.objects) {
+        const o: RenderedObject = { ...content, cluster, path };
         const keys = renderedKeys.get(o.cluster) ?? new Set<string>();
         if (keys.has(o.key)) {
           problems.push({
@@ -135,12 +149,18 @@ export function parseBranch(
       }
     }
   }
-  return { policies, rendered, renderedKeys, problems };
+  return {
+    policies,
+    rendered,
+    renderedKeys,
+    problems,
+    renderingHashes: new Map(),
+  };
 }
 
 type PolicyFile = { policy: Policy } | { message: string };
 interface RenderedFile {
-  objects: RenderedObject[];
+  objects: RenderedContent[];
   problems: string[];
 }
 
@@ -179,18 +199,9 @@ export function policiesOf(
   return [...new Set(listed)].sort(compareStrings);
 }
 
-function parseRenderedFile(path: string, text: string): RenderedFile {
-  const cluster = path.split('/')[1];
+function parseRenderedText(text: string): RenderedFile {
   const problems: string[] = [];
-  const objects: RenderedObject[] = [];
-  if (!cluster || path.split('/').length < 3) {
-    return {
-      objects,
-      problems: [
-        'a rendered file belongs in rendered/<cluster>/: render the repository again',
-      ],
-    };
-  }
+  const objects: RenderedContent[] = [];
   if (text.length > MAX_FILE) {
     return {
       objects,
@@ -218,18 +229,14 @@ function parseRenderedFile(path: string, text: string): RenderedFile {
       );
       continue;
     }
-    const object = renderedObject(cluster, path, value);
+    const object = renderedContent(value);
     if (typeof object === 'string') problems.push(object);
     else objects.push(object);
   }
   return { objects, problems };
 }
 
-function renderedObject(
-  cluster: string,
-  path: string,
-  value: unknown,
-): RenderedObject | string {
+function renderedContent(value: unknown): RenderedContent | string {
   if (!isRecord(value) || !isRecord(value.metadata))
     return 'not a Kubernetes object (apiVersion, kind, metadata), skipped';
   const { apiVersion, kind } = value;
@@ -252,8 +259,6 @@ function renderedObject(
     return `${kind} ${namespace}/${name} names no policy (no ${MESHPORT_POLICY_LABEL} label or ${MESHPORT_POLICIES_ANNOTATION} annotation), skipped: render the repository again`;
   const spec = isRecord(value.spec) ? value.spec : {};
   return {
-    cluster,
-    path,
     apiVersion,
     kind,
     namespace,
@@ -263,30 +268,34 @@ function renderedObject(
     labels,
     spec,
     canonical: canonicalSpecJson(spec, { apiVersion, kind }),
+    json: JSON.stringify(spec),
     specHash: annotations[MESHPORT_SPEC_HASH_ANNOTATION],
   };
 }
 
 /**
- * Parsed files kept between computations, by repository, path and text: an unchanged file
- * (most of them, whatever the commit) is not parsed again. Entries of files no branch holds any
- * more are dropped by `retain`.
+ * Parsed files by text: a file's meaning does not depend on its path (the cluster of a rendered
+ * file is taken from the path afterwards), so a text rendered alike for twenty clusters is
+ * parsed once. Kept between computations, an unchanged file (most of them, whatever the
+ * commit) is not parsed again; `retain` drops the texts no computation read since its last
+ * call.
  */
 export class ParsedFileCache {
-  private policies = new Map<string, { text: string; value: PolicyFile }>();
-  private renders = new Map<string, { text: string; value: RenderedFile }>();
+  private policies = new Map<string, PolicyFile>();
+  private renders = new Map<string, RenderedFile>();
   private seen = new Set<string>();
 
-  policy(scope: string, path: string, text: string): PolicyFile {
-    return this.through(this.policies, `${scope}\u0000${path}`, text, () =>
-      parsePolicyFile(text),
-    );
+  policy(text: string): PolicyFile {
+    return this.through(this.policies, text, () => parsePolicyFile(text));
   }
 
-  rendered(scope: string, path: string, text: string): RenderedFile {
-    return this.through(this.renders, `${scope}\u0000${path}`, text, () =>
-      parseRenderedFile(path, text),
-    );
+  rendered(text: string): RenderedFile {
+    return this.through(this.renders, text, () => parseRenderedText(text));
+  }
+
+  /** Marks every file of a branch read, for a branch whose parse is reused whole. */
+  touch(branch: BranchSnapshot) {
+    for (const text of Object.values(branch.files)) this.seen.add(text);
   }
 
   /** Drops what no file read since the last call holds: call once per computation. */
@@ -296,17 +305,13 @@ export class ParsedFileCache {
     this.seen.clear();
   }
 
-  private through<T>(
-    map: Map<string, { text: string; value: T }>,
-    key: string,
-    text: string,
-    parse: () => T,
-  ): T {
-    this.seen.add(key);
-    const kept = map.get(key);
-    if (kept && kept.text === text) return kept.value;
-    const value = parse();
-    map.set(key, { text, value });
+  private through<T>(map: Map<string, T>, text: string, parse: () => T): T {
+    this.seen.add(text);
+    let value = map.get(text);
+    if (value === undefined) {
+      value = parse();
+      map.set(text, value);
+    }
     return value;
   }
 }

@@ -197,7 +197,15 @@ describe('computePolicyStates', () => {
     expect(policy(r3, SEED).timings.mergedToApplied).toBeUndefined();
 
     // 4. …and then deletes both objects
-    const deleted = { ...live, 'cluster-1': live['cluster-1'].filter(o => !o.metadata.labels?.['meshport.dev/policy']?.startsWith('trafficpolicy')) };
+    const deleted = {
+      ...live,
+      'cluster-1': live['cluster-1'].filter(
+        o =>
+          !o.metadata.labels?.['meshport.dev/policy']?.startsWith(
+            'trafficpolicy',
+          ),
+      ),
+    };
     const r4 = computePolicyStates(
       input(deleted, r3.memory, '2026-12-01T14:00:00.000Z'),
     );
@@ -220,9 +228,7 @@ describe('computePolicyStates', () => {
     const r6 = computePolicyStates(
       input(live, r5.memory, '2026-12-01T16:00:00.000Z'),
     );
-    expect(r6.memory[SEED]['cluster-1'].since).toBe(
-      '2026-12-01T15:00:00.000Z',
-    );
+    expect(r6.memory[SEED]['cluster-1'].since).toBe('2026-12-01T15:00:00.000Z');
   });
 
   it('starts a changed rendering over as pending, and keeps a partly applied one pending', () => {
@@ -270,8 +276,11 @@ describe('computePolicyStates', () => {
     // every object gone after a new rendering: the policy was applied, it is missing
     const none = { ...live, 'cluster-1': [] };
     expect(
-      clusterState(computePolicyStates(input(none, renewed)), SEED, 'cluster-1')!
-        .state,
+      clusterState(
+        computePolicyStates(input(none, renewed)),
+        SEED,
+        'cluster-1',
+      )!.state,
     ).toBe('missing');
   });
 
@@ -304,7 +313,11 @@ describe('computePolicyStates', () => {
               level: 'ERROR',
               description: 'Referenced host not found: "reviews"',
             },
-            { code: 'IST0102', level: 'WARNING', description: 'mTLS not enabled' },
+            {
+              code: 'IST0102',
+              level: 'WARNING',
+              description: 'mTLS not enabled',
+            },
           ],
         }),
       );
@@ -358,7 +371,7 @@ describe('computePolicyStates', () => {
     );
   });
 
-  it("judges only the clusters the repository feeds", () => {
+  it('judges only the clusters the repository feeds', () => {
     const r = computePolicyStates(
       input({ 'cluster-1': [], 'cluster-2': [] }, {}, undefined, [
         {
@@ -478,7 +491,10 @@ describe('computePolicyStates', () => {
       input({ 'cluster-1': applied(files, 'cluster-1') }),
     );
     const without = Object.fromEntries(
-      Object.entries(files).filter(([p]) => !p.includes('reviews-shift') && !p.includes('meshport-reviews')),
+      Object.entries(files).filter(
+        ([p]) =>
+          !p.includes('reviews-shift') && !p.includes('meshport-reviews'),
+      ),
     );
     const r = computePolicyStates(
       input({ 'cluster-1': [] }, before.memory, undefined, [
@@ -495,9 +511,7 @@ describe('computePolicyStates', () => {
 
   it('lists live objects no branch renders as orphans, sorted', () => {
     const live = applied(files, 'cluster-1');
-    const stray = structuredClone(
-      live.find(o => o.kind === 'VirtualService')!,
-    );
+    const stray = structuredClone(live.find(o => o.kind === 'VirtualService')!);
     stray.metadata.name = 'meshport-ratings';
     stray.metadata.labels!['meshport.dev/policy'] =
       'trafficpolicy.bookinfo.ratings-old';
@@ -553,8 +567,14 @@ describe('computePolicyStates', () => {
       ]),
     );
     expect(r.problems!.map(p => [p.path, p.message.split(':')[0]])).toEqual([
-      ['policies/bookinfo/trafficpolicy-broken.yaml', 'not a valid policy, skipped'],
-      ['rendered/cluster-1/bookinfo/bad.yaml', expect.stringMatching(/^invalid YAML at line/)],
+      [
+        'policies/bookinfo/trafficpolicy-broken.yaml',
+        'not a valid policy, skipped',
+      ],
+      [
+        'rendered/cluster-1/bookinfo/bad.yaml',
+        expect.stringMatching(/^invalid YAML at line/),
+      ],
       [
         'rendered/cluster-1/bookinfo/unlabelled.yaml',
         expect.stringMatching(/names no policy/),
@@ -574,23 +594,21 @@ describe('computePolicyStates', () => {
 
   it('reads two repositories, and a policy claimed by both belongs to the first', () => {
     const second = renderRepository(
-      [accessGrant(), { ...seedPolicy(), metadata: { name: 'other', namespace: 'bookinfo' } }],
+      [
+        accessGrant(),
+        { ...seedPolicy(), metadata: { name: 'other', namespace: 'bookinfo' } },
+      ],
       fleetWith(),
     );
     const r = computePolicyStates(
-      input(
-        { 'cluster-1': applied(files, 'cluster-1') },
-        {},
-        undefined,
-        [
-          { status: status(), branch: { files }, pullRequests: [] },
-          {
-            status: status({ url: `${URL}-2` }),
-            branch: { files: second.files },
-            pullRequests: [],
-          },
-        ],
-      ),
+      input({ 'cluster-1': applied(files, 'cluster-1') }, {}, undefined, [
+        { status: status(), branch: { files }, pullRequests: [] },
+        {
+          status: status({ url: `${URL}-2` }),
+          branch: { files: second.files },
+          pullRequests: [],
+        },
+      ]),
     );
     expect(r.policies.map(p => [p.ref, p.repository])).toEqual(
       expect.arrayContaining([

@@ -62,7 +62,9 @@ const CLUSTER_RANK = new Map(POLICY_CLUSTER_STATES.map((s, i) => [s, i]));
 const POLICY_RANK = new Map(POLICY_STATES.map((s, i) => [s, i]));
 
 const worst = (states: PolicyClusterState[]): PolicyClusterState =>
-  states.reduce((a, b) => (CLUSTER_RANK.get(b)! < CLUSTER_RANK.get(a)! ? b : a));
+  states.reduce((a, b) =>
+    CLUSTER_RANK.get(b)! < CLUSTER_RANK.get(a)! ? b : a,
+  );
 
 /** States in which the cluster held the policy's objects: losing one then is `missing`. */
 const HELD: ReadonlySet<PolicyClusterState> = new Set([
@@ -116,6 +118,7 @@ export function computePolicyStates(
   const claimedBy = new Map<string, string>();
   const branches: ParsedBranch[] = [];
   const seenRepositories = new Set<string>();
+  const fresh = new Set<string>();
 
   for (const repository of input.repositories) {
     const url = repository.status.url;
@@ -133,7 +136,7 @@ export function computePolicyStates(
         ? new Set(repository.status.clusters)
         : undefined;
     const parsed = repository.branch
-      ? parsedBranch(url, repository.branch, cache)
+      ? parsedBranch(url, repository.branch, cache, fresh)
       : undefined;
     if (parsed) {
       branches.push(parsed);
@@ -164,8 +167,16 @@ export function computePolicyStates(
           if (prev) remembered[cluster] = prev;
           continue;
         }
+        const objects: RenderedObject[] = byCluster.get(cluster)!;
+        const hashKey = `${ref}\u0000${cluster}`;
+        let renderedHash = parsed!.renderingHashes.get(hashKey);
+        if (renderedHash === undefined) {
+          renderedHash = renderingHash(objects);
+          parsed!.renderingHashes.set(hashKey, renderedHash);
+        }
         const judged = judgeCluster(
-          byCluster.get(cluster)!,
+          objects,
+          renderedHash,
           liveIndex(fc),
           liveCanonical,
           prev,
@@ -189,9 +200,7 @@ export function computePolicyStates(
         destinations: [destinationOf(policy)],
         ...(request?.team ? { owner: request.team } : {}),
         state:
-          statuses.length === 0
-            ? 'unknown'
-            : worst(statuses.map(s => s.state)),
+          statuses.length === 0 ? 'unknown' : worst(statuses.map(s => s.state)),
         ...(request ? { request } : {}),
         ...(prs[0] ? { pullRequest: prs[0].pullRequest } : {}),
         onBranch: true,
@@ -242,10 +251,10 @@ export function computePolicyStates(
       POLICY_RANK.get(a.state)! - POLICY_RANK.get(b.state)! ||
       compareStrings(a.ref, b.ref),
   );
-  cache?.files.retain();
+  if (cache) retainParsedFiles(cache, input.repositories, fresh);
   return {
     policies,
-    orphans: orphansOf(input, branches, clusters),
+    orphans: orphansOf(input, branches, clusters, liveIndex),
     memory,
     problems: problems.sort(
       (a, b) =>
@@ -260,6 +269,7 @@ function parsedBranch(
   url: string,
   branch: BranchSnapshot,
   cache: LifecycleCache | undefined,
+  fresh: Set<string>,
 ): ParsedBranch {
   if (!cache) return parseBranch(branch);
   const kept = cache.branches.get(url);
@@ -268,13 +278,34 @@ function parsedBranch(
     (kept.files === branch.files ||
       (branch.commit !== undefined && kept.commit === branch.commit))
   ) {
-    // The file cache must still see these files, or `retain` would drop them.
-    parseBranch(branch, { cache: cache.files, scope: url });
     return kept.parsed;
   }
-  const parsed = parseBranch(branch, { cache: cache.files, scope: url });
-  cache.branches.set(url, { commit: branch.commit, files: branch.files, parsed });
+  const parsed = parseBranch(branch, cache.files);
+  cache.branches.set(url, {
+    commit: branch.commit,
+    files: branch.files,
+    parsed,
+  });
+  fresh.add(url);
   return parsed;
+}
+
+/**
+ * Drops parsed files no branch holds any more, once a branch was parsed again (only then can
+ * files have gone): the files of branches reused whole count as read.
+ */
+function retainParsedFiles(
+  cache: LifecycleCache,
+  repositories: LifecycleInput['repositories'],
+  fresh: Set<string>,
+) {
+  if (fresh.size === 0) return;
+  for (const r of repositories)
+    if (r.branch && !fresh.has(r.status.url)) cache.files.touch(r.branch);
+  cache.files.retain();
+  const configured = new Set(repositories.map(r => r.status.url));
+  for (const url of cache.branches.keys())
+    if (!configured.has(url)) cache.branches.delete(url);
 }
 
 function keyOfLive(o: LiveConfigObject): string {
@@ -405,6 +436,7 @@ function levelOf(level: unknown): string {
  */
 function judgeCluster(
   objects: RenderedObject[],
+  renderedHash: string,
   live: Map<string, LiveConfigObject>,
   liveCanonical: (o: LiveConfigObject) => string,
   prev: LifecycleMemory[string][string] | undefined,
@@ -413,32 +445,37 @@ function judgeCluster(
   status: PolicyClusterStatus;
   memory: LifecycleMemory[string][string];
 } {
-  const renderedHash = renderingHash(objects);
   const sameRendering = prev?.renderedHash === renderedHash;
-  const found = objects.map(o => live.get(o.key));
-  const allAbsent = found.every(l => l === undefined);
+  let allAbsent = true;
+  for (const o of objects) if (live.has(o.key)) allAbsent = false;
   const held = prev !== undefined && (HELD.has(prev.state) || !!prev.appliedAt);
   const absentState: PolicyClusterState =
     held && (sameRendering || allAbsent) ? 'missing' : 'pending';
-  const statuses: PolicyObjectStatus[] = objects.map((o, i) => {
-    const base = {
+  const statuses: PolicyObjectStatus[] = [];
+  let state: PolicyClusterState = 'applied';
+  for (const o of objects) {
+    const status: PolicyObjectStatus = {
       apiVersion: o.apiVersion,
       kind: o.kind,
       namespace: o.namespace,
       name: o.name,
       path: o.path,
+      state: absentState,
     };
-    const l = found[i];
-    if (!l) return { ...base, state: absentState };
-    const messages = validationMessages(l);
-    const withMessages = messages.length > 0 ? { messages } : {};
-    if (messages.some(m => m.level === 'ERROR'))
-      return { ...base, state: 'rejected', ...withMessages };
-    if (liveCanonical(l) !== o.canonical)
-      return {
-        ...base,
-        state: 'drifted',
-        differences: policyFieldDifferences(
+    statuses.push(status);
+    const l = live.get(o.key);
+    if (l) {
+      const messages = validationMessages(l);
+      if (messages.length > 0) status.messages = messages;
+      if (messages.some(m => m.level === 'ERROR')) status.state = 'rejected';
+      else if (
+        JSON.stringify(l.spec) === o.json ||
+        liveCanonical(l) === o.canonical
+      )
+        status.state = 'applied';
+      else {
+        status.state = 'drifted';
+        status.differences = policyFieldDifferences(
           {
             apiVersion: o.apiVersion,
             kind: o.kind,
@@ -446,12 +483,12 @@ function judgeCluster(
             spec: o.spec,
           },
           l,
-        ),
-        ...withMessages,
-      };
-    return { ...base, state: 'applied', ...withMessages };
-  });
-  const state = worst(statuses.map(s => s.state));
+        );
+      }
+    }
+    if (CLUSTER_RANK.get(status.state)! < CLUSTER_RANK.get(state)!)
+      state = status.state;
+  }
   // first held in full at this rendering; a new rendering has not been applied yet
   let appliedAt = sameRendering ? prev?.appliedAt : undefined;
   if (state === 'applied') appliedAt ??= now;
@@ -506,6 +543,7 @@ function orphansOf(
   input: LifecycleInput,
   branches: ParsedBranch[],
   clusters: Map<string, FleetCluster>,
+  liveIndex: (c: FleetCluster) => Map<string, LiveConfigObject>,
 ): PolicyOrphan[] {
   const all = [...clusters.keys()];
   const fed = new Set<string>();
@@ -518,10 +556,9 @@ function orphansOf(
   for (const cluster of fed) {
     const fc = clusters.get(cluster);
     if (unread.has(cluster) || !fc?.config) continue;
-    for (const o of fc.config) {
+    for (const [key, o] of liveIndex(fc)) {
       const policy = o.metadata.labels?.[MESHPORT_POLICY_LABEL];
       if (!policy) continue;
-      const key = keyOfLive(o);
       if (branches.some(b => b.renderedKeys.get(cluster)?.has(key))) continue;
       orphans.push({
         cluster,

@@ -85,7 +85,8 @@ function walk(
     const keys = [
       ...new Set([...Object.keys(rendered), ...Object.keys(live)]),
     ].sort(compareStrings);
-    for (const key of keys) walk(member(path, key), rendered[key], live[key], out);
+    for (const key of keys)
+      walk(member(path, key), rendered[key], live[key], out);
     return;
   }
   if (Array.isArray(rendered) && Array.isArray(live)) {
