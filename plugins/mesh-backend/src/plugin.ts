@@ -39,6 +39,7 @@ import { PolicyLifecycleStore } from './policies/PolicyLifecycleStore';
 import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
 import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
 import { createPoliciesRouter } from './policies/router';
+import { codeOwnersPresence } from './policies/codeOwnersPresence';
 import { policyStatesComputation } from './policies/policyStatesComputation';
 import { schedulePolicySync } from './policies/schedulePolicySync';
 import {
@@ -267,12 +268,13 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
               });
               // a restarted replica serves the last-known-good fleet before discovery runs
               await fleetStore.load();
-                const policySync = new PolicyLifecycleSync({
+              const policySync = new PolicyLifecycleSync({
                 repositories: policyRepositories,
                 scm: policyScm,
                 store: await PolicyLifecycleStore.create(database),
                 fleetStore,
-              compute: policyStatesComputation(),
+                compute: policyStatesComputation(),
+                codeOwners: (_repository, branch) => codeOwnersPresence(branch),
                 logger,
               });
               if (policySync.configured) {

@@ -138,6 +138,8 @@ describe('a policy from its pull request to every cluster, through discovery and
         provider: 'github',
         status: 'ok',
         commit: 'c0',
+        // the branch has no CODEOWNERS: nothing makes the owners' review binding
+        codeOwners: 'absent',
       }),
     ]);
     const policy = body.items.find(p => p.ref === REF);
