@@ -81,6 +81,49 @@ const MAX_FILE = 256 * 1024;
 const YAML_FILE = /\.ya?ml$/;
 
 /**
+ * Parsed files by text: a file's meaning does not depend on its path (the cluster of a rendered
+ * file is taken from the path afterwards), so a text rendered alike for twenty clusters is
+ * parsed once. Kept between computations, an unchanged file (most of them, whatever the
+ * commit) is not parsed again; `retain` drops the texts no computation read since its last
+ * call.
+ */
+export class ParsedFileCache {
+  private policies = new Map<string, PolicyFile>();
+  private renders = new Map<string, RenderedFile>();
+  private seen = new Set<string>();
+
+  policy(text: string): PolicyFile {
+    return this.through(this.policies, text, () => parsePolicyFile(text));
+  }
+
+  rendered(text: string): RenderedFile {
+    return this.through(this.renders, text, () => parseRenderedText(text));
+  }
+
+  /** Marks every file of a branch read, for a branch whose parse is reused whole. */
+  touch(branch: BranchSnapshot) {
+    for (const text of Object.values(branch.files)) this.seen.add(text);
+  }
+
+  /** Drops what no file read since the last call holds: call once per computation. */
+  retain() {
+    for (const map of [this.policies, this.renders] as Map<string, unknown>[])
+      for (const key of map.keys()) if (!this.seen.has(key)) map.delete(key);
+    this.seen.clear();
+  }
+
+  private through<T>(map: Map<string, T>, text: string, parse: () => T): T {
+    this.seen.add(text);
+    let value = map.get(text);
+    if (value === undefined) {
+      value = parse();
+      map.set(text, value);
+    }
+    return value;
+  }
+}
+
+/**
  * Parses a branch: every `policies/**.yaml` with the package's policy parser, every
  * `rendered/<cluster>/**.yaml` as Kubernetes objects. Nothing here depends on the layout below
  * those two folders: the cluster is the first segment after `rendered/`, the policy of a file
@@ -271,47 +314,4 @@ function renderedContent(value: unknown): RenderedContent | string {
     json: JSON.stringify(spec),
     specHash: annotations[MESHPORT_SPEC_HASH_ANNOTATION],
   };
-}
-
-/**
- * Parsed files by text: a file's meaning does not depend on its path (the cluster of a rendered
- * file is taken from the path afterwards), so a text rendered alike for twenty clusters is
- * parsed once. Kept between computations, an unchanged file (most of them, whatever the
- * commit) is not parsed again; `retain` drops the texts no computation read since its last
- * call.
- */
-export class ParsedFileCache {
-  private policies = new Map<string, PolicyFile>();
-  private renders = new Map<string, RenderedFile>();
-  private seen = new Set<string>();
-
-  policy(text: string): PolicyFile {
-    return this.through(this.policies, text, () => parsePolicyFile(text));
-  }
-
-  rendered(text: string): RenderedFile {
-    return this.through(this.renders, text, () => parseRenderedText(text));
-  }
-
-  /** Marks every file of a branch read, for a branch whose parse is reused whole. */
-  touch(branch: BranchSnapshot) {
-    for (const text of Object.values(branch.files)) this.seen.add(text);
-  }
-
-  /** Drops what no file read since the last call holds: call once per computation. */
-  retain() {
-    for (const map of [this.policies, this.renders] as Map<string, unknown>[])
-      for (const key of map.keys()) if (!this.seen.has(key)) map.delete(key);
-    this.seen.clear();
-  }
-
-  private through<T>(map: Map<string, T>, text: string, parse: () => T): T {
-    this.seen.add(text);
-    let value = map.get(text);
-    if (value === undefined) {
-      value = parse();
-      map.set(text, value);
-    }
-    return value;
-  }
 }

@@ -1,117 +1,25 @@
-import type {
-  Fleet,
-  LiveConfigObject,
-  PolicyPullRequest,
-  PolicyRepositoryStatus,
-} from '@meshport/backstage-plugin-mesh-common';
-import { parse } from 'yaml';
-import { multiPrimaryFleet } from '../__fixtures__/fleets';
 import { accessGrant, seedPolicy } from '../__fixtures__/policies';
 import { renderRepository } from '../render';
 import { toYaml } from '../yaml';
 import {
+  applied,
+  clusterState,
+  fleetWith,
+  GRANT,
+  input,
+  policy,
+  pr,
+  renderedFiles,
+  SEED,
+  seedRequest,
+  status,
+  URL,
+} from './__fixtures__/lifecycle';
+import {
   computePolicyStates,
   createLifecycleCache,
 } from './computePolicyStates';
-import type {
-  LifecycleInput,
-  LifecycleMemory,
-  LifecycleResult,
-  PolicyPullRequestRecord,
-  RepositoryInput,
-} from './types';
-
-const SEED = 'trafficpolicy.bookinfo.reviews-shift';
-const GRANT = 'accesspolicy.bookinfo.productpage-reads-reviews';
-const URL = 'https://github.com?owner=acme&repo=mesh-policies';
-
-/** The policy repository as the compiler renders it: the hashes are the compiler's own. */
-function renderedFiles(): Record<string, string> {
-  const result = renderRepository([seedPolicy(), accessGrant()], fleetWith());
-  expect(result.ok).toBe(true);
-  return result.files;
-}
-
-function fleetWith(
-  config: Record<string, LiveConfigObject[] | undefined> = {},
-): Fleet {
-  const fleet = multiPrimaryFleet();
-  for (const c of fleet.clusters) c.config = config[c.name];
-  return fleet;
-}
-
-/** What a GitOps tool applying `rendered/<cluster>/` leaves in the cluster. */
-function applied(
-  files: Record<string, string>,
-  cluster: string,
-): LiveConfigObject[] {
-  return Object.entries(files)
-    .filter(([path]) => path.startsWith(`rendered/${cluster}/`))
-    .map(([, text]) => parse(text) as LiveConfigObject);
-}
-
-function status(over: Partial<PolicyRepositoryStatus> = {}) {
-  return {
-    url: URL,
-    webUrl: 'https://github.com/acme/mesh-policies',
-    provider: 'github',
-    branch: 'main',
-    clusters: [],
-    status: 'ok',
-    codeOwners: 'current',
-    ...over,
-  } satisfies PolicyRepositoryStatus;
-}
-
-function pr(over: Partial<PolicyPullRequest> = {}): PolicyPullRequest {
-  return {
-    url: 'https://github.com/acme/mesh-policies/pull/7',
-    number: 7,
-    title: 'Route reviews',
-    state: 'merged',
-    reviewers: ['team-bookinfo'],
-    approvedBy: ['ann'],
-    createdAt: '2026-12-01T10:00:00.000Z',
-    mergedAt: '2026-12-01T11:00:00.000Z',
-    ...over,
-  };
-}
-
-const seedRequest: PolicyPullRequestRecord = {
-  pullRequest: pr(),
-  policies: [SEED],
-  request: {
-    taskId: 't1',
-    requester: 'user:default/jane',
-    team: 'group:default/team-a',
-    requestedAt: '2026-12-01T09:30:00.000Z',
-  },
-};
-
-function input(
-  live: Record<string, LiveConfigObject[] | undefined>,
-  memory: LifecycleMemory = {},
-  now = '2026-12-01T12:00:00.000Z',
-  repositories?: RepositoryInput[],
-): LifecycleInput {
-  return {
-    repositories: repositories ?? [
-      {
-        status: status(),
-        branch: { commit: 'abc', files: renderedFiles() },
-        pullRequests: [seedRequest],
-      },
-    ],
-    fleet: fleetWith(live),
-    memory,
-    now,
-  };
-}
-
-const policy = (r: LifecycleResult, ref: string) =>
-  r.policies.find(p => p.ref === ref)!;
-const clusterState = (r: LifecycleResult, ref: string, cluster: string) =>
-  policy(r, ref).clusters.find(c => c.cluster === cluster);
+import type { PolicyPullRequestRecord } from './types';
 
 describe('computePolicyStates', () => {
   const files = renderedFiles();

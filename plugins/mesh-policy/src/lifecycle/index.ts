@@ -6,3 +6,4 @@ export {
   LifecycleCache,
 } from './computePolicyStates';
 export { policyFieldDifferences, MAX_DIFFERENCES } from './differences';
+export { lifecycleFindings, LIFECYCLE_CHECKS } from './findings';
