@@ -40,6 +40,7 @@ import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
 import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
 import { createPoliciesRouter } from './policies/router';
 import { codeOwnersPresence } from './policies/codeOwnersPresence';
+import { lifecycleFindingsFor } from './policies/lifecycleFindingsFor';
 import { policyStatesComputation } from './policies/policyStatesComputation';
 import { schedulePolicySync } from './policies/schedulePolicySync';
 import {
@@ -345,6 +346,12 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
               fleetStore: store,
               trafficSource,
               analysis,
+              lifecycleFindings: lifecycleFindingsFor({
+                policies,
+                fleetStore: store,
+                serviceAccess,
+                logger,
+              }),
               httpAuth,
               permissions,
               serviceAccess,

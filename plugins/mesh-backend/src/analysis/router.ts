@@ -1,4 +1,5 @@
 import type {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -33,7 +34,9 @@ export interface AnalysisRouterOptions {
    * Findings about the policies' lifecycle (rejected, drifted, missing), listed beside the
    * analysis findings and filtered by the same rule.
    */
-  lifecycleFindings?: () => Promise<AnalysisResult>;
+  lifecycleFindings?: (
+    credentials: BackstageCredentials,
+  ) => Promise<AnalysisResult>;
 }
 
 /**
@@ -66,7 +69,10 @@ export async function createAnalysisRouter(
     const { fleet, serviceIndex } = await fleetStore.getFleetView();
     let result = await analysis.result(fleet);
     if (options.lifecycleFindings)
-      result = mergeResults([result, await options.lifecycleFindings()]);
+      result = mergeResults([
+        result,
+        await options.lifecycleFindings(credentials),
+      ]);
     const notes: string[] = [];
 
     if (query.service) {

@@ -7,6 +7,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import type {
   Fleet,
+  FindingsResponse,
   PoliciesResponse,
   PolicyLifecycle,
 } from '@meshport/backstage-plugin-mesh-common';
@@ -257,6 +258,16 @@ describe('a policy from its pull request to every cluster, through discovery and
     });
   });
 
+  it('shows the failures and the orphan beside the analysis findings', async () => {
+    const body = await backend.get<FindingsResponse>('/findings?limit=1000');
+    const codes = body.items.map(f => f.code);
+    expect(codes).toContain('MESH801');
+    expect(codes).toContain('MESH804');
+    const rejected = body.items.find(f => f.code === 'MESH801')!;
+    expect(rejected.services).toEqual(['bookinfo/reviews']);
+    expect(rejected.clusters).toEqual(['cluster-1']);
+  });
+
   it.each([
     ['rate-limited', 'GitHub rate limit reached; it resets at 12:00 UTC'],
     ['unauthorized', 'GitHub refused the token (401); renew it'],
@@ -374,6 +385,18 @@ describe('a caller who may read bookinfo/reviews but not orders/orders', () => {
     expect(filtered.items).toEqual([]);
     // the repositories' status is for every reader
     expect(body.repositories.map(r => r.url)).toEqual([REPO]);
+  });
+
+  it('gets no finding about the orders policy or the orphan in orders', async () => {
+    const body = await backend.get<FindingsResponse>('/findings?limit=1000');
+    const lifecycle = body.items.filter(f => f.code.startsWith('MESH80'));
+    expect(
+      lifecycle.filter(
+        f =>
+          f.services.some(id => id.startsWith('orders/')) ||
+          f.objects.some(o => o.namespace === 'orders'),
+      ),
+    ).toEqual([]);
   });
 
   it('gets the same 404 for an unreadable policy and an unknown one', async () => {
