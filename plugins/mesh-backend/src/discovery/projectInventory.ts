@@ -477,25 +477,6 @@ function remoteSecretInfo(o: KubeObject): RemoteSecretInfo {
   return { namespace, name, ...(clusterId ? { clusterId } : {}) };
 }
 
-function meshConfigObject(o: KubeObject): MeshConfigObject {
-  const m = meta(o, 'dns1123-subdomain', true);
-  if (typeof o.apiVersion !== 'string' || !o.apiVersion.includes('/'))
-    refuse(`apiVersion ${describeValue(o.apiVersion)} is not a group/version`);
-  if (typeof o.kind !== 'string' || !o.kind)
-    refuse(`kind ${describeValue(o.kind)} is not a kind`);
-  const validationMessages = arr(obj(o.status).validationMessages)
-    .map(validationMessage)
-    .filter(v => v !== undefined)
-    .slice(0, MAX_VALIDATION_MESSAGES);
-  return {
-    ...ref(m),
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    spec: obj(o.spec),
-    ...(validationMessages.length > 0 ? { validationMessages } : {}),
-  };
-}
-
 /** More than this on one object says nothing more to a reader, and bounds what is stored. */
 const MAX_VALIDATION_MESSAGES = 20;
 const MAX_MESSAGE_LENGTH = 1000;
@@ -535,6 +516,25 @@ function validationMessage(
     ...(code ? { code: code.slice(0, 20) } : {}),
     ...(level ? { level } : {}),
     description: description.slice(0, MAX_MESSAGE_LENGTH),
+  };
+}
+
+function meshConfigObject(o: KubeObject): MeshConfigObject {
+  const m = meta(o, 'dns1123-subdomain', true);
+  if (typeof o.apiVersion !== 'string' || !o.apiVersion.includes('/'))
+    refuse(`apiVersion ${describeValue(o.apiVersion)} is not a group/version`);
+  if (typeof o.kind !== 'string' || !o.kind)
+    refuse(`kind ${describeValue(o.kind)} is not a kind`);
+  const validationMessages = arr(obj(o.status).validationMessages)
+    .map(validationMessage)
+    .filter(v => v !== undefined)
+    .slice(0, MAX_VALIDATION_MESSAGES);
+  return {
+    ...ref(m),
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    spec: obj(o.spec),
+    ...(validationMessages.length > 0 ? { validationMessages } : {}),
   };
 }
 

@@ -121,10 +121,12 @@ describe('a policy from its pull request to every cluster, through discovery and
     await backend.runDiscovery();
     const fleet = await backend.get<Fleet>('/fleet');
     files = renderRepository([reviewsShift], fleet).files;
-    virtualService = renderedObjects(files, 'cluster-1').find(
+    const rendered = renderedObjects(files, 'cluster-1').find(
       o => o.kind === 'VirtualService',
-    )!;
-    expect(virtualService).toBeDefined();
+    );
+    if (!rendered)
+      throw new Error('reviews-shift renders no VirtualService in cluster-1');
+    virtualService = rendered;
   });
 
   it('is requested while its pull request is open', async () => {
