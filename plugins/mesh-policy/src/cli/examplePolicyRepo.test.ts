@@ -36,3 +36,26 @@ it('examples/policy-repo passes meshport-policy check', async () => {
     /already live and about no object .* renders \(reported, not failing the check\)$/,
   );
 });
+
+// The example's CODEOWNERS is what its owners.json asks for, as the repository's CI checks
+// (re-write it with `meshport-policy codeowners examples/policy-repo --owners
+// examples/policy-repo/owners.json --write`).
+it('examples/policy-repo/CODEOWNERS is current', async () => {
+  const repo = path.join(__dirname, '../../../../examples/policy-repo');
+  const out: string[] = [];
+  const code = await main(
+    [
+      'check',
+      repo,
+      '--fleet',
+      path.join(repo, 'fleet.json'),
+      '--owners',
+      path.join(repo, 'owners.json'),
+    ],
+    { stdout: l => out.push(l), stderr: () => {} },
+  );
+  expect({ code, last: out[out.length - 1] }).toEqual({
+    code: 0,
+    last: 'CODEOWNERS is current (1 service)',
+  });
+});

@@ -23,6 +23,7 @@ import {
   formatText,
   repositoryChange,
 } from './check';
+import { checkCodeOwners, runCodeOwners } from './codeowners';
 import { listFiles, readFiles, syncDirectory } from './repository';
 import { parseTraceArgs, runTrace } from './trace';
 
@@ -34,19 +35,24 @@ export interface CliIo {
 const USAGE = `usage:
   meshport-policy validate <repo> --fleet <fleet.json>
   meshport-policy render <repo> --fleet <fleet.json> [--check]
-  meshport-policy check <repo> --fleet <fleet.json> [--format text|github]
+  meshport-policy check <repo> --fleet <fleet.json> [--owners <owners.json>] [--format text|github]
+  meshport-policy codeowners <repo> --owners <owners.json> [--write]
   meshport-policy trace --fleet <fleet.json> --from <cluster>/<namespace>/<workload>
                   --to <host>:<port> [--path /p] [--method GET] [--header k=v]... [--repo <repo>]
 
-validate  checks every policies/<namespace>/<service>/*.yaml against its schema and the fleet
-render    writes rendered/<cluster>/<namespace>/<service>/<kind>-<name>.yaml for every policy
-          (objects about no single service: rendered/<cluster>/<namespace>/<kind>-<name>.yaml);
-          with --check, writes nothing and fails when rendered/ is out of date
-check     analyses the fleet's live mesh config with the repository's render applied
-          (what GitOps will make of it) and prints the findings; fails on errors.
-          --format github prints workflow-command annotations for GitHub Actions
-trace     shows where Istio sends the request, given what rendered/ of <repo> holds:
-          the route, then one leg per line; fails when a leg fails`;
+validate    checks every policies/<namespace>/<service>/*.yaml against its schema and the fleet
+render      writes rendered/<cluster>/<namespace>/<service>/<kind>-<name>.yaml for every policy
+            (objects about no single service: rendered/<cluster>/<namespace>/<kind>-<name>.yaml);
+            with --check, writes nothing and fails when rendered/ is out of date
+check       analyses the fleet's live mesh config with the repository's render applied
+            (what GitOps will make of it) and prints the findings; fails on errors.
+            With --owners, also fails when CODEOWNERS is absent or out of date with it.
+            --format github prints workflow-command annotations for GitHub Actions
+codeowners  prints the CODEOWNERS that owners.json asks for ({ "default": ["@org/platform"],
+            "services": { "<namespace>/<service>": ["@org/team"] }, "provider": "github"|"gitlab" });
+            with --write, writes it to <repo>/CODEOWNERS
+trace       shows where Istio sends the request, given what rendered/ of <repo> holds:
+            the route, then one leg per line; fails when a leg fails`;
 
 const defaultIo: CliIo = {
   stdout: line => process.stdout.write(`${line}\n`),
@@ -75,6 +81,11 @@ export async function main(
     return 0;
   }
   try {
+    if (args.command === 'codeowners')
+      return await runCodeOwners(
+        { repo: args.repo, owners: args.owners!, write: args.write },
+        io,
+      );
     return await run(args, io, options);
   } catch (e) {
     io.stderr(`meshport-policy: ${e instanceof Error ? e.message : String(e)}`);
@@ -83,12 +94,17 @@ export async function main(
 }
 
 interface Args {
-  command: 'validate' | 'render' | 'check' | 'help';
+  command: 'validate' | 'render' | 'check' | 'codeowners' | 'help';
   repo: string;
   fleet: string;
   check: boolean;
   format: CheckFormat;
+  /** The owners file: required by codeowners, optional for check. */
+  owners?: string;
+  write: boolean;
 }
+
+const COMMANDS = ['validate', 'render', 'check', 'codeowners'] as const;
 
 function parseArgs(argv: string[]): Args | string {
   const [command, ...rest] = argv;
@@ -104,35 +120,59 @@ function parseArgs(argv: string[]): Args | string {
       fleet: '',
       check: false,
       format: 'text',
+      write: false,
     };
   }
-  if (command !== 'validate' && command !== 'render' && command !== 'check')
+  if (!(COMMANDS as readonly string[]).includes(command))
     return `unknown command "${command}"`;
+  const cmd = command as (typeof COMMANDS)[number];
   let repo: string | undefined;
   let fleet: string | undefined;
+  let owners: string | undefined;
   let check = false;
+  let write = false;
   let format: string = 'text';
+  const takesOwners = cmd === 'check' || cmd === 'codeowners';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--fleet') fleet = rest[++i];
-    else if (a.startsWith('--fleet=')) fleet = a.slice('--fleet='.length);
-    else if (a === '--check' && command === 'render') check = true;
-    else if (a === '--format' && command === 'check') {
+    if (a === '--fleet' && cmd !== 'codeowners') fleet = rest[++i];
+    else if (a.startsWith('--fleet=') && cmd !== 'codeowners')
+      fleet = a.slice('--fleet='.length);
+    else if (a === '--owners' && takesOwners) {
+      if (i + 1 >= rest.length)
+        return '--owners needs a value: the owners file (owners.json)';
+      owners = rest[++i];
+    } else if (a.startsWith('--owners=') && takesOwners)
+      owners = a.slice('--owners='.length);
+    else if (a === '--check' && cmd === 'render') check = true;
+    else if (a === '--write' && cmd === 'codeowners') write = true;
+    else if (a === '--format' && cmd === 'check') {
       if (i + 1 >= rest.length)
         return `--format needs a value: ${CHECK_FORMATS.join(' or ')}`;
       format = rest[++i];
-    } else if (a.startsWith('--format=') && command === 'check')
+    } else if (a.startsWith('--format=') && cmd === 'check')
       format = a.slice('--format='.length);
     else if (a.startsWith('-')) return `unknown option "${a}"`;
     else if (!repo) repo = a;
     else return `unexpected argument "${a}"`;
   }
   if (!repo) return 'missing <repo>: the policy repository directory';
-  if (!fleet)
+  if (cmd === 'codeowners') {
+    if (!owners)
+      return 'missing --owners <owners.json>: the owners of each service, e.g. { "default": ["@acme/platform"], "services": { "bookinfo/reviews": ["@acme/reviews"] } }';
+  } else if (!fleet)
     return 'missing --fleet <fleet.json>: a fleet export (GET /api/mesh/fleet)';
   if (!CHECK_FORMATS.includes(format as CheckFormat))
     return `--format must be ${CHECK_FORMATS.join(' or ')}, not "${format}"`;
-  return { command, repo, fleet, check, format: format as CheckFormat };
+  return {
+    command: cmd,
+    repo,
+    fleet: fleet ?? '',
+    check,
+    format: format as CheckFormat,
+    owners,
+    write,
+  };
 }
 
 async function run(
@@ -140,6 +180,15 @@ async function run(
   io: CliIo,
   options: CliOptions,
 ): Promise<number> {
+  // A bad owners file is refused before the fleet is read and analysed.
+  const ownersCheck =
+    args.command === 'check' && args.owners
+      ? await checkCodeOwners(args.repo, args.owners, args.format)
+      : undefined;
+  if (typeof ownersCheck === 'string') {
+    io.stderr(ownersCheck);
+    return 1;
+  }
   const fleet = await loadFleet(args.fleet, io);
   if (!fleet) return 1;
   const root = path.resolve(args.repo);
@@ -236,7 +285,8 @@ async function run(
     format(analysis, change, notes, args.repo, blocking).forEach(l =>
       io.stdout(l),
     );
-    return blocking.length > 0 ? 1 : 0;
+    ownersCheck?.lines.forEach(l => io.stdout(l));
+    return blocking.length > 0 || ownersCheck?.failed ? 1 : 0;
   }
   if (args.command === 'validate') {
     io.stdout(

@@ -135,4 +135,20 @@ describe('renderCodeOwners', () => {
       'bookinfo/reviews is listed twice (owners @acme/a, then @acme/b): a service has one set of owners; fix the catalog so that one component claims it',
     );
   });
+
+  it('writes the same text whatever the order of the services', () => {
+    const services = [
+      { namespace: 'shop', service: 'checkout', owners: ['@acme/shop'] },
+      { namespace: 'bookinfo', service: 'reviews', owners: ['@acme/reviews'] },
+      { namespace: 'bookinfo', service: 'ratings', owners: [] },
+    ];
+    const text = (list: typeof services) =>
+      renderCodeOwners({
+        provider: 'github',
+        defaultOwners: platform,
+        services: list,
+      });
+    expect(text([...services].reverse())).toBe(text(services));
+    expect(text([services[1], services[2], services[0]])).toBe(text(services));
+  });
 });

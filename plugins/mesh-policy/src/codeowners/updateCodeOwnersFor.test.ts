@@ -93,4 +93,13 @@ describe('updateCodeOwnersFor', () => {
       ),
     ).toThrow('the service "my reviews" is not a Kubernetes name');
   });
+
+  it('changes nothing the second time', () => {
+    const once = updateCodeOwnersFor(
+      `# mine\n${all([checkout])}`,
+      reviews,
+      options,
+    );
+    expect(updateCodeOwnersFor(once, reviews, options)).toBe(once);
+  });
 });

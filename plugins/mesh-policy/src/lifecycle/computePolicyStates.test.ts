@@ -1,3 +1,4 @@
+import type { LiveConfigObject } from '@meshport/backstage-plugin-mesh-common';
 import { accessGrant, seedPolicy } from '../__fixtures__/policies';
 import { renderRepository } from '../render';
 import { toYaml } from '../yaml';
@@ -541,5 +542,51 @@ describe('computePolicyStates', () => {
     const plain = computePolicyStates(input(live));
     expect(computePolicyStates(input(live), cache)).toEqual(plain);
     expect(computePolicyStates(input(live), cache)).toEqual(plain);
+  });
+
+  it('reads a rendered object named by its label alone, and skips malformed live objects', () => {
+    const labelOnly = Object.fromEntries(
+      Object.entries(files).map(([path, text]) => [
+        path,
+        text.replace(/\n {4}meshport\.dev\/policies: [^\n]*/, ''),
+      ]),
+    );
+    expect(Object.values(labelOnly).join('')).not.toContain(
+      'meshport.dev/policies',
+    );
+    const live: LiveConfigObject[] = [
+      ...applied(files, 'cluster-1'),
+      { kind: 'VirtualService' } as unknown as LiveConfigObject,
+      null as unknown as LiveConfigObject,
+      { apiVersion: 'v1', metadata: { name: 'x' } } as LiveConfigObject,
+    ];
+    const r = computePolicyStates(
+      input({ 'cluster-1': live }, {}, undefined, [
+        { status: status(), branch: { files: labelOnly }, pullRequests: [] },
+      ]),
+    );
+    expect(policy(r, SEED).state).toBe('applied');
+    expect(r.problems).toEqual([]);
+  });
+
+  it('keeps only well-formed destinations a pull request record gives', () => {
+    const r = computePolicyStates(
+      input({}, {}, undefined, [
+        {
+          status: status(),
+          pullRequests: [
+            {
+              pullRequest: pr({ state: 'open', mergedAt: undefined }),
+              policies: ['trafficpolicy.shop.a', 'trafficpolicy.shop.b'],
+              destinations: ['shop/cart', 'Not A Service', '../x', 'shop/cart'],
+            },
+          ],
+        },
+      ]),
+    );
+    expect(r.policies.map(p => [p.ref, p.destinations])).toEqual([
+      ['trafficpolicy.shop.a', ['shop/cart']],
+      ['trafficpolicy.shop.b', ['shop/cart']],
+    ]);
   });
 });

@@ -74,6 +74,10 @@ const HELD: ReadonlySet<PolicyClusterState> = new Set([
   'missing',
 ]);
 
+/** `<namespace>/<name>` of a mesh service: two DNS labels. */
+const SERVICE_ID =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 const KINDS: Record<string, PolicyLifecycle['kind']> = {
   trafficpolicy: 'TrafficPolicy',
   accesspolicy: 'AccessPolicy',
@@ -98,7 +102,14 @@ export function computePolicyStates(
     let index = liveIndexes.get(c.name);
     if (!index) {
       index = new Map();
-      for (const o of c.config ?? []) index.set(keyOfLive(o), o);
+      for (const o of c.config ?? []) {
+        // a fleet read without its schema (an old export) may hold anything
+        if (!isRecord(o) || !isRecord(o.metadata)) continue;
+        if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string')
+          continue;
+        if (typeof o.metadata.name !== 'string') continue;
+        index.set(keyOfLive(o), o);
+      }
       liveIndexes.set(c.name, index);
     }
     return index;
@@ -224,7 +235,9 @@ export function computePolicyStates(
       if (!kind || !namespace || !name) continue;
       claimedBy.set(ref, url);
       const request = prs.find(r => r.request)?.request;
-      const given = prs.find(r => r.destinations?.length)?.destinations;
+      const given = prs
+        .find(r => r.destinations?.length)
+        ?.destinations?.filter(d => SERVICE_ID.test(d));
       policies.push({
         ref,
         kind,
@@ -232,7 +245,7 @@ export function computePolicyStates(
         name,
         repository: url,
         path: '',
-        destinations: given
+        destinations: given?.length
           ? [...new Set(given)].sort(compareStrings)
           : [namespace],
         ...(request?.team ? { owner: request.team } : {}),
@@ -391,9 +404,11 @@ function timingsOf(
  * `level` is the `istio.analysis.v1alpha1` enum, `ERROR` (3), `WARNING` (8), `INFO` (12), as a
  * name or a number; releases before 1.9 wrote `Error` / `Warn` and `message`.
  */
+const NO_MESSAGES: PolicyValidationMessage[] = [];
+
 function validationMessages(o: LiveConfigObject): PolicyValidationMessage[] {
   const list = o.status?.validationMessages;
-  if (!Array.isArray(list)) return [];
+  if (!Array.isArray(list) || list.length === 0) return NO_MESSAGES;
   const out: PolicyValidationMessage[] = [];
   for (const m of list) {
     if (!isRecord(m)) continue;

@@ -167,6 +167,20 @@ describe('GithubPolicyRepositoryScm.readBranch', () => {
     );
   });
 
+  it('says the repository is missing when GitHub answers 404', async () => {
+    const { scm, repository } = setup();
+    server.use(
+      http.get(`${API}/commits/main`, () =>
+        HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+      ),
+    );
+    const error = await caught(scm.readBranch(repository));
+    expect(error.status).toBe('not-found');
+    expect(error.message).toMatch(
+      /^acme\/mesh-policies does not exist on github.com or the token cannot see it/,
+    );
+  });
+
   it('answers something that is not a commit id with an error, not a read', async () => {
     const { scm, repository } = setup();
     server.use(
@@ -425,6 +439,22 @@ describe('GithubPolicyRepositoryScm.listPullRequests', () => {
       expect(error.retryAt).toBe(retryAt);
     },
   );
+
+  it('reads the reviews of a request deleted while reading (404) as none', async () => {
+    const { scm, repository } = setup();
+    server.use(
+      http.get(`${API}/pulls`, () =>
+        HttpResponse.json([
+          pull({ number: 7, updated: daysAgo(1), state: 'open' }),
+        ]),
+      ),
+      http.get(`${API}/pulls/7/reviews`, () =>
+        HttpResponse.json({}, { status: 404 }),
+      ),
+    );
+    const [record] = await scm.listPullRequests(repository);
+    expect(record.pullRequest).toMatchObject({ state: 'open', approvedBy: [] });
+  });
 
   it('reports a refused reviews call of an open request like the list', async () => {
     const { scm, repository } = setup();

@@ -33,6 +33,7 @@ import {
   fetchScmJson,
   fetchScmText,
   scmApiUrl,
+  unlessNotFound,
   type ScmClient,
 } from './scmFetch';
 import { redact, type ScmRequestContext } from './scmResponses';
@@ -84,14 +85,12 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
       integrations: ScmIntegrationRegistry;
       reader: UrlReaderService;
       logger: LoggerService;
-      credentialsProvider?: GithubCredentialsProvider;
-      fetch?: typeof fetch;
       now?: () => Date;
     },
   ) {
-    this.credentials =
-      options.credentialsProvider ??
-      DefaultGithubCredentialsProvider.fromIntegrations(options.integrations);
+    this.credentials = DefaultGithubCredentialsProvider.fromIntegrations(
+      options.integrations,
+    );
   }
 
   async readBranch(
@@ -213,22 +212,28 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
     let approvedBy: string[] = [];
     if (pull.state === 'open') {
       // GitHub drops a reviewer from requested_reviewers once they review, so reviews name them
-      const { value: reviews } = await fetchScmJson(
-        client,
-        scmApiUrl(
-          apiBaseUrl,
-          [
-            'repos',
-            repository.owner,
-            repository.repo,
-            'pulls',
-            pull.number,
-            'reviews',
-          ],
-          { per_page: 100 },
-        ),
-        this.context(repository, `the reviews of pull request #${pull.number}`),
-        reviewsSchema,
+      const reviews = await unlessNotFound(
+        fetchScmJson(
+          client,
+          scmApiUrl(
+            apiBaseUrl,
+            [
+              'repos',
+              repository.owner,
+              repository.repo,
+              'pulls',
+              pull.number,
+              'reviews',
+            ],
+            { per_page: 100 },
+          ),
+          this.context(
+            repository,
+            `the reviews of pull request #${pull.number}`,
+          ),
+          reviewsSchema,
+        ).then(r => r.value),
+        [],
       );
       const verdicts = new Map<string, string>();
       for (const review of reviews) {
@@ -263,14 +268,14 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
   private context(
     repository: PolicyRepositoryConfig,
     reading: string,
-    notFound?: string,
+    unknownRef?: string,
   ): ScmRequestContext {
     return {
       provider: 'github',
       host: repository.host,
       repository: `${repository.owner}/${repository.repo}`,
       reading,
-      notFound,
+      unknownRef,
     };
   }
 
@@ -304,7 +309,7 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
       );
     }
     const client: ScmClient = {
-      fetch: this.options.fetch ?? fetch,
+      fetch: (url, init) => fetch(url, init),
       headers: {
         ...credentials.headers,
         'X-GitHub-Api-Version': '2022-11-28',

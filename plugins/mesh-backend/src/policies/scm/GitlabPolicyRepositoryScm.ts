@@ -31,6 +31,7 @@ import {
   checkCommit,
   fetchScmJson,
   scmApiUrl,
+  unlessNotFound,
   type ScmClient,
 } from './scmFetch';
 import type { ScmRequestContext } from './scmResponses';
@@ -200,20 +201,23 @@ export class GitlabPolicyRepositoryScm implements PolicyRepositoryScm {
   ): Promise<ScmPullRequest> {
     let approvedBy: string[] = [];
     if (isOpen(request)) {
-      const { value } = await fetchScmJson(
-        client,
-        scmApiUrl(apiBaseUrl, [
-          'projects',
-          this.project(repository),
-          'merge_requests',
-          request.iid,
-          'approvals',
-        ]),
-        this.context(
-          repository,
-          `the approvals of merge request !${request.iid}`,
-        ),
-        approvalsSchema,
+      const value = await unlessNotFound(
+        fetchScmJson(
+          client,
+          scmApiUrl(apiBaseUrl, [
+            'projects',
+            this.project(repository),
+            'merge_requests',
+            request.iid,
+            'approvals',
+          ]),
+          this.context(
+            repository,
+            `the approvals of merge request !${request.iid}`,
+          ),
+          approvalsSchema,
+        ).then(r => r.value),
+        { approved_by: [] },
       );
       approvedBy = (value.approved_by ?? []).map(a => a.user.username);
     }

@@ -139,6 +139,18 @@ describe('SnapshotPolicyRepositoryScm', () => {
     ]);
   });
 
+  it('reads a branch directory whose name holds a space', async () => {
+    const { mock, scm } = setup({
+      'demo-scm/policy repo/policies/ns/a b.yaml': 'kind: AccessPolicy\n',
+    });
+    mock.addContent({
+      'demo-scm/repositories.json': index({ branchDirectory: 'policy repo' }),
+    });
+    await expect(scm.readBranch(repository)).resolves.toMatchObject({
+      snapshot: { files: { 'policies/ns/a b.yaml': 'kind: AccessPolicy\n' } },
+    });
+  });
+
   it('refuses a branch directory outside the root directory', async () => {
     const { scm } = setup({}, 'demo-scm');
     const error = await caught(scm.readBranch(repository));
@@ -182,10 +194,7 @@ describe('SnapshotPolicyRepositoryScm', () => {
   });
 
   it.each([
-    [
-      { branchDirectory: undefined },
-      /malformed at repositories.0.branchDirectory/,
-    ],
+    [{ branchDirectory: 42 }, /malformed at repositories.0.branchDirectory/],
     [
       { url: 'github.com/meshport-demo/mesh-policies' },
       /repositories.0.url: must be <host>\?owner=<owner>&repo=<repo>/,

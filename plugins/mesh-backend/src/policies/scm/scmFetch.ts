@@ -123,3 +123,19 @@ export function checkCommit(
   }
   throw unexpected(context, 'something that is not a commit id');
 }
+
+/**
+ * A detail of one request (its reviews or approvals) that is gone or not offered (404: the
+ * request was deleted while reading, or the instance hides approvals) reads as none, rather than
+ * as the whole repository missing. Every other refusal still fails the read.
+ */
+export async function unlessNotFound<T>(read: Promise<T>, none: T): Promise<T> {
+  try {
+    return await read;
+  } catch (e) {
+    if (e instanceof PolicyRepositoryReadError && e.status === 'not-found') {
+      return none;
+    }
+    throw e;
+  }
+}

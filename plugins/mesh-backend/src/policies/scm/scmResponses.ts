@@ -9,8 +9,10 @@ export interface ScmRequestContext {
   repository: string;
   /** What the request read, e.g. `the pull requests`. */
   reading: string;
-  /** The message for a 404 (and GitHub's 422 for an unknown ref), when not the repository's. */
+  /** The message for a 404, when not the repository's. */
   notFound?: string;
+  /** GitHub answers 422 for a ref it does not know: the message for it. */
+  unknownRef?: string;
 }
 
 /** The parts of a refused HTTP answer the mapping looks at. */
@@ -122,10 +124,10 @@ export function readErrorForRefusal(
       } for host ${host}`,
     );
   }
-  if (
-    refusal.status === 404 ||
-    (provider === 'github' && refusal.status === 422 && context.notFound)
-  ) {
+  if (provider === 'github' && refusal.status === 422 && context.unknownRef) {
+    return new PolicyRepositoryReadError('not-found', context.unknownRef);
+  }
+  if (refusal.status === 404) {
     return new PolicyRepositoryReadError(
       'not-found',
       context.notFound ??
