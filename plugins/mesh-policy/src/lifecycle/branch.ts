@@ -57,8 +57,8 @@ export interface ParsedBranch {
   /** Cluster → keys of every object rendered there, whichever policy. */
   renderedKeys: Map<string, Set<string>>;
   problems: BranchFileProblem[];
-  /** `<ref>\u0000<cluster>` → digest of that rendering, filled as computations ask. */
-  renderingHashes: Map<string, string>;
+  /** A policy's objects for a cluster (a list of `rendered`) → their digest, filled as asked. */
+  renderingHashes: WeakMap<RenderedObject[], string>;
 }
 
 /**
@@ -197,7 +197,7 @@ export function parseBranch(
     rendered,
     renderedKeys,
     problems,
-    renderingHashes: new Map(),
+    renderingHashes: new WeakMap(),
   };
 }
 

@@ -114,13 +114,22 @@ export function computePolicyStates(
     }
     return index;
   };
-  const liveCanonical = (o: LiveConfigObject) => {
-    let text = cache?.live.get(o);
-    if (text === undefined) {
-      text = canonicalSpecJson(isRecord(o.spec) ? o.spec : {}, o);
-      cache?.live.set(o, text);
+  /**
+   * Whether a live spec is the rendered one, in canonical form. A live object seen before (the
+   * same object: the caller kept the fleet) is a string comparison; a spec written exactly as
+   * rendered (keys sorted, as Meshport writes and the API server serves them) is found equal
+   * without writing its canonical form.
+   */
+  const matches = (l: LiveConfigObject, o: RenderedObject) => {
+    let canonical = cache?.live.get(l);
+    if (canonical === undefined) {
+      canonical =
+        JSON.stringify(l.spec) === o.json
+          ? o.canonical
+          : canonicalSpecJson(isRecord(l.spec) ? l.spec : {}, l);
+      cache?.live.set(l, canonical);
     }
-    return text;
+    return canonical === o.canonical;
   };
 
   const policies: PolicyLifecycle[] = [];
@@ -179,17 +188,16 @@ export function computePolicyStates(
           continue;
         }
         const objects: RenderedObject[] = byCluster.get(cluster)!;
-        const hashKey = `${ref}\u0000${cluster}`;
-        let renderedHash = parsed!.renderingHashes.get(hashKey);
+        let renderedHash = parsed!.renderingHashes.get(objects);
         if (renderedHash === undefined) {
           renderedHash = renderingHash(objects);
-          parsed!.renderingHashes.set(hashKey, renderedHash);
+          parsed!.renderingHashes.set(objects, renderedHash);
         }
         const judged = judgeCluster(
           objects,
           renderedHash,
           liveIndex(fc),
-          liveCanonical,
+          matches,
           prev,
           now,
         );
@@ -453,7 +461,7 @@ function judgeCluster(
   objects: RenderedObject[],
   renderedHash: string,
   live: Map<string, LiveConfigObject>,
-  liveCanonical: (o: LiveConfigObject) => string,
+  matches: (l: LiveConfigObject, o: RenderedObject) => boolean,
   prev: LifecycleMemory[string][string] | undefined,
   now: string,
 ): {
@@ -483,11 +491,7 @@ function judgeCluster(
       const messages = validationMessages(l);
       if (messages.length > 0) status.messages = messages;
       if (messages.some(m => m.level === 'ERROR')) status.state = 'rejected';
-      else if (
-        JSON.stringify(l.spec) === o.json ||
-        liveCanonical(l) === o.canonical
-      )
-        status.state = 'applied';
+      else if (matches(l, o)) status.state = 'applied';
       else {
         status.state = 'drifted';
         status.differences = policyFieldDifferences(
