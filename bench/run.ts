@@ -3,6 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchApi, ApiFigures } from './api/benchApi';
 import type { CompileArgs, CompileFigures } from './compile/compileBench';
+import type {
+  LifecycleArgs,
+  LifecycleFigures,
+} from './lifecycle/lifecycleBench';
 import { benchDiscovery, DiscoveryFigures } from './discovery/benchDiscovery';
 import { runChild } from './lib/child';
 import { machineInfo } from './lib/machine';
@@ -10,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,api] [--sizes 10,50,100] [--cpu-prof]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--cpu-prof]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -28,7 +32,9 @@ const { values } = parseArgs({
 });
 
 const quick = values.quick!;
-const only = new Set((values.only ?? 'discovery,compile,api').split(','));
+const only = new Set(
+  (values.only ?? 'discovery,compile,lifecycle,api').split(','),
+);
 const sizes = (values.sizes ?? (quick ? '10' : '10,50,100'))
   .split(',')
   .map(Number);
@@ -47,6 +53,8 @@ const TARGETS = {
   verifyMs: 2000,
   changedMs: 200,
   apiP99Ms: 50,
+  /** Issue 21: the policies' states after a sync, on top of the sync. */
+  lifecycleMs: 200,
 };
 
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -64,6 +72,7 @@ async function main() {
 
   let discovery: DiscoveryFigures[] | undefined;
   let compile: CompileFigures | undefined;
+  let lifecycle: LifecycleFigures | undefined;
   let api: ApiFigures | undefined;
 
   if (only.has('discovery')) {
@@ -89,6 +98,24 @@ async function main() {
     compile = await runChild<CompileFigures>('compile/compileBench.ts', args, {
       execArgv,
     });
+  }
+  if (only.has('lifecycle')) {
+    const args: LifecycleArgs = {
+      perKind: quick ? 200 : 1000,
+      clusters: 20,
+      services: quick ? 400 : 2000,
+      runs: quick ? 1 : 2,
+    };
+    log(
+      `lifecycle: states of ${args.perKind * 3} policies over ${
+        args.clusters
+      } clusters`,
+    );
+    lifecycle = await runChild<LifecycleFigures>(
+      'lifecycle/lifecycleBench.ts',
+      args,
+      { execArgv },
+    );
   }
   if (only.has('api')) {
     api = await benchApi({
@@ -205,6 +232,47 @@ async function main() {
       `peak RSS ${round(compile.peakRssMiB, 0)} MiB`,
     );
   }
+  if (lifecycle) {
+    const ms = (v: number) => `${round(v, 0)} ms`;
+    out.push(
+      '',
+      `Policy lifecycle: ${lifecycle.policies} policies over ${lifecycle.clusters} clusters, applied (${lifecycle.files} branch files, ${lifecycle.liveObjects} live objects), through the backend's sync (store on SQLite, the production computation); median of runs`,
+      formatTable([
+        ['step', 'time', 'target', 'verdict', 'note'],
+        [
+          'floor: one sync (branch read from memory, stored)',
+          ms(lifecycle.syncMs),
+          '',
+          '',
+          'what the states come on top of',
+        ],
+        [
+          'states after a sync (a commit changing one file)',
+          ms(lifecycle.afterCommitMs),
+          `≤ ${TARGETS.lifecycleMs} ms`,
+          verdict(lifecycle.afterCommitMs <= TARGETS.lifecycleMs),
+          `of which computePolicyStates ${ms(lifecycle.computeAfterCommitMs)}`,
+        ],
+        [
+          'states after a discovery pass (one object edited)',
+          ms(lifecycle.afterDiscoveryMs),
+          `≤ ${TARGETS.lifecycleMs} ms`,
+          verdict(lifecycle.afterDiscoveryMs <= TARGETS.lifecycleMs),
+          `of which computePolicyStates ${ms(
+            lifecycle.computeAfterDiscoveryMs,
+          )}; ${lifecycle.drifted} drifted`,
+        ],
+        [
+          'first states of a process (every file parsed)',
+          ms(lifecycle.coldMs),
+          '',
+          '',
+          `${lifecycle.applied} applied`,
+        ],
+      ]),
+      `peak RSS ${round(lifecycle.peakRssMiB, 0)} MiB`,
+    );
+  }
   if (api) {
     out.push(
       '',
@@ -270,6 +338,7 @@ async function main() {
           targets: TARGETS,
           discovery,
           compile,
+          lifecycle,
           api,
         },
         null,

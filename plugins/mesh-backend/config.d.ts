@@ -127,17 +127,15 @@ export interface Config {
       subsetLabels?: string[];
     };
 
-    snapshot?: {
-      /**
-       * A directory with one sub-directory per cluster (named after the cluster) holding
-       * Kubernetes List documents as `kubectl get … -o json|yaml` prints them. Resolved from
-       * the backend's working directory. Used by the demo app and the end-to-end tests.
-       */
-      directory?: string;
-    };
-
-    /** The lifecycle of policies in `mesh.policyRepositories`. */
+    /**
+     * The policy lifecycle: how the policy repositories (`mesh.policyRepositories`) are read
+     * from GitHub or GitLab and compared with the live fleet.
+     */
     policyLifecycle?: {
+      /** How often each policy repository's branch and pull requests are read. Default 1 minute. */
+      frequency?: Duration;
+      /** The longest one read of every repository may take before it is cancelled. Default 5 minutes. */
+      timeout?: Duration;
       /**
        * Read every policy repository from a directory instead of GitHub or GitLab (the demo and
        * tests without credentials). See examples/demo-scm/README.md for its format.
@@ -154,6 +152,15 @@ export interface Config {
          */
         rootDirectory?: string;
       };
+    };
+
+    snapshot?: {
+      /**
+       * A directory with one sub-directory per cluster (named after the cluster) holding
+       * Kubernetes List documents as `kubectl get … -o json|yaml` prints them. Resolved from
+       * the backend's working directory. Used by the demo app and the end-to-end tests.
+       */
+      directory?: string;
     };
   };
 }

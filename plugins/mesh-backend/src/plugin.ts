@@ -11,6 +11,7 @@ import { meshPermissions } from '@meshport/backstage-plugin-mesh-common';
 import {
   meshClusterSupplierExtensionPoint,
   meshTrafficSourceExtensionPoint,
+  readPolicyRepositories,
 } from '@meshport/backstage-plugin-mesh-node';
 import type { ClusterAuthenticator } from './clusters/auth/ClusterAuthenticator';
 import {
@@ -34,6 +35,18 @@ import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter, TrafficSourceSlot } from './metrics';
 import { FleetAnalysis, type Check } from './analysis/FleetAnalysis';
 import { createAnalysisRouter } from './analysis/router';
+import { PolicyLifecycleStore } from './policies/PolicyLifecycleStore';
+import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
+import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
+import { createPoliciesRouter } from './policies/router';
+import { codeOwnersPresence } from './policies/codeOwnersPresence';
+import { lifecycleFindingsFor } from './policies/lifecycleFindingsFor';
+import { policyStatesComputation } from './policies/policyStatesComputation';
+import { schedulePolicySync } from './policies/schedulePolicySync';
+import {
+  createPolicyRepositoryScm,
+  type PolicyRepositoryScm,
+} from './policies/scm';
 
 /**
  * Builds the fleet and its service index now rather than on the next read: after a discovery
@@ -43,9 +56,12 @@ async function prepareReads(
   store: LiveFleetStore,
   analysis: FleetAnalysis,
   logger: LoggerService,
+  policies?: PolicyLifecycleSync,
 ) {
   try {
     const { fleet } = await store.getFleetView();
+    // not awaited either: the policies' states for this fleet, without asking the SCM
+    policies?.prepare();
     // not awaited: the analysis yields between its checks, and requests find it ready
     analysis
       .prepare(fleet)
@@ -78,6 +94,7 @@ async function scheduleDiscovery(options: {
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
   analysis: FleetAnalysis;
+  policies: PolicyLifecycleSync;
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
@@ -88,6 +105,7 @@ async function scheduleDiscovery(options: {
     discovery,
     store,
     analysis,
+    policies,
     scheduler,
     lifecycle,
     logger,
@@ -133,7 +151,7 @@ async function scheduleDiscovery(options: {
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
-    if (!signal.aborted) await prepareReads(store, analysis, logger);
+    if (!signal.aborted) await prepareReads(store, analysis, logger, policies);
   };
 
   // The longest a legitimate run takes: every round of the pool hitting the per-cluster
@@ -161,11 +179,22 @@ async function scheduleDiscovery(options: {
   );
 }
 
+/** What tests replace in the mesh plugin. */
+export interface MeshPluginOptions {
+  /** The analysis checks; every check Meshport ships unless given. */
+  checks?: readonly Check[];
+  /**
+   * How the policy repositories are read; GitHub and GitLab through the integrations unless
+   * given (tests give one in memory).
+   */
+  policyRepositoryScm?: PolicyRepositoryScm;
+}
+
 /**
  * The mesh plugin with the analysis checks given (tests use their own); `meshPlugin` runs
  * every check Meshport ships.
  */
-export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
+export function createMeshPlugin(options: MeshPluginOptions = {}) {
   return createBackendPlugin({
     pluginId: 'mesh',
     register(env) {
@@ -193,6 +222,7 @@ export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
           httpRouter: coreServices.httpRouter,
           permissions: coreServices.permissions,
           permissionsRegistry: coreServices.permissionsRegistry,
+          urlReader: coreServices.urlReader,
         },
         async init({
           config,
@@ -206,6 +236,7 @@ export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
           httpRouter,
           permissions,
           permissionsRegistry,
+          urlReader,
         }) {
           permissionsRegistry.addPermissions(meshPermissions);
           const analysis = new FleetAnalysis({ checks: options.checks });
@@ -217,40 +248,70 @@ export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
             extensions: clusterExtensions,
           });
           const sources = await clusters.sources.resolve({ staticOnly: true });
+          // read before anything starts: a malformed entry fails the start with how to fix it
+          const policyRepositories = readPolicyRepositories(config);
+          const lifecycleOptions = readPolicyLifecycleOptions(config);
+          const policyScm =
+            options.policyRepositoryScm ??
+            createPolicyRepositoryScm({ config, reader: urlReader, logger });
 
           // everything that creates tables on a first start, one replica at a time
-          const store = await serializeStartup(database, async () => {
-            const fleetStore = new LiveFleetStore({
-              clusters: sources.map(s => ({ name: s.name, source: s.type })),
-              repository: await DatabaseClusterStateRepository.create(database),
-              aggregation: discovery.aggregation,
-              logger,
-            });
-            // a restarted replica serves the last-known-good fleet before discovery runs
-            await fleetStore.load();
-            if (clusters.sources.empty) {
-              // no discovery run will ever list them: forget clusters stored by an earlier config
-              await fleetStore.setClusters([], { forget: true });
-              logger.info(
-                'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
-              );
-            } else {
-              await scheduleDiscovery({
-                sources: clusters.sources,
-                startupClusters: sources.length,
-                authenticator: clusters.authenticator,
-                discovery,
-                store: fleetStore,
-                analysis,
-                scheduler,
-                lifecycle,
+          const { store, policies } = await serializeStartup(
+            database,
+            async () => {
+              const fleetStore = new LiveFleetStore({
+                clusters: sources.map(s => ({ name: s.name, source: s.type })),
+                repository: await DatabaseClusterStateRepository.create(
+                  database,
+                ),
+                aggregation: discovery.aggregation,
                 logger,
               });
-            }
-            return fleetStore;
-          });
+              // a restarted replica serves the last-known-good fleet before discovery runs
+              await fleetStore.load();
+              const policySync = new PolicyLifecycleSync({
+                repositories: policyRepositories,
+                scm: policyScm,
+                store: await PolicyLifecycleStore.create(database),
+                fleetStore,
+                compute: policyStatesComputation(),
+                codeOwners: (_repository, branch) => codeOwnersPresence(branch),
+                logger,
+              });
+              if (policySync.configured) {
+                await schedulePolicySync({
+                  sync: policySync,
+                  lifecycleOptions,
+                  scheduler,
+                  lifecycle,
+                  logger,
+                });
+              }
+              if (clusters.sources.empty) {
+                // no discovery run will ever list them: forget clusters stored by an earlier config
+                await fleetStore.setClusters([], { forget: true });
+                logger.info(
+                  'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
+                );
+              } else {
+                await scheduleDiscovery({
+                  sources: clusters.sources,
+                  startupClusters: sources.length,
+                  authenticator: clusters.authenticator,
+                  discovery,
+                  store: fleetStore,
+                  analysis,
+                  policies: policySync,
+                  scheduler,
+                  lifecycle,
+                  logger,
+                });
+              }
+              return { store: fleetStore, policies: policySync };
+            },
+          );
           // outside the startup lock: other replicas need not wait for this one's aggregation
-          await prepareReads(store, analysis, logger);
+          await prepareReads(store, analysis, logger, policies);
 
           const serviceAccess = new CatalogServiceAccess({
             catalog,
@@ -285,6 +346,21 @@ export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
               fleetStore: store,
               trafficSource,
               analysis,
+              lifecycleFindings: lifecycleFindingsFor({
+                policies,
+                fleetStore: store,
+                serviceAccess,
+                logger,
+              }),
+              httpAuth,
+              permissions,
+              serviceAccess,
+            }),
+          );
+          httpRouter.use(
+            await createPoliciesRouter({
+              fleetStore: store,
+              policies,
               httpAuth,
               permissions,
               serviceAccess,
@@ -301,8 +377,8 @@ export function createMeshPlugin(options: { checks?: readonly Check[] } = {}) {
 }
 
 /**
- * The mesh backend plugin: discovers the fleet on a schedule, serves it under `/api/mesh` and
- * analyses its mesh config.
+ * The mesh backend plugin: discovers the fleet on a schedule, serves it under `/api/mesh`,
+ * analyses its mesh config and follows each policy of the policy repositories to the clusters.
  *
  * @public
  */

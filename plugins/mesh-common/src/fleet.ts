@@ -128,9 +128,25 @@ export interface FleetCluster {
 }
 
 /**
+ * One message Istio wrote on an object's `status.validationMessages` (Istio "Configuration
+ * Status Field", https://istio.io/latest/docs/reference/config/config-status/; the message is
+ * `istio.analysis.v1alpha1.AnalysisMessageBase`). Istio writes `type.code`, `type.name`,
+ * `level` (`ERROR`, `WARNING`, `INFO`, or the enum's number: 3, 8, 12) and `description`;
+ * releases before 1.9 wrote `code`, `level: Error` and `message`, read as well.
+ */
+export interface LiveValidationMessage {
+  type?: { code?: string; name?: string };
+  code?: string;
+  level?: string | number;
+  description?: string;
+  message?: string;
+}
+
+/**
  * One mesh configuration object of a cluster, in the shape Kubernetes serves it (so a fleet
  * export can be read by tools that know Kubernetes), reduced to what analysis reads: no
- * `managedFields`, no `status`, only the annotations Meshport reads.
+ * `managedFields`, only the annotations Meshport reads, and of `status` only Istio's
+ * validation messages.
  */
 export interface LiveConfigObject {
   apiVersion: string;
@@ -143,6 +159,8 @@ export interface LiveConfigObject {
     annotations?: Record<string, string>;
   };
   spec: Record<string, unknown>;
+  /** What Istio reported about the object, when status reporting is on (`PILOT_ENABLE_STATUS`). */
+  status?: { validationMessages?: LiveValidationMessage[] };
 }
 
 /** One object a cluster served that discovery refused, and why. */

@@ -100,4 +100,36 @@ describe('fleetSchema', () => {
     };
     expect(fleetSchema.parse(fleet)).toEqual(fleet);
   });
+
+  it("keeps Istio's validation messages on a live object, and drops a malformed status", () => {
+    const object = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'reviews', namespace: 'bookinfo' },
+      spec: { hosts: ['reviews'] },
+    };
+    const messages = [
+      {
+        type: { code: 'IST0101', name: 'ReferencedResourceNotFound' },
+        level: 'ERROR',
+        description: 'Referenced host not found',
+      },
+      { code: 'IST0102', level: 3, message: 'old form' },
+    ];
+    expect(
+      liveConfigObjectSchema.parse({
+        ...object,
+        status: { validationMessages: messages },
+      }).status,
+    ).toEqual({ validationMessages: messages });
+    for (const status of [
+      'broken',
+      { validationMessages: 'not a list' },
+      { validationMessages: [{ level: { nested: true } }] },
+    ]) {
+      const parsed = liveConfigObjectSchema.parse({ ...object, status });
+      expect(parsed.status).toBeUndefined();
+      expect(parsed.spec).toEqual(object.spec);
+    }
+  });
 });

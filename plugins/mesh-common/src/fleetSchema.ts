@@ -51,6 +51,28 @@ export const liveConfigObjectSchema = z.looseObject({
     annotations: stringMap.optional(),
   }),
   spec: z.record(z.string(), z.unknown()).default({}),
+  status: z
+    .looseObject({
+      validationMessages: z
+        .array(
+          z.looseObject({
+            type: z
+              .looseObject({
+                code: z.string().optional(),
+                name: z.string().optional(),
+              })
+              .optional(),
+            code: z.string().optional(),
+            level: z.union([z.string(), z.number()]).optional(),
+            description: z.string().optional(),
+            message: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    // Status is Istio's report, not the object: a malformed one is dropped, the object kept.
+    .optional()
+    .catch(undefined),
 });
 
 export const clusterSchema = z.looseObject({

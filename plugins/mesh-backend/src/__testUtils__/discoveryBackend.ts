@@ -36,6 +36,8 @@ export function useDiscoveryBackend(options: {
   config?: object;
   /** More backend features: modules, a catalog with entities. */
   features?: BackendFeature[];
+  /** The mesh plugin to start, e.g. one made with `createMeshPlugin({ … })`. */
+  plugin?: BackendFeature;
 }) {
   const server = setupServer(...options.handlers);
   let scheduler: SchedulerService | undefined;
@@ -62,7 +64,7 @@ export function useDiscoveryBackend(options: {
     });
     backend = await startTestBackend({
       features: [
-        meshPlugin,
+        options.plugin ?? meshPlugin,
         captureScheduler,
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         ...(options.features ?? [catalogServiceMock.factory()]),
@@ -84,6 +86,7 @@ export function useDiscoveryBackend(options: {
               ],
             },
             mesh: {
+              ...(options.config as { mesh?: object })?.mesh,
               discovery: {
                 timeout: { seconds: options.discoveryTimeoutSeconds },
               },
@@ -107,6 +110,10 @@ export function useDiscoveryBackend(options: {
   return {
     get,
     runDiscovery: () => scheduler!.triggerTask('mesh-fleet-discovery'),
+    /** The backend's HTTP server, for requests that do not expect 200. */
+    server: () => backend!.server,
+    /** Runs a scheduled task of the mesh plugin now, e.g. the policy repositories' sync. */
+    runTask: (id: string) => scheduler!.triggerTask(id),
     clusters: () =>
       get<{ items: FleetCluster[] }>('/clusters').then(b => b.items),
     services: () =>

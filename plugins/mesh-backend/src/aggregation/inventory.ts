@@ -94,6 +94,16 @@ export interface MeshConfigObject extends ObjectRef {
   kind: string;
   /** The object's `spec`, as served; these are small and their shape is the point. */
   spec: Record<string, unknown>;
+  /** What Istio reported about it (`status.validationMessages`); absent when nothing. */
+  validationMessages?: MeshConfigValidationMessage[];
+}
+
+/** One of Istio's `status.validationMessages[]`, normalised (see `projectInventory.ts`). */
+export interface MeshConfigValidationMessage {
+  code?: string;
+  /** `ERROR`, `WARNING` or `INFO`. */
+  level?: string;
+  description: string;
 }
 
 export interface ClusterInventory {

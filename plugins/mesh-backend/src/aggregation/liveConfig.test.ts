@@ -105,6 +105,57 @@ describe('the fleet carries each cluster’s live mesh config', () => {
     expect(third.clusters[0].config?.[0].spec).toEqual({ hosts: ['ratings'] });
   });
 
+  it("with Istio's validation messages in either form it writes them, bounded, and no other status", () => {
+    const rejected = {
+      ...virtualService,
+      status: {
+        conditions: [{ type: 'Reconciled', status: 'True' }],
+        observedGeneration: '3',
+        validationMessages: [
+          // what istiod writes: AnalysisMessageBase
+          {
+            documentationUrl:
+              'https://istio.io/latest/docs/reference/config/analysis/ist0101/',
+            level: 'ERROR',
+            type: { code: 'IST0101', name: 'ReferencedResourceNotFound' },
+          },
+          // the form Istio's documentation shows
+          {
+            code: 'IST0102',
+            level: 'Warn',
+            message: 'mTLS not enabled for virtual service',
+          },
+          { level: 'Error' },
+          'not an object',
+          { code: 'IST9999', level: 'Panic', message: 'x'.repeat(5000) },
+        ],
+      },
+    };
+    const fleet = buildFleet(
+      [cluster('c1', projectInventory(raw([rejected, virtualService]), []))],
+      OPTIONS,
+      NOW,
+    );
+    const [withMessages, without] = fleet.clusters[0].config!;
+    expect(withMessages.status).toEqual({
+      validationMessages: [
+        {
+          code: 'IST0101',
+          level: 'ERROR',
+          description: 'ReferencedResourceNotFound',
+        },
+        {
+          code: 'IST0102',
+          level: 'WARNING',
+          description: 'mTLS not enabled for virtual service',
+        },
+        { code: 'IST9999', description: 'x'.repeat(1000) },
+      ],
+    });
+    // an empty list is no status at all
+    expect(without).not.toHaveProperty('status');
+  });
+
   it('kept for a stale cluster, unknown for one never synced', () => {
     const inventory = projectInventory(raw([virtualService]), []);
     const fleet = buildFleet(

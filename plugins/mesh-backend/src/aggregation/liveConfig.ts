@@ -10,7 +10,16 @@ function liveConfigObject(o: MeshConfigObject): LiveConfigObject {
   if (Object.keys(o.labels).length > 0) metadata.labels = o.labels;
   if (Object.keys(o.annotations).length > 0)
     metadata.annotations = o.annotations;
-  return { apiVersion: o.apiVersion, kind: o.kind, metadata, spec: o.spec };
+  const live: LiveConfigObject = {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata,
+    spec: o.spec,
+  };
+  // the lifecycle tells `rejected` by these; other status fields are not kept
+  if (o.validationMessages)
+    live.status = { validationMessages: o.validationMessages };
+  return live;
 }
 
 /**

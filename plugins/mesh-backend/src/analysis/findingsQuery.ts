@@ -45,7 +45,7 @@ const severities = z.string().transform((text, ctx) => {
 });
 
 /** An entity ref as findings name owners: `group:default/team-a` (kind group unless given). */
-const ownerRef = z.string().transform((text, ctx) => {
+export const ownerRef = z.string().transform((text, ctx) => {
   try {
     return stringifyEntityRef(
       parseEntityRef(text.trim(), {
@@ -64,7 +64,7 @@ const ownerRef = z.string().transform((text, ctx) => {
   }
 });
 
-const count = (what: string, max?: number) =>
+export const count = (what: string, max?: number) =>
   z
     .string()
     .regex(/^\d+$/, `${what} must be a whole number`)

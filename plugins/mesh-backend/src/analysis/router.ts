@@ -1,4 +1,5 @@
 import type {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -8,6 +9,7 @@ import {
   type MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
+import type { AnalysisResult } from '@meshport/backstage-plugin-mesh-policy';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAuthorize } from '../service/http/authorize';
@@ -28,6 +30,13 @@ export interface AnalysisRouterOptions {
   serviceAccess: ServiceAccess;
   trafficSource: MeshTrafficSource;
   analysis: FleetAnalysis;
+  /**
+   * Findings about the policies' lifecycle (rejected, drifted, missing), listed beside the
+   * analysis findings and filtered by the same rule.
+   */
+  lifecycleFindings?: (
+    credentials: BackstageCredentials,
+  ) => Promise<AnalysisResult>;
 }
 
 /**
@@ -59,6 +68,11 @@ export async function createAnalysisRouter(
     );
     const { fleet, serviceIndex } = await fleetStore.getFleetView();
     let result = await analysis.result(fleet);
+    if (options.lifecycleFindings)
+      result = mergeResults([
+        result,
+        await options.lifecycleFindings(credentials),
+      ]);
     const notes: string[] = [];
 
     if (query.service) {

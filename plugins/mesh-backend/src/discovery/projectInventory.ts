@@ -4,6 +4,7 @@ import type {
   EndpointSliceInfo,
   Labels,
   MeshConfigObject,
+  MeshConfigValidationMessage,
   NamespaceInfo,
   NodeInfo,
   ObjectRef,
@@ -476,17 +477,64 @@ function remoteSecretInfo(o: KubeObject): RemoteSecretInfo {
   return { namespace, name, ...(clusterId ? { clusterId } : {}) };
 }
 
+/** More than this on one object says nothing more to a reader, and bounds what is stored. */
+const MAX_VALIDATION_MESSAGES = 20;
+const MAX_MESSAGE_LENGTH = 1000;
+
+/**
+ * Istio's levels (`AnalysisMessageBase.Level`: ERROR = 3, WARNING = 8, INFO = 12, written by
+ * name or number) and the older spellings.
+ */
+const LEVELS: Record<string, string> = {
+  error: 'ERROR',
+  '3': 'ERROR',
+  warning: 'WARNING',
+  warn: 'WARNING',
+  '8': 'WARNING',
+  info: 'INFO',
+  '12': 'INFO',
+};
+
+/**
+ * One of Istio's `status.validationMessages[]`, written by istiod's analysis when
+ * `PILOT_ENABLE_STATUS` and `enableAnalysis` are on
+ * (https://istio.io/latest/docs/reference/config/config-status/). istiod serialises
+ * `AnalysisMessageBase` (istio/api analysis/v1alpha1/message.proto): `{ type: { code, name },
+ * level, documentationUrl }`; the docs' example shows `{ code, level, message }`. Both are read;
+ * anything else is dropped, and text is bounded.
+ */
+function validationMessage(
+  value: Untyped,
+): MeshConfigValidationMessage | undefined {
+  const type = obj(value.type);
+  const code = str(type.code) ?? str(value.code);
+  const level = LEVELS[String(value.level ?? '').toLowerCase()];
+  const description =
+    str(value.message) ?? str(value.description) ?? str(type.name) ?? code;
+  if (!description) return undefined;
+  return {
+    ...(code ? { code: code.slice(0, 20) } : {}),
+    ...(level ? { level } : {}),
+    description: description.slice(0, MAX_MESSAGE_LENGTH),
+  };
+}
+
 function meshConfigObject(o: KubeObject): MeshConfigObject {
   const m = meta(o, 'dns1123-subdomain', true);
   if (typeof o.apiVersion !== 'string' || !o.apiVersion.includes('/'))
     refuse(`apiVersion ${describeValue(o.apiVersion)} is not a group/version`);
   if (typeof o.kind !== 'string' || !o.kind)
     refuse(`kind ${describeValue(o.kind)} is not a kind`);
+  const validationMessages = arr(obj(o.status).validationMessages)
+    .map(validationMessage)
+    .filter(v => v !== undefined)
+    .slice(0, MAX_VALIDATION_MESSAGES);
   return {
     ...ref(m),
     apiVersion: o.apiVersion,
     kind: o.kind,
     spec: obj(o.spec),
+    ...(validationMessages.length > 0 ? { validationMessages } : {}),
   };
 }
 

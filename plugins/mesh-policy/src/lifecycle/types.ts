@@ -23,6 +23,11 @@ export interface PolicyPullRequestRecord {
   /** From the request marker in its description; empty for pull requests Meshport did not open. */
   policies: PolicyRef[];
   request?: PolicyRequest;
+  /**
+   * The destination services (`<namespace>/<name>`) of its policies, when the reader can tell
+   * (e.g. from the changed paths): shown for a policy the branch does not hold yet.
+   */
+  destinations?: string[];
 }
 
 /** One configured repository as the last sync left it. */
@@ -61,8 +66,20 @@ export interface LifecycleInput {
   now: string;
 }
 
+/** A file of a branch the computation left out, and why (it never stops the others). */
+export interface LifecycleProblem {
+  /** `PolicyRepositoryStatus.url`. */
+  repository: string;
+  /** Repository path of the file; empty when the problem is the repository's. */
+  path: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
 export interface LifecycleResult {
   policies: PolicyLifecycle[];
   orphans: PolicyOrphan[];
   memory: LifecycleMemory;
+  /** Files left out (a policy that does not parse, malformed rendered YAML), sorted. */
+  problems?: LifecycleProblem[];
 }

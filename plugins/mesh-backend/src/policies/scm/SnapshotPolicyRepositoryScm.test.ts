@@ -255,7 +255,7 @@ describe('SnapshotPolicyRepositoryScm', () => {
       Object.keys((read as { snapshot: { files: object } }).snapshot.files),
     ).toEqual(
       expect.arrayContaining([
-        'policies/bookinfo/trafficpolicy-reviews-shift.yaml',
+        'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
       ]),
     );
   });

@@ -1,0 +1,126 @@
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  meshFleetReadPermission,
+  type MeshService,
+  type PolicyLifecycle,
+  type PolicyOrphan,
+} from '@meshport/backstage-plugin-mesh-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { createAuthorize } from '../service/http/authorize';
+import { parseOrThrow } from '../service/http/parse';
+import type { ServiceAccess } from '../service/ServiceEntityAccess';
+import type { FleetStore } from '../store/FleetStore';
+import type { PolicyLifecycleSync } from './PolicyLifecycleSync';
+import { policiesQuerySchema, policyPathSchema } from './policiesQuery';
+import { selectPolicies } from './selectPolicies';
+
+export interface PoliciesRouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  fleetStore: FleetStore;
+  serviceAccess: ServiceAccess;
+  policies: PolicyLifecycleSync;
+}
+
+/** What a caller may read of the lifecycle's policies and orphans. */
+export interface PolicyVisibility {
+  policy(policy: PolicyLifecycle): boolean;
+  orphan(orphan: PolicyOrphan): boolean;
+}
+
+/**
+ * The rule `/findings` applies, for policies: a policy is about its destinations, and is
+ * listed only to a caller who may read every one of them (a destination no cluster has is left
+ * to the fleet permission, as there is no entity to hide it behind). An orphan is shown only in
+ * a namespace holding a service the caller may read: its name alone says what a team routes.
+ */
+export async function policyVisibility(
+  credentials: BackstageCredentials,
+  fleetStore: FleetStore,
+  serviceAccess: ServiceAccess,
+): Promise<PolicyVisibility> {
+  const { fleet, serviceIndex } = await fleetStore.getFleetView();
+  const mayRead = await serviceAccess.readableServices(
+    credentials,
+    fleet.services,
+  );
+  const readable = (id: string) => {
+    const [namespace, name] = id.split('/');
+    const service: MeshService | undefined = serviceIndex.get(namespace, name);
+    return !service || mayRead(service);
+  };
+  const namespaces = new Set(
+    fleet.services.filter(s => mayRead(s)).map(s => s.namespace),
+  );
+  return {
+    policy: p => p.destinations.every(readable),
+    orphan: o => namespaces.has(o.namespace),
+  };
+}
+
+/** `GET /policies` and `GET /policies/:kind/:namespace/:name`, mounted by the mesh backend. */
+export async function createPoliciesRouter(
+  options: PoliciesRouterOptions,
+): Promise<express.Router> {
+  const { fleetStore, serviceAccess, policies } = options;
+  const router = Router();
+  const check = createAuthorize(options);
+  const authorize = (req: express.Request) =>
+    check(req, meshFleetReadPermission, 'read the mesh fleet');
+
+  router.get('/policies', async (req, res) => {
+    const credentials = await authorize(req);
+    const query = parseOrThrow(
+      policiesQuerySchema,
+      req.query,
+      'policies query',
+    );
+    const { repositories, result } = await policies.current();
+    const visible = await policyVisibility(
+      credentials,
+      fleetStore,
+      serviceAccess,
+    );
+    res.json(
+      selectPolicies(result.policies.filter(visible.policy), query, {
+        // every signed-in reader of the fleet sees how the repositories sync: their URLs and
+        // messages hold no credentials (see withoutCredentials)
+        repositories,
+        orphans: result.orphans.filter(visible.orphan),
+      }),
+    );
+  });
+
+  router.get('/policies/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await authorize(req);
+    const { kind, namespace, name } = parseOrThrow(
+      policyPathSchema,
+      req.params,
+      'policy path',
+    );
+    const { result } = await policies.current();
+    const policy = result.policies.find(
+      p => p.kind === kind && p.namespace === namespace && p.name === name,
+    );
+    // unknown and unreadable answer alike: the answer must not tell which policies exist
+    const notFound = new NotFoundError(
+      `No ${kind} ${namespace}/${name} that you may read is in a configured policy repository or requested in an open pull request; check the kind, namespace and name`,
+    );
+    if (!policy) throw notFound;
+    const visible = await policyVisibility(
+      credentials,
+      fleetStore,
+      serviceAccess,
+    );
+    if (!visible.policy(policy)) throw notFound;
+    res.json(policy);
+  });
+
+  return router;
+}
