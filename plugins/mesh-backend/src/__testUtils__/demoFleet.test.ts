@@ -227,8 +227,14 @@ describe('the demo fleet', () => {
           ['reviews-v1', 1],
           ['reviews-v2', 1],
         ],
-        // no hand-written routing on reviews: the seed route request is free to add it
-        ['PeerAuthentication/istio-system/default'],
+        // the demo's applied policies (examples/policy-repo): reviews-shift routes in cluster-1,
+        // productpage-reads-reviews allows callers in both clusters
+        [
+          'AuthorizationPolicy/bookinfo/meshport-bookinfo-productpage-reads-reviews',
+          'DestinationRule/bookinfo/meshport-reviews',
+          'PeerAuthentication/istio-system/default',
+          'VirtualService/bookinfo/meshport-reviews',
+        ],
       ],
       [
         'cluster-2',
@@ -237,7 +243,10 @@ describe('the demo fleet', () => {
           ['reviews-v2', 1],
           ['reviews-v3', 2],
         ],
-        [],
+        [
+          'AuthorizationPolicy/bookinfo/meshport-bookinfo-productpage-reads-reviews',
+          'DestinationRule/bookinfo/meshport-reviews',
+        ],
       ],
     ]);
   });

@@ -148,8 +148,12 @@ describe('buildFleet on the demo fleet', () => {
         expect.objectContaining({ version: 'v2' }),
       ],
     ]);
+    // the demo's applied policies (examples/policy-repo) and the mesh-wide default
     expect(r1.config.map(c => `${c.kind}/${c.namespace}/${c.name}`)).toEqual([
+      'AuthorizationPolicy/bookinfo/meshport-bookinfo-productpage-reads-reviews',
+      'DestinationRule/bookinfo/meshport-reviews',
       'PeerAuthentication/istio-system/default',
+      'VirtualService/bookinfo/meshport-reviews',
     ]);
     // hand-written routing config is attached to the service its hosts name
     const ratings1 = fleet.services.find(s => s.id === 'bookinfo/ratings')!

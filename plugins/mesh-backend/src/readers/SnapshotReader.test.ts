@@ -19,7 +19,12 @@ describe('SnapshotReader', () => {
     const drs = await reader('cluster-1').list(RESOURCES.destinationRules, {
       signal,
     });
-    expect(drs?.map(d => d.metadata?.name)).toEqual(['users', 'ratings']);
+    expect(drs?.map(d => d.metadata?.name)).toEqual([
+      'users',
+      'meshport-bookinfo-reviews-global',
+      'meshport-reviews',
+      'ratings',
+    ]);
     const pas = await reader('cluster-1').list(RESOURCES.peerAuthentications, {
       signal,
     });

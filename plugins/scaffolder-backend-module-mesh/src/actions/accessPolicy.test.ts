@@ -115,19 +115,12 @@ describe('meshport:policy:access', () => {
     expect(outputs.description).toContain(
       '| Allowed | methods GET; paths `/reviews/*` |',
     );
-    // reviews has no AuthorizationPolicy in the fleet yet: the reviewer is told what the
-    // first ALLOW grant does to every other caller; warnings of merged policies are not repeated
-    const warnings = (outputs.description as string)
-      .split('\n')
-      .filter(l => l.includes('denies every caller it does not name'));
-    expect(warnings).toEqual([
-      expect.stringContaining(
-        'accesspolicy.bookinfo.bookinfo-reviews-cluster-2-to-reviews:spec: no AuthorizationPolicy selects reviews.bookinfo in cluster-1 yet',
-      ),
-      expect.stringContaining(
-        'accesspolicy.bookinfo.bookinfo-reviews-cluster-2-to-reviews:spec: no AuthorizationPolicy selects reviews.bookinfo in cluster-2 yet',
-      ),
-    ]);
+    // reviews already has an ALLOW policy live in both clusters (the demo's applied
+    // productpage-reads-reviews), so this grant switches nothing to default-deny and the
+    // reviewer gets no such warning (mesh-policy's translate/access.test.ts covers the warning)
+    expect(outputs.description).not.toContain(
+      'denies every caller it does not name',
+    );
   });
 
   it('drops the empty rows a template renders for callers left blank', async () => {
