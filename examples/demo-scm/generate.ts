@@ -17,6 +17,8 @@ const REPOSITORY = 'https://github.com/meshport-demo/mesh-policies';
 interface DemoRequest {
   number: number;
   policy: string;
+  /** The service it is about, `<namespace>/<name>`. */
+  destination: string;
   title: string;
   /** What the scaffolder's description says above the marker, shortened. */
   summary: string;
@@ -35,6 +37,7 @@ const requests: DemoRequest[] = [
   {
     number: 7,
     policy: 'virtualdestination.bookinfo.reviews-global',
+    destination: 'bookinfo/reviews',
     title:
       'Serve bookinfo/reviews as reviews.global (VirtualDestination bookinfo/reviews-global)',
     summary:
@@ -48,6 +51,7 @@ const requests: DemoRequest[] = [
   {
     number: 9,
     policy: 'accesspolicy.bookinfo.productpage-reads-reviews',
+    destination: 'bookinfo/reviews',
     title:
       'Allow cluster-1/bookinfo/bookinfo-productpage to call bookinfo/reviews (AccessPolicy bookinfo/productpage-reads-reviews)',
     summary: 'productpage in cluster-1 may GET /reviews/* on port 9080.',
@@ -60,6 +64,7 @@ const requests: DemoRequest[] = [
   {
     number: 12,
     policy: 'trafficpolicy.bookinfo.reviews-shift',
+    destination: 'bookinfo/reviews',
     title:
       'Route bookinfo/reviews from cluster-1 (TrafficPolicy bookinfo/reviews-shift)',
     summary:
@@ -73,6 +78,7 @@ const requests: DemoRequest[] = [
   {
     number: 15,
     policy: 'trafficpolicy.bookinfo.details-timeout',
+    destination: 'bookinfo/details',
     title:
       'Route bookinfo/details from cluster-1 (TrafficPolicy bookinfo/details-timeout)',
     summary:
@@ -113,6 +119,7 @@ const pullRequests = requests.map(r => ({
     '',
     formatPolicyRequestMarker({
       policies: [r.policy],
+      destinations: [r.destination],
       taskId: `demo-task-${r.number}`,
       requester: 'user:default/guest',
       team: r.team,

@@ -210,6 +210,7 @@ describe('the request-mesh-route template, end to end', () => {
     const marker = parsePolicyRequestMarker(body);
     expect(marker).toEqual({
       policies: ['trafficpolicy.bookinfo.reviews-from-cluster-1'],
+      destinations: ['bookinfo/reviews'],
       taskId: task.id,
       requester: 'user:default/guest',
       team: 'group:default/bookinfo-team',

@@ -5,11 +5,12 @@ import {
   AuthorizeResult,
   isResourcePermission,
 } from '@backstage/plugin-permission-common';
-import type {
-  Fleet,
-  FindingsResponse,
-  PoliciesResponse,
-  PolicyLifecycle,
+import {
+  MESHPORT_POLICY_LABEL,
+  type Fleet,
+  type FindingsResponse,
+  type PoliciesResponse,
+  type PolicyLifecycle,
 } from '@meshport/backstage-plugin-mesh-common';
 import {
   renderRepository,
@@ -97,8 +98,15 @@ const isObject = (o: KubeObject, kind: string, name: string) =>
   o.kind === kind && o.metadata?.name === name;
 
 describe('a policy from its pull request to every cluster, through discovery and the store', () => {
+  // the demo fleet without the objects its own policies put there (examples/demo-fleet holds
+  // them applied, drifted and rejected): this story starts before anything is applied
   const objects = Object.fromEntries(
-    CLUSTERS.map(c => [c, demoObjects(c)]),
+    CLUSTERS.map(c => [
+      c,
+      demoObjects(c).filter(
+        o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL],
+      ),
+    ]),
   ) as Record<string, KubeObject[]>;
   const scm = new FakeScm();
   const backend = useDiscoveryBackend({
@@ -316,8 +324,15 @@ const entityOf = (namespace: string, name: string, owner: string): Entity => ({
 });
 
 describe('a caller who may read bookinfo/reviews but not orders/orders', () => {
+  // the demo fleet without the objects its own policies put there (examples/demo-fleet holds
+  // them applied, drifted and rejected): this story starts before anything is applied
   const objects = Object.fromEntries(
-    CLUSTERS.map(c => [c, demoObjects(c)]),
+    CLUSTERS.map(c => [
+      c,
+      demoObjects(c).filter(
+        o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL],
+      ),
+    ]),
   ) as Record<string, KubeObject[]>;
   const scm = new FakeScm();
   const hidden = new Set([

@@ -37,7 +37,8 @@ export interface PolicyVisibility {
 /**
  * The rule `/findings` applies, for policies: a policy is about its destinations, and is
  * listed only to a caller who may read every one of them (a destination no cluster has is left
- * to the fleet permission, as there is no entity to hide it behind). An orphan is shown only in
+ * to the fleet permission, as there is no entity to hide it behind); one that names none is
+ * judged by its namespace. An orphan is shown only in
  * a namespace holding a service the caller may read: its name alone says what a team routes.
  */
 export async function policyVisibility(
@@ -59,7 +60,12 @@ export async function policyVisibility(
     fleet.services.filter(s => mayRead(s)).map(s => s.namespace),
   );
   return {
-    policy: p => p.destinations.every(readable),
+    // a policy only in a pull request whose marker names no destination: judged like an
+    // orphan, by its namespace, so an unreadable team's request is not listed to everyone
+    policy: p =>
+      p.destinations.length > 0
+        ? p.destinations.every(readable)
+        : namespaces.has(p.namespace),
     orphan: o => namespaces.has(o.namespace),
   };
 }

@@ -6,6 +6,7 @@ import {
 describe('the request marker', () => {
   const marker = {
     policies: ['trafficpolicy.bookinfo.reviews-shift'],
+    destinations: ['bookinfo/reviews'],
     taskId: 'a1b2',
     requester: 'user:default/jane',
     team: 'group:default/team-a',
@@ -46,7 +47,7 @@ describe('the request marker', () => {
   it('keeps only well-formed fields', () => {
     expect(
       parsePolicyRequestMarker(
-        '<!-- meshport-request {"policies":["accesspolicy.ns.a","Bad Ref","accesspolicy.ns.a"],"requestedAt":"yesterday","taskId":42} -->',
+        '<!-- meshport-request {"policies":["accesspolicy.ns.a","Bad Ref","accesspolicy.ns.a"],"destinations":["ns/a b","../x",7],"requestedAt":"yesterday","taskId":42} -->',
       ),
     ).toEqual({
       policies: ['accesspolicy.ns.a'],

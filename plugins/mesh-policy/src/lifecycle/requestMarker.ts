@@ -14,6 +14,11 @@ const CLOSE = ' -->';
 
 export interface PolicyRequestMarker extends PolicyRequest {
   policies: PolicyRef[];
+  /**
+   * The services the policies are about (`<namespace>/<name>`): what tells who may read a
+   * policy that is only in a pull request, before any branch renders it.
+   */
+  destinations?: string[];
 }
 
 /**
@@ -23,6 +28,7 @@ export interface PolicyRequestMarker extends PolicyRequest {
 export function formatPolicyRequestMarker(marker: PolicyRequestMarker): string {
   const json = JSON.stringify({
     policies: marker.policies,
+    destinations: marker.destinations,
     taskId: marker.taskId,
     requester: marker.requester,
     team: marker.team,
@@ -36,6 +42,9 @@ export function formatPolicyRequestMarker(marker: PolicyRequestMarker): string {
 
 const POLICY_REF =
   /^(trafficpolicy|accesspolicy|virtualdestination)\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** `<namespace>/<name>`, both Kubernetes DNS labels. */
+const SERVICE_ID =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const optionalString = (v: unknown, max: number) =>
   typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined;
 
@@ -67,8 +76,17 @@ export function parsePolicyRequestMarker(
     : [];
   if (policies.length === 0) return undefined;
   const requestedAt = optionalString(v.requestedAt, 40);
+  const destinations = Array.isArray(v.destinations)
+    ? v.destinations.filter(
+        (d): d is string =>
+          typeof d === 'string' && d.length <= 127 && SERVICE_ID.test(d),
+      )
+    : [];
   return {
     policies: [...new Set(policies)].sort(),
+    ...(destinations.length > 0 && {
+      destinations: [...new Set(destinations)].sort(),
+    }),
     taskId: optionalString(v.taskId, 100),
     requester: optionalString(v.requester, 300),
     team: optionalString(v.team, 300),

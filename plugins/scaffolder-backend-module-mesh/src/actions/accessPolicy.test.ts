@@ -68,6 +68,7 @@ describe('meshport:policy:access', () => {
     });
     expect(parsePolicyRequestMarker(outputs.description)).toEqual({
       policies: [expect.stringMatching(/^accesspolicy\.bookinfo\./)],
+      destinations: [expect.stringMatching(/^bookinfo\//)],
       taskId: 'mock-task-id',
       requester: 'user:default/jane',
       team: 'group:default/frontend',

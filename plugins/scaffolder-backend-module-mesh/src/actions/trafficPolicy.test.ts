@@ -144,6 +144,7 @@ spec:
     const last = outputs.description.trimEnd().split('\n').pop();
     expect(parsePolicyRequestMarker(last)).toEqual({
       policies: ['trafficpolicy.bookinfo.reviews-from-cluster-1'],
+      destinations: ['bookinfo/reviews'],
       taskId: 'mock-task-id',
       requester: 'user:default/guest',
       // the guest of these tests belongs to no group

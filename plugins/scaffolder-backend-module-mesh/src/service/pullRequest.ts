@@ -125,6 +125,9 @@ export function pullRequestText(ctx: PullRequestContext): PullRequestText {
     formatPolicyRequestMarker({
       ...ctx.request,
       policies: [policyRef(policy)],
+      destinations: [
+        `${policy.spec.destination.namespace}/${policy.spec.destination.service}`,
+      ],
     }),
     '',
   );

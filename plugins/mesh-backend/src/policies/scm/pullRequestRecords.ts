@@ -47,13 +47,14 @@ export function toPullRequestRecords(
     .map(({ pullRequest, body }) => {
       const marker = parsePolicyRequestMarker(body);
       if (!marker) return { pullRequest, policies: [] };
-      const { policies, ...request } = marker;
+      const { policies, destinations, ...request } = marker;
       const known = Object.fromEntries(
         Object.entries(request).filter(([, v]) => v !== undefined),
       );
       return {
         pullRequest,
         policies,
+        ...(destinations && { destinations }),
         ...(Object.keys(known).length > 0 && { request: known }),
       };
     })
