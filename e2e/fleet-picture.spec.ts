@@ -101,8 +101,11 @@ test('the overview draws the fleet by mesh and network, and a cluster leads to i
   ).toBeVisible();
   await expect(page).toHaveURL(/\/mesh\?cluster=cluster-2$/);
   await expect(page.getByText(`Services (${count})`)).toBeVisible();
+  // the services table's link (the findings list beside it links reviews to its catalog page)
   await expect(
-    page.getByRole('link', { name: 'bookinfo/reviews' }),
+    page
+      .getByRole('link', { name: 'bookinfo/reviews' })
+      .and(page.locator('[href$="/mesh/services/bookinfo/reviews"]')),
   ).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'bookinfo/productpage' }),

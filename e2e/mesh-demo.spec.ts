@@ -47,7 +47,10 @@ test('the overview shows both clusters, how they connect, and finds reviews', as
   await expect(page.getByText(/gateway federation/i).first()).toBeVisible();
 
   await page.getByLabel('Search services').fill('reviews');
-  const link = page.getByRole('link', { name: 'bookinfo/reviews' });
+  // the services table's link (the findings list beside it links reviews to its catalog page)
+  const link = page
+    .getByRole('link', { name: 'bookinfo/reviews' })
+    .and(page.locator('[href$="/mesh/services/bookinfo/reviews"]'));
   await expect(link).toBeVisible();
   await expect(
     page.getByRole('link', { name: 'bookinfo/productpage' }),

@@ -118,7 +118,12 @@ test('the Policies page lists the four demo policies, filters by state and opens
   });
   await toggle.focus();
   await page.keyboard.press('Enter');
-  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  // open, the same button says it hides them
+  await expect(
+    page.getByRole('button', {
+      name: 'Hide the clusters of trafficpolicy.bookinfo.reviews-shift',
+    }),
+  ).toHaveAttribute('aria-expanded', 'true');
   const diff = page.getByRole('table', {
     name: 'Drift of VirtualService bookinfo/meshport-reviews in cluster-1',
   });
