@@ -34,7 +34,7 @@ describe('computePolicyStates', () => {
       namespace: 'bookinfo',
       name: 'reviews-shift',
       repository: URL,
-      path: 'policies/bookinfo/trafficpolicy-reviews-shift.yaml',
+      path: 'policies/bookinfo/reviews/trafficpolicy-reviews-shift.yaml',
       destinations: ['bookinfo/reviews'],
       owner: 'group:default/team-a',
       state: 'pending',
@@ -138,6 +138,38 @@ describe('computePolicyStates', () => {
       input(live, r5.memory, '2026-12-01T16:00:00.000Z'),
     );
     expect(r6.memory[SEED]['cluster-1'].since).toBe('2026-12-01T15:00:00.000Z');
+  });
+
+  it('does not claim when a policy already applied at its first judgement was applied', () => {
+    const applyAll = {
+      'cluster-1': applied(files, 'cluster-1'),
+      'cluster-2': applied(files, 'cluster-2'),
+    };
+    // a backend started after GitOps applied the policy: applied, but since when is unknown
+    const first = computePolicyStates(input(applyAll));
+    const seen = policy(first, SEED);
+    expect(seen.state).toBe('applied');
+    expect(seen.clusters.map(c => c.appliedAt)).toEqual([undefined, undefined]);
+    expect(seen.timings.mergedToApplied).toBeUndefined();
+    // nor later: the next sync does not stamp it either
+    const next = computePolicyStates(
+      input(applyAll, first.memory, '2026-12-01T13:00:00.000Z'),
+    );
+    expect(policy(next, SEED).clusters.map(c => c.appliedAt)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    // and it was applied: its objects gone, it is missing, not pending
+    const gone = computePolicyStates(
+      input(
+        { 'cluster-1': [], 'cluster-2': applyAll['cluster-2'] },
+        next.memory,
+        '2026-12-01T14:00:00.000Z',
+      ),
+    );
+    expect(
+      policy(gone, SEED).clusters.find(c => c.cluster === 'cluster-1')?.state,
+    ).toBe('missing');
   });
 
   it('starts a changed rendering over as pending, and keeps a partly applied one pending', () => {
@@ -530,7 +562,7 @@ describe('computePolicyStates', () => {
     expect(r.problems).toEqual([
       {
         repository: `${URL}-2`,
-        path: 'policies/bookinfo/accesspolicy-productpage-reads-reviews.yaml',
+        path: 'policies/bookinfo/reviews/accesspolicy-productpage-reads-reviews.yaml',
         message: `${GRANT} is also defined in ${URL}: a policy lives in one repository; delete it from one of them`,
       },
     ]);

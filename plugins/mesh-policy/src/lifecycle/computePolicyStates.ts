@@ -471,7 +471,9 @@ function judgeCluster(
   const sameRendering = prev?.renderedHash === renderedHash;
   let allAbsent = true;
   for (const o of objects) if (live.has(o.key)) allAbsent = false;
-  const held = prev !== undefined && (HELD.has(prev.state) || !!prev.appliedAt);
+  const held =
+    prev !== undefined &&
+    (HELD.has(prev.state) || !!prev.appliedAt || !!prev.appliedBeforeObserved);
   const absentState: PolicyClusterState =
     held && (sameRendering || allAbsent) ? 'missing' : 'pending';
   const statuses: PolicyObjectStatus[] = [];
@@ -508,9 +510,16 @@ function judgeCluster(
     if (CLUSTER_RANK.get(status.state)! < CLUSTER_RANK.get(state)!)
       state = status.state;
   }
-  // first held in full at this rendering; a new rendering has not been applied yet
+  // first held in full at this rendering; a new rendering has not been applied yet. Applied
+  // already when first judged (a backend started after GitOps applied it): when is unknown,
+  // and stamping `now` would report a merge-to-apply time nobody measured.
   let appliedAt = sameRendering ? prev?.appliedAt : undefined;
-  if (state === 'applied') appliedAt ??= now;
+  let appliedBeforeObserved =
+    sameRendering && !appliedAt ? prev?.appliedBeforeObserved : undefined;
+  if (state === 'applied' && !appliedAt && !appliedBeforeObserved) {
+    if (prev) appliedAt = now;
+    else appliedBeforeObserved = true;
+  }
   const since = prev && prev.state === state ? prev.since : now;
   return {
     status: {
@@ -520,7 +529,13 @@ function judgeCluster(
       ...(appliedAt ? { appliedAt } : {}),
       objects: statuses,
     },
-    memory: { state, since, renderedHash, ...(appliedAt ? { appliedAt } : {}) },
+    memory: {
+      state,
+      since,
+      renderedHash,
+      ...(appliedAt ? { appliedAt } : {}),
+      ...(appliedBeforeObserved ? { appliedBeforeObserved } : {}),
+    },
   };
 }
 

@@ -24,7 +24,11 @@ describe('lifecycleFindings', () => {
       'cluster-1': applied(files, 'cluster-1'),
       'cluster-2': applied(files, 'cluster-2'),
     };
-    const before = computePolicyStates(input(applyAll));
+    // seen pending first, so the apply time is one the lifecycle observed
+    const pending = computePolicyStates(
+      input({ 'cluster-1': [], 'cluster-2': [] }, {}, '2026-12-01T11:00:00.000Z'),
+    );
+    const before = computePolicyStates(input(applyAll, pending.memory));
 
     const live = structuredClone(applyAll);
     // cluster-1: the VirtualService edited by hand, the AuthorizationPolicy rejected
@@ -88,7 +92,7 @@ describe('lifecycleFindings', () => {
     );
     expect(missing.message).toContain('first at 2026-12-01T12:00:00.000Z');
     expect(missing.fix).toContain(
-      'rendered/cluster-2/bookinfo/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml',
+      'rendered/cluster-2/bookinfo/reviews/authorizationpolicy-meshport-bookinfo-productpage-reads-reviews.yaml',
     );
     expect(drifted.message).toContain(
       'spec.http[0].route[0].weight: rendered 75, live 50',

@@ -51,6 +51,11 @@ export interface LifecycleMemory {
       since: string;
       /** ISO 8601: when the cluster first held `renderedHash` in full. */
       appliedAt?: string;
+      /**
+       * The cluster already held `renderedHash` in full when first judged, so when it was
+       * applied is unknown (no `appliedAt`, no merge-to-apply time).
+       */
+      appliedBeforeObserved?: boolean;
       /** Hash over the policy's rendered objects for the cluster: a new rendering starts over. */
       renderedHash: string;
     };

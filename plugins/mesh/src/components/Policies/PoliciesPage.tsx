@@ -119,6 +119,8 @@ const FilterBar = (props: {
         size="small"
         variant="outlined"
         SelectProps={{ native: true }}
+        // "every state" is the empty value: without shrink the label sits on top of it
+        InputLabelProps={{ shrink: true }}
         value={filters.state ?? ''}
         onChange={e =>
           onChange({
