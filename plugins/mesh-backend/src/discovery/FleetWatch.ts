@@ -1,0 +1,89 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { KubernetesClusterSource } from '../clusters/ClusterSource';
+import type { WatchingReader } from '../readers/ClusterReader';
+import { ClusterWatch } from './ClusterWatch';
+import type { ClusterOutcomeSink } from './FleetDiscovery';
+import type { WatchTiming } from './KindWatch';
+
+export interface FleetWatchOptions {
+  createReader: (source: KubernetesClusterSource) => WatchingReader;
+  sink: ClusterOutcomeSink;
+  logger: LoggerService;
+  excludeNamespaces: string[];
+  timing: WatchTiming;
+  debounceMs: number;
+  readerLifetimeMs: number;
+}
+
+/**
+ * The watched clusters of this backend: `reconcile` starts a `ClusterWatch` for each cluster
+ * newly listed, stops those no longer listed, restarts one whose connection details changed,
+ * and nudges failing ones to retry now. It waits (up to `waitMs`) for the new clusters'
+ * first outcome, so a discovery run still ends with every cluster read once.
+ */
+export class FleetWatch {
+  private readonly watches = new Map<
+    string,
+    { identity: string; watch: ClusterWatch }
+  >();
+
+  constructor(private readonly options: FleetWatchOptions) {}
+
+  get size() {
+    return this.watches.size;
+  }
+
+  async reconcile(
+    sources: KubernetesClusterSource[],
+    waitMs: number,
+  ): Promise<void> {
+    const listed = new Map(sources.map(s => [s.name, s]));
+    const stopping: Array<Promise<void>> = [];
+    for (const [name, { identity, watch }] of this.watches) {
+      const source = listed.get(name);
+      if (!source || JSON.stringify(source) !== identity) {
+        this.watches.delete(name);
+        stopping.push(watch.stop());
+      }
+    }
+    await Promise.all(stopping);
+    const started: ClusterWatch[] = [];
+    for (const source of sources) {
+      const existing = this.watches.get(source.name);
+      if (existing) {
+        existing.watch.retryNow();
+        continue;
+      }
+      const watch = new ClusterWatch({
+        source,
+        createReader: () => this.options.createReader(source),
+        sink: this.options.sink,
+        logger: this.options.logger,
+        excludeNamespaces: this.options.excludeNamespaces,
+        timing: this.options.timing,
+        debounceMs: this.options.debounceMs,
+        readerLifetimeMs: this.options.readerLifetimeMs,
+      });
+      this.watches.set(source.name, {
+        identity: JSON.stringify(source),
+        watch,
+      });
+      watch.start();
+      started.push(watch);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(started.map(w => w.firstOutcomeRecorded)),
+      new Promise(resolve => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  async stop() {
+    const all = [...this.watches.values()];
+    this.watches.clear();
+    await Promise.all(all.map(({ watch }) => watch.stop()));
+  }
+}
