@@ -125,6 +125,18 @@ export interface Config {
       excludeNamespaces?: string[];
       /** Pod labels whose values make a service's subsets. Default `[version]`. */
       subsetLabels?: string[];
+      /**
+       * `watch` (default): each API-server cluster is listed once, then watched, and a change
+       * reaches the fleet within a second; `frequency` then only looks for new or removed
+       * clusters and retries failing ones. `poll`: every cluster is read in full every
+       * `frequency`. Snapshot clusters are always polled.
+       */
+      mode?: 'watch' | 'poll';
+      /**
+       * In watch mode, how often each kind is listed in full anyway, in case a watch missed
+       * a change. Default 30 minutes.
+       */
+      relistInterval?: Duration;
     };
 
     snapshot?: {

@@ -18,12 +18,13 @@ import {
   ClusterExtensions,
 } from './clusters/clusterDiscovery';
 import type { ClusterSources } from './clusters/ClusterSources';
-import { createReader } from './readers/createReader';
+import { createReader, createWatchingReader } from './readers/createReader';
 import {
   DiscoveryOptions,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
+import { FleetWatch } from './discovery/FleetWatch';
 import { orderForDiscovery } from './discovery/orderClusters';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
 import { LiveFleetStore } from './store/LiveFleetStore';
@@ -63,6 +64,64 @@ async function prepareReads(
 }
 
 /**
+ * The watched clusters of watch mode, whose every recorded outcome prepares the reads again
+ * (at most one preparation at a time, one more after it when outcomes arrived meanwhile).
+ */
+function watchFleet(options: {
+  authenticator: ClusterAuthenticator;
+  discovery: DiscoveryOptions;
+  store: LiveFleetStore;
+  analysis: FleetAnalysis;
+  logger: LoggerService;
+}): FleetWatch {
+  const { authenticator, discovery, store, analysis, logger } = options;
+  let preparing: Promise<void> | undefined;
+  let again = false;
+  const prepare = () => {
+    if (preparing) {
+      again = true;
+      return;
+    }
+    preparing = prepareReads(store, analysis, logger).finally(() => {
+      preparing = undefined;
+      if (again) {
+        again = false;
+        prepare();
+      }
+    });
+  };
+  return new FleetWatch({
+    createReader: source =>
+      createWatchingReader(source, { ...discovery, authenticator }),
+    sink: {
+      recordSuccess: async (cluster, inventory, at) => {
+        await store.recordSuccess(cluster, inventory, at);
+        prepare();
+      },
+      recordFailure: async (cluster, error, at) => {
+        await store.recordFailure(cluster, error, at);
+        prepare();
+      },
+    },
+    logger,
+    excludeNamespaces: discovery.aggregation.excludeNamespaces,
+    timing: {
+      timeoutMs: discovery.timeoutMs,
+      // client-go's reflector asks for 5 to 10 minutes (minWatchTimeout, with jitter)
+      watchTimeoutSeconds: 300,
+      relistIntervalMs: discovery.relistIntervalMs,
+      // client-go's reflector backs off from 800 ms to 30 s
+      backoffInitialMs: 800,
+      backoffMaxMs: 30_000,
+      random: Math.random,
+    },
+    debounceMs: 200,
+    // tokens of cloud providers (EKS's) live 15 minutes: a new reader asks for a fresh one
+    readerLifetimeMs: 5 * 60_000,
+  });
+}
+
+/**
  * Schedules discovery as a global task: with several replicas on one database, the
  * scheduler's lock makes exactly one of them run each interval.
  *
@@ -70,6 +129,10 @@ async function prepareReads(
  * while the database is still open: results already read are saved, clusters cut short
  * keep their state (see runScopedSink), the scheduler releases its lock, and another
  * replica runs the next tick instead of waiting for the lock to time out.
+ *
+ * In watch mode a run starts the watches of clusters new to this replica and retries
+ * failing ones; the watches outlive the run, until the backend stops. A replica that has
+ * run the task keeps watching: the clusters are not yet split between replicas.
  */
 async function scheduleDiscovery(options: {
   sources: ClusterSources;
@@ -94,9 +157,14 @@ async function scheduleDiscovery(options: {
   } = options;
   const stopping = new AbortController();
   let inFlight: Promise<void> | undefined;
+  const watched =
+    discovery.mode === 'watch'
+      ? watchFleet({ authenticator, discovery, store, analysis, logger })
+      : undefined;
   lifecycle.addShutdownHook(async () => {
     stopping.abort();
     await inFlight;
+    await watched?.stop();
   });
 
   const run = async (taskSignal: AbortSignal) => {
@@ -108,8 +176,17 @@ async function scheduleDiscovery(options: {
       clusters.map(s => ({ name: s.name, source: s.type })),
       { forget: sources.complete },
     );
+    // watched clusters are (re)started here; the rest, snapshots, are read in full
+    const polled = watched
+      ? clusters.filter(s => s.type === 'snapshot')
+      : clusters;
+    const watching = watched?.reconcile(
+      clusters.flatMap(s => (s.type === 'kubernetes' ? [s] : [])),
+      // a first sync is two rounds of lists (kinds, then control-plane namespaces)
+      2 * discovery.timeoutMs + 1000,
+    );
     const pass = new FleetDiscovery({
-      sources: orderForDiscovery(clusters, name => store.lastFailure(name)),
+      sources: orderForDiscovery(polled, name => store.lastFailure(name)),
       createReader: source => {
         // clusters still queued when the run is cancelled are not started
         signal.throwIfAborted();
@@ -122,7 +199,7 @@ async function scheduleDiscovery(options: {
       excludeNamespaces: discovery.aggregation.excludeNamespaces,
     });
     const started = Date.now();
-    inFlight = pass.runOnce(signal);
+    inFlight = Promise.all([pass.runOnce(signal), watching]).then(() => {});
     try {
       await inFlight;
     } finally {

@@ -36,6 +36,13 @@ export function useDiscoveryBackend(options: {
   config?: object;
   /** More backend features: modules, a catalog with entities. */
   features?: BackendFeature[];
+  /**
+   * `mesh.discovery.mode`. `poll` unless set: these fault tests change the fake clusters'
+   * objects in place, which only a full read sees; watch mode has its own tests.
+   */
+  mode?: 'watch' | 'poll';
+  /** More `mesh.discovery` config, e.g. `relistInterval`. */
+  discoveryConfig?: object;
 }) {
   const server = setupServer(...options.handlers);
   let scheduler: SchedulerService | undefined;
@@ -86,6 +93,8 @@ export function useDiscoveryBackend(options: {
             mesh: {
               discovery: {
                 timeout: { seconds: options.discoveryTimeoutSeconds },
+                mode: options.mode ?? 'poll',
+                ...options.discoveryConfig,
               },
             },
           },
