@@ -103,7 +103,13 @@ async function main() {
       await sleep(5);
       const started = performance.now();
       await change(cluster, i);
-      while ((await lastSuccess()).get(cluster) === before) await sleep(5);
+      while ((await lastSuccess()).get(cluster) === before) {
+        if (performance.now() - started > 30_000)
+          throw new Error(
+            `a pod change in ${cluster} was not visible after 30 s; is the farm streaming pod watches?`,
+          );
+        await sleep(5);
+      }
       latencies.push(performance.now() - started);
     }
 

@@ -85,6 +85,7 @@ export interface FarmStats {
 }
 
 const FARM_RESOURCE_VERSION = 48151623;
+const SYSTEM_NAMESPACES = new Set(['istio-system', 'kube-system', 'linkerd']);
 
 export class ApiServerFarm {
   /** Open pod watches per cluster. */
@@ -136,7 +137,10 @@ export class ApiServerFarm {
     const key = `${cluster} ${n}`;
     let pod = this.changedPods.get(key);
     if (!pod) {
-      const pods = this.clusterObjects(cluster)?.pods;
+      // an application's pod: discovery leaves the control plane's (istio-system) out
+      const pods = this.clusterObjects(cluster)?.pods.filter(
+        p => !SYSTEM_NAMESPACES.has(p.metadata?.namespace),
+      );
       if (!pods?.length) return false;
       pod = structuredClone(pods[n % pods.length]) as Obj;
       this.changedPods.set(key, pod);
