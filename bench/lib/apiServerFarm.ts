@@ -156,14 +156,13 @@ export class ApiServerFarm {
     return true;
   }
 
-  private watch(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+  private watch(res: http.ServerResponse, url: URL) {
     const parts = url.pathname.split('/').filter(Boolean);
     const cluster = parts[1];
     res.writeHead(200, { 'content-type': 'application/json' });
     res.flushHeaders();
-    if (parts[parts.length - 1] !== 'pods') {
-      // other kinds never change in the bench: an open stream that ends on time
-    } else {
+    // other kinds never change in the bench: their streams only end on time
+    if (parts[parts.length - 1] === 'pods') {
       const open = this.podWatches.get(cluster) ?? new Set();
       open.add(res);
       this.podWatches.set(cluster, open);
@@ -188,7 +187,7 @@ export class ApiServerFarm {
       return;
     }
     if (url.searchParams.get('watch') === '1') {
-      this.watch(req, res, url);
+      this.watch(res, url);
       return;
     }
     const metadataOnly = (req.headers.accept ?? '').includes(

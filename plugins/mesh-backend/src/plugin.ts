@@ -63,9 +63,13 @@ async function prepareReads(
   }
 }
 
+/** The least time between two preparations of reads in watch mode. */
+const PREPARE_EVERY_MS = 1000;
+
 /**
- * The watched clusters of watch mode, whose every recorded outcome prepares the reads again
- * (at most one preparation at a time, one more after it when outcomes arrived meanwhile).
+ * The watched clusters of watch mode, whose recorded outcomes prepare the reads again: at
+ * most one preparation at a time and one a second, since each rebuilds the whole fleet's
+ * index and analysis. A read in between builds the fleet it needs itself.
  */
 function watchFleet(options: {
   authenticator: ClusterAuthenticator;
@@ -82,13 +86,24 @@ function watchFleet(options: {
       again = true;
       return;
     }
-    preparing = prepareReads(store, analysis, logger).finally(() => {
-      preparing = undefined;
-      if (again) {
-        again = false;
-        prepare();
-      }
-    });
+    const started = Date.now();
+    preparing = prepareReads(store, analysis, logger)
+      .then(
+        () =>
+          new Promise<void>(resolve =>
+            setTimeout(
+              resolve,
+              Math.max(0, started + PREPARE_EVERY_MS - Date.now()),
+            ).unref(),
+          ),
+      )
+      .finally(() => {
+        preparing = undefined;
+        if (again) {
+          again = false;
+          prepare();
+        }
+      });
   };
   return new FleetWatch({
     createReader: source =>
@@ -116,6 +131,7 @@ function watchFleet(options: {
       random: Math.random,
     },
     debounceMs: 200,
+    concurrency: discovery.concurrency,
     // tokens of cloud providers (EKS's) live 15 minutes: a new reader asks for a fresh one
     readerLifetimeMs: 5 * 60_000,
   });

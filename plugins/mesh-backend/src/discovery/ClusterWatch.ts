@@ -63,7 +63,7 @@ export class ClusterWatch {
   private flushing: Promise<void> = Promise.resolve();
   private lastReported?: string;
   private firstOutcome?: () => void;
-  /** Resolves once the cluster's first outcome (an inventory or a failure) is recorded. */
+  /** Resolves once the cluster's first outcome (an inventory or a failure) is recorded, or it stopped. */
   readonly firstOutcomeRecorded: Promise<void>;
 
   private readonly namespaces: KindWatch<{
@@ -110,6 +110,7 @@ export class ClusterWatch {
   }
 
   start() {
+    if (this.controller.signal.aborted) return;
     for (const kind of this.kinds) this.run(kind, this.controller.signal);
   }
 
@@ -125,6 +126,8 @@ export class ClusterWatch {
 
   async stop() {
     this.controller.abort();
+    // a cluster stopped before its first outcome has none coming
+    this.firstOutcome?.();
     this.controlPlane?.controller.abort();
     clearTimeout(this.flushTimer);
     await this.flushing;

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
 import type { WatchingReader } from '../readers/ClusterReader';
+import { runBounded } from './boundedPool';
 import { ClusterWatch } from './ClusterWatch';
 import type { ClusterOutcomeSink } from './FleetDiscovery';
 import type { WatchTiming } from './KindWatch';
@@ -13,13 +14,19 @@ export interface FleetWatchOptions {
   timing: WatchTiming;
   debounceMs: number;
   readerLifetimeMs: number;
+  /**
+   * Clusters whose first lists run at the same time, as a polling pass reads them: a
+   * hundred clusters listing every kind at once would hold all their pages in memory.
+   */
+  concurrency: number;
 }
 
 /**
  * The watched clusters of this backend: `reconcile` starts a `ClusterWatch` for each cluster
  * newly listed, stops those no longer listed, restarts one whose connection details changed,
- * and nudges failing ones to retry now. It waits (up to `waitMs`) for the new clusters'
- * first outcome, so a discovery run still ends with every cluster read once.
+ * and nudges failing ones to retry now. New clusters start `concurrency` at a time, the
+ * next when one has its first outcome; `reconcile` waits (up to `waitMs`) for all of them,
+ * so a discovery run still ends with every cluster read once.
  */
 export class FleetWatch {
   private readonly watches = new Map<
@@ -68,12 +75,15 @@ export class FleetWatch {
         identity: JSON.stringify(source),
         watch,
       });
-      watch.start();
       started.push(watch);
     }
+    const starting = runBounded(started, this.options.concurrency, watch => {
+      watch.start();
+      return watch.firstOutcomeRecorded;
+    });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all(started.map(w => w.firstOutcomeRecorded)),
+      starting,
       new Promise(resolve => {
         timer = setTimeout(resolve, waitMs);
       }),

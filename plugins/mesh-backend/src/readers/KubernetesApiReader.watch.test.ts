@@ -91,7 +91,11 @@ describe('KubernetesApiReader watches', () => {
     await expect(watchUntil(r, old, () => false)).rejects.toBeInstanceOf(
       ResourceVersionExpired,
     );
-    const watching = watchUntil(r, String(cluster.resourceVersion), () => false);
+    const watching = watchUntil(
+      r,
+      String(cluster.resourceVersion),
+      () => false,
+    );
     await new Promise(resolve => setTimeout(resolve, 50));
     cluster.expireWatches();
     await expect(watching).rejects.toBeInstanceOf(ResourceVersionExpired);
@@ -102,7 +106,11 @@ describe('KubernetesApiReader watches', () => {
     const cluster = new FakeCluster([pod('a')]);
     server.use(...fakeApiServer(BASE, cluster));
     const r = reader();
-    const watching = watchUntil(r, String(cluster.resourceVersion), () => false);
+    const watching = watchUntil(
+      r,
+      String(cluster.resourceVersion),
+      () => false,
+    );
     await new Promise(resolve => setTimeout(resolve, 50));
     cluster.dropWatches();
     const error = await watching.catch(e => e);
@@ -114,10 +122,12 @@ describe('KubernetesApiReader watches', () => {
   it('refuses a stream line that is not a watch event, and reports other ERROR events', async () => {
     const r = reader();
     server.use(
-      http.get(`${BASE}/api/v1/pods`, () =>
-        new HttpResponse('{"type":"ADDED","object":{}}\nnot json\n', {
-          headers: { 'content-type': 'application/json' },
-        }),
+      http.get(
+        `${BASE}/api/v1/pods`,
+        () =>
+          new HttpResponse('{"type":"ADDED","object":{}}\nnot json\n', {
+            headers: { 'content-type': 'application/json' },
+          }),
       ),
     );
     await expect(watchUntil(r, '1', () => false)).rejects.toThrow(
@@ -148,6 +158,8 @@ describe('KubernetesApiReader watches', () => {
     );
     const error = await watchUntil(reader(), '1', () => false).catch(e => e);
     expect(error.reason).toBe('forbidden');
-    expect(error.message).toMatch(/^WATCH \/api\/v1\/pods answered HTTP 403: pods is forbidden/);
+    expect(error.message).toMatch(
+      /^WATCH \/api\/v1\/pods answered HTTP 403: pods is forbidden/,
+    );
   });
 });
