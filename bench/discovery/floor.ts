@@ -63,6 +63,7 @@ const CLUSTER_WIDE: ListedResource[] = [
   crd('networking.istio.io', 'v1', 'destinationrules'),
   crd('networking.istio.io', 'v1', 'serviceentries'),
   crd('networking.istio.io', 'v1', 'gateways'),
+  crd('networking.istio.io', 'v1', 'sidecars'),
   crd('security.istio.io', 'v1', 'peerauthentications'),
   crd('security.istio.io', 'v1', 'authorizationpolicies'),
   crd('multicluster.linkerd.io', 'v1alpha2', 'links'),
