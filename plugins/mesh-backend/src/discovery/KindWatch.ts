@@ -77,9 +77,12 @@ export class KindWatch<T> {
 
   /** What the kind holds, in namespace/name order as the API server lists it. */
   items(): T[] {
-    return [...this.records.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, r]) => r.record);
+    return (
+      [...this.records.entries()]
+        // code-unit order, as etcd's byte order of keys for the names Kubernetes allows
+        .sort(([a], [b]) => Number(a > b) - Number(a < b))
+        .map(([, r]) => r.record)
+    );
   }
 
   /** Ends a backoff wait now: the caller knows the cluster may be back. */
@@ -254,13 +257,14 @@ export class KindWatch<T> {
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      timer = setTimeout(done, ms);
       signal.addEventListener('abort', done);
       this.wake = done;
     });
