@@ -10,7 +10,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,api] [--sizes 10,50,100] [--cpu-prof]`
+ * `yarn bench [--quick] [--only discovery,compile,api] [--sizes 10,50,100] [--runs N] [--cpu-prof]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     sizes: { type: 'string' },
+    // discovery's floor + pass pairs per size, e.g. 1 for a first look at 100 clusters
+    runs: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -77,7 +79,8 @@ async function main() {
       podsPerService: 3,
       concurrency: 5,
       pageSize: 500,
-      runs: clusters => (quick ? 2 : clusters <= 10 ? 5 : 3),
+      runs: clusters =>
+        values.runs ? Number(values.runs) : quick ? 2 : clusters <= 10 ? 5 : 3,
       watchSamples: quick ? 20 : 100,
       watchCpuSeconds: quick ? 5 : 20,
       execArgv,
