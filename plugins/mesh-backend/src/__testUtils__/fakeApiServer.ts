@@ -112,8 +112,14 @@ function watchStream(
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (event: object) =>
-        controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+      const write = (event: object) => {
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        } catch {
+          // the client went away (msw does not always call `cancel`): forget the watch
+          close();
+        }
+      };
       open = {
         matches,
         send: change =>
@@ -155,14 +161,14 @@ function watchStream(
                 },
               }),
             bookmarkEveryMs,
-          ),
+          ).unref(),
         );
       }
       timers.push(
         setTimeout(() => {
           close();
           controller.close();
-        }, timeoutSeconds * 1000),
+        }, timeoutSeconds * 1000).unref(),
       );
     },
     cancel: close,

@@ -85,9 +85,9 @@ export class KindWatch<T> {
     );
   }
 
-  /** Ends a backoff wait now: the caller knows the cluster may be back. */
+  /** Ends a failing kind's backoff now: the caller knows the cluster may be back. */
   retryNow() {
-    this.wake?.();
+    if (this.status.state === 'failed') this.wake?.();
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -118,6 +118,7 @@ export class KindWatch<T> {
     const timer = setTimeout(() => timeout.abort(), this.timing.timeoutMs);
     const fresh = new Map<string, { record: T; json: string }>();
     let unnamed = 0;
+    let unchanged = false;
     try {
       const listed = await this.reader().listVersioned(
         this.resource,
@@ -133,18 +134,26 @@ export class KindWatch<T> {
           return undefined;
         },
       );
+      const before = this.status;
+      const same = this.sameRecords(fresh);
       this.records.clear();
       for (const [key, value] of fresh) this.records.set(key, value);
       this.resourceVersion = listed?.resourceVersion ?? '';
       this.status = listed
         ? { state: 'synced' }
         : { state: 'synced', absent: true };
+      // a re-list that found what the watch already had (the usual case) changes nothing
+      if (same && before.state === 'synced' && !before.forbidden) unchanged = true;
     } catch (error) {
       if (
         this.forbiddenIsEmpty &&
         error instanceof ClusterReadError &&
         error.reason === 'forbidden'
       ) {
+        unchanged =
+          this.status.state === 'synced' &&
+          this.status.forbidden === true &&
+          this.records.size === 0;
         this.records.clear();
         this.resourceVersion = '';
         this.status = { state: 'synced', forbidden: true };
@@ -159,7 +168,14 @@ export class KindWatch<T> {
     }
     this.relistAt = Date.now() + this.relistDelay();
     this.failures = 0;
-    this.hooks.changed();
+    if (!unchanged) this.hooks.changed();
+  }
+
+  private sameRecords(fresh: Map<string, { json: string }>): boolean {
+    if (fresh.size !== this.records.size) return false;
+    for (const [key, { json }] of fresh)
+      if (this.records.get(key)?.json !== json) return false;
+    return true;
   }
 
   private async watch(signal: AbortSignal) {
