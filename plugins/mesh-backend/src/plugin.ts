@@ -44,9 +44,11 @@ async function prepareReads(
   store: LiveFleetStore,
   analysis: FleetAnalysis,
   logger: LoggerService,
+  options: { analyse: boolean } = { analyse: true },
 ) {
   try {
     const { fleet } = await store.getFleetView();
+    if (!options.analyse) return;
     // not awaited: the analysis yields between its checks, and requests find it ready
     analysis
       .prepare(fleet)
@@ -69,7 +71,10 @@ const PREPARE_EVERY_MS = 1000;
 /**
  * The watched clusters of watch mode, whose recorded outcomes prepare the reads again: at
  * most one preparation at a time and one a second, since each rebuilds the whole fleet's
- * index and analysis. A read in between builds the fleet it needs itself.
+ * index; a read in between builds the fleet it needs itself. The analysis of the whole
+ * fleet (seconds at 50,000 services) runs at most once per `frequency`, so findings trail
+ * the fleet by as much as they do when polling, and a stream of pod changes does not keep
+ * a core busy re-analysing.
  */
 function watchFleet(options: {
   authenticator: ClusterAuthenticator;
@@ -81,13 +86,17 @@ function watchFleet(options: {
   const { authenticator, discovery, store, analysis, logger } = options;
   let preparing: Promise<void> | undefined;
   let again = false;
+  const analyseEveryMs = durationToMilliseconds(discovery.frequency);
+  let lastAnalysis = 0;
   const prepare = () => {
     if (preparing) {
       again = true;
       return;
     }
     const started = Date.now();
-    preparing = prepareReads(store, analysis, logger)
+    const analyse = started - lastAnalysis >= analyseEveryMs;
+    if (analyse) lastAnalysis = started;
+    preparing = prepareReads(store, analysis, logger, { analyse })
       .then(
         () =>
           new Promise<void>(resolve =>
