@@ -114,17 +114,21 @@ function watchFleet(options: {
         }
       });
   };
-  return new FleetWatch({
+  // during first syncs, the discovery run prepares once they are done, as a poll does
+  const changed = () => {
+    if (fleetWatch.syncing === 0) prepare();
+  };
+  const fleetWatch = new FleetWatch({
     createReader: source =>
       createWatchingReader(source, { ...discovery, authenticator }),
     sink: {
       recordSuccess: async (cluster, inventory, at) => {
         await store.recordSuccess(cluster, inventory, at);
-        prepare();
+        changed();
       },
       recordFailure: async (cluster, error, at) => {
         await store.recordFailure(cluster, error, at);
-        prepare();
+        changed();
       },
     },
     logger,
@@ -144,6 +148,7 @@ function watchFleet(options: {
     // tokens of cloud providers (EKS's) live 15 minutes: a new reader asks for a fresh one
     readerLifetimeMs: 5 * 60_000,
   });
+  return fleetWatch;
 }
 
 /**

@@ -34,10 +34,17 @@ export class FleetWatch {
     { identity: string; watch: ClusterWatch }
   >();
 
+  private firstSyncs = 0;
+
   constructor(private readonly options: FleetWatchOptions) {}
 
   get size() {
     return this.watches.size;
+  }
+
+  /** Clusters started whose first outcome is not recorded yet. */
+  get syncing() {
+    return this.firstSyncs;
   }
 
   async reconcile(
@@ -77,9 +84,10 @@ export class FleetWatch {
       });
       started.push(watch);
     }
+    this.firstSyncs += started.length;
     const starting = runBounded(started, this.options.concurrency, watch => {
       watch.start();
-      return watch.firstOutcomeRecorded;
+      return watch.firstOutcomeRecorded.finally(() => this.firstSyncs--);
     });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
