@@ -115,10 +115,12 @@ function watchFleet(options: {
       });
   };
   // during first syncs, the discovery run prepares once they are done, as a poll does
+  // set just below: the sink it is built with calls back into it
+  let fleetWatch: FleetWatch | undefined = undefined;
   const changed = () => {
-    if (fleetWatch.syncing === 0) prepare();
+    if (fleetWatch?.syncing === 0) prepare();
   };
-  const fleetWatch = new FleetWatch({
+  fleetWatch = new FleetWatch({
     createReader: source =>
       createWatchingReader(source, { ...discovery, authenticator }),
     sink: {
