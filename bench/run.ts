@@ -14,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--cpu-prof]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     sizes: { type: 'string' },
+    // discovery's floor + pass pairs per size, e.g. 1 for a first look at 100 clusters
+    runs: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -55,6 +57,10 @@ const TARGETS = {
   apiP99Ms: 50,
   /** Issue 21: the policies' states after a sync, on top of the sync. */
   lifecycleMs: 200,
+  /** Issue 23. */
+  watchLatencyP99Ms: 2000,
+  watchCpuPercent: 5,
+  watchInitialRatio: 1.3,
 };
 
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -82,7 +88,10 @@ async function main() {
       podsPerService: 3,
       concurrency: 5,
       pageSize: 500,
-      runs: clusters => (quick ? 2 : clusters <= 10 ? 5 : 3),
+      runs: clusters =>
+        values.runs ? Number(values.runs) : quick ? 2 : clusters <= 10 ? 5 : 3,
+      watchSamples: quick ? 20 : 100,
+      watchCpuSeconds: quick ? 5 : 20,
       execArgv,
       log,
     });
@@ -168,6 +177,48 @@ async function main() {
         ]),
       ]),
     );
+    const watched = discovery.find(d => d.watch);
+    if (watched?.watch) {
+      const w = watched.watch;
+      const pollPercent = round(watched.pollCpuMs / 600, 1);
+      const watchRatio = round(w.initialSyncMs / watched.floorMs, 2);
+      out.push(
+        '',
+        `Watch mode (mesh.discovery.mode: watch) at ${watched.clusters} clusters: the initial sync is the discovery run that lists every cluster and starts its watches; a change is one pod's label, visible when /api/mesh/clusters shows the cluster's new sync (${w.samples} changes one at a time); CPU of the discovering process at ${w.rate} pod changes/s, beside a poll (one full pass, ${watched.pollCpuMs} ms of CPU) every minute`,
+        formatTable([
+          ['measure', 'value', 'target', 'verdict'],
+          [
+            'change-to-visible p50 / p99',
+            `${round(w.latencyP50Ms, 0)} / ${round(w.latencyP99Ms, 0)} ms`,
+            `p99 ≤${TARGETS.watchLatencyP99Ms} ms`,
+            verdict(w.latencyP99Ms <= TARGETS.watchLatencyP99Ms),
+          ],
+          [
+            `CPU at ${w.rate} changes/s`,
+            `${round(
+              w.cpuPercentOfOneCore,
+              1,
+            )} % of a core (polling every minute: ${pollPercent} %)`,
+            `≤${TARGETS.watchCpuPercent} %`,
+            verdict(w.cpuPercentOfOneCore <= TARGETS.watchCpuPercent),
+          ],
+          [
+            'initial sync vs fetch+parse floor',
+            `${round(w.initialSyncMs, 0)} ms vs ${
+              watched.floorMs
+            } ms = ${watchRatio}×`,
+            `≤${TARGETS.watchInitialRatio}×`,
+            verdict(watchRatio <= TARGETS.watchInitialRatio),
+          ],
+          [
+            'clusters not ok after the sync',
+            w.failures.length,
+            '0',
+            verdict(w.failures.length === 0),
+          ],
+        ]),
+      );
+    }
   }
   if (compile) {
     out.push(

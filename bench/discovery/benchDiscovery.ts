@@ -1,5 +1,6 @@
 import type { DiscoverArgs, DiscoverResult } from './discover';
 import type { FloorArgs, FloorResult } from './floor';
+import type { WatchArgs, WatchResult } from './watch';
 import type { FarmStats } from '../lib/apiServerFarm';
 import { nextMessage, runChild, startChild } from '../lib/child';
 import { DEFAULT_SHAPE, FleetShape } from '../lib/fleetObjects';
@@ -23,6 +24,10 @@ export interface DiscoveryFigures {
   discoveryRequests: number;
   megabytes: number;
   failures: number;
+  /** CPU of one polling pass (median), in ms: at a 1-minute frequency, this / 600 is % of a core. */
+  pollCpuMs: number;
+  /** Watch mode, measured at the largest size only. */
+  watch?: WatchResult & { rate: number; samples: number };
 }
 
 export interface DiscoveryBenchOptions {
@@ -32,6 +37,9 @@ export interface DiscoveryBenchOptions {
   concurrency: number;
   pageSize: number;
   runs: (clusters: number) => number;
+  /** Watch mode: changes measured one by one, and seconds of 10 changes/s for the CPU. */
+  watchSamples: number;
+  watchCpuSeconds: number;
   execArgv?: string[];
   log: (line: string) => void;
 }
@@ -130,7 +138,33 @@ export async function benchDiscovery(
         discoveryRequests,
         megabytes: round(floors[0].bytes / 1e6, 0),
         failures: Math.max(...discoveries.map(d => d.failures.length)),
+        pollCpuMs: round(median(discoveries.map(d => d.cpuMs)), 0),
       });
+      if (clusters === Math.max(...options.sizes)) {
+        const watchArgs: WatchArgs = {
+          port,
+          clusters,
+          pageSize: options.pageSize,
+          samples: options.watchSamples,
+          rate: 10,
+          cpuSeconds: options.watchCpuSeconds,
+        };
+        options.log(
+          `discovery ${clusters} clusters, watch mode: initial sync, ${watchArgs.samples} changes one by one, then ${watchArgs.rate} changes/s for ${watchArgs.cpuSeconds} s`,
+        );
+        const watch = await runChild<WatchResult>(
+          'discovery/watch.ts',
+          watchArgs,
+          { execArgv: options.execArgv },
+        );
+        out[out.length - 1].watch = {
+          ...watch,
+          rate: watchArgs.rate,
+          samples: watchArgs.samples,
+        };
+        for (const f of watch.failures.slice(0, 3))
+          options.log(`  WATCH FAILED ${f}`);
+      }
       if (discoveryRequests !== floors[0].requests)
         options.log(
           `  WARNING: a discovery pass made ${discoveryRequests} requests, the floor ${floors[0].requests}: the lists in discovery/floor.ts no longer match what the plugin reads`,

@@ -15,6 +15,12 @@ import {
  *
  * Each response body is rendered once and cached, so after a warm-up pass the server costs the
  * same for every client: the floor and the discovery run are measured against identical bytes.
+ *
+ * Watches (`?watch=1`) are held open and end after their `timeoutSeconds`; `changePod` sends a
+ * `MODIFIED` event (one label bumped) to the watches of that cluster's pods, as an API server
+ * streams it (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
+ * `POST /control/change-pod?cluster=…&n=…` does the same over HTTP, for the process under test.
+ * Lists keep answering the generated objects: the bench never re-lists during a measurement.
  */
 
 const SERVED_GROUPS: Record<string, Record<string, keyof ClusterObjects>> = {
@@ -78,7 +84,14 @@ export interface FarmStats {
   cachedBodies: number;
 }
 
+const FARM_RESOURCE_VERSION = 48151623;
+const SYSTEM_NAMESPACES = new Set(['istio-system', 'kube-system', 'linkerd']);
+
 export class ApiServerFarm {
+  /** Open pod watches per cluster. */
+  private readonly podWatches = new Map<string, Set<http.ServerResponse>>();
+  private revision = FARM_RESOURCE_VERSION;
+  private readonly changedPods = new Map<string, Obj>();
   private readonly bodies = new Map<string, { status: number; body: Buffer }>();
   /** A few clusters' objects at a time: enough for the pool of clusters being read. */
   private readonly objects = new Map<string, ClusterObjects>();
@@ -117,8 +130,66 @@ export class ApiServerFarm {
     return found;
   }
 
+  /** Bumps a label of the cluster's `n`th pod and streams the change to its pod watches. */
+  changePod(cluster: string, n: number): boolean {
+    // kept apart from the few generated clusters cached for lists, so changes to 100
+    // clusters do not regenerate one on every change
+    const key = `${cluster} ${n}`;
+    let pod = this.changedPods.get(key);
+    if (!pod) {
+      // an application's pod: discovery leaves the control plane's (istio-system) out
+      const pods = this.clusterObjects(cluster)?.pods.filter(
+        p => !SYSTEM_NAMESPACES.has(p.metadata?.namespace),
+      );
+      if (!pods?.length) return false;
+      pod = structuredClone(pods[n % pods.length]) as Obj;
+      this.changedPods.set(key, pod);
+    }
+    this.revision++;
+    pod.metadata.labels = {
+      ...pod.metadata.labels,
+      'bench.meshport.dev/revision': String(this.revision),
+    };
+    pod.metadata.resourceVersion = String(this.revision);
+    const line = `${JSON.stringify({ type: 'MODIFIED', object: pod })}\n`;
+    for (const res of this.podWatches.get(cluster) ?? []) res.write(line);
+    return true;
+  }
+
+  private watch(res: http.ServerResponse, url: URL) {
+    const parts = url.pathname.split('/').filter(Boolean);
+    const cluster = parts[1];
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.flushHeaders();
+    // other kinds never change in the bench: their streams only end on time
+    if (parts[parts.length - 1] === 'pods') {
+      const open = this.podWatches.get(cluster) ?? new Set();
+      open.add(res);
+      this.podWatches.set(cluster, open);
+    }
+    const timeout = Number(url.searchParams.get('timeoutSeconds') ?? 300);
+    const timer = setTimeout(() => res.end(), timeout * 1000);
+    res.on('close', () => {
+      clearTimeout(timer);
+      this.podWatches.get(cluster)?.delete(res);
+    });
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
     this.stats.requests++;
+    const url = new URL(req.url ?? '/', 'http://farm');
+    if (req.method === 'POST' && url.pathname === '/control/change-pod') {
+      const changed = this.changePod(
+        url.searchParams.get('cluster') ?? '',
+        Number(url.searchParams.get('n') ?? 0),
+      );
+      res.writeHead(changed ? 204 : 404).end();
+      return;
+    }
+    if (url.searchParams.get('watch') === '1') {
+      this.watch(res, url);
+      return;
+    }
     const metadataOnly = (req.headers.accept ?? '').includes(
       'PartialObjectMetadataList',
     );
@@ -220,7 +291,7 @@ export class ApiServerFarm {
       apiVersion: metadataOnly ? 'meta.k8s.io/v1' : apiVersion,
       kind: metadataOnly ? 'PartialObjectMetadataList' : kind,
       metadata: {
-        resourceVersion: '48151623',
+        resourceVersion: String(FARM_RESOURCE_VERSION),
         ...(next !== undefined
           ? {
               continue: Buffer.from(

@@ -125,6 +125,20 @@ export interface Config {
       excludeNamespaces?: string[];
       /** Pod labels whose values make a service's subsets. Default `[version]`. */
       subsetLabels?: string[];
+      /**
+       * `poll` (default): every cluster is read in full every `frequency`. `watch`: each
+       * API-server cluster is listed once, then watched, and a change reaches the fleet within
+       * seconds; `frequency` then only looks for new or removed clusters and retries failing
+       * ones. Watch is opt-in for one replica: a replica keeps the watches it started after the
+       * scheduler hands discovery to another, so several replicas would each watch every
+       * cluster. Snapshot clusters are always polled.
+       */
+      mode?: 'watch' | 'poll';
+      /**
+       * In watch mode, how often each kind is listed in full anyway, in case a watch missed
+       * a change. Default 30 minutes.
+       */
+      relistInterval?: Duration;
     };
 
     /**

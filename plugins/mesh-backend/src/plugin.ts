@@ -19,12 +19,13 @@ import {
   ClusterExtensions,
 } from './clusters/clusterDiscovery';
 import type { ClusterSources } from './clusters/ClusterSources';
-import { createReader } from './readers/createReader';
+import { createReader, createWatchingReader } from './readers/createReader';
 import {
   DiscoveryOptions,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
 import { FleetDiscovery } from './discovery/FleetDiscovery';
+import { FleetWatch } from './discovery/FleetWatch';
 import { orderForDiscovery } from './discovery/orderClusters';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
 import { LiveFleetStore } from './store/LiveFleetStore';
@@ -57,11 +58,13 @@ async function prepareReads(
   analysis: FleetAnalysis,
   logger: LoggerService,
   policies?: PolicyLifecycleSync,
+  options: { analyse: boolean } = { analyse: true },
 ) {
   try {
     const { fleet } = await store.getFleetView();
     // not awaited either: the policies' states for this fleet, without asking the SCM
     policies?.prepare();
+    if (!options.analyse) return;
     // not awaited: the analysis yields between its checks, and requests find it ready
     analysis
       .prepare(fleet)
@@ -78,6 +81,96 @@ async function prepareReads(
   }
 }
 
+/** The least time between two preparations of reads in watch mode. */
+const PREPARE_EVERY_MS = 1000;
+
+/**
+ * The watched clusters of watch mode, whose recorded outcomes prepare the reads again: at
+ * most one preparation at a time and one a second, since each rebuilds the whole fleet's
+ * index; a read in between builds the fleet it needs itself. The analysis of the whole
+ * fleet (seconds at 50,000 services) runs at most once per `frequency`, so findings trail
+ * the fleet by as much as they do when polling, and a stream of pod changes does not keep
+ * a core busy re-analysing.
+ */
+function watchFleet(options: {
+  authenticator: ClusterAuthenticator;
+  discovery: DiscoveryOptions;
+  store: LiveFleetStore;
+  analysis: FleetAnalysis;
+  logger: LoggerService;
+  policies: PolicyLifecycleSync;
+}): FleetWatch {
+  const { authenticator, discovery, store, analysis, logger, policies } =
+    options;
+  let preparing: Promise<void> | undefined;
+  let again = false;
+  const analyseEveryMs = durationToMilliseconds(discovery.frequency);
+  let lastAnalysis = 0;
+  const prepare = () => {
+    if (preparing) {
+      again = true;
+      return;
+    }
+    const started = Date.now();
+    const analyse = started - lastAnalysis >= analyseEveryMs;
+    if (analyse) lastAnalysis = started;
+    preparing = prepareReads(store, analysis, logger, policies, { analyse })
+      .then(
+        () =>
+          new Promise<void>(resolve =>
+            setTimeout(
+              resolve,
+              Math.max(0, started + PREPARE_EVERY_MS - Date.now()),
+            ).unref(),
+          ),
+      )
+      .finally(() => {
+        preparing = undefined;
+        if (again) {
+          again = false;
+          prepare();
+        }
+      });
+  };
+  // during first syncs, the discovery run prepares once they are done, as a poll does
+  // set just below: the sink it is built with calls back into it
+  let fleetWatch: FleetWatch | undefined = undefined;
+  const changed = () => {
+    if (fleetWatch?.syncing === 0) prepare();
+  };
+  fleetWatch = new FleetWatch({
+    createReader: source =>
+      createWatchingReader(source, { ...discovery, authenticator }),
+    sink: {
+      recordSuccess: async (cluster, inventory, at) => {
+        await store.recordSuccess(cluster, inventory, at);
+        changed();
+      },
+      recordFailure: async (cluster, error, at) => {
+        await store.recordFailure(cluster, error, at);
+        changed();
+      },
+    },
+    logger,
+    excludeNamespaces: discovery.aggregation.excludeNamespaces,
+    timing: {
+      timeoutMs: discovery.timeoutMs,
+      // client-go's reflector asks for 5 to 10 minutes (minWatchTimeout, with jitter)
+      watchTimeoutSeconds: 300,
+      relistIntervalMs: discovery.relistIntervalMs,
+      // client-go's reflector backs off from 800 ms to 30 s
+      backoffInitialMs: 800,
+      backoffMaxMs: 30_000,
+      random: Math.random,
+    },
+    debounceMs: 200,
+    concurrency: discovery.concurrency,
+    // tokens of cloud providers (EKS's) live 15 minutes: a new reader asks for a fresh one
+    readerLifetimeMs: 5 * 60_000,
+  });
+  return fleetWatch;
+}
+
 /**
  * Schedules discovery as a global task: with several replicas on one database, the
  * scheduler's lock makes exactly one of them run each interval.
@@ -86,6 +179,10 @@ async function prepareReads(
  * while the database is still open: results already read are saved, clusters cut short
  * keep their state (see runScopedSink), the scheduler releases its lock, and another
  * replica runs the next tick instead of waiting for the lock to time out.
+ *
+ * In watch mode a run starts the watches of clusters new to this replica and retries
+ * failing ones; the watches outlive the run, until the backend stops. A replica that has
+ * run the task keeps watching: the clusters are not yet split between replicas.
  */
 async function scheduleDiscovery(options: {
   sources: ClusterSources;
@@ -112,9 +209,21 @@ async function scheduleDiscovery(options: {
   } = options;
   const stopping = new AbortController();
   let inFlight: Promise<void> | undefined;
+  const watched =
+    discovery.mode === 'watch'
+      ? watchFleet({
+          authenticator,
+          discovery,
+          store,
+          analysis,
+          logger,
+          policies,
+        })
+      : undefined;
   lifecycle.addShutdownHook(async () => {
     stopping.abort();
     await inFlight;
+    await watched?.stop();
   });
 
   const run = async (taskSignal: AbortSignal) => {
@@ -126,8 +235,17 @@ async function scheduleDiscovery(options: {
       clusters.map(s => ({ name: s.name, source: s.type })),
       { forget: sources.complete },
     );
+    // watched clusters are (re)started here; the rest, snapshots, are read in full
+    const polled = watched
+      ? clusters.filter(s => s.type === 'snapshot')
+      : clusters;
+    const watching = watched?.reconcile(
+      clusters.flatMap(s => (s.type === 'kubernetes' ? [s] : [])),
+      // a first sync is two rounds of lists (kinds, then control-plane namespaces)
+      2 * discovery.timeoutMs + 1000,
+    );
     const pass = new FleetDiscovery({
-      sources: orderForDiscovery(clusters, name => store.lastFailure(name)),
+      sources: orderForDiscovery(polled, name => store.lastFailure(name)),
       createReader: source => {
         // clusters still queued when the run is cancelled are not started
         signal.throwIfAborted();
@@ -140,7 +258,7 @@ async function scheduleDiscovery(options: {
       excludeNamespaces: discovery.aggregation.excludeNamespaces,
     });
     const started = Date.now();
-    inFlight = pass.runOnce(signal);
+    inFlight = Promise.all([pass.runOnce(signal), watching]).then(() => {});
     try {
       await inFlight;
     } finally {

@@ -111,6 +111,8 @@ function startReplica(replica: string) {
             discovery: {
               frequency: { milliseconds: FREQUENCY_MS },
               timeout: { seconds: 5 },
+              // the lock shares full reads; watches are not split between replicas yet
+              mode: 'poll',
             },
           },
         },

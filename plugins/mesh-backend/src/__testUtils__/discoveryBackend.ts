@@ -38,6 +38,13 @@ export function useDiscoveryBackend(options: {
   features?: BackendFeature[];
   /** The mesh plugin to start, e.g. one made with `createMeshPlugin({ … })`. */
   plugin?: BackendFeature;
+  /**
+   * `mesh.discovery.mode`. `poll` unless set: these fault tests change the fake clusters'
+   * objects in place, which only a full read sees; watch mode has its own tests.
+   */
+  mode?: 'watch' | 'poll';
+  /** More `mesh.discovery` config, e.g. `relistInterval`. */
+  discoveryConfig?: object;
 }) {
   const server = setupServer(...options.handlers);
   let scheduler: SchedulerService | undefined;
@@ -89,6 +96,8 @@ export function useDiscoveryBackend(options: {
               ...(options.config as { mesh?: object })?.mesh,
               discovery: {
                 timeout: { seconds: options.discoveryTimeoutSeconds },
+                mode: options.mode ?? 'poll',
+                ...options.discoveryConfig,
               },
             },
           },

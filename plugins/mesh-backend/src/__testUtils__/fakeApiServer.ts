@@ -4,6 +4,7 @@ import { delay, http, HttpResponse } from 'msw';
 import type { KubeObject } from '../readers/ClusterReader';
 import { selectorMatchesObject } from '../readers/labelSelector';
 import { DEMO_FLEET_DIR } from './demoFleet';
+import { FakeCluster, OpenWatch } from './fakeCluster';
 
 /** Every object of one demo cluster, as its API server would hold them. */
 export function demoObjects(cluster: string): KubeObject[] {
@@ -30,6 +31,8 @@ export interface FakeApiServerOptions {
    * remote-secrets Role); a list anywhere else, cluster-wide included, answers 403.
    */
   listSecretsOnlyIn?: string[];
+  /** How often an open watch that asked for bookmarks gets one; 1 s unless set. */
+  bookmarkEveryMs?: number;
 }
 
 const PLURALS: Record<string, string> = {
@@ -63,17 +66,136 @@ function status(code: number, reason: string, message: string) {
   );
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * A watch as the API server streams it: one JSON event per line, first the changes since
+ * `resourceVersion`, then each change as it happens, a `BOOKMARK` (an object carrying only the
+ * current resourceVersion) every `bookmarkEveryMs` when asked for, and the end of the stream
+ * after `timeoutSeconds`. A resourceVersion older than the history answers a plain 410; the
+ * cluster can also end open watches with an `ERROR` event holding a 410 Status, or drop them.
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+ */
+function watchStream(
+  cluster: FakeCluster,
+  url: URL,
+  matches: (o: KubeObject) => boolean,
+  metadataOnly: boolean,
+  bookmarkEveryMs: number,
+) {
+  const from = Number(url.searchParams.get('resourceVersion') ?? '');
+  if (!Number.isInteger(from) || !cluster.canResumeFrom(from)) {
+    return status(
+      410,
+      'Expired',
+      `too old resource version: ${url.searchParams.get('resourceVersion')} (${
+        cluster.resourceVersion
+      })`,
+    );
+  }
+  const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+  const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 1800);
+  const view = (o: KubeObject) =>
+    metadataOnly
+      ? {
+          apiVersion: 'meta.k8s.io/v1',
+          kind: 'PartialObjectMetadata',
+          metadata: o.metadata,
+        }
+      : o;
+  let open: OpenWatch | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const close = () => {
+    if (open) cluster.watches.delete(open);
+    timers.forEach(clearTimeout);
+    timers.forEach(clearInterval);
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const write = (event: object) => {
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        } catch {
+          // the client went away (msw does not always call `cancel`): forget the watch
+          close();
+        }
+      };
+      open = {
+        matches,
+        send: change =>
+          write({ type: change.type, object: view(change.object) }),
+        expire: () => {
+          write({
+            type: 'ERROR',
+            object: {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Failure',
+              message: `too old resource version: ${from} (${cluster.resourceVersion})`,
+              reason: 'Expired',
+              code: 410,
+            },
+          });
+          close();
+          controller.close();
+        },
+        drop: () => {
+          close();
+          controller.error(new Error('connection reset by peer'));
+        },
+      };
+      for (const change of cluster.changesSince(from))
+        if (matches(change.object)) open.send(change);
+      cluster.watches.add(open);
+      if (bookmarks) {
+        timers.push(
+          setInterval(
+            () =>
+              write({
+                type: 'BOOKMARK',
+                object: {
+                  metadata: {
+                    resourceVersion: String(cluster.resourceVersion),
+                  },
+                },
+              }),
+            bookmarkEveryMs,
+          ).unref(),
+        );
+      }
+      timers.push(
+        setTimeout(() => {
+          close();
+          controller.close();
+        }, timeoutSeconds * 1000).unref(),
+      );
+    },
+    cancel: close,
+  });
+  return new HttpResponse(body, {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
 /**
  * msw handlers that play one cluster's API server: API group discovery, cluster-wide and
  * namespaced lists (only that namespace's objects) honouring `limit`/`continue`, label and
  * name selectors, metadata-only lists (remote secrets come back without data), 404 for API
- * groups not installed, optionally the 403s of a namespace-scoped secrets grant.
+ * groups not installed, optionally the 403s of a namespace-scoped secrets grant, and watches
+ * (`watchStream`). Pass a `FakeCluster` to change objects while watches are open.
  */
 export function fakeApiServer(
   baseUrl: string,
-  objects: KubeObject[],
+  objectsOrCluster: KubeObject[] | FakeCluster,
   options: FakeApiServerOptions = {},
 ) {
+  const cluster =
+    objectsOrCluster instanceof FakeCluster
+      ? objectsOrCluster
+      : new FakeCluster(objectsOrCluster);
+  const objects = cluster.objects;
   const groups = new Map<string, Set<string>>();
   for (const o of objects) {
     const [group, version] = (o.apiVersion ?? '').includes('/')
@@ -158,31 +280,40 @@ export function fakeApiServer(
     }
     const labelSelector = url.searchParams.get('labelSelector') ?? undefined;
     const fieldSelector = url.searchParams.get('fieldSelector') ?? undefined;
-    const matching = objects.filter(
-      o =>
-        pluralOf(o) === plural &&
-        o.apiVersion === (group ? `${group}/${version}` : version) &&
-        (!namespace || o.metadata?.namespace === namespace) &&
-        selectorMatchesObject(labelSelector, k => o.metadata?.labels?.[k]) &&
-        selectorMatchesObject(fieldSelector, k =>
-          k === 'metadata.name' ? o.metadata?.name : undefined,
-        ),
+    const matches = (o: KubeObject) =>
+      pluralOf(o) === plural &&
+      o.apiVersion === (group ? `${group}/${version}` : version) &&
+      (!namespace || o.metadata?.namespace === namespace) &&
+      selectorMatchesObject(labelSelector, k => o.metadata?.labels?.[k]) &&
+      selectorMatchesObject(fieldSelector, k =>
+        k === 'metadata.name' ? o.metadata?.name : undefined,
+      );
+    // `as=PartialObjectMetadataList` for a list, `as=PartialObjectMetadata` for a watch
+    const metadataOnly = (request.headers.get('accept') ?? '').includes(
+      'as=PartialObjectMetadata',
     );
+    if (['1', 'true'].includes(url.searchParams.get('watch') ?? '')) {
+      return watchStream(
+        cluster,
+        url,
+        matches,
+        metadataOnly,
+        options.bookmarkEveryMs ?? 1000,
+      );
+    }
+    const matching = objects.filter(matches);
     const limit = Number(url.searchParams.get('limit') ?? matching.length);
     const offset = Number(url.searchParams.get('continue') ?? 0);
     const page = matching.slice(offset, offset + limit);
     const next =
       offset + limit < matching.length ? String(offset + limit) : undefined;
-    const metadataOnly = (request.headers.get('accept') ?? '').includes(
-      'PartialObjectMetadataList',
-    );
     const kind = page[0]?.kind ?? 'Object';
     const listApiVersion = group ? `${group}/${version}` : 'v1';
     return HttpResponse.json({
       apiVersion: metadataOnly ? 'meta.k8s.io/v1' : listApiVersion,
       kind: metadataOnly ? 'PartialObjectMetadataList' : `${kind}List`,
       metadata: {
-        resourceVersion: '4815162342',
+        resourceVersion: String(cluster.resourceVersion),
         ...(next
           ? {
               continue: next,

@@ -118,4 +118,33 @@ describe('readDiscoveryOptions', () => {
       ),
     ).toThrow('mesh.discovery.pageSize must be a positive integer, got 0');
   });
+
+  it('polls unless told to watch, re-listing every 30 minutes unless told otherwise', () => {
+    expect(readDiscoveryOptions(new ConfigReader({}))).toMatchObject({
+      mode: 'poll',
+      relistIntervalMs: 30 * 60_000,
+    });
+    expect(
+      readDiscoveryOptions(
+        new ConfigReader({
+          mesh: { discovery: { mode: 'watch', relistInterval: 'PT10M' } },
+        }),
+      ),
+    ).toMatchObject({ mode: 'watch', relistIntervalMs: 10 * 60_000 });
+  });
+
+  it('refuses an unknown mode and a re-list interval under a second', () => {
+    expect(() =>
+      readDiscoveryOptions(
+        new ConfigReader({ mesh: { discovery: { mode: 'Watch ' } } }),
+      ),
+    ).toThrow('mesh.discovery.mode must be watch or poll, got "Watch "');
+    expect(() =>
+      readDiscoveryOptions(
+        new ConfigReader({
+          mesh: { discovery: { relistInterval: { milliseconds: 10 } } },
+        }),
+      ),
+    ).toThrow('mesh.discovery.relistInterval must be at least 1 second');
+  });
 });

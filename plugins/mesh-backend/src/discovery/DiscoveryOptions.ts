@@ -19,6 +19,10 @@ export interface DiscoveryOptions {
   concurrency: number;
   pageSize: number;
   maxObjectsPerKind: number;
+  /** Watch API-server clusters (list once, then follow changes), or read them every `frequency`. */
+  mode: 'watch' | 'poll';
+  /** In watch mode, the full list each kind gets anyway, in milliseconds. */
+  relistIntervalMs: number;
   aggregation: AggregationOptions;
 }
 
@@ -41,8 +45,24 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
   if (timeoutMs <= 0) {
     throw new Error('mesh.discovery.timeout must be longer than zero');
   }
+  // poll unless asked: with several replicas, each one that ran discovery would keep
+  // watching every cluster (see config.d.ts)
+  const mode = discovery?.getOptionalString('mode') ?? 'poll';
+  if (mode !== 'watch' && mode !== 'poll') {
+    throw new Error(`mesh.discovery.mode must be watch or poll, got "${mode}"`);
+  }
+  const relistIntervalMs = durationToMilliseconds(
+    duration('relistInterval', { minutes: 30 }),
+  );
+  if (relistIntervalMs < 1000) {
+    throw new Error(
+      'mesh.discovery.relistInterval must be at least 1 second, e.g. { minutes: 30 }',
+    );
+  }
   return {
     frequency: duration('frequency', { minutes: 1 }),
+    mode,
+    relistIntervalMs,
     timeoutMs,
     concurrency: positiveInt(config, 'mesh.discovery.concurrency', 5),
     pageSize: positiveInt(config, 'mesh.discovery.pageSize', 500),

@@ -13,10 +13,10 @@ import {
   Skipped,
 } from './projectInventory';
 
-const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
+export const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
 
 /** The control plane a raw object says runs in a namespace. */
-interface ControlPlaneMark {
+export interface ControlPlaneMark {
   istio?: string;
   linkerd?: string;
 }
@@ -27,7 +27,7 @@ interface ControlPlaneMark {
  * its page is mapped, exactly as on the raw lists before: the projection keeps only string
  * labels and a few annotations.
  */
-function deploymentMark(d: KubeObject): ControlPlaneMark {
+export function deploymentMark(d: KubeObject): ControlPlaneMark {
   const namespace = d.metadata?.namespace;
   if (!namespace) return {};
   return {
@@ -39,7 +39,7 @@ function deploymentMark(d: KubeObject): ControlPlaneMark {
   };
 }
 
-function namespaceMark(ns: KubeObject): ControlPlaneMark {
+export function namespaceMark(ns: KubeObject): ControlPlaneMark {
   const name = ns.metadata?.name;
   return name &&
     ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']
@@ -52,7 +52,7 @@ function namespaceMark(ns: KubeObject): ControlPlaneMark {
  * kept are marked: its checks (names and namespaces are strings) are what makes reading the
  * raw object here safe.
  */
-function marking<T>(
+export function marking<T>(
   map: ObjectMapper<T | Skipped>,
   mark: (o: KubeObject) => ControlPlaneMark,
 ): ObjectMapper<{ record: T | Skipped; mark: ControlPlaneMark }> {
@@ -67,7 +67,7 @@ function marking<T>(
  * Istio's and Linkerd's control-plane namespaces, kept apart because only Istio keeps remote
  * secrets there.
  */
-function controlPlaneNamespaces(marks: ControlPlaneMark[]): {
+export function controlPlaneNamespaces(marks: ControlPlaneMark[]): {
   istio: string[];
   linkerd: string[];
 } {

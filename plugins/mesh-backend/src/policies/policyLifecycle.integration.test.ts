@@ -103,9 +103,7 @@ describe('a policy from its pull request to every cluster, through discovery and
   const objects = Object.fromEntries(
     CLUSTERS.map(c => [
       c,
-      demoObjects(c).filter(
-        o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL],
-      ),
+      demoObjects(c).filter(o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL]),
     ]),
   ) as Record<string, KubeObject[]>;
   const scm = new FakeScm();
@@ -329,9 +327,7 @@ describe('a caller who may read bookinfo/reviews but not orders/orders', () => {
   const objects = Object.fromEntries(
     CLUSTERS.map(c => [
       c,
-      demoObjects(c).filter(
-        o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL],
-      ),
+      demoObjects(c).filter(o => !o.metadata?.labels?.[MESHPORT_POLICY_LABEL]),
     ]),
   ) as Record<string, KubeObject[]>;
   const scm = new FakeScm();

@@ -66,3 +66,48 @@ export interface ClusterReader {
   /** Releases what the reader holds open (kept-alive connections) once the sync is over. */
   close?(): void;
 }
+
+/** A list with the resourceVersion it was read at: where a watch of it starts. */
+export interface VersionedList<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+/** One event of a watch stream, a `BOOKMARK` included (its object carries only a resourceVersion). */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+  object: KubeObject;
+}
+
+export interface WatchOptions extends ListOptions {
+  /** Where the watch starts: the list's resourceVersion, or the last event or bookmark seen. */
+  resourceVersion: string;
+  /** The server ends the watch after this long; the caller then watches again. */
+  timeoutSeconds: number;
+}
+
+/**
+ * A reader that can also watch: list a kind, then follow its changes from the list's
+ * resourceVersion (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
+ * `watch` resolves when the server ends the stream (its `timeoutSeconds`), throws
+ * `ResourceVersionExpired` when the resourceVersion is too old to resume from (410 Gone, as
+ * an answer or as an `ERROR` event), and `ClusterReadError` for every other failure, a
+ * connection dropped mid-stream included.
+ */
+export interface WatchingReader extends ClusterReader {
+  listVersioned<T = KubeObject>(
+    resource: ResourceType,
+    options: ListOptions,
+    map?: ObjectMapper<T>,
+  ): Promise<VersionedList<T> | undefined>;
+  watch(
+    resource: ResourceType,
+    options: WatchOptions,
+    onEvent: (event: WatchEvent) => void,
+  ): Promise<void>;
+}
+
+/** The resourceVersion a watch asked for is gone from the server's history: list again. */
+export class ResourceVersionExpired extends Error {
+  readonly name = 'ResourceVersionExpired';
+}

@@ -8,19 +8,27 @@ import {
 } from '@kubernetes/client-node';
 import type { KubernetesCredential } from '@backstage/plugin-kubernetes-node';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
-import type {
-  ClusterReader,
+import {
   KubeObject,
   ListOptions,
   ObjectMapper,
   ResourceType,
+  ResourceVersionExpired,
+  VersionedList,
+  WatchEvent,
+  WatchingReader,
+  WatchOptions,
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { classifyError, reasonForStatus } from './classifyError';
-import { getText } from './getText';
+import { getText, streamLines, TextResponse } from './getText';
 
 const METADATA_ONLY_ACCEPT =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+// a watch streams single objects, so it asks for them as PartialObjectMetadata
+const METADATA_ONLY_WATCH_ACCEPT =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+const WATCH_EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
 
 export interface KubernetesApiReaderOptions {
   /** `limit` of each list call. */
@@ -65,7 +73,7 @@ interface Response {
  * HTTP client (`getText`). Lists follow `metadata.continue` page by page; optional custom resources use
  * the version the server serves, and a group the server does not know is "not installed".
  */
-export class KubernetesApiReader implements ClusterReader {
+export class KubernetesApiReader implements WatchingReader {
   private kubeConfig?: Promise<KubeConfig>;
   private readonly server: string;
   private readonly groupVersions = new Map<
@@ -113,13 +121,32 @@ export class KubernetesApiReader implements ClusterReader {
     options: ListOptions,
     map?: ObjectMapper<T>,
   ): Promise<T[] | undefined> {
+    return (await this.listVersioned(resource, options, map))?.items;
+  }
+
+  /** The path of a kind's collection, or undefined when its API group is not served. */
+  private async collectionPath(
+    resource: ResourceType,
+    options: ListOptions,
+  ): Promise<string | undefined> {
     const version = await this.versionFor(resource, options.signal);
     if (!version) return undefined;
     const base = resource.group
       ? `/apis/${resource.group}/${version}`
       : '/api/v1';
-    const scope = options.namespace ? `/namespaces/${options.namespace}` : '';
-    const path = `${base}${scope}/${resource.plural}`;
+    const scope = options.namespace
+      ? `/namespaces/${encodeURIComponent(options.namespace)}`
+      : '';
+    return `${base}${scope}/${resource.plural}`;
+  }
+
+  async listVersioned<T = KubeObject>(
+    resource: ResourceType,
+    options: ListOptions,
+    map?: ObjectMapper<T>,
+  ): Promise<VersionedList<T> | undefined> {
+    const path = await this.collectionPath(resource, options);
+    if (!path) return undefined;
     // without a mapper the caller asked for the raw items, so T is KubeObject
     const keep = map ?? ((object: KubeObject) => object as T);
 
@@ -166,7 +193,90 @@ export class KubernetesApiReader implements ClusterReader {
         );
       }
       continueToken = page.continueToken;
-      if (!continueToken) return kept;
+      // every page of a list is read at the first page's resourceVersion
+      if (!continueToken)
+        return { items: kept, resourceVersion: page.resourceVersion ?? '' };
+    }
+  }
+
+  async watch(
+    resource: ResourceType,
+    options: WatchOptions,
+    onEvent: (event: WatchEvent) => void,
+  ): Promise<void> {
+    const path = await this.collectionPath(resource, options);
+    if (!path) {
+      throw new ClusterReadError(
+        'other',
+        `the API group ${resource.group} is no longer served; its ${resource.plural} are listed again`,
+      );
+    }
+    const query = new URLSearchParams({
+      watch: '1',
+      resourceVersion: options.resourceVersion,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(options.timeoutSeconds),
+    });
+    if (options.labelSelector)
+      query.set('labelSelector', options.labelSelector);
+    if (options.fieldSelector)
+      query.set('fieldSelector', options.fieldSelector);
+    const what = `WATCH ${path}`;
+    const onLine = (line: string) => {
+      let event: { type?: unknown; object?: unknown };
+      try {
+        event = JSON.parse(line);
+      } catch {
+        throw new ClusterReadError(
+          'malformed-response',
+          `${what} streamed a line that is not JSON`,
+        );
+      }
+      const object = event?.object as KubeObject | undefined;
+      if (event?.type === 'ERROR') {
+        const code = (object as { code?: unknown } | undefined)?.code;
+        if (code === 410) {
+          throw new ResourceVersionExpired(
+            `${what}: resourceVersion ${options.resourceVersion} is too old`,
+          );
+        }
+        throw this.failure(
+          { status: typeof code === 'number' ? code : 500, body: object },
+          what,
+        );
+      }
+      if (
+        typeof event?.type !== 'string' ||
+        !WATCH_EVENT_TYPES.has(event.type) ||
+        typeof object !== 'object' ||
+        object === null
+      ) {
+        throw new ClusterReadError(
+          'malformed-response',
+          `${what} streamed an event that is not a Kubernetes watch event`,
+        );
+      }
+      onEvent({ type: event.type as WatchEvent['type'], object });
+    };
+    const response = await this.request(
+      `${path}?${query}`,
+      what,
+      options.signal,
+      resource.metadataOnly ? METADATA_ONLY_WATCH_ACCEPT : undefined,
+      (url, request) => streamLines(url, { ...request, onLine }),
+    );
+    if (response.status === 410)
+      throw new ResourceVersionExpired(
+        `${what}: resourceVersion ${options.resourceVersion} is too old`,
+      );
+    if (response.status < 200 || response.status >= 300) {
+      let body: unknown;
+      try {
+        body = response.text ? JSON.parse(response.text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      throw this.failure({ status: response.status, body }, what);
     }
   }
 
@@ -184,14 +294,15 @@ export class KubernetesApiReader implements ClusterReader {
     keep: ObjectMapper<T>,
     kept: T[],
   ): Promise<
-    { listed: number; continueToken?: string } | { failed: Response }
+    | { listed: number; continueToken?: string; resourceVersion?: string }
+    | { failed: Response }
   > {
     const response = await this.get(url, signal, { accept });
     if (response.status < 200 || response.status >= 300)
       return { failed: response };
     const list = response.body as {
       items?: unknown;
-      metadata?: { continue?: string };
+      metadata?: { continue?: string; resourceVersion?: string };
     };
     if (!Array.isArray(list?.items)) {
       throw new ClusterReadError(
@@ -207,6 +318,7 @@ export class KubernetesApiReader implements ClusterReader {
     return {
       listed: items.length,
       continueToken: list.metadata?.continue || undefined,
+      resourceVersion: list.metadata?.resourceVersion,
     };
   }
 
@@ -290,34 +402,59 @@ export class KubernetesApiReader implements ClusterReader {
     options: { accept?: string } = {},
   ): Promise<Response> {
     const what = `GET ${path.split('?')[0]}`;
+    const response = await this.request(
+      path,
+      what,
+      signal,
+      options.accept,
+      getText,
+    );
+    const text = response.text;
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // an error page from a proxy in front of the API server is not worth parsing
+      if (response.status >= 400)
+        return { status: response.status, body: undefined };
+      throw new ClusterReadError(
+        'malformed-response',
+        `${what} returned a body that is not valid JSON`,
+      );
+    }
+    return { status: response.status, body };
+  }
+
+  /** One authenticated request over the kept-alive agent, sent by `send`. */
+  private async request(
+    path: string,
+    what: string,
+    signal: AbortSignal,
+    accept: string | undefined,
+    send: (
+      url: string,
+      request: {
+        headers: Record<string, string>;
+        agent?: http.Agent;
+        signal: AbortSignal;
+      },
+    ) => Promise<TextResponse>,
+  ): Promise<TextResponse> {
     try {
       const context = new RequestContext(
         `${this.server}${path}`,
         HttpMethod.GET,
       );
-      context.setHeaderParam('Accept', options.accept ?? 'application/json');
+      context.setHeaderParam('Accept', accept ?? 'application/json');
       await (await this.configured()).applySecurityAuthentication(context);
       const agent = this.keepAliveAgent(context.getAgent());
-      const response = await getText(context.getUrl(), {
+      return await send(context.getUrl(), {
         headers: context.getHeaders(),
         agent,
         signal,
       });
-      const text = response.text;
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        // an error page from a proxy in front of the API server is not worth parsing
-        if (response.status >= 400)
-          return { status: response.status, body: undefined };
-        throw new ClusterReadError(
-          'malformed-response',
-          `${what} returned a body that is not valid JSON`,
-        );
-      }
-      return { status: response.status, body };
     } catch (error) {
+      if (error instanceof ResourceVersionExpired) throw error;
       throw classifyError(error, what);
     }
   }

@@ -1,6 +1,9 @@
-import type { ClusterSource } from '../clusters/ClusterSource';
+import type {
+  ClusterSource,
+  KubernetesClusterSource,
+} from '../clusters/ClusterSource';
 import type { ClusterAuthenticator } from '../clusters/auth/ClusterAuthenticator';
-import type { ClusterReader } from './ClusterReader';
+import type { ClusterReader, WatchingReader } from './ClusterReader';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { SnapshotReader } from './SnapshotReader';
 
@@ -14,6 +17,18 @@ export function createReader(
   },
 ): ClusterReader {
   if (source.type === 'snapshot') return new SnapshotReader(source);
+  return createWatchingReader(source, options);
+}
+
+/** The reader of a cluster's API server, which can also watch. */
+export function createWatchingReader(
+  source: KubernetesClusterSource,
+  options: {
+    pageSize: number;
+    maxObjectsPerKind: number;
+    authenticator: Pick<ClusterAuthenticator, 'credentialFor'>;
+  },
+): WatchingReader {
   return new KubernetesApiReader(source, {
     pageSize: options.pageSize,
     maxItems: options.maxObjectsPerKind,

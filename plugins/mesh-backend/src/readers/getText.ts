@@ -77,3 +77,75 @@ function abortError(): Error {
     name: 'AbortError',
   });
 }
+
+/**
+ * One streamed GET (a watch): `onLine` gets each newline-terminated line as it arrives. It
+ * resolves with the status when the server ends the answer, and rejects with a
+ * `TransportError` when the connection drops first. An answer that is not 2xx is read whole,
+ * its body handed back as `text` for the caller's error message.
+ */
+export function streamLines(
+  url: string,
+  options: {
+    headers: Record<string, string>;
+    agent?: http.Agent;
+    signal: AbortSignal;
+    onLine: (line: string) => void;
+  },
+): Promise<TextResponse> {
+  const client = url.startsWith('https:') ? https : http;
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) =>
+      reject(options.signal.aborted ? abortError() : new TransportError(error));
+    const request = client.get(
+      url,
+      {
+        headers: options.headers,
+        agent: options.agent,
+        signal: options.signal,
+      },
+      response => {
+        const ok =
+          (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
+        const chunks: Buffer[] = [];
+        let pending = '';
+        let ended = false;
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (!ok) {
+            chunks.push(Buffer.from(chunk));
+            return;
+          }
+          pending += chunk;
+          let newline = pending.indexOf('\n');
+          try {
+            while (newline >= 0) {
+              const line = pending.slice(0, newline);
+              pending = pending.slice(newline + 1);
+              if (line.trim()) options.onLine(line);
+              newline = pending.indexOf('\n');
+            }
+          } catch (error) {
+            // the caller refused a line (a malformed or an ERROR event): the stream is over
+            reject(error);
+            request.destroy();
+          }
+        });
+        response.on('end', () => {
+          ended = true;
+          if (ok && pending.trim()) options.onLine(pending);
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', failed);
+        response.on('close', () => {
+          if (response.complete || ended) return;
+          failed(new Error('the connection closed before the answer ended'));
+        });
+      },
+    );
+    request.on('error', failed);
+  });
+}

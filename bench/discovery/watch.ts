@@ -1,0 +1,148 @@
+import http from 'node:http';
+import type { ClusterListResponse } from '@meshport/backstage-plugin-mesh-common';
+import { answer, childArgs } from '../lib/child';
+import { clusterName } from '../lib/fleetObjects';
+import { startMeshBackend } from '../lib/meshBackend';
+import { percentile } from '../lib/stats';
+
+export interface WatchArgs {
+  port: number;
+  clusters: number;
+  pageSize: number;
+  /** Changes whose latency is measured, one at a time. */
+  samples: number;
+  /** Pod changes per second while the CPU is measured. */
+  rate: number;
+  cpuSeconds: number;
+}
+
+export interface WatchResult {
+  /** The discovery run that starts every watch: each cluster listed once and recorded. */
+  initialSyncMs: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Of the discovering (and serving) process, over `cpuSeconds` at `rate` changes per second. */
+  cpuPercentOfOneCore: number;
+  failures: string[];
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * The real mesh backend plugin in watch mode over the farm: one discovery run (the initial
+ * sync), then pod changes made by the farm. A change is visible when `/api/mesh/clusters`
+ * shows the cluster's new `lastSuccessAt`, i.e. the fleet served was rebuilt with it.
+ */
+async function main() {
+  const args = childArgs<WatchArgs>();
+  const names = Array.from({ length: args.clusters }, (_, i) => clusterName(i));
+  const backend = await startMeshBackend({
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: names.map(name => ({
+            name,
+            url: `http://127.0.0.1:${args.port}/clusters/${name}`,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'bench-token',
+            skipTLSVerify: true,
+          })),
+        },
+      ],
+    },
+    mesh: {
+      discovery: {
+        mode: 'watch',
+        timeout: { minutes: 10 },
+        pageSize: args.pageSize,
+        maxObjectsPerKind: 50_000,
+      },
+    },
+  });
+  const change = (cluster: string, n: number) =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .request(
+          {
+            host: '127.0.0.1',
+            port: args.port,
+            method: 'POST',
+            path: `/control/change-pod?${new URLSearchParams({
+              cluster,
+              n: String(n),
+            })}`,
+          },
+          res => {
+            res.resume();
+            res.on('end', resolve);
+          },
+        )
+        .on('error', reject)
+        .end();
+    });
+  const lastSuccess = async () =>
+    new Map(
+      (await backend.get<ClusterListResponse>('/clusters')).items.map(c => [
+        c.name,
+        c.sync.lastSuccessAt,
+      ]),
+    );
+  try {
+    const pass = await backend.runDiscovery();
+    const { items } = await backend.get<ClusterListResponse>('/clusters');
+    const failures = items
+      .filter(c => c.sync.state !== 'ok')
+      .map(c => `${c.name}: ${c.sync.error?.reason ?? c.sync.state}`);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < args.samples; i++) {
+      const cluster = names[(i * 7) % names.length];
+      const before = (await lastSuccess()).get(cluster);
+      // lastSuccessAt has millisecond resolution: never two flushes within one
+      await sleep(5);
+      const started = performance.now();
+      await change(cluster, i);
+      while ((await lastSuccess()).get(cluster) === before) {
+        if (performance.now() - started > 30_000)
+          throw new Error(
+            `a pod change in ${cluster} was not visible after 30 s; is the farm streaming pod watches?`,
+          );
+        await sleep(5);
+      }
+      latencies.push(performance.now() - started);
+    }
+
+    await sleep(1000);
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const every = 1000 / args.rate;
+    for (let i = 0; i < args.rate * args.cpuSeconds; i++) {
+      const due = wallBefore + i * every;
+      await sleep(Math.max(0, due - performance.now()));
+      await change(names[(i * 13) % names.length], i);
+    }
+    // the last changes' flushes belong to the measurement
+    await sleep(1000);
+    const cpu = process.cpuUsage(cpuBefore);
+    const wall = performance.now() - wallBefore;
+    const result: WatchResult = {
+      initialSyncMs: pass.passMs,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      cpuPercentOfOneCore: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      failures,
+    };
+    await answer(result);
+  } finally {
+    await backend.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
