@@ -26,7 +26,11 @@ describe('lifecycleFindings', () => {
     };
     // seen pending first, so the apply time is one the lifecycle observed
     const pending = computePolicyStates(
-      input({ 'cluster-1': [], 'cluster-2': [] }, {}, '2026-12-01T11:00:00.000Z'),
+      input(
+        { 'cluster-1': [], 'cluster-2': [] },
+        {},
+        '2026-12-01T11:00:00.000Z',
+      ),
     );
     const before = computePolicyStates(input(applyAll, pending.memory));
 
