@@ -157,7 +157,10 @@ describe('catalogCodeOwners', () => {
   it('reads the file GitHub reads first: .github/ shadows the root', async () => {
     const check = await checker(ENTITIES, ids)(
       GITHUB,
-      branch({ CODEOWNERS: EXPECTED, '.github/CODEOWNERS': '* @acme/platform' }),
+      branch({
+        CODEOWNERS: EXPECTED,
+        '.github/CODEOWNERS': '* @acme/platform',
+      }),
       [],
     );
     expect(check.status).toBe('out-of-date');
@@ -179,8 +182,18 @@ describe('catalogCodeOwners', () => {
   });
 
   it.each([
-    ['a CODEOWNERS', { CODEOWNERS: EXPECTED }, 'unknown', /compare CODEOWNERS of https/],
-    ['no CODEOWNERS', {}, 'absent', /Set mesh\.policyLifecycle\.codeOwners\.defaultOwners/],
+    [
+      'a CODEOWNERS',
+      { CODEOWNERS: EXPECTED },
+      'unknown',
+      /compare CODEOWNERS of https/,
+    ],
+    [
+      'no CODEOWNERS',
+      {},
+      'absent',
+      /Set mesh\.policyLifecycle\.codeOwners\.defaultOwners/,
+    ],
   ])(
     'without default owners, a branch with %s is %s and says to set them',
     async (_what, files, status, message) => {

@@ -137,9 +137,9 @@ export function compareCodeOwners(
   ].join(' and ');
   return {
     status: 'out-of-date',
-    message: `${current.path} differs from the catalog's owners in ${what}: ${fixCommand(
-      repository,
-    )}`,
+    message: `${
+      current.path
+    } differs from the catalog's owners in ${what}: ${fixCommand(repository)}`,
     owners,
   };
 }

@@ -103,7 +103,8 @@ describe('GET /policies/code-owners and the repositories CODEOWNERS status', () 
           authorizeConditional: async (requests, options) =>
             requests.map(() => ({
               result:
-                options?.credentials.principal.type === 'service'
+                (options?.credentials.principal as { type?: string })?.type ===
+                'service'
                   ? AuthorizeResult.ALLOW
                   : AuthorizeResult.DENY,
             })),
