@@ -166,6 +166,16 @@ export interface Config {
          */
         rootDirectory?: string;
       };
+      /** Whether each policy repository's CODEOWNERS matches the catalog's owners. */
+      codeOwners?: {
+        /**
+         * Who owns CODEOWNERS itself and every folder no service rule covers, or whose owner
+         * the catalog knows no SCM identity of: the platform team, as CODEOWNERS names it
+         * (`@org/team` or `@user` on GitHub, `@group/subgroup` or `@user` on GitLab), e.g.
+         * `['@acme/platform']`. Unset, the repositories' CODEOWNERS are not compared.
+         */
+        defaultOwners?: string[];
+      };
     };
 
     snapshot?: {

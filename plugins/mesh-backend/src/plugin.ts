@@ -40,7 +40,7 @@ import { PolicyLifecycleStore } from './policies/PolicyLifecycleStore';
 import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
 import { readPolicyLifecycleOptions } from './policies/PolicyLifecycleOptions';
 import { createPoliciesRouter } from './policies/router';
-import { codeOwnersPresence } from './policies/codeOwnersPresence';
+import { catalogCodeOwners } from './policies/catalogCodeOwners';
 import { lifecycleFindingsFor } from './policies/lifecycleFindingsFor';
 import { policyStatesComputation } from './policies/policyStatesComputation';
 import { schedulePolicySync } from './policies/schedulePolicySync';
@@ -393,7 +393,12 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                 store: await PolicyLifecycleStore.create(database),
                 fleetStore,
                 compute: policyStatesComputation(),
-                codeOwners: (_repository, branch) => codeOwnersPresence(branch),
+                codeOwners: catalogCodeOwners({
+                  catalog,
+                  auth,
+                  fleet: () => fleetStore.getFleet(),
+                  defaultOwners: lifecycleOptions.defaultOwners,
+                }),
                 logger,
               });
               if (policySync.configured) {

@@ -115,6 +115,7 @@ export const policyRepositoryStatusSchema = z.looseObject({
   lastSyncAt: z.string().optional(),
   commit: z.string().optional(),
   codeOwners: z.enum(['current', 'out-of-date', 'absent', 'unknown']),
+  codeOwnersMessage: z.string().optional(),
 });
 
 export const policyOrphanSchema = z.looseObject({

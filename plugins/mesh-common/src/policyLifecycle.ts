@@ -217,6 +217,8 @@ export interface PolicyRepositoryStatus {
    * `out-of-date` and `absent` mean a change can merge without its destination's owners.
    */
   codeOwners: 'current' | 'out-of-date' | 'absent' | 'unknown';
+  /** Why `codeOwners` is not `current` (which services' rules differ) and how to fix it. */
+  codeOwnersMessage?: string;
 }
 
 /** `GET /api/mesh/policies`: the policies the caller may read, filtered as asked. */

@@ -6,9 +6,14 @@ export interface PolicyLifecycleOptions {
   frequency: HumanDuration;
   /** The longest one sync of every repository may take. */
   timeout: HumanDuration;
+  /** `codeOwners.defaultOwners`: undefined when unset, and CODEOWNERS are not compared. */
+  defaultOwners?: string[];
 }
 
-/** Reads `mesh.policyLifecycle.frequency` and `.timeout` (the `snapshot` key is the SCM's). */
+/**
+ * Reads `mesh.policyLifecycle.frequency`, `.timeout` and `.codeOwners.defaultOwners` (the
+ * `snapshot` key is the SCM's).
+ */
 export function readPolicyLifecycleOptions(
   config: Config,
 ): PolicyLifecycleOptions {
@@ -23,8 +28,18 @@ export function readPolicyLifecycleOptions(
       );
     return value;
   };
+  const defaultOwners = lifecycle
+    ?.getOptionalStringArray('codeOwners.defaultOwners')
+    ?.map(o => o.trim());
+  if (defaultOwners && !defaultOwners.every(o => /^@\S+$/.test(o)))
+    throw new Error(
+      `mesh.policyLifecycle.codeOwners.defaultOwners must list owners as CODEOWNERS names them, e.g. ['@acme/platform'], not ${JSON.stringify(
+        defaultOwners,
+      )}`,
+    );
   return {
     frequency: duration('frequency', { minutes: 1 }),
     timeout: duration('timeout', { minutes: 5 }),
+    ...(defaultOwners?.length ? { defaultOwners } : {}),
   };
 }

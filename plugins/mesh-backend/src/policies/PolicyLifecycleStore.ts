@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { PolicyRepositorySyncStatus } from '@meshport/backstage-plugin-mesh-common';
+import type { CodeOwnersCheck } from './codeOwnersCheck';
 import type {
   BranchSnapshot,
   LifecycleMemory,
@@ -28,6 +29,8 @@ export interface RepositorySync {
   commit?: string;
   /** The SCM's tag for the stored branch: an unchanged branch is not read again. */
   etag?: string;
+  /** The branch's CODEOWNERS against the catalog's owners, as the last successful sync found. */
+  codeOwners?: CodeOwnersCheck;
 }
 
 /** One repository as its last sync left it. */

@@ -124,6 +124,58 @@ async function setup() {
 }
 
 describe('PolicyLifecycleSync', () => {
+  it('keeps the CODEOWNERS check of each sync, and a catalog that fails leaves it unknown, not the sync failed', async () => {
+    const { store, scm } = await setup();
+    const answers = [
+      async () => ({
+        status: 'current' as const,
+        owners: {
+          provider: 'github' as const,
+          default: ['@acme/p'],
+          services: {},
+        },
+      }),
+      async (): Promise<never> => {
+        throw new Error('catalog unavailable');
+      },
+    ];
+    const seen: string[][] = [];
+    const sync = new PolicyLifecycleSync({
+      repositories: [REPO],
+      scm,
+      store,
+      fleetStore: {
+        getFleet: async () => fleetOf(['cluster-1']),
+      } as unknown as FleetStore,
+      compute: fakeCompute([]),
+      codeOwners: async (_r, branch) => {
+        seen.push(Object.keys(branch.files));
+        return answers.shift()!();
+      },
+      logger: mockServices.logger.mock(),
+      refreshIntervalMs: 0,
+    });
+    await sync.syncRepositories();
+    let view = await sync.current();
+    expect(view.repositories[0].codeOwners).toBe('current');
+    expect(view.owners.get(REPO.url)?.default).toEqual(['@acme/p']);
+    // the branch did not move: the catalog is still asked, with the stored branch
+    await sync.syncRepositories();
+    view = await sync.current();
+    expect(seen).toEqual([
+      ['policies/reviews.yaml'],
+      ['policies/reviews.yaml'],
+    ]);
+    expect(view.repositories[0]).toMatchObject({
+      status: 'ok',
+      codeOwners: 'unknown',
+      codeOwnersMessage: expect.stringMatching(
+        /^Could not compare CODEOWNERS of https:\/\/github\.com\/acme\/mesh-policies with the catalog's owners: catalog unavailable; the next sync tries again$/,
+      ),
+    });
+    expect(view.owners.size).toBe(0);
+  });
+
   it('says never-synced before the first sync, and computes nothing without a branch', async () => {
     const { sync } = await setup();
     const view = await sync.current();

@@ -9,8 +9,10 @@ import type {
   LifecycleInput,
   LifecycleMemory,
   LifecycleResult,
+  PolicyPullRequestRecord,
 } from '@meshport/backstage-plugin-mesh-policy';
 import type { FleetStore } from '../store/FleetStore';
+import type { CodeOwnersCheck, OwnersFile } from './codeOwnersCheck';
 import type {
   PolicyLifecycleStore,
   RepositorySync,
@@ -29,6 +31,8 @@ export interface PolicyLifecycleView {
   fleet: Fleet;
   repositories: PolicyRepositoryStatus[];
   result: LifecycleResult;
+  /** Per repository URL, the owners its CODEOWNERS should name, once a sync computed them. */
+  owners: Map<string, OwnersFile>;
 }
 
 export interface PolicyLifecycleSyncOptions {
@@ -38,11 +42,15 @@ export interface PolicyLifecycleSyncOptions {
   fleetStore: FleetStore;
   /** The pure computation: mesh-policy's `computePolicyStates`. */
   compute: (input: LifecycleInput) => LifecycleResult;
-  /** Whether the branch's CODEOWNERS match the catalog's owners; `unknown` without it. */
+  /**
+   * Whether the branch's CODEOWNERS match the catalog's owners, asked after each successful
+   * read (the catalog changes without the branch moving); `unknown` without it.
+   */
   codeOwners?: (
     repository: PolicyRepositoryConfig,
     branch: BranchSnapshot,
-  ) => PolicyRepositoryStatus['codeOwners'];
+    pullRequests: PolicyPullRequestRecord[],
+  ) => Promise<CodeOwnersCheck>;
   logger: LoggerService;
   /** How often a read may check the database for another replica's writes. */
   refreshIntervalMs?: number;
@@ -127,6 +135,7 @@ export class PolicyLifecycleSync {
         fleet,
         repositories: [],
         result: { policies: [], orphans: [], memory: {} },
+        owners: new Map(),
       };
     }
     const revision = await this.storedRevision();
@@ -178,6 +187,11 @@ export class PolicyLifecycleSync {
         lastAttemptAt: at,
         ...(branch.commit ? { commit: branch.commit } : {}),
         ...(nextEtag ? { etag: nextEtag } : {}),
+        codeOwners: await this.checkCodeOwners(
+          repository,
+          branch,
+          pullRequests,
+        ),
       };
       const row = { url: repository.url, sync, branch, pullRequests };
       await store.saveRepository(row);
@@ -221,11 +235,32 @@ export class PolicyLifecycleSync {
     }
   }
 
+  /** A catalog that cannot be read leaves the check `unknown`, never the sync failed. */
+  private async checkCodeOwners(
+    repository: PolicyRepositoryConfig,
+    branch: BranchSnapshot,
+    pullRequests: PolicyPullRequestRecord[],
+  ): Promise<CodeOwnersCheck> {
+    const { codeOwners, logger } = this.options;
+    if (!codeOwners) return { status: 'unknown' };
+    try {
+      return await codeOwners(repository, branch, pullRequests);
+    } catch (error) {
+      const message = `Could not compare CODEOWNERS of ${
+        repository.webUrl
+      } with the catalog's owners: ${
+        (error as Error)?.message ?? String(error)
+      }; the next sync tries again`;
+      logger.warn(message);
+      return { status: 'unknown', message };
+    }
+  }
+
   private async compute(
     fleet: Fleet,
     revision: string,
   ): Promise<PolicyLifecycleView> {
-    const { store, compute, codeOwners } = this.options;
+    const { store, compute } = this.options;
     // The stored rows are read again only when they changed: a new fleet alone (after each
     // discovery pass) reuses them, and the branch's files then keep their identity, so the
     // computation's cache of parsed files and branches holds.
@@ -253,10 +288,10 @@ export class PolicyLifecycleSync {
           : {}),
         ...(row?.sync.lastSyncAt ? { lastSyncAt: row.sync.lastSyncAt } : {}),
         ...(row?.sync.commit ? { commit: row.sync.commit } : {}),
-        codeOwners:
-          row?.branch && codeOwners
-            ? codeOwners(repository, row.branch)
-            : 'unknown',
+        codeOwners: row?.sync.codeOwners?.status ?? 'unknown',
+        ...(row?.sync.codeOwners?.message
+          ? { codeOwnersMessage: row.sync.codeOwners.message }
+          : {}),
       };
       return {
         status,
@@ -283,7 +318,16 @@ export class PolicyLifecycleSync {
       };
       if (this.latest?.fleet === fleet) this.latest.revision = this.revision;
     }
-    return { fleet, repositories: inputs.map(i => i.status), result };
+    const owners = new Map<string, OwnersFile>();
+    for (const row of stored)
+      if (row.sync.codeOwners?.owners)
+        owners.set(row.url, row.sync.codeOwners.owners);
+    return {
+      fleet,
+      repositories: inputs.map(i => i.status),
+      result,
+      owners,
+    };
   }
 
   /**

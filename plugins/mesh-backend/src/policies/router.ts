@@ -3,7 +3,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   meshFleetReadPermission,
   type MeshService,
@@ -32,6 +32,8 @@ export interface PoliciesRouterOptions {
 export interface PolicyVisibility {
   policy(policy: PolicyLifecycle): boolean;
   orphan(orphan: PolicyOrphan): boolean;
+  /** A service `<namespace>/<name>`: readable, or in no cluster (the fleet permission governs it). */
+  service(id: string): boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function policyVisibility(
         ? p.destinations.every(readable)
         : namespaces.has(p.namespace),
     orphan: o => namespaces.has(o.namespace),
+    service: readable,
   };
 }
 
@@ -101,6 +104,52 @@ export async function createPoliciesRouter(
         orphans: result.orphans.filter(visible.orphan),
       }),
     );
+  });
+
+  /**
+   * The owners file of one repository (`meshport-policy codeowners|check --owners`), so its CI
+   * checks CODEOWNERS against the catalog: with a service token it lists every service, a user
+   * gets only the services they may read. Registered before `/policies/:kind/…`.
+   */
+  router.get('/policies/code-owners', async (req, res) => {
+    const credentials = await authorize(req);
+    const { repository, ...rest } = req.query;
+    if (Object.keys(rest).length > 0)
+      throw new InputError(
+        `unknown parameter(s) ${Object.keys(rest).join(
+          ', ',
+        )}: only repository=<configured policy repository URL> is read`,
+      );
+    if (typeof repository !== 'string' || repository.trim() === '')
+      throw new InputError(
+        'repository must be one configured policy repository URL, e.g. repository=github.com%3Fowner%3Dacme%26repo%3Dmesh-policies',
+      );
+    const view = await policies.current();
+    const status = view.repositories.find(r => r.url === repository);
+    if (!status)
+      throw new InputError(
+        `${repository} is not a configured policy repository (mesh.policyRepositories): use one of ${
+          view.repositories.map(r => r.url).join(', ') || 'none configured'
+        }`,
+      );
+    const owners = view.owners.get(repository);
+    if (!owners)
+      throw new NotFoundError(
+        status.codeOwnersMessage ??
+          `The owners of ${status.webUrl} are not computed yet: they are after its next successful sync`,
+      );
+    const visible = await policyVisibility(
+      credentials,
+      fleetStore,
+      serviceAccess,
+    );
+    res.json({
+      provider: owners.provider,
+      default: owners.default,
+      services: Object.fromEntries(
+        Object.entries(owners.services).filter(([id]) => visible.service(id)),
+      ),
+    });
   });
 
   router.get('/policies/:kind/:namespace/:name', async (req, res) => {

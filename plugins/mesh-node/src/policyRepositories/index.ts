@@ -1,1 +1,2 @@
 export * from './policyRepositories';
+export * from './codeOwnerIdentities';

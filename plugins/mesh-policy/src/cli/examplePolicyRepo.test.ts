@@ -56,6 +56,6 @@ it('examples/policy-repo/CODEOWNERS is current', async () => {
   );
   expect({ code, last: out[out.length - 1] }).toEqual({
     code: 0,
-    last: 'CODEOWNERS is current (1 service)',
+    last: 'CODEOWNERS is current (2 services)',
   });
 });

@@ -9,18 +9,23 @@ import {
   ServiceOwnership,
   standingEntity,
 } from '@meshport/backstage-plugin-mesh-common';
+import {
+  gitlabMemberUsernames,
+  gitlabTeamPathAnnotation,
+  gitlabUserLoginAnnotation,
+  gitlabUsername,
+  ownerCodeOwners,
+  TEAM_SLUG_ANNOTATION,
+  USER_LOGIN_ANNOTATION,
+} from '@meshport/backstage-plugin-mesh-node';
 
-/** The GitHub team of a Group, `<org>/<team>`; a pull request asks for the `<team>` part. */
-export const TEAM_SLUG_ANNOTATION = 'github.com/team-slug';
-/** The GitHub login of a User, for a service owned by one person. */
-export const USER_LOGIN_ANNOTATION = 'github.com/user-login';
-/**
- * What Backstage's GitLab org provider writes on a User: `<host>/user-login`, the user's web
- * page (`https://<host>/<username>`); on a Group: `<host>/team-path`, its full path
- * (plugins/catalog-backend-module-gitlab, GitlabOrgDiscoveryEntityProvider).
- */
-export const gitlabUserLoginAnnotation = (host: string) => `${host}/user-login`;
-export const gitlabTeamPathAnnotation = (host: string) => `${host}/team-path`;
+export {
+  TEAM_SLUG_ANNOTATION,
+  USER_LOGIN_ANNOTATION,
+  gitlabTeamPathAnnotation,
+  gitlabUserLoginAnnotation,
+  gitlabUsername,
+};
 
 /** Where the request is opened: GitHub reviewers are logins and teams, GitLab's usernames. */
 export interface ReviewerScm {
@@ -50,10 +55,6 @@ export interface DestinationOwners {
    */
   codeOwners: string[];
 }
-
-const GITLAB_USERNAME = /^[A-Za-z0-9_.-]{1,255}$/;
-/** A group's reviewers on GitLab are its members: at most this many are asked. */
-const MAX_GITLAB_REVIEWERS = 20;
 
 /**
  * Finds the entity standing for `<namespace>/<name>`, then turns its owner into reviewers. The
@@ -122,16 +123,13 @@ export async function findDestinationOwners(
   }
   const reviewers: string[] = [];
   const teamReviewers: string[] = [];
-  const codeOwners: string[] = [];
+  const codeOwners = ownerCodeOwners(ownerEntity, scm);
   const teamSlug = ownerEntity?.metadata.annotations?.[TEAM_SLUG_ANNOTATION];
   const login = ownerEntity?.metadata.annotations?.[USER_LOGIN_ANNOTATION];
   if (ownerEntity?.kind.toLowerCase() === 'group' && teamSlug) {
     teamReviewers.push(teamSlug.slice(teamSlug.lastIndexOf('/') + 1));
-    // CODEOWNERS names a team with its organisation
-    if (teamSlug.includes('/')) codeOwners.push(`@${teamSlug}`);
   } else if (ownerEntity?.kind.toLowerCase() === 'user' && login) {
     reviewers.push(login);
-    codeOwners.push(`@${login}`);
   } else {
     throw new InputError(
       `the owner of ${entityRef}, ${ownerRef}, ${
@@ -169,17 +167,15 @@ async function gitlabReviewers(
   >
 > {
   const annotation = gitlabUserLoginAnnotation(host);
-  // A group's full path names it in CODEOWNERS, whatever its members are known as.
-  const teamPath =
-    ownerEntity?.metadata.annotations?.[gitlabTeamPathAnnotation(host)]?.trim();
-  const groupOwner =
-    ownerEntity?.kind.toLowerCase() === 'group' && teamPath
-      ? [`@${teamPath}`]
-      : [];
+  const scm = { provider: 'gitlab' as const, host };
+  // a group's full path names it in CODEOWNERS, whatever its members are known as
   const none = (why: string) => ({
     reviewers: [],
     teamReviewers: [],
-    codeOwners: groupOwner,
+    codeOwners:
+      ownerEntity?.kind.toLowerCase() === 'group'
+        ? ownerCodeOwners(ownerEntity, scm)
+        : [],
     reviewerNote: `Nobody was asked to review: ${why}. Add the \`${annotation}\` annotation (Backstage's GitLab org provider writes it) to the owner's users, or rely on the repository's approval rules or CODEOWNERS.`,
   });
   if (!ownerEntity) return none(`${ownerRef} is not in the catalog`);
@@ -194,31 +190,18 @@ async function gitlabReviewers(
   const { items } = await catalog.getEntities(
     {
       filter: { kind: 'User', 'relations.memberOf': ownerRef },
-      fields: ['metadata.annotations'],
+      fields: ['kind', 'metadata.annotations'],
     },
     { credentials },
   );
-  const logins = [
-    ...new Set(
-      items
-        .map(u => gitlabUsername(u?.metadata?.annotations?.[annotation]))
-        .filter((l): l is string => !!l),
-    ),
-  ].sort();
-  const reviewers = logins.slice(0, MAX_GITLAB_REVIEWERS);
-  return logins.length > 0
+  const members = items.filter((e): e is Entity => !!e);
+  // a group's reviewers on GitLab are its members: at most MAX_GITLAB_MEMBERS are asked
+  const reviewers = gitlabMemberUsernames(members, host);
+  return reviewers.length > 0
     ? {
         reviewers,
         teamReviewers: [],
-        codeOwners:
-          groupOwner.length > 0 ? groupOwner : reviewers.map(l => `@${l}`),
+        codeOwners: ownerCodeOwners(ownerEntity, scm, members),
       }
     : none(`no member of ${ownerRef} has a GitLab identity for ${host}`);
-}
-
-/** The username in `<host>/user-login`: the last segment of the user's web page, or the value itself. */
-export function gitlabUsername(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const login = value.trim().replace(/\/+$/, '').split('/').pop() ?? '';
-  return GITLAB_USERNAME.test(login) ? login : undefined;
 }

@@ -139,7 +139,14 @@ describe('Policies page', () => {
           policies: {
             ...policies,
             repositories: [
-              { ...repository, status, message, codeOwners: 'out-of-date' },
+              {
+                ...repository,
+                status,
+                message,
+                codeOwners: 'out-of-date',
+                codeOwnersMessage:
+                  "CODEOWNERS differs from the catalog's owners in the rules of bookinfo/reviews",
+              },
             ],
           },
         }),
@@ -156,6 +163,11 @@ describe('Policies page', () => {
       ).toBeInTheDocument();
       expect(
         within(repo).getByText(/CODEOWNERS is out of date with the catalog/),
+      ).toBeInTheDocument();
+      expect(
+        within(repo).getByText(
+          "CODEOWNERS differs from the catalog's owners in the rules of bookinfo/reviews",
+        ),
       ).toBeInTheDocument();
       expect(rows()).toHaveLength(4);
     },

@@ -75,6 +75,11 @@ const RepositoryStatusItem = ({ repo }: { repo: PolicyRepositoryStatus }) => {
       <Line ok={repo.codeOwners === 'current'}>
         {CODEOWNERS_TEXT[repo.codeOwners] ?? repo.codeOwners}
       </Line>
+      {repo.codeOwners !== 'current' && repo.codeOwnersMessage && (
+        <Typography variant="body2" color="textSecondary">
+          {repo.codeOwnersMessage}
+        </Typography>
+      )}
       <Typography variant="caption" color="textSecondary">
         {`Feeds ${repo.clusters.join(', ') || 'no cluster'}`}
       </Typography>
