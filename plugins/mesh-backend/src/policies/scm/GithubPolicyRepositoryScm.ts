@@ -19,11 +19,10 @@ import {
 } from './PolicyRepositoryScm';
 import {
   distinctNames,
-  isMeshportBranch,
   mapLimit,
-  MAX_PULL_REQUEST_PAGES,
   PULL_REQUEST_PAGE_SIZE,
   pullRequestWindowStart,
+  readRecentRequests,
   toPullRequestRecords,
   type ScmPullRequest,
 } from './pullRequestRecords';
@@ -146,52 +145,33 @@ export class GithubPolicyRepositoryScm implements PolicyRepositoryScm {
     const { client, apiBaseUrl } = await this.client(repository);
     const context = this.context(repository, 'the pull requests');
     const since = pullRequestWindowStart(client.now());
-    const kept: GithubPull[] = [];
-    const seen = new Set<number>();
-    for (let page = 1; page <= MAX_PULL_REQUEST_PAGES; page++) {
-      // pages are numbered here rather than followed from `Link`, so no URL from an answer is fetched
-      const { value: pulls } = await fetchScmJson(
-        client,
-        scmApiUrl(
-          apiBaseUrl,
-          ['repos', repository.owner, repository.repo, 'pulls'],
-          {
-            state: 'all',
-            sort: 'updated',
-            direction: 'desc',
-            per_page: PULL_REQUEST_PAGE_SIZE,
-            page,
-          },
-        ),
-        context,
-        z.array(pullSchema),
-      );
-      const recent = pulls.filter(
-        p => p.state === 'open' || Date.parse(p.updated_at) >= since.getTime(),
-      );
-      // a request updated while paging moves to the first page: it is read once, as first seen
-      kept.push(
-        ...recent.filter(
-          p => isMeshportBranch(p.head.ref) && !seen.has(p.number),
-        ),
-      );
-      recent.forEach(p => seen.add(p.number));
-      if (
-        pulls.length < PULL_REQUEST_PAGE_SIZE ||
-        recent.length < pulls.length
-      ) {
-        break;
-      }
-      if (page === MAX_PULL_REQUEST_PAGES) {
-        this.options.logger.warn(
-          `Read the ${
-            MAX_PULL_REQUEST_PAGES * PULL_REQUEST_PAGE_SIZE
-          } most recently updated pull requests of ${
-            repository.url
-          }; older ones are not shown`,
-        );
-      }
-    }
+    const kept = await readRecentRequests({
+      fetchPage: async page =>
+        (
+          await fetchScmJson(
+            client,
+            scmApiUrl(
+              apiBaseUrl,
+              ['repos', repository.owner, repository.repo, 'pulls'],
+              {
+                state: 'all',
+                sort: 'updated',
+                direction: 'desc',
+                per_page: PULL_REQUEST_PAGE_SIZE,
+                page,
+              },
+            ),
+            context,
+            z.array(pullSchema),
+          )
+        ).value,
+      id: p => p.number,
+      sourceBranch: p => p.head.ref,
+      isRecent: p =>
+        p.state === 'open' || Date.parse(p.updated_at) >= since.getTime(),
+      describe: `pull requests of ${repository.url}`,
+      logger: this.options.logger,
+    });
     const requests = await mapLimit(kept, 4, async pull =>
       this.toRequest(pull, repository, client, apiBaseUrl),
     );

@@ -18,11 +18,10 @@ import {
 } from './PolicyRepositoryScm';
 import {
   distinctNames,
-  isMeshportBranch,
   mapLimit,
-  MAX_PULL_REQUEST_PAGES,
   PULL_REQUEST_PAGE_SIZE,
   pullRequestWindowStart,
+  readRecentRequests,
   toPullRequestRecords,
   type ScmPullRequest,
 } from './pullRequestRecords';
@@ -145,48 +144,28 @@ export class GitlabPolicyRepositoryScm implements PolicyRepositoryScm {
     const project = this.project(repository);
     const context = this.context(repository, 'the merge requests');
     const since = pullRequestWindowStart(client.now());
-    const kept: GitlabMergeRequest[] = [];
-    const seen = new Set<number>();
-    for (let page = 1; page <= MAX_PULL_REQUEST_PAGES; page++) {
-      // pages are numbered here rather than followed from `Link`, so no URL from an answer is fetched
-      const { value: requests } = await fetchScmJson(
-        client,
-        scmApiUrl(apiBaseUrl, ['projects', project, 'merge_requests'], {
-          state: 'all',
-          order_by: 'updated_at',
-          sort: 'desc',
-          per_page: PULL_REQUEST_PAGE_SIZE,
-          page,
-        }),
-        context,
-        z.array(mergeRequestSchema),
-      );
-      const recent = requests.filter(
-        r => isOpen(r) || Date.parse(r.updated_at) >= since.getTime(),
-      );
-      // a request updated while paging moves to the first page: it is read once, as first seen
-      kept.push(
-        ...recent.filter(
-          r => isMeshportBranch(r.source_branch) && !seen.has(r.iid),
-        ),
-      );
-      recent.forEach(r => seen.add(r.iid));
-      if (
-        requests.length < PULL_REQUEST_PAGE_SIZE ||
-        recent.length < requests.length
-      ) {
-        break;
-      }
-      if (page === MAX_PULL_REQUEST_PAGES) {
-        this.options.logger.warn(
-          `Read the ${
-            MAX_PULL_REQUEST_PAGES * PULL_REQUEST_PAGE_SIZE
-          } most recently updated merge requests of ${
-            repository.url
-          }; older ones are not shown`,
-        );
-      }
-    }
+    const kept = await readRecentRequests({
+      fetchPage: async page =>
+        (
+          await fetchScmJson(
+            client,
+            scmApiUrl(apiBaseUrl, ['projects', project, 'merge_requests'], {
+              state: 'all',
+              order_by: 'updated_at',
+              sort: 'desc',
+              per_page: PULL_REQUEST_PAGE_SIZE,
+              page,
+            }),
+            context,
+            z.array(mergeRequestSchema),
+          )
+        ).value,
+      id: r => r.iid,
+      sourceBranch: r => r.source_branch,
+      isRecent: r => isOpen(r) || Date.parse(r.updated_at) >= since.getTime(),
+      describe: `merge requests of ${repository.url}`,
+      logger: this.options.logger,
+    });
     const records = await mapLimit(kept, 4, async request =>
       this.toRequest(request, repository, client, apiBaseUrl),
     );

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PolicyPullRequest } from '@meshport/backstage-plugin-mesh-common';
 import {
   parsePolicyRequestMarker,
@@ -90,4 +91,50 @@ export async function mapLimit<T, R>(
     Array.from({ length: Math.min(limit, items.length) }, worker),
   );
   return results;
+}
+
+/**
+ * Walks an SCM's list of pull (merge) requests, most recently updated first, page by page:
+ * keeps those from Meshport's branches that are open or were updated within the window, and
+ * stops at the first page holding an older one, a short page, or `MAX_PULL_REQUEST_PAGES`
+ * (then says what was left unread). Pages are numbered rather than followed from `Link`, so no
+ * URL from an answer is fetched.
+ */
+export async function readRecentRequests<T>(options: {
+  fetchPage: (page: number) => Promise<T[]>;
+  id: (request: T) => number;
+  sourceBranch: (request: T) => string;
+  isRecent: (request: T) => boolean;
+  /** For the warning: "pull requests of github.com?owner=…" */
+  describe: string;
+  logger: LoggerService;
+}): Promise<T[]> {
+  const kept: T[] = [];
+  const seen = new Set<number>();
+  for (let page = 1; page <= MAX_PULL_REQUEST_PAGES; page++) {
+    const requests = await options.fetchPage(page);
+    const recent = requests.filter(options.isRecent);
+    // a request updated while paging moves to the first page: it is read once, as first seen
+    kept.push(
+      ...recent.filter(
+        r =>
+          isMeshportBranch(options.sourceBranch(r)) && !seen.has(options.id(r)),
+      ),
+    );
+    recent.forEach(r => seen.add(options.id(r)));
+    if (
+      requests.length < PULL_REQUEST_PAGE_SIZE ||
+      recent.length < requests.length
+    ) {
+      break;
+    }
+    if (page === MAX_PULL_REQUEST_PAGES) {
+      options.logger.warn(
+        `Read the ${
+          MAX_PULL_REQUEST_PAGES * PULL_REQUEST_PAGE_SIZE
+        } most recently updated ${options.describe}; older ones are not shown`,
+      );
+    }
+  }
+  return kept;
 }

@@ -1,5 +1,4 @@
 import { Link } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import IconButton from '@material-ui/core/IconButton';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -17,7 +16,7 @@ import { Fragment, useState } from 'react';
 import { formatDuration } from '../../lib/format';
 import { ServiceLink } from '../ServiceLink';
 import { PolicyDetails } from './PolicyDetails';
-import { PolicyStateLabel } from './policyStates';
+import { ClusterStates, PolicyStateLabel } from './policyStates';
 
 const COLUMNS = 8;
 
@@ -103,19 +102,7 @@ const PolicyRow = (props: { policy: PolicyLifecycle }) => {
           <PolicyStateLabel state={policy.state} />
         </TableCell>
         <TableCell>
-          {policy.clusters.length === 0 ? (
-            '—'
-          ) : (
-            <Box display="flex" flexDirection="column">
-              {policy.clusters.map(c => (
-                <PolicyStateLabel
-                  key={c.cluster}
-                  prefix={c.cluster}
-                  state={c.state}
-                />
-              ))}
-            </Box>
-          )}
+          <ClusterStates clusters={policy.clusters} />
         </TableCell>
         <TableCell>
           <PullRequestCell pr={policy.pullRequest} />

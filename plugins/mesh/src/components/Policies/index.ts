@@ -7,7 +7,11 @@ export {
   usePoliciesHref,
 } from './PoliciesLink';
 export type { PoliciesHref } from './PoliciesLink';
-export { PolicyStateLabel, POLICY_STATE_MEANING } from './policyStates';
+export {
+  ClusterStates,
+  PolicyStateLabel,
+  POLICY_STATE_MEANING,
+} from './policyStates';
 export type { PolicyFilters } from './policyFilters';
 export { shortEntityRef } from './PoliciesTable';
 export { LegacyPoliciesPage, PoliciesContent } from './linkedPages';

@@ -1,3 +1,4 @@
+import Box from '@material-ui/core/Box';
 import { useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import BlockIcon from '@material-ui/icons/Block';
@@ -8,7 +9,10 @@ import HourglassEmptyIcon from '@material-ui/icons/HourglassEmpty';
 import RateReviewIcon from '@material-ui/icons/RateReview';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import SyncProblemIcon from '@material-ui/icons/SyncProblem';
-import type { PolicyState } from '@meshport/backstage-plugin-mesh-common';
+import type {
+  PolicyClusterStatus,
+  PolicyState,
+} from '@meshport/backstage-plugin-mesh-common';
 import type { ComponentType } from 'react';
 
 /** What each state means to the person reading the page, in one sentence. */
@@ -86,3 +90,15 @@ export const PolicyStateLabel = (props: {
     </Typography>
   );
 };
+
+/** A policy's state in each cluster, one per line; a dash before any cluster holds it. */
+export const ClusterStates = (props: { clusters: PolicyClusterStatus[] }) =>
+  props.clusters.length === 0 ? (
+    <>—</>
+  ) : (
+    <Box display="flex" flexDirection="column">
+      {props.clusters.map(c => (
+        <PolicyStateLabel key={c.cluster} prefix={c.cluster} state={c.state} />
+      ))}
+    </Box>
+  );

@@ -14,7 +14,12 @@ import type {
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshApiRef } from '../../api';
 import { MeshErrorPanel } from '../MeshErrorPanel';
-import { PoliciesLink, PolicyStateLabel, shortEntityRef } from '../Policies';
+import {
+  ClusterStates,
+  PoliciesLink,
+  PolicyStateLabel,
+  shortEntityRef,
+} from '../Policies';
 
 /** Repositories whose last sync failed: their states are the last known ones. */
 function staleNote(response: PoliciesResponse): string | undefined {
@@ -51,19 +56,7 @@ const PoliciesList = ({ response }: { response: PoliciesResponse }) => (
             <PolicyStateLabel state={policy.state} />
           </TableCell>
           <TableCell>
-            {policy.clusters.length === 0 ? (
-              '—'
-            ) : (
-              <Box display="flex" flexDirection="column">
-                {policy.clusters.map(c => (
-                  <PolicyStateLabel
-                    key={c.cluster}
-                    prefix={c.cluster}
-                    state={c.state}
-                  />
-                ))}
-              </Box>
-            )}
+            <ClusterStates clusters={policy.clusters} />
           </TableCell>
           <TableCell>
             {policy.pullRequest ? (
