@@ -15,7 +15,9 @@ import { stringify } from 'yaml';
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+  };
 }
 
 export interface HelmValues {
@@ -42,7 +44,8 @@ export const CONFIGMAP_FILE = 'app-config-from-configmap.yaml';
 
 /**
  * The command line, environment and mounted files of one replica.
- * `secrets[name][key]` stands for the cluster's Secrets; a secretKeyRef with no such entry is
+ * `secrets[name][key]` stands for the cluster's Secrets; an optional secretKeyRef with no such
+ * entry leaves its variable unset, as Kubernetes does; any other with no such entry is
  * an error, as it would keep the pod from starting.
  */
 export function chartReplica(
@@ -74,6 +77,9 @@ export function chartReplica(
     const ref = variable.valueFrom?.secretKeyRef;
     if (ref) {
       const value = options.secrets[ref.name]?.[ref.key];
+      // Kubernetes leaves an optional key's variable unset when the Secret lacks the key
+      // (https://kubernetes.io/docs/concepts/configuration/secret/#optional-secrets)
+      if (value === undefined && ref.optional) continue;
       if (value === undefined) {
         throw new Error(
           `${variable.name} reads key '${ref.key}' of Secret '${ref.name}', which the smoke test does not provide: add it to its secrets`,
