@@ -19,14 +19,24 @@ interface FindingsAnswer {
 }
 
 test.beforeEach(async ({ request }) => {
-  const findings = await getAsGuest<FindingsAnswer>(
-    request,
-    '/api/mesh/findings?limit=1',
-  );
-  expect(
-    findings?.totalCount,
-    'the backend analyses the demo fleet (GET /api/mesh/findings answers, with findings)',
-  ).toBeGreaterThan(0);
+  // the analysis runs in the background after discovery: right after the backend starts
+  // (this spec run alone) it may not have answered yet
+  await expect
+    .poll(
+      async () =>
+        (
+          await getAsGuest<FindingsAnswer>(
+            request,
+            '/api/mesh/findings?limit=1',
+          )
+        )?.totalCount ?? 0,
+      {
+        message:
+          'the backend analyses the demo fleet (GET /api/mesh/findings answers, with findings)',
+        timeout: 30_000,
+      },
+    )
+    .toBeGreaterThan(0);
 });
 
 /** The card (InfoCard) whose title is `title`. */
