@@ -3,7 +3,7 @@ import type {
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs } from '../lib/child';
-import { clusterName } from '../lib/fleetObjects';
+import { farmClusterLocator } from '../lib/apiServerFarm';
 import { startMeshBackend } from '../lib/meshBackend';
 
 export interface DiscoverArgs {
@@ -35,23 +35,8 @@ export interface DiscoverResult {
  */
 async function main() {
   const args = childArgs<DiscoverArgs>();
-  const names = Array.from({ length: args.clusters }, (_, i) => clusterName(i));
   const backend = await startMeshBackend({
-    kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: names.map(name => ({
-            name,
-            url: `http://127.0.0.1:${args.port}/clusters/${name}`,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'bench-token',
-            // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
-            skipTLSVerify: true,
-          })),
-        },
-      ],
-    },
+    kubernetes: farmClusterLocator(args.clusters, args.port),
     mesh: {
       discovery: {
         // a full pass, as every poll makes it: watch mode is measured by discovery/watch.ts

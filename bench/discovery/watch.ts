@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { ClusterListResponse } from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs } from '../lib/child';
+import { farmClusterLocator } from '../lib/apiServerFarm';
 import { clusterName } from '../lib/fleetObjects';
 import { startMeshBackend } from '../lib/meshBackend';
 import { percentile } from '../lib/stats';
@@ -37,20 +38,7 @@ async function main() {
   const args = childArgs<WatchArgs>();
   const names = Array.from({ length: args.clusters }, (_, i) => clusterName(i));
   const backend = await startMeshBackend({
-    kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: names.map(name => ({
-            name,
-            url: `http://127.0.0.1:${args.port}/clusters/${name}`,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'bench-token',
-            skipTLSVerify: true,
-          })),
-        },
-      ],
-    },
+    kubernetes: farmClusterLocator(args.clusters, args.port),
     mesh: {
       discovery: {
         mode: 'watch',

@@ -312,3 +312,25 @@ export class ApiServerFarm {
     return { status: 200, body: Buffer.from(JSON.stringify(list)) };
   }
 }
+
+/**
+ * `kubernetes.clusterLocatorMethods` naming every cluster of a farm on `port`, as a user would
+ * configure them: what the discovery benches give the real plugin.
+ */
+export function farmClusterLocator(clusters: number, port: number) {
+  return {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: Array.from({ length: clusters }, (_, i) => ({
+          name: clusterName(i),
+          url: `http://127.0.0.1:${port}/clusters/${clusterName(i)}`,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'bench-token',
+          // client-node refuses plain HTTP unless TLS checks are off; the farm is loopback HTTP
+          skipTLSVerify: true,
+        })),
+      },
+    ],
+  };
+}
