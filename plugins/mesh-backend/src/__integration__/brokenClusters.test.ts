@@ -5,17 +5,13 @@
  * a healthy cluster's changes still come through.
  */
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
+import { fakeApiServer, FakeApiServerOptions } from '@meshport/fake-kubernetes';
 import {
   clusterUrl,
   DISCOVERY_TOKEN,
   useDiscoveryBackend,
 } from '../__testUtils__/discoveryBackend';
-import { DEMO_CLUSTERS } from '../__testUtils__/demoFleet';
-import {
-  demoObjects,
-  fakeApiServer,
-  FakeApiServerOptions,
-} from '../__testUtils__/fakeApiServer';
+import { DEMO_CLUSTERS, demoObjects } from '../__testUtils__/demoFleet';
 
 jest.setTimeout(60_000);
 

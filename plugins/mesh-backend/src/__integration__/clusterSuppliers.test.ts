@@ -9,11 +9,12 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 import { meshClusterSupplierExtensionPoint } from '@meshport/backstage-plugin-mesh-node';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
+import { demoObjects } from '../__testUtils__/demoFleet';
 import {
   clusterUrl,
   useDiscoveryBackend,
 } from '../__testUtils__/discoveryBackend';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 
 const MODULE_TOKEN = 'minted-by-the-vault-module';
 let supplied: string[] = [];

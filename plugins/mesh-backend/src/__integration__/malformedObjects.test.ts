@@ -9,13 +9,14 @@ import type {
   Fleet,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
+import { demoObjects } from '../__testUtils__/demoFleet';
 import {
   clusterUrl,
   DISCOVERY_TOKEN,
   useDiscoveryBackend,
 } from '../__testUtils__/discoveryBackend';
 import type { KubeObject } from '../readers/ClusterReader';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 
 jest.setTimeout(60_000);
 

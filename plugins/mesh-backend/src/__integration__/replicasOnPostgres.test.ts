@@ -12,10 +12,10 @@ import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
 import { meshPlugin } from '../plugin';
 import { DatabaseClusterStateRepository } from '../store/DatabaseClusterStateRepository';
-import { DEMO_CLUSTERS } from '../__testUtils__/demoFleet';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
+import { DEMO_CLUSTERS, demoObjects } from '../__testUtils__/demoFleet';
 import {
   PostgresHarness,
   startPostgres,

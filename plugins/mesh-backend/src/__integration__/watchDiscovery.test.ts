@@ -7,17 +7,16 @@
  */
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import {
+  fakeApiServer,
+  FakeApiServerOptions,
+  FakeCluster,
+} from '@meshport/fake-kubernetes';
+import {
   clusterUrl,
   DISCOVERY_TOKEN,
   useDiscoveryBackend,
 } from '../__testUtils__/discoveryBackend';
-import { DEMO_CLUSTERS } from '../__testUtils__/demoFleet';
-import {
-  demoObjects,
-  fakeApiServer,
-  FakeApiServerOptions,
-} from '../__testUtils__/fakeApiServer';
-import { FakeCluster } from '../__testUtils__/fakeCluster';
+import { DEMO_CLUSTERS, demoObjects } from '../__testUtils__/demoFleet';
 import type { KubeObject } from '../readers/ClusterReader';
 
 jest.setTimeout(60_000);

@@ -1,4 +1,5 @@
 import { DEFAULT_EXCLUDED_NAMESPACES } from '@meshport/backstage-plugin-mesh-common';
+import { snapshotObjects } from '@meshport/fake-kubernetes';
 import path from 'node:path';
 import type { ClusterInput } from '../aggregation/inventory';
 import { readClusterInventory } from '../discovery/readClusterInventory';
@@ -43,4 +44,9 @@ export async function demoClusterInputs(at: string): Promise<ClusterInput[]> {
       ),
     })),
   );
+}
+
+/** Every object of one demo cluster, as its API server would hold them. */
+export function demoObjects(cluster: string) {
+  return snapshotObjects(path.join(DEMO_FLEET_DIR, cluster));
 }

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
 import type { KubernetesClusterSource } from '../clusters/ClusterSource';
 import { createReader } from '../readers/createReader';
 import {
@@ -8,8 +9,7 @@ import {
   serviceAccountAuth,
 } from '../__testUtils__/kubernetesSource';
 import { LiveFleetStore } from '../store/LiveFleetStore';
-import { AGGREGATION } from '../__testUtils__/demoFleet';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
+import { AGGREGATION, demoObjects } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
 import { FleetDiscovery } from './FleetDiscovery';
 

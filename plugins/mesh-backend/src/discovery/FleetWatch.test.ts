@@ -1,9 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
+import { fakeApiServer, FakeCluster } from '@meshport/fake-kubernetes';
 import type { ClusterInventory } from '../aggregation/inventory';
-import { AGGREGATION } from '../__testUtils__/demoFleet';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
-import { FakeCluster } from '../__testUtils__/fakeCluster';
+import { AGGREGATION, demoObjects } from '../__testUtils__/demoFleet';
 import {
   kubernetesSource,
   serviceAccountAuth,

@@ -17,8 +17,7 @@ import type {
 } from '../readers/ClusterReader';
 import { selectorMatchesObject } from '../readers/labelSelector';
 import { RESOURCES } from '../readers/resources';
-import { AGGREGATION } from '../__testUtils__/demoFleet';
-import { demoObjects } from '../__testUtils__/fakeApiServer';
+import { AGGREGATION, demoObjects } from '../__testUtils__/demoFleet';
 import { readClusterInventory } from './readClusterInventory';
 
 const RUNS = 10_000;

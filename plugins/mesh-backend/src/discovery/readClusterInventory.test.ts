@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { setupServer } from 'msw/node';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
 import { buildFleet } from '../aggregation/buildFleet';
 import type { ClusterInput, ClusterInventory } from '../aggregation/inventory';
 import type {
@@ -14,8 +15,8 @@ import {
   AGGREGATION,
   DEMO_CLUSTERS,
   DEMO_FLEET_DIR,
+  demoObjects,
 } from '../__testUtils__/demoFleet';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 import { projectInventory } from './projectInventory';
 import { readClusterInventory } from './readClusterInventory';
 import { kubernetesSource } from '../__testUtils__/kubernetesSource';

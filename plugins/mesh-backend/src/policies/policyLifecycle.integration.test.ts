@@ -18,13 +18,14 @@ import {
 } from '@meshport/backstage-plugin-mesh-policy';
 import request from 'supertest';
 import YAML from 'yaml';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
+import { demoObjects } from '../__testUtils__/demoFleet';
 import { createMeshPlugin } from '../plugin';
 import type { KubeObject } from '../readers/ClusterReader';
 import {
   clusterUrl,
   useDiscoveryBackend,
 } from '../__testUtils__/discoveryBackend';
-import { demoObjects, fakeApiServer } from '../__testUtils__/fakeApiServer';
 import { FakeScm } from './__testUtils__/fakeScm';
 import { POLICY_SYNC_TASK_ID } from './schedulePolicySync';
 import { PolicyRepositoryReadError } from './scm/PolicyRepositoryScm';

@@ -3,7 +3,7 @@ import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { fakeApiServer } from '../__testUtils__/fakeApiServer';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
 import type { KubeObject } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { KubernetesApiReader } from './KubernetesApiReader';

@@ -1,7 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { fakeApiServer } from '../__testUtils__/fakeApiServer';
-import { FakeCluster } from '../__testUtils__/fakeCluster';
+import { fakeApiServer, FakeCluster } from '@meshport/fake-kubernetes';
 import { kubernetesSource } from '../__testUtils__/kubernetesSource';
 import {
   KubeObject,

@@ -9,7 +9,7 @@ import { ConfigReader } from '@backstage/config';
 import type { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { fakeApiServer } from '../../__testUtils__/fakeApiServer';
+import { fakeApiServer } from '@meshport/fake-kubernetes';
 import { KubernetesApiReader } from '../../readers/KubernetesApiReader';
 import { ClusterReadError } from '../../readers/ClusterReadError';
 import { RESOURCES } from '../../readers/resources';

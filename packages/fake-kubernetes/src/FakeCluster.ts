@@ -1,4 +1,4 @@
-import type { KubeObject } from '../readers/ClusterReader';
+import type { KubeObject } from './KubeObject';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

@@ -1,19 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { delay, http, HttpResponse } from 'msw';
-import type { KubeObject } from '../readers/ClusterReader';
-import { selectorMatchesObject } from '../readers/labelSelector';
-import { DEMO_FLEET_DIR } from './demoFleet';
-import { FakeCluster, OpenWatch } from './fakeCluster';
-
-/** Every object of one demo cluster, as its API server would hold them. */
-export function demoObjects(cluster: string): KubeObject[] {
-  const dir = path.join(DEMO_FLEET_DIR, cluster);
-  return fs
-    .readdirSync(dir)
-    .filter(f => f.endsWith('.json'))
-    .flatMap(f => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).items);
-}
+import { FakeCluster, OpenWatch } from './FakeCluster';
+import type { KubeObject } from './KubeObject';
+import { selectorMatches } from './labelSelector';
 
 export interface FakeApiServerOptions {
   /** Answer every request with this status and a Kubernetes Status body. */
@@ -284,8 +272,8 @@ export function fakeApiServer(
       pluralOf(o) === plural &&
       o.apiVersion === (group ? `${group}/${version}` : version) &&
       (!namespace || o.metadata?.namespace === namespace) &&
-      selectorMatchesObject(labelSelector, k => o.metadata?.labels?.[k]) &&
-      selectorMatchesObject(fieldSelector, k =>
+      selectorMatches(labelSelector, k => o.metadata?.labels?.[k]) &&
+      selectorMatches(fieldSelector, k =>
         k === 'metadata.name' ? o.metadata?.name : undefined,
       );
     // `as=PartialObjectMetadataList` for a list, `as=PartialObjectMetadata` for a watch
