@@ -10,7 +10,25 @@ export function snapshotObjects(directory: string): KubeObject[] {
   return fs
     .readdirSync(directory)
     .filter(f => f.endsWith('.json'))
-    .flatMap(
-      f => JSON.parse(fs.readFileSync(path.join(directory, f), 'utf8')).items,
+    .flatMap(f => listItems(path.join(directory, f)));
+}
+
+function listItems(file: string): KubeObject[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `${file} is not JSON (${
+        (error as Error).message
+      }); a snapshot file holds one Kubernetes list, as kubectl get -o json writes it`,
     );
+  }
+  const items = (list as { items?: unknown })?.items;
+  if (!Array.isArray(items)) {
+    throw new Error(
+      `${file} has no "items" array; a snapshot file holds one Kubernetes list, as kubectl get -o json writes it`,
+    );
+  }
+  return items;
 }
