@@ -3,9 +3,17 @@ import {
   type DiscoveredControlPlane,
 } from './controlPlanes';
 import type { LiveConfigObject } from '@meshport/backstage-plugin-mesh-common';
-import type { AggregationOptions, ClusterInput } from './inventory';
+import type {
+  AggregationOptions,
+  ClusterInput,
+  ClusterInventory,
+} from './inventory';
 import { liveConfig } from './liveConfig';
-import { instancesOf, type InventoryInstances } from './services';
+import {
+  instancesOf,
+  type DerivedServices,
+  type InventoryInstances,
+} from './services';
 
 /**
  * What the fleet takes from one cluster's inventory alone, whatever the other clusters hold:
@@ -16,30 +24,38 @@ export interface ClusterDerivation {
   instances: InventoryInstances;
   /**
    * The cluster's mesh config as the fleet publishes it: the same array while the inventory's
-   * digest is unchanged, so the analysis of an unchanged cluster sees the same objects.
+   * mesh config objects are unchanged, so the analysis of an unchanged cluster sees the same
+   * objects.
    */
   config: LiveConfigObject[];
 }
 
+interface Entry {
+  options: AggregationOptions;
+  inventory: ClusterInventory;
+  digest?: string;
+  /** The control planes' JSON: equal JSON, the same control planes for every service. */
+  controlPlanesKey: string;
+  derivation: ClusterDerivation;
+  services: DerivedServices;
+}
+
 /**
- * Derivations kept between fleet builds, so a rebuild after a round of syncs recomputes only
- * the clusters whose content changed. Its owner (the fleet store) passes it to every build;
- * a build without one derives every cluster afresh, with the same result.
+ * Derivations kept between fleet builds, so a rebuild recomputes only what changed. Its
+ * owner (the fleet store) passes it to every build; a build without one derives every
+ * cluster afresh, with the same result.
  *
- * One entry per cluster name, valid while the cluster's inventory has the digest and the
- * build the aggregation options it was derived with: new content replaces the entry, so
- * the memo never holds more than one derivation per cluster. Builds share what it holds:
- * fleet consumers read it and never mutate it.
+ * One entry per cluster name. A cluster whose inventory is the same object (or has the
+ * same `inventoryDigest`) and the same aggregation options gets its derivation back whole.
+ * Otherwise the last derivation of that cluster serves per service: while the cluster-wide
+ * inputs (control planes, mesh config objects, options) are unchanged, a service whose own
+ * inputs are the same objects keeps its instance — a watch's inventory keeps the objects
+ * of what did not change, so a pod's change re-derives the services selecting it. New
+ * content replaces the entry, so the memo never holds more than one derivation per
+ * cluster. Builds share what it holds: fleet consumers read it and never mutate it.
  */
 export class FleetMemo {
-  private readonly entries = new Map<
-    string,
-    {
-      digest: string;
-      options: AggregationOptions;
-      derivation: ClusterDerivation;
-    }
-  >();
+  private readonly entries = new Map<string, Entry>();
 
   /** What was derived from this cluster's inventory with these options, if it is known. */
   get(
@@ -47,25 +63,23 @@ export class FleetMemo {
     options: AggregationOptions,
   ): ClusterDerivation | undefined {
     const entry = this.entries.get(cluster.name);
-    return entry &&
-      cluster.inventoryDigest !== undefined &&
-      entry.digest === cluster.inventoryDigest &&
-      entry.options === options
-      ? entry.derivation
-      : undefined;
+    if (!entry || entry.options !== options || !cluster.inventory)
+      return undefined;
+    const same =
+      entry.inventory === cluster.inventory ||
+      (cluster.inventoryDigest !== undefined &&
+        entry.digest === cluster.inventoryDigest);
+    return same ? entry.derivation : undefined;
   }
 
-  set(
-    cluster: ClusterInput,
-    options: AggregationOptions,
-    derivation: ClusterDerivation,
-  ): void {
-    if (cluster.inventoryDigest === undefined) return;
-    this.entries.set(cluster.name, {
-      digest: cluster.inventoryDigest,
-      options,
-      derivation,
-    });
+  /** The cluster's last entry derived with these options: what a new derivation may reuse. */
+  previous(name: string, options: AggregationOptions): Entry | undefined {
+    const entry = this.entries.get(name);
+    return entry?.options === options ? entry : undefined;
+  }
+
+  set(name: string, entry: Entry): void {
+    this.entries.set(name, entry);
   }
 
   /** Drops what was derived for a cluster that is no longer discovered. */
@@ -74,26 +88,61 @@ export class FleetMemo {
   }
 }
 
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * What the fleet takes from this cluster's inventory: from the memo when it knows it,
- * otherwise computed (and kept in the memo, when there is one). Undefined for a cluster
- * never synced. A caller can derive every cluster ahead of `buildFleet`, one turn of the
- * event loop each, to spread a large first build out.
+ * otherwise computed (and kept in the memo, when there is one), reusing what the memo
+ * derived for services whose inputs did not change. Undefined for a cluster never synced.
+ * A caller can derive every cluster ahead of `buildFleet`, one turn of the event loop
+ * each, to spread a large first build out.
  */
 export function deriveCluster(
   cluster: ClusterInput,
   options: AggregationOptions,
   memo?: FleetMemo,
 ): ClusterDerivation | undefined {
-  if (!cluster.inventory) return undefined;
+  const inventory = cluster.inventory;
+  if (!inventory) return undefined;
   const known = memo?.get(cluster, options);
   if (known) return known;
-  const controlPlanes = discoverControlPlanes(cluster.inventory);
-  const derivation = {
+  const previous = memo?.previous(cluster.name, options);
+  const discovered = discoverControlPlanes(inventory);
+  const controlPlanesKey = JSON.stringify(discovered);
+  const samePlanes = previous?.controlPlanesKey === controlPlanesKey;
+  // the same objects, so the analysis of an unchanged cluster sees the same config
+  const sameConfig =
+    previous !== undefined &&
+    sameElements(previous.inventory.meshConfig, inventory.meshConfig);
+  const controlPlanes = samePlanes
+    ? previous!.derivation.controlPlanes
+    : discovered;
+  const { derived, ...instances } = instancesOf(
+    inventory,
     controlPlanes,
-    instances: instancesOf(cluster.inventory, controlPlanes, options),
-    config: liveConfig(cluster.inventory),
+    options,
+    // what every service reads changed: derive them all (rare, and always correct)
+    samePlanes && sameConfig ? previous!.services : undefined,
+  );
+  const derivation: ClusterDerivation = {
+    controlPlanes,
+    instances,
+    config: sameConfig ? previous!.derivation.config : liveConfig(inventory),
   };
-  memo?.set(cluster, options, derivation);
+  memo?.set(cluster.name, {
+    options,
+    inventory,
+    ...(cluster.inventoryDigest !== undefined
+      ? { digest: cluster.inventoryDigest }
+      : {}),
+    controlPlanesKey,
+    derivation,
+    services: derived,
+  });
   return derivation;
 }

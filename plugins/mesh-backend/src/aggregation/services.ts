@@ -146,12 +146,10 @@ function instanceOf(
   inv: ClusterInventory,
   index: InventoryIndex,
   service: ServiceInfo,
+  pods: PodInfo[],
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
 ): InstanceFromInventory {
-  const pods = service.selector
-    ? selectedPods(index, service.namespace, service.selector)
-    : [];
   const workloads = groupWorkloads(
     inv,
     pods,
@@ -226,34 +224,108 @@ function instanceOf(
   };
 }
 
+/** One service of an inventory with its instance: the same object while neither changed. */
+export interface ServiceContribution {
+  service: ServiceInfo;
+  instance: InstanceFromInventory;
+}
+
 /** What one inventory's services contribute as instances, whatever the rest of the fleet holds. */
 export interface InventoryInstances {
   /** First namespace of each name, for the owner label a namespace carries. */
   namespaces: Map<string, NamespaceInfo>;
   /** Each service of the inventory that is a logical service here, with its instance. */
-  services: Array<{ service: ServiceInfo; instance: InstanceFromInventory }>;
+  services: ServiceContribution[];
+}
+
+/**
+ * What one service's instance was derived from, besides the cluster-wide inputs (control
+ * planes, mesh config, options): an instance is reused while every one of these is the
+ * same object as when it was derived.
+ */
+export type ServiceInputs = ReadonlyArray<object | undefined>;
+
+/** Each service's contribution with the inputs it was derived from, keyed by the ServiceInfo. */
+export type DerivedServices = Map<
+  ServiceInfo,
+  { inputs: ServiceInputs; contribution: ServiceContribution }
+>;
+
+/**
+ * The objects of the inventory one service's instance reads, in a fixed order: the
+ * service, its namespace (first and last of the name), each pod its selector picks with
+ * the node it runs on, its EndpointSlices. Pods, nodes and slices are distinct objects, so
+ * two equal lists hold the same of each.
+ */
+function serviceInputs(
+  index: InventoryIndex,
+  service: ServiceInfo,
+  pods: PodInfo[],
+): ServiceInputs {
+  const slices =
+    index.slices.get(`${service.namespace}\u0000${service.name}`) ?? [];
+  const inputs: Array<object | undefined> = [
+    service,
+    index.namespaces.get(service.namespace),
+    index.namespacesLastWins.get(service.namespace),
+  ];
+  for (const pod of pods) {
+    inputs.push(pod, pod.nodeName ? index.nodes.get(pod.nodeName) : undefined);
+  }
+  for (const slice of slices) inputs.push(slice);
+  return inputs;
+}
+
+function sameInputs(a: ServiceInputs, b: ServiceInputs): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
  * Computes what each service of one inventory contributes as an instance. Its inventory index
  * is dropped afterwards: it is only needed to compute them.
+ *
+ * With `previous` — what the same cluster's last inventory gave with the same control
+ * planes, mesh config and options — a service whose inputs are all the same objects keeps
+ * its contribution, so a watched change costs the services it touches. `derived` is what
+ * the next call takes as `previous`.
  */
 export function instancesOf(
   inv: ClusterInventory,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
-): InventoryInstances {
+  previous?: DerivedServices,
+): InventoryInstances & { derived: DerivedServices } {
   const excluded = new Set(options.excludeNamespaces);
   const index = indexInventory(inv);
-  const services: InventoryInstances['services'] = [];
+  const services: ServiceContribution[] = [];
+  const derived: DerivedServices = new Map();
   for (const service of inv.services) {
     if (excluded.has(service.namespace) || isMirror(service)) continue;
-    services.push({
-      service,
-      instance: instanceOf(inv, index, service, controlPlanes, options),
-    });
+    const pods = service.selector
+      ? selectedPods(index, service.namespace, service.selector)
+      : [];
+    const inputs = serviceInputs(index, service, pods);
+    const known = previous?.get(service);
+    const contribution =
+      known && sameInputs(known.inputs, inputs)
+        ? known.contribution
+        : {
+            service,
+            instance: instanceOf(
+              inv,
+              index,
+              service,
+              pods,
+              controlPlanes,
+              options,
+            ),
+          };
+    services.push(contribution);
+    derived.set(service, { inputs, contribution });
   }
-  return { namespaces: index.namespaces, services };
+  return { namespaces: index.namespaces, services, derived };
 }
 
 /**
