@@ -237,9 +237,13 @@ describe('FleetMemo', () => {
     const after = instancesIn(again);
     expect(after).toHaveLength(before.length);
     after.forEach((instance, i) => {
-      // a fresh instance per build (the mirror pass marks it) around reused content
-      expect(instance).not.toBe(before[i]);
       expect(instance.workloads).toBe(before[i].workloads);
+    });
+    // the same services, but those a mirror marks: the mirror pass marks a fresh instance
+    again.services.forEach((service, i) => {
+      if (service.instances.some(x => x.mirroredIn))
+        expect(service).not.toBe(first.services[i]);
+      else expect(service).toBe(first.services[i]);
     });
   });
 

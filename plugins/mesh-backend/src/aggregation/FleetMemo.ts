@@ -13,6 +13,7 @@ import {
   instancesOf,
   type DerivedServices,
   type InventoryInstances,
+  type ServicesMemo,
 } from './services';
 
 /**
@@ -55,7 +56,18 @@ interface Entry {
  * cluster. Builds share what it holds: fleet consumers read it and never mutate it.
  */
 export class FleetMemo {
-  private readonly entries = new Map<string, Entry>();
+  /** The services of the last fleet built with this memo, reused where unchanged. */
+  services?: ServicesMemo;
+
+  constructor(private readonly entries = new Map<string, Entry>()) {}
+
+  /**
+   * A memo sharing this one's cluster derivations but not its services: for building a fleet
+   * of some clusters only (checking one), which must not replace the whole fleet's services.
+   */
+  derivationsOnly(): FleetMemo {
+    return new FleetMemo(this.entries);
+  }
 
   /** What was derived from this cluster's inventory with these options, if it is known. */
   get(

@@ -84,9 +84,9 @@ function clusterWarnings(
  * Assembles the fleet from every cluster's last-known-good inventory. Pure: the same inputs
  * give the same fleet, in a stable order, so it can be diffed, cached and tested directly.
  *
- * With a memo, what was derived from each cluster's inventory before (matched by its
- * `inventoryDigest`) is reused and what is new is kept in it; the fleet is the same as
- * without one.
+ * With a memo, what was derived from each cluster's inventory before is reused (see
+ * `FleetMemo`), so are the services of the last build the memo saw that nothing changed;
+ * what is new is kept in it. The fleet is the same as without one.
  */
 export function buildFleet(
   clusters: ClusterInput[],
@@ -111,6 +111,13 @@ export function buildFleet(
       d.config,
     ),
   );
+  const { services, memo: servicesMemo } = buildServices(
+    derived,
+    resolve,
+    options,
+    memo?.services,
+  );
+  if (memo) memo.services = servicesMemo;
   const links = buildLinks(
     fleetClusters,
     linkerdLinkModes(controlPlanes, resolve),
@@ -119,7 +126,7 @@ export function buildFleet(
     generatedAt: now.toISOString(),
     clusters: fleetClusters,
     meshes: buildMeshes(controlPlanes, links),
-    services: buildServices(derived, resolve, options),
+    services,
     links,
   };
 }

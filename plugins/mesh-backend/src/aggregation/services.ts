@@ -328,81 +328,160 @@ export function instancesOf(
   return { namespaces: index.namespaces, services, derived };
 }
 
+/** One cluster's contribution to a logical service, as a build used it. */
+interface Part {
+  cluster: string;
+  stale: boolean;
+  contribution: ServiceContribution;
+}
+
+/**
+ * The services of the last build, kept so the next one reuses each service whose parts are
+ * the same: the same clusters' contributions (same objects), equally stale.
+ */
+export interface ServicesMemo {
+  options: AggregationOptions;
+  byId: Map<string, { parts: Part[]; service: MeshService }>;
+  /** The services in id order. */
+  services: MeshService[];
+  /** Ids of the services a Linkerd mirror marked: never reused, their marks may go. */
+  mirrored: Set<string>;
+}
+
+function sameParts(a: Part[], b: Part[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (
+      a[i].contribution !== b[i].contribution ||
+      a[i].cluster !== b[i].cluster ||
+      a[i].stale !== b[i].stale
+    )
+      return false;
+  }
+  return true;
+}
+
 /**
  * One logical service per namespace/name across clusters (Istio's namespace sameness),
  * with one instance per cluster that runs it. Linkerd mirrors are not services of their own:
  * they mark the instance they mirror as reachable from the mirroring cluster.
+ *
+ * With `previous`, the last build's services, a service whose parts are unchanged is that
+ * build's object, and the order is kept when no service came or went: after a watched
+ * change, a build costs a walk over the contributions and the services the change touched.
+ * A mirrored service is always built again (its mark comes from other clusters). The
+ * result is equal to a build without `previous`.
  */
 export function buildServices(
   clusters: Array<{ cluster: ClusterInput; instances?: InventoryInstances }>,
   resolveClusterId: (id: string) => string | undefined,
   options: AggregationOptions,
-): MeshService[] {
-  const byId = new Map<string, MeshService>();
-  const labelClaims = new Map<string, OwnerClaim[]>();
+  previous?: ServicesMemo,
+): { services: MeshService[]; memo: ServicesMemo } {
   const sorted = [...clusters].sort((a, b) =>
     a.cluster.name.localeCompare(b.cluster.name),
   );
-
+  const partsById = new Map<string, Part[]>();
+  const namespaces = new Map<string, Map<string, NamespaceInfo>>();
   for (const { cluster, instances } of sorted) {
     if (!instances) continue;
+    namespaces.set(cluster.name, instances.namespaces);
     const stale = cluster.sync.state === 'stale';
-    for (const { service, instance } of instances.services) {
+    for (const contribution of instances.services) {
+      const { service } = contribution;
       const id = serviceId(service.namespace, service.name);
-      const entry = byId.get(id) ?? {
-        id,
-        namespace: service.namespace,
-        name: service.name,
-        instances: [],
-      };
-      const claim = labelClaim(
-        service,
-        instances.namespaces.get(service.namespace),
-        cluster.name,
-        options.ownerLabel,
-      );
-      if (claim) labelClaims.set(id, [...(labelClaims.get(id) ?? []), claim]);
-      // a fresh instance object per build: the mirror pass below sets mirroredIn on it
-      entry.instances.push({
-        cluster: cluster.name,
-        stale,
-        ...instance,
-      });
-      byId.set(id, entry);
+      const part = { cluster: cluster.name, stale, contribution };
+      const parts = partsById.get(id);
+      if (parts) parts.push(part);
+      else partsById.set(id, [part]);
     }
   }
 
+  const mirrors: Array<{ id: string; target: string; from: string }> = [];
   for (const { cluster } of sorted) {
-    for (const mirror of (cluster.inventory?.services ?? []).filter(isMirror)) {
+    for (const mirror of cluster.inventory?.services ?? []) {
+      if (!isMirror(mirror)) continue;
       const target = mirror.labels[LINKERD_MIRROR_CLUSTER_LABEL];
       const targetCluster = target ? resolveClusterId(target) : undefined;
       if (!target || !targetCluster || !mirror.name.endsWith(`-${target}`)) {
         continue;
       }
       const name = mirror.name.slice(0, -(target.length + 1));
-      const instance = byId
-        .get(serviceId(mirror.namespace, name))
-        ?.instances.find(i => i.cluster === targetCluster);
-      if (instance) {
-        instance.mirroredIn = uniqueSorted([
-          ...(instance.mirroredIn ?? []),
-          cluster.name,
-        ]);
-      }
+      mirrors.push({
+        id: serviceId(mirror.namespace, name),
+        target: targetCluster,
+        from: cluster.name,
+      });
     }
   }
+  const mirrored = new Set(mirrors.map(m => m.id));
 
-  for (const entry of byId.values()) {
+  const reuse = previous?.options === options ? previous.byId : undefined;
+  const byId: ServicesMemo['byId'] = new Map();
+  for (const [id, parts] of partsById) {
+    const known = reuse?.get(id);
+    if (
+      known &&
+      !mirrored.has(id) &&
+      !previous!.mirrored.has(id) &&
+      sameParts(known.parts, parts)
+    ) {
+      byId.set(id, { parts, service: known.service });
+      continue;
+    }
+    const { service: first } = parts[0].contribution;
+    const entry: MeshService = {
+      id,
+      namespace: first.namespace,
+      name: first.name,
+      // a fresh instance object per build: the mirror pass below sets mirroredIn on it
+      instances: parts.map(({ cluster, stale, contribution }) => ({
+        cluster,
+        stale,
+        ...contribution.instance,
+      })),
+    };
+    const claims = parts.flatMap(({ cluster, contribution: { service } }) => {
+      const claim = labelClaim(
+        service,
+        namespaces.get(cluster)?.get(service.namespace),
+        cluster,
+        options.ownerLabel,
+      );
+      return claim ? [claim] : [];
+    });
     const ownership = resolveOwnership({
-      configured:
-        options.owners?.[entry.id] ?? options.owners?.[entry.namespace],
-      labels: labelClaims.get(entry.id) ?? [],
+      configured: options.owners?.[id] ?? options.owners?.[entry.namespace],
+      labels: claims,
     });
     if (ownership.owner) entry.owner = ownership.owner;
     entry.ownership = ownership;
+    byId.set(id, { parts, service: entry });
   }
 
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  for (const { id, target, from } of mirrors) {
+    const instance = byId
+      .get(id)
+      ?.service.instances.find(i => i.cluster === target);
+    if (instance) {
+      instance.mirroredIn = uniqueSorted([
+        ...(instance.mirroredIn ?? []),
+        from,
+      ]);
+    }
+  }
+
+  // the same services as last time: their order is known, without sorting 50,000 ids again
+  const sameIds =
+    previous !== undefined &&
+    previous.services.length === byId.size &&
+    previous.services.every(s => byId.has(s.id));
+  const services = sameIds
+    ? previous.services.map(s => byId.get(s.id)!.service)
+    : [...byId.values()]
+        .map(e => e.service)
+        .sort((a, b) => a.id.localeCompare(b.id));
+  return { services, memo: { options, byId, services, mirrored } };
 }
 
 /** What one cluster says about the owner: the Service's label, else its namespace's. */

@@ -60,6 +60,8 @@ function storedInventory(
 export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private readonly clusters = new Map<string, ClusterInput>();
   private readonly memo = new FleetMemo();
+  /** The last index built: the next one reuses what it holds of unchanged services. */
+  private lastIndex?: ServiceIndex;
   private view?: FleetView;
   /** Bumped whenever the fleet goes out of date, so a build knows whether it still is. */
   private version = 0;
@@ -347,7 +349,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
     await new Promise(resolve => setImmediate(resolve));
     // built with the fleet, so no reader's request pays for it
-    const view = { fleet, serviceIndex: new ServiceIndex(fleet.services) };
+    const view = {
+      fleet,
+      serviceIndex: new ServiceIndex(fleet.services, this.lastIndex),
+    };
+    this.lastIndex = view.serviceIndex;
     if (version === this.version) this.view = view;
     return view;
   }
@@ -400,7 +406,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    */
   private unbuildable(cluster: ClusterInput): string | undefined {
     try {
-      buildFleet([cluster], this.options.aggregation, this.now(), this.memo);
+      buildFleet(
+        [cluster],
+        this.options.aggregation,
+        this.now(),
+        this.memo.derivationsOnly(),
+      );
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
