@@ -1,8 +1,14 @@
+import type {
+  EastWestGateway,
+  LiveConfigObject,
+} from '@meshport/backstage-plugin-mesh-common';
 import {
+  clusterNetwork,
   discoverControlPlanes,
   type DiscoveredControlPlane,
 } from './controlPlanes';
-import type { LiveConfigObject } from '@meshport/backstage-plugin-mesh-common';
+import { discoverEastWestGateways } from './gateways';
+import { uniqueSorted } from './labels';
 import type {
   AggregationOptions,
   ClusterInput,
@@ -21,6 +27,8 @@ import {
  * the bulk of a fleet build (at 50,000 services, seconds; the rest takes a fraction of that).
  */
 export interface ClusterDerivation {
+  /** Where the cluster runs and how it is reached, as its status shows it. */
+  topology: ClusterTopology;
   controlPlanes: DiscoveredControlPlane[];
   instances: InventoryInstances;
   /**
@@ -29,6 +37,27 @@ export interface ClusterDerivation {
    * objects.
    */
   config: LiveConfigObject[];
+}
+
+export interface ClusterTopology {
+  network?: string;
+  regions: string[];
+  zones: string[];
+  eastWestGateways: EastWestGateway[];
+}
+
+function topologyOf(inventory: ClusterInventory): ClusterTopology {
+  const network = clusterNetwork(inventory);
+  return {
+    ...(network ? { network } : {}),
+    regions: uniqueSorted(
+      inventory.nodes.map(n => n.region).filter((r): r is string => !!r),
+    ),
+    zones: uniqueSorted(
+      inventory.nodes.map(n => n.zone).filter((z): z is string => !!z),
+    ),
+    eastWestGateways: discoverEastWestGateways(inventory, network),
+  };
 }
 
 interface Entry {
@@ -56,17 +85,30 @@ interface Entry {
  * cluster. Builds share what it holds: fleet consumers read it and never mutate it.
  */
 export class FleetMemo {
-  /** The services of the last fleet built with this memo, reused where unchanged. */
-  services?: ServicesMemo;
+  constructor(
+    private readonly entries = new Map<string, Entry>(),
+    /** The services of the last fleet built, per slot: the whole fleet's, each check's. */
+    private readonly slots = new Map<string, ServicesMemo>(),
+    private readonly slot = '',
+  ) {}
 
-  constructor(private readonly entries = new Map<string, Entry>()) {}
+  /** The services of the last fleet built with this memo, reused where unchanged. */
+  get services(): ServicesMemo | undefined {
+    return this.slots.get(this.slot);
+  }
+
+  set services(services: ServicesMemo | undefined) {
+    if (services) this.slots.set(this.slot, services);
+    else this.slots.delete(this.slot);
+  }
 
   /**
-   * A memo sharing this one's cluster derivations but not its services: for building a fleet
-   * of some clusters only (checking one), which must not replace the whole fleet's services.
+   * A memo sharing this one's cluster derivations, with services of its own: for building
+   * the fleet of one cluster alone (checking it), which must not replace the whole fleet's
+   * services and reuses what the last check of that cluster built.
    */
-  derivationsOnly(): FleetMemo {
-    return new FleetMemo(this.entries);
+  forCluster(name: string): FleetMemo {
+    return new FleetMemo(this.entries, this.slots, `\u0000${name}`);
   }
 
   /** What was derived from this cluster's inventory with these options, if it is known. */
@@ -97,6 +139,7 @@ export class FleetMemo {
   /** Drops what was derived for a cluster that is no longer discovered. */
   forget(clusterName: string): void {
     this.entries.delete(clusterName);
+    this.slots.delete(`\u0000${clusterName}`);
   }
 }
 
@@ -142,6 +185,7 @@ export function deriveCluster(
     samePlanes && sameConfig ? previous!.services : undefined,
   );
   const derivation: ClusterDerivation = {
+    topology: topologyOf(inventory),
     controlPlanes,
     instances,
     config: sameConfig ? previous!.derivation.config : liveConfig(inventory),

@@ -1,12 +1,14 @@
 import type {
   Fleet,
   FleetCluster,
-  LiveConfigObject,
 } from '@meshport/backstage-plugin-mesh-common';
 import { clusterIdResolver } from './clusterIds';
-import { clusterNetwork, DiscoveredControlPlane } from './controlPlanes';
-import { deriveCluster, type FleetMemo } from './FleetMemo';
-import { discoverEastWestGateways } from './gateways';
+import type { DiscoveredControlPlane } from './controlPlanes';
+import {
+  deriveCluster,
+  type ClusterDerivation,
+  type FleetMemo,
+} from './FleetMemo';
 import type {
   AggregationOptions,
   ClusterInput,
@@ -21,20 +23,18 @@ function fleetCluster(
   cluster: ClusterInput,
   planes: DiscoveredControlPlane[],
   resolve: (id: string) => string | undefined,
-  config: LiveConfigObject[] | undefined,
+  derivation: Partial<Pick<ClusterDerivation, 'config' | 'topology'>>,
 ): FleetCluster {
   const inv = cluster.inventory;
-  const network = inv ? clusterNetwork(inv) : undefined;
+  const topology = derivation?.topology;
+  const network = topology?.network;
+  const config = derivation?.config;
   return {
     name: cluster.name,
     source: cluster.source,
     sync: cluster.sync,
-    regions: uniqueSorted(
-      (inv?.nodes ?? []).map(n => n.region).filter((r): r is string => !!r),
-    ),
-    zones: uniqueSorted(
-      (inv?.nodes ?? []).map(n => n.zone).filter((z): z is string => !!z),
-    ),
+    regions: topology?.regions ?? [],
+    zones: topology?.zones ?? [],
     ...(network ? { network } : {}),
     controlPlanes: planes.map(
       ({
@@ -60,7 +60,7 @@ function fleetCluster(
         };
       },
     ),
-    eastWestGateways: inv ? discoverEastWestGateways(inv, network) : [],
+    eastWestGateways: topology?.eastWestGateways ?? [],
     ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
     ...(inv ? clusterWarnings(inv) : {}),
     // a stale cluster keeps its last-known-good inventory, so its last-known-good config too;
@@ -108,7 +108,7 @@ export function buildFleet(
       d.cluster,
       controlPlanes.get(d.cluster.name) ?? [],
       resolve,
-      d.config,
+      d,
     ),
   );
   const { services, memo: servicesMemo } = buildServices(

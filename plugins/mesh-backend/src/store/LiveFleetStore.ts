@@ -410,7 +410,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         [cluster],
         this.options.aggregation,
         this.now(),
-        this.memo.derivationsOnly(),
+        this.memo.forCluster(cluster.name),
       );
       return undefined;
     } catch (error) {
