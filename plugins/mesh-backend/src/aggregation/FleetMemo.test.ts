@@ -172,6 +172,28 @@ const changes: Record<string, Change> = {
         endpoints: slice.endpoints.map(e => ({ ...e, ready: false })),
       };
     }),
+  upgradeIstiod: cluster =>
+    withInventory(cluster, inv => {
+      inv.workloads = inv.workloads.map(w =>
+        w.name.startsWith('istiod')
+          ? {
+              ...w,
+              containers: w.containers.map(c => ({
+                ...c,
+                image: 'docker.io/istio/pilot:1.99.0',
+              })),
+            }
+          : w,
+      );
+    }),
+  relabelService: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.services.length >> 1;
+      inv.services[i] = {
+        ...inv.services[i],
+        labels: { ...inv.services[i].labels, [AGGREGATION.ownerLabel]: 'x' },
+      };
+    }),
   neverSynced: cluster => ({
     name: cluster.name,
     source: cluster.source,

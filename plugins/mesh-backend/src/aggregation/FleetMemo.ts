@@ -17,7 +17,9 @@ import type {
 import { liveConfig } from './liveConfig';
 import {
   instancesOf,
+  sameElements,
   type DerivedServices,
+  type InventoryIndex,
   type InventoryInstances,
   type ServicesMemo,
 } from './services';
@@ -68,6 +70,8 @@ interface Entry {
   controlPlanesKey: string;
   derivation: ClusterDerivation;
   services: DerivedServices;
+  /** The inventory's lookups, reused part by part by the next inventory's. */
+  index: InventoryIndex;
 }
 
 /**
@@ -143,12 +147,37 @@ export class FleetMemo {
   }
 }
 
-function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Whether the lists of these kinds hold the same objects in both inventories. */
+function sameKinds(
+  a: ClusterInventory,
+  b: ClusterInventory,
+  kinds: Array<keyof ClusterInventory>,
+): boolean {
+  return kinds.every(kind => {
+    const [x, y] = [a[kind], b[kind]];
+    return Array.isArray(x) && Array.isArray(y)
+      ? sameElements<unknown>(x, y)
+      : x === y;
+  });
 }
+
+/** What the control planes are discovered from (see `discoverControlPlanes`). */
+const CONTROL_PLANE_KINDS: Array<keyof ClusterInventory> = [
+  'workloads',
+  'configMaps',
+  'namespaces',
+  'remoteSecrets',
+  'meshConfig',
+  'ztunnelPresent',
+  'remoteSecretsForbidden',
+];
+/** What the topology is found from (see `topologyOf`). */
+const TOPOLOGY_KINDS: Array<keyof ClusterInventory> = [
+  'workloads',
+  'namespaces',
+  'nodes',
+  'services',
+];
 
 /**
  * What the fleet takes from this cluster's inventory: from the memo when it knows it,
@@ -167,25 +196,40 @@ export function deriveCluster(
   const known = memo?.get(cluster, options);
   if (known) return known;
   const previous = memo?.previous(cluster.name, options);
-  const discovered = discoverControlPlanes(inventory);
-  const controlPlanesKey = JSON.stringify(discovered);
+  const before = previous?.inventory;
+  // discovering control planes parses mesh config and certificates: only when their inputs changed
+  const discovered =
+    before && sameKinds(before, inventory, CONTROL_PLANE_KINDS)
+      ? previous!.derivation.controlPlanes
+      : discoverControlPlanes(inventory);
+  const controlPlanesKey =
+    discovered === previous?.derivation.controlPlanes
+      ? previous.controlPlanesKey
+      : JSON.stringify(discovered);
   const samePlanes = previous?.controlPlanesKey === controlPlanesKey;
   // the same objects, so the analysis of an unchanged cluster sees the same config
   const sameConfig =
-    previous !== undefined &&
-    sameElements(previous.inventory.meshConfig, inventory.meshConfig);
+    before !== undefined &&
+    sameElements(before.meshConfig, inventory.meshConfig);
   const controlPlanes = samePlanes
     ? previous!.derivation.controlPlanes
     : discovered;
-  const { derived, ...instances } = instancesOf(
+  const { derived, index, ...instances } = instancesOf(
     inventory,
     controlPlanes,
     options,
-    // what every service reads changed: derive them all (rare, and always correct)
-    samePlanes && sameConfig ? previous!.services : undefined,
+    previous && {
+      inventory: previous.inventory,
+      index: previous.index,
+      // what every service reads changed: derive them all (rare, and always correct)
+      ...(samePlanes && sameConfig ? { services: previous.services } : {}),
+    },
   );
   const derivation: ClusterDerivation = {
-    topology: topologyOf(inventory),
+    topology:
+      before && sameKinds(before, inventory, TOPOLOGY_KINDS)
+        ? previous!.derivation.topology
+        : topologyOf(inventory),
     controlPlanes,
     instances,
     config: sameConfig ? previous!.derivation.config : liveConfig(inventory),
@@ -199,6 +243,7 @@ export function deriveCluster(
     controlPlanesKey,
     derivation,
     services: derived,
+    index,
   });
   return derivation;
 }

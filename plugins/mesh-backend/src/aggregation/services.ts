@@ -51,7 +51,7 @@ function isMirror(s: ServiceInfo): boolean {
  * Lookups over one cluster's inventory, built once so that resolving each of its services
  * costs in proportion to that service, not to the size of the cluster.
  */
-interface InventoryIndex {
+export interface InventoryIndex {
   /** First namespace of each name, as `Array.find` would return it. */
   namespaces: Map<string, NamespaceInfo>;
   /** Last namespace of each name, as `new Map(entries)` keeps it (workload grouping). */
@@ -68,39 +68,93 @@ interface InventoryIndex {
   waypoints: Set<string>;
 }
 
-function indexInventory(inv: ClusterInventory): InventoryIndex {
+/** Whether both lists hold the same objects in the same order. */
+export function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The index of `inv`. With the index of the cluster's inventory before, each part whose
+ * list holds the same objects is that index's part: a pod's change re-indexes the pods only.
+ */
+function indexInventory(
+  inv: ClusterInventory,
+  previous?: { inventory: ClusterInventory; index: InventoryIndex },
+): InventoryIndex {
+  const same = <K extends keyof ClusterInventory>(kind: K) =>
+    previous !== undefined &&
+    sameElements(previous.inventory[kind] as unknown[], inv[kind] as unknown[]);
+  const before = previous?.index;
+  const sameNamespaces = same('namespaces');
+  const sameConfig = same('meshConfig');
+  return {
+    ...(sameNamespaces
+      ? {
+          namespaces: before!.namespaces,
+          namespacesLastWins: before!.namespacesLastWins,
+        }
+      : indexNamespaces(inv.namespaces)),
+    nodes: same('nodes')
+      ? before!.nodes
+      : new Map(inv.nodes.map(n => [n.name, n])),
+    pods: same('pods') ? before!.pods : indexPods(inv.pods),
+    slices: same('endpointSlices')
+      ? before!.slices
+      : indexSlices(inv.endpointSlices),
+    ...(sameConfig
+      ? {
+          peerAuthentications: before!.peerAuthentications,
+          linkerdPolicies: before!.linkerdPolicies,
+          meshConfig: before!.meshConfig,
+          waypoints: before!.waypoints,
+        }
+      : {
+          peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
+          linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
+          meshConfig: indexMeshConfig(inv.meshConfig),
+          waypoints: serviceWaypoints(inv.meshConfig),
+        }),
+  };
+}
+
+function indexNamespaces(
+  list: NamespaceInfo[],
+): Pick<InventoryIndex, 'namespaces' | 'namespacesLastWins'> {
   const namespaces = new Map<string, NamespaceInfo>();
-  for (const n of inv.namespaces)
-    if (!namespaces.has(n.name)) namespaces.set(n.name, n);
+  for (const n of list) if (!namespaces.has(n.name)) namespaces.set(n.name, n);
+  return {
+    namespaces,
+    namespacesLastWins: new Map(list.map(n => [n.name, n])),
+  };
+}
+
+function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
   const pods = new Map<string, Map<string, PodInfo[]>>();
-  for (const p of inv.pods) {
+  for (const p of list) {
     let byLabel = pods.get(p.namespace);
     if (!byLabel) pods.set(p.namespace, (byLabel = new Map()));
     for (const [k, v] of Object.entries(p.labels)) {
       const key = `${k}\u0000${v}`;
-      const list = byLabel.get(key);
-      if (list) list.push(p);
+      const found = byLabel.get(key);
+      if (found) found.push(p);
       else byLabel.set(key, [p]);
     }
   }
+  return pods;
+}
+
+function indexSlices(list: EndpointSliceInfo[]): InventoryIndex['slices'] {
   const slices = new Map<string, EndpointSliceInfo[]>();
-  for (const s of inv.endpointSlices) {
+  for (const s of list) {
     const key = `${s.namespace}\u0000${s.serviceName}`;
-    const list = slices.get(key);
-    if (list) list.push(s);
+    const found = slices.get(key);
+    if (found) found.push(s);
     else slices.set(key, [s]);
   }
-  return {
-    namespaces,
-    namespacesLastWins: new Map(inv.namespaces.map(n => [n.name, n])),
-    nodes: new Map(inv.nodes.map(n => [n.name, n])),
-    pods,
-    slices,
-    peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
-    linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
-    meshConfig: indexMeshConfig(inv.meshConfig),
-    waypoints: serviceWaypoints(inv.meshConfig),
-  };
+  return slices;
 }
 
 /** The namespace's pods that carry every label of the selector; an empty selector selects none. */
@@ -283,8 +337,8 @@ function sameInputs(a: ServiceInputs, b: ServiceInputs): boolean {
 }
 
 /**
- * Computes what each service of one inventory contributes as an instance. Its inventory index
- * is dropped afterwards: it is only needed to compute them.
+ * Computes what each service of one inventory contributes as an instance, with the index of
+ * the inventory it looked them up in.
  *
  * With `previous` — what the same cluster's last inventory gave with the same control
  * planes, mesh config and options — a service whose inputs are all the same objects keeps
@@ -295,10 +349,15 @@ export function instancesOf(
   inv: ClusterInventory,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
-  previous?: DerivedServices,
-): InventoryInstances & { derived: DerivedServices } {
+  previous?: {
+    inventory: ClusterInventory;
+    index: InventoryIndex;
+    /** Absent when what every service reads changed: then each is derived again. */
+    services?: DerivedServices;
+  },
+): InventoryInstances & { derived: DerivedServices; index: InventoryIndex } {
   const excluded = new Set(options.excludeNamespaces);
-  const index = indexInventory(inv);
+  const index = indexInventory(inv, previous);
   const services: ServiceContribution[] = [];
   const derived: DerivedServices = new Map();
   for (const service of inv.services) {
@@ -307,7 +366,7 @@ export function instancesOf(
       ? selectedPods(index, service.namespace, service.selector)
       : [];
     const inputs = serviceInputs(index, service, pods);
-    const known = previous?.get(service);
+    const known = previous?.services?.get(service);
     const contribution =
       known && sameInputs(known.inputs, inputs)
         ? known.contribution
@@ -325,7 +384,7 @@ export function instancesOf(
     services.push(contribution);
     derived.set(service, { inputs, contribution });
   }
-  return { namespaces: index.namespaces, services, derived };
+  return { namespaces: index.namespaces, services, derived, index };
 }
 
 /** One cluster's contribution to a logical service, as a build used it. */
