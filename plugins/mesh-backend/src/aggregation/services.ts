@@ -100,7 +100,11 @@ function indexInventory(
     nodes: same('nodes')
       ? before!.nodes
       : new Map(inv.nodes.map(n => [n.name, n])),
-    pods: same('pods') ? before!.pods : indexPods(inv.pods),
+    pods: same('pods')
+      ? before!.pods
+      : previous
+      ? patchPods(previous.inventory.pods, before!.pods, inv.pods)
+      : indexPods(inv.pods),
     slices: same('endpointSlices')
       ? before!.slices
       : indexSlices(inv.endpointSlices),
@@ -144,6 +148,52 @@ function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
     }
   }
   return pods;
+}
+
+/**
+ * The pods index of `pods` from the index of `previous`, the same cluster's pods before a
+ * change: the lists of the labels the removed and added pods carry are rebuilt, in
+ * inventory order as `indexPods` keeps them, the others shared. A change of many pods
+ * (a re-list after a gap) indexes afresh.
+ */
+function patchPods(
+  previous: PodInfo[],
+  index: InventoryIndex['pods'],
+  pods: PodInfo[],
+): InventoryIndex['pods'] {
+  const before = new Set(previous);
+  const after = new Set(pods);
+  const removed = previous.filter(p => !after.has(p));
+  const added = pods.filter(p => !before.has(p));
+  if ((removed.length + added.length) * 8 > pods.length) return indexPods(pods);
+  const gone = new Set(removed);
+  // namespace → label key → the added pods carrying it
+  const touched = new Map<string, Map<string, PodInfo[]>>();
+  for (const p of [...removed, ...added]) {
+    let keys = touched.get(p.namespace);
+    if (!keys) touched.set(p.namespace, (keys = new Map()));
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}\u0000${v}`;
+      const list = keys.get(key) ?? [];
+      if (!gone.has(p)) list.push(p);
+      keys.set(key, list);
+    }
+  }
+  const position = new Map(pods.map((p, i) => [p, i]));
+  const patched = new Map(index);
+  for (const [namespace, keys] of touched) {
+    const byLabel = new Map(index.get(namespace));
+    for (const [key, joining] of keys) {
+      const list = (byLabel.get(key) ?? [])
+        .filter(p => !gone.has(p))
+        .concat(joining)
+        .sort((a, b) => position.get(a)! - position.get(b)!);
+      if (list.length > 0) byLabel.set(key, list);
+      else byLabel.delete(key);
+    }
+    patched.set(namespace, byLabel);
+  }
+  return patched;
 }
 
 function indexSlices(list: EndpointSliceInfo[]): InventoryIndex['slices'] {
