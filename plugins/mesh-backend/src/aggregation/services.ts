@@ -340,6 +340,8 @@ export interface InventoryInstances {
   namespaces: Map<string, NamespaceInfo>;
   /** Each service of the inventory that is a logical service here, with its instance. */
   services: ServiceContribution[];
+  /** The inventory's Linkerd mirrors, which mark the instances they mirror. */
+  mirrors: ServiceInfo[];
 }
 
 /**
@@ -410,8 +412,13 @@ export function instancesOf(
   const index = indexInventory(inv, previous);
   const services: ServiceContribution[] = [];
   const derived: DerivedServices = new Map();
+  const mirrors: ServiceInfo[] = [];
   for (const service of inv.services) {
-    if (excluded.has(service.namespace) || isMirror(service)) continue;
+    if (isMirror(service)) {
+      mirrors.push(service);
+      continue;
+    }
+    if (excluded.has(service.namespace)) continue;
     const pods = service.selector
       ? selectedPods(index, service.namespace, service.selector)
       : [];
@@ -434,7 +441,7 @@ export function instancesOf(
     services.push(contribution);
     derived.set(service, { inputs, contribution });
   }
-  return { namespaces: index.namespaces, services, derived, index };
+  return { namespaces: index.namespaces, services, mirrors, derived, index };
 }
 
 /** One cluster's contribution to a logical service, as a build used it. */
@@ -444,15 +451,24 @@ interface Part {
   contribution: ServiceContribution;
 }
 
+/** What a cluster gave the last build: a build need not look again at an unchanged one. */
+interface ClusterPart {
+  instances: InventoryInstances;
+  stale: boolean;
+}
+
 /**
- * The services of the last build, kept so the next one reuses each service whose parts are
- * the same: the same clusters' contributions (same objects), equally stale.
+ * The services of the last build, kept so the next one builds again only the services of
+ * the clusters whose contributions changed, and reuses each of those whose parts are the
+ * same: the same clusters' contributions (same objects), equally stale.
  */
 export interface ServicesMemo {
   options: AggregationOptions;
+  clusters: Map<string, ClusterPart>;
   byId: Map<string, { parts: Part[]; service: MeshService }>;
-  /** The services in id order. */
+  /** The services in id order, and the position of each id. */
   services: MeshService[];
+  positions: Map<string, number>;
   /** Ids of the services a Linkerd mirror marked: never reused, their marks may go. */
   mirrored: Set<string>;
 }
@@ -470,16 +486,19 @@ function sameParts(a: Part[], b: Part[]): boolean {
   return true;
 }
 
+const idOf = (s: ServiceInfo) => serviceId(s.namespace, s.name);
+
 /**
  * One logical service per namespace/name across clusters (Istio's namespace sameness),
  * with one instance per cluster that runs it. Linkerd mirrors are not services of their own:
  * they mark the instance they mirror as reachable from the mirroring cluster.
  *
- * With `previous`, the last build's services, a service whose parts are unchanged is that
- * build's object, and the order is kept when no service came or went: after a watched
- * change, a build costs a walk over the contributions and the services the change touched.
- * A mirrored service is always built again (its mark comes from other clusters). The
- * result is equal to a build without `previous`.
+ * With `previous`, the last build's services: only the ids of the clusters whose
+ * contributions changed (other objects, or stale or not) are looked at again, a service
+ * whose parts are unchanged is that build's object, and the order is kept when no service
+ * came or went. After a watched change a build costs the clusters that changed. A mirrored
+ * service is always built again (its mark comes from other clusters). The result is equal
+ * to a build without `previous`.
  */
 export function buildServices(
   clusters: Array<{ cluster: ClusterInput; instances?: InventoryInstances }>,
@@ -490,82 +509,94 @@ export function buildServices(
   const sorted = [...clusters].sort((a, b) =>
     a.cluster.name.localeCompare(b.cluster.name),
   );
-  const partsById = new Map<string, Part[]>();
-  const namespaces = new Map<string, Map<string, NamespaceInfo>>();
-  for (const { cluster, instances } of sorted) {
-    if (!instances) continue;
-    namespaces.set(cluster.name, instances.namespaces);
-    const stale = cluster.sync.state === 'stale';
-    for (const contribution of instances.services) {
-      const { service } = contribution;
-      const id = serviceId(service.namespace, service.name);
-      const part = { cluster: cluster.name, stale, contribution };
-      const parts = partsById.get(id);
-      if (parts) parts.push(part);
-      else partsById.set(id, [part]);
-    }
-  }
+  const order = new Map(sorted.map(({ cluster }, i) => [cluster.name, i]));
+  const current = new Map<string, ClusterPart>();
+  for (const { cluster, instances } of sorted)
+    if (instances)
+      current.set(cluster.name, {
+        instances,
+        stale: cluster.sync.state === 'stale',
+      });
+  const namespaceOf = (cluster: string, namespace: string) =>
+    current.get(cluster)?.instances.namespaces.get(namespace);
 
   const mirrors: Array<{ id: string; target: string; from: string }> = [];
-  for (const { cluster } of sorted) {
-    for (const mirror of cluster.inventory?.services ?? []) {
-      if (!isMirror(mirror)) continue;
+  for (const [name, { instances }] of current) {
+    for (const mirror of instances.mirrors) {
       const target = mirror.labels[LINKERD_MIRROR_CLUSTER_LABEL];
       const targetCluster = target ? resolveClusterId(target) : undefined;
       if (!target || !targetCluster || !mirror.name.endsWith(`-${target}`)) {
         continue;
       }
-      const name = mirror.name.slice(0, -(target.length + 1));
       mirrors.push({
-        id: serviceId(mirror.namespace, name),
+        id: serviceId(
+          mirror.namespace,
+          mirror.name.slice(0, -(target.length + 1)),
+        ),
         target: targetCluster,
-        from: cluster.name,
+        from: name,
       });
     }
   }
   const mirrored = new Set(mirrors.map(m => m.id));
 
-  const reuse = previous?.options === options ? previous.byId : undefined;
-  const byId: ServicesMemo['byId'] = new Map();
-  for (const [id, parts] of partsById) {
-    const known = reuse?.get(id);
+  const usable = previous?.options === options ? previous : undefined;
+  // the clusters whose parts differ from the last build's, and the ids they give or gave
+  const changed = new Set<string>();
+  for (const [name, part] of current) {
+    const before = usable?.clusters.get(name);
+    if (before?.instances !== part.instances || before.stale !== part.stale)
+      changed.add(name);
+  }
+  for (const name of usable?.clusters.keys() ?? [])
+    if (!current.has(name)) changed.add(name);
+  const joining = new Map<string, Part[]>();
+  for (const name of changed) {
+    const part = current.get(name);
+    for (const contribution of part?.instances.services ?? []) {
+      const id = idOf(contribution.service);
+      const list = joining.get(id) ?? [];
+      list.push({ cluster: name, stale: part!.stale, contribution });
+      joining.set(id, list);
+    }
+  }
+  const affected = new Set([
+    ...joining.keys(),
+    ...mirrored,
+    ...(usable?.mirrored ?? []),
+  ]);
+  for (const name of changed)
+    for (const { service } of usable?.clusters.get(name)?.instances.services ??
+      [])
+      affected.add(idOf(service));
+
+  const byId: ServicesMemo['byId'] = usable ? new Map(usable.byId) : new Map();
+  const ids = usable ? affected : new Set(joining.keys());
+  const built = new Map<string, MeshService>();
+  for (const id of ids) {
+    const parts = [
+      ...(usable?.byId.get(id)?.parts ?? []).filter(
+        p => !changed.has(p.cluster),
+      ),
+      ...(joining.get(id) ?? []),
+    ].sort((a, b) => order.get(a.cluster)! - order.get(b.cluster)!);
+    if (parts.length === 0) {
+      byId.delete(id);
+      continue;
+    }
+    const known = usable?.byId.get(id);
     if (
       known &&
       !mirrored.has(id) &&
-      !previous!.mirrored.has(id) &&
+      !usable!.mirrored.has(id) &&
       sameParts(known.parts, parts)
     ) {
-      byId.set(id, { parts, service: known.service });
+      byId.set(id, known);
       continue;
     }
-    const { service: first } = parts[0].contribution;
-    const entry: MeshService = {
-      id,
-      namespace: first.namespace,
-      name: first.name,
-      // a fresh instance object per build: the mirror pass below sets mirroredIn on it
-      instances: parts.map(({ cluster, stale, contribution }) => ({
-        cluster,
-        stale,
-        ...contribution.instance,
-      })),
-    };
-    const claims = parts.flatMap(({ cluster, contribution: { service } }) => {
-      const claim = labelClaim(
-        service,
-        namespaces.get(cluster)?.get(service.namespace),
-        cluster,
-        options.ownerLabel,
-      );
-      return claim ? [claim] : [];
-    });
-    const ownership = resolveOwnership({
-      configured: options.owners?.[id] ?? options.owners?.[entry.namespace],
-      labels: claims,
-    });
-    if (ownership.owner) entry.owner = ownership.owner;
-    entry.ownership = ownership;
-    byId.set(id, { parts, service: entry });
+    const service = buildService(id, parts, namespaceOf, options);
+    byId.set(id, { parts, service });
+    built.set(id, service);
   }
 
   for (const { id, target, from } of mirrors) {
@@ -582,15 +613,66 @@ export function buildServices(
 
   // the same services as last time: their order is known, without sorting 50,000 ids again
   const sameIds =
-    previous !== undefined &&
-    previous.services.length === byId.size &&
-    previous.services.every(s => byId.has(s.id));
-  const services = sameIds
-    ? previous.services.map(s => byId.get(s.id)!.service)
-    : [...byId.values()]
-        .map(e => e.service)
-        .sort((a, b) => a.id.localeCompare(b.id));
-  return { services, memo: { options, byId, services, mirrored } };
+    usable !== undefined &&
+    usable.services.length === byId.size &&
+    [...affected].every(id => byId.has(id) === usable.positions.has(id));
+  let services: MeshService[];
+  let positions: Map<string, number>;
+  if (sameIds) {
+    services = usable.services.slice();
+    for (const [id, service] of built)
+      services[usable.positions.get(id)!] = service;
+    positions = usable.positions;
+  } else {
+    services = [...byId.values()]
+      .map(e => e.service)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    positions = new Map(services.map((s, i) => [s.id, i]));
+  }
+  return {
+    services,
+    memo: { options, clusters: current, byId, services, positions, mirrored },
+  };
+}
+
+/** One logical service from its parts, in cluster order. */
+function buildService(
+  id: string,
+  parts: Part[],
+  namespaceOf: (
+    cluster: string,
+    namespace: string,
+  ) => NamespaceInfo | undefined,
+  options: AggregationOptions,
+): MeshService {
+  const { service: first } = parts[0].contribution;
+  const entry: MeshService = {
+    id,
+    namespace: first.namespace,
+    name: first.name,
+    // a fresh instance object per build: the mirror pass sets mirroredIn on it
+    instances: parts.map(({ cluster, stale, contribution }) => ({
+      cluster,
+      stale,
+      ...contribution.instance,
+    })),
+  };
+  const claims = parts.flatMap(({ cluster, contribution: { service } }) => {
+    const claim = labelClaim(
+      service,
+      namespaceOf(cluster, service.namespace),
+      cluster,
+      options.ownerLabel,
+    );
+    return claim ? [claim] : [];
+  });
+  const ownership = resolveOwnership({
+    configured: options.owners?.[id] ?? options.owners?.[entry.namespace],
+    labels: claims,
+  });
+  if (ownership.owner) entry.owner = ownership.owner;
+  entry.ownership = ownership;
+  return entry;
 }
 
 /** What one cluster says about the owner: the Service's label, else its namespace's. */
