@@ -25,7 +25,7 @@ export class ServiceIndex {
   readonly text: string[];
   /** Narrows a search of three or more characters to the services holding its trigrams. */
   readonly trigrams: TrigramIndex;
-  private readonly byId = new Map<string, MeshService>();
+  private readonly byId: Map<string, MeshService> = new Map();
 
   constructor(
     readonly services: readonly MeshService[],
@@ -53,6 +53,11 @@ export class ServiceIndex {
           ? previous.trigrams
           : previous.trigrams.patched(this.text, changed);
       this.byNamespace = previous.byNamespace;
+      this.byId = new Map(previous.byId);
+      services.forEach((s, i) => {
+        if (s !== previous.services[i]) this.byId.set(s.id, s);
+      });
+      return;
     }
     for (const s of services) this.byId.set(s.id, s);
   }
