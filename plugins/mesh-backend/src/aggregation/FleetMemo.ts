@@ -1,6 +1,9 @@
 import type {
+  ClusterLink,
   EastWestGateway,
+  FleetCluster,
   LiveConfigObject,
+  Mesh,
 } from '@meshport/backstage-plugin-mesh-common';
 import {
   clusterNetwork,
@@ -62,6 +65,26 @@ function topologyOf(inventory: ClusterInventory): ClusterTopology {
   };
 }
 
+/**
+ * The links and meshes of the last fleet built, with what they were built from: each
+ * cluster's control planes and topology (as the same objects), in cluster order.
+ */
+export interface FleetShape {
+  names: string[];
+  planes: Array<DiscoveredControlPlane[] | undefined>;
+  topologies: Array<ClusterTopology | undefined>;
+  /** Each cluster's control planes as the fleet shows them (remote ids resolved). */
+  shown: Map<string, FleetCluster['controlPlanes']>;
+  links: ClusterLink[];
+  meshes: Mesh[];
+}
+
+/** What a fleet build keeps for the next one. */
+export interface LastBuild {
+  services?: ServicesMemo;
+  shape?: FleetShape;
+}
+
 interface Entry {
   options: AggregationOptions;
   inventory: ClusterInventory;
@@ -91,19 +114,16 @@ interface Entry {
 export class FleetMemo {
   constructor(
     private readonly entries = new Map<string, Entry>(),
-    /** The services of the last fleet built, per slot: the whole fleet's, each check's. */
-    private readonly slots = new Map<string, ServicesMemo>(),
+    /** What the last fleet built kept, per slot: the whole fleet's, each check's. */
+    private readonly slots = new Map<string, LastBuild>(),
     private readonly slot = '',
   ) {}
 
-  /** The services of the last fleet built with this memo, reused where unchanged. */
-  get services(): ServicesMemo | undefined {
-    return this.slots.get(this.slot);
-  }
-
-  set services(services: ServicesMemo | undefined) {
-    if (services) this.slots.set(this.slot, services);
-    else this.slots.delete(this.slot);
+  /** What the last fleet built with this memo kept, reused where unchanged. */
+  get last(): LastBuild {
+    let last = this.slots.get(this.slot);
+    if (!last) this.slots.set(this.slot, (last = {}));
+    return last;
   }
 
   /**

@@ -19,10 +19,40 @@ import { buildLinks, linkerdLinkModes } from './links';
 import { buildMeshes } from './meshes';
 import { buildServices } from './services';
 
-function fleetCluster(
-  cluster: ClusterInput,
+/** The cluster's control planes as the fleet shows them, remote cluster ids resolved. */
+function shownControlPlanes(
   planes: DiscoveredControlPlane[],
   resolve: (id: string) => string | undefined,
+): FleetCluster['controlPlanes'] {
+  return planes.map(
+    ({
+      remoteClusterIds,
+      rootNamespace: _r,
+      defaultInboundPolicy: _d,
+      linkerdLinkModes: _l,
+      ...cp
+    }) => {
+      const resolved = remoteClusterIds.map(id => ({
+        id,
+        name: resolve(id),
+      }));
+      const unresolved = resolved.filter(r => !r.name).map(r => r.id);
+      return {
+        ...cp,
+        readsEndpointsFrom: uniqueSorted(
+          resolved.map(r => r.name).filter((n): n is string => !!n),
+        ),
+        ...(unresolved.length > 0
+          ? { unresolvedRemoteClusters: unresolved }
+          : {}),
+      };
+    },
+  );
+}
+
+function fleetCluster(
+  cluster: ClusterInput,
+  controlPlanes: FleetCluster['controlPlanes'],
   derivation: Partial<Pick<ClusterDerivation, 'config' | 'topology'>>,
 ): FleetCluster {
   const inv = cluster.inventory;
@@ -36,30 +66,7 @@ function fleetCluster(
     regions: topology?.regions ?? [],
     zones: topology?.zones ?? [],
     ...(network ? { network } : {}),
-    controlPlanes: planes.map(
-      ({
-        remoteClusterIds,
-        rootNamespace: _r,
-        defaultInboundPolicy: _d,
-        linkerdLinkModes: _l,
-        ...cp
-      }) => {
-        const resolved = remoteClusterIds.map(id => ({
-          id,
-          name: resolve(id),
-        }));
-        const unresolved = resolved.filter(r => !r.name).map(r => r.id);
-        return {
-          ...cp,
-          readsEndpointsFrom: uniqueSorted(
-            resolved.map(r => r.name).filter((n): n is string => !!n),
-          ),
-          ...(unresolved.length > 0
-            ? { unresolvedRemoteClusters: unresolved }
-            : {}),
-        };
-      },
-    ),
+    controlPlanes,
     eastWestGateways: topology?.eastWestGateways ?? [],
     ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
     ...(inv ? clusterWarnings(inv) : {}),
@@ -103,29 +110,55 @@ export function buildFleet(
     derived.map(d => [d.cluster.name, d.controlPlanes ?? []]),
   );
   const resolve = clusterIdResolver(controlPlanes);
+  // links and meshes follow from the clusters' control planes and topology alone: while
+  // those are the same objects (a pod changed), the last build's are still right
+  const last = memo?.last;
+  const known = last?.shape;
+  const sameShape =
+    known !== undefined &&
+    known.names.length === derived.length &&
+    derived.every(
+      (d, i) =>
+        known.names[i] === d.cluster.name &&
+        known.planes[i] === d.controlPlanes &&
+        known.topologies[i] === d.topology,
+    );
+  const shown = sameShape
+    ? known.shown
+    : new Map(
+        derived.map(d => [
+          d.cluster.name,
+          shownControlPlanes(controlPlanes.get(d.cluster.name) ?? [], resolve),
+        ]),
+      );
   const fleetClusters = derived.map(d =>
-    fleetCluster(
-      d.cluster,
-      controlPlanes.get(d.cluster.name) ?? [],
-      resolve,
-      d,
-    ),
+    fleetCluster(d.cluster, shown.get(d.cluster.name)!, d),
   );
   const { services, memo: servicesMemo } = buildServices(
     derived,
     resolve,
     options,
-    memo?.services,
+    last?.services,
   );
-  if (memo) memo.services = servicesMemo;
-  const links = buildLinks(
-    fleetClusters,
-    linkerdLinkModes(controlPlanes, resolve),
-  );
+  const links = sameShape
+    ? known.links
+    : buildLinks(fleetClusters, linkerdLinkModes(controlPlanes, resolve));
+  const meshes = sameShape ? known.meshes : buildMeshes(controlPlanes, links);
+  if (last) {
+    last.services = servicesMemo;
+    last.shape = {
+      names: derived.map(d => d.cluster.name),
+      planes: derived.map(d => d.controlPlanes),
+      topologies: derived.map(d => d.topology),
+      shown,
+      links,
+      meshes,
+    };
+  }
   return {
     generatedAt: now.toISOString(),
     clusters: fleetClusters,
-    meshes: buildMeshes(controlPlanes, links),
+    meshes,
     services,
     links,
   };
