@@ -420,13 +420,16 @@ describe('buildFleet again over inventories its memo has seen', () => {
       expect(instance.workloads).toBe(before[i].workloads);
     });
     // a service is built again only when one of its instances changed (here: went stale)
-    again.services.forEach((service, i) => {
-      const touched = service.instances.some(
-        x => x.cluster === 'cluster-2' || x.mirroredIn,
-      );
-      if (touched) expect(service).not.toBe(first.services[i]);
-      else expect(service).toBe(first.services[i]);
-    });
+    const reused = again.services.map((service, i) => [
+      service.id,
+      service === first.services[i],
+    ]);
+    expect(reused).toEqual(
+      first.services.map(s => [
+        s.id,
+        !s.instances.some(x => x.cluster === 'cluster-2' || x.mirroredIn),
+      ]),
+    );
   });
 
   it('does not carry one build’s mirror marks into the next', () => {

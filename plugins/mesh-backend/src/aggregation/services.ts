@@ -100,11 +100,7 @@ function indexInventory(
     nodes: same('nodes')
       ? before!.nodes
       : new Map(inv.nodes.map(n => [n.name, n])),
-    pods: same('pods')
-      ? before!.pods
-      : previous
-      ? patchPods(previous.inventory.pods, before!.pods, inv.pods)
-      : indexPods(inv.pods),
+    pods: podsIndex(inv.pods, same('pods'), previous),
     slices: same('endpointSlices')
       ? before!.slices
       : indexSlices(inv.endpointSlices),
@@ -148,6 +144,16 @@ function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
     }
   }
   return pods;
+}
+
+function podsIndex(
+  pods: PodInfo[],
+  same: boolean,
+  previous?: { inventory: ClusterInventory; index: InventoryIndex },
+): InventoryIndex['pods'] {
+  if (!previous) return indexPods(pods);
+  if (same) return previous.index.pods;
+  return patchPods(previous.inventory.pods, previous.index.pods, pods);
 }
 
 /**
