@@ -142,8 +142,9 @@ function watchFleet(options: {
     createReader: source =>
       createWatchingReader(source, { ...discovery, authenticator }),
     sink: {
+      // a watch's inventory shares its unchanged objects with the one before
       recordSuccess: async (cluster, inventory, at) => {
-        await store.recordSuccess(cluster, inventory, at);
+        await store.recordChange(cluster, inventory, at);
         changed();
       },
       recordFailure: async (cluster, error, at) => {
@@ -224,6 +225,8 @@ async function scheduleDiscovery(options: {
     stopping.abort();
     await inFlight;
     await watched?.stop();
+    // the watched changes not written yet, while the database is still open
+    await store.flush();
   });
 
   const run = async (taskSignal: AbortSignal) => {

@@ -2,14 +2,23 @@ import type {
   ClusterStateRepository,
   StoredClusterState,
 } from '../store/ClusterStateRepository';
+import { inventoryDigest } from '../store/inventoryDigest';
 
 /** A repository in memory, for tests that are not about persistence. */
 export function memoryRepository(): ClusterStateRepository {
   const rows = new Map<string, StoredClusterState>();
   let writes = 0;
   return {
+    // digested as the database's repository does it, from the JSON it reads
     async loadAll() {
-      return [...rows.values()];
+      return [...rows.values()].map(row =>
+        row.inventory
+          ? {
+              ...row,
+              inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
+            }
+          : row,
+      );
     },
     async revision() {
       return String(writes);

@@ -21,6 +21,30 @@ const digested = (cluster: ClusterInput): ClusterInput =>
     : cluster;
 
 /**
+ * The cluster with a copy of its inventory's lists, edited by `edit`: the objects it does not
+ * replace are the same, as in the inventory a watch hands over after a change.
+ */
+const withInventory = (
+  cluster: ClusterInput,
+  edit: (inventory: ClusterInventory) => void,
+): ClusterInput => {
+  if (!cluster.inventory) return cluster;
+  const inv = cluster.inventory;
+  const inventory: ClusterInventory = {
+    ...inv,
+    namespaces: [...inv.namespaces],
+    nodes: [...inv.nodes],
+    services: [...inv.services],
+    endpointSlices: [...inv.endpointSlices],
+    pods: [...inv.pods],
+    meshConfig: [...inv.meshConfig],
+  };
+  edit(inventory);
+  const { inventoryDigest: _, ...rest } = cluster;
+  return { ...rest, inventory };
+};
+
+/**
  * One thing that can happen to a cluster between two builds. Each returns new objects and
  * never mutates the inventory it was given: the store holds inventories as immutable, and
  * what the memo derived from an inventory refers to its parts.
@@ -89,6 +113,87 @@ const changes: Record<string, Change> = {
     const other = all.find(c => c.name !== cluster.name && c.inventory);
     return other ? { ...cluster, inventory: other.inventory } : cluster;
   },
+  // what a watch hands over: a new inventory sharing every object that did not change
+  relabelPod: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.pods.length >> 1;
+      inv.pods[i] = {
+        ...inv.pods[i],
+        labels: { ...inv.pods[i].labels, version: 'v9' },
+      };
+    }),
+  unreadyPod: cluster =>
+    withInventory(cluster, inv => {
+      inv.pods[0] = { ...inv.pods[0], ready: !inv.pods[0].ready };
+    }),
+  addPod: cluster =>
+    withInventory(cluster, inv => {
+      const last = inv.pods[inv.pods.length - 1];
+      inv.pods.push({ ...last, name: `${last.name}-copy` });
+    }),
+  deletePod: cluster =>
+    withInventory(cluster, inv => {
+      inv.pods.splice(inv.pods.length >> 2, 1);
+    }),
+  changePeerAuthentication: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.meshConfig.findIndex(o => o.kind === 'PeerAuthentication');
+      if (i < 0) return;
+      inv.meshConfig[i] = {
+        ...inv.meshConfig[i],
+        spec: { mtls: { mode: 'DISABLE' } },
+      };
+    }),
+  relabelNamespace: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.namespaces.findIndex(n => n.name === 'bookinfo');
+      if (i < 0) return;
+      inv.namespaces[i] = {
+        ...inv.namespaces[i],
+        labels: {
+          ...inv.namespaces[i].labels,
+          [AGGREGATION.ownerLabel]: 'another-team',
+          'istio.io/dataplane-mode': 'ambient',
+        },
+      };
+    }),
+  moveNode: cluster =>
+    withInventory(cluster, inv => {
+      if (inv.nodes.length === 0) return;
+      inv.nodes[0] = { ...inv.nodes[0], zone: 'elsewhere' };
+    }),
+  unreadyEndpoint: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.endpointSlices.findIndex(s => s.endpoints.length > 0);
+      if (i < 0) return;
+      const slice = inv.endpointSlices[i];
+      inv.endpointSlices[i] = {
+        ...slice,
+        endpoints: slice.endpoints.map(e => ({ ...e, ready: false })),
+      };
+    }),
+  upgradeIstiod: cluster =>
+    withInventory(cluster, inv => {
+      inv.workloads = inv.workloads.map(w =>
+        w.name.startsWith('istiod')
+          ? {
+              ...w,
+              containers: w.containers.map(c => ({
+                ...c,
+                image: 'docker.io/istio/pilot:1.99.0',
+              })),
+            }
+          : w,
+      );
+    }),
+  relabelService: cluster =>
+    withInventory(cluster, inv => {
+      const i = inv.services.length >> 1;
+      inv.services[i] = {
+        ...inv.services[i],
+        labels: { ...inv.services[i].labels, [AGGREGATION.ownerLabel]: 'x' },
+      };
+    }),
   neverSynced: cluster => ({
     name: cluster.name,
     source: cluster.source,
@@ -113,19 +218,26 @@ describe('FleetMemo', () => {
       cluster: fc.nat(inputs.length - 1),
       change: fc.constantFrom(...Object.keys(changes)),
       options: fc.constantFrom(AGGREGATION, otherOptions),
+      // a poll's sync comes digested; a watch's change is known by its objects alone
+      digest: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), steps => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), steps => {
         const memo = new FleetMemo();
         let current = inputs;
         expect(buildFleet(current, AGGREGATION, NOW, memo)).toEqual(
           buildFleet(reread(current), AGGREGATION, NOW),
         );
-        for (const { cluster, change, options } of steps) {
+        for (const { cluster, change, options, digest } of steps) {
           const previous = current;
-          current = previous.map((c, i) =>
-            i === cluster ? digested(changes[change](c, previous)) : c,
-          );
+          current = previous.map((c, i) => {
+            if (i !== cluster) return c;
+            const { inventoryDigest: _, ...changed } = changes[change](
+              c,
+              previous,
+            );
+            return digest ? digested(changed) : changed;
+          });
           // a cold build: no memo, and objects no earlier build has seen
           expect(buildFleet(current, options, NOW, memo)).toEqual(
             buildFleet(reread(current), options, NOW),
@@ -147,20 +259,30 @@ describe('FleetMemo', () => {
     const after = instancesIn(again);
     expect(after).toHaveLength(before.length);
     after.forEach((instance, i) => {
-      // a fresh instance per build (the mirror pass marks it) around reused content
-      expect(instance).not.toBe(before[i]);
       expect(instance.workloads).toBe(before[i].workloads);
     });
+    // the same services, but those a mirror marks: the mirror pass marks a fresh instance
+    const reused = again.services.map((service, i) => [
+      service.id,
+      service === first.services[i],
+    ]);
+    expect(reused).toEqual(
+      first.services.map(s => [s.id, !s.instances.some(x => x.mirroredIn)]),
+    );
   });
 
-  it('derives afresh a cluster whose digest, or the options, changed', () => {
+  it('derives afresh a cluster whose content, or the options, changed', () => {
     const memo = new FleetMemo();
     const cluster2 = inputs.find(c => c.name === 'cluster-2')!;
     const first = deriveCluster(cluster2, AGGREGATION, memo);
     expect(deriveCluster(reread(cluster2), AGGREGATION, memo)).toBe(first);
     expect(
       deriveCluster(
-        { ...cluster2, inventoryDigest: 'other content' },
+        {
+          ...cluster2,
+          inventory: reread(cluster2.inventory),
+          inventoryDigest: 'other content',
+        },
         AGGREGATION,
         memo,
       ),
@@ -171,12 +293,15 @@ describe('FleetMemo', () => {
     expect(deriveCluster(cluster2, { ...AGGREGATION }, memo)).not.toBe(current);
   });
 
-  it('keeps nothing for a cluster without a digest or an inventory', () => {
+  it('knows an undigested inventory by its object, and keeps nothing without one', () => {
     const memo = new FleetMemo();
     const { inventoryDigest: _, ...undigested } = inputs[0];
     const first = deriveCluster(undigested, AGGREGATION, memo);
     expect(first).toBeDefined();
-    expect(deriveCluster(undigested, AGGREGATION, memo)).not.toBe(first);
+    expect(deriveCluster(undigested, AGGREGATION, memo)).toBe(first);
+    expect(deriveCluster(reread(undigested), AGGREGATION, memo)).not.toBe(
+      first,
+    );
     expect(
       deriveCluster(
         { name: 'new', source: 'kubernetes', sync: { state: 'never-synced' } },
@@ -184,6 +309,41 @@ describe('FleetMemo', () => {
         memo,
       ),
     ).toBeUndefined();
+  });
+
+  it('derives again only the services a watched change touches', () => {
+    const memo = new FleetMemo();
+    const { inventoryDigest: _, ...cluster1 } = inputs.find(
+      c => c.name === 'cluster-1',
+    )!;
+    const before = deriveCluster(cluster1, AGGREGATION, memo)!;
+    const pod = cluster1.inventory!.pods.find(p => p.labels.app === 'ratings')!;
+    const changed = withInventory(cluster1, inv => {
+      inv.pods[inv.pods.indexOf(pod)] = { ...pod, ready: !pod.ready };
+    });
+    const after = deriveCluster(changed, AGGREGATION, memo)!;
+    const byName = (d: typeof before) =>
+      new Map(d.instances.services.map(s => [s.service.name, s]));
+    const [old, now] = [byName(before), byName(after)];
+    expect(now.get('ratings')).not.toBe(old.get('ratings'));
+    expect(now.get('ratings')!.instance.workloads).not.toEqual(
+      old.get('ratings')!.instance.workloads,
+    );
+    const kept = [...now].filter(([name]) => name !== 'ratings');
+    expect(kept.length).toBeGreaterThan(0);
+    for (const [name, contribution] of kept)
+      expect(contribution).toBe(old.get(name));
+    // the cluster-wide inputs are the same objects
+    expect(after.controlPlanes).toBe(before.controlPlanes);
+    expect(after.config).toBe(before.config);
+    // mesh config changed: every service is derived again, as it may read it
+    const policy = withInventory(changed, inv => {
+      const i = inv.meshConfig.findIndex(o => o.kind === 'PeerAuthentication');
+      inv.meshConfig[i] = { ...inv.meshConfig[i] };
+    });
+    const all = byName(deriveCluster(policy, AGGREGATION, memo)!);
+    for (const [name, contribution] of all)
+      expect(contribution).not.toBe(now.get(name));
   });
 
   it('fails on an inventory the fleet cannot be built from, with a memo as without, every time', () => {

@@ -1,45 +1,139 @@
+import type {
+  ClusterLink,
+  EastWestGateway,
+  FleetCluster,
+  LiveConfigObject,
+  Mesh,
+} from '@meshport/backstage-plugin-mesh-common';
 import {
+  clusterNetwork,
   discoverControlPlanes,
   type DiscoveredControlPlane,
 } from './controlPlanes';
-import type { LiveConfigObject } from '@meshport/backstage-plugin-mesh-common';
-import type { AggregationOptions, ClusterInput } from './inventory';
+import { discoverEastWestGateways } from './gateways';
+import { uniqueSorted } from './labels';
+import type {
+  AggregationOptions,
+  ClusterInput,
+  ClusterInventory,
+} from './inventory';
 import { liveConfig } from './liveConfig';
-import { instancesOf, type InventoryInstances } from './services';
+import {
+  instancesOf,
+  sameElements,
+  type DerivedServices,
+  type InventoryIndex,
+  type InventoryInstances,
+  type ServicesMemo,
+} from './services';
 
 /**
  * What the fleet takes from one cluster's inventory alone, whatever the other clusters hold:
  * the bulk of a fleet build (at 50,000 services, seconds; the rest takes a fraction of that).
  */
 export interface ClusterDerivation {
+  /** Where the cluster runs and how it is reached, as its status shows it. */
+  topology: ClusterTopology;
   controlPlanes: DiscoveredControlPlane[];
   instances: InventoryInstances;
   /**
    * The cluster's mesh config as the fleet publishes it: the same array while the inventory's
-   * digest is unchanged, so the analysis of an unchanged cluster sees the same objects.
+   * mesh config objects are unchanged, so the analysis of an unchanged cluster sees the same
+   * objects.
    */
   config: LiveConfigObject[];
 }
 
+export interface ClusterTopology {
+  network?: string;
+  regions: string[];
+  zones: string[];
+  eastWestGateways: EastWestGateway[];
+}
+
+function topologyOf(inventory: ClusterInventory): ClusterTopology {
+  const network = clusterNetwork(inventory);
+  return {
+    ...(network ? { network } : {}),
+    regions: uniqueSorted(
+      inventory.nodes.map(n => n.region).filter((r): r is string => !!r),
+    ),
+    zones: uniqueSorted(
+      inventory.nodes.map(n => n.zone).filter((z): z is string => !!z),
+    ),
+    eastWestGateways: discoverEastWestGateways(inventory, network),
+  };
+}
+
 /**
- * Derivations kept between fleet builds, so a rebuild after a round of syncs recomputes only
- * the clusters whose content changed. Its owner (the fleet store) passes it to every build;
- * a build without one derives every cluster afresh, with the same result.
+ * The links and meshes of the last fleet built, with what they were built from: each
+ * cluster's control planes and topology (as the same objects), in cluster order.
+ */
+export interface FleetShape {
+  names: string[];
+  planes: Array<DiscoveredControlPlane[] | undefined>;
+  topologies: Array<ClusterTopology | undefined>;
+  /** Each cluster's control planes as the fleet shows them (remote ids resolved). */
+  shown: Map<string, FleetCluster['controlPlanes']>;
+  links: ClusterLink[];
+  meshes: Mesh[];
+}
+
+/** What a fleet build keeps for the next one. */
+export interface LastBuild {
+  services?: ServicesMemo;
+  shape?: FleetShape;
+}
+
+interface Entry {
+  options: AggregationOptions;
+  inventory: ClusterInventory;
+  digest?: string;
+  /** The control planes' JSON: equal JSON, the same control planes for every service. */
+  controlPlanesKey: string;
+  derivation: ClusterDerivation;
+  services: DerivedServices;
+  /** The inventory's lookups, reused part by part by the next inventory's. */
+  index: InventoryIndex;
+}
+
+/**
+ * Derivations kept between fleet builds, so a rebuild recomputes only what changed. Its
+ * owner (the fleet store) passes it to every build; a build without one derives every
+ * cluster afresh, with the same result.
  *
- * One entry per cluster name, valid while the cluster's inventory has the digest and the
- * build the aggregation options it was derived with: new content replaces the entry, so
- * the memo never holds more than one derivation per cluster. Builds share what it holds:
- * fleet consumers read it and never mutate it.
+ * One entry per cluster name. A cluster whose inventory is the same object (or has the
+ * same `inventoryDigest`) and the same aggregation options gets its derivation back whole.
+ * Otherwise the last derivation of that cluster serves per service: while the cluster-wide
+ * inputs (control planes, mesh config objects, options) are unchanged, a service whose own
+ * inputs are the same objects keeps its instance — a watch's inventory keeps the objects
+ * of what did not change, so a pod's change re-derives the services selecting it. New
+ * content replaces the entry, so the memo never holds more than one derivation per
+ * cluster. Builds share what it holds: fleet consumers read it and never mutate it.
  */
 export class FleetMemo {
-  private readonly entries = new Map<
-    string,
-    {
-      digest: string;
-      options: AggregationOptions;
-      derivation: ClusterDerivation;
-    }
-  >();
+  constructor(
+    private readonly entries = new Map<string, Entry>(),
+    /** What the last fleet built kept, per slot: the whole fleet's, each check's. */
+    private readonly slots = new Map<string, LastBuild>(),
+    private readonly slot = '',
+  ) {}
+
+  /** What the last fleet built with this memo kept, reused where unchanged. */
+  get last(): LastBuild {
+    let last = this.slots.get(this.slot);
+    if (!last) this.slots.set(this.slot, (last = {}));
+    return last;
+  }
+
+  /**
+   * A memo sharing this one's cluster derivations, with services of its own: for building
+   * the fleet of one cluster alone (checking it), which must not replace the whole fleet's
+   * services and reuses what the last check of that cluster built.
+   */
+  forCluster(name: string): FleetMemo {
+    return new FleetMemo(this.entries, this.slots, `\u0000${name}`);
+  }
 
   /** What was derived from this cluster's inventory with these options, if it is known. */
   get(
@@ -47,53 +141,129 @@ export class FleetMemo {
     options: AggregationOptions,
   ): ClusterDerivation | undefined {
     const entry = this.entries.get(cluster.name);
-    return entry &&
-      cluster.inventoryDigest !== undefined &&
-      entry.digest === cluster.inventoryDigest &&
-      entry.options === options
-      ? entry.derivation
-      : undefined;
+    if (!entry || entry.options !== options || !cluster.inventory)
+      return undefined;
+    const same =
+      entry.inventory === cluster.inventory ||
+      (cluster.inventoryDigest !== undefined &&
+        entry.digest === cluster.inventoryDigest);
+    return same ? entry.derivation : undefined;
   }
 
-  set(
-    cluster: ClusterInput,
-    options: AggregationOptions,
-    derivation: ClusterDerivation,
-  ): void {
-    if (cluster.inventoryDigest === undefined) return;
-    this.entries.set(cluster.name, {
-      digest: cluster.inventoryDigest,
-      options,
-      derivation,
-    });
+  /** The cluster's last entry derived with these options: what a new derivation may reuse. */
+  previous(name: string, options: AggregationOptions): Entry | undefined {
+    const entry = this.entries.get(name);
+    return entry?.options === options ? entry : undefined;
+  }
+
+  set(name: string, entry: Entry): void {
+    this.entries.set(name, entry);
   }
 
   /** Drops what was derived for a cluster that is no longer discovered. */
   forget(clusterName: string): void {
     this.entries.delete(clusterName);
+    this.slots.delete(`\u0000${clusterName}`);
   }
 }
 
+/** Whether the lists of these kinds hold the same objects in both inventories. */
+function sameKinds(
+  a: ClusterInventory,
+  b: ClusterInventory,
+  kinds: Array<keyof ClusterInventory>,
+): boolean {
+  return kinds.every(kind => {
+    const [x, y] = [a[kind], b[kind]];
+    return Array.isArray(x) && Array.isArray(y)
+      ? sameElements<unknown>(x, y)
+      : x === y;
+  });
+}
+
+/** What the control planes are discovered from (see `discoverControlPlanes`). */
+const CONTROL_PLANE_KINDS: Array<keyof ClusterInventory> = [
+  'workloads',
+  'configMaps',
+  'namespaces',
+  'remoteSecrets',
+  'meshConfig',
+  'ztunnelPresent',
+  'remoteSecretsForbidden',
+];
+/** What the topology is found from (see `topologyOf`). */
+const TOPOLOGY_KINDS: Array<keyof ClusterInventory> = [
+  'workloads',
+  'namespaces',
+  'nodes',
+  'services',
+];
+
 /**
  * What the fleet takes from this cluster's inventory: from the memo when it knows it,
- * otherwise computed (and kept in the memo, when there is one). Undefined for a cluster
- * never synced. A caller can derive every cluster ahead of `buildFleet`, one turn of the
- * event loop each, to spread a large first build out.
+ * otherwise computed (and kept in the memo, when there is one), reusing what the memo
+ * derived for services whose inputs did not change. Undefined for a cluster never synced.
+ * A caller can derive every cluster ahead of `buildFleet`, one turn of the event loop
+ * each, to spread a large first build out.
  */
 export function deriveCluster(
   cluster: ClusterInput,
   options: AggregationOptions,
   memo?: FleetMemo,
 ): ClusterDerivation | undefined {
-  if (!cluster.inventory) return undefined;
+  const inventory = cluster.inventory;
+  if (!inventory) return undefined;
   const known = memo?.get(cluster, options);
   if (known) return known;
-  const controlPlanes = discoverControlPlanes(cluster.inventory);
-  const derivation = {
+  const previous = memo?.previous(cluster.name, options);
+  const before = previous?.inventory;
+  // discovering control planes parses mesh config and certificates: only when their inputs changed
+  const discovered =
+    before && sameKinds(before, inventory, CONTROL_PLANE_KINDS)
+      ? previous!.derivation.controlPlanes
+      : discoverControlPlanes(inventory);
+  const controlPlanesKey =
+    discovered === previous?.derivation.controlPlanes
+      ? previous.controlPlanesKey
+      : JSON.stringify(discovered);
+  const samePlanes = previous?.controlPlanesKey === controlPlanesKey;
+  // the same objects, so the analysis of an unchanged cluster sees the same config
+  const sameConfig =
+    before !== undefined &&
+    sameElements(before.meshConfig, inventory.meshConfig);
+  const controlPlanes = samePlanes
+    ? previous!.derivation.controlPlanes
+    : discovered;
+  const { derived, index, ...instances } = instancesOf(
+    inventory,
     controlPlanes,
-    instances: instancesOf(cluster.inventory, controlPlanes, options),
-    config: liveConfig(cluster.inventory),
+    options,
+    previous && {
+      inventory: previous.inventory,
+      index: previous.index,
+      // what every service reads changed: derive them all (rare, and always correct)
+      ...(samePlanes && sameConfig ? { services: previous.services } : {}),
+    },
+  );
+  const derivation: ClusterDerivation = {
+    topology:
+      before && sameKinds(before, inventory, TOPOLOGY_KINDS)
+        ? previous!.derivation.topology
+        : topologyOf(inventory),
+    controlPlanes,
+    instances,
+    config: sameConfig ? previous!.derivation.config : liveConfig(inventory),
   };
-  memo?.set(cluster, options, derivation);
+  memo?.set(cluster.name, {
+    options,
+    inventory,
+    ...(cluster.inventoryDigest !== undefined
+      ? { digest: cluster.inventoryDigest }
+      : {}),
+    controlPlanesKey,
+    derivation,
+    services: derived,
+    index,
+  });
   return derivation;
 }

@@ -417,9 +417,19 @@ describe('buildFleet again over inventories its memo has seen', () => {
     const after = instancesIn(again);
     expect(after).toHaveLength(before.length);
     after.forEach((instance, i) => {
-      expect(instance).not.toBe(before[i]);
       expect(instance.workloads).toBe(before[i].workloads);
     });
+    // a service is built again only when one of its instances changed (here: went stale)
+    const reused = again.services.map((service, i) => [
+      service.id,
+      service === first.services[i],
+    ]);
+    expect(reused).toEqual(
+      first.services.map(s => [
+        s.id,
+        !s.instances.some(x => x.cluster === 'cluster-2' || x.mirroredIn),
+      ]),
+    );
   });
 
   it('does not carry one build’s mirror marks into the next', () => {

@@ -1,12 +1,14 @@
 import type {
   Fleet,
   FleetCluster,
-  LiveConfigObject,
 } from '@meshport/backstage-plugin-mesh-common';
 import { clusterIdResolver } from './clusterIds';
-import { clusterNetwork, DiscoveredControlPlane } from './controlPlanes';
-import { deriveCluster, type FleetMemo } from './FleetMemo';
-import { discoverEastWestGateways } from './gateways';
+import type { DiscoveredControlPlane } from './controlPlanes';
+import {
+  deriveCluster,
+  type ClusterDerivation,
+  type FleetMemo,
+} from './FleetMemo';
 import type {
   AggregationOptions,
   ClusterInput,
@@ -17,50 +19,55 @@ import { buildLinks, linkerdLinkModes } from './links';
 import { buildMeshes } from './meshes';
 import { buildServices } from './services';
 
-function fleetCluster(
-  cluster: ClusterInput,
+/** The cluster's control planes as the fleet shows them, remote cluster ids resolved. */
+function shownControlPlanes(
   planes: DiscoveredControlPlane[],
   resolve: (id: string) => string | undefined,
-  config: LiveConfigObject[] | undefined,
+): FleetCluster['controlPlanes'] {
+  return planes.map(
+    ({
+      remoteClusterIds,
+      rootNamespace: _r,
+      defaultInboundPolicy: _d,
+      linkerdLinkModes: _l,
+      ...cp
+    }) => {
+      const resolved = remoteClusterIds.map(id => ({
+        id,
+        name: resolve(id),
+      }));
+      const unresolved = resolved.filter(r => !r.name).map(r => r.id);
+      return {
+        ...cp,
+        readsEndpointsFrom: uniqueSorted(
+          resolved.map(r => r.name).filter((n): n is string => !!n),
+        ),
+        ...(unresolved.length > 0
+          ? { unresolvedRemoteClusters: unresolved }
+          : {}),
+      };
+    },
+  );
+}
+
+function fleetCluster(
+  cluster: ClusterInput,
+  controlPlanes: FleetCluster['controlPlanes'],
+  derivation: Partial<Pick<ClusterDerivation, 'config' | 'topology'>>,
 ): FleetCluster {
   const inv = cluster.inventory;
-  const network = inv ? clusterNetwork(inv) : undefined;
+  const topology = derivation?.topology;
+  const network = topology?.network;
+  const config = derivation?.config;
   return {
     name: cluster.name,
     source: cluster.source,
     sync: cluster.sync,
-    regions: uniqueSorted(
-      (inv?.nodes ?? []).map(n => n.region).filter((r): r is string => !!r),
-    ),
-    zones: uniqueSorted(
-      (inv?.nodes ?? []).map(n => n.zone).filter((z): z is string => !!z),
-    ),
+    regions: topology?.regions ?? [],
+    zones: topology?.zones ?? [],
     ...(network ? { network } : {}),
-    controlPlanes: planes.map(
-      ({
-        remoteClusterIds,
-        rootNamespace: _r,
-        defaultInboundPolicy: _d,
-        linkerdLinkModes: _l,
-        ...cp
-      }) => {
-        const resolved = remoteClusterIds.map(id => ({
-          id,
-          name: resolve(id),
-        }));
-        const unresolved = resolved.filter(r => !r.name).map(r => r.id);
-        return {
-          ...cp,
-          readsEndpointsFrom: uniqueSorted(
-            resolved.map(r => r.name).filter((n): n is string => !!n),
-          ),
-          ...(unresolved.length > 0
-            ? { unresolvedRemoteClusters: unresolved }
-            : {}),
-        };
-      },
-    ),
-    eastWestGateways: inv ? discoverEastWestGateways(inv, network) : [],
+    controlPlanes,
+    eastWestGateways: topology?.eastWestGateways ?? [],
     ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
     ...(inv ? clusterWarnings(inv) : {}),
     // a stale cluster keeps its last-known-good inventory, so its last-known-good config too;
@@ -84,9 +91,9 @@ function clusterWarnings(
  * Assembles the fleet from every cluster's last-known-good inventory. Pure: the same inputs
  * give the same fleet, in a stable order, so it can be diffed, cached and tested directly.
  *
- * With a memo, what was derived from each cluster's inventory before (matched by its
- * `inventoryDigest`) is reused and what is new is kept in it; the fleet is the same as
- * without one.
+ * With a memo, what was derived from each cluster's inventory before is reused (see
+ * `FleetMemo`), so are the services of the last build the memo saw that nothing changed;
+ * what is new is kept in it. The fleet is the same as without one.
  */
 export function buildFleet(
   clusters: ClusterInput[],
@@ -103,23 +110,56 @@ export function buildFleet(
     derived.map(d => [d.cluster.name, d.controlPlanes ?? []]),
   );
   const resolve = clusterIdResolver(controlPlanes);
+  // links and meshes follow from the clusters' control planes and topology alone: while
+  // those are the same objects (a pod changed), the last build's are still right
+  const last = memo?.last;
+  const known = last?.shape;
+  const sameShape =
+    known !== undefined &&
+    known.names.length === derived.length &&
+    derived.every(
+      (d, i) =>
+        known.names[i] === d.cluster.name &&
+        known.planes[i] === d.controlPlanes &&
+        known.topologies[i] === d.topology,
+    );
+  const shown = sameShape
+    ? known.shown
+    : new Map(
+        derived.map(d => [
+          d.cluster.name,
+          shownControlPlanes(controlPlanes.get(d.cluster.name) ?? [], resolve),
+        ]),
+      );
   const fleetClusters = derived.map(d =>
-    fleetCluster(
-      d.cluster,
-      controlPlanes.get(d.cluster.name) ?? [],
-      resolve,
-      d.config,
-    ),
+    fleetCluster(d.cluster, shown.get(d.cluster.name)!, d),
   );
-  const links = buildLinks(
-    fleetClusters,
-    linkerdLinkModes(controlPlanes, resolve),
+  const { services, memo: servicesMemo } = buildServices(
+    derived,
+    resolve,
+    options,
+    last?.services,
   );
+  const links = sameShape
+    ? known.links
+    : buildLinks(fleetClusters, linkerdLinkModes(controlPlanes, resolve));
+  const meshes = sameShape ? known.meshes : buildMeshes(controlPlanes, links);
+  if (last) {
+    last.services = servicesMemo;
+    last.shape = {
+      names: derived.map(d => d.cluster.name),
+      planes: derived.map(d => d.controlPlanes),
+      topologies: derived.map(d => d.topology),
+      shown,
+      links,
+      meshes,
+    };
+  }
   return {
     generatedAt: now.toISOString(),
     clusters: fleetClusters,
-    meshes: buildMeshes(controlPlanes, links),
-    services: buildServices(derived, resolve, options),
+    meshes,
+    services,
     links,
   };
 }

@@ -138,8 +138,8 @@ export interface ClusterInput {
   inventory?: ClusterInventory;
   /**
    * A digest of the inventory's content (equal digests, equal content). With a `FleetMemo`,
-   * what an earlier build derived from an inventory of this digest is reused; without a
-   * digest the cluster is derived afresh on every build.
+   * what an earlier build derived from the same inventory object, or from one of this
+   * digest, is reused; an inventory without one (a watch's) is known by its objects alone.
    */
   inventoryDigest?: string;
 }

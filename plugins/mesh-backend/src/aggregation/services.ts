@@ -51,7 +51,7 @@ function isMirror(s: ServiceInfo): boolean {
  * Lookups over one cluster's inventory, built once so that resolving each of its services
  * costs in proportion to that service, not to the size of the cluster.
  */
-interface InventoryIndex {
+export interface InventoryIndex {
   /** First namespace of each name, as `Array.find` would return it. */
   namespaces: Map<string, NamespaceInfo>;
   /** Last namespace of each name, as `new Map(entries)` keeps it (workload grouping). */
@@ -68,39 +68,149 @@ interface InventoryIndex {
   waypoints: Set<string>;
 }
 
-function indexInventory(inv: ClusterInventory): InventoryIndex {
+/** Whether both lists hold the same objects in the same order. */
+export function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The index of `inv`. With the index of the cluster's inventory before, each part whose
+ * list holds the same objects is that index's part: a pod's change re-indexes the pods only.
+ */
+function indexInventory(
+  inv: ClusterInventory,
+  previous?: { inventory: ClusterInventory; index: InventoryIndex },
+): InventoryIndex {
+  const same = <K extends keyof ClusterInventory>(kind: K) =>
+    previous !== undefined &&
+    sameElements(previous.inventory[kind] as unknown[], inv[kind] as unknown[]);
+  const before = previous?.index;
+  const sameNamespaces = same('namespaces');
+  const sameConfig = same('meshConfig');
+  return {
+    ...(sameNamespaces
+      ? {
+          namespaces: before!.namespaces,
+          namespacesLastWins: before!.namespacesLastWins,
+        }
+      : indexNamespaces(inv.namespaces)),
+    nodes: same('nodes')
+      ? before!.nodes
+      : new Map(inv.nodes.map(n => [n.name, n])),
+    pods: podsIndex(inv.pods, same('pods'), previous),
+    slices: same('endpointSlices')
+      ? before!.slices
+      : indexSlices(inv.endpointSlices),
+    ...(sameConfig
+      ? {
+          peerAuthentications: before!.peerAuthentications,
+          linkerdPolicies: before!.linkerdPolicies,
+          meshConfig: before!.meshConfig,
+          waypoints: before!.waypoints,
+        }
+      : {
+          peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
+          linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
+          meshConfig: indexMeshConfig(inv.meshConfig),
+          waypoints: serviceWaypoints(inv.meshConfig),
+        }),
+  };
+}
+
+function indexNamespaces(
+  list: NamespaceInfo[],
+): Pick<InventoryIndex, 'namespaces' | 'namespacesLastWins'> {
   const namespaces = new Map<string, NamespaceInfo>();
-  for (const n of inv.namespaces)
-    if (!namespaces.has(n.name)) namespaces.set(n.name, n);
+  for (const n of list) if (!namespaces.has(n.name)) namespaces.set(n.name, n);
+  return {
+    namespaces,
+    namespacesLastWins: new Map(list.map(n => [n.name, n])),
+  };
+}
+
+function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
   const pods = new Map<string, Map<string, PodInfo[]>>();
-  for (const p of inv.pods) {
+  for (const p of list) {
     let byLabel = pods.get(p.namespace);
     if (!byLabel) pods.set(p.namespace, (byLabel = new Map()));
     for (const [k, v] of Object.entries(p.labels)) {
       const key = `${k}\u0000${v}`;
-      const list = byLabel.get(key);
-      if (list) list.push(p);
+      const found = byLabel.get(key);
+      if (found) found.push(p);
       else byLabel.set(key, [p]);
     }
   }
+  return pods;
+}
+
+function podsIndex(
+  pods: PodInfo[],
+  same: boolean,
+  previous?: { inventory: ClusterInventory; index: InventoryIndex },
+): InventoryIndex['pods'] {
+  if (!previous) return indexPods(pods);
+  if (same) return previous.index.pods;
+  return patchPods(previous.inventory.pods, previous.index.pods, pods);
+}
+
+/**
+ * The pods index of `pods` from the index of `previous`, the same cluster's pods before a
+ * change: the lists of the labels the removed and added pods carry are rebuilt, in
+ * inventory order as `indexPods` keeps them, the others shared. A change of many pods
+ * (a re-list after a gap) indexes afresh.
+ */
+function patchPods(
+  previous: PodInfo[],
+  index: InventoryIndex['pods'],
+  pods: PodInfo[],
+): InventoryIndex['pods'] {
+  const before = new Set(previous);
+  const after = new Set(pods);
+  const removed = previous.filter(p => !after.has(p));
+  const added = pods.filter(p => !before.has(p));
+  if ((removed.length + added.length) * 8 > pods.length) return indexPods(pods);
+  const gone = new Set(removed);
+  // namespace → label key → the added pods carrying it
+  const touched = new Map<string, Map<string, PodInfo[]>>();
+  for (const p of [...removed, ...added]) {
+    let keys = touched.get(p.namespace);
+    if (!keys) touched.set(p.namespace, (keys = new Map()));
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}\u0000${v}`;
+      const list = keys.get(key) ?? [];
+      if (!gone.has(p)) list.push(p);
+      keys.set(key, list);
+    }
+  }
+  const position = new Map(pods.map((p, i) => [p, i]));
+  const patched = new Map(index);
+  for (const [namespace, keys] of touched) {
+    const byLabel = new Map(index.get(namespace));
+    for (const [key, joining] of keys) {
+      const list = (byLabel.get(key) ?? [])
+        .filter(p => !gone.has(p))
+        .concat(joining)
+        .sort((a, b) => position.get(a)! - position.get(b)!);
+      if (list.length > 0) byLabel.set(key, list);
+      else byLabel.delete(key);
+    }
+    patched.set(namespace, byLabel);
+  }
+  return patched;
+}
+
+function indexSlices(list: EndpointSliceInfo[]): InventoryIndex['slices'] {
   const slices = new Map<string, EndpointSliceInfo[]>();
-  for (const s of inv.endpointSlices) {
+  for (const s of list) {
     const key = `${s.namespace}\u0000${s.serviceName}`;
-    const list = slices.get(key);
-    if (list) list.push(s);
+    const found = slices.get(key);
+    if (found) found.push(s);
     else slices.set(key, [s]);
   }
-  return {
-    namespaces,
-    namespacesLastWins: new Map(inv.namespaces.map(n => [n.name, n])),
-    nodes: new Map(inv.nodes.map(n => [n.name, n])),
-    pods,
-    slices,
-    peerAuthentications: inv.meshConfig.filter(isPeerAuthentication),
-    linkerdPolicies: linkerdPoliciesByNamespace(inv.meshConfig),
-    meshConfig: indexMeshConfig(inv.meshConfig),
-    waypoints: serviceWaypoints(inv.meshConfig),
-  };
+  return slices;
 }
 
 /** The namespace's pods that carry every label of the selector; an empty selector selects none. */
@@ -146,12 +256,10 @@ function instanceOf(
   inv: ClusterInventory,
   index: InventoryIndex,
   service: ServiceInfo,
+  pods: PodInfo[],
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
 ): InstanceFromInventory {
-  const pods = service.selector
-    ? selectedPods(index, service.namespace, service.selector)
-    : [];
   const workloads = groupWorkloads(
     inv,
     pods,
@@ -226,111 +334,351 @@ function instanceOf(
   };
 }
 
+/** One service of an inventory with its instance: the same object while neither changed. */
+export interface ServiceContribution {
+  service: ServiceInfo;
+  instance: InstanceFromInventory;
+}
+
 /** What one inventory's services contribute as instances, whatever the rest of the fleet holds. */
 export interface InventoryInstances {
   /** First namespace of each name, for the owner label a namespace carries. */
   namespaces: Map<string, NamespaceInfo>;
   /** Each service of the inventory that is a logical service here, with its instance. */
-  services: Array<{ service: ServiceInfo; instance: InstanceFromInventory }>;
+  services: ServiceContribution[];
+  /** The inventory's Linkerd mirrors, which mark the instances they mirror. */
+  mirrors: ServiceInfo[];
 }
 
 /**
- * Computes what each service of one inventory contributes as an instance. Its inventory index
- * is dropped afterwards: it is only needed to compute them.
+ * What one service's instance was derived from, besides the cluster-wide inputs (control
+ * planes, mesh config, options): an instance is reused while every one of these is the
+ * same object as when it was derived.
+ */
+export type ServiceInputs = ReadonlyArray<object | undefined>;
+
+/** Each service's contribution with the inputs it was derived from, keyed by the ServiceInfo. */
+export type DerivedServices = Map<
+  ServiceInfo,
+  { inputs: ServiceInputs; contribution: ServiceContribution }
+>;
+
+/**
+ * The objects of the inventory one service's instance reads, in a fixed order: the
+ * service, its namespace (first and last of the name), each pod its selector picks with
+ * the node it runs on, its EndpointSlices. Pods, nodes and slices are distinct objects, so
+ * two equal lists hold the same of each.
+ */
+function serviceInputs(
+  index: InventoryIndex,
+  service: ServiceInfo,
+  pods: PodInfo[],
+): ServiceInputs {
+  const slices =
+    index.slices.get(`${service.namespace}\u0000${service.name}`) ?? [];
+  const inputs: Array<object | undefined> = [
+    service,
+    index.namespaces.get(service.namespace),
+    index.namespacesLastWins.get(service.namespace),
+  ];
+  for (const pod of pods) {
+    inputs.push(pod, pod.nodeName ? index.nodes.get(pod.nodeName) : undefined);
+  }
+  for (const slice of slices) inputs.push(slice);
+  return inputs;
+}
+
+function sameInputs(a: ServiceInputs, b: ServiceInputs): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Computes what each service of one inventory contributes as an instance, with the index of
+ * the inventory it looked them up in.
+ *
+ * With `previous` — what the same cluster's last inventory gave with the same control
+ * planes, mesh config and options — a service whose inputs are all the same objects keeps
+ * its contribution, so a watched change costs the services it touches. `derived` is what
+ * the next call takes as `previous`.
  */
 export function instancesOf(
   inv: ClusterInventory,
   controlPlanes: DiscoveredControlPlane[],
   options: AggregationOptions,
-): InventoryInstances {
+  previous?: {
+    inventory: ClusterInventory;
+    index: InventoryIndex;
+    /** Absent when what every service reads changed: then each is derived again. */
+    services?: DerivedServices;
+  },
+): InventoryInstances & { derived: DerivedServices; index: InventoryIndex } {
   const excluded = new Set(options.excludeNamespaces);
-  const index = indexInventory(inv);
-  const services: InventoryInstances['services'] = [];
+  const index = indexInventory(inv, previous);
+  const services: ServiceContribution[] = [];
+  const derived: DerivedServices = new Map();
+  const mirrors: ServiceInfo[] = [];
   for (const service of inv.services) {
-    if (excluded.has(service.namespace) || isMirror(service)) continue;
-    services.push({
-      service,
-      instance: instanceOf(inv, index, service, controlPlanes, options),
-    });
+    if (isMirror(service)) {
+      mirrors.push(service);
+      continue;
+    }
+    if (excluded.has(service.namespace)) continue;
+    const pods = service.selector
+      ? selectedPods(index, service.namespace, service.selector)
+      : [];
+    const inputs = serviceInputs(index, service, pods);
+    const known = previous?.services?.get(service);
+    const contribution =
+      known && sameInputs(known.inputs, inputs)
+        ? known.contribution
+        : {
+            service,
+            instance: instanceOf(
+              inv,
+              index,
+              service,
+              pods,
+              controlPlanes,
+              options,
+            ),
+          };
+    services.push(contribution);
+    derived.set(service, { inputs, contribution });
   }
-  return { namespaces: index.namespaces, services };
+  return { namespaces: index.namespaces, services, mirrors, derived, index };
 }
+
+/** One cluster's contribution to a logical service, as a build used it. */
+interface Part {
+  cluster: string;
+  stale: boolean;
+  contribution: ServiceContribution;
+}
+
+/** What a cluster gave the last build: a build need not look again at an unchanged one. */
+interface ClusterPart {
+  instances: InventoryInstances;
+  stale: boolean;
+}
+
+/**
+ * The services of the last build, kept so the next one builds again only the services of
+ * the clusters whose contributions changed, and reuses each of those whose parts are the
+ * same: the same clusters' contributions (same objects), equally stale.
+ */
+export interface ServicesMemo {
+  options: AggregationOptions;
+  clusters: Map<string, ClusterPart>;
+  byId: Map<string, { parts: Part[]; service: MeshService }>;
+  /** The services in id order, and the position of each id. */
+  services: MeshService[];
+  positions: Map<string, number>;
+  /** Ids of the services a Linkerd mirror marked: never reused, their marks may go. */
+  mirrored: Set<string>;
+}
+
+function sameParts(a: Part[], b: Part[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (
+      a[i].contribution !== b[i].contribution ||
+      a[i].cluster !== b[i].cluster ||
+      a[i].stale !== b[i].stale
+    )
+      return false;
+  }
+  return true;
+}
+
+const idOf = (s: ServiceInfo) => serviceId(s.namespace, s.name);
 
 /**
  * One logical service per namespace/name across clusters (Istio's namespace sameness),
  * with one instance per cluster that runs it. Linkerd mirrors are not services of their own:
  * they mark the instance they mirror as reachable from the mirroring cluster.
+ *
+ * With `previous`, the last build's services: only the ids of the clusters whose
+ * contributions changed (other objects, or stale or not) are looked at again, a service
+ * whose parts are unchanged is that build's object, and the order is kept when no service
+ * came or went. After a watched change a build costs the clusters that changed. A mirrored
+ * service is always built again (its mark comes from other clusters). The result is equal
+ * to a build without `previous`.
  */
 export function buildServices(
   clusters: Array<{ cluster: ClusterInput; instances?: InventoryInstances }>,
   resolveClusterId: (id: string) => string | undefined,
   options: AggregationOptions,
-): MeshService[] {
-  const byId = new Map<string, MeshService>();
-  const labelClaims = new Map<string, OwnerClaim[]>();
+  previous?: ServicesMemo,
+): { services: MeshService[]; memo: ServicesMemo } {
   const sorted = [...clusters].sort((a, b) =>
     a.cluster.name.localeCompare(b.cluster.name),
   );
-
-  for (const { cluster, instances } of sorted) {
-    if (!instances) continue;
-    const stale = cluster.sync.state === 'stale';
-    for (const { service, instance } of instances.services) {
-      const id = serviceId(service.namespace, service.name);
-      const entry = byId.get(id) ?? {
-        id,
-        namespace: service.namespace,
-        name: service.name,
-        instances: [],
-      };
-      const claim = labelClaim(
-        service,
-        instances.namespaces.get(service.namespace),
-        cluster.name,
-        options.ownerLabel,
-      );
-      if (claim) labelClaims.set(id, [...(labelClaims.get(id) ?? []), claim]);
-      // a fresh instance object per build: the mirror pass below sets mirroredIn on it
-      entry.instances.push({
-        cluster: cluster.name,
-        stale,
-        ...instance,
+  const order = new Map(sorted.map(({ cluster }, i) => [cluster.name, i]));
+  const current = new Map<string, ClusterPart>();
+  for (const { cluster, instances } of sorted)
+    if (instances)
+      current.set(cluster.name, {
+        instances,
+        stale: cluster.sync.state === 'stale',
       });
-      byId.set(id, entry);
-    }
-  }
+  const namespaceOf = (cluster: string, namespace: string) =>
+    current.get(cluster)?.instances.namespaces.get(namespace);
 
-  for (const { cluster } of sorted) {
-    for (const mirror of (cluster.inventory?.services ?? []).filter(isMirror)) {
+  const mirrors: Array<{ id: string; target: string; from: string }> = [];
+  for (const [name, { instances }] of current) {
+    for (const mirror of instances.mirrors) {
       const target = mirror.labels[LINKERD_MIRROR_CLUSTER_LABEL];
       const targetCluster = target ? resolveClusterId(target) : undefined;
       if (!target || !targetCluster || !mirror.name.endsWith(`-${target}`)) {
         continue;
       }
-      const name = mirror.name.slice(0, -(target.length + 1));
-      const instance = byId
-        .get(serviceId(mirror.namespace, name))
-        ?.instances.find(i => i.cluster === targetCluster);
-      if (instance) {
-        instance.mirroredIn = uniqueSorted([
-          ...(instance.mirroredIn ?? []),
-          cluster.name,
-        ]);
-      }
+      mirrors.push({
+        id: serviceId(
+          mirror.namespace,
+          mirror.name.slice(0, -(target.length + 1)),
+        ),
+        target: targetCluster,
+        from: name,
+      });
+    }
+  }
+  const mirrored = new Set(mirrors.map(m => m.id));
+
+  const usable = previous?.options === options ? previous : undefined;
+  // the clusters whose parts differ from the last build's, and the ids they give or gave
+  const changed = new Set<string>();
+  for (const [name, part] of current) {
+    const before = usable?.clusters.get(name);
+    if (before?.instances !== part.instances || before.stale !== part.stale)
+      changed.add(name);
+  }
+  for (const name of usable?.clusters.keys() ?? [])
+    if (!current.has(name)) changed.add(name);
+  const joining = new Map<string, Part[]>();
+  for (const name of changed) {
+    const part = current.get(name);
+    for (const contribution of part?.instances.services ?? []) {
+      const id = idOf(contribution.service);
+      const list = joining.get(id) ?? [];
+      list.push({ cluster: name, stale: part!.stale, contribution });
+      joining.set(id, list);
+    }
+  }
+  const affected = new Set([
+    ...joining.keys(),
+    ...mirrored,
+    ...(usable?.mirrored ?? []),
+  ]);
+  for (const name of changed)
+    for (const { service } of usable?.clusters.get(name)?.instances.services ??
+      [])
+      affected.add(idOf(service));
+
+  const byId: ServicesMemo['byId'] = usable ? new Map(usable.byId) : new Map();
+  const ids = usable ? affected : new Set(joining.keys());
+  const built = new Map<string, MeshService>();
+  for (const id of ids) {
+    const parts = [
+      ...(usable?.byId.get(id)?.parts ?? []).filter(
+        p => !changed.has(p.cluster),
+      ),
+      ...(joining.get(id) ?? []),
+    ].sort((a, b) => order.get(a.cluster)! - order.get(b.cluster)!);
+    if (parts.length === 0) {
+      byId.delete(id);
+      continue;
+    }
+    const known = usable?.byId.get(id);
+    if (
+      known &&
+      !mirrored.has(id) &&
+      !usable!.mirrored.has(id) &&
+      sameParts(known.parts, parts)
+    ) {
+      byId.set(id, known);
+      continue;
+    }
+    const service = buildService(id, parts, namespaceOf, options);
+    byId.set(id, { parts, service });
+    built.set(id, service);
+  }
+
+  for (const { id, target, from } of mirrors) {
+    const instance = byId
+      .get(id)
+      ?.service.instances.find(i => i.cluster === target);
+    if (instance) {
+      instance.mirroredIn = uniqueSorted([
+        ...(instance.mirroredIn ?? []),
+        from,
+      ]);
     }
   }
 
-  for (const entry of byId.values()) {
-    const ownership = resolveOwnership({
-      configured:
-        options.owners?.[entry.id] ?? options.owners?.[entry.namespace],
-      labels: labelClaims.get(entry.id) ?? [],
-    });
-    if (ownership.owner) entry.owner = ownership.owner;
-    entry.ownership = ownership;
+  // the same services as last time: their order is known, without sorting 50,000 ids again
+  const sameIds =
+    usable !== undefined &&
+    usable.services.length === byId.size &&
+    [...affected].every(id => byId.has(id) === usable.positions.has(id));
+  let services: MeshService[];
+  let positions: Map<string, number>;
+  if (sameIds) {
+    services = usable.services.slice();
+    for (const [id, service] of built)
+      services[usable.positions.get(id)!] = service;
+    positions = usable.positions;
+  } else {
+    services = [...byId.values()]
+      .map(e => e.service)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    positions = new Map(services.map((s, i) => [s.id, i]));
   }
+  return {
+    services,
+    memo: { options, clusters: current, byId, services, positions, mirrored },
+  };
+}
 
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+/** One logical service from its parts, in cluster order. */
+function buildService(
+  id: string,
+  parts: Part[],
+  namespaceOf: (
+    cluster: string,
+    namespace: string,
+  ) => NamespaceInfo | undefined,
+  options: AggregationOptions,
+): MeshService {
+  const { service: first } = parts[0].contribution;
+  const entry: MeshService = {
+    id,
+    namespace: first.namespace,
+    name: first.name,
+    // a fresh instance object per build: the mirror pass sets mirroredIn on it
+    instances: parts.map(({ cluster, stale, contribution }) => ({
+      cluster,
+      stale,
+      ...contribution.instance,
+    })),
+  };
+  const claims = parts.flatMap(({ cluster, contribution: { service } }) => {
+    const claim = labelClaim(
+      service,
+      namespaceOf(cluster, service.namespace),
+      cluster,
+      options.ownerLabel,
+    );
+    return claim ? [claim] : [];
+  });
+  const ownership = resolveOwnership({
+    configured: options.owners?.[id] ?? options.owners?.[entry.namespace],
+    labels: claims,
+  });
+  if (ownership.owner) entry.owner = ownership.owner;
+  entry.ownership = ownership;
+  return entry;
 }
 
 /** What one cluster says about the owner: the Service's label, else its namespace's. */

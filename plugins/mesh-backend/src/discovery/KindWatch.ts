@@ -52,6 +52,8 @@ const keyOf = (o: KubeObject): string | undefined => {
  */
 export class KindWatch<T> {
   private readonly records = new Map<string, { record: T; json: string }>();
+  /** `items()` until the records change: a flush reads every kind, most of them unchanged. */
+  private sorted?: T[];
   private resourceVersion?: string;
   private relistAt = 0;
   private failures = 0;
@@ -77,12 +79,11 @@ export class KindWatch<T> {
 
   /** What the kind holds, in namespace/name order as the API server lists it. */
   items(): T[] {
-    return (
-      [...this.records.entries()]
-        // code-unit order, as etcd's byte order of keys for the names Kubernetes allows
-        .sort(([a], [b]) => Number(a > b) - Number(a < b))
-        .map(([, r]) => r.record)
-    );
+    this.sorted ??= [...this.records.entries()]
+      // code-unit order, as etcd's byte order of keys for the names Kubernetes allows
+      .sort(([a], [b]) => Number(a > b) - Number(a < b))
+      .map(([, r]) => r.record);
+    return this.sorted;
   }
 
   /** Ends a failing kind's backoff now: the caller knows the cluster may be back. */
@@ -136,8 +137,19 @@ export class KindWatch<T> {
       );
       const before = this.status;
       const same = this.sameRecords(fresh);
-      this.records.clear();
-      for (const [key, value] of fresh) this.records.set(key, value);
+      if (!same) {
+        // an object listed as it was keeps its record: what was derived from it still holds
+        const previous = new Map(this.records);
+        this.records.clear();
+        for (const [key, value] of fresh) {
+          const known = previous.get(key);
+          this.records.set(
+            key,
+            known !== undefined && known.json === value.json ? known : value,
+          );
+        }
+        this.sorted = undefined;
+      }
       this.resourceVersion = listed?.resourceVersion ?? '';
       this.status = listed
         ? { state: 'synced' }
@@ -156,6 +168,7 @@ export class KindWatch<T> {
           this.status.forbidden === true &&
           this.records.size === 0;
         this.records.clear();
+        this.sorted = undefined;
         this.resourceVersion = '';
         this.status = { state: 'synced', forbidden: true };
       } else if (timeout.signal.aborted && !signal.aborted) {
@@ -212,19 +225,20 @@ export class KindWatch<T> {
           if (event.type === 'BOOKMARK') return;
           const key = keyOf(event.object);
           if (key === undefined) return;
-          if (event.type === 'DELETED') {
-            if (this.records.delete(key)) this.hooks.changed();
-            return;
-          }
-          const record = this.map(event.object);
+          const record =
+            event.type === 'DELETED' ? undefined : this.map(event.object);
           if (record === undefined) {
-            if (this.records.delete(key)) this.hooks.changed();
+            if (this.records.delete(key)) {
+              this.sorted = undefined;
+              this.hooks.changed();
+            }
             return;
           }
           const json = JSON.stringify(record);
           // most updates (a pod's status heartbeat) leave what discovery keeps unchanged
           if (this.records.get(key)?.json === json) return;
           this.records.set(key, { record, json });
+          this.sorted = undefined;
           this.hooks.changed();
         },
       );

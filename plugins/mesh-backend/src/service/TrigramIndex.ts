@@ -11,9 +11,14 @@
  */
 export class TrigramIndex {
   /** Trigram key → ascending positions of the texts holding it. */
-  private readonly postings = new Map<number, Int32Array>();
+  private readonly postings: Map<number, Int32Array>;
 
-  constructor(private readonly texts: readonly string[]) {
+  constructor(
+    private readonly texts: readonly string[],
+    postings?: Map<number, Int32Array>,
+  ) {
+    this.postings = postings ?? new Map();
+    if (postings) return;
     const building = new Map<number, number[]>();
     texts.forEach((text, position) => {
       for (let i = 0; i + 3 <= text.length; i++) {
@@ -27,6 +32,37 @@ export class TrigramIndex {
     for (const [key, list] of building) {
       this.postings.set(key, Int32Array.from(list));
     }
+  }
+
+  /**
+   * The index of `texts`, which differ from this index's texts only at the `changed`
+   * positions: the posting lists of the trigrams those texts lost or gained are patched,
+   * the others shared, so a change to a few texts costs those texts. Same answers as an
+   * index built from `texts`.
+   */
+  patched(texts: readonly string[], changed: readonly number[]): TrigramIndex {
+    const postings = new Map(this.postings);
+    const edits = new Map<number, { add: number[]; remove: Set<number> }>();
+    const edit = (key: number) => {
+      let e = edits.get(key);
+      if (!e) edits.set(key, (e = { add: [], remove: new Set() }));
+      return e;
+    };
+    for (const position of changed) {
+      const before = trigramsOf(this.texts[position] ?? '');
+      const after = trigramsOf(texts[position]);
+      for (const key of before)
+        if (!after.has(key)) edit(key).remove.add(position);
+      for (const key of after)
+        if (!before.has(key)) edit(key).add.push(position);
+    }
+    for (const [key, { add, remove }] of edits) {
+      const kept = [...(postings.get(key) ?? [])].filter(p => !remove.has(p));
+      const list = Int32Array.from([...kept, ...add].sort((a, b) => a - b));
+      if (list.length > 0) postings.set(key, list);
+      else postings.delete(key);
+    }
+    return new TrigramIndex(texts, postings);
   }
 
   /**
@@ -59,6 +95,12 @@ export class TrigramIndex {
     }
     return found;
   }
+}
+
+function trigramsOf(text: string): Set<number> {
+  const keys = new Set<number>();
+  for (let i = 0; i + 3 <= text.length; i++) keys.add(trigramAt(text, i));
+  return keys;
 }
 
 /** The three UTF-16 code units at `i` as one exact number (48 bits fit a double). */

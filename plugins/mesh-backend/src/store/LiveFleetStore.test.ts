@@ -72,13 +72,19 @@ describe('LiveFleetStore', () => {
   });
 
   it('gives readers that arrive during a build the same fleet, and yields while building', async () => {
-    const { store, inventory } = await setup();
-    // a sync that changes every cluster's objects makes the next build a full one
-    for (const name of ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4']) {
-      const changed = reread(inventory(name));
-      changed.pods.forEach(p => (p.ready = !p.ready));
-      await store.recordSuccess(name, changed, new Date(AT));
-    }
+    // a store that loads every cluster from the database derives them all in its first build
+    const inputs = await demoClusterInputs(AT);
+    const repository = memoryRepository();
+    const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
+    for (const c of inputs)
+      await repository.saveSuccess(c.name, c.inventory!, sync);
+    const store = new LiveFleetStore({
+      clusters: inputs.map(({ name, source }) => ({ name, source })),
+      repository,
+      aggregation: AGGREGATION,
+      logger: mockServices.logger.mock(),
+    });
+    await store.load();
     let turnsDuringBuild = 0;
     let building = true;
     const count = () => {
@@ -218,6 +224,126 @@ describe('LiveFleetStore', () => {
     bad.services.push({ ...bad.services[0], name: 7 as unknown as string });
     return bad;
   }
+
+  describe('a watched change', () => {
+    async function watched(persistIntervalMs = 60_000) {
+      const inputs = await demoClusterInputs(AT);
+      const saved = memoryRepository();
+      const writes: string[] = [];
+      let failWrites = false;
+      const repository: ClusterStateRepository = {
+        ...saved,
+        saveSuccess: async (cluster, inventory, sync) => {
+          if (failWrites) throw new Error('the database is down');
+          writes.push(cluster);
+          await saved.saveSuccess(cluster, inventory, sync);
+        },
+      };
+      const store = new LiveFleetStore({
+        clusters: inputs.map(({ name, source }) => ({ name, source })),
+        repository,
+        aggregation: AGGREGATION,
+        logger: mockServices.logger.mock(),
+        persistIntervalMs,
+      });
+      await store.load();
+      for (const c of inputs)
+        await store.recordSuccess(c.name, c.inventory!, new Date(AT));
+      writes.length = 0;
+      const inventory = (name: string) =>
+        inputs.find(c => c.name === name)!.inventory!;
+      const failing = (fail: boolean) => {
+        failWrites = fail;
+      };
+      return { store, saved, writes, inventory, failing };
+    }
+    // what a watch hands over: the objects that did not change are the same
+    const withReviewsUnready = (inventory: ClusterInventory) => ({
+      ...inventory,
+      pods: inventory.pods.map(p =>
+        p.labels.app === 'reviews' ? { ...p, ready: false } : p,
+      ),
+    });
+    const storedPods = async (saved: ClusterStateRepository, cluster: string) =>
+      (await saved.loadAll()).find(r => r.cluster === cluster)!.inventory!.pods;
+
+    it('is served at once, written at most once per interval, and the last change lands', async () => {
+      const { store, saved, writes, inventory } = await watched(50);
+      const before = await workloadsOf(store, 'bookinfo/ratings', 'cluster-2');
+      const first = withReviewsUnready(inventory('cluster-2'));
+      await store.recordChange('cluster-2', first, new Date(AT));
+      const gone = first.pods.find(p => p.labels.app === 'reviews');
+      const second = { ...first, pods: first.pods.filter(p => p !== gone) };
+      await store.recordChange('cluster-2', second, new Date(AT));
+      const reviews = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+      expect(reviews.every(w => w.pods.ready === 0)).toBe(true);
+      // a service the change did not touch keeps what was derived for it
+      expect(await workloadsOf(store, 'bookinfo/ratings', 'cluster-2')).toBe(
+        before,
+      );
+      expect(writes).toEqual([]);
+      await new Promise(resolve => setTimeout(resolve, 200));
+      expect(writes).toEqual(['cluster-2']);
+      expect(await storedPods(saved, 'cluster-2')).toEqual(second.pods);
+    });
+
+    it('is written by flush, and before a failure that follows it', async () => {
+      const { store, saved, writes, inventory } = await watched();
+      const changed = withReviewsUnready(inventory('cluster-2'));
+      await store.recordChange('cluster-2', changed, new Date(AT));
+      await store.flush();
+      expect(writes).toEqual(['cluster-2']);
+      await store.flush();
+      expect(writes).toEqual(['cluster-2']);
+
+      const again = withReviewsUnready(inventory('cluster-3'));
+      await store.recordChange('cluster-3', again, new Date(AT));
+      const later = new Date('2025-04-01T00:05:00.000Z');
+      await store.recordFailure(
+        'cluster-3',
+        { reason: 'timeout', message: 'slow' },
+        later,
+      );
+      expect(writes).toEqual(['cluster-2', 'cluster-3']);
+      const row = (await saved.loadAll()).find(r => r.cluster === 'cluster-3')!;
+      expect(row.inventory!.pods).toEqual(again.pods);
+      expect(row.sync).toMatchObject({ state: 'stale', lastSuccessAt: AT });
+    });
+
+    it('is written again later when the database refused it', async () => {
+      const { store, saved, writes, inventory, failing } = await watched(50);
+      const changed = withReviewsUnready(inventory('cluster-2'));
+      failing(true);
+      await store.recordChange('cluster-2', changed, new Date(AT));
+      await new Promise(resolve => setTimeout(resolve, 120));
+      expect(writes).toEqual([]);
+      failing(false);
+      await new Promise(resolve => setTimeout(resolve, 200));
+      expect(writes).toEqual(['cluster-2']);
+      expect(await storedPods(saved, 'cluster-2')).toEqual(changed.pods);
+    });
+
+    it('is refused when the fleet cannot be built from it: the cluster keeps its last good data', async () => {
+      const { store, writes, inventory } = await watched();
+      const good = inventory('cluster-2');
+      const later = new Date('2025-04-01T00:05:00.000Z');
+      await store.recordChange('cluster-2', unbuildable(good), later);
+      const fleet = await store.getFleet();
+      expect(fleet.clusters.find(c => c.name === 'cluster-2')!.sync).toEqual(
+        expect.objectContaining({
+          state: 'stale',
+          error: expect.objectContaining({ reason: 'malformed-response' }),
+        }),
+      );
+      await store.flush();
+      expect(writes).toEqual([]);
+      expect(
+        (await store.getService('bookinfo', 'reviews'))!.instances.map(
+          i => i.cluster,
+        ),
+      ).toContain('cluster-2');
+    });
+  });
 
   it('never accepts an inventory the fleet cannot be built from: the cluster keeps its last good data', async () => {
     const repository = memoryRepository();

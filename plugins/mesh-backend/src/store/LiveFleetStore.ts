@@ -27,6 +27,11 @@ export interface LiveFleetStoreOptions {
   logger: LoggerService;
   /** How often a read may check the database for another replica's writes. */
   refreshIntervalMs?: number;
+  /**
+   * How often a watched cluster's inventory is written at most (`recordChange`); its
+   * changes in between are served from memory. Default 10 seconds.
+   */
+  persistIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -55,6 +60,8 @@ function storedInventory(
 export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private readonly clusters = new Map<string, ClusterInput>();
   private readonly memo = new FleetMemo();
+  /** The last index built: the next one reuses what it holds of unchanged services. */
+  private lastIndex?: ServiceIndex;
   private view?: FleetView;
   /** Bumped whenever the fleet goes out of date, so a build knows whether it still is. */
   private version = 0;
@@ -62,6 +69,13 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private revision?: string;
   private lastRefresh = 0;
   private readonly now: () => Date;
+  /** Watched clusters changed since their inventory was last written. */
+  private readonly unsaved = new Map<
+    string,
+    { inventory: ClusterInventory; sync: ClusterSyncStatus }
+  >();
+  private saveTimer?: NodeJS.Timeout;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LiveFleetStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -113,6 +127,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     for (const name of gone) {
       this.clusters.delete(name);
       this.memo.forget(name);
+      this.unsaved.delete(name);
     }
     for (const { name, source } of added) {
       this.clusters.set(name, {
@@ -162,9 +177,92 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       inventoryDigest: digest,
     });
     this.invalidate();
+    // this write holds the newest inventory: a watched change before it has nothing to add
+    this.unsaved.delete(name);
     await this.persist(() =>
       this.options.repository.saveSuccess(name, inventory, sync, serialized),
     );
+  }
+
+  /**
+   * Records a watched cluster's inventory after a change. A watch's inventory keeps the
+   * objects of everything that did not change, so what it costs is what changed: no
+   * serialising or digesting of the whole inventory (the memo knows it by its objects),
+   * a check that derives only the services the change touched, and a write to the database
+   * at most once per `persistIntervalMs` — the last change always lands, and `flush` (at
+   * shutdown) writes what is pending. Reads are served from memory meanwhile; what a crash
+   * loses is at most one interval of changes, which the restart's first list reads again.
+   */
+  async recordChange(name: string, inventory: ClusterInventory, at: Date) {
+    const cluster = this.clusters.get(name);
+    if (!cluster) return;
+    const sync: ClusterSyncStatus = {
+      state: 'ok',
+      lastSuccessAt: at.toISOString(),
+      lastAttemptAt: at.toISOString(),
+    };
+    const problem =
+      cluster.inventory === inventory
+        ? undefined
+        : this.unbuildable({
+            ...cluster,
+            inventory,
+            inventoryDigest: undefined,
+          });
+    if (problem) {
+      await this.recordFailure(
+        name,
+        {
+          reason: 'malformed-response',
+          message: `the cluster's objects could not be assembled into the fleet (${problem}); its last good data is kept`,
+        },
+        at,
+      );
+      return;
+    }
+    const { inventoryDigest: _, ...rest } = cluster;
+    this.clusters.set(name, { ...rest, sync, inventory });
+    this.invalidate();
+    this.unsaved.set(name, { inventory, sync });
+    this.scheduleSave();
+  }
+
+  /** Writes every watched change not written yet: at shutdown, so a restart loses none. */
+  async flush(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.saving = this.saving.then(() => this.saveUnsaved());
+    await this.saving;
+    // what could not be written now is not retried: the process is stopping
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+  }
+
+  private async saveUnsaved(names = [...this.unsaved.keys()]) {
+    for (const name of names) {
+      const pending = this.unsaved.get(name);
+      if (!pending) continue;
+      this.unsaved.delete(name);
+      const saved = await this.persist(() =>
+        this.options.repository.saveSuccess(
+          name,
+          pending.inventory,
+          pending.sync,
+        ),
+      );
+      // written at the next interval, unless a newer change is already waiting
+      if (!saved && !this.unsaved.has(name)) this.unsaved.set(name, pending);
+    }
+    if (this.unsaved.size > 0) this.scheduleSave();
+  }
+
+  private scheduleSave() {
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saving = this.saving.then(() => this.saveUnsaved());
+    }, this.options.persistIntervalMs ?? 10_000);
+    // a pending write never holds the process open: stopping flushes it
+    this.saveTimer.unref?.();
   }
 
   async recordFailure(
@@ -172,6 +270,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     error: { reason: ClusterErrorReason; message: string },
     at: Date,
   ) {
+    // the last good inventory lands before the failure's status, which keeps it
+    if (this.unsaved.has(name)) {
+      this.saving = this.saving.then(() => this.saveUnsaved([name]));
+      await this.saving;
+    }
     const cluster = this.clusters.get(name);
     if (!cluster) return;
     // the inventory is deliberately kept: a failed sync never empties a cluster
@@ -223,15 +326,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // What each inventory contributes is derived one cluster at a time, yielding in between:
     // a first build at 50,000 services takes seconds and must not hold the event loop (and
     // every other plugin's requests) for all of it. Later builds find most of it in the memo.
-    const clusters: ClusterInput[] = [];
-    for (const cluster of [...this.clusters.values()]) {
-      const digested = this.withDigest(cluster);
-      clusters.push(digested);
-      if (!digested.inventory) continue;
-      if (digested !== cluster)
-        await new Promise(resolve => setImmediate(resolve));
+    const clusters = [...this.clusters.values()];
+    for (const cluster of clusters) {
+      if (!cluster.inventory || this.memo.get(cluster, aggregation)) continue;
       try {
-        deriveCluster(digested, aggregation, this.memo);
+        deriveCluster(cluster, aggregation, this.memo);
       } catch {
         // buildFleet fails on it too, and the fallback below finds why
       }
@@ -250,26 +349,13 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
     await new Promise(resolve => setImmediate(resolve));
     // built with the fleet, so no reader's request pays for it
-    const view = { fleet, serviceIndex: new ServiceIndex(fleet.services) };
+    const view = {
+      fleet,
+      serviceIndex: new ServiceIndex(fleet.services, this.lastIndex),
+    };
+    this.lastIndex = view.serviceIndex;
     if (version === this.version) this.view = view;
     return view;
-  }
-
-  /**
-   * The cluster with its inventory's content digest. A repository that does not give one
-   * with what it loads leaves it to be computed here, once, so the memo serves the cluster
-   * from the next build on.
-   */
-  private withDigest(cluster: ClusterInput): ClusterInput {
-    if (!cluster.inventory || cluster.inventoryDigest) return cluster;
-    const digested = {
-      ...cluster,
-      inventoryDigest: inventoryDigest(JSON.stringify(cluster.inventory)),
-    };
-    // unless a sync replaced it meanwhile
-    if (this.clusters.get(cluster.name) === cluster)
-      this.clusters.set(cluster.name, digested);
-    return digested;
   }
 
   /**
@@ -320,7 +406,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    */
   private unbuildable(cluster: ClusterInput): string | undefined {
     try {
-      buildFleet([cluster], this.options.aggregation, this.now(), this.memo);
+      buildFleet(
+        [cluster],
+        this.options.aggregation,
+        this.now(),
+        this.memo.forCluster(cluster.name),
+      );
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
@@ -332,15 +423,18 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     this.version++;
   }
 
-  private async persist(write: () => Promise<void>) {
+  /** Whether the write landed. */
+  private async persist(write: () => Promise<void>): Promise<boolean> {
     try {
       await write();
       this.revision = await this.options.repository.revision();
+      return true;
     } catch (error) {
       // memory stays authoritative for this replica; the next sync writes again
       this.options.logger.error(
         `Could not persist mesh cluster state: ${(error as Error).message}`,
       );
+      return false;
     }
   }
 
