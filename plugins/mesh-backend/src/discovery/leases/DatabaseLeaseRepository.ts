@@ -120,20 +120,23 @@ export class DatabaseLeaseRepository {
     return Number(updated) === 1;
   }
 
-  /** Gives up the replica's leases of these clusters: anyone may claim them at once. */
-  async release(replica: string, clusters: readonly string[]) {
+  /**
+   * Gives up the replica's leases of these clusters: anyone may claim them at once. The
+   * lease keeps when it was freed (see planLeases).
+   */
+  async release(replica: string, clusters: readonly string[], now: number) {
     for (const chunk of chunks(clusters))
       await this.knex(LEASES)
         .where({ holder: replica })
         .whereIn('cluster', chunk)
-        .update({ holder: null, expires_at: 0 });
+        .update({ holder: null, expires_at: now });
   }
 
   /** A replica stopping cleanly: its leases are free and it no longer counts as live. */
   async leave(replica: string) {
     await this.knex(LEASES)
       .where({ holder: replica })
-      .update({ holder: null, expires_at: 0 });
+      .update({ holder: null, expires_at: await this.now() });
     await this.knex(REPLICAS).where({ replica }).delete();
   }
 

@@ -77,7 +77,18 @@ export class DiscoveryLeases {
     listed: readonly string[],
     options: { forget: boolean } = { forget: false },
   ): Promise<string[]> {
-    const next = this.checking.then(() => this.checkNow(listed, options));
+    const next = this.checking.then(async () => {
+      // a database that hangs rather than fails: leases stop being ours all the same
+      const watchdog = setInterval(
+        () => void this.dropUnsure(),
+        Math.max(1, Math.floor(this.checkIntervalMs / 2)),
+      );
+      try {
+        return await this.checkNow(listed, options);
+      } finally {
+        clearInterval(watchdog);
+      }
+    });
     this.checking = next.catch(() => {});
     return next;
   }
@@ -85,7 +96,11 @@ export class DiscoveryLeases {
   /** Stops discovering everything and frees every lease: the replica is shutting down. */
   async leave(): Promise<void> {
     this.left = true;
-    await this.checking;
+    // a check stuck on the database is not waited for longer than a check lasts
+    await Promise.race([
+      this.checking,
+      new Promise(resolve => setTimeout(resolve, this.checkIntervalMs).unref()),
+    ]);
     const all = this.clusters();
     this.held.clear();
     await this.options.stopClusters(all);
@@ -101,6 +116,20 @@ export class DiscoveryLeases {
         }`,
       );
     }
+  }
+
+  /**
+   * Stops the clusters whose lease may expire before the next check could renew it: only
+   * what is surely still ours by then stays ours.
+   */
+  private async dropUnsure(): Promise<string[]> {
+    const deadline = this.now() + this.checkIntervalMs;
+    const expiring = [...this.held]
+      .filter(([, validUntil]) => validUntil <= deadline)
+      .map(([cluster]) => cluster);
+    for (const cluster of expiring) this.held.delete(cluster);
+    if (expiring.length > 0) await this.options.stopClusters(expiring);
+    return expiring;
   }
 
   private async checkNow(
@@ -126,6 +155,7 @@ export class DiscoveryLeases {
         leases,
         liveReplicas,
         now,
+        leaseDurationMs,
       });
       const keep = new Set(plan.keep);
       // lost (expired and taken, or deleted) or released: stopped before anyone else starts
@@ -135,7 +165,7 @@ export class DiscoveryLeases {
       for (const cluster of keep) this.held.set(cluster, validUntil);
       if (dropped.length > 0) await this.options.stopClusters(dropped);
       if (plan.release.length > 0)
-        await repository.release(replica, plan.release);
+        await repository.release(replica, plan.release, now);
       const claimed: string[] = [];
       for (const cluster of plan.claim) {
         if (this.left) break;
@@ -144,6 +174,8 @@ export class DiscoveryLeases {
           claimed.push(cluster);
         }
       }
+      // a check slow enough to eat into the leases it renewed keeps only what is sure
+      await this.dropUnsure();
       if (claimed.length > 0 || dropped.length > 0) {
         logger.info(
           `Mesh discovery leases of replica ${replica}: holds ${this.held.size} of ${listed.length} cluster(s) with ${liveReplicas} live replica(s)` +
@@ -152,18 +184,12 @@ export class DiscoveryLeases {
         );
       }
     } catch (error) {
-      // only what is surely still ours by the next check stays ours
-      const deadline = this.now() + this.checkIntervalMs;
-      const expiring = [...this.held]
-        .filter(([, validUntil]) => validUntil <= deadline)
-        .map(([cluster]) => cluster);
-      for (const cluster of expiring) this.held.delete(cluster);
-      if (expiring.length > 0) await this.options.stopClusters(expiring);
+      const stopped = await this.dropUnsure();
       logger.warn(
         `Could not check the mesh discovery leases in the database; replica ${replica} keeps ${
           this.held.size
         } cluster(s) until their leases would expire and stopped ${
-          expiring.length
+          stopped.length
         }: ${(error as Error).message}`,
       );
     }

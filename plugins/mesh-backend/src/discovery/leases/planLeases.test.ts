@@ -13,6 +13,7 @@ describe('planLeases', () => {
       leases: [],
       liveReplicas: 1,
       now: NOW,
+      leaseDurationMs: 30_000,
     });
     expect(plan.keep).toEqual([]);
     expect(plan.release).toEqual([]);
@@ -26,6 +27,7 @@ describe('planLeases', () => {
       leases: held('a', clusters),
       liveReplicas: 2,
       now: NOW,
+      leaseDurationMs: 30_000,
     });
     expect(a.keep).toHaveLength(5);
     expect(a.release).toHaveLength(5);
@@ -39,6 +41,7 @@ describe('planLeases', () => {
         leases: held('a', clusters),
         liveReplicas: 2,
         now: NOW,
+        leaseDurationMs: 30_000,
       }).claim,
     ).toEqual([]);
     const b = planLeases({
@@ -46,10 +49,11 @@ describe('planLeases', () => {
       clusters,
       leases: [
         ...held('a', a.keep),
-        ...a.release.map(cluster => ({ cluster, expiresAt: 0 })),
+        ...a.release.map(cluster => ({ cluster, expiresAt: NOW })),
       ],
       liveReplicas: 2,
       now: NOW,
+      leaseDurationMs: 30_000,
     });
     expect([...b.claim].sort()).toEqual([...a.release].sort());
   });
@@ -65,6 +69,7 @@ describe('planLeases', () => {
       ],
       liveReplicas: 1,
       now: NOW,
+      leaseDurationMs: 30_000,
     });
     expect(plan.keep).toEqual([]);
     expect([...plan.claim].sort()).toEqual(['x', 'y']);
@@ -77,6 +82,7 @@ describe('planLeases', () => {
       leases: held('a', ['x', 'gone']),
       liveReplicas: 1,
       now: NOW,
+      leaseDurationMs: 30_000,
     });
     expect(plan).toEqual({ keep: ['x'], release: ['gone'], claim: [] });
   });
@@ -89,6 +95,7 @@ describe('planLeases', () => {
         leases: held('a', ['x']),
         liveReplicas: 3,
         now: NOW,
+        leaseDurationMs: 30_000,
       }),
     ).toEqual({ keep: [], release: ['x'], claim: [] });
   });
@@ -104,9 +111,10 @@ describe('planLeases', () => {
           leases: [...rows.values()],
           liveReplicas: 3,
           now: NOW,
+          leaseDurationMs: 30_000,
         });
         for (const cluster of plan.release)
-          rows.set(cluster, { cluster, expiresAt: 0 });
+          rows.set(cluster, { cluster, expiresAt: NOW });
         for (const cluster of plan.claim)
           rows.set(cluster, { cluster, holder: replica, expiresAt: NOW + 1 });
       }
@@ -117,6 +125,45 @@ describe('planLeases', () => {
     expect(counts.reduce((x, y) => x + y)).toBe(10);
     expect(Math.max(...counts)).toBeLessThanOrEqual(fairShare(10, 3));
     expect(Math.min(...counts)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('makes room for a replica that holds less than its share, and keeps what it freed for it', () => {
+    // four clusters, three replicas: two hold two each, the newcomer none
+    const later = NOW + 60_000;
+    const leases = [
+      ...held('a', ['w', 'x'], later),
+      ...held('b', ['y', 'z'], later),
+    ];
+    const input = {
+      clusters: ['w', 'x', 'y', 'z'],
+      liveReplicas: 3,
+      now: NOW,
+      leaseDurationMs: 30_000,
+    };
+    const a = planLeases({ ...input, replica: 'a', leases });
+    expect(a.keep).toHaveLength(1);
+    expect(a.release).toHaveLength(1);
+    // what a released just now it does not claim back while c holds nothing
+    const freed = [
+      ...held('a', a.keep, later),
+      ...a.release.map(cluster => ({ cluster, expiresAt: NOW })),
+      ...held('b', ['y', 'z'], later),
+    ];
+    expect(planLeases({ ...input, replica: 'a', leases: freed }).claim).toEqual(
+      [],
+    );
+    expect(planLeases({ ...input, replica: 'c', leases: freed }).claim).toEqual(
+      a.release,
+    );
+    // freed a lease duration ago and still unclaimed: anyone takes it
+    expect(
+      planLeases({
+        ...input,
+        replica: 'a',
+        leases: freed,
+        now: NOW + 30_000,
+      }).claim,
+    ).toEqual(a.release);
   });
 
   it('counts at least one live replica, whatever the database said', () => {
