@@ -220,6 +220,34 @@ async function main() {
       );
     }
   }
+  const split = discovery?.find(d => d.replicas);
+  if (split?.replicas) {
+    const r = split.replicas;
+    const check = r.leaseMs / 3;
+    out.push(
+      '',
+      `Replicas (issue 23): two mesh backends on one PostgreSQL, watch mode, ${split.clusters} clusters, leases of ${r.leaseMs} ms checked every ${check} ms; each replica reaches the farm through a proxy that counts its reads; a crash is the replica's database role cut off (no shutdown hook)`,
+      formatTable([
+        ['measure', 'value', 'expected'],
+        [
+          'clusters watched per replica',
+          r.clustersPerReplica.join(' / '),
+          `about ${split.clusters / 2} each`,
+        ],
+        ['start to settled split', `${round(r.splitMs, 0)} ms`, ''],
+        [
+          'takeover after a clean stop',
+          `${round(r.cleanTakeoverMs, 0)} ms`,
+          `≤ one check (${check} ms) + first syncs`,
+        ],
+        [
+          'takeover after a crash',
+          `${round(r.crashTakeoverMs, 0)} ms`,
+          `≤ one lease + one check (${r.leaseMs + check} ms) + first syncs`,
+        ],
+      ]),
+    );
+  }
   if (compile) {
     out.push(
       '',
