@@ -177,10 +177,18 @@ export class DiscoveryLeases {
       // a check slow enough to eat into the leases it renewed keeps only what is sure
       await this.dropUnsure();
       if (claimed.length > 0 || dropped.length > 0) {
+        const changes = [
+          ...(claimed.length ? [`claimed ${claimed.join(', ')}`] : []),
+          ...(dropped.length ? [`gave up ${dropped.join(', ')}`] : []),
+        ];
         logger.info(
-          `Mesh discovery leases of replica ${replica}: holds ${this.held.size} of ${listed.length} cluster(s) with ${liveReplicas} live replica(s)` +
-            (claimed.length ? `; claimed ${claimed.join(', ')}` : '') +
-            (dropped.length ? `; gave up ${dropped.join(', ')}` : ''),
+          `Mesh discovery leases of replica ${replica}: holds ${
+            this.held.size
+          } of ${
+            listed.length
+          } cluster(s) with ${liveReplicas} live replica(s); ${changes.join(
+            '; ',
+          )}`,
         );
       }
     } catch (error) {
