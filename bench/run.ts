@@ -220,6 +220,40 @@ async function main() {
       );
     }
   }
+  const split = discovery?.find(d => d.replicas);
+  if (split?.replicas) {
+    const r = split.replicas;
+    const check = r.leaseMs / 3;
+    out.push(
+      '',
+      `Replicas (issue 23): two mesh backends on one PostgreSQL, watch mode, ${split.clusters} clusters, leases of ${r.leaseMs} ms checked every ${check} ms; each replica reaches the farm through a proxy that counts its reads; a crash is the replica's database role cut off (no shutdown hook)`,
+      formatTable([
+        ['measure', 'value', 'expected'],
+        [
+          'clusters watched per replica',
+          r.clustersPerReplica.join(' / '),
+          `about ${split.clusters / 2} each`,
+        ],
+        ['start to settled split', `${round(r.splitMs, 0)} ms`, ''],
+        [
+          'takeover after a clean stop: first / last cluster listed',
+          `${round(r.cleanTakeoverMs.first, 0)} / ${round(
+            r.cleanTakeoverMs.last,
+            0,
+          )} ms`,
+          `first ≤ one check (${check} ms)`,
+        ],
+        [
+          'takeover after a crash: first / last cluster listed',
+          `${round(r.crashTakeoverMs.first, 0)} / ${round(
+            r.crashTakeoverMs.last,
+            0,
+          )} ms`,
+          `first ≤ one lease + one check (${r.leaseMs + check} ms)`,
+        ],
+      ]),
+    );
+  }
   if (compile) {
     out.push(
       '',

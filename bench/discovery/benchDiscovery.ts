@@ -1,5 +1,6 @@
 import type { DiscoverArgs, DiscoverResult } from './discover';
 import type { FloorArgs, FloorResult } from './floor';
+import type { ReplicasArgs, ReplicasResult } from './replicas';
 import type { WatchArgs, WatchResult } from './watch';
 import type { FarmStats } from '../lib/apiServerFarm';
 import { nextMessage, runChild, startChild } from '../lib/child';
@@ -28,6 +29,8 @@ export interface DiscoveryFigures {
   pollCpuMs: number;
   /** Watch mode, measured at the largest size only. */
   watch?: WatchResult & { rate: number; samples: number };
+  /** Two replicas on PostgreSQL in watch mode, at the largest size only. */
+  replicas?: ReplicasResult & { leaseMs: number };
 }
 
 export interface DiscoveryBenchOptions {
@@ -164,6 +167,23 @@ export async function benchDiscovery(
         };
         for (const f of watch.failures.slice(0, 3))
           options.log(`  WATCH FAILED ${f}`);
+        const replicasArgs: ReplicasArgs = {
+          port,
+          clusters,
+          pageSize: options.pageSize,
+          leaseMs: 6000,
+        };
+        options.log(
+          `discovery ${clusters} clusters, two replicas on PostgreSQL (watch mode, ${replicasArgs.leaseMs} ms leases): split, clean stop, crash`,
+        );
+        out[out.length - 1].replicas = {
+          ...(await runChild<ReplicasResult>(
+            'discovery/replicas.ts',
+            replicasArgs,
+            { execArgv: options.execArgv },
+          )),
+          leaseMs: replicasArgs.leaseMs,
+        };
       }
       if (discoveryRequests !== floors[0].requests)
         options.log(

@@ -129,9 +129,8 @@ export interface Config {
        * `poll` (default): every cluster is read in full every `frequency`. `watch`: each
        * API-server cluster is listed once, then watched, and a change reaches the fleet within
        * seconds; `frequency` then only looks for new or removed clusters and retries failing
-       * ones. Watch is opt-in for one replica: a replica keeps the watches it started after the
-       * scheduler hands discovery to another, so several replicas would each watch every
-       * cluster. Snapshot clusters are always polled.
+       * ones. Snapshot clusters are always polled. In both modes, replicas sharing a database
+       * split the clusters between them (see `leaseDuration`).
        */
       mode?: 'watch' | 'poll';
       /**
@@ -139,6 +138,13 @@ export interface Config {
        * a change. Default 30 minutes.
        */
       relistInterval?: Duration;
+      /**
+       * Replicas on one database split the clusters: each holds a lease on about its share
+       * (clusters / live replicas), renewed every third of this. A replica that stops
+       * cleanly frees its clusters at once; one that crashes has them taken over once its
+       * leases expire, after this long. Default 30 seconds.
+       */
+      leaseDuration?: Duration;
     };
 
     /**

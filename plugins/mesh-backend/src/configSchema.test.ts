@@ -48,4 +48,27 @@ describe('config.d.ts', () => {
       },
     });
   });
+
+  it('declares the discovery lease duration', async () => {
+    const schema = await loadConfigSchema({
+      dependencies: [],
+      packagePaths: [path.resolve(__dirname, '../package.json')],
+      excludePackageDependencies: true,
+    });
+    const { schemas } = schema.serialize() as {
+      schemas: Array<{ value: unknown }>;
+    };
+    const discovery = (
+      schemas[0].value as {
+        properties: {
+          mesh: {
+            properties: {
+              discovery: { properties: Record<string, object> };
+            };
+          };
+        };
+      }
+    ).properties.mesh.properties.discovery.properties;
+    expect(discovery.leaseDuration).toBeDefined();
+  });
 });

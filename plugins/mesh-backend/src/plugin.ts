@@ -18,13 +18,20 @@ import {
   clusterDiscovery,
   ClusterExtensions,
 } from './clusters/clusterDiscovery';
+import type { ClusterSource } from './clusters/ClusterSource';
 import type { ClusterSources } from './clusters/ClusterSources';
 import { createReader, createWatchingReader } from './readers/createReader';
 import {
   DiscoveryOptions,
   readDiscoveryOptions,
 } from './discovery/DiscoveryOptions';
-import { FleetDiscovery } from './discovery/FleetDiscovery';
+import {
+  FleetDiscovery,
+  type ClusterOutcomeSink,
+} from './discovery/FleetDiscovery';
+import { DatabaseLeaseRepository } from './discovery/leases/DatabaseLeaseRepository';
+import { DiscoveryLeases } from './discovery/leases/DiscoveryLeases';
+import { replicaId } from './discovery/leases/replicaId';
 import { FleetWatch } from './discovery/FleetWatch';
 import { orderForDiscovery } from './discovery/orderClusters';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
@@ -173,24 +180,49 @@ function watchFleet(options: {
 }
 
 /**
- * Schedules discovery as a global task: with several replicas on one database, the
- * scheduler's lock makes exactly one of them run each interval.
- *
- * Stopping (SIGTERM in a rolling update) cancels the run in progress and waits for it
- * while the database is still open: results already read are saved, clusters cut short
- * keep their state (see runScopedSink), the scheduler releases its lock, and another
- * replica runs the next tick instead of waiting for the lock to time out.
- *
- * In watch mode a run starts the watches of clusters new to this replica and retries
- * failing ones; the watches outlive the run, until the backend stops. A replica that has
- * run the task keeps watching: the clusters are not yet split between replicas.
+ * Only the outcomes of clusters this replica still holds: a pass that lost a lease midway
+ * must not write over what the cluster's new holder reads.
  */
-async function scheduleDiscovery(options: {
+function heldOnly(
+  sink: ClusterOutcomeSink,
+  leases: DiscoveryLeases,
+): ClusterOutcomeSink {
+  return {
+    recordSuccess: async (cluster, inventory, at) => {
+      if (leases.holds(cluster))
+        await sink.recordSuccess(cluster, inventory, at);
+    },
+    recordFailure: async (cluster, error, at) => {
+      if (leases.holds(cluster)) await sink.recordFailure(cluster, error, at);
+    },
+  };
+}
+
+/**
+ * Schedules discovery on every replica, each reading only the clusters it holds a lease on
+ * (see DiscoveryLeases): two local tasks, the discovery run every `frequency` and the lease
+ * check every third of `leaseDuration`.
+ *
+ * The run lists the clusters (a cluster added in the catalog or GKE is leased and read on
+ * this one), checks the leases, then reads the held clusters in full (poll mode) or
+ * starts watching those newly held and retries failing ones (watch mode). The lease check
+ * hands clusters over between runs: in watch mode a lost lease stops the cluster's watch
+ * before the lease is released, and a claimed one starts its watch at once.
+ *
+ * Stopping (SIGTERM in a rolling update) cancels the run in progress and waits for it while
+ * the database is still open: results already read are saved, clusters cut short keep
+ * their state (see runScopedSink); then the watches stop and the leases are released, so
+ * the other replicas take the clusters over at their next check instead of a lease period
+ * later.
+ */
+function scheduleDiscovery(options: {
   sources: ClusterSources;
-  startupClusters: number;
+  startupSources: ClusterSource[];
   authenticator: ClusterAuthenticator;
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
+  leases: DiscoveryLeases;
+  watched?: FleetWatch;
   analysis: FleetAnalysis;
   policies: PolicyLifecycleSync;
   scheduler: SchedulerService;
@@ -202,6 +234,8 @@ async function scheduleDiscovery(options: {
     authenticator,
     discovery,
     store,
+    leases,
+    watched,
     analysis,
     policies,
     scheduler,
@@ -210,40 +244,42 @@ async function scheduleDiscovery(options: {
   } = options;
   const stopping = new AbortController();
   let inFlight: Promise<void> | undefined;
-  const watched =
-    discovery.mode === 'watch'
-      ? watchFleet({
-          authenticator,
-          discovery,
-          store,
-          analysis,
-          logger,
-          policies,
-        })
-      : undefined;
+  // what the last run listed; the clusters of the config until a run has
+  let listed: ClusterSource[] = options.startupSources;
   lifecycle.addShutdownHook(async () => {
     stopping.abort();
     await inFlight;
+    await leases.leave();
     await watched?.stop();
     // the watched changes not written yet, while the database is still open
     await store.flush();
   });
 
+  const watchedOf = (clusters: ClusterSource[]) =>
+    clusters.flatMap(s =>
+      s.type === 'kubernetes' && leases.holds(s.name) ? [s] : [],
+    );
+
   const run = async (taskSignal: AbortSignal) => {
     if (stopping.signal.aborted) return;
     const signal = AbortSignal.any([taskSignal, stopping.signal]);
-    // asked at each run: a cluster added in the catalog or GKE is read on this one
     const clusters = await sources.resolve();
+    listed = clusters;
     await store.setClusters(
       clusters.map(s => ({ name: s.name, source: s.type })),
       { forget: sources.complete },
     );
+    const held = new Set(
+      await leases.check(
+        clusters.map(s => s.name),
+        { forget: sources.complete },
+      ),
+    );
+    const mine = clusters.filter(s => held.has(s.name));
     // watched clusters are (re)started here; the rest, snapshots, are read in full
-    const polled = watched
-      ? clusters.filter(s => s.type === 'snapshot')
-      : clusters;
+    const polled = watched ? mine.filter(s => s.type === 'snapshot') : mine;
     const watching = watched?.reconcile(
-      clusters.flatMap(s => (s.type === 'kubernetes' ? [s] : [])),
+      watchedOf(mine),
       // a first sync is two rounds of lists (kinds, then control-plane namespaces)
       2 * discovery.timeoutMs + 1000,
     );
@@ -254,7 +290,7 @@ async function scheduleDiscovery(options: {
         signal.throwIfAborted();
         return createReader(source, { ...discovery, authenticator });
       },
-      sink: runScopedSink(store, signal),
+      sink: heldOnly(runScopedSink(store, signal), leases),
       logger,
       timeoutMs: discovery.timeoutMs,
       concurrency: discovery.concurrency,
@@ -268,35 +304,53 @@ async function scheduleDiscovery(options: {
       inFlight = undefined;
     }
     logger.debug(
-      `Mesh discovery of ${clusters.length} cluster(s) ${
+      `Mesh discovery of ${mine.length} of ${clusters.length} cluster(s) ${
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
     if (!signal.aborted) await prepareReads(store, analysis, logger, policies);
   };
 
+  const check = async () => {
+    if (stopping.signal.aborted) return;
+    await leases.check(listed.map(s => s.name));
+    // newly claimed clusters start watching now; failing ones keep their backoff
+    if (watched && !stopping.signal.aborted)
+      await watched.reconcile(watchedOf(listed), 0, { retry: false });
+  };
+
   // The longest a legitimate run takes: every round of the pool hitting the per-cluster
-  // timeout. It is also how long a replica that crashed mid-run keeps the lock before the
-  // scheduler's janitor frees it (a clean stop frees it at once).
-  // Sized on the clusters known at startup, at least one round: catalog and GKE clusters
-  // are listed only when discovery runs.
+  // timeout. Sized on the clusters known at startup, at least one round: catalog and GKE
+  // clusters are listed only when discovery runs.
   const rounds = Math.max(
     1,
-    Math.ceil(options.startupClusters / discovery.concurrency),
+    Math.ceil(options.startupSources.length / discovery.concurrency),
   );
-  await scheduler.scheduleTask({
-    id: 'mesh-fleet-discovery',
-    scope: 'global',
-    frequency: discovery.frequency,
-    timeout: { milliseconds: rounds * discovery.timeoutMs + 60_000 },
-    fn: run,
-  });
-  logger.info(
-    `Mesh discovery scheduled for ${
-      options.startupClusters
-    } cluster(s) known at startup every ${durationToMilliseconds(
-      discovery.frequency,
-    )} ms`,
+  return Promise.all([
+    scheduler.scheduleTask({
+      id: 'mesh-fleet-discovery',
+      scope: 'local',
+      frequency: discovery.frequency,
+      timeout: { milliseconds: rounds * discovery.timeoutMs + 60_000 },
+      fn: run,
+    }),
+    scheduler.scheduleTask({
+      id: 'mesh-discovery-leases',
+      scope: 'local',
+      frequency: { milliseconds: leases.checkIntervalMs },
+      timeout: { milliseconds: discovery.leaseDurationMs },
+      fn: check,
+    }),
+  ]).then(() =>
+    logger.info(
+      `Mesh discovery scheduled for ${
+        options.startupSources.length
+      } cluster(s) known at startup every ${durationToMilliseconds(
+        discovery.frequency,
+      )} ms, as replica ${leases.replica} holding leases of ${
+        discovery.leaseDurationMs
+      } ms`,
+    ),
   );
 }
 
@@ -380,13 +434,29 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
           const { store, policies } = await serializeStartup(
             database,
             async () => {
+              const repository = await DatabaseClusterStateRepository.create(
+                database,
+              );
+              // set below, once the watches it stops exist
+              let watched: FleetWatch | undefined;
+              const leases = new DiscoveryLeases({
+                repository: new DatabaseLeaseRepository(
+                  await database.getClient(),
+                ),
+                replica: replicaId(),
+                leaseDurationMs: discovery.leaseDurationMs,
+                stopClusters: async names => {
+                  await watched?.release(names);
+                },
+                logger,
+              });
               const fleetStore = new LiveFleetStore({
                 clusters: sources.map(s => ({ name: s.name, source: s.type })),
-                repository: await DatabaseClusterStateRepository.create(
-                  database,
-                ),
+                repository,
                 aggregation: discovery.aggregation,
                 logger,
+                // this replica writes the clusters it holds: the database has nothing newer
+                owns: name => leases.holds(name),
               });
               // a restarted replica serves the last-known-good fleet before discovery runs
               await fleetStore.load();
@@ -420,12 +490,25 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                   'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
                 );
               } else {
+                watched =
+                  discovery.mode === 'watch'
+                    ? watchFleet({
+                        authenticator: clusters.authenticator,
+                        discovery,
+                        store: fleetStore,
+                        analysis,
+                        logger,
+                        policies: policySync,
+                      })
+                    : undefined;
                 await scheduleDiscovery({
                   sources: clusters.sources,
-                  startupClusters: sources.length,
+                  startupSources: sources,
                   authenticator: clusters.authenticator,
                   discovery,
                   store: fleetStore,
+                  leases,
+                  watched,
                   analysis,
                   policies: policySync,
                   scheduler,

@@ -1,9 +1,15 @@
 /**
- * Production shape, end to end: two backend replicas on one real PostgreSQL, with
- * Backstage's real database and scheduler services, discovering three clusters through
- * their (fake) API servers. Proves the scheduler's lock shares discovery, that both
- * replicas serve the same fleet, that stopping a replica mid-run loses nothing, and that a
- * restarted backend serves the fleet from PostgreSQL before it has read any cluster.
+ * Production shape, end to end: mesh backend replicas on one real PostgreSQL, with
+ * Backstage's real database and scheduler services, discovering four clusters through their
+ * (fake) API servers, in both discovery modes. Proves that replicas split the clusters
+ * between them (each reads only those it holds a lease on), that a replica stopping cleanly
+ * has its clusters taken over within one lease check and one that dies within one lease
+ * period, that every replica serves the whole fleet, and that a restarted backend serves
+ * the fleet from PostgreSQL before it has read any cluster.
+ *
+ * Each replica connects as its own PostgreSQL role, so a test can cut one off the database
+ * (its role may no longer log in, its connections are ended): its heartbeat stops as a
+ * crashed process's would, while the others keep going.
  */
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -14,6 +20,7 @@ import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { fakeApiServer } from '@meshport/fake-kubernetes';
 import { meshPlugin } from '../plugin';
+import { DatabaseLeaseRepository } from '../discovery/leases/DatabaseLeaseRepository';
 import { DatabaseClusterStateRepository } from '../store/DatabaseClusterStateRepository';
 import { DEMO_CLUSTERS, demoObjects } from '../__testUtils__/demoFleet';
 import {
@@ -21,9 +28,12 @@ import {
   startPostgres,
 } from '../__testUtils__/postgresHarness';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-const FREQUENCY_MS = 2000;
+const FREQUENCY_MS = 1000;
+/** Checked every 500 ms. */
+const LEASE_MS = 1500;
+const CHECK_MS = LEASE_MS / 3;
 const url = (cluster: string) => `https://${cluster}.k8s.example.com:6443`;
 
 /** One API request as the fake clusters saw it; each replica has its own token. */
@@ -32,6 +42,7 @@ interface Call {
   cluster: string;
   replica: string;
   path: string;
+  watch: boolean;
 }
 const calls: Call[] = [];
 /** While set, requests matching it wait: a slow cluster, or a replica kept from its clusters. */
@@ -53,6 +64,7 @@ const server = setupServer(
   ...DEMO_CLUSTERS.flatMap(cluster => [
     // records, maybe holds, then falls through to the cluster's fake API server
     http.get(`${url(cluster)}/*`, async ({ request: req }) => {
+      const target = new URL(req.url);
       const call = {
         at: Date.now(),
         cluster,
@@ -60,16 +72,22 @@ const server = setupServer(
           'Bearer token-of-',
           '',
         ),
-        path: new URL(req.url).pathname,
+        path: target.pathname,
+        watch: ['1', 'true'].includes(target.searchParams.get('watch') ?? ''),
       };
       calls.push(call);
       if (hold?.matches(call)) await hold.until;
     }),
-    ...fakeApiServer(url(cluster), demoObjects(cluster)),
+    ...fakeApiServer(url(cluster), demoObjects(cluster), {
+      bookmarkEveryMs: 200,
+    }),
   ]),
 );
 
 let postgres: PostgresHarness;
+let admin: Awaited<
+  ReturnType<ReturnType<PostgresHarness['createDatabase']>['getClient']>
+>;
 beforeAll(async () => {
   server.listen({
     onUnhandledRequest: (req, print) => {
@@ -79,13 +97,44 @@ beforeAll(async () => {
     },
   });
   postgres = await startPostgres();
+  admin = await postgres.createDatabase('meshport_test_admin').getClient();
 });
 afterAll(async () => {
   server.close();
   await postgres?.stop();
 });
 
-function startReplica(replica: string) {
+/** A PostgreSQL role of the replica's own, created on first use. */
+async function roleOf(replica: string) {
+  const role = `replica_${replica}`;
+  const password = `password-of-${replica}`;
+  await admin.raw(
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+         CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}';
+       END IF;
+     END $$`,
+  );
+  // a replica cut off in an earlier scenario starts again as a new process would
+  await admin.raw(`ALTER ROLE ${role} LOGIN`);
+  return { user: role, password };
+}
+
+/** What a crash does to the database: the replica's connections end and never come back. */
+async function cutOff(replica: string) {
+  const role = `replica_${replica}`;
+  await admin.raw(`ALTER ROLE ${role} NOLOGIN`);
+  await admin.raw(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?',
+    [role],
+  );
+}
+
+async function startReplica(
+  replica: string,
+  options: { mode: 'poll' | 'watch'; database: string },
+) {
+  const base = postgres.backendDatabaseConfig();
   return startTestBackend({
     features: [
       meshPlugin,
@@ -93,7 +142,14 @@ function startReplica(replica: string) {
       schedulerServiceFactory,
       mockServices.rootConfig.factory({
         data: {
-          backend: { database: postgres.backendDatabaseConfig() },
+          backend: {
+            database: {
+              ...base,
+              connection: { ...base.connection, ...(await roleOf(replica)) },
+              // each scenario on a database of its own
+              prefix: `${options.database}_plugin_`,
+            },
+          },
           kubernetes: {
             clusterLocatorMethods: [
               {
@@ -111,8 +167,8 @@ function startReplica(replica: string) {
             discovery: {
               frequency: { milliseconds: FREQUENCY_MS },
               timeout: { seconds: 5 },
-              // the lock shares full reads; watches are not split between replicas yet
-              mode: 'poll',
+              leaseDuration: { milliseconds: LEASE_MS },
+              mode: options.mode,
             },
           },
         },
@@ -122,37 +178,17 @@ function startReplica(replica: string) {
 }
 type Replica = Awaited<ReturnType<typeof startReplica>>;
 
-/** A sync of a cluster starts with its namespace list: one per cluster per run. */
-const syncStarts = (since: number, cluster?: string) =>
-  calls.filter(
-    c =>
-      c.at >= since &&
-      c.path === '/api/v1/namespaces' &&
-      (!cluster || c.cluster === cluster),
-  );
-
-/** Groups the syncs since `since` into runs: a run begins when cluster-1's sync starts. */
-function runsSince(since: number) {
-  const runs: Array<{ at: number; syncs: Call[] }> = [];
-  for (const call of syncStarts(since)) {
-    if (call.cluster === DEMO_CLUSTERS[0] || runs.length === 0)
-      runs.push({ at: call.at, syncs: [] });
-    runs[runs.length - 1].syncs.push(call);
-  }
-  return runs;
-}
-
 async function waitFor<T>(
   what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 50));
+    await new Promise(r => setTimeout(r, 25));
   }
 }
 
@@ -168,174 +204,265 @@ const content = (fleet: Fleet) => ({
   services: fleet.services,
 });
 
-let reader: Promise<DatabaseClusterStateRepository> | undefined;
-/** What PostgreSQL holds for each cluster, read through a connection of the test's own. */
-async function storedState() {
-  reader ??= DatabaseClusterStateRepository.create(
-    postgres.createDatabase('backstage_plugin_mesh'),
+/** A sync of a cluster starts with its namespace list (a watch's too, before it watches). */
+const listStarts = (since: number, filter: (c: Call) => boolean = () => true) =>
+  calls.filter(
+    c =>
+      c.at >= since && c.path === '/api/v1/namespaces' && !c.watch && filter(c),
   );
-  return (await reader).loadAll();
-}
 
-const lastSuccess = (
-  rows: Awaited<ReturnType<typeof storedState>>,
-  cluster: string,
-) => rows.find(r => r.cluster === cluster)?.sync.lastSuccessAt ?? '';
+describe.each(['poll', 'watch'] as const)(
+  'mesh backend replicas on PostgreSQL in %s mode',
+  mode => {
+    const database = `mesh_${mode}`;
+    const replicas = new Map<string, Replica>();
+    let leases: DatabaseLeaseRepository;
+    let states: DatabaseClusterStateRepository;
+    let knex: Awaited<
+      ReturnType<ReturnType<PostgresHarness['createDatabase']>['getClient']>
+    >;
+    /** The test's name of each replica id (host, pid and a random part) seen in the leases. */
+    const names = new Map<string, string>();
 
-describe('two mesh backend replicas on PostgreSQL', () => {
-  let a: Replica | undefined;
-  let b: Replica | undefined;
-  let restarted: Replica | undefined;
-  let lastFleet: Fleet;
+    beforeAll(async () => {
+      const db = postgres.createDatabase(`${database}_plugin_mesh`);
+      states = await DatabaseClusterStateRepository.create(db);
+      knex = await db.getClient();
+      leases = new DatabaseLeaseRepository(knex);
+    });
+    afterAll(async () => {
+      await Promise.allSettled([...replicas.values()].map(r => r.stop()));
+    });
 
-  afterAll(async () => {
-    await Promise.allSettled([a?.stop(), b?.stop(), restarted?.stop()]);
-  });
-
-  it('runs discovery once per interval across both replicas, and both serve the same fleet', async () => {
-    const t0 = Date.now();
-    [a, b] = await Promise.all([startReplica('a'), startReplica('b')]);
-    const started = Date.now();
-    const intervals = 6;
-    await new Promise(r => setTimeout(r, intervals * FREQUENCY_MS));
-    const runs = runsSince(t0);
-
-    // every run read every cluster exactly once, all through one replica (the last run
-    // may have been caught starting)
-    for (const run of runs.slice(0, -1))
-      expect(run.syncs.map(s => s.cluster).sort()).toEqual(
-        [...DEMO_CLUSTERS].sort(),
+    /** The id of the replica just started: the one heartbeat not seen before. */
+    const learnId = (name: string) =>
+      waitFor(`replica ${name}'s heartbeat`, async () => {
+        const ids: Array<{ replica: string }> = await knex(
+          'mesh_discovery_replica',
+        ).select('replica');
+        const id = ids.map(r => r.replica).find(r => !names.has(r));
+        if (id) names.set(id, name);
+        return id;
+      });
+    /** Starts replicas one after the other, to learn each one's id from its heartbeat. */
+    const start = async (...started: string[]) => {
+      for (const name of started) {
+        replicas.set(name, await startReplica(name, { mode, database }));
+        await learnId(name);
+      }
+    };
+    const stop = async (name: string) => {
+      await replicas.get(name)!.stop();
+      replicas.delete(name);
+    };
+    /** Who holds each cluster's live lease, per PostgreSQL. */
+    const holders = async () => {
+      const now = await leases.now();
+      return new Map(
+        (await leases.list()).flatMap(row =>
+          row.holder && row.expiresAt > now
+            ? [[row.cluster, names.get(row.holder) ?? row.holder] as const]
+            : [],
+        ),
       );
-    for (const run of runs)
-      expect(new Set(run.syncs.map(s => s.replica)).size).toBe(1);
-    // one run per interval: without the lock each replica would run its own (twice as many).
-    // Counted over the whole time since t0, startup included: a slow start under load leaves
-    // room for more intervals than the wait alone
-    const elapsedIntervals = Math.ceil((Date.now() - t0) / FREQUENCY_MS);
-    expect(runs.length).toBeGreaterThanOrEqual(intervals - 2);
-    expect(runs.length).toBeLessThanOrEqual(elapsedIntervals + 1);
-    const byReplica = runs.map(r => r.syncs[0].replica).join('');
-    // eslint-disable-next-line no-console
-    console.info(
-      `[replicas] started both in ${started - t0} ms; ${
-        runs.length
-      } discovery runs in ${
-        Date.now() - t0
-      } ms at a ${FREQUENCY_MS} ms frequency, run by replica ${byReplica}, starts at +${runs
-        .map(r => r.at - t0)
-        .join(' +')} ms`,
-    );
-
-    // both serve the same fleet: the non-running replica has read the runner's writes
-    const [fromA, fromB] = await Promise.all([fleetOf(a), fleetOf(b)]);
-    expect(fromA.clusters.map(c => c.sync.state)).toEqual(
-      DEMO_CLUSTERS.map(() => 'ok'),
-    );
-    expect(fromA.services.length).toBeGreaterThan(0);
-    expect(content(fromB)).toEqual(content(fromA));
-  });
-
-  it('loses nothing when the replica running discovery stops mid-run; the other takes over on the next tick', async () => {
-    const before = await storedState();
-    // one cluster answers nothing until released: the next run stays in progress
-    const held = DEMO_CLUSTERS[DEMO_CLUSTERS.length - 1];
-    const others = DEMO_CLUSTERS.filter(c => c !== held);
-    const release = holdRequests(c => c.cluster === held);
-    const heldSince = Date.now();
-    const runStart = await waitFor(
-      'a discovery run to start',
-      () => syncStarts(heldSince, 'cluster-1')[0],
-    );
-    const runner = runStart.replica === 'a' ? a! : b!;
-    const other = runStart.replica === 'a' ? b! : a!;
-    const otherName = runStart.replica === 'a' ? 'b' : 'a';
-
-    // the other clusters are done and saved, the held one is still being read
-    await waitFor('the other clusters to be saved mid-run', async () => {
-      const rows = await storedState();
-      return others.every(c => lastSuccess(rows, c) > lastSuccess(before, c));
-    });
-    const stopAt = Date.now();
-    await runner.stop();
-    const stoppedAt = Date.now();
-    if (runner === a) a = undefined;
-    else b = undefined;
-    release();
-
-    // nothing lost: the finished clusters' results are stored, and the held one keeps its
-    // last-known-good state — a cancelled read is not a failed cluster
-    const afterStop = await storedState();
-    for (const cluster of others)
-      expect(
-        lastSuccess(afterStop, cluster) > lastSuccess(before, cluster),
-      ).toBe(true);
-    const cutShort = afterStop.find(r => r.cluster === held)!;
-    expect(cutShort.sync).toEqual(before.find(r => r.cluster === held)!.sync);
-    expect(cutShort.inventory).toBeDefined();
-
-    // the lock was released on the way out: the other replica runs the very next tick
-    const takeover = await waitFor(
-      'the other replica to run discovery',
-      () => syncStarts(stoppedAt, held)[0],
-      4 * FREQUENCY_MS,
-    );
-    expect(takeover.replica).toBe(otherName);
-    expect(syncStarts(stoppedAt).every(c => c.replica === otherName)).toBe(
-      true,
-    );
-    const afterTakeover = await waitFor(
-      `${held} to be read again`,
-      async () => {
-        const rows = await storedState();
-        return lastSuccess(rows, held) > lastSuccess(before, held)
-          ? rows
+    };
+    /** Resolves once every cluster is held and the split is even (at most `share` each). */
+    const split = (expected: string[], share: number) =>
+      waitFor(`the clusters split between ${expected.join(', ')}`, async () => {
+        const held = await holders();
+        const counts = expected.map(
+          n => [...held.values()].filter(h => h === n).length,
+        );
+        return held.size === DEMO_CLUSTERS.length &&
+          counts.every(c => c >= 1 && c <= share) &&
+          [...held.values()].every(h => expected.includes(h))
+          ? held
           : undefined;
-      },
-    );
-    expect(afterTakeover.every(r => r.sync.state === 'ok')).toBe(true);
-    // eslint-disable-next-line no-console
-    console.info(
-      `[replicas] stopped replica ${runStart.replica} mid-run in ${
-        stoppedAt - stopAt
-      } ms; replica ${otherName} started the next run ${
-        takeover.at - stoppedAt
-      } ms later`,
-    );
+      });
+    /**
+     * Each cluster is read by its holder alone: polling, every list since `since` came from
+     * the holder; watching, the holder started the cluster's watch last.
+     */
+    const readByHolders = (held: Map<string, string>, since: number) => {
+      for (const cluster of DEMO_CLUSTERS) {
+        const reads = listStarts(since, c => c.cluster === cluster);
+        if (mode === 'poll') {
+          expect(reads.length).toBeGreaterThan(0);
+          expect(new Set(reads.map(r => r.replica))).toEqual(
+            new Set([held.get(cluster)]),
+          );
+        } else {
+          const all = listStarts(0, c => c.cluster === cluster);
+          expect(all[all.length - 1].replica).toBe(held.get(cluster));
+        }
+      }
+    };
+    const perReplica = (held: Map<string, string>) =>
+      [...held].map(([c, r]) => `${c}:${r}`).join(' ');
 
-    lastFleet = await fleetOf(other);
-    expect(lastFleet.clusters.map(c => c.sync.state)).toEqual(
-      DEMO_CLUSTERS.map(() => 'ok'),
-    );
-  });
+    it('splits the clusters between two replicas, and both serve the whole fleet', async () => {
+      const t0 = Date.now();
+      await start('a', 'b');
+      const held = await split(['a', 'b'], 2);
+      const settled = Date.now();
+      // the split holds: it does not flap, and nobody else reads a held cluster
+      await new Promise(r => setTimeout(r, 3 * FREQUENCY_MS));
+      expect(await holders()).toEqual(held);
+      readByHolders(held, settled + CHECK_MS);
 
-  it('serves the fleet from PostgreSQL at once after a full restart, before reading any cluster', async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    a = b = undefined;
-    const stored = await storedState();
-
-    // the restarted replica's requests to the clusters get no answer until released
-    const release = holdRequests(c => c.replica === 'c');
-    const t0 = Date.now();
-    restarted = await startReplica('c');
-    const fleet = await fleetOf(restarted);
-    const servedIn = Date.now() - t0;
-    const sent = calls.filter(c => c.replica === 'c').length;
-
-    expect(content(fleet)).toEqual(content(lastFleet));
-    // exactly what PostgreSQL holds, sync times included
-    expect(
-      fleet.clusters.map(c => [c.name, c.sync.lastSuccessAt]).sort(),
-    ).toEqual(stored.map(r => [r.cluster, r.sync.lastSuccessAt]).sort());
-    // eslint-disable-next-line no-console
-    console.info(
-      `[replicas] restarted backend served ${fleet.services.length} services on ${fleet.clusters.length} clusters ${servedIn} ms after start, while its ${sent} cluster request(s) had no answer yet`,
-    );
-
-    release();
-    // and once its clusters answer, it discovers as usual
-    await waitFor('the restarted replica to discover', async () => {
-      const rows = await storedState();
-      return rows.every(r => Date.parse(r.sync.lastSuccessAt ?? '') >= t0);
+      await waitFor('both replicas to serve every cluster ok', async () => {
+        const fleets = await Promise.all([...replicas.values()].map(fleetOf));
+        return fleets.every(f => f.clusters.every(c => c.sync.state === 'ok'));
+      });
+      const [fromA, fromB] = await Promise.all(
+        [...replicas.values()].map(fleetOf),
+      );
+      expect(fromA.services.length).toBeGreaterThan(0);
+      expect(content(fromB)).toEqual(content(fromA));
+      // eslint-disable-next-line no-console
+      console.info(
+        `[replicas:${mode}] two replicas split the clusters ${
+          settled - t0
+        } ms after starting: ${perReplica(held)}`,
+      );
     });
-  });
-});
+
+    it('gives a third replica its share', async () => {
+      const t0 = Date.now();
+      await start('c');
+      const held = await split(['a', 'b', 'c'], 2);
+      const settled = Date.now();
+      await new Promise(r => setTimeout(r, 3 * FREQUENCY_MS));
+      expect(await holders()).toEqual(held);
+      readByHolders(held, settled + CHECK_MS);
+      // eslint-disable-next-line no-console
+      console.info(
+        `[replicas:${mode}] a third replica got its share ${
+          settled - t0
+        } ms after starting: ${perReplica(held)}`,
+      );
+    });
+
+    it('takes over the clusters of a replica that stops cleanly within one check, losing nothing', async () => {
+      const before = await holders();
+      const leaving = [...before].filter(([, r]) => r === 'c').map(([c]) => c);
+      expect(leaving.length).toBeGreaterThan(0);
+      // polling, one of its clusters answers nothing until released: c stops mid-read
+      const release =
+        mode === 'poll'
+          ? holdRequests(x => x.replica === 'c' && x.cluster === leaving[0])
+          : () => {};
+      if (mode === 'poll')
+        await waitFor('c to read a held cluster', () =>
+          calls.some(
+            x =>
+              x.replica === 'c' &&
+              x.cluster === leaving[0] &&
+              x.at > Date.now() - 2000,
+          ),
+        );
+      const stopAt = Date.now();
+      await stop('c');
+      const stoppedAt = Date.now();
+      release();
+      // a cancelled read (polling) or a stopped watch is not a failed cluster
+      const cutShort = (await states.loadAll()).find(
+        r => r.cluster === leaving[0],
+      )!;
+      expect(cutShort.sync.state).toBe('ok');
+      expect(cutShort.inventory).toBeDefined();
+      const held = await split(['a', 'b'], 2);
+      const takenAt = Date.now();
+      const firstReads = await waitFor(
+        `${leaving.join(', ')} to be read by their new holders`,
+        () => {
+          const reads = leaving.map(
+            cluster => listStarts(stoppedAt, x => x.cluster === cluster)[0],
+          );
+          return reads.every(Boolean) ? reads : undefined;
+        },
+      );
+      for (const read of firstReads)
+        expect(read.replica).toBe(held.get(read.cluster));
+      expect(takenAt - stoppedAt).toBeLessThanOrEqual(CHECK_MS + 1500);
+      const readIn = Math.max(...firstReads.map(r => r.at)) - stoppedAt;
+      // eslint-disable-next-line no-console
+      console.info(
+        `[replicas:${mode}] replica c stopped in ${
+          stoppedAt - stopAt
+        } ms; its ${leaving.length} cluster(s) leased again ${
+          takenAt - stoppedAt
+        } ms and read ${readIn} ms after (check every ${CHECK_MS} ms)`,
+      );
+    });
+
+    it('takes over the clusters of a replica that dies within one lease period, never reading one twice at once', async () => {
+      const before = await holders();
+      const orphaned = [...before].filter(([, r]) => r === 'b').map(([c]) => c);
+      expect(orphaned.length).toBeGreaterThan(0);
+      const cutAt = Date.now();
+      await cutOff('b');
+      const firstReads = await waitFor(
+        `${orphaned.join(', ')} to be read by a`,
+        () => {
+          const reads = orphaned.map(
+            cluster =>
+              listStarts(
+                cutAt,
+                x => x.cluster === cluster && x.replica === 'a',
+              )[0],
+          );
+          return reads.every(Boolean) ? reads : undefined;
+        },
+        LEASE_MS * 6,
+      );
+      const takeover = Math.max(...firstReads.map(r => r.at)) - cutAt;
+      // b's last renewal came at most one check before the cut; a claims at its first check
+      // after expiry, then reads (polling, at its next run)
+      expect(takeover).toBeLessThanOrEqual(
+        LEASE_MS + CHECK_MS + (mode === 'poll' ? FREQUENCY_MS : 0) + 2000,
+      );
+      // b stopped reading before a started: its reads of each cluster end before a's begin
+      for (const read of firstReads) {
+        const lastByB = calls
+          .filter(x => x.replica === 'b' && x.cluster === read.cluster)
+          .map(x => x.at);
+        expect(Math.max(...lastByB)).toBeLessThan(read.at);
+      }
+      expect([...(await holders()).values()].every(h => h === 'a')).toBe(true);
+      // eslint-disable-next-line no-console
+      console.info(
+        `[replicas:${mode}] replica b cut off the database; its ${orphaned.length} cluster(s) read by a ${takeover} ms later (lease ${LEASE_MS} ms)`,
+      );
+      await stop('b');
+    });
+
+    it('serves the fleet from PostgreSQL at once after a full restart, before reading any cluster', async () => {
+      const lastFleet = await fleetOf(replicas.get('a')!);
+      await stop('a');
+      const stored = await states.loadAll();
+      const name = `${mode}-restarted`.replace('-', '_');
+      const release = holdRequests(c => c.replica === name);
+      const t0 = Date.now();
+      await start(name);
+      const fleet = await fleetOf(replicas.get(name)!);
+      const servedIn = Date.now() - t0;
+      const sent = calls.filter(c => c.replica === name).length;
+      expect(content(fleet)).toEqual(content(lastFleet));
+      expect(
+        fleet.clusters.map(c => [c.name, c.sync.lastSuccessAt]).sort(),
+      ).toEqual(stored.map(r => [r.cluster, r.sync.lastSuccessAt]).sort());
+      // eslint-disable-next-line no-console
+      console.info(
+        `[replicas:${mode}] restarted backend served ${fleet.services.length} services on ${fleet.clusters.length} clusters ${servedIn} ms after start, while its ${sent} cluster request(s) had no answer yet`,
+      );
+      release();
+      await waitFor(
+        'the restarted replica to hold every cluster',
+        async () =>
+          [...(await holders()).values()].filter(h => h === name).length ===
+          DEMO_CLUSTERS.length,
+      );
+    });
+  },
+);

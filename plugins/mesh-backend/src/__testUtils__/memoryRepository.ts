@@ -20,16 +20,22 @@ export function memoryRepository(): ClusterStateRepository {
           : row,
       );
     },
-    async revision() {
-      return String(writes);
+    async versions() {
+      return new Map([...rows].map(([name, row]) => [name, row.updatedAt!]));
+    },
+    async load(clusters) {
+      return clusters.flatMap(name => rows.get(name) ?? []);
     },
     async saveSuccess(cluster, inventory, sync) {
-      rows.set(cluster, { cluster, inventory, sync });
-      writes++;
+      rows.set(cluster, { cluster, inventory, sync, updatedAt: ++writes });
     },
     async saveSync(cluster, sync) {
-      rows.set(cluster, { ...rows.get(cluster), cluster, sync });
-      writes++;
+      rows.set(cluster, {
+        ...rows.get(cluster),
+        cluster,
+        sync,
+        updatedAt: ++writes,
+      });
     },
     async retainOnly(clusters) {
       for (const name of rows.keys())

@@ -8,7 +8,11 @@ import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { DatabaseService } from '@backstage/backend-plugin-api';
+import type {
+  DatabaseService,
+  LifecycleService,
+  RootLifecycleService,
+} from '@backstage/backend-plugin-api';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -243,9 +247,16 @@ export async function startPostgres(): Promise<PostgresHarness> {
     password: PASSWORD,
   };
   const shutdownHooks: Array<() => void | Promise<void>> = [];
-  const rootLifecycle = mockServices.rootLifecycle.mock({
+  // plain objects rather than jest mocks: the bench runs this harness outside Jest
+  const rootLifecycle: RootLifecycleService = {
+    addStartupHook: () => {},
+    addBeforeShutdownHook: () => {},
     addShutdownHook: hook => shutdownHooks.push(hook),
-  });
+  };
+  const lifecycle: LifecycleService = {
+    addStartupHook: () => {},
+    addShutdownHook: () => {},
+  };
   return {
     ...connection,
     backendDatabaseConfig: () => ({ client: 'pg', connection }),
@@ -263,8 +274,8 @@ export async function startPostgres(): Promise<PostgresHarness> {
         { rootLifecycle },
       );
       return manager.forPlugin(name, {
-        logger: mockServices.logger.mock(),
-        lifecycle: mockServices.lifecycle.mock(),
+        logger: mockServices.rootLogger({ level: 'none' }),
+        lifecycle,
       });
     },
     async stop() {

@@ -147,4 +147,22 @@ describe('readDiscoveryOptions', () => {
       ),
     ).toThrow('mesh.discovery.relistInterval must be at least 1 second');
   });
+
+  it('leases each cluster for 30 seconds unless told otherwise, and refuses a lease too short to renew', () => {
+    expect(readDiscoveryOptions(new ConfigReader({})).leaseDurationMs).toBe(
+      30_000,
+    );
+    expect(
+      readDiscoveryOptions(
+        new ConfigReader({ mesh: { discovery: { leaseDuration: 'PT1M' } } }),
+      ).leaseDurationMs,
+    ).toBe(60_000);
+    expect(() =>
+      readDiscoveryOptions(
+        new ConfigReader({
+          mesh: { discovery: { leaseDuration: { milliseconds: 100 } } },
+        }),
+      ),
+    ).toThrow('mesh.discovery.leaseDuration must be at least 300 milliseconds');
+  });
 });

@@ -23,6 +23,11 @@ export interface DiscoveryOptions {
   mode: 'watch' | 'poll';
   /** In watch mode, the full list each kind gets anyway, in milliseconds. */
   relistIntervalMs: number;
+  /**
+   * How long a replica's lease on a cluster lasts without renewal, in milliseconds: a
+   * crashed replica's clusters are taken over this long after its last check.
+   */
+  leaseDurationMs: number;
   aggregation: AggregationOptions;
 }
 
@@ -45,8 +50,6 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
   if (timeoutMs <= 0) {
     throw new Error('mesh.discovery.timeout must be longer than zero');
   }
-  // poll unless asked: with several replicas, each one that ran discovery would keep
-  // watching every cluster (see config.d.ts)
   const mode = discovery?.getOptionalString('mode') ?? 'poll';
   if (mode !== 'watch' && mode !== 'poll') {
     throw new Error(`mesh.discovery.mode must be watch or poll, got "${mode}"`);
@@ -59,10 +62,19 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
       'mesh.discovery.relistInterval must be at least 1 second, e.g. { minutes: 30 }',
     );
   }
+  const leaseDurationMs = durationToMilliseconds(
+    duration('leaseDuration', { seconds: 30 }),
+  );
+  if (leaseDurationMs < 300) {
+    throw new Error(
+      'mesh.discovery.leaseDuration must be at least 300 milliseconds (a third of it is the check interval), e.g. { seconds: 30 }',
+    );
+  }
   return {
     frequency: duration('frequency', { minutes: 1 }),
     mode,
     relistIntervalMs,
+    leaseDurationMs,
     timeoutMs,
     concurrency: positiveInt(config, 'mesh.discovery.concurrency', 5),
     pageSize: positiveInt(config, 'mesh.discovery.pageSize', 500),

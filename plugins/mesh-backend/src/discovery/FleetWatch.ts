@@ -47,9 +47,14 @@ export class FleetWatch {
     return this.firstSyncs;
   }
 
+  /**
+   * Starts and stops watches to match `sources`. `retry: false` (a lease check) leaves
+   * failing watches to their backoff instead of nudging them.
+   */
   async reconcile(
     sources: KubernetesClusterSource[],
     waitMs: number,
+    options: { retry: boolean } = { retry: true },
   ): Promise<void> {
     const listed = new Map(sources.map(s => [s.name, s]));
     const stopping: Array<Promise<void>> = [];
@@ -65,7 +70,7 @@ export class FleetWatch {
     for (const source of sources) {
       const existing = this.watches.get(source.name);
       if (existing) {
-        existing.watch.retryNow();
+        if (options.retry) existing.watch.retryNow();
         continue;
       }
       const watch = new ClusterWatch({
@@ -97,6 +102,18 @@ export class FleetWatch {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /** Stops watching these clusters: another replica is about to. */
+  async release(clusters: readonly string[]) {
+    const stopping: Array<Promise<void>> = [];
+    for (const name of clusters) {
+      const entry = this.watches.get(name);
+      if (!entry) continue;
+      this.watches.delete(name);
+      stopping.push(entry.watch.stop());
+    }
+    await Promise.all(stopping);
   }
 
   async stop() {

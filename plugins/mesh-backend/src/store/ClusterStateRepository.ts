@@ -10,13 +10,20 @@ export interface StoredClusterState {
    * anyway: the store need not serialise the inventory again to find it.
    */
   inventoryDigest?: string;
+  /** The row's version: it changes with every write of the cluster, whoever writes it. */
+  updatedAt?: number;
 }
 
 /** Persists each cluster's last-known-good inventory and sync status. */
 export interface ClusterStateRepository {
   loadAll(): Promise<StoredClusterState[]>;
-  /** A value that changes whenever any cluster's state is written. */
-  revision(): Promise<string>;
+  /**
+   * Each stored cluster's `updatedAt`, without its state: what a replica compares with
+   * what it holds to find the clusters other replicas wrote or deleted.
+   */
+  versions(): Promise<Map<string, number>>;
+  /** The stored state of these clusters (those still stored). */
+  load(clusters: readonly string[]): Promise<StoredClusterState[]>;
   /**
    * Records a successful sync. `serialized` is `JSON.stringify(inventory)` when the caller
    * already has it (the store digests it), so a large inventory is serialised once.

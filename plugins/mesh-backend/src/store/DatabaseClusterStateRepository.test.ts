@@ -67,11 +67,11 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     expect(await knex.schema.hasTable('mesh_cluster_state')).toBe(true);
   });
 
-  it('keeps the last-known-good inventory through failed syncs', async () => {
+  it('keeps the last-known-good inventory through failed syncs, each write a new version', async () => {
     const repository = await DatabaseClusterStateRepository.create(
       await init(),
     );
-    const empty = await repository.revision();
+    expect(await repository.versions()).toEqual(new Map());
 
     await repository.saveSuccess(
       'a',
@@ -83,8 +83,8 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       inventory('b1'),
       ok('2026-01-01T00:00:00Z'),
     );
-    const afterSuccess = await repository.revision();
-    expect(afterSuccess).not.toEqual(empty);
+    const afterSuccess = await repository.versions();
+    expect([...afterSuccess.keys()].sort()).toEqual(['a', 'b']);
 
     const stale = {
       state: 'stale' as const,
@@ -93,7 +93,10 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       error: { reason: 'timeout' as const, message: 'slow' },
     };
     await repository.saveSync('a', stale);
-    expect(await repository.revision()).not.toEqual(afterSuccess);
+    const afterFailure = await repository.versions();
+    // only the cluster written has a new version
+    expect(afterFailure.get('a')).toBeGreaterThan(afterSuccess.get('a')!);
+    expect(afterFailure.get('b')).toBe(afterSuccess.get('b'));
 
     const rows = await repository.loadAll();
     expect(
@@ -110,12 +113,25 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     expect((await repository.loadAll()).find(r => r.cluster === 'c')).toEqual({
       cluster: 'c',
       sync: { state: 'never-synced' },
+      updatedAt: expect.any(Number),
     });
 
-    // forgetting a cluster changes the revision even though no row was written
-    const beforeForget = await repository.revision();
+    // one cluster read alone, as a replica picking up another's write does; unknown ones are skipped
+    const [a] = await repository.load(['a', 'unknown']);
+    expect(a).toMatchObject({
+      cluster: 'a',
+      sync: stale,
+      inventory: inventory('a1'),
+      updatedAt: afterFailure.get('a'),
+    });
+    expect(await repository.load([])).toEqual([]);
+
+    // a forgotten cluster has no version left
     await repository.retainOnly(['a', 'b']);
-    expect(await repository.revision()).not.toEqual(beforeForget);
+    expect([...(await repository.versions()).keys()].sort()).toEqual([
+      'a',
+      'b',
+    ]);
     expect((await repository.loadAll()).map(r => r.cluster).sort()).toEqual([
       'a',
       'b',

@@ -21,6 +21,20 @@ interface Row {
   updated_at: number | string;
 }
 
+function parseRow(row: Row): StoredClusterState {
+  return {
+    cluster: row.cluster,
+    sync: JSON.parse(row.sync) as ClusterSyncStatus,
+    updatedAt: Number(row.updated_at),
+    ...(row.inventory
+      ? {
+          inventory: JSON.parse(row.inventory) as ClusterInventory,
+          inventoryDigest: inventoryDigest(row.inventory),
+        }
+      : {}),
+  };
+}
+
 /** The plugin database (SQLite or PostgreSQL) behind `coreServices.database`. */
 export class DatabaseClusterStateRepository implements ClusterStateRepository {
   private lastWrite = 0;
@@ -45,25 +59,25 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
 
   async loadAll(): Promise<StoredClusterState[]> {
     const rows: Row[] = await this.knex<Row>(TABLE).select('*');
-    return rows.map(row => ({
-      cluster: row.cluster,
-      sync: JSON.parse(row.sync) as ClusterSyncStatus,
-      ...(row.inventory
-        ? {
-            inventory: JSON.parse(row.inventory) as ClusterInventory,
-            inventoryDigest: inventoryDigest(row.inventory),
-          }
-        : {}),
-    }));
+    return rows.map(parseRow);
   }
 
-  async revision(): Promise<string> {
-    const result = await this.knex(TABLE)
-      .max({ latest: 'updated_at' })
-      .count({ rows: '*' })
-      .first();
-    // the row count catches deletions, which leave the latest write time unchanged
-    return `${Number(result?.latest ?? 0)}:${Number(result?.rows ?? 0)}`;
+  async versions(): Promise<Map<string, number>> {
+    const rows: Array<Pick<Row, 'cluster' | 'updated_at'>> =
+      await this.knex<Row>(TABLE).select('cluster', 'updated_at');
+    return new Map(rows.map(row => [row.cluster, Number(row.updated_at)]));
+  }
+
+  async load(clusters: readonly string[]): Promise<StoredClusterState[]> {
+    const rows: Row[] = [];
+    // SQLite allows at most 999 bound parameters per statement
+    for (let i = 0; i < clusters.length; i += 500)
+      rows.push(
+        ...(await this.knex<Row>(TABLE)
+          .select('*')
+          .whereIn('cluster', clusters.slice(i, i + 500))),
+      );
+    return rows.map(parseRow);
   }
 
   async saveSuccess(
@@ -99,7 +113,7 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     await this.knex(TABLE).whereNotIn('cluster', clusters).delete();
   }
 
-  /** Strictly increasing, so two writes in one millisecond still change the revision. */
+  /** Strictly increasing, so two writes in one millisecond still change the version. */
   private nextWriteTime(): number {
     this.lastWrite = Math.max(Date.now(), this.lastWrite + 1);
     return this.lastWrite;

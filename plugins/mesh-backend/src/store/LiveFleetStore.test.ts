@@ -188,6 +188,96 @@ describe('LiveFleetStore', () => {
     expect(after.every(w => w.pods.ready === 0)).toBe(true);
   });
 
+  describe("picking up other replicas' writes", () => {
+    async function replicas(owned: string[] = []) {
+      const repository = memoryRepository();
+      const inputs = await demoClusterInputs(AT);
+      const sync = {
+        state: 'ok' as const,
+        lastSuccessAt: AT,
+        lastAttemptAt: AT,
+      };
+      for (const c of inputs)
+        await repository.saveSuccess(c.name, c.inventory!, sync);
+      const load = jest.spyOn(repository, 'load');
+      const logger = mockServices.logger.mock();
+      const store = new LiveFleetStore({
+        clusters: inputs.map(({ name, source }) => ({ name, source })),
+        repository,
+        aggregation: AGGREGATION,
+        logger,
+        refreshIntervalMs: 0,
+        owns: name => owned.includes(name),
+      });
+      await store.load();
+      await store.getFleet();
+      return { repository, inputs, sync, load, store, logger };
+    }
+    const servicesOf = async (store: LiveFleetStore, cluster: string) =>
+      (await store.getFleet()).services.filter(s =>
+        s.instances.some(i => i.cluster === cluster),
+      ).length;
+
+    it('reads only the clusters written since it last looked', async () => {
+      const { repository, inputs, sync, load, store } = await replicas();
+      // loaded at start, and nothing written since: nothing read
+      expect(load).not.toHaveBeenCalled();
+      const changed = reread(
+        inputs.find(c => c.name === 'cluster-2')!.inventory!,
+      );
+      changed.pods.forEach(p => (p.ready = false));
+      await repository.saveSuccess('cluster-2', changed, sync);
+      const workloads = await workloadsOf(
+        store,
+        'bookinfo/reviews',
+        'cluster-2',
+      );
+      expect(workloads.every(w => w.pods.ready === 0)).toBe(true);
+      expect(load.mock.calls).toEqual([[['cluster-2']]]);
+      // nothing written since: nothing read
+      await store.getFleet();
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+
+    it('forgets a cluster another replica deleted, and adds one it found', async () => {
+      const { repository, inputs, sync, store } = await replicas();
+      const names = inputs.map(c => c.name);
+      await repository.retainOnly(names.filter(n => n !== 'cluster-2'));
+      await repository.saveSuccess('cluster-9', inputs[0].inventory!, sync);
+      const clusters = (await store.getFleet()).clusters.map(c => c.name);
+      expect(clusters).not.toContain('cluster-2');
+      expect(clusters).toContain('cluster-9');
+    });
+
+    it('never replaces a cluster it holds with what the database has', async () => {
+      const { repository, inputs, sync, load, store } = await replicas([
+        'cluster-2',
+      ]);
+      const before = await servicesOf(store, 'cluster-2');
+      // an older write landing late, e.g. from the replica that held it before
+      await repository.saveSuccess(
+        'cluster-2',
+        { ...reread(inputs[0].inventory!), services: [] },
+        sync,
+      );
+      load.mockClear();
+      expect(await servicesOf(store, 'cluster-2')).toBe(before);
+      expect(load).not.toHaveBeenCalled();
+    });
+
+    it('keeps serving what it has when the database cannot be read, and says so', async () => {
+      const { repository, store, logger } = await replicas();
+      const before = await store.getFleet();
+      jest
+        .spyOn(repository, 'versions')
+        .mockRejectedValue(new Error('connection refused'));
+      expect((await store.getFleet()).services).toEqual(before.services);
+      expect(logger.warn).toHaveBeenCalledWith(
+        'Could not check the database for fleet updates: connection refused',
+      );
+    });
+  });
+
   it('does not rebuild a cluster whose first sync after a restart brings the content it loaded', async () => {
     const inputs = await demoClusterInputs(AT);
     const saved = memoryRepository();

@@ -32,6 +32,11 @@ export interface LiveFleetStoreOptions {
    * changes in between are served from memory. Default 10 seconds.
    */
   persistIntervalMs?: number;
+  /**
+   * Whether this replica discovers the cluster (holds its lease): it writes that cluster,
+   * so the database never has anything newer for it and a refresh leaves it alone.
+   */
+  owns?: (cluster: string) => boolean;
   now?: () => Date;
 }
 
@@ -51,8 +56,8 @@ function storedInventory(
 /**
  * Holds each configured cluster's last-known-good inventory in memory and the fleet built
  * from them. Discovery results land here and in the database; reads are served from memory.
- * Replicas that do not run discovery pick up the runner's writes by checking the database's
- * revision at most once per refresh interval.
+ * Every replica serves the whole fleet: at most once per refresh interval it picks up the
+ * clusters other replicas wrote (see refreshIfChanged).
  *
  * Each inventory is held with its content digest, and every build gets the store's memo:
  * a rebuild after a round of syncs recomputes only the clusters whose content changed.
@@ -66,7 +71,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   /** Bumped whenever the fleet goes out of date, so a build knows whether it still is. */
   private version = 0;
   private building?: { version: number; view: Promise<FleetView> };
-  private revision?: string;
+  /** Each stored cluster's version as this replica last read or skipped it. */
+  private readonly seen = new Map<string, number>();
   private lastRefresh = 0;
   private readonly now: () => Date;
   /** Watched clusters changed since their inventory was last written. */
@@ -94,19 +100,32 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    * list theirs only when discovery runs, and `setClusters` forgets those no longer listed.
    */
   async load(): Promise<void> {
-    const { repository } = this.options;
-    this.revision = await repository.revision();
-    for (const stored of await repository.loadAll()) {
-      const cluster = this.clusters.get(stored.cluster);
-      this.clusters.set(stored.cluster, {
-        name: stored.cluster,
-        source: cluster?.source ?? 'kubernetes',
-        sync: stored.sync,
-        ...storedInventory(stored),
-      });
-    }
+    for (const stored of await this.options.repository.loadAll())
+      this.apply(stored);
     this.lastRefresh = Date.now();
     this.invalidate();
+  }
+
+  /** A stored cluster state as this replica's own, and its version as seen. */
+  private apply(stored: StoredClusterState) {
+    const cluster = this.clusters.get(stored.cluster);
+    // another replica's write replaces the inventory; a failed sync keeps the one held
+    this.clusters.set(
+      stored.cluster,
+      stored.inventory
+        ? {
+            name: stored.cluster,
+            source: cluster?.source ?? 'kubernetes',
+            sync: stored.sync,
+            ...storedInventory(stored),
+          }
+        : {
+            ...(cluster ?? { name: stored.cluster, source: 'kubernetes' }),
+            sync: stored.sync,
+          },
+    );
+    if (stored.updatedAt !== undefined)
+      this.seen.set(stored.cluster, stored.updatedAt);
   }
 
   /**
@@ -427,7 +446,6 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private async persist(write: () => Promise<void>): Promise<boolean> {
     try {
       await write();
-      this.revision = await this.options.repository.revision();
       return true;
     } catch (error) {
       // memory stays authoritative for this replica; the next sync writes again
@@ -438,33 +456,36 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     }
   }
 
+  /**
+   * Picks up other replicas' writes, one cluster at a time: the stored versions are
+   * compared with those seen, and only clusters written since (by another replica: this one
+   * skips those it holds) are read and parsed; clusters deleted since are forgotten.
+   */
   private async refreshIfChanged() {
     const interval = this.options.refreshIntervalMs ?? 10_000;
     if (Date.now() - this.lastRefresh < interval) return;
     this.lastRefresh = Date.now();
+    const owns = this.options.owns ?? (() => false);
     try {
-      const revision = await this.options.repository.revision();
-      if (revision === this.revision) return;
-      this.revision = revision;
-      for (const stored of await this.options.repository.loadAll()) {
-        // a cluster the discovering replica's locators found since this one started
-        const cluster = this.clusters.get(stored.cluster) ?? {
-          name: stored.cluster,
-          source: 'kubernetes' as const,
-          sync: stored.sync,
-        };
-        // another replica's write replaces the inventory; a failed sync keeps this one
-        this.clusters.set(
-          stored.cluster,
-          stored.inventory
-            ? {
-                name: cluster.name,
-                source: cluster.source,
-                sync: stored.sync,
-                ...storedInventory(stored),
-              }
-            : { ...cluster, sync: stored.sync },
-        );
+      const versions = await this.options.repository.versions();
+      const changed: string[] = [];
+      for (const [cluster, version] of versions) {
+        if (this.seen.get(cluster) === version) continue;
+        if (owns(cluster)) this.seen.set(cluster, version);
+        else changed.push(cluster);
+      }
+      const deleted = [...this.seen.keys()].filter(c => !versions.has(c));
+      if (changed.length === 0 && deleted.length === 0) return;
+      for (const cluster of deleted) {
+        this.seen.delete(cluster);
+        // a cluster held here stays: this replica's locators still list it
+        if (owns(cluster)) continue;
+        this.clusters.delete(cluster);
+        this.memo.forget(cluster);
+      }
+      for (const stored of await this.options.repository.load(changed)) {
+        // a lease claimed meanwhile: this replica's own reads are what count now
+        if (!owns(stored.cluster)) this.apply(stored);
       }
       this.invalidate();
     } catch (error) {
