@@ -14,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -30,6 +30,9 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // the API server's plugin database: a SQLite file as deployed, or SQLite in memory (the
+    // test backend's default, which holds every stored inventory inside the server's RSS)
+    'api-database': { type: 'string', default: 'file' },
   },
 });
 
@@ -54,7 +57,9 @@ const TARGETS = {
   compileMs: 2000,
   verifyMs: 2000,
   changedMs: 200,
-  apiP99Ms: 50,
+  /** Issue 23: list, search and detail; and the API server's peak RSS at 50,000 services. */
+  apiP99Ms: 20,
+  apiRssMiB: 1024,
   /** Issue 21: the policies' states after a sync, on top of the sync. */
   lifecycleMs: 200,
   /** Issue 23. */
@@ -133,6 +138,7 @@ async function main() {
       sharedBy: 2,
       concurrency: 8,
       requests: quick ? 500 : 3000,
+      database: values['api-database'] === 'memory' ? 'memory' : 'file',
       execArgv,
       log,
     });
@@ -327,7 +333,33 @@ async function main() {
   if (api) {
     out.push(
       '',
-      `API: the mesh backend plugin serving ${api.services} services on ${api.clusters} clusters discovered from a snapshot directory, ${api.concurrency} keep-alive connections from another process; first discovery pass ${api.firstPassMs} ms, then fleet + text-search index ${api.buildFleetMs} ms before the first answer (the event loop held for at most ${api.firstBuildLongestStallMs} ms at a time); server peak RSS ${api.serverRssMiB} MiB`,
+      `API: the mesh backend plugin serving ${api.services} services on ${
+        api.clusters
+      } clusters discovered from a snapshot directory, ${
+        api.concurrency
+      } keep-alive connections from another process; first discovery pass ${
+        api.firstPassMs
+      } ms, then fleet + text-search index ${
+        api.buildFleetMs
+      } ms before the first answer (the event loop held for at most ${
+        api.firstBuildLongestStallMs
+      } ms at a time); server peak RSS ${api.serverRssMiB} MiB (target ≤ ${
+        TARGETS.apiRssMiB
+      } MiB: ${verdict(
+        api.serverRssMiB <= TARGETS.apiRssMiB,
+      )}), plugin database: SQLite ${
+        api.database === 'file' ? 'file' : 'in memory'
+      }`,
+      formatTable([
+        ['server memory after', 'RSS', 'JS heap', 'external', 'peak RSS'],
+        ...api.memory.map(m => [
+          m.phase,
+          `${m.rssMiB} MiB`,
+          `${m.heapUsedMiB} MiB`,
+          `${m.externalMiB} MiB`,
+          `${m.peakRssMiB} MiB`,
+        ]),
+      ]),
       `  after a pass that read the same content (${
         api.syncRoundMs
       } ms): rebuild ${
@@ -346,7 +378,7 @@ async function main() {
           'p50',
           'p90',
           'p99',
-          `target p99 < ${TARGETS.apiP99Ms} ms`,
+          `target p99 ≤ ${TARGETS.apiP99Ms} ms`,
           'max',
           'req/s',
           'bytes/resp',
@@ -358,7 +390,7 @@ async function main() {
           `${e.p50Ms} ms`,
           `${e.p90Ms} ms`,
           `${e.p99Ms} ms`,
-          verdict(e.p99Ms < TARGETS.apiP99Ms),
+          verdict(e.p99Ms <= TARGETS.apiP99Ms),
           `${e.maxMs} ms`,
           e.perSecond,
           e.bytesPerResponse,
