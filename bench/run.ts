@@ -351,11 +351,19 @@ async function main() {
         api.database === 'file' ? 'file' : 'in memory'
       }`,
       formatTable([
-        ['server memory after', 'RSS', 'JS heap', 'external', 'peak RSS'],
+        [
+          'server memory after',
+          'RSS',
+          'JS heap used',
+          'JS heap held',
+          'external',
+          'peak RSS',
+        ],
         ...api.memory.map(m => [
           m.phase,
           `${m.rssMiB} MiB`,
           `${m.heapUsedMiB} MiB`,
+          `${m.heapTotalMiB} MiB`,
           `${m.externalMiB} MiB`,
           `${m.peakRssMiB} MiB`,
         ]),

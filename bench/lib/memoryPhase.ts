@@ -8,6 +8,8 @@ export interface MemoryPhase {
   rssMiB: number;
   /** Live JavaScript objects (V8's used heap). */
   heapUsedMiB: number;
+  /** What V8 holds for its heap, used or free: it returns free pages to the system lazily. */
+  heapTotalMiB: number;
   /** Memory outside the JS heap that JS objects hold (Buffers, native addons' allocations). */
   externalMiB: number;
   /** The kernel's high-water mark of the resident set so far. */
@@ -28,6 +30,7 @@ export function memoryPhase(phase: string, peakMiB?: number): MemoryPhase {
     phase,
     rssMiB: Math.round(usage.rss / MiB),
     heapUsedMiB: Math.round(v8.getHeapStatistics().used_heap_size / MiB),
+    heapTotalMiB: Math.round(usage.heapTotal / MiB),
     externalMiB: Math.round(usage.external / MiB),
     peakRssMiB: Math.round(peakMiB ?? peakRssMiB()),
   };
