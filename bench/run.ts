@@ -33,6 +33,9 @@ const { values } = parseArgs({
     // the API server's plugin database: a SQLite file as deployed, or SQLite in memory (the
     // test backend's default, which holds every stored inventory inside the server's RSS)
     'api-database': { type: 'string', default: 'file' },
+    // the API server's V8 heap limit, as a deployment sets it to fit its container (0: V8
+    // sizes it from the machine's memory, a quarter of it up to 4 GiB, and collects lazily)
+    'api-heap-mib': { type: 'string', default: '1536' },
   },
 });
 
@@ -139,6 +142,7 @@ async function main() {
       concurrency: 8,
       requests: quick ? 500 : 3000,
       database: values['api-database'] === 'memory' ? 'memory' : 'file',
+      heapMiB: Number(values['api-heap-mib']),
       execArgv,
       log,
     });

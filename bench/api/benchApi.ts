@@ -17,6 +17,8 @@ export interface ApiBenchOptions {
   requests: number;
   /** The plugin database: a SQLite file (a deployment's shape, the default) or in memory. */
   database?: 'file' | 'memory';
+  /** The server's `--max-old-space-size`; 0 leaves V8 to size it from the machine. */
+  heapMiB?: number;
   execArgv?: string[];
   log: (line: string) => void;
 }
@@ -45,6 +47,7 @@ export interface ApiFigures {
   /** The server's memory after each phase (after a full GC), the load last. */
   memory: MemoryPhase[];
   database: 'file' | 'memory';
+  heapMiB: number;
   endpoints: LoadFigures[];
 }
 
@@ -64,11 +67,18 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
     } satisfies WriteSnapshotArgs,
   );
   const database = options.database ?? 'file';
+  const heapMiB = options.heapMiB ?? 0;
   const server = startChild(
     'api/serveApi.ts',
     { directory, database } satisfies ServeApiArgs,
     // a full GC before each memory figure, so it is what the server retains
-    { execArgv: ['--expose-gc', ...(options.execArgv ?? [])] },
+    {
+      execArgv: [
+        '--expose-gc',
+        ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
+        ...(options.execArgv ?? []),
+      ],
+    },
   );
   try {
     const ready = await nextMessage<ServeApiReady>(server);
@@ -155,6 +165,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       serverRssMiB: round(stats.peakRssMiB, 0),
       memory: [...ready.phases, stats.afterLoad],
       database,
+      heapMiB,
       endpoints,
     };
   } finally {
