@@ -353,7 +353,7 @@ async function main() {
         api.serverRssMiB <= TARGETS.apiRssMiB,
       )}), plugin database: SQLite ${
         api.database === 'file' ? 'file' : 'in memory'
-      }`,
+      }, heap limit ${api.heapMiB ? `${api.heapMiB} MiB` : "V8's own"}`,
       formatTable([
         [
           'server memory after',
