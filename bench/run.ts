@@ -14,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -30,6 +30,12 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // the API server's plugin database: a SQLite file as deployed, or SQLite in memory (the
+    // test backend's default, which holds every stored inventory inside the server's RSS)
+    'api-database': { type: 'string', default: 'file' },
+    // the API server's V8 heap limit, as a deployment sets it to fit its container (0: V8
+    // sizes it from the machine's memory, a quarter of it up to 4 GiB, and collects lazily)
+    'api-heap-mib': { type: 'string', default: '1536' },
   },
 });
 
@@ -54,7 +60,9 @@ const TARGETS = {
   compileMs: 2000,
   verifyMs: 2000,
   changedMs: 200,
-  apiP99Ms: 50,
+  /** Issue 23: list, search and detail; and the API server's peak RSS at 50,000 services. */
+  apiP99Ms: 20,
+  apiRssMiB: 1024,
   /** Issue 21: the policies' states after a sync, on top of the sync. */
   lifecycleMs: 200,
   /** Issue 23. */
@@ -133,6 +141,8 @@ async function main() {
       sharedBy: 2,
       concurrency: 8,
       requests: quick ? 500 : 3000,
+      database: values['api-database'] === 'memory' ? 'memory' : 'file',
+      heapMiB: Number(values['api-heap-mib']),
       execArgv,
       log,
     });
@@ -361,7 +371,41 @@ async function main() {
   if (api) {
     out.push(
       '',
-      `API: the mesh backend plugin serving ${api.services} services on ${api.clusters} clusters discovered from a snapshot directory, ${api.concurrency} keep-alive connections from another process; first discovery pass ${api.firstPassMs} ms, then fleet + text-search index ${api.buildFleetMs} ms before the first answer (the event loop held for at most ${api.firstBuildLongestStallMs} ms at a time); server peak RSS ${api.serverRssMiB} MiB`,
+      `API: the mesh backend plugin serving ${api.services} services on ${
+        api.clusters
+      } clusters discovered from a snapshot directory, ${
+        api.concurrency
+      } keep-alive connections from another process; first discovery pass ${
+        api.firstPassMs
+      } ms, then fleet + text-search index ${
+        api.buildFleetMs
+      } ms before the first answer (the event loop held for at most ${
+        api.firstBuildLongestStallMs
+      } ms at a time); server peak RSS ${api.serverRssMiB} MiB (target ≤ ${
+        TARGETS.apiRssMiB
+      } MiB: ${verdict(
+        api.serverRssMiB <= TARGETS.apiRssMiB,
+      )}), plugin database: SQLite ${
+        api.database === 'file' ? 'file' : 'in memory'
+      }, heap limit ${api.heapMiB ? `${api.heapMiB} MiB` : "V8's own"}`,
+      formatTable([
+        [
+          'server memory after',
+          'RSS',
+          'JS heap used',
+          'JS heap held',
+          'external',
+          'peak RSS',
+        ],
+        ...api.memory.map(m => [
+          m.phase,
+          `${m.rssMiB} MiB`,
+          `${m.heapUsedMiB} MiB`,
+          `${m.heapTotalMiB} MiB`,
+          `${m.externalMiB} MiB`,
+          `${m.peakRssMiB} MiB`,
+        ]),
+      ]),
       `  after a pass that read the same content (${
         api.syncRoundMs
       } ms): rebuild ${
@@ -380,7 +424,7 @@ async function main() {
           'p50',
           'p90',
           'p99',
-          `target p99 < ${TARGETS.apiP99Ms} ms`,
+          `target p99 ≤ ${TARGETS.apiP99Ms} ms`,
           'max',
           'req/s',
           'bytes/resp',
@@ -392,7 +436,7 @@ async function main() {
           `${e.p50Ms} ms`,
           `${e.p90Ms} ms`,
           `${e.p99Ms} ms`,
-          verdict(e.p99Ms < TARGETS.apiP99Ms),
+          verdict(e.p99Ms <= TARGETS.apiP99Ms),
           `${e.maxMs} ms`,
           e.perSecond,
           e.bytesPerResponse,

@@ -1,6 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { LoadArgs, LoadFigures, LoadScenario } from './load';
 import type { ServeApiArgs, ServeApiReady } from './serveApi';
+import type { WriteSnapshotArgs } from './writeSnapshot';
 import { nextMessage, runChild, startChild } from '../lib/child';
+import type { MemoryPhase } from '../lib/memoryPhase';
 import { appNamespace, serviceName } from '../lib/fleetObjects';
 import { round } from '../lib/stats';
 
@@ -10,6 +15,10 @@ export interface ApiBenchOptions {
   sharedBy: number;
   concurrency: number;
   requests: number;
+  /** The plugin database: a SQLite file (a deployment's shape, the default) or in memory. */
+  database?: 'file' | 'memory';
+  /** The server's `--max-old-space-size`; 0 leaves V8 to size it from the machine. */
+  heapMiB?: number;
   execArgv?: string[];
   log: (line: string) => void;
 }
@@ -35,20 +44,41 @@ export interface ApiFigures {
   analysisLongestStallMs: number;
   findings: number;
   serverRssMiB: number;
+  /** The server's memory after each phase (after a full GC), the load last. */
+  memory: MemoryPhase[];
+  database: 'file' | 'memory';
+  heapMiB: number;
   endpoints: LoadFigures[];
 }
 
 /** Starts the mesh backend in one process, loads it from another, on loopback. */
 export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
-  const server = startChild(
-    'api/serveApi.ts',
+  const directory = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'meshport-bench-snapshot-'),
+  );
+  const { generateMs } = await runChild<{ generateMs: number }>(
+    'api/writeSnapshot.ts',
     {
+      directory,
       clusters: options.clusters,
       servicesPerCluster: options.servicesPerCluster,
       podsPerService: 2,
       sharedBy: options.sharedBy,
-    } satisfies ServeApiArgs,
-    { execArgv: options.execArgv },
+    } satisfies WriteSnapshotArgs,
+  );
+  const database = options.database ?? 'file';
+  const heapMiB = options.heapMiB ?? 0;
+  const server = startChild(
+    'api/serveApi.ts',
+    { directory, database } satisfies ServeApiArgs,
+    // a full GC before each memory figure, so it is what the server retains
+    {
+      execArgv: [
+        '--expose-gc',
+        ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
+        ...(options.execArgv ?? []),
+      ],
+    },
   );
   try {
     const ready = await nextMessage<ServeApiReady>(server);
@@ -56,7 +86,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       `api: ${ready.services} services served on port ${
         ready.port
       } (snapshot written in ${round(
-        ready.generateMs / 1000,
+        generateMs / 1000,
         1,
       )} s, first discovery pass ${round(
         ready.firstPassMs,
@@ -114,7 +144,10 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       scenarios,
     } satisfies LoadArgs);
     server.send({ type: 'stats' });
-    const stats = await nextMessage<{ peakRssMiB: number }>(server);
+    const stats = await nextMessage<{
+      peakRssMiB: number;
+      afterLoad: MemoryPhase;
+    }>(server);
     return {
       services: ready.services,
       clusters: options.clusters,
@@ -130,6 +163,9 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       analysisLongestStallMs: round(ready.analysisLongestStallMs, 0),
       findings: ready.findings,
       serverRssMiB: round(stats.peakRssMiB, 0),
+      memory: [...ready.phases, stats.afterLoad],
+      database,
+      heapMiB,
       endpoints,
     };
   } finally {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type {
@@ -7,27 +6,20 @@ import type {
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs, peakRssMiB } from '../lib/child';
-import { writeClusterSnapshot } from '@meshport/fleet-generator';
-import {
-  clusterFiles,
-  clusterName,
-  DEFAULT_SHAPE,
-  FleetShape,
-} from '../lib/fleetObjects';
+import { clusterName } from '../lib/fleetObjects';
+import { MemoryPhase, memoryPhase } from '../lib/memoryPhase';
 import { startMeshBackend } from '../lib/meshBackend';
 
 export interface ServeApiArgs {
-  clusters: number;
-  servicesPerCluster: number;
-  podsPerService: number;
-  sharedBy: number;
+  /** The snapshot directory (writeSnapshot.ts wrote it); removed when the server stops. */
+  directory: string;
+  /** Where the plugin database lives: a SQLite file, as a deployment's, or SQLite in memory. */
+  database: 'file' | 'memory';
 }
 
 export interface ServeApiReady {
   port: number;
   services: number;
-  /** Generating the fleet and writing it as a snapshot directory. */
-  generateMs: number;
   /** The first discovery pass over the snapshot: read, project and record every cluster. */
   firstPassMs: number;
   /** What the plugin does after that pass before reads: build the fleet and its query index. */
@@ -46,7 +38,8 @@ export interface ServeApiReady {
   /** The longest the event loop was held while an analysis ran: what a request may wait. */
   analysisLongestStallMs: number;
   findings: number;
-  rssMiB: number;
+  /** The process's memory after each phase (after a full GC) and its peak RSS by then. */
+  phases: MemoryPhase[];
 }
 
 /**
@@ -73,30 +66,36 @@ async function timeAnalysis(
  * per request), ALLOW-all permissions and an empty mock catalog behind the service checks.
  */
 async function main() {
-  const args = childArgs<ServeApiArgs>();
-  const shape: FleetShape = { ...DEFAULT_SHAPE, ...args };
-  const directory = fs.mkdtempSync(
-    path.join(os.tmpdir(), 'meshport-bench-snapshot-'),
-  );
-  const t0 = performance.now();
-  // the demo's own writer: the snapshot has the layout of the demo's
-  for (let c = 0; c < args.clusters; c++)
-    writeClusterSnapshot(
-      path.join(directory, clusterName(c)),
-      clusterFiles(c, shape),
-    );
-  const generateMs = performance.now() - t0;
-
+  const { directory, database } = childArgs<ServeApiArgs>();
+  const phases: MemoryPhase[] = [];
+  // beside the snapshot, not in it: every folder of the snapshot directory is a cluster
+  const databaseDir = `${directory}-database`;
   const backend = await startMeshBackend({
+    backend: {
+      database:
+        database === 'file'
+          ? {
+              client: 'better-sqlite3',
+              connection: { directory: databaseDir },
+            }
+          : { client: 'better-sqlite3', connection: ':memory:' },
+    },
     mesh: {
       snapshot: { directory },
       discovery: { timeout: { minutes: 10 } },
     },
   });
+  phases.push(memoryPhase('backend started'));
   const first = await backend.runDiscovery();
+  phases.push(
+    memoryPhase('first pass (read, project, record)', first.passPeakRssMiB),
+  );
+  phases.push(memoryPhase('fleet + search index built'));
   const fullAnalysis = await timeAnalysis(backend);
+  phases.push(memoryPhase('analysis done'));
   // the next discovery round: every cluster read again, the same content as new objects
   const again = await backend.runDiscovery();
+  phases.push(memoryPhase('second pass and rebuild'));
   const podsFile = path.join(directory, clusterName(0), 'pods.json');
   const pods = JSON.parse(fs.readFileSync(podsFile, 'utf8'));
   for (const condition of pods.items[0].status.conditions)
@@ -104,15 +103,21 @@ async function main() {
   fs.writeFileSync(podsFile, JSON.stringify(pods));
   const oneChanged = await backend.runDiscovery();
   const oneChangedAnalysis = await timeAnalysis(backend);
+  phases.push(memoryPhase('one changed cluster, its analysis'));
   const { totalCount } = await backend.get<ServiceListResponse>(
     '/services?limit=1',
   );
 
   process.on('message', async (m: { type: string }) => {
-    if (m.type === 'stats') await answer({ peakRssMiB: peakRssMiB() });
+    if (m.type === 'stats')
+      await answer({
+        peakRssMiB: peakRssMiB(),
+        afterLoad: memoryPhase('after the load'),
+      });
     if (m.type === 'stop') {
       await backend.stop();
       fs.rmSync(directory, { recursive: true, force: true });
+      fs.rmSync(databaseDir, { recursive: true, force: true });
       // a stopped test backend still holds a timer that keeps Node alive (jest exits regardless)
       process.exit(0);
     }
@@ -120,7 +125,6 @@ async function main() {
   const ready: ServeApiReady = {
     port: backend.port,
     services: totalCount,
-    generateMs,
     firstPassMs: first.passMs,
     buildFleetMs: first.prepareMs,
     firstBuildLongestStallMs: first.longestStallMs,
@@ -134,7 +138,7 @@ async function main() {
       oneChangedAnalysis.stallMs,
     ),
     findings: fullAnalysis.findings,
-    rssMiB: process.memoryUsage().rss / 2 ** 20,
+    phases,
   };
   await answer(ready);
 }

@@ -243,4 +243,71 @@ describe('SnapshotReader', () => {
     );
     fs.rmSync(dir, { recursive: true });
   });
+
+  it('serves a round of lists from one read, later kinds from it, a kind asked again from disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-snapshot-'));
+    const write = (names: string[]) =>
+      fs.writeFileSync(
+        path.join(dir, 'all.json'),
+        JSON.stringify({
+          items: [
+            ...names.map(name => ({
+              apiVersion: 'v1',
+              kind: 'Service',
+              metadata: { name, namespace: 'a' },
+            })),
+            {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'istio', namespace: 'istio-system' },
+            },
+          ],
+        }),
+      );
+    write(['one']);
+    const r = reader('x', dir);
+    const names = (list: Promise<Array<{ metadata?: { name?: string } }> | undefined>) =>
+      list.then(items => items?.map(i => i.metadata?.name));
+    // asked together, as discovery asks a round: one pass, each mapped as it is read
+    const [services, pods] = await Promise.all([
+      names(r.list(RESOURCES.services, { signal })),
+      names(r.list(RESOURCES.pods, { signal })),
+    ]);
+    expect(services).toEqual(['one']);
+    expect(pods).toEqual([]);
+    write(['one', 'two']);
+    // a kind the first round did not ask for is served from what that round read
+    expect(
+      await names(
+        r.list(RESOURCES.configMaps, { signal, namespace: 'istio-system' }),
+      ),
+    ).toEqual(['istio']);
+    // a kind asked for again is read again, so it is never half of an old read
+    expect(await names(r.list(RESOURCES.services, { signal }))).toEqual([
+      'one',
+      'two',
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('fails every list of a round on a broken file, and stops when the sync is cancelled', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-snapshot-'));
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'items: [\n');
+    const r = reader('x', dir);
+    const round = [
+      r.list(RESOURCES.services, { signal }),
+      r.list(RESOURCES.pods, { signal }),
+    ];
+    for (const list of round)
+      await expect(list).rejects.toThrow(
+        /snapshot file .*broken\.yaml is not a valid Kubernetes List/,
+      );
+    fs.rmSync(path.join(dir, 'broken.yaml'));
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('discovery timed out'));
+    await expect(
+      reader('x', dir).list(RESOURCES.services, { signal: cancelled.signal }),
+    ).rejects.toThrow('discovery timed out');
+    fs.rmSync(dir, { recursive: true });
+  });
 });

@@ -21,6 +21,11 @@ function groupOf(apiVersion: unknown): string | undefined {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
+/** A kind by group and name; the key objects and requests are matched by. */
+function kindKey(group: string | undefined, kind: unknown): string {
+  return `${group}/${kind}`;
+}
+
 function flatten(document: unknown): KubeObject[] {
   if (typeof document !== 'object' || document === null) return [];
   const items = (document as { items?: unknown }).items;
@@ -33,53 +38,122 @@ function withoutSecretData(object: KubeObject): KubeObject {
   return rest;
 }
 
+/** One `list` call waiting for the next pass over the cluster's objects. */
+interface Request {
+  kind: string;
+  resource: ResourceType;
+  options: ListOptions;
+  map: ObjectMapper<unknown>;
+  kept: unknown[];
+  matched: number;
+  resolve: (items: unknown[] | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * One file at a time across every snapshot cluster: a file's text and parsed objects are
+ * the largest thing a sync holds (a 5,000-service cluster's pods.json is ~100 MB of text and
+ * several times that parsed), and discovery syncs several clusters at once. Parsing is
+ * synchronous anyway, so taking turns costs only the overlap of reading with parsing.
+ */
+let fileTurn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  const result = fileTurn.then(work);
+  fileTurn = result.catch(() => undefined);
+  return result;
+}
+
 /**
  * Reads a cluster from a directory of List documents as `kubectl get … -o json|yaml`
  * prints them (several per file allowed, YAML multi-documents too). Files are re-read on
  * every sync so an edited snapshot shows up without a restart.
+ *
+ * The lists asked for together (discovery asks for a round of kinds at once) are served by
+ * one pass over the files, each object mapped as its file is parsed, so a file's raw objects
+ * are garbage as soon as that file is done, as a page's are with an API server. Objects of
+ * kinds no list of the pass asked for are kept for the next round (config maps and secrets,
+ * listed once the control-plane namespaces are known); a kind asked for again is read again.
  */
 export class SnapshotReader implements ClusterReader {
-  private objects?: Promise<KubeObject[]>;
+  private pending: Request[] = [];
+  /** Objects of the kinds no pass has asked for yet, and which kinds those passes took. */
+  private leftover?: { objects: KubeObject[]; taken: Set<string> };
+  private passScheduled = false;
 
   constructor(private readonly source: SnapshotClusterSource) {}
 
-  async list<T = KubeObject>(
+  list<T = KubeObject>(
     resource: ResourceType,
     options: ListOptions,
     map?: ObjectMapper<T>,
   ): Promise<T[] | undefined> {
-    this.objects ??= this.load(options.signal);
-    const all = await this.objects;
-    const matches = all.filter(
-      o =>
-        o.kind === resource.kind &&
-        groupOf(o.apiVersion) === resource.group &&
-        (!options.namespace || o.metadata?.namespace === options.namespace) &&
-        selectorMatchesObject(
-          options.labelSelector,
-          k => o.metadata?.labels?.[k],
-        ) &&
-        selectorMatchesObject(options.fieldSelector, k => {
-          if (k === 'metadata.name') return o.metadata?.name;
-          if (k === 'metadata.namespace') return o.metadata?.namespace;
-          return undefined;
-        }),
-    );
-    if (resource.optional && matches.length === 0) return undefined;
-    const served = resource.metadataOnly
-      ? matches.map(withoutSecretData)
-      : matches;
-    // without a mapper the caller asked for the objects themselves, so T is KubeObject
-    if (!map) return served as T[];
-    const kept: T[] = [];
-    for (const object of served) {
-      const record = map(object);
-      if (record !== undefined) kept.push(record);
-    }
-    return kept;
+    return new Promise<unknown[] | undefined>((resolve, reject) => {
+      this.pending.push({
+        kind: kindKey(resource.group, resource.kind),
+        resource,
+        options,
+        // without a mapper the caller asked for the objects themselves, so T is KubeObject
+        map: map ?? (o => o),
+        kept: [],
+        matched: 0,
+        resolve,
+        reject,
+      });
+      if (this.passScheduled) return;
+      this.passScheduled = true;
+      // the lists of one round are asked for in the same tick: one pass serves them all
+      setImmediate(() => {
+        this.passScheduled = false;
+        const requests = this.pending;
+        this.pending = [];
+        this.pass(requests).catch(error => {
+          for (const r of requests) r.reject(error);
+        });
+      });
+    }) as Promise<T[] | undefined>;
   }
 
-  private async load(signal: AbortSignal): Promise<KubeObject[]> {
+  private async pass(requests: Request[]): Promise<void> {
+    const leftover = this.leftover;
+    if (leftover && requests.every(r => !leftover.taken.has(r.kind))) {
+      // every kind asked for is still held whole: no file needs reading
+      for (const object of leftover.objects) this.offer(requests, object);
+    } else {
+      const taken = new Set(requests.map(r => r.kind));
+      const objects: KubeObject[] = [];
+      await this.readFiles(requests, object => {
+        if (!this.offer(requests, object)) objects.push(object);
+      });
+      this.leftover = { objects, taken };
+    }
+    for (const r of requests) {
+      r.resolve(r.resource.optional && r.matched === 0 ? undefined : r.kept);
+    }
+  }
+
+  /** Hands the object to every request of its kind; false when no request is of its kind. */
+  private offer(requests: Request[], object: KubeObject): boolean {
+    const kind = kindKey(groupOf(object.apiVersion), object.kind);
+    let wanted = false;
+    for (const r of requests) {
+      if (r.kind !== kind) continue;
+      wanted = true;
+      if (!matches(object, r.options)) continue;
+      r.matched++;
+      const record = r.map(
+        r.resource.metadataOnly ? withoutSecretData(object) : object,
+      );
+      if (record !== undefined) r.kept.push(record);
+    }
+    return wanted;
+  }
+
+  private async readFiles(
+    requests: Request[],
+    each: (object: KubeObject) => void,
+  ): Promise<void> {
+    const signal = AbortSignal.any(requests.map(r => r.options.signal));
+    signal.throwIfAborted();
     const dir = this.source.directory;
     let names: string[];
     try {
@@ -90,14 +164,18 @@ export class SnapshotReader implements ClusterReader {
         `snapshot directory ${dir} cannot be read: ${(error as Error).message}`,
       );
     }
-    const objects: KubeObject[] = [];
     for (const name of names.filter(n => EXTENSIONS.has(path.extname(n)))) {
-      signal.throwIfAborted();
-      const file = path.join(dir, name);
-      const text = await fs.readFile(file, { encoding: 'utf8', signal });
-      objects.push(...this.parse(file, text));
+      await inTurn(async () => {
+        signal.throwIfAborted();
+        const file = path.join(dir, name);
+        // parsed and mapped in one go: neither the text nor the raw objects outlive the turn
+        const objects = this.parse(
+          file,
+          await fs.readFile(file, { encoding: 'utf8', signal }),
+        );
+        for (const object of objects) each(object);
+      });
     }
-    return objects;
   }
 
   private parse(file: string, text: string): KubeObject[] {
@@ -116,4 +194,19 @@ export class SnapshotReader implements ClusterReader {
       );
     }
   }
+}
+
+function matches(o: KubeObject, options: ListOptions): boolean {
+  return (
+    (!options.namespace || o.metadata?.namespace === options.namespace) &&
+    selectorMatchesObject(
+      options.labelSelector,
+      k => o.metadata?.labels?.[k],
+    ) &&
+    selectorMatchesObject(options.fieldSelector, k => {
+      if (k === 'metadata.name') return o.metadata?.name;
+      if (k === 'metadata.namespace') return o.metadata?.namespace;
+      return undefined;
+    })
+  );
 }

@@ -34,18 +34,21 @@ export function queryServices(
   else if (query.namespace)
     positions = index.byNamespace.get(query.namespace) ?? [];
 
-  const inFleetOrder = positions ? positions.map(i => services[i]) : services;
-  const matching = inFleetOrder.filter(
-    s =>
-      (!query.cluster || s.instances.some(c => c.cluster === query.cluster)) &&
-      mayRead(s),
-  );
-  return {
-    items: matching.slice(query.offset, query.offset + query.limit),
-    totalCount: matching.length,
-    offset: query.offset,
-    limit: query.limit,
-  };
+  // One walk that counts every match and keeps only the page: a list request at 50,000
+  // services must not allocate an array of all of them to hand back fifty.
+  const items: MeshService[] = [];
+  const end = query.offset + query.limit;
+  let totalCount = 0;
+  const count = positions?.length ?? services.length;
+  for (let k = 0; k < count; k++) {
+    const s = services[positions ? positions[k] : k];
+    if (query.cluster && !s.instances.some(c => c.cluster === query.cluster))
+      continue;
+    if (!mayRead(s)) continue;
+    if (totalCount >= query.offset && totalCount < end) items.push(s);
+    totalCount++;
+  }
+  return { items, totalCount, offset: query.offset, limit: query.limit };
 }
 
 /**

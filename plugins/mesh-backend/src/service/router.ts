@@ -15,6 +15,7 @@ import { FleetEtag } from './FleetEtag';
 import { queryServices } from './queryServices';
 import type { ServiceAccess } from './ServiceEntityAccess';
 import { createAuthorize } from './http/authorize';
+import { ServiceJson } from './http/ServiceJson';
 import { parseOrThrow, servicePathSchema } from './http/parse';
 import { serviceQuerySchema } from './validation';
 import { visibleClusters } from './visibleConfig';
@@ -42,6 +43,7 @@ export async function createRouter(
   });
 
   const fleetEtag = new FleetEtag();
+  const serviceJson = new ServiceJson();
 
   // Every answer holding services holds only those the caller may read (ServiceAccess).
   // The fleet is megabytes and its readers poll it: one whose copy is current (If-None-Match
@@ -99,7 +101,14 @@ export async function createRouter(
       credentials,
       fleet.services,
     );
-    res.json(queryServices(serviceIndex, query, mayRead));
+    res
+      .type('json')
+      .send(
+        serviceJson.page(
+          serviceIndex.services,
+          queryServices(serviceIndex, query, mayRead),
+        ),
+      );
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {
@@ -109,7 +118,8 @@ export async function createRouter(
       req.params,
       'service path',
     );
-    const service = await fleetStore.getService(namespace, name);
+    const { serviceIndex } = await fleetStore.getFleetView();
+    const service = serviceIndex.get(namespace, name);
     // the entity standing for a service follows its resolved owner, so the fleet comes first;
     // an unknown service tells nothing about any entity
     if (!service) {
@@ -118,7 +128,7 @@ export async function createRouter(
       );
     }
     await serviceAccess.assertMayRead(credentials, service);
-    res.json(service);
+    res.type('json').send(serviceJson.of(serviceIndex.services, service));
   });
 
   return router;
