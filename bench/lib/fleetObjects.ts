@@ -96,6 +96,17 @@ function firstService(c: number, shape: FleetShape): number {
     : 0;
 }
 
+/**
+ * The versions every service runs: pod k runs version k mod 3 (v1, v2, v3, v1, …), so a
+ * service of fewer than three pods runs fewer than three versions.
+ */
+function versionsRun(shape: FleetShape): string[] {
+  return Array.from(
+    { length: Math.min(3, shape.podsPerService) },
+    (_, v) => `v${v + 1}`,
+  );
+}
+
 /** Routing, subsets and authorization of every `routedEvery`-th service, as teams write them. */
 function routing(c: ClusterState, j: number, shape: FleetShape): Obj[] {
   const name = serviceName(j);
@@ -125,7 +136,9 @@ function routing(c: ClusterState, j: number, shape: FleetShape): Obj[] {
         tls: { mode: 'ISTIO_MUTUAL' },
         connectionPool: { http: { http2MaxRequests: 1000 } },
       },
-      subsets: ['v1', 'v2', 'v3'].map(v => ({
+      // a subset per version the service runs: one naming a version no pod runs selects no
+      // endpoint, a true finding (MESH104) for every DestinationRule of the fleet
+      subsets: versionsRun(shape).map(v => ({
         name: v,
         labels: { version: v },
       })),
@@ -181,15 +194,11 @@ export function clusterSpec(c: number, shape: FleetShape): ClusterSpec {
       namespace: appNamespace(n),
       service: serviceName(j),
       owner: `${appNamespace(n)}-owners`,
-      // pod k runs version k mod 3: v1, v2, v3, v1, …
-      versions: Array.from(
-        { length: Math.min(3, shape.podsPerService) },
-        (_, v) => ({
-          version: `v${v + 1}`,
-          replicas: Math.ceil((shape.podsPerService - v) / 3),
-          image: `registry.example.com/team/${serviceName(j)}:1.4.${v}`,
-        }),
-      ),
+      versions: versionsRun(shape).map((version, v) => ({
+        version,
+        replicas: Math.ceil((shape.podsPerService - v) / 3),
+        image: `registry.example.com/team/${serviceName(j)}:1.4.${v}`,
+      })),
     });
   }
   const pods = shape.servicesPerCluster * shape.podsPerService;
