@@ -26,7 +26,8 @@ const DISCOVERY_TASK = 'mesh-fleet-discovery';
  * it prepares the fleet for reads. It is the only public signal that splits the two, so the
  * bench fails loudly rather than guess if the wording changes.
  */
-const PASS_DONE = /^Mesh discovery of \d+ cluster\(s\) (done|cancelled) after/;
+const PASS_DONE =
+  /^Mesh discovery of \d+ of \d+ cluster\(s\) (done|cancelled) after/;
 
 export interface DiscoveryPass {
   /** From triggering the task to the plugin's "done" line: read, project, record every cluster. */
@@ -139,7 +140,7 @@ export async function startMeshBackend(
       stalls.disable();
       if (passDoneAt === undefined)
         throw new Error(
-          `the ${DISCOVERY_TASK} task ended without the plugin logging "Mesh discovery of N cluster(s) done after …"; update PASS_DONE in bench/lib/meshBackend.ts to the plugin's current wording`,
+          `the ${DISCOVERY_TASK} task ended without the plugin logging "Mesh discovery of N of M cluster(s) done after …"; update PASS_DONE in bench/lib/meshBackend.ts to the plugin's current wording`,
         );
       return {
         passMs: passDoneAt - start,
