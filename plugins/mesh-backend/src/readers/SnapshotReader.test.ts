@@ -266,8 +266,9 @@ describe('SnapshotReader', () => {
       );
     write(['one']);
     const r = reader('x', dir);
-    const names = (list: Promise<Array<{ metadata?: { name?: string } }> | undefined>) =>
-      list.then(items => items?.map(i => i.metadata?.name));
+    const names = (
+      list: Promise<Array<{ metadata?: { name?: string } }> | undefined>,
+    ) => list.then(items => items?.map(i => i.metadata?.name));
     // asked together, as discovery asks a round: one pass, each mapped as it is read
     const [services, pods] = await Promise.all([
       names(r.list(RESOURCES.services, { signal })),

@@ -109,6 +109,14 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   /** A stored cluster state as this replica's own, and its version as seen. */
   private apply(stored: StoredClusterState) {
     const cluster = this.clusters.get(stored.cluster);
+    // The same content as held (this replica's own write, or another's of an unchanged
+    // cluster) keeps the held inventory object: what the memo derived refers to its parts,
+    // so memory holds one copy of them.
+    const same =
+      stored.inventory !== undefined &&
+      cluster?.inventory !== undefined &&
+      stored.inventoryDigest !== undefined &&
+      cluster.inventoryDigest === stored.inventoryDigest;
     // another replica's write replaces the inventory; a failed sync keeps the one held
     this.clusters.set(
       stored.cluster,
@@ -117,7 +125,12 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
             name: stored.cluster,
             source: cluster?.source ?? 'kubernetes',
             sync: stored.sync,
-            ...storedInventory(stored),
+            ...(same
+              ? {
+                  inventory: cluster.inventory,
+                  inventoryDigest: cluster.inventoryDigest,
+                }
+              : storedInventory(stored)),
           }
         : {
             ...(cluster ?? { name: stored.cluster, source: 'kubernetes' }),
