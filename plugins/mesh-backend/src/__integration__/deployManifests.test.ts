@@ -158,8 +158,14 @@ describe('deploy/kubernetes', () => {
     const role = named(id);
     const rules: Rule[] = role.rules;
 
-    it('only lists: discovery never watches, gets single objects or writes', () => {
-      for (const rule of rules) expect(rule.verbs).toEqual(['list']);
+    it('only reads collections: never gets single objects or writes', () => {
+      // discovery lists, and watches the same collections in watch mode (a watch is a
+      // collection GET with ?watch=true, authorised as the verb `watch`); the Kubernetes
+      // plugin only lists
+      const verbs = id.startsWith('ClusterRole/meshport-kubernetes-plugin')
+        ? ['list']
+        : ['list', 'watch'];
+      for (const rule of rules) expect(rule.verbs).toEqual(verbs);
     });
 
     it('has no wildcards, resource names or non-resource URLs', () => {
@@ -207,12 +213,12 @@ describe('deploy/kubernetes', () => {
     expect(missing).toEqual([]);
   });
 
-  it('the Role grants only listing secrets, only in istio-system', () => {
+  it('the Role grants only listing and watching secrets, only in istio-system', () => {
     const role = named('Role/meshport-discovery-remote-secrets');
     expect(role.metadata.namespace).toBe('istio-system');
     expect(grantsOf(role.rules)).toEqual([`core/${RESOURCES.secrets.plural}`]);
     expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch'] },
     ]);
   });
 
