@@ -104,10 +104,7 @@ export async function createRouter(
     res
       .type('json')
       .send(
-        serviceJson.page(
-          serviceIndex.services,
-          queryServices(serviceIndex, query, mayRead),
-        ),
+        serviceJson.page(queryServices(serviceIndex, query, mayRead)),
       );
   });
 
@@ -128,7 +125,7 @@ export async function createRouter(
       );
     }
     await serviceAccess.assertMayRead(credentials, service);
-    res.type('json').send(serviceJson.of(serviceIndex.services, service));
+    res.type('json').send(serviceJson.of(service));
   });
 
   return router;
