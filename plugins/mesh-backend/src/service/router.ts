@@ -103,9 +103,7 @@ export async function createRouter(
     );
     res
       .type('json')
-      .send(
-        serviceJson.page(queryServices(serviceIndex, query, mayRead)),
-      );
+      .send(serviceJson.page(queryServices(serviceIndex, query, mayRead)));
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {

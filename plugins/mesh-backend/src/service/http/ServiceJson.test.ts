@@ -36,9 +36,9 @@ describe('ServiceJson', () => {
     // a published service is never edited; this edit shows the string is reused, not redone
     (cart as { owner?: string }).owner = 'someone';
     expect(json.of(cart)).toBe(before);
-    expect(json.page({ items: [cart], totalCount: 1, offset: 0, limit: 1 })).toBe(
-      `{"items":[${before}],"totalCount":1,"offset":0,"limit":1}`,
-    );
+    expect(
+      json.page({ items: [cart], totalCount: 1, offset: 0, limit: 1 }),
+    ).toBe(`{"items":[${before}],"totalCount":1,"offset":0,"limit":1}`);
     // a changed service is a new object in the next fleet: serialised as it is now
     const changed = { ...cart, owner: 'team-b' } as MeshService;
     expect(json.of(changed)).toBe(JSON.stringify(changed));
