@@ -14,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory] [--api-heap-mib N] [--api-heap-snapshot FILE]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
