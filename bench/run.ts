@@ -14,7 +14,7 @@ import { round } from './lib/stats';
 import { formatTable } from './lib/table';
 
 /**
- * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory]`
+ * `yarn bench [--quick] [--only discovery,compile,lifecycle,api] [--sizes 10,50,100] [--runs N] [--cpu-prof] [--api-database file|memory] [--api-heap-mib N] [--api-heap-snapshot FILE]`
  *
  * Every measurement runs in a process of its own (peak RSS is per run) and is compared with a
  * floor or a target measured the same way, in the same run: on a shared machine the ratios are
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     // the API server's V8 heap limit, as a deployment sets it to fit its container (0: V8
     // sizes it from the machine's memory, a quarter of it up to 4 GiB, and collects lazily)
     'api-heap-mib': { type: 'string', default: '1536' },
+    // a file for the API server's heap snapshot after the load: what holds its memory
+    'api-heap-snapshot': { type: 'string' },
   },
 });
 
@@ -143,6 +145,7 @@ async function main() {
       requests: quick ? 500 : 3000,
       database: values['api-database'] === 'memory' ? 'memory' : 'file',
       heapMiB: Number(values['api-heap-mib']),
+      heapSnapshot: values['api-heap-snapshot'],
       execArgv,
       log,
     });

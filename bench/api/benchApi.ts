@@ -19,6 +19,8 @@ export interface ApiBenchOptions {
   database?: 'file' | 'memory';
   /** The server's `--max-old-space-size`; 0 leaves V8 to size it from the machine. */
   heapMiB?: number;
+  /** A file to write the server's heap snapshot to after the load (DevTools' Memory tab reads it). */
+  heapSnapshot?: string;
   execArgv?: string[];
   log: (line: string) => void;
 }
@@ -70,7 +72,11 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
   const heapMiB = options.heapMiB ?? 0;
   const server = startChild(
     'api/serveApi.ts',
-    { directory, database } satisfies ServeApiArgs,
+    {
+      directory,
+      database,
+      heapSnapshot: options.heapSnapshot,
+    } satisfies ServeApiArgs,
     // a full GC before each memory figure, so it is what the server retains
     {
       execArgv: [

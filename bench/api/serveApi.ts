@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import type {
   FindingsResponse,
   ServiceListResponse,
@@ -15,6 +16,8 @@ export interface ServeApiArgs {
   directory: string;
   /** Where the plugin database lives: a SQLite file, as a deployment's, or SQLite in memory. */
   database: 'file' | 'memory';
+  /** Where to write a V8 heap snapshot after the load (what the server holds then), if anywhere. */
+  heapSnapshot?: string;
 }
 
 export interface ServeApiReady {
@@ -66,7 +69,7 @@ async function timeAnalysis(
  * per request), ALLOW-all permissions and an empty mock catalog behind the service checks.
  */
 async function main() {
-  const { directory, database } = childArgs<ServeApiArgs>();
+  const { directory, database, heapSnapshot } = childArgs<ServeApiArgs>();
   const phases: MemoryPhase[] = [];
   // beside the snapshot, not in it: every folder of the snapshot directory is a cluster
   const databaseDir = `${directory}-database`;
@@ -109,11 +112,11 @@ async function main() {
   );
 
   process.on('message', async (m: { type: string }) => {
-    if (m.type === 'stats')
-      await answer({
-        peakRssMiB: peakRssMiB(),
-        afterLoad: memoryPhase('after the load'),
-      });
+    if (m.type === 'stats') {
+      const afterLoad = memoryPhase('after the load');
+      if (heapSnapshot) v8.writeHeapSnapshot(heapSnapshot);
+      await answer({ peakRssMiB: peakRssMiB(), afterLoad });
+    }
     if (m.type === 'stop') {
       await backend.stop();
       fs.rmSync(directory, { recursive: true, force: true });

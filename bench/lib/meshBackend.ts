@@ -27,7 +27,7 @@ const DISCOVERY_TASK = 'mesh-fleet-discovery';
  * bench fails loudly rather than guess if the wording changes.
  */
 const PASS_DONE =
-  /^Mesh discovery of \d+ of \d+ cluster\(s\) (done|cancelled) after/;
+  /^Mesh discovery of (?:\d+ of )?\d+ cluster\(s\) (done|cancelled) after/;
 
 export interface DiscoveryPass {
   /** From triggering the task to the plugin's "done" line: read, project, record every cluster. */

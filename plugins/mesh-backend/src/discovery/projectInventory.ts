@@ -23,6 +23,7 @@ import {
 } from '@meshport/backstage-plugin-mesh-common';
 import type { KubeObject, ObjectMapper } from '../readers/ClusterReader';
 import { MESH_CONFIG_RESOURCES } from '../readers/resources';
+import { StringPool } from './StringPool';
 
 /**
  * The only annotations aggregation and analysis read; everything else (last-applied config…)
@@ -132,11 +133,11 @@ function keptAnnotations(value: unknown): Labels {
 }
 
 /** Names of the containers in a list, empty and missing names left out. */
-function pushContainerNames(list: unknown, names: string[]) {
+function pushContainerNames(list: unknown, names: string[], pool: StringPool) {
   if (!Array.isArray(list)) return;
   for (const c of list) {
     const name = typeof c === 'object' && c !== null ? c.name : undefined;
-    if (typeof name === 'string' && name) names.push(name);
+    if (typeof name === 'string' && name) names.push(pool.intern(name));
   }
 }
 
@@ -386,7 +387,7 @@ function endpointSliceInfo(o: KubeObject): EndpointSliceInfo | undefined {
 }
 
 /** The owner that counts: the controller, else the first; refused unless each is one. */
-function podOwner(refs: unknown): PodInfo['owner'] {
+function podOwner(refs: unknown, pool: StringPool): PodInfo['owner'] {
   if (refs === undefined || refs === null) return undefined;
   if (!Array.isArray(refs))
     refuse(`metadata.ownerReferences ${describeValue(refs)} is not a list`);
@@ -405,19 +406,22 @@ function podOwner(refs: unknown): PodInfo['owner'] {
   });
   const owner = (refs as Untyped[]).find(r => r.controller === true) ?? refs[0];
   return owner
-    ? { kind: owner.kind as string, name: owner.name as string }
+    ? {
+        kind: pool.intern(owner.kind as string),
+        name: pool.intern(owner.name as string),
+      }
     : undefined;
 }
 
-function podInfo(o: KubeObject): PodInfo {
+function podInfo(o: KubeObject, pool: StringPool): PodInfo {
   const m = meta(o, 'dns1123-subdomain', true);
   const spec = obj(o.spec);
   const status = obj(o.status);
-  const owner = podOwner(m.metadata.ownerReferences);
+  const owner = podOwner(m.metadata.ownerReferences, pool);
   // init containers first: an `istio-proxy` native sidecar is one
   const containers: string[] = [];
-  pushContainerNames(spec.initContainers, containers);
-  pushContainerNames(spec.containers, containers);
+  pushContainerNames(spec.initContainers, containers, pool);
+  pushContainerNames(spec.containers, containers, pool);
   // a workload's identity is built from it: a ServiceAccount's name, a DNS-1123 subdomain
   // like every object name (`ValidateServiceAccountName`)
   // unset, the API server's admission sets `default`
@@ -432,9 +436,10 @@ function podInfo(o: KubeObject): PodInfo {
   );
   if (serviceAccountError) refuse(serviceAccountError);
   const pod: ObjectRef & Partial<PodInfo> = ref(m);
-  pod.serviceAccountName = serviceAccount as string;
+  pool.internValues(pod.labels);
+  pod.serviceAccountName = pool.intern(serviceAccount as string);
   const nodeName = str(spec.nodeName);
-  if (nodeName) pod.nodeName = nodeName;
+  if (nodeName) pod.nodeName = pool.intern(nodeName);
   pod.ready = isReady(status.conditions);
   pod.containers = containers;
   const ports = namedContainerPorts(spec.containers);
@@ -597,6 +602,8 @@ const isZtunnel = (o: unknown) =>
 export function inventoryMappers(excludeNamespaces: string[]) {
   const excluded = new Set(excludeNamespaces);
   const included = (o: unknown) => !excluded.has(rawNamespace(o));
+  // pods repeat their container names, owners and labels: one string each (see StringPool)
+  const pool = new StringPool();
   return {
     namespaces: guarded('Namespace', namespaceInfo),
     nodes: guarded('Node', nodeInfo),
@@ -605,7 +612,7 @@ export function inventoryMappers(excludeNamespaces: string[]) {
       included(o) ? endpointSliceInfo(o) : undefined,
     ),
     pods: guarded('Pod', (o): PodRecord | undefined => {
-      if (included(o) && !isTerminated(o)) return podInfo(o);
+      if (included(o) && !isTerminated(o)) return podInfo(o, pool);
       return isZtunnel(o) ? DROPPED_ZTUNNEL : undefined;
     }),
     deployments: guarded('Deployment', o => workloadInfo(o, 'Deployment')),

@@ -103,12 +103,7 @@ export async function createRouter(
     );
     res
       .type('json')
-      .send(
-        serviceJson.page(
-          serviceIndex.services,
-          queryServices(serviceIndex, query, mayRead),
-        ),
-      );
+      .send(serviceJson.page(queryServices(serviceIndex, query, mayRead)));
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {
@@ -128,7 +123,7 @@ export async function createRouter(
       );
     }
     await serviceAccess.assertMayRead(credentials, service);
-    res.type('json').send(serviceJson.of(serviceIndex.services, service));
+    res.type('json').send(serviceJson.of(service));
   });
 
   return router;

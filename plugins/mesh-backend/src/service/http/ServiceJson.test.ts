@@ -23,21 +23,25 @@ describe('ServiceJson', () => {
       { items: [services[1]], totalCount: 3, offset: 1, limit: 1 },
       { items: [], totalCount: 0, offset: 100, limit: 50 },
     ]) {
-      expect(json.page(services, page)).toBe(JSON.stringify(page));
-      expect(JSON.parse(json.page(services, page))).toEqual(page);
+      expect(json.page(page)).toBe(JSON.stringify(page));
+      expect(JSON.parse(json.page(page))).toEqual(page);
     }
-    expect(json.of(services, services[1])).toBe(JSON.stringify(services[1]));
+    expect(json.of(services[1])).toBe(JSON.stringify(services[1]));
   });
 
-  it('serialises a service once per fleet, and again for the next fleet', () => {
+  it('serialises a service once, across fleets that reuse it, and a new object afresh', () => {
     const cart = service('cart');
-    const first = [cart];
     const json = new ServiceJson();
-    const before = json.of(first, cart);
-    // a published fleet is never edited; this edit shows the string is reused, not redone
+    const before = json.of(cart);
+    // a published service is never edited; this edit shows the string is reused, not redone
     (cart as { owner?: string }).owner = 'someone';
-    expect(json.of(first, cart)).toBe(before);
-    // the store publishes a new list of services whenever the fleet changes
-    expect(json.of([cart], cart)).toBe(JSON.stringify(cart));
+    expect(json.of(cart)).toBe(before);
+    expect(
+      json.page({ items: [cart], totalCount: 1, offset: 0, limit: 1 }),
+    ).toBe(`{"items":[${before}],"totalCount":1,"offset":0,"limit":1}`);
+    // a changed service is a new object in the next fleet: serialised as it is now
+    const changed = { ...cart, owner: 'team-b' } as MeshService;
+    expect(json.of(changed)).toBe(JSON.stringify(changed));
+    expect(json.of(changed)).not.toBe(before);
   });
 });
