@@ -277,6 +277,21 @@ describe('deploy/helm/values.yaml', () => {
     expect(backstage.replicas).toBeGreaterThan(1);
   });
 
+  it('limits the JavaScript heap below the container memory limit, leaving room for the rest', () => {
+    const options = (
+      backstage.extraEnvVars as Array<{ name: string; value?: string }>
+    ).find(e => e.name === 'NODE_OPTIONS')?.value;
+    const heapMiB = Number(
+      /--max-old-space-size=(\d+)/.exec(options ?? '')?.[1],
+    );
+    const limit = /^(\d+)(Mi|Gi)$/.exec(backstage.resources.limits.memory);
+    expect(limit).not.toBeNull();
+    const limitMiB = Number(limit![1]) * (limit![2] === 'Gi' ? 1024 : 1);
+    expect(heapMiB).toBeGreaterThan(0);
+    // buffers, code and the native side live outside the heap: a quarter of the limit
+    expect(heapMiB).toBeLessThanOrEqual(limitMiB * 0.75);
+  });
+
   it('sets every environment variable the layered configuration reads', () => {
     expect(
       variablesIn(config.get()).filter(v => !envNames.includes(v)),
