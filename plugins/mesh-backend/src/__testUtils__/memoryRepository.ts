@@ -8,23 +8,26 @@ import { inventoryDigest } from '../store/inventoryDigest';
 export function memoryRepository(): ClusterStateRepository {
   const rows = new Map<string, StoredClusterState>();
   let writes = 0;
+  // digested as the database's repository does it, from the JSON it reads
+  const read = (row: StoredClusterState): StoredClusterState =>
+    row.inventory
+      ? {
+          ...row,
+          inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
+        }
+      : row;
   return {
-    // digested as the database's repository does it, from the JSON it reads
     async loadAll() {
-      return [...rows.values()].map(row =>
-        row.inventory
-          ? {
-              ...row,
-              inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
-            }
-          : row,
-      );
+      return [...rows.values()].map(read);
     },
     async versions() {
       return new Map([...rows].map(([name, row]) => [name, row.updatedAt!]));
     },
     async load(clusters) {
-      return clusters.flatMap(name => rows.get(name) ?? []);
+      return clusters.flatMap(name => {
+        const row = rows.get(name);
+        return row ? [read(row)] : [];
+      });
     },
     async saveSuccess(cluster, inventory, sync) {
       rows.set(cluster, { cluster, inventory, sync, updatedAt: ++writes });
