@@ -26,7 +26,8 @@ const DISCOVERY_TASK = 'mesh-fleet-discovery';
  * it prepares the fleet for reads. It is the only public signal that splits the two, so the
  * bench fails loudly rather than guess if the wording changes.
  */
-const PASS_DONE = /^Mesh discovery of \d+ cluster\(s\) (done|cancelled) after/;
+const PASS_DONE =
+  /^Mesh discovery of \d+ (of \d+ )?cluster\(s\) (done|cancelled) after/;
 
 export interface DiscoveryPass {
   /** From triggering the task to the plugin's "done" line: read, project, record every cluster. */
