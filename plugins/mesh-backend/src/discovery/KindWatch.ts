@@ -7,19 +7,6 @@ import type {
 import { ResourceVersionExpired } from '../readers/ClusterReader';
 import { ClusterReadError } from '../readers/ClusterReadError';
 import { classifyError } from '../readers/classifyError';
-import { rememberSerialized } from '../store/serializeInventory';
-
-/**
- * A record with its JSON, which tells a changed object from an unchanged one. The JSON is
- * also remembered for the record: the store's write of the cluster's inventory reuses it
- * instead of serialising every unchanged record again.
- */
-function entryOf<T>(record: T): { record: T; json: string } {
-  const json = JSON.stringify(record);
-  if (typeof record === 'object' && record !== null)
-    rememberSerialized(record, json);
-  return { record, json };
-}
 
 /** How a kind's watch paces itself; one set per cluster. */
 export interface WatchTiming {
@@ -141,7 +128,10 @@ export class KindWatch<T> {
           const record = this.map(o);
           if (record === undefined) return undefined;
           // a nameless object cannot be watched; it is kept until the next list
-          fresh.set(keyOf(o) ?? `\u0000${unnamed++}`, entryOf(record));
+          fresh.set(keyOf(o) ?? `\u0000${unnamed++}`, {
+            record,
+            json: JSON.stringify(record),
+          });
           return undefined;
         },
       );
@@ -244,10 +234,10 @@ export class KindWatch<T> {
             }
             return;
           }
-          const entry = entryOf(record);
+          const json = JSON.stringify(record);
           // most updates (a pod's status heartbeat) leave what discovery keeps unchanged
-          if (this.records.get(key)?.json === entry.json) return;
-          this.records.set(key, entry);
+          if (this.records.get(key)?.json === json) return;
+          this.records.set(key, { record, json });
           this.sorted = undefined;
           this.hooks.changed();
         },

@@ -19,7 +19,6 @@ import type {
 } from './ClusterStateRepository';
 import type { FleetStore, FleetView } from './FleetStore';
 import { inventoryDigest } from './inventoryDigest';
-import { serializeInventory } from './serializeInventory';
 
 export interface LiveFleetStoreOptions {
   clusters: Array<Pick<ClusterInput, 'name' | 'source'>>;
@@ -171,7 +170,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     };
     // A sync that read the same content keeps the inventory object it replaces: what the
     // memo derived from it refers to that object's parts, so memory holds one copy of them.
-    const serialized = serializeInventory(inventory);
+    const serialized = JSON.stringify(inventory);
     const digest = inventoryDigest(serialized);
     const same =
       cluster.inventory !== undefined && cluster.inventoryDigest === digest;
@@ -268,7 +267,6 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
           name,
           pending.inventory,
           pending.sync,
-          serializeInventory(pending.inventory),
         ),
       );
       // written at the next interval, unless a newer change is already waiting
