@@ -207,6 +207,12 @@ async function main() {
             verdict(w.latencyP99Ms <= TARGETS.watchLatencyP99Ms),
           ],
           [
+            'longest event-loop stall during those changes',
+            `${round(w.longestStallMs, 0)} ms`,
+            '',
+            '',
+          ],
+          [
             `CPU at ${w.rate} changes/s`,
             `${round(
               w.cpuPercentOfOneCore,

@@ -165,6 +165,19 @@ export async function benchDiscovery(
           rate: watchArgs.rate,
           samples: watchArgs.samples,
         };
+        // logged now: a later failure (the replicas') must not lose these figures
+        options.log(
+          `  watch: initial sync ${round(
+            watch.initialSyncMs,
+            0,
+          )} ms, change-to-visible p50 / p99 ${round(
+            watch.latencyP50Ms,
+            0,
+          )} / ${round(watch.latencyP99Ms, 0)} ms, longest stall ${round(
+            watch.longestStallMs,
+            0,
+          )} ms, CPU ${round(watch.cpuPercentOfOneCore, 1)} % of a core`,
+        );
         for (const f of watch.failures.slice(0, 3))
           options.log(`  WATCH FAILED ${f}`);
         const replicasArgs: ReplicasArgs = {
