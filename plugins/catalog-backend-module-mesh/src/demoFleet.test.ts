@@ -9,17 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SchedulerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestBackend,
-} from '@backstage/backend-test-utils';
+import type { TestBackend } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import request from 'supertest';
-import { catalogModuleMesh } from './module';
-import { captureScheduler, eventually } from './__testUtils__/testBackend';
+import { eventually, startCatalogWithMesh } from './__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
@@ -37,29 +30,15 @@ describe('the catalog module on the demo fleet', () => {
   beforeAll(async () => {
     fleetDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshport-demo-'));
     fs.cpSync(DEMO_FLEET, fleetDir, { recursive: true });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleMesh,
-        meshPlugin,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        captureScheduler('catalog', s => {
-          catalogScheduler = s;
-        }),
-        captureScheduler('mesh', s => {
-          meshScheduler = s;
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            mesh: { snapshot: { directory: fleetDir } },
-            catalog: {
-              providers: { meshport: { defaultOwner: 'platform-team' } },
-            },
-          },
-        }),
-      ],
-    });
+    ({ backend, catalogScheduler, meshScheduler } = await startCatalogWithMesh({
+      config: {
+        app: { baseUrl: 'http://localhost:3000' },
+        mesh: { snapshot: { directory: fleetDir } },
+        catalog: {
+          providers: { meshport: { defaultOwner: 'platform-team' } },
+        },
+      },
+    }));
   });
 
   afterAll(async () => {

@@ -7,21 +7,14 @@
  */
 import path from 'node:path';
 import type { SchedulerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestBackend,
-} from '@backstage/backend-test-utils';
+import type { TestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import {
   MESH_POLICY_ENTITY_TYPE,
   MESH_POLICY_STATE_ANNOTATION,
 } from '@meshport/backstage-plugin-mesh-common';
 import request from 'supertest';
-import { catalogModuleMesh } from './module';
-import { captureScheduler, eventually } from './__testUtils__/testBackend';
+import { eventually, startCatalogWithMesh } from './__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
@@ -33,40 +26,26 @@ describe('the demo policies in the catalog', () => {
   let meshScheduler: SchedulerService;
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleMesh,
-        meshPlugin,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        captureScheduler('catalog', s => {
-          catalogScheduler = s;
-        }),
-        captureScheduler('mesh', s => {
-          meshScheduler = s;
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            mesh: {
-              snapshot: { directory: path.join(EXAMPLES, 'demo-fleet') },
-              policyRepositories: [
-                'github.com?owner=meshport-demo&repo=mesh-policies',
-              ],
-              policyLifecycle: {
-                snapshot: {
-                  directory: path.join(EXAMPLES, 'demo-scm'),
-                  rootDirectory: EXAMPLES,
-                },
-              },
-            },
-            catalog: {
-              providers: { meshport: { defaultOwner: 'platform-team' } },
+    ({ backend, catalogScheduler, meshScheduler } = await startCatalogWithMesh({
+      config: {
+        app: { baseUrl: 'http://localhost:3000' },
+        mesh: {
+          snapshot: { directory: path.join(EXAMPLES, 'demo-fleet') },
+          policyRepositories: [
+            'github.com?owner=meshport-demo&repo=mesh-policies',
+          ],
+          policyLifecycle: {
+            snapshot: {
+              directory: path.join(EXAMPLES, 'demo-scm'),
+              rootDirectory: EXAMPLES,
             },
           },
-        }),
-      ],
-    });
+        },
+        catalog: {
+          providers: { meshport: { defaultOwner: 'platform-team' } },
+        },
+      },
+    }));
   });
 
   afterAll(async () => {

@@ -8,18 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SchedulerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestBackend,
-} from '@backstage/backend-test-utils';
+import type { TestBackend } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import trafficSnapshotModule from '@meshport/backstage-plugin-mesh-backend-module-traffic-snapshot';
 import request from 'supertest';
-import { catalogModuleMesh } from './module';
-import { captureScheduler, eventually } from './__testUtils__/testBackend';
+import { eventually, startCatalogWithMesh } from './__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
@@ -46,37 +39,23 @@ describe('dependsOn relations from the demo traffic', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshport-deps-'));
     trafficFile = path.join(dir, 'traffic.json');
     fs.writeFileSync(trafficFile, JSON.stringify(demoTraffic));
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleMesh,
-        meshPlugin,
-        trafficSnapshotModule,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        captureScheduler('catalog', s => {
-          catalogScheduler = s;
-        }),
-        captureScheduler('mesh', s => {
-          meshScheduler = s;
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            mesh: {
-              snapshot: { directory: path.join(EXAMPLES, 'demo-fleet') },
-              traffic: { snapshot: { file: trafficFile, reloadAfter: '0s' } },
-            },
-            catalog: {
-              providers: {
-                meshport: {
-                  defaultOwner: 'platform-team',
-                  dependencies: { window: '15m' },
-                },
-              },
+    ({ backend, catalogScheduler, meshScheduler } = await startCatalogWithMesh({
+      features: [trafficSnapshotModule],
+      config: {
+        mesh: {
+          snapshot: { directory: path.join(EXAMPLES, 'demo-fleet') },
+          traffic: { snapshot: { file: trafficFile, reloadAfter: '0s' } },
+        },
+        catalog: {
+          providers: {
+            meshport: {
+              defaultOwner: 'platform-team',
+              dependencies: { window: '15m' },
             },
           },
-        }),
-      ],
-    });
+        },
+      },
+    }));
     await meshScheduler.triggerTask(DISCOVERY_TASK);
   });
 

@@ -7,23 +7,16 @@
  * cluster whose watch fails keeps its entities, marked stale, until it is back.
  */
 import type { SchedulerService } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestBackend,
-} from '@backstage/backend-test-utils';
+import type { TestBackend } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
 import type {
   FleetCluster,
   MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
-import meshPlugin from '@meshport/backstage-plugin-mesh-backend';
 import type { FakeCluster, KubeObject } from '@meshport/fake-kubernetes';
 import request from 'supertest';
-import { catalogModuleMesh } from './module';
 import { fakeDemoClusters } from './__testUtils__/fakeClusters';
-import { captureScheduler, eventually } from './__testUtils__/testBackend';
+import { eventually, startCatalogWithMesh } from './__testUtils__/testBackend';
 
 jest.setTimeout(90_000);
 
@@ -119,37 +112,23 @@ describe('the catalog following a watched fleet', () => {
 
   beforeAll(async () => {
     fake.listen();
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleMesh,
-        meshPlugin,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        captureScheduler('catalog', s => {
-          catalogScheduler = s;
-        }),
-        captureScheduler('mesh', s => {
-          meshScheduler = s;
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://localhost:3000' },
-            kubernetes: { clusterLocatorMethods: [fake.locator] },
-            mesh: {
-              discovery: {
-                mode: 'watch',
-                timeout: { seconds: 5 },
-                // the safety-net re-list must not be what brings a change
-                relistInterval: { minutes: 10 },
-              },
-            },
-            catalog: {
-              providers: { meshport: { defaultOwner: 'platform-team' } },
-            },
+    ({ backend, catalogScheduler, meshScheduler } = await startCatalogWithMesh({
+      config: {
+        app: { baseUrl: 'http://localhost:3000' },
+        kubernetes: { clusterLocatorMethods: [fake.locator] },
+        mesh: {
+          discovery: {
+            mode: 'watch',
+            timeout: { seconds: 5 },
+            // the safety-net re-list must not be what brings a change
+            relistInterval: { minutes: 10 },
           },
-        }),
-      ],
-    });
+        },
+        catalog: {
+          providers: { meshport: { defaultOwner: 'platform-team' } },
+        },
+      },
+    }));
   });
 
   afterAll(async () => {
