@@ -126,11 +126,13 @@ export interface Config {
       /** Pod labels whose values make a service's subsets. Default `[version]`. */
       subsetLabels?: string[];
       /**
-       * `poll` (default): every cluster is read in full every `frequency`. `watch`: each
-       * API-server cluster is listed once, then watched, and a change reaches the fleet within
-       * seconds; `frequency` then only looks for new or removed clusters and retries failing
-       * ones. Snapshot clusters are always polled. In both modes, replicas sharing a database
-       * split the clusters between them (see `leaseDuration`).
+       * `watch` (default): each API-server cluster is listed once, then watched, and a change
+       * reaches the fleet within seconds; `frequency` then only looks for new or removed
+       * clusters and retries failing ones. Needs the verb `watch` beside `list` (as
+       * deploy/kubernetes grants). `poll`: every cluster is read in full every `frequency`,
+       * for an account that may only list. Snapshot clusters are always polled. In both
+       * modes, replicas sharing a database split the clusters between them (see
+       * `leaseDuration`).
        */
       mode?: 'watch' | 'poll';
       /**

@@ -119,18 +119,21 @@ describe('readDiscoveryOptions', () => {
     ).toThrow('mesh.discovery.pageSize must be a positive integer, got 0');
   });
 
-  it('polls unless told to watch, re-listing every 30 minutes unless told otherwise', () => {
+  it('watches unless told to poll, re-listing every 30 minutes unless told otherwise', () => {
     expect(readDiscoveryOptions(new ConfigReader({}))).toMatchObject({
-      mode: 'poll',
+      mode: 'watch',
       relistIntervalMs: 30 * 60_000,
     });
     expect(
       readDiscoveryOptions(
-        new ConfigReader({
-          mesh: { discovery: { mode: 'watch', relistInterval: 'PT10M' } },
-        }),
+        new ConfigReader({ mesh: { discovery: { relistInterval: 'PT10M' } } }),
       ),
     ).toMatchObject({ mode: 'watch', relistIntervalMs: 10 * 60_000 });
+    expect(
+      readDiscoveryOptions(
+        new ConfigReader({ mesh: { discovery: { mode: 'poll' } } }),
+      ),
+    ).toMatchObject({ mode: 'poll' });
   });
 
   it('refuses an unknown mode and a re-list interval under a second', () => {

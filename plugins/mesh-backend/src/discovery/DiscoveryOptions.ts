@@ -50,7 +50,7 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
   if (timeoutMs <= 0) {
     throw new Error('mesh.discovery.timeout must be longer than zero');
   }
-  const mode = discovery?.getOptionalString('mode') ?? 'poll';
+  const mode = discovery?.getOptionalString('mode') ?? 'watch';
   if (mode !== 'watch' && mode !== 'poll') {
     throw new Error(`mesh.discovery.mode must be watch or poll, got "${mode}"`);
   }
