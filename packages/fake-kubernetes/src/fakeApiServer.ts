@@ -21,6 +21,11 @@ export interface FakeApiServerOptions {
   listSecretsOnlyIn?: string[];
   /** How often an open watch that asked for bookmarks gets one; 1 s unless set. */
   bookmarkEveryMs?: number;
+  /**
+   * RBAC that grants `list` but not `watch` (a role written for polling): lists answer,
+   * every watch answers 403 as the API server's authorizer words it.
+   */
+  listOnly?: boolean;
 }
 
 const PLURALS: Record<string, string> = {
@@ -281,6 +286,18 @@ export function fakeApiServer(
       'as=PartialObjectMetadata',
     );
     if (['1', 'true'].includes(url.searchParams.get('watch') ?? '')) {
+      if (options.listOnly) {
+        // k8s.io/apiserver endpoints/handlers/responsewriters forbiddenMessage
+        return status(
+          403,
+          'Forbidden',
+          `${plural} is forbidden: User "system:serviceaccount:meshport:meshport-discovery" cannot watch resource "${plural}" in API group "${group}" ${
+            namespace
+              ? `in the namespace "${namespace}"`
+              : 'at the cluster scope'
+          }`,
+        );
+      }
       return watchStream(
         cluster,
         url,

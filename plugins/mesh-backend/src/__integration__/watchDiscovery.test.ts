@@ -3,7 +3,8 @@
  * cluster, a pod going away in one cluster reaches `/api/mesh` by the watch alone, and it
  * still does after the watch is dropped mid-stream, after `410 Gone` (as an ERROR event and
  * as a plain answer), and after the cluster was down (kept stale with its last-known-good
- * data meanwhile) and came back.
+ * data meanwhile) and came back; a role that may list but not watch keeps the cluster stale
+ * with its data and a message that says what to grant.
  */
 import type { MeshService } from '@meshport/backstage-plugin-mesh-common';
 import {
@@ -203,5 +204,36 @@ describe('watch-based discovery', () => {
       list => endpointsIn(list, service, 'cluster-4') === total - 1,
     );
     expect(after.some(s => s.instances.some(i => i.stale))).toBe(false);
+  });
+
+  it('keeps a cluster whose role may list but not watch stale with its data, saying how to fix it', async () => {
+    const before = await services();
+    faults['cluster-1'].listOnly = true;
+    fake['cluster-1'].dropWatches();
+    const refused = await eventually(
+      () => stateOf('cluster-1'),
+      sync => sync.state === 'stale',
+    );
+    expect(refused.error?.reason).toBe('forbidden');
+    expect(refused.error?.message).toMatch(
+      /cannot watch resource .*grant the verb watch .* or set mesh\.discovery\.mode: poll/,
+    );
+    const ofCluster1 = (list: MeshService[]) =>
+      list.flatMap(s =>
+        s.instances
+          .filter(i => i.cluster === 'cluster-1')
+          .map(i => [s.id, i.endpoints.total, i.stale]),
+      );
+    expect(ofCluster1(await services())).toEqual(
+      ofCluster1(before).map(([id, total]) => [id, total, true]),
+    );
+
+    delete faults['cluster-1'].listOnly;
+    await runDiscovery();
+    await eventually(
+      () => stateOf('cluster-1'),
+      sync => sync.state === 'ok',
+    );
+    await aChangeComesThrough('cluster-1');
   });
 });

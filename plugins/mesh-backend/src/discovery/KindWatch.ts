@@ -250,6 +250,13 @@ export class KindWatch<T> {
           `${this.what}: the watch neither ended nor answered within ${timeoutSeconds} s`,
         );
       }
+      // listed, then refused the watch: a role written for polling (list without watch)
+      if (error instanceof ClusterReadError && error.reason === 'forbidden') {
+        throw new ClusterReadError(
+          'forbidden',
+          `${error.message}. Discovery watches (mesh.discovery.mode: watch, the default): grant the verb watch beside list, as deploy/kubernetes does, or set mesh.discovery.mode: poll`,
+        );
+      }
       throw error;
     } finally {
       clearTimeout(timer);
