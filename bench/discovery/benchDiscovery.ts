@@ -15,6 +15,12 @@ export interface DiscoveryFigures {
   floorMs: number;
   discoveryMs: number;
   ratio: number;
+  /**
+   * CPU of the floor's pass and of the discovery process over its pass and the preparation
+   * of reads (medians): unlike wall time, hardly moved by other work on the machine, so it
+   * tells a real ratio from a loaded machine's.
+   */
+  floorCpuMs: number;
   floorPeakRssMiB: number;
   discoveryPeakRssMiB: number;
   discoveryBaselineRssMiB: number;
@@ -110,10 +116,13 @@ export async function benchDiscovery(
         const f = floors[floors.length - 1];
         const d = discoveries[discoveries.length - 1];
         options.log(
-          `  run ${i + 1}/${runs}: floor ${round(
-            f.wallMs,
+          `  run ${i + 1}/${runs}: floor ${round(f.wallMs, 0)} ms (CPU ${round(
+            f.cpuMs,
             0,
-          )} ms, discovery ${round(d.wallMs, 0)} ms, rss ${round(
+          )} ms), discovery ${round(d.wallMs, 0)} ms (CPU ${round(
+            d.cpuMs,
+            0,
+          )} ms with the fleet's build), rss ${round(
             d.peakRssMiB,
             0,
           )} MiB, fleet + index ${round(d.prepareMs, 0)} ms`,
@@ -130,6 +139,7 @@ export async function benchDiscovery(
         floorMs: round(floorMs, 0),
         discoveryMs: round(discoveryMs, 0),
         ratio: round(discoveryMs / floorMs, 2),
+        floorCpuMs: round(median(floors.map(f => f.cpuMs)), 0),
         floorPeakRssMiB: round(Math.max(...floors.map(f => f.peakRssMiB)), 0),
         discoveryPeakRssMiB: round(
           Math.max(...discoveries.map(d => d.peakRssMiB)),

@@ -18,6 +18,8 @@ export interface FloorResult {
   bytes: number;
   items: number;
   pods: number;
+  /** CPU time of the process over the pass (all its threads, the collector's included). */
+  cpuMs: number;
 }
 
 const METADATA_ONLY_ACCEPT =
@@ -175,6 +177,7 @@ async function main() {
   };
 
   const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   await runBounded(
     Array.from({ length: args.clusters }, (_, i) => clusterName(i)),
@@ -182,6 +185,7 @@ async function main() {
     name => readCluster(`http://127.0.0.1:${args.port}/clusters/${name}`),
   );
   const wallMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
   const result: FloorResult = {
     wallMs,
     peakRssMiB: peakRssMiB(),
@@ -190,6 +194,7 @@ async function main() {
     bytes,
     items,
     pods,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
   await answer(result);
 }

@@ -13,26 +13,47 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** Self time per function of a `--cpu-prof` profile, heaviest first. */
-export function summarizeProfile(file: string, top = 25): string[] {
+function frameKey(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const where = url
+    ? `${path.relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${
+        lineNumber + 1
+      }`
+    : '';
+  return `${functionName || '(anonymous)'} ${where}`;
+}
+
+/**
+ * Time per function of a `--cpu-prof` profile, heaviest first: self time, or with
+ * `inclusive` the time of every sample with the function anywhere on its stack (each sample
+ * counted once per function, recursion included), which says what a step costs with
+ * everything it calls — e.g. a store's check with the derivation under it.
+ */
+export function summarizeProfile(
+  file: string,
+  top = 25,
+  options: { inclusive?: boolean } = {},
+): string[] {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
-  const self = new Map<string, number>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes)
+    for (const child of n.children ?? []) parent.set(child, n.id);
+  const time = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
-    const node = byId.get(id)!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url
-      ? `${path.relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${
-          lineNumber + 1
-        }`
-      : '';
-    const key = `${functionName || '(anonymous)'} ${where}`;
     const dt = profile.timeDeltas[i] ?? 0;
-    self.set(key, (self.get(key) ?? 0) + dt);
     total += dt;
+    const keys = new Set<string>();
+    for (
+      let node: number | undefined = id;
+      node !== undefined;
+      node = options.inclusive ? parent.get(node) : undefined
+    )
+      keys.add(frameKey(byId.get(node)!));
+    for (const key of keys) time.set(key, (time.get(key) ?? 0) + dt);
   });
-  return [...self.entries()]
+  return [...time.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(
@@ -44,9 +65,9 @@ export function summarizeProfile(file: string, top = 25): string[] {
 }
 
 if (require.main === module) {
-  for (const line of summarizeProfile(
-    process.argv[2],
-    Number(process.argv[3] ?? 25),
-  ))
+  const args = process.argv.slice(2);
+  const inclusive = args.includes('--inclusive');
+  const [file, top] = args.filter(a => a !== '--inclusive');
+  for (const line of summarizeProfile(file, Number(top ?? 25), { inclusive }))
     console.log(line);
 }

@@ -57,8 +57,12 @@ export interface InventoryIndex {
   /** Last namespace of each name, as `new Map(entries)` keeps it (workload grouping). */
   namespacesLastWins: Map<string, NamespaceInfo>;
   nodes: Map<string, NodeInfo>;
-  /** Pods by namespace, then by one `key=value` label, in inventory order. */
+  /**
+   * Pods by namespace, then by one `key=value` label, in inventory order: only the labels
+   * named by `podKeys`, the keys `selectedPods` looks pods up by.
+   */
   pods: Map<string, Map<string, PodInfo[]>>;
+  podKeys: Set<string>;
   slices: Map<string, EndpointSliceInfo[]>;
   peerAuthentications: MeshConfigObject[];
   /** Linkerd policy objects (Servers, authorizations) by namespace. */
@@ -88,6 +92,9 @@ function indexInventory(
     previous !== undefined &&
     sameElements(previous.inventory[kind] as unknown[], inv[kind] as unknown[]);
   const before = previous?.index;
+  const podKeys = same('services')
+    ? before!.podKeys
+    : selectorKeys(inv.services);
   const sameNamespaces = same('namespaces');
   const sameConfig = same('meshConfig');
   return {
@@ -100,7 +107,8 @@ function indexInventory(
     nodes: same('nodes')
       ? before!.nodes
       : new Map(inv.nodes.map(n => [n.name, n])),
-    pods: podsIndex(inv.pods, same('pods'), previous),
+    pods: podsIndex(inv.pods, podKeys, same('pods'), previous),
+    podKeys,
     slices: same('endpointSlices')
       ? before!.slices
       : indexSlices(inv.endpointSlices),
@@ -131,13 +139,36 @@ function indexNamespaces(
   };
 }
 
-function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
+/**
+ * The label keys pods are looked up by: the first key of each selector, as `selectedPods`
+ * takes it. A pod carries many labels (template hashes, mesh labels…) that no selector
+ * starts with; indexing only these keeps the index, which the memo holds per cluster, to a
+ * fraction of its size and of its cost.
+ */
+function selectorKeys(services: ServiceInfo[]): Set<string> {
+  const keys = new Set<string>();
+  for (const s of services) {
+    const first = s.selector ? Object.keys(s.selector)[0] : undefined;
+    if (first !== undefined) keys.add(first);
+  }
+  return keys;
+}
+
+/** `key\0value` of each of `keys` the pod carries. */
+function podLabelKeys(pod: PodInfo, keys: Set<string>): string[] {
+  const found: string[] = [];
+  for (const k of keys) {
+    if (Object.hasOwn(pod.labels, k)) found.push(`${k}\u0000${pod.labels[k]}`);
+  }
+  return found;
+}
+
+function indexPods(list: PodInfo[], keys: Set<string>): InventoryIndex['pods'] {
   const pods = new Map<string, Map<string, PodInfo[]>>();
   for (const p of list) {
     let byLabel = pods.get(p.namespace);
     if (!byLabel) pods.set(p.namespace, (byLabel = new Map()));
-    for (const [k, v] of Object.entries(p.labels)) {
-      const key = `${k}\u0000${v}`;
+    for (const key of podLabelKeys(p, keys)) {
       const found = byLabel.get(key);
       if (found) found.push(p);
       else byLabel.set(key, [p]);
@@ -146,14 +177,24 @@ function indexPods(list: PodInfo[]): InventoryIndex['pods'] {
   return pods;
 }
 
+function sameKeys(a: Set<string>, b: Set<string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const k of a) if (!b.has(k)) return false;
+  return true;
+}
+
 function podsIndex(
   pods: PodInfo[],
+  keys: Set<string>,
   same: boolean,
   previous?: { inventory: ClusterInventory; index: InventoryIndex },
 ): InventoryIndex['pods'] {
-  if (!previous) return indexPods(pods);
+  // services that start their selectors with another key need another index
+  if (!previous || !sameKeys(keys, previous.index.podKeys))
+    return indexPods(pods, keys);
   if (same) return previous.index.pods;
-  return patchPods(previous.inventory.pods, previous.index.pods, pods);
+  return patchPods(previous.inventory.pods, previous.index.pods, pods, keys);
 }
 
 /**
@@ -166,30 +207,31 @@ function patchPods(
   previous: PodInfo[],
   index: InventoryIndex['pods'],
   pods: PodInfo[],
+  keys: Set<string>,
 ): InventoryIndex['pods'] {
   const before = new Set(previous);
   const after = new Set(pods);
   const removed = previous.filter(p => !after.has(p));
   const added = pods.filter(p => !before.has(p));
-  if ((removed.length + added.length) * 8 > pods.length) return indexPods(pods);
+  if ((removed.length + added.length) * 8 > pods.length)
+    return indexPods(pods, keys);
   const gone = new Set(removed);
   // namespace → label key → the added pods carrying it
   const touched = new Map<string, Map<string, PodInfo[]>>();
   for (const p of [...removed, ...added]) {
-    let keys = touched.get(p.namespace);
-    if (!keys) touched.set(p.namespace, (keys = new Map()));
-    for (const [k, v] of Object.entries(p.labels)) {
-      const key = `${k}\u0000${v}`;
-      const list = keys.get(key) ?? [];
+    let touchedKeys = touched.get(p.namespace);
+    if (!touchedKeys) touched.set(p.namespace, (touchedKeys = new Map()));
+    for (const key of podLabelKeys(p, keys)) {
+      const list = touchedKeys.get(key) ?? [];
       if (!gone.has(p)) list.push(p);
-      keys.set(key, list);
+      touchedKeys.set(key, list);
     }
   }
   const position = new Map(pods.map((p, i) => [p, i]));
   const patched = new Map(index);
-  for (const [namespace, keys] of touched) {
+  for (const [namespace, touchedKeys] of touched) {
     const byLabel = new Map(index.get(namespace));
-    for (const [key, joining] of keys) {
+    for (const [key, joining] of touchedKeys) {
       const list = (byLabel.get(key) ?? [])
         .filter(p => !gone.has(p))
         .concat(joining)

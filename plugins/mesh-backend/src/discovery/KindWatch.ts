@@ -7,6 +7,7 @@ import type {
 import { ResourceVersionExpired } from '../readers/ClusterReader';
 import { ClusterReadError } from '../readers/ClusterReadError';
 import { classifyError } from '../readers/classifyError';
+import { sameJson } from './sameJson';
 
 /** How a kind's watch paces itself; one set per cluster. */
 export interface WatchTiming {
@@ -51,7 +52,7 @@ const keyOf = (o: KubeObject): string | undefined => {
  * https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
  */
 export class KindWatch<T> {
-  private readonly records = new Map<string, { record: T; json: string }>();
+  private readonly records = new Map<string, T>();
   /** `items()` until the records change: a flush reads every kind, most of them unchanged. */
   private sorted?: T[];
   private resourceVersion?: string;
@@ -82,7 +83,7 @@ export class KindWatch<T> {
     this.sorted ??= [...this.records.entries()]
       // code-unit order, as etcd's byte order of keys for the names Kubernetes allows
       .sort(([a], [b]) => Number(a > b) - Number(a < b))
-      .map(([, r]) => r.record);
+      .map(([, record]) => record);
     return this.sorted;
   }
 
@@ -117,7 +118,7 @@ export class KindWatch<T> {
   private async list(signal: AbortSignal) {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timing.timeoutMs);
-    const fresh = new Map<string, { record: T; json: string }>();
+    const fresh = new Map<string, T>();
     let unnamed = 0;
     let unchanged = false;
     try {
@@ -128,10 +129,7 @@ export class KindWatch<T> {
           const record = this.map(o);
           if (record === undefined) return undefined;
           // a nameless object cannot be watched; it is kept until the next list
-          fresh.set(keyOf(o) ?? `\u0000${unnamed++}`, {
-            record,
-            json: JSON.stringify(record),
-          });
+          fresh.set(keyOf(o) ?? `\u0000${unnamed++}`, record);
           return undefined;
         },
       );
@@ -141,11 +139,11 @@ export class KindWatch<T> {
         // an object listed as it was keeps its record: what was derived from it still holds
         const previous = new Map(this.records);
         this.records.clear();
-        for (const [key, value] of fresh) {
+        for (const [key, record] of fresh) {
           const known = previous.get(key);
           this.records.set(
             key,
-            known !== undefined && known.json === value.json ? known : value,
+            previous.has(key) && sameJson(known, record) ? known! : record,
           );
         }
         this.sorted = undefined;
@@ -185,10 +183,11 @@ export class KindWatch<T> {
     if (!unchanged) this.hooks.changed();
   }
 
-  private sameRecords(fresh: Map<string, { json: string }>): boolean {
+  private sameRecords(fresh: Map<string, T>): boolean {
     if (fresh.size !== this.records.size) return false;
-    for (const [key, { json }] of fresh)
-      if (this.records.get(key)?.json !== json) return false;
+    for (const [key, record] of fresh)
+      if (!this.records.has(key) || !sameJson(this.records.get(key), record))
+        return false;
     return true;
   }
 
@@ -234,10 +233,10 @@ export class KindWatch<T> {
             }
             return;
           }
-          const json = JSON.stringify(record);
           // most updates (a pod's status heartbeat) leave what discovery keeps unchanged
-          if (this.records.get(key)?.json === json) return;
-          this.records.set(key, { record, json });
+          if (this.records.has(key) && sameJson(this.records.get(key), record))
+            return;
+          this.records.set(key, record);
           this.sorted = undefined;
           this.hooks.changed();
         },

@@ -46,6 +46,21 @@ function setup(objects = PODS) {
 }
 
 describe('KubernetesApiReader', () => {
+  it('hands a mapper built-in objects without their managedFields, which nothing reads', async () => {
+    const { reader } = setup();
+    const seen: unknown[] = [];
+    await reader.list(RESOURCES.pods, { signal }, pod => {
+      seen.push(pod.metadata);
+      return undefined;
+    });
+    expect(seen).toEqual(
+      PODS.map(pod => {
+        const { managedFields: _, ...metadata } = pod.metadata ?? {};
+        return metadata;
+      }),
+    );
+  });
+
   it('maps each page as it arrives, in list order, and returns only what the mapper kept', async () => {
     const { reader, requests } = setup();
     const mapped: Array<{ pod: string; requestsSoFar: number }> = [];

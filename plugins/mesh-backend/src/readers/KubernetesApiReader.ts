@@ -169,7 +169,13 @@ export class KubernetesApiReader implements WatchingReader {
         `${path}?${query}`,
         path,
         options.signal,
-        resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+        {
+          accept: resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+          // only under a mapper, which projects what discovery keeps (a caller asking for
+          // the raw items gets them whole); a custom resource's spec may name a field so, a
+          // built-in kind's never does
+          dropManagedFields: map !== undefined && !resource.optional,
+        },
         keep,
         kept,
       );
@@ -290,14 +296,14 @@ export class KubernetesApiReader implements WatchingReader {
     url: string,
     path: string,
     signal: AbortSignal,
-    accept: string | undefined,
+    request: { accept?: string; dropManagedFields: boolean },
     keep: ObjectMapper<T>,
     kept: T[],
   ): Promise<
     | { listed: number; continueToken?: string; resourceVersion?: string }
     | { failed: Response }
   > {
-    const response = await this.get(url, signal, { accept });
+    const response = await this.get(url, signal, request);
     if (response.status < 200 || response.status >= 300)
       return { failed: response };
     const list = response.body as {
@@ -399,7 +405,7 @@ export class KubernetesApiReader implements WatchingReader {
   private async get(
     path: string,
     signal: AbortSignal,
-    options: { accept?: string } = {},
+    options: { accept?: string; dropManagedFields?: boolean } = {},
   ): Promise<Response> {
     const what = `GET ${path.split('?')[0]}`;
     const response = await this.request(
@@ -407,7 +413,11 @@ export class KubernetesApiReader implements WatchingReader {
       what,
       signal,
       options.accept,
-      getText,
+      (url, request) =>
+        getText(url, {
+          ...request,
+          dropManagedFields: options.dropManagedFields,
+        }),
     );
     const text = response.text;
     let body: unknown;

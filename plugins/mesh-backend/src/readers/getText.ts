@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { dropManagedFields } from './dropManagedFields';
 
 /** The request got no answer: the connection failed or dropped (the cause says how). */
 export class TransportError extends Error {
@@ -19,7 +20,9 @@ export interface TextResponse {
  * One GET with Node's own HTTP client: the body's chunks are joined once and decoded once.
  * client-node's fetch library (node-fetch) pipes every body through a second stream and
  * copies it again, which at 12 MB of pods per cluster is a measurable share of discovery.
- * gzip and deflate answers are accepted and inflated, as node-fetch did.
+ * gzip and deflate answers are accepted and inflated, as node-fetch did. With
+ * `dropManagedFields` (lists of built-in kinds), the objects' `managedFields` are cut from
+ * the bytes before they are decoded (see `dropManagedFields`).
  */
 export function getText(
   url: string,
@@ -27,6 +30,7 @@ export function getText(
     headers: Record<string, string>;
     agent?: http.Agent;
     signal: AbortSignal;
+    dropManagedFields?: boolean;
   },
 ): Promise<TextResponse> {
   const client = url.startsWith('https:') ? https : http;
@@ -53,9 +57,13 @@ export function getText(
         body.on('data', (chunk: Buffer) => chunks.push(chunk));
         body.on('end', () => {
           ended = true;
+          const bytes = Buffer.concat(chunks);
           resolve({
             status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: (options.dropManagedFields
+              ? dropManagedFields(bytes)
+              : bytes
+            ).toString('utf8'),
           });
         });
         // an inflate error (a corrupt gzip answer) is rejected as it is
