@@ -43,7 +43,7 @@ describe('FleetAnalysis', () => {
     expect([references.runs, conflicts.runs]).toEqual([2, 2]);
   });
 
-  it('lets the event loop run between check areas', async () => {
+  it('lets the event loop run between checks', async () => {
     const order: string[] = [];
     const check = (code: string): Check => ({
       code,
@@ -56,6 +56,29 @@ describe('FleetAnalysis', () => {
     });
     const analysis = new FleetAnalysis({
       checks: [check('MESH101'), check('MESH102'), check('MESH201')],
+    });
+    const done = analysis.result(fleet());
+    setImmediate(() => order.push('request'));
+    await done;
+    // one check at a time: another turn of the event loop comes before the next
+    expect(order[0]).toBe('MESH101');
+    expect(order.indexOf('request')).toBeLessThan(order.indexOf('MESH102'));
+  });
+
+  it('lets the event loop run between check areas when grouped by area', async () => {
+    const order: string[] = [];
+    const check = (code: string): Check => ({
+      code,
+      severity: 'info',
+      title: code,
+      run: () => {
+        order.push(code);
+        return [];
+      },
+    });
+    const analysis = new FleetAnalysis({
+      checks: [check('MESH101'), check('MESH102'), check('MESH201')],
+      groupBy: 'area',
     });
     const done = analysis.result(fleet());
     setImmediate(() => order.push('request'));
