@@ -87,6 +87,42 @@ describe('FleetAnalysis', () => {
     expect(order).toEqual(['MESH101', 'MESH102', 'request', 'MESH201']);
   });
 
+  it('pauses after each check as long as it took while nobody waits, not once a request does', async () => {
+    const at: Record<string, number> = {};
+    const busy: Check = {
+      code: 'MESH101',
+      severity: 'info',
+      title: 'busy',
+      run: () => {
+        const until = performance.now() + 30;
+        while (performance.now() < until);
+        at.busyEnded = performance.now();
+        return [];
+      },
+    };
+    const next: Check = {
+      code: 'MESH102',
+      severity: 'info',
+      title: 'next',
+      run: () => {
+        at.nextStarted = performance.now();
+        return [];
+      },
+    };
+    const analysis = new FleetAnalysis({ checks: [busy, next] });
+    await analysis.prepare(fleet());
+    // the pause is at least the busy check's 30 ms (a timer may fire a millisecond early)
+    expect(at.nextStarted - at.busyEnded).toBeGreaterThanOrEqual(25);
+
+    const timers = jest.spyOn(global, 'setTimeout');
+    try {
+      await analysis.result(fleet());
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
   it('answers an empty result with no checks to run', async () => {
     const analysis = new FleetAnalysis({ checks: [] });
     await expect(analysis.result(fleet())).resolves.toEqual({

@@ -30,6 +30,16 @@ export interface FleetAnalysisOptions {
 /** `MESH` + the hundreds digit: the check's area (references, conflicts, mTLS…). */
 const areaOf = (check: Check) => check.code.slice(0, 5);
 
+/** The longest pause between two groups of checks of an analysis nobody waits for. */
+const MAX_PAUSE_MS = 250;
+
+/** One analysis: whether a request waits for it, which ends its pauses. */
+interface Run {
+  fleet: Fleet;
+  result: Promise<AnalysisResult>;
+  awaited: boolean;
+}
+
 /**
  * The findings of the live fleet: the config-only checks run once per published fleet (the
  * store publishes a new fleet object whenever the fleet changes and never edits one), in the
@@ -43,7 +53,7 @@ const areaOf = (check: Check) => check.code.slice(0, 5);
 export class FleetAnalysis {
   readonly configChecks: readonly Check[];
   readonly trafficChecks: readonly Check[];
-  private latest?: { fleet: Fleet; result: Promise<AnalysisResult> };
+  private latest?: Run;
   private readonly groups: Check[][];
 
   constructor(options: FleetAnalysisOptions = {}) {
@@ -53,20 +63,34 @@ export class FleetAnalysis {
     this.groups = groupChecks(this.configChecks, options.groupBy ?? 'check');
   }
 
-  /** Starts the analysis of a newly published fleet, unless it runs or ran already. */
+  /**
+   * Starts the analysis of a newly published fleet in the background, unless it runs or ran
+   * already: paced (see `analyze`) until a request waits for it.
+   */
   prepare(fleet: Fleet): Promise<AnalysisResult> {
-    if (this.latest?.fleet !== fleet) {
-      const result = this.analyze(fleet);
-      // whoever awaits it sees a failure; a background start must not crash the process
-      result.catch(() => {});
-      this.latest = { fleet, result };
-    }
-    return this.latest.result;
+    return this.run(fleet).result;
   }
 
-  /** The config-only findings of this fleet. */
+  /** The config-only findings of this fleet, without pauses from now on. */
   result(fleet: Fleet): Promise<AnalysisResult> {
-    return this.prepare(fleet);
+    const run = this.run(fleet);
+    run.awaited = true;
+    return run.result;
+  }
+
+  private run(fleet: Fleet): Run {
+    if (this.latest?.fleet !== fleet) {
+      const run: Run = {
+        fleet,
+        awaited: false,
+        result: Promise.resolve({ findings: [], notes: [] }),
+      };
+      run.result = this.analyze(run);
+      // whoever awaits it sees a failure; a background start must not crash the process
+      run.result.catch(() => {});
+      this.latest = run;
+    }
+    return this.latest;
   }
 
   /** The traffic-aware checks for one service, with its observed traffic. */
@@ -78,13 +102,24 @@ export class FleetAnalysis {
   /**
    * Runs the checks a group at a time with a turn of the event loop before each: at 50,000
    * services the whole analysis is seconds of CPU, and requests to this and every other
-   * plugin of the backend are served in between instead of after it.
+   * plugin of the backend are served in between instead of after it. Until a request waits
+   * for the result, each group is followed by a pause as long as it took (at most
+   * `MAX_PAUSE_MS`): a watched change needs several turns of the event loop to become
+   * visible (its event, the debounce timer, the record, the read), and back to back the
+   * checks made it wait behind one check per turn — at 100 clusters × 500 services a change
+   * arriving during the analysis was visible after 2.9 s instead of ~0.7 s.
    */
-  private async analyze(fleet: Fleet): Promise<AnalysisResult> {
+  private async analyze(run: Run): Promise<AnalysisResult> {
+    const { fleet } = run;
     const results: AnalysisResult[] = [];
+    let pauseMs = 0;
     for (const group of this.groups) {
-      await yieldToEventLoop();
+      await (run.awaited || pauseMs < 1
+        ? yieldToEventLoop()
+        : new Promise(resolve => setTimeout(resolve, pauseMs)));
+      const started = performance.now();
       results.push(analyzeFleet({ fleet }, group));
+      pauseMs = Math.min(MAX_PAUSE_MS, performance.now() - started);
     }
     if (results.length === 0) results.push(analyzeFleet({ fleet }, []));
     return mergeResults(results);
