@@ -33,6 +33,9 @@ const areaOf = (check: Check) => check.code.slice(0, 5);
 /** The longest pause between two groups of checks of an analysis nobody waits for. */
 const MAX_PAUSE_MS = 250;
 
+const pause = (ms: number) =>
+  new Promise<void>(resolve => setTimeout(resolve, ms));
+
 /** One analysis: whether a request waits for it, which ends its pauses. */
 interface Run {
   fleet: Fleet;
@@ -114,9 +117,7 @@ export class FleetAnalysis {
     const results: AnalysisResult[] = [];
     let pauseMs = 0;
     for (const group of this.groups) {
-      await (run.awaited || pauseMs < 1
-        ? yieldToEventLoop()
-        : new Promise(resolve => setTimeout(resolve, pauseMs)));
+      await (run.awaited || pauseMs < 1 ? yieldToEventLoop() : pause(pauseMs));
       const started = performance.now();
       results.push(analyzeFleet({ fleet }, group));
       pauseMs = Math.min(MAX_PAUSE_MS, performance.now() - started);
