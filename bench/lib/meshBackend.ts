@@ -44,6 +44,8 @@ export interface MeshBackend {
   port: number;
   /** GET under `/api/mesh` as a mock user; throws unless the answer is 200. */
   get<T>(path: string): Promise<T>;
+  /** The mock user's headers, for requests from another thread or process. */
+  headers: Record<string, string>;
   /** Triggers the plugin's discovery task and waits for it, as the scheduler would run it. */
   runDiscovery(): Promise<DiscoveryPass>;
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startMeshBackend(
 
   return {
     port,
+    headers: { authorization },
     get: path =>
       new Promise((resolve, reject) => {
         http

@@ -42,6 +42,7 @@ import { createRouter } from './service/router';
 import { CatalogServiceAccess } from './service/ServiceEntityAccess';
 import { createMetricsRouter, TrafficSourceSlot } from './metrics';
 import { FleetAnalysis, type Check } from './analysis/FleetAnalysis';
+import { analysisCadence } from './analysis/analysisCadence';
 import { createAnalysisRouter } from './analysis/router';
 import { PolicyLifecycleStore } from './policies/PolicyLifecycleStore';
 import { PolicyLifecycleSync } from './policies/PolicyLifecycleSync';
@@ -95,7 +96,8 @@ const PREPARE_EVERY_MS = 1000;
  * The watched clusters of watch mode, whose recorded outcomes prepare the reads again: at
  * most one preparation at a time and one a second, since each rebuilds the whole fleet's
  * index; a read in between builds the fleet it needs itself. The analysis of the whole
- * fleet (seconds at 50,000 services) runs at most once per `frequency`, so findings trail
+ * fleet (seconds at 50,000 services) runs at most once per `frequency`, the discovery
+ * run's included (`analysisDue`, see `analysisCadence`), so findings trail
  * the fleet by as much as they do when polling, and a stream of pod changes does not keep
  * a core busy re-analysing.
  */
@@ -106,21 +108,27 @@ function watchFleet(options: {
   analysis: FleetAnalysis;
   logger: LoggerService;
   policies: PolicyLifecycleSync;
+  /** Shared with the discovery run: see `analysisCadence`. */
+  analysisDue: () => boolean;
 }): FleetWatch {
-  const { authenticator, discovery, store, analysis, logger, policies } =
-    options;
+  const {
+    authenticator,
+    discovery,
+    store,
+    analysis,
+    logger,
+    policies,
+    analysisDue,
+  } = options;
   let preparing: Promise<void> | undefined;
   let again = false;
-  const analyseEveryMs = durationToMilliseconds(discovery.frequency);
-  let lastAnalysis = 0;
   const prepare = () => {
     if (preparing) {
       again = true;
       return;
     }
     const started = Date.now();
-    const analyse = started - lastAnalysis >= analyseEveryMs;
-    if (analyse) lastAnalysis = started;
+    const analyse = analysisDue();
     preparing = prepareReads(store, analysis, logger, policies, { analyse })
       .then(
         () =>
@@ -228,6 +236,8 @@ function scheduleDiscovery(options: {
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
+  /** In watch mode, shared with the watched changes (see `analysisCadence`); else every run. */
+  analysisDue?: () => boolean;
 }) {
   const {
     sources,
@@ -308,7 +318,10 @@ function scheduleDiscovery(options: {
         signal.aborted ? 'cancelled' : 'done'
       } after ${Date.now() - started} ms`,
     );
-    if (!signal.aborted) await prepareReads(store, analysis, logger, policies);
+    if (!signal.aborted)
+      await prepareReads(store, analysis, logger, policies, {
+        analyse: options.analysisDue?.() ?? true,
+      });
   };
 
   const check = async () => {
@@ -490,17 +503,23 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                   'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
                 );
               } else {
-                watched =
+                const analysisDue =
                   discovery.mode === 'watch'
-                    ? watchFleet({
-                        authenticator: clusters.authenticator,
-                        discovery,
-                        store: fleetStore,
-                        analysis,
-                        logger,
-                        policies: policySync,
-                      })
+                    ? analysisCadence(
+                        durationToMilliseconds(discovery.frequency),
+                      )
                     : undefined;
+                watched = analysisDue
+                  ? watchFleet({
+                      authenticator: clusters.authenticator,
+                      discovery,
+                      store: fleetStore,
+                      analysis,
+                      logger,
+                      policies: policySync,
+                      analysisDue,
+                    })
+                  : undefined;
                 await scheduleDiscovery({
                   sources: clusters.sources,
                   startupSources: sources,
@@ -514,6 +533,7 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                   scheduler,
                   lifecycle,
                   logger,
+                  analysisDue,
                 });
               }
               return { store: fleetStore, policies: policySync };

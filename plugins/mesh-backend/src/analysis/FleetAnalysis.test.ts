@@ -43,7 +43,7 @@ describe('FleetAnalysis', () => {
     expect([references.runs, conflicts.runs]).toEqual([2, 2]);
   });
 
-  it('lets the event loop run between check areas', async () => {
+  it('lets the event loop run between checks', async () => {
     const order: string[] = [];
     const check = (code: string): Check => ({
       code,
@@ -60,8 +60,67 @@ describe('FleetAnalysis', () => {
     const done = analysis.result(fleet());
     setImmediate(() => order.push('request'));
     await done;
+    // one check at a time: another turn of the event loop comes before the next
+    expect(order[0]).toBe('MESH101');
+    expect(order.indexOf('request')).toBeLessThan(order.indexOf('MESH102'));
+  });
+
+  it('lets the event loop run between check areas when grouped by area', async () => {
+    const order: string[] = [];
+    const check = (code: string): Check => ({
+      code,
+      severity: 'info',
+      title: code,
+      run: () => {
+        order.push(code);
+        return [];
+      },
+    });
+    const analysis = new FleetAnalysis({
+      checks: [check('MESH101'), check('MESH102'), check('MESH201')],
+      groupBy: 'area',
+    });
+    const done = analysis.result(fleet());
+    setImmediate(() => order.push('request'));
+    await done;
     // one area's checks run together; another turn of the event loop comes before the next
     expect(order).toEqual(['MESH101', 'MESH102', 'request', 'MESH201']);
+  });
+
+  it('pauses after each check as long as it took while nobody waits, not once a request does', async () => {
+    const at: Record<string, number> = {};
+    const busy: Check = {
+      code: 'MESH101',
+      severity: 'info',
+      title: 'busy',
+      run: () => {
+        const until = performance.now() + 30;
+        while (performance.now() < until);
+        at.busyEnded = performance.now();
+        return [];
+      },
+    };
+    const next: Check = {
+      code: 'MESH102',
+      severity: 'info',
+      title: 'next',
+      run: () => {
+        at.nextStarted = performance.now();
+        return [];
+      },
+    };
+    const analysis = new FleetAnalysis({ checks: [busy, next] });
+    await analysis.prepare(fleet());
+    // the pause is at least the busy check's 30 ms (a timer may fire a millisecond early)
+    expect(at.nextStarted - at.busyEnded).toBeGreaterThanOrEqual(25);
+
+    const timers = jest.spyOn(global, 'setTimeout');
+    try {
+      await analysis.result(fleet());
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it('answers an empty result with no checks to run', async () => {
