@@ -10,6 +10,8 @@ const service = (name: string, extra: Partial<MeshService> = {}) =>
     ...extra,
   } as unknown as MeshService);
 
+const text = (answer: { body: Buffer }) => answer.body.toString('utf8');
+
 describe('ServiceJson', () => {
   it('gives the bytes JSON.stringify gives, for a page and for one service', () => {
     const services = [
@@ -23,26 +25,55 @@ describe('ServiceJson', () => {
       { items: [services[1]], totalCount: 3, offset: 1, limit: 1 },
       { items: [], totalCount: 0, offset: 100, limit: 50 },
     ]) {
-      expect(json.page(page)).toBe(JSON.stringify(page));
-      expect(JSON.parse(json.page(page))).toEqual(page);
+      expect(text(json.page(page))).toBe(JSON.stringify(page));
+      expect(JSON.parse(text(json.page(page)))).toEqual(page);
     }
-    expect(json.of(services[1])).toBe(JSON.stringify(services[1]));
+    expect(text(json.of(services[1]))).toBe(JSON.stringify(services[1]));
+  });
+
+  it('tags equal answers alike and different answers differently', () => {
+    const [cart, checkout] = [service('cart'), service('checkout')];
+    const json = new ServiceJson();
+    const page = {
+      items: [cart, checkout],
+      totalCount: 2,
+      offset: 0,
+      limit: 2,
+    };
+    const tag = json.page(page).etag;
+    expect(tag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    // another router, equal services as new objects: the same tag
+    expect(
+      new ServiceJson().page({
+        ...page,
+        items: [service('cart'), service('checkout')],
+      }).etag,
+    ).toBe(tag);
+    for (const other of [
+      { ...page, items: [checkout, cart] },
+      { ...page, totalCount: 3 },
+      { ...page, limit: 3 },
+      { ...page, items: [cart, service('checkout', { owner: 'x' })] },
+    ])
+      expect(json.page(other).etag).not.toBe(tag);
+    expect(json.of(cart).etag).not.toBe(json.of(checkout).etag);
+    expect(json.of(cart).etag).toBe(new ServiceJson().of(service('cart')).etag);
   });
 
   it('serialises a service once, across fleets that reuse it, and a new object afresh', () => {
     const cart = service('cart');
     const json = new ServiceJson();
-    const before = json.of(cart);
-    // a published service is never edited; this edit shows the string is reused, not redone
+    const before = text(json.of(cart));
+    // a published service is never edited; this edit shows the bytes are reused, not redone
     (cart as { owner?: string }).owner = 'someone';
-    expect(json.of(cart)).toBe(before);
+    expect(text(json.of(cart))).toBe(before);
     expect(
-      json.page({ items: [cart], totalCount: 1, offset: 0, limit: 1 }),
+      text(json.page({ items: [cart], totalCount: 1, offset: 0, limit: 1 })),
     ).toBe(`{"items":[${before}],"totalCount":1,"offset":0,"limit":1}`);
     // a changed service is a new object in the next fleet: serialised as it is now
     const changed = { ...cart, owner: 'team-b' } as MeshService;
-    expect(json.of(changed)).toBe(JSON.stringify(changed));
-    expect(json.of(changed)).not.toBe(before);
+    expect(text(json.of(changed))).toBe(JSON.stringify(changed));
+    expect(text(json.of(changed))).not.toBe(before);
   });
 
   it('keeps the JSON of the last services serialised within its budget, the oldest dropped first', () => {
@@ -50,10 +81,10 @@ describe('ServiceJson', () => {
     const size = JSON.stringify(a).length;
     const json = new ServiceJson(2 * size);
     const kept = (s: MeshService) => {
-      // a kept string is reused: an edit does not show
-      const before = json.of(s);
+      // kept bytes are reused: an edit does not show
+      const before = text(json.of(s));
       (s as { owner?: string }).owner = `${s.name}-edited`;
-      const reused = json.of(s) === before;
+      const reused = text(json.of(s)) === before;
       delete (s as { owner?: string }).owner;
       return reused;
     };
@@ -64,13 +95,13 @@ describe('ServiceJson', () => {
     // a was serialised first: dropped for c; b and c fit the budget
     expect(kept(b)).toBe(true);
     expect(kept(c)).toBe(true);
-    expect(json.of(a)).toBe(JSON.stringify(a));
+    expect(text(json.of(a))).toBe(JSON.stringify(a));
     // serialising a again dropped b, the oldest kept
     expect(kept(c)).toBe(true);
     expect(kept(a)).toBe(true);
     // a service larger than the whole budget is served and not kept
     const large = service('large', { owner: 'x'.repeat(3 * size) });
-    expect(json.of(large)).toBe(JSON.stringify(large));
+    expect(text(json.of(large))).toBe(JSON.stringify(large));
     expect(kept(large)).toBe(false);
     expect([kept(c), kept(a)]).toEqual([true, true]);
   });
