@@ -40,7 +40,7 @@ const BACKSLASH = 0x5c;
  * Where each element of a JSON List's top-level `items` array starts and ends in the bytes
  * (pairs of offsets), when every element is an object or an array; undefined when the text
  * is not that shape or names `items` twice. Only the brackets and strings are followed: what
- * lies between them is checked by `JSON.parse` (see `eachListItem`). UTF-8 continuation
+ * lies between them is checked by `JSON.parse` (see `eachJsonObject`). UTF-8 continuation
  * bytes are never ASCII, so scanning bytes finds the same brackets as scanning characters.
  */
 function listItemSpans(bytes: Buffer): number[] | undefined {
