@@ -4,10 +4,11 @@ import type {
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 
-/** A service's JSON as the bytes sent, and a digest of them that page tags are made of. */
+/** A service's JSON, its length in UTF-8 bytes, and a digest page tags are made of. */
 interface Serialised {
-  bytes: Buffer;
-  digest: Buffer;
+  json: string;
+  bytes: number;
+  digest: string;
 }
 
 /** An HTTP answer's body and its entity tag (RFC 9110 §8.8.3). */
@@ -16,16 +17,16 @@ export interface JsonAnswer {
   etag: string;
 }
 
-const COMMA = Buffer.from(',');
-const ITEMS = Buffer.from('{"items":[');
+const ITEMS = '{"items":[';
 
 /**
  * Each service's JSON, serialised once instead of once per request: a page of 50 services is
  * ~180 KB of JSON, and `JSON.stringify` of it was a quarter of the server's CPU under list
- * load. Pages and details are assembled from these bytes, so they are those `JSON.stringify`
- * of the whole answer gives (its array is the items' JSON joined by commas). Kept as UTF-8
- * bytes: a page is one copy of its items' bytes, where joining strings and encoding the
- * result took three, and the bytes sit outside the JavaScript heap the collector marks.
+ * load. Pages and details are assembled from these strings, so they are the bytes
+ * `JSON.stringify` of the whole answer gives (its array is the items' JSON joined by commas),
+ * each written once into the answer's bytes, where joining the strings and encoding the
+ * result took three passes. Kept as strings: kept as 50,000 buffers (~175 MiB outside the
+ * heap, whose growth V8 answers with full collections) the list's p99 was 292 ms (max 1.9 s).
  *
  * Each answer carries a strong entity tag made of its items' digests (computed once per
  * service) and its counts: equal tags mean equal bodies, as with a digest of the body, which
@@ -47,41 +48,37 @@ export class ServiceJson {
 
   /** One published service's JSON. */
   of(service: MeshService): JsonAnswer {
-    const { bytes, digest } = this.serialised(service);
-    return { body: bytes, etag: `"${digest.toString('base64url')}"` };
+    const { json, digest } = this.serialised(service);
+    return { body: Buffer.from(json), etag: `"${digest}"` };
   }
 
   /** A page of services' JSON, byte for byte `JSON.stringify(page)`. */
   page(page: ServiceListResponse): JsonAnswer {
-    const tail = Buffer.from(
-      `],"totalCount":${page.totalCount},"offset":${page.offset},"limit":${page.limit}}`,
-    );
-    const parts: Buffer[] = [ITEMS];
+    const tail = `],"totalCount":${page.totalCount},"offset":${page.offset},"limit":${page.limit}}`;
+    const items = page.items.map(s => this.serialised(s));
+    let length = ITEMS.length + Math.max(items.length - 1, 0) + tail.length;
+    for (const item of items) length += item.bytes;
+    const body = Buffer.allocUnsafe(length);
     const tag = createHash('sha256');
-    page.items.forEach((service, i) => {
-      const { bytes, digest } = this.serialised(service);
-      if (i > 0) parts.push(COMMA);
-      parts.push(bytes);
-      tag.update(digest);
+    let at = body.write(ITEMS, 0, 'latin1');
+    items.forEach((item, i) => {
+      if (i > 0) at = body.writeUInt8(0x2c, at);
+      at += body.write(item.json, at, 'utf8');
+      tag.update(item.digest);
     });
-    parts.push(tail);
+    body.write(tail, at, 'latin1');
     tag.update(tail);
-    return {
-      body: Buffer.concat(parts),
-      etag: `"${tag.digest('base64url')}"`,
-    };
+    return { body, etag: `"${tag.digest('base64url')}"` };
   }
 
   private serialised(service: MeshService): Serialised {
     let serialised = this.json.get(service);
     if (serialised === undefined) {
       const json = JSON.stringify(service);
-      // a buffer of its own: a small one from the shared pool would hold the pool's 8 KB
-      const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
-      bytes.write(json);
       serialised = {
-        bytes,
-        digest: createHash('sha256').update(bytes).digest(),
+        json,
+        bytes: Buffer.byteLength(json),
+        digest: createHash('sha256').update(json).digest('base64url'),
       };
       this.json.set(service, serialised);
     }
