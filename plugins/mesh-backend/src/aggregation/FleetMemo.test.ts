@@ -271,6 +271,22 @@ describe('FleetMemo', () => {
     );
   });
 
+  it('forgets what a check of one cluster built, keeping what was derived from it', () => {
+    const memo = new FleetMemo();
+    const cluster2 = inputs.find(c => c.name === 'cluster-2')!;
+    const check = memo.forCluster('cluster-2');
+    buildFleet([cluster2], AGGREGATION, NOW, check);
+    const derived = deriveCluster(cluster2, AGGREGATION, memo);
+    expect(check.last.services).toBeDefined();
+    memo.forgetCheck('cluster-2');
+    expect(memo.forCluster('cluster-2').last).toEqual({});
+    expect(deriveCluster(cluster2, AGGREGATION, memo)).toBe(derived);
+    // a check without what the last one built gives the same fleet
+    expect(
+      buildFleet([cluster2], AGGREGATION, NOW, memo.forCluster('cluster-2')),
+    ).toEqual(buildFleet([cluster2], AGGREGATION, NOW));
+  });
+
   it('derives afresh a cluster whose content, or the options, changed', () => {
     const memo = new FleetMemo();
     const cluster2 = inputs.find(c => c.name === 'cluster-2')!;

@@ -160,6 +160,15 @@ export class FleetMemo {
     this.entries.set(name, entry);
   }
 
+  /**
+   * Drops what the last check of this cluster alone built (its fleet's services), keeping
+   * the cluster's derivation: for a check whose inventory the next one shares no objects
+   * with (a full read), which nothing could reuse.
+   */
+  forgetCheck(clusterName: string): void {
+    this.slots.delete(`\u0000${clusterName}`);
+  }
+
   /** Drops what was derived for a cluster that is no longer discovered. */
   forget(clusterName: string): void {
     this.entries.delete(clusterName);

@@ -215,6 +215,63 @@ describe('SnapshotReader', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('reads a JSON List item by item as JSON.parse of the whole file reads it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-snapshot-'));
+    const service = (name: string, extra: object = {}) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'a' },
+      ...extra,
+    });
+    const read = async (text: string) => {
+      fs.writeFileSync(path.join(dir, 'services.json'), text);
+      return (await reader('x', dir).list(RESOURCES.services, { signal }))?.map(
+        s => s.metadata?.name,
+      );
+    };
+    // brackets and escaped quotes inside strings, multi-byte text, a nested List, keys after items
+    const tricky = {
+      kind: 'List',
+      items: [
+        service('one', { note: 'a "}]" \\"[{', label: 'zürich ✓' }),
+        { kind: 'List', items: [service('two'), service('three')] },
+        service('four'),
+      ],
+      metadata: { note: '{"items": [}' },
+    };
+    for (const text of [
+      JSON.stringify(tricky),
+      `${JSON.stringify(tricky, null, 4)}\n`,
+    ])
+      expect(await read(text)).toEqual(['one', 'two', 'three', 'four']);
+    // `items` named twice: the last wins, as with JSON.parse
+    expect(
+      await read(
+        '{"items": [{"apiVersion":"v1","kind":"Service","metadata":{"name":"old"}}], "items": [{"apiVersion":"v1","kind":"Service","metadata":{"name":"new"}}]}',
+      ),
+    ).toEqual(['new']);
+    // a top-level array, and a List of scalars, are not Lists of objects
+    expect(await read(JSON.stringify(['items', [service('x')]]))).toEqual([]);
+    expect(
+      await read(
+        '{"items": [1, "two", {"apiVersion":"v1","kind":"Service","metadata":{"name":"s"}}]}',
+      ),
+    ).toEqual(['s']);
+    // malformed between items, in an item, or after the List: refused like JSON.parse refuses it
+    for (const broken of [
+      '{"items": [{"kind":"Service"} {"kind":"Service"}]}',
+      '{"items": [{"kind":"Service"}, {"kind":Service}]}',
+      '{"items": [{"kind":"Service"}]} x',
+      '{"items": [{"kind":"Service"}],}',
+    ]) {
+      fs.writeFileSync(path.join(dir, 'services.json'), broken);
+      await expect(
+        reader('x', dir).list(RESOURCES.services, { signal }),
+      ).rejects.toMatchObject({ reason: 'malformed-response' });
+    }
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('serves malformed objects like an API server would, leaving them to the projection', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-snapshot-'));
     fs.writeFileSync(

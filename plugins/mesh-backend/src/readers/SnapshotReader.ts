@@ -33,6 +33,101 @@ function flatten(document: unknown): KubeObject[] {
   return [document as KubeObject];
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Where each element of a JSON List's top-level `items` array starts and ends in the bytes
+ * (pairs of offsets), when every element is an object or an array; undefined when the text
+ * is not that shape or names `items` twice. Only the brackets and strings are followed: what
+ * lies between them is checked by `JSON.parse` (see `eachJsonObject`). UTF-8 continuation
+ * bytes are never ASCII, so scanning bytes finds the same brackets as scanning characters.
+ */
+function listItemSpans(bytes: Buffer): number[] | undefined {
+  const spans: number[] = [];
+  let depth = 0;
+  let key = '';
+  let itemsSeen = 0;
+  let inItems = false;
+  let start = 0;
+  for (let i = 0, n = bytes.length; i < n; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) {
+      // a string ends at the first quote not escaped by an odd run of backslashes
+      let end = i;
+      for (;;) {
+        end = bytes.indexOf(QUOTE, end + 1);
+        if (end < 0) return undefined;
+        let k = end - 1;
+        while (bytes[k] === BACKSLASH) k--;
+        if ((end - 1 - k) % 2 === 0) break;
+      }
+      // at depth 1 a string before a bracket is the key it is the value of
+      if (depth === 1) key = bytes.toString('latin1', i + 1, end);
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth === 2 && c === 0x5b && key === 'items') {
+        inItems = true;
+        itemsSeen++;
+      } else if (depth === 3 && inItems) start = i;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === 3 && inItems) spans.push(start, i + 1);
+      else if (depth === 2) inItems = false;
+      depth--;
+    }
+  }
+  return itemsSeen === 1 ? spans : undefined;
+}
+
+/**
+ * Hands each object of a JSON document to `each`, as `flatten(JSON.parse(text))` lists them,
+ * parsing a List's items one at a time: a 5,000-service cluster's pods.json is ~100 MB, and
+ * parsed whole its raw objects (several times that) all live until the last is mapped, long
+ * enough to be promoted and marked. Parsed and mapped one by one, each dies young. The rest of
+ * the document (the List around the items) is parsed with each item replaced by `0`, so
+ * malformed JSON anywhere fails as `JSON.parse` of the whole fails, with its message.
+ */
+function eachJsonObject(bytes: Buffer, each: (object: KubeObject) => void) {
+  const spans = listItemSpans(bytes);
+  let list: unknown;
+  if (spans && spans.length > 0) {
+    const outside: string[] = [bytes.toString('utf8', 0, spans[0])];
+    for (let k = 1; k < spans.length - 1; k += 2)
+      outside.push(bytes.toString('utf8', spans[k], spans[k + 1]));
+    outside.push(bytes.toString('utf8', spans[spans.length - 1], bytes.length));
+    try {
+      list = JSON.parse(outside.join('0'));
+    } catch {
+      list = undefined;
+    }
+  }
+  const items = (list as { items?: unknown } | undefined)?.items;
+  if (
+    !spans ||
+    typeof list !== 'object' ||
+    list === null ||
+    Array.isArray(list) ||
+    !Array.isArray(items) ||
+    items.length * 2 !== spans.length
+  ) {
+    for (const object of flatten(JSON.parse(bytes.toString('utf8'))))
+      each(object);
+    return;
+  }
+  for (let k = 0; k < spans.length; k += 2) {
+    let item: unknown;
+    try {
+      item = JSON.parse(bytes.toString('utf8', spans[k], spans[k + 1]));
+    } catch (error) {
+      // the whole document's parse says where, as it would have without splitting
+      JSON.parse(bytes.toString('utf8'));
+      throw error;
+    }
+    for (const object of flatten(item)) each(object);
+  }
+}
+
 function withoutSecretData(object: KubeObject): KubeObject {
   const { data: _data, stringData: _stringData, ...rest } = object;
   return rest;
@@ -168,24 +263,36 @@ export class SnapshotReader implements ClusterReader {
       await inTurn(async () => {
         signal.throwIfAborted();
         const file = path.join(dir, name);
-        // parsed and mapped in one go: neither the text nor the raw objects outlive the turn
-        const objects = this.parse(
-          file,
-          await fs.readFile(file, { encoding: 'utf8', signal }),
-        );
-        for (const object of objects) each(object);
+        // parsed and mapped in one go: neither the bytes nor the raw objects outlive the turn
+        this.parse(file, await fs.readFile(file, { signal }), each);
       });
     }
   }
 
-  private parse(file: string, text: string): KubeObject[] {
+  private parse(
+    file: string,
+    bytes: Buffer,
+    each: (object: KubeObject) => void,
+  ): void {
+    // objects are handed on as they are parsed: what handling one throws is not the file's fault
+    let handling = false;
+    const handle = (object: KubeObject) => {
+      handling = true;
+      each(object);
+      handling = false;
+    };
     try {
-      if (file.endsWith('.json')) return flatten(JSON.parse(text));
-      return parseAllDocuments(text).flatMap(doc => {
+      if (file.endsWith('.json')) {
+        eachJsonObject(bytes, handle);
+        return;
+      }
+      const objects = parseAllDocuments(bytes.toString('utf8')).flatMap(doc => {
         if (doc.errors.length > 0) throw doc.errors[0];
         return flatten(doc.toJS());
       });
+      for (const object of objects) handle(object);
     } catch (error) {
+      if (handling) throw error;
       throw new ClusterReadError(
         'malformed-response',
         `snapshot file ${file} is not a valid Kubernetes List: ${

@@ -22,10 +22,15 @@ function service(
 }
 
 /** What the query means, written as plainly as possible. */
-function expected(services: MeshService[], query: ServiceQuery) {
+function expected(
+  services: MeshService[],
+  query: ServiceQuery,
+  mayRead: (s: MeshService) => boolean = () => true,
+) {
   const needle = query.q?.toLowerCase();
   const matching = services.filter(
     s =>
+      mayRead(s) &&
       (!query.namespace || s.namespace === query.namespace) &&
       (!query.cluster || s.instances.some(i => i.cluster === query.cluster)) &&
       (!needle ||
@@ -109,9 +114,20 @@ describe('queryServices', () => {
         (services, queries) => {
           // several queries against one fleet's index, as the store serves them
           const index = new ServiceIndex(services);
+          // every caller's predicate: the one reading all (paged without a walk), another
+          // that reads all, one that reads some
+          const some = (s: MeshService) => s.name.length % 2 === 0;
           for (const query of queries) {
-            const { items, totalCount } = queryServices(index, query);
-            expect({ items, totalCount }).toEqual(expected(services, query));
+            for (const mayRead of [undefined, () => true, some]) {
+              const { items, totalCount } = queryServices(
+                index,
+                query,
+                mayRead,
+              );
+              expect({ items, totalCount }).toEqual(
+                expected(services, query, mayRead),
+              );
+            }
           }
         },
       ),

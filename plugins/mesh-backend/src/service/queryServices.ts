@@ -8,6 +8,12 @@ import {
   type ServiceIndex,
 } from './ServiceIndex';
 
+/**
+ * The predicate of a caller who may read every service: a list recognises it and pages
+ * without asking it about each of 50,000 services.
+ */
+export const readsEveryService = (_service: MeshService): boolean => true;
+
 export interface ServiceQuery {
   q?: string;
   cluster?: string;
@@ -24,7 +30,7 @@ export interface ServiceQuery {
 export function queryServices(
   index: ServiceIndex,
   query: ServiceQuery,
-  mayRead: (service: MeshService) => boolean = () => true,
+  mayRead: (service: MeshService) => boolean = readsEveryService,
 ): ServiceListResponse {
   const { services } = index;
   const needle = query.q?.toLowerCase();
@@ -34,12 +40,25 @@ export function queryServices(
   else if (query.namespace)
     positions = index.byNamespace.get(query.namespace) ?? [];
 
+  const end = query.offset + query.limit;
+  const count = positions?.length ?? services.length;
+  // every match counts: the page is a slice, and the count known without a walk
+  if (mayRead === readsEveryService && !query.cluster) {
+    const items: MeshService[] = [];
+    for (let k = query.offset; k < Math.min(end, count); k++)
+      items.push(services[positions ? positions[k] : k]);
+    return {
+      items,
+      totalCount: count,
+      offset: query.offset,
+      limit: query.limit,
+    };
+  }
+
   // One walk that counts every match and keeps only the page: a list request at 50,000
   // services must not allocate an array of all of them to hand back fifty.
   const items: MeshService[] = [];
-  const end = query.offset + query.limit;
   let totalCount = 0;
-  const count = positions?.length ?? services.length;
   for (let k = 0; k < count; k++) {
     const s = services[positions ? positions[k] : k];
     if (query.cluster && !s.instances.some(c => c.cluster === query.cluster))

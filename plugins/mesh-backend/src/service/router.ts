@@ -101,9 +101,10 @@ export async function createRouter(
       credentials,
       fleet.services,
     );
-    res
-      .type('json')
-      .send(serviceJson.page(queryServices(serviceIndex, query, mayRead)));
+    const { body, etag } = serviceJson.page(
+      queryServices(serviceIndex, query, mayRead),
+    );
+    res.type('json').set('ETag', etag).send(body);
   });
 
   router.get('/services/:namespace/:name', async (req, res) => {
@@ -123,7 +124,8 @@ export async function createRouter(
       );
     }
     await serviceAccess.assertMayRead(credentials, service);
-    res.type('json').send(serviceJson.of(service));
+    const { body, etag } = serviceJson.of(service);
+    res.type('json').set('ETag', etag).send(body);
   });
 
   return router;

@@ -187,9 +187,14 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     const digest = inventoryDigest(serialized);
     const same =
       cluster.inventory !== undefined && cluster.inventoryDigest === digest;
+    // A full read's objects are all new: the next check of this cluster shares none with
+    // this one's services (a cluster of 5,000 services each), so they are not kept for it.
     const problem = same
       ? undefined
-      : this.unbuildable({ ...cluster, inventory, inventoryDigest: digest });
+      : this.unbuildable(
+          { ...cluster, inventory, inventoryDigest: digest },
+          { keepCheck: false },
+        );
     if (problem) {
       // never accepted as last-known-good: the fleet, and every read, would fail with it
       await this.recordFailure(
@@ -436,7 +441,10 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    * it is built alone first, so one cluster's bad data fails only that cluster. What the
    * build derives from the inventory stays in the memo, so the next fleet build reuses it.
    */
-  private unbuildable(cluster: ClusterInput): string | undefined {
+  private unbuildable(
+    cluster: ClusterInput,
+    { keepCheck = true }: { keepCheck?: boolean } = {},
+  ): string | undefined {
     try {
       buildFleet(
         [cluster],
@@ -447,6 +455,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
+    } finally {
+      if (!keepCheck) this.memo.forgetCheck(cluster.name);
     }
   }
 
