@@ -8,6 +8,7 @@ import type {
   LifecycleFigures,
 } from './lifecycle/lifecycleBench';
 import { benchDiscovery, DiscoveryFigures } from './discovery/benchDiscovery';
+import type { Takeover } from './discovery/replicas';
 import { runChild } from './lib/child';
 import { machineInfo } from './lib/machine';
 import { round } from './lib/stats';
@@ -240,6 +241,12 @@ async function main() {
     }
   }
   const split = discovery?.find(d => d.replicas);
+  const takeover = (t: Takeover) =>
+    `${round(t.first, 0)} / ${round(t.last, 0)} ms${
+      t.missing
+        ? ` (${t.missing.length} not listed yet: ${t.missing.join(', ')})`
+        : ''
+    }`;
   if (split?.replicas) {
     const r = split.replicas;
     const check = r.leaseMs / 3;
@@ -256,18 +263,12 @@ async function main() {
         ['start to settled split', `${round(r.splitMs, 0)} ms`, ''],
         [
           'takeover after a clean stop: first / last cluster listed',
-          `${round(r.cleanTakeoverMs.first, 0)} / ${round(
-            r.cleanTakeoverMs.last,
-            0,
-          )} ms`,
+          takeover(r.cleanTakeoverMs),
           `first ≤ one check (${check} ms)`,
         ],
         [
           'takeover after a crash: first / last cluster listed',
-          `${round(r.crashTakeoverMs.first, 0)} / ${round(
-            r.crashTakeoverMs.last,
-            0,
-          )} ms`,
+          takeover(r.crashTakeoverMs),
           `first ≤ one lease + one check (${r.leaseMs + check} ms)`,
         ],
       ]),
