@@ -10,6 +10,14 @@ import type {
   ResourceType,
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './jsonBytes';
 import { selectorMatchesObject } from './labelSelector';
 
 const EXTENSIONS = new Set(['.json', '.yaml', '.yml']);
@@ -33,15 +41,11 @@ function flatten(document: unknown): KubeObject[] {
   return [document as KubeObject];
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
 /**
  * Where each element of a JSON List's top-level `items` array starts and ends in the bytes
  * (pairs of offsets), when every element is an object or an array; undefined when the text
  * is not that shape or names `items` twice. Only the brackets and strings are followed: what
- * lies between them is checked by `JSON.parse` (see `eachJsonObject`). UTF-8 continuation
- * bytes are never ASCII, so scanning bytes finds the same brackets as scanning characters.
+ * lies between them is checked by `JSON.parse` (see `eachJsonObject`).
  */
 function listItemSpans(bytes: Buffer): number[] | undefined {
   const spans: number[] = [];
@@ -53,25 +57,18 @@ function listItemSpans(bytes: Buffer): number[] | undefined {
   for (let i = 0, n = bytes.length; i < n; i++) {
     const c = bytes[i];
     if (c === QUOTE) {
-      // a string ends at the first quote not escaped by an odd run of backslashes
-      let end = i;
-      for (;;) {
-        end = bytes.indexOf(QUOTE, end + 1);
-        if (end < 0) return undefined;
-        let k = end - 1;
-        while (bytes[k] === BACKSLASH) k--;
-        if ((end - 1 - k) % 2 === 0) break;
-      }
+      const end = stringEnd(bytes, i);
+      if (end < 0) return undefined;
       // at depth 1 a string before a bracket is the key it is the value of
       if (depth === 1) key = bytes.toString('latin1', i + 1, end);
       i = end;
-    } else if (c === 0x7b || c === 0x5b) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
-      if (depth === 2 && c === 0x5b && key === 'items') {
+      if (depth === 2 && c === OPEN_BRACKET && key === 'items') {
         inItems = true;
         itemsSeen++;
       } else if (depth === 3 && inItems) start = i;
-    } else if (c === 0x7d || c === 0x5d) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (depth === 3 && inItems) spans.push(start, i + 1);
       else if (depth === 2) inItems = false;
       depth--;

@@ -1,29 +1,26 @@
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './jsonBytes';
 
 const KEY = Buffer.from('"managedFields":[');
 
 /**
  * The end (exclusive) of the JSON array that starts at `start` (a `[`), or -1 when the
- * bytes end first. Brackets and braces inside strings do not count; a backslash escapes
- * the byte after it. UTF-8 never uses an ASCII byte inside a multi-byte character, so
- * scanning bytes for these ASCII marks is exact.
+ * bytes end first. Brackets and braces inside strings do not count.
  */
 function arrayEnd(body: Buffer, start: number): number {
   let depth = 0;
   for (let i = start; i < body.length; i++) {
     const c = body[i];
     if (c === QUOTE) {
-      for (i++; i < body.length; i++) {
-        const s = body[i];
-        if (s === BACKSLASH) i++;
-        else if (s === QUOTE) break;
-      }
+      i = stringEnd(body, i);
+      if (i < 0) return -1;
     } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
       depth++;
     } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
