@@ -128,9 +128,10 @@ export interface Config {
       /**
        * `watch` (default): each API-server cluster is listed once, then watched, and a change
        * reaches the fleet within seconds; `frequency` then only looks for new or removed
-       * clusters and retries failing ones. Needs the verb `watch` beside `list` (as
-       * deploy/kubernetes grants). `poll`: every cluster is read in full every `frequency`,
-       * for an account that may only list. Snapshot clusters are always polled. In both
+       * clusters and retries failing ones; the fleet's analysis (`/findings`) runs once per
+       * `frequency`, so findings may trail the fleet by that. Needs the verb `watch` beside
+       * `list` (as deploy/kubernetes grants). `poll`: every cluster is read in full every
+       * `frequency`, for an account that may only list. Snapshot clusters are always polled. In both
        * modes, replicas sharing a database split the clusters between them (see
        * `leaseDuration`).
        */

@@ -427,8 +427,15 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
           urlReader,
         }) {
           permissionsRegistry.addPermissions(meshPermissions);
-          const analysis = new FleetAnalysis({ checks: options.checks });
           const discovery = readDiscoveryOptions(config);
+          const analysis = new FleetAnalysis({
+            checks: options.checks,
+            // watching, requests share the once-per-frequency analysis (see `answer`)
+            answerWithinMs:
+              discovery.mode === 'watch'
+                ? durationToMilliseconds(discovery.frequency)
+                : 0,
+          });
           const clusters = clusterDiscovery(config, {
             catalog,
             auth,

@@ -43,6 +43,43 @@ describe('FleetAnalysis', () => {
     expect([references.runs, conflicts.runs]).toEqual([2, 2]);
   });
 
+  it('answers with the last analysis of an earlier fleet while it is younger than answerWithinMs, then analyses the fleet asked about', async () => {
+    const check = counting('MESH101');
+    let now = 0;
+    const analysis = new FleetAnalysis({
+      checks: [check],
+      answerWithinMs: 60_000,
+      now: () => now,
+    });
+    const first = fleet();
+    expect((await analysis.answer(first)).fleet).toBe(first);
+    expect(check.runs).toBe(1);
+    // a watched change published a new fleet: within the minute, the first's findings
+    const second = fleet();
+    now = 59_999;
+    const early = await analysis.answer(second);
+    expect(early.fleet).toBe(first);
+    expect(check.runs).toBe(1);
+    // the background analysis of the second under way (or done): that one is awaited
+    analysis.prepare(second);
+    expect((await analysis.answer(second)).fleet).toBe(second);
+    expect(check.runs).toBe(2);
+    // a minute after the newest finished analysis began, the fleet asked about is analysed
+    const third = fleet();
+    now = 59_999 + 60_000;
+    expect((await analysis.answer(third)).fleet).toBe(third);
+    expect(check.runs).toBe(3);
+  });
+
+  it('always analyses the fleet asked about by default (polling)', async () => {
+    const check = counting('MESH101');
+    const analysis = new FleetAnalysis({ checks: [check] });
+    await analysis.answer(fleet());
+    const next = fleet();
+    expect((await analysis.answer(next)).fleet).toBe(next);
+    expect(check.runs).toBe(2);
+  });
+
   it('lets the event loop run between checks', async () => {
     const order: string[] = [];
     const check = (code: string): Check => ({

@@ -6,6 +6,7 @@ import type {
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   meshFleetReadPermission,
+  type Fleet,
   type MeshService,
 } from '@meshport/backstage-plugin-mesh-common';
 import type { MeshTrafficSource } from '@meshport/backstage-plugin-mesh-node';
@@ -48,6 +49,17 @@ const TRAFFIC_WINDOW = { text: '1h', seconds: 3600 };
 const codes = (checks: readonly { code: string }[]) =>
   checks.map(c => c.code).join(', ');
 
+/** Each service of an analysed fleet by id, built once per fleet, for the requests after. */
+const byId = new WeakMap<Fleet, Map<string, MeshService>>();
+function servicesById(fleet: Fleet): Map<string, MeshService> {
+  let services = byId.get(fleet);
+  if (!services) {
+    services = new Map(fleet.services.map(s => [s.id, s]));
+    byId.set(fleet, services);
+  }
+  return services;
+}
+
 /** `GET /findings` and `GET /trace`, mounted by the mesh backend. */
 export async function createAnalysisRouter(
   options: AnalysisRouterOptions,
@@ -67,7 +79,9 @@ export async function createAnalysisRouter(
       'findings query',
     );
     const { fleet, serviceIndex } = await fleetStore.getFleetView();
-    let result = await analysis.result(fleet);
+    // watching, possibly the findings of a fleet up to `frequency` older (see `answer`)
+    const analysed = await analysis.answer(fleet);
+    let result = analysed.result;
     if (options.lifecycleFindings)
       result = mergeResults([
         result,
@@ -123,9 +137,22 @@ export async function createAnalysisRouter(
     }
 
     // asked only when a finding names a service: the catalog need not be asked otherwise
-    const mayRead = result.findings.some(f => f.services.length > 0)
+    const named = result.findings.some(f => f.services.length > 0);
+    const mayRead = named
       ? await serviceAccess.readableServices(credentials, fleet.services)
       : () => true;
+    // findings of an earlier fleet may name a service this one no longer holds: it is
+    // judged as the fleet the findings are of held it, not waved through as unknown
+    const earlier =
+      named && analysed.fleet !== fleet
+        ? {
+            services: servicesById(analysed.fleet),
+            mayRead: await serviceAccess.readableServices(
+              credentials,
+              analysed.fleet.services,
+            ),
+          }
+        : undefined;
     // a service the fleet does not hold has no entity to hide it behind (a typo in config,
     // "a service no cluster has"): like a service no entity stands for yet, the fleet
     // permission decides; a finding naming one unreadable service is not listed at all
@@ -135,12 +162,14 @@ export async function createAnalysisRouter(
         namespace,
         name,
       );
-      return !service || mayRead(service);
+      if (service) return mayRead(service);
+      const before = earlier?.services.get(id);
+      return !before || earlier!.mayRead(before);
     };
     const visible = result.findings.filter(f => f.services.every(readable));
     res.json(
       selectFindings(visible, query, {
-        generatedAt: fleet.generatedAt,
+        generatedAt: analysed.fleet.generatedAt,
         notes: [...new Set([...result.notes, ...notes])],
       }),
     );
