@@ -35,9 +35,11 @@ function arrayEnd(body: Buffer, start: number): number {
  * A Kubernetes list's JSON without the `managedFields` of its objects, for kinds whose
  * schema has that field only in `metadata` (the built-in kinds; a custom resource's spec
  * could name a field so). Server-side apply's field ownership is most of each object's
- * bytes (often more than half of a Pod), discovery never reads it, and there is no way to
- * ask the API server to leave it out: skipping it here means it is never decoded, parsed
- * nor collected.
+ * bytes (often more than half of a Pod), discovery never reads it, and released API
+ * servers always send it (kubectl's `--show-managed-fields=false` strips it client-side;
+ * kubernetes/kubernetes#90066; an `Accept: …; drop=metadata.managedFields` opt-out is only
+ * proposed, kubernetes/enhancements KEP-5958): skipping it here means it is never decoded,
+ * parsed nor collected.
  *
  * Only `"managedFields":[` as the API server writes it (compact JSON) is cut. In valid
  * JSON that sequence is always an object key: inside a string its quotes would be escaped.
