@@ -102,28 +102,6 @@ describe('FleetAnalysis', () => {
     expect(order.indexOf('request')).toBeLessThan(order.indexOf('MESH102'));
   });
 
-  it('lets the event loop run between check areas when grouped by area', async () => {
-    const order: string[] = [];
-    const check = (code: string): Check => ({
-      code,
-      severity: 'info',
-      title: code,
-      run: () => {
-        order.push(code);
-        return [];
-      },
-    });
-    const analysis = new FleetAnalysis({
-      checks: [check('MESH101'), check('MESH102'), check('MESH201')],
-      groupBy: 'area',
-    });
-    const done = analysis.result(fleet());
-    setImmediate(() => order.push('request'));
-    await done;
-    // one area's checks run together; another turn of the event loop comes before the next
-    expect(order).toEqual(['MESH101', 'MESH102', 'request', 'MESH201']);
-  });
-
   it('pauses after each check as long as it took while nobody waits, not once a request does', async () => {
     const at: Record<string, number> = {};
     const busy: Check = {

@@ -17,15 +17,6 @@ export interface FleetAnalysisOptions {
   /** The checks to run; every check Meshport ships unless a test gives its own. */
   checks?: readonly Check[];
   /**
-   * Checks run in groups, the event loop free between groups (see `analyze`): each check
-   * alone (the default), a finding area's checks together, or all at once. Each group builds
-   * its own analysis context, but the checks share little of it: at 100 clusters × 500
-   * services one check at a time cost about what one area at a time did (~2 s of CPU in all)
-   * and held the event loop for at most one check (MESH105, ~0.8 s at load 10) instead of
-   * one area (MESH1xx, 1.3–3 s), which every request and watched change waited behind.
-   */
-  groupBy?: 'check' | 'area' | 'all';
-  /**
    * How old an analysis of an earlier fleet a request may be answered with (see `answer`);
    * 0, the default, analyses the fleet asked about. Watch mode sets its `frequency`.
    */
@@ -40,10 +31,7 @@ export interface AnalysedFleet {
   result: AnalysisResult;
 }
 
-/** `MESH` + the hundreds digit: the check's area (references, conflicts, mTLS…). */
-const areaOf = (check: Check) => check.code.slice(0, 5);
-
-/** The longest pause between two groups of checks of an analysis nobody waits for. */
+/** The longest pause between two checks of an analysis nobody waits for. */
 const MAX_PAUSE_MS = 250;
 
 const pause = (ms: number) =>
@@ -73,7 +61,6 @@ export class FleetAnalysis {
   private latest?: Run;
   /** The newest run that finished, with what it found. */
   private finished?: { run: Run; result: AnalysisResult };
-  private readonly groups: Check[][];
   private readonly answerWithinMs: number;
   private readonly now: () => number;
 
@@ -81,7 +68,6 @@ export class FleetAnalysis {
     const checks = options.checks ?? ALL_CHECKS;
     this.configChecks = checks.filter(c => !c.needsTraffic);
     this.trafficChecks = checks.filter(c => c.needsTraffic);
-    this.groups = groupChecks(this.configChecks, options.groupBy ?? 'check');
     this.answerWithinMs = options.answerWithinMs ?? 0;
     this.now = options.now ?? Date.now;
   }
@@ -150,10 +136,14 @@ export class FleetAnalysis {
   }
 
   /**
-   * Runs the checks a group at a time with a turn of the event loop before each: at 50,000
+   * Runs the checks one at a time with a turn of the event loop before each: at 50,000
    * services the whole analysis is seconds of CPU, and requests to this and every other
-   * plugin of the backend are served in between instead of after it. Until a request waits
-   * for the result, each group is followed by a pause as long as it took (at most
+   * plugin of the backend are served in between instead of after it. Each check builds its
+   * own analysis context, but the checks share little of it: at 100 clusters × 500 services
+   * one check at a time cost about what one finding area at a time did (~2 s of CPU in all)
+   * and held the event loop for at most one check (MESH105, ~0.8 s at load 10) instead of
+   * one area (MESH1xx, 1.3–3 s). Until a request waits
+   * for the result, each check is followed by a pause as long as it took (at most
    * `MAX_PAUSE_MS`): a watched change needs several turns of the event loop to become
    * visible (its event, the debounce timer, the record, the read), and back to back the
    * checks made it wait behind one check per turn — at 100 clusters × 500 services a change
@@ -163,30 +153,13 @@ export class FleetAnalysis {
     const { fleet } = run;
     const results: AnalysisResult[] = [];
     let pauseMs = 0;
-    for (const group of this.groups) {
+    for (const check of this.configChecks) {
       await (run.awaited || pauseMs < 1 ? yieldToEventLoop() : pause(pauseMs));
       const started = performance.now();
-      results.push(analyzeFleet({ fleet }, group));
+      results.push(analyzeFleet({ fleet }, [check]));
       pauseMs = Math.min(MAX_PAUSE_MS, performance.now() - started);
     }
     if (results.length === 0) results.push(analyzeFleet({ fleet }, []));
     return mergeResults(results);
   }
-}
-
-function groupChecks(
-  checks: readonly Check[],
-  by: 'check' | 'area' | 'all',
-): Check[][] {
-  if (checks.length === 0) return [];
-  if (by === 'all') return [[...checks]];
-  if (by === 'check') return checks.map(check => [check]);
-  const groups = new Map<string, Check[]>();
-  for (const check of checks) {
-    const area = areaOf(check);
-    const group = groups.get(area) ?? [];
-    group.push(check);
-    groups.set(area, group);
-  }
-  return [...groups.values()];
 }
