@@ -61,6 +61,26 @@ describe('KubernetesApiReader', () => {
     );
   });
 
+  it('hands a mapper custom resources whole: their spec may name a field managedFields', async () => {
+    const virtualService: KubeObject = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: {
+        namespace: 'shop',
+        name: 'reviews',
+        managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+      },
+      spec: { managedFields: ['kept'], hosts: ['reviews'] },
+    };
+    const { reader } = setup([virtualService]);
+    const seen: unknown[] = [];
+    await reader.list(RESOURCES.virtualServices, { signal }, o => {
+      seen.push(o);
+      return undefined;
+    });
+    expect(seen).toEqual([virtualService]);
+  });
+
   it('maps each page as it arrives, in list order, and returns only what the mapper kept', async () => {
     const { reader, requests } = setup();
     const mapped: Array<{ pod: string; requestsSoFar: number }> = [];
