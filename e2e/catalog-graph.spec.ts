@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   entityPath,
-  findMeshServiceEntity,
+  meshServiceEntity,
   getAsGuest,
   screenshotDir,
   signInAsGuest,
@@ -70,10 +70,9 @@ test('the Catalog Graph draws productpage → reviews → ratings from traffic',
     ]),
   );
 
-  const reviews = await findMeshServiceEntity(request, 'bookinfo/reviews');
-  expect(reviews).toBeDefined();
+  const reviews = await meshServiceEntity(request, 'bookinfo/reviews');
   await signInAsGuest(page);
-  await page.goto(entityPath(reviews!));
+  await page.goto(entityPath(reviews));
   // the card's nodes are labelled with each entity's title: its mesh service id
   const graph = page.locator('svg').filter({ hasText: 'bookinfo/ratings' });
   await expect(graph.first()).toBeVisible({ timeout: 30_000 });

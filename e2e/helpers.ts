@@ -50,7 +50,7 @@ interface CatalogEntity {
  * The catalog entity that stands for a mesh service (by `meshport.dev/service`), or
  * undefined when the catalog has none yet: the demo fleet may not be wired in.
  */
-export async function findMeshServiceEntity(
+async function findMeshServiceEntity(
   request: APIRequestContext,
   serviceId: string,
 ): Promise<CatalogEntity | undefined> {

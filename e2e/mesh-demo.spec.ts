@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   entityPath,
-  findMeshServiceEntity,
+  meshServiceEntity,
   getAsGuest,
   screenshotDir,
   signInAsGuest,
@@ -77,13 +77,9 @@ test("reviews' Mesh tab shows instances on two clusters, v3 only in cluster-2, t
   page,
   request,
 }) => {
-  const entity = await findMeshServiceEntity(request, 'bookinfo/reviews');
-  expect(
-    entity,
-    'a catalog entity has meshport.dev/service: bookinfo/reviews (the catalog module ingested the demo fleet)',
-  ).toBeTruthy();
+  const entity = await meshServiceEntity(request, 'bookinfo/reviews');
   await signInAsGuest(page);
-  await page.goto(`${entityPath(entity!)}/mesh`);
+  await page.goto(`${entityPath(entity)}/mesh`);
 
   const instances = page
     .getByRole('table')
@@ -224,14 +220,10 @@ test("ambient orders' plaintext callers are shown as plaintext, on the Mesh tab 
   page,
   request,
 }) => {
-  const entity = await findMeshServiceEntity(request, 'orders/orders');
-  expect(
-    entity,
-    'a catalog entity has meshport.dev/service: orders/orders',
-  ).toBeTruthy();
+  const entity = await meshServiceEntity(request, 'orders/orders');
   await signInAsGuest(page);
   for (const path of [
-    `${entityPath(entity!)}/mesh`,
+    `${entityPath(entity)}/mesh`,
     '/mesh/services/orders/orders',
   ]) {
     await page.goto(path);
