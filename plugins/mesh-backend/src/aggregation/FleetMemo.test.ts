@@ -287,6 +287,52 @@ describe('FleetMemo', () => {
     ).toEqual(buildFleet([cluster2], AGGREGATION, NOW));
   });
 
+  it('serves a digested cluster by its digest alone once derived, and keeps nothing a full read could reuse', () => {
+    const memo = new FleetMemo();
+    const first = buildFleet(inputs, AGGREGATION, NOW, memo);
+    // the store drops a digested inventory once it is derived: the digest stands for it
+    const released = inputs.map(({ inventory: _, ...rest }) => rest);
+    expect(buildFleet(released, AGGREGATION, NOW, memo)).toEqual(first);
+    for (const { name } of inputs)
+      expect(memo.previous(name, AGGREGATION)?.reuse).toBeUndefined();
+    // a watched (undigested) inventory keeps what its next change is derived against
+    const { inventoryDigest: _, ...watched } = inputs[0];
+    deriveCluster(watched, AGGREGATION, memo);
+    expect(memo.previous(watched.name, AGGREGATION)?.reuse?.inventory).toBe(
+      watched.inventory,
+    );
+    // without a memo, or with another digest, a released cluster has nothing to give
+    expect(deriveCluster(released[1], AGGREGATION)).toBeUndefined();
+    expect(
+      deriveCluster(
+        { ...released[1], inventoryDigest: 'other content' },
+        AGGREGATION,
+        memo,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('restores, from a checkpoint, what it derived before content that was refused', () => {
+    const memo = new FleetMemo();
+    const cluster2 = inputs.find(c => c.name === 'cluster-2')!;
+    const kept = deriveCluster(cluster2, AGGREGATION, memo);
+    const restore = memo.checkpoint('cluster-2');
+    const refused = {
+      ...cluster2,
+      inventory: reread(cluster2.inventory),
+      inventoryDigest: 'refused content',
+    };
+    expect(deriveCluster(refused, AGGREGATION, memo)).not.toBe(kept);
+    restore();
+    const { inventory: _, ...released } = cluster2;
+    expect(deriveCluster(released, AGGREGATION, memo)).toBe(kept);
+    // a cluster the memo did not know is unknown again
+    const restoreNew = memo.checkpoint('new');
+    deriveCluster({ ...refused, name: 'new' }, AGGREGATION, memo);
+    restoreNew();
+    expect(memo.previous('new', AGGREGATION)).toBeUndefined();
+  });
+
   it('derives afresh a cluster whose content, or the options, changed', () => {
     const memo = new FleetMemo();
     const cluster2 = inputs.find(c => c.name === 'cluster-2')!;

@@ -42,6 +42,8 @@ export interface ClusterDerivation {
    * objects.
    */
   config: LiveConfigObject[];
+  /** What the cluster's status says of its last sync (objects skipped, what it could not read). */
+  status: Pick<FleetCluster, 'skippedObjects' | 'warnings'>;
 }
 
 export interface ClusterTopology {
@@ -62,6 +64,20 @@ function topologyOf(inventory: ClusterInventory): ClusterTopology {
       inventory.nodes.map(n => n.zone).filter((z): z is string => !!z),
     ),
     eastWestGateways: discoverEastWestGateways(inventory, network),
+  };
+}
+
+/** What the cluster's last sync could not find out, said so in its status. */
+function syncStatusOf(
+  inventory: ClusterInventory,
+): ClusterDerivation['status'] {
+  const warnings = (inventory.remoteSecretsForbidden ?? []).map(
+    namespace =>
+      `remote clusters unknown: listing the remote secrets in namespace ${namespace} was refused (HTTP 403), so which clusters its istiod reads endpoints from is unknown; grant the discovery service account \`list secrets\` in ${namespace} (the Role in deploy/kubernetes/meshport-discovery.yaml)`,
+  );
+  return {
+    ...(inventory.skipped ? { skippedObjects: inventory.skipped } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -87,11 +103,26 @@ export interface LastBuild {
 
 interface Entry {
   options: AggregationOptions;
-  inventory: ClusterInventory;
   digest?: string;
   /** The control planes' JSON: equal JSON, the same control planes for every service. */
   controlPlanesKey: string;
   derivation: ClusterDerivation;
+  /** Kept for an inventory without a digest only: see `Reuse`. */
+  reuse?: Reuse;
+}
+
+/**
+ * What the next inventory of a watched cluster reuses part by part. A watch's inventory is
+ * known by its objects (it has no digest) and keeps those of everything that did not
+ * change, so the next derivation compares them with these. A digested inventory comes from
+ * a full read (a poll, the database): its successor shares no object with it, so none of
+ * this would ever be reused, and the store need not even hold the inventory itself once
+ * it is derived (at 50,000 services, 20 clusters: ~80 MiB of lookups and per-service
+ * inputs, and the inventories' pods, slices and workloads, that a polled fleet held for
+ * nothing).
+ */
+interface Reuse {
+  inventory: ClusterInventory;
   services: DerivedServices;
   /** The inventory's lookups, reused part by part by the next inventory's. */
   index: InventoryIndex;
@@ -135,19 +166,35 @@ export class FleetMemo {
     return new FleetMemo(this.entries, this.slots, `\u0000${name}`);
   }
 
-  /** What was derived from this cluster's inventory with these options, if it is known. */
+  /**
+   * What was derived from this cluster's inventory with these options, if it is known: by
+   * the inventory object, or by its digest (then the inventory itself need not be held).
+   */
   get(
     cluster: ClusterInput,
     options: AggregationOptions,
   ): ClusterDerivation | undefined {
     const entry = this.entries.get(cluster.name);
-    if (!entry || entry.options !== options || !cluster.inventory)
-      return undefined;
+    if (!entry || entry.options !== options) return undefined;
     const same =
-      entry.inventory === cluster.inventory ||
+      (cluster.inventory !== undefined &&
+        entry.reuse?.inventory === cluster.inventory) ||
       (cluster.inventoryDigest !== undefined &&
         entry.digest === cluster.inventoryDigest);
     return same ? entry.derivation : undefined;
+  }
+
+  /**
+   * Undoes what deriving this cluster's inventory from now on does to the memo: for a check
+   * of content that may be refused, whose derivation must not replace the one of the
+   * content kept (which the store may hold by its digest alone).
+   */
+  checkpoint(name: string): () => void {
+    const entry = this.entries.get(name);
+    return () => {
+      if (entry) this.entries.set(name, entry);
+      else this.entries.delete(name);
+    };
   }
 
   /** The cluster's last entry derived with these options: what a new derivation may reuse. */
@@ -220,12 +267,13 @@ export function deriveCluster(
   options: AggregationOptions,
   memo?: FleetMemo,
 ): ClusterDerivation | undefined {
-  const inventory = cluster.inventory;
-  if (!inventory) return undefined;
   const known = memo?.get(cluster, options);
   if (known) return known;
+  const inventory = cluster.inventory;
+  if (!inventory) return undefined;
   const previous = memo?.previous(cluster.name, options);
-  const before = previous?.inventory;
+  const reuse = previous?.reuse;
+  const before = reuse?.inventory;
   // discovering control planes parses mesh config and certificates: only when their inputs changed
   const discovered =
     before && sameKinds(before, inventory, CONTROL_PLANE_KINDS)
@@ -247,11 +295,11 @@ export function deriveCluster(
     inventory,
     controlPlanes,
     options,
-    previous && {
-      inventory: previous.inventory,
-      index: previous.index,
+    reuse && {
+      inventory: reuse.inventory,
+      index: reuse.index,
       // what every service reads changed: derive them all (rare, and always correct)
-      ...(samePlanes && sameConfig ? { services: previous.services } : {}),
+      ...(samePlanes && sameConfig ? { services: reuse.services } : {}),
     },
   );
   const derivation: ClusterDerivation = {
@@ -262,17 +310,15 @@ export function deriveCluster(
     controlPlanes,
     instances,
     config: sameConfig ? previous!.derivation.config : liveConfig(inventory),
+    status: syncStatusOf(inventory),
   };
   memo?.set(cluster.name, {
     options,
-    inventory,
-    ...(cluster.inventoryDigest !== undefined
-      ? { digest: cluster.inventoryDigest }
-      : {}),
     controlPlanesKey,
     derivation,
-    services: derived,
-    index,
+    ...(cluster.inventoryDigest !== undefined
+      ? { digest: cluster.inventoryDigest }
+      : { reuse: { inventory, services: derived, index } }),
   });
   return derivation;
 }

@@ -9,11 +9,7 @@ import {
   type ClusterDerivation,
   type FleetMemo,
 } from './FleetMemo';
-import type {
-  AggregationOptions,
-  ClusterInput,
-  ClusterInventory,
-} from './inventory';
+import type { AggregationOptions, ClusterInput } from './inventory';
 import { uniqueSorted } from './labels';
 import { buildLinks, linkerdLinkModes } from './links';
 import { buildMeshes } from './meshes';
@@ -53,9 +49,10 @@ function shownControlPlanes(
 function fleetCluster(
   cluster: ClusterInput,
   controlPlanes: FleetCluster['controlPlanes'],
-  derivation: Partial<Pick<ClusterDerivation, 'config' | 'topology'>>,
+  derivation: Partial<
+    Pick<ClusterDerivation, 'config' | 'topology' | 'status'>
+  >,
 ): FleetCluster {
-  const inv = cluster.inventory;
   const topology = derivation?.topology;
   const network = topology?.network;
   const config = derivation?.config;
@@ -68,23 +65,11 @@ function fleetCluster(
     ...(network ? { network } : {}),
     controlPlanes,
     eastWestGateways: topology?.eastWestGateways ?? [],
-    ...(inv?.skipped ? { skippedObjects: inv.skipped } : {}),
-    ...(inv ? clusterWarnings(inv) : {}),
+    ...derivation.status,
     // a stale cluster keeps its last-known-good inventory, so its last-known-good config too;
     // a cluster never synced has none: its config is unknown, not empty
     ...(config ? { config } : {}),
   };
-}
-
-/** What the cluster's last sync could not find out, said so in its status. */
-function clusterWarnings(
-  inv: ClusterInventory,
-): Pick<FleetCluster, 'warnings'> {
-  const warnings = (inv.remoteSecretsForbidden ?? []).map(
-    namespace =>
-      `remote clusters unknown: listing the remote secrets in namespace ${namespace} was refused (HTTP 403), so which clusters its istiod reads endpoints from is unknown; grant the discovery service account \`list secrets\` in ${namespace} (the Role in deploy/kubernetes/meshport-discovery.yaml)`,
-  );
-  return warnings.length > 0 ? { warnings } : {};
 }
 
 /**

@@ -134,7 +134,11 @@ export interface ClusterInput {
   name: string;
   source: 'kubernetes' | 'snapshot';
   sync: ClusterSyncStatus;
-  /** Absent until the first successful sync. */
+  /**
+   * Absent until the first successful sync; and absent again once a `FleetMemo` derived a
+   * digested one (see `inventoryDigest`): the store then holds the digest alone, and the
+   * memo what the fleet takes from that content.
+   */
   inventory?: ClusterInventory;
   /**
    * A digest of the inventory's content (equal digests, equal content). With a `FleetMemo`,

@@ -337,8 +337,10 @@ describe('LiveFleetStore', () => {
         persistIntervalMs,
       });
       await store.load();
+      // a watch's first list arrives as a change too (undigested): what the next change reuses
       for (const c of inputs)
-        await store.recordSuccess(c.name, c.inventory!, new Date(AT));
+        await store.recordChange(c.name, c.inventory!, new Date(AT));
+      await store.flush();
       writes.length = 0;
       const inventory = (name: string) =>
         inputs.find(c => c.name === name)!.inventory!;
@@ -466,9 +468,19 @@ describe('LiveFleetStore', () => {
         ),
       },
     });
-    expect(fleet.services.map(s => s.id)).toEqual(
-      before.services.map(s => s.id),
-    );
+    // every instance is still served from the good data (marked stale): the store held
+    // cluster-2 by its digest alone, so the refused content's derivation must not replace it
+    const instances = (services: typeof fleet.services) =>
+      services.flatMap(s =>
+        s.instances.map(i => `${s.id}@${i.cluster} ${i.endpoints.length}`),
+      );
+    expect(instances(fleet.services)).toEqual(instances(before.services));
+    expect(
+      fleet.services
+        .flatMap(s => s.instances)
+        .filter(i => i.cluster === 'cluster-2')
+        .every(i => i.stale),
+    ).toBe(true);
     // what is persisted as last-known-good is still the good inventory
     const stored = (await repository.loadAll()).find(
       r => r.cluster === 'cluster-2',

@@ -60,7 +60,10 @@ function storedInventory(
  * clusters other replicas wrote (see refreshIfChanged).
  *
  * Each inventory is held with its content digest, and every build gets the store's memo:
- * a rebuild after a round of syncs recomputes only the clusters whose content changed.
+ * a rebuild after a round of syncs recomputes only the clusters whose content changed. A
+ * digested inventory (a full read's, or the database's) is held only until the memo has
+ * derived it: from then on its digest stands for it (see `release`). A watched cluster's
+ * inventory stays: the next change is derived against its objects.
  */
 export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   private readonly clusters = new Map<string, ClusterInput>();
@@ -114,7 +117,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // so memory holds one copy of them.
     const same =
       stored.inventory !== undefined &&
-      cluster?.inventory !== undefined &&
+      cluster !== undefined &&
+      hasData(cluster) &&
       stored.inventoryDigest !== undefined &&
       cluster.inventoryDigest === stored.inventoryDigest;
     // another replica's write replaces the inventory; a failed sync keeps the one held
@@ -127,7 +131,9 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
             sync: stored.sync,
             ...(same
               ? {
-                  inventory: cluster.inventory,
+                  ...(cluster.inventory
+                    ? { inventory: cluster.inventory }
+                    : {}),
                   inventoryDigest: cluster.inventoryDigest,
                 }
               : storedInventory(stored)),
@@ -185,8 +191,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // memo derived from it refers to that object's parts, so memory holds one copy of them.
     const serialized = JSON.stringify(inventory);
     const digest = inventoryDigest(serialized);
-    const same =
-      cluster.inventory !== undefined && cluster.inventoryDigest === digest;
+    const same = hasData(cluster) && cluster.inventoryDigest === digest;
     // A full read's objects are all new: the next check of this cluster shares none with
     // this one's services (a cluster of 5,000 services each), so they are not kept for it.
     const problem = same
@@ -210,9 +215,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     this.clusters.set(name, {
       ...cluster,
       sync,
-      inventory: same ? cluster.inventory : inventory,
+      ...(same ? {} : { inventory }),
       inventoryDigest: digest,
     });
+    // checked, so derived: its digest stands for it from now on
+    this.release(name);
     this.invalidate();
     // this write holds the newest inventory: a watched change before it has nothing to add
     this.unsaved.delete(name);
@@ -316,7 +323,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     if (!cluster) return;
     // the inventory is deliberately kept: a failed sync never empties a cluster
     const sync: ClusterSyncStatus = {
-      state: cluster.inventory ? 'stale' : 'never-synced',
+      state: hasData(cluster) ? 'stale' : 'never-synced',
       ...(cluster.sync.lastSuccessAt
         ? { lastSuccessAt: cluster.sync.lastSuccessAt }
         : {}),
@@ -384,6 +391,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         this.memo,
       );
     }
+    for (const cluster of clusters) this.release(cluster.name);
     await new Promise(resolve => setImmediate(resolve));
     // built with the fleet, so no reader's request pays for it
     const view = {
@@ -445,6 +453,9 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     cluster: ClusterInput,
     { keepCheck = true }: { keepCheck?: boolean } = {},
   ): string | undefined {
+    // refused content must not replace what was derived from the content kept, which a
+    // released cluster holds by its digest alone
+    const restore = this.memo.checkpoint(cluster.name);
     try {
       buildFleet(
         [cluster],
@@ -454,10 +465,25 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       );
       return undefined;
     } catch (error) {
+      restore();
       return error instanceof Error ? error.message : String(error);
     } finally {
       if (!keepCheck) this.memo.forgetCheck(cluster.name);
     }
+  }
+
+  /**
+   * Drops the cluster's inventory when its digest stands for it: a digested inventory comes
+   * from a full read, which the next one shares no object with, so once the memo derived it
+   * nothing reads it again — a changed cluster brings a new inventory, and the same content
+   * is known by its digest. A watched cluster's (undigested) inventory stays.
+   */
+  private release(name: string) {
+    const cluster = this.clusters.get(name);
+    if (!cluster?.inventory || cluster.inventoryDigest === undefined) return;
+    if (!this.memo.get(cluster, this.options.aggregation)) return;
+    const { inventory: _, ...released } = cluster;
+    this.clusters.set(name, released);
   }
 
   private invalidate() {
@@ -519,4 +545,11 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       );
     }
   }
+}
+
+/** Whether the cluster has last-known-good data: held, or released with its digest. */
+function hasData(cluster: ClusterInput): boolean {
+  return (
+    cluster.inventory !== undefined || cluster.inventoryDigest !== undefined
+  );
 }
