@@ -472,7 +472,9 @@ describe('LiveFleetStore', () => {
     // cluster-2 by its digest alone, so the refused content's derivation must not replace it
     const instances = (services: typeof fleet.services) =>
       services.flatMap(s =>
-        s.instances.map(i => `${s.id}@${i.cluster} ${i.endpoints.length}`),
+        s.instances.map(
+          i => `${s.id}@${i.cluster} ${i.endpoints.ready}/${i.endpoints.total}`,
+        ),
       );
     expect(instances(fleet.services)).toEqual(instances(before.services));
     expect(
