@@ -34,9 +34,10 @@ const { values } = parseArgs({
     // the API server's plugin database: a SQLite file as deployed, or SQLite in memory (the
     // test backend's default, which holds every stored inventory inside the server's RSS)
     'api-database': { type: 'string', default: 'file' },
-    // the API server's V8 heap limit, as a deployment sets it to fit its container (0: V8
-    // sizes it from the machine's memory, a quarter of it up to 4 GiB, and collects lazily)
-    'api-heap-mib': { type: 'string', default: '1536' },
+    // the API server's V8 heap limit (0: V8 sizes it from the machine's memory, a quarter of
+    // it up to 4 GiB, and collects lazily); absent, the server runs as the Helm chart runs a
+    // replica (deploy/helm/values.yaml: its NODE_OPTIONS heap limit and MALLOC_* settings)
+    'api-heap-mib': { type: 'string' },
     // a file for the API server's heap snapshot after the load: what holds its memory
     'api-heap-snapshot': { type: 'string' },
   },
@@ -145,7 +146,9 @@ async function main() {
       concurrency: 8,
       requests: quick ? 500 : 3000,
       database: values['api-database'] === 'memory' ? 'memory' : 'file',
-      heapMiB: Number(values['api-heap-mib']),
+      ...(values['api-heap-mib'] !== undefined
+        ? { heapMiB: Number(values['api-heap-mib']) }
+        : {}),
       heapSnapshot: values['api-heap-snapshot'],
       execArgv,
       log,
@@ -397,7 +400,13 @@ async function main() {
         api.serverRssMiB <= TARGETS.apiRssMiB,
       )}), plugin database: SQLite ${
         api.database === 'file' ? 'file' : 'in memory'
-      }, heap limit ${api.heapMiB ? `${api.heapMiB} MiB` : "V8's own"}`,
+      }, heap limit ${api.heapMiB ? `${api.heapMiB} MiB` : "V8's own"}${
+        Object.keys(api.allocator).length > 0
+          ? `, ${Object.entries(api.allocator)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')} (the chart's)`
+          : ''
+      }`,
       formatTable([
         [
           'server memory after',

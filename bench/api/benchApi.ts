@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { LoadArgs, LoadFigures, LoadScenario } from './load';
 import type { ServeApiArgs, ServeApiReady } from './serveApi';
 import type { WriteSnapshotArgs } from './writeSnapshot';
+import { chartProcessTuning, heapLimitMiB } from '../lib/chartEnvironment';
 import { nextMessage, runChild, startChild } from '../lib/child';
 import type { MemoryPhase } from '../lib/memoryPhase';
 import { appNamespace, serviceName } from '../lib/fleetObjects';
@@ -17,7 +18,10 @@ export interface ApiBenchOptions {
   requests: number;
   /** The plugin database: a SQLite file (a deployment's shape, the default) or in memory. */
   database?: 'file' | 'memory';
-  /** The server's `--max-old-space-size`; 0 leaves V8 to size it from the machine. */
+  /**
+   * The server's `--max-old-space-size`; 0 leaves V8 to size it from the machine. Absent,
+   * the server runs as the Helm chart runs a replica: its heap limit and allocator settings.
+   */
   heapMiB?: number;
   /** A file to write the server's heap snapshot to after the load (DevTools' Memory tab reads it). */
   heapSnapshot?: string;
@@ -50,6 +54,8 @@ export interface ApiFigures {
   memory: MemoryPhase[];
   database: 'file' | 'memory';
   heapMiB: number;
+  /** The glibc allocator's variables the server ran with (the chart's, unless a heap was given). */
+  allocator: Record<string, string>;
   endpoints: LoadFigures[];
 }
 
@@ -69,7 +75,10 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
     } satisfies WriteSnapshotArgs,
   );
   const database = options.database ?? 'file';
-  const heapMiB = options.heapMiB ?? 0;
+  // as deployed, unless the run asks for a heap limit of its own
+  const chart = chartProcessTuning(path.resolve(__dirname, '..', '..'));
+  const heapMiB = options.heapMiB ?? heapLimitMiB(chart.nodeOptions);
+  const allocator = options.heapMiB === undefined ? chart.env : {};
   const server = startChild(
     'api/serveApi.ts',
     {
@@ -84,6 +93,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
         ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
         ...(options.execArgv ?? []),
       ],
+      env: allocator,
     },
   );
   try {
@@ -172,6 +182,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       memory: [...ready.phases, stats.afterLoad],
       database,
       heapMiB,
+      allocator,
       endpoints,
     };
   } finally {

@@ -12,6 +12,8 @@ export interface ChildOptions {
   /** Extra Node flags, e.g. `--cpu-prof`. */
   execArgv?: string[];
   cwd?: string;
+  /** Variables added to this process's environment for the child. */
+  env?: Record<string, string>;
 }
 
 /** Starts a TypeScript bench script in its own process, with an IPC channel. */
@@ -34,6 +36,7 @@ export function startChild(
     execArgv: ['--require', NODE_TRANSFORM, ...(options.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: options.cwd,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
 }
 
