@@ -266,6 +266,31 @@ function serverPort(o: MeshConfigObject): number | string | undefined {
 }
 
 /**
+ * Each config object's reference, made once: every instance the object applies to lists the
+ * same reference (a namespace's or the root's PeerAuthentication names itself in every
+ * instance of the cluster: at 100,000 instances, hundreds of thousands of copies). Nothing edits a published
+ * reference, as nothing edits a published fleet.
+ */
+const refs = new WeakMap<MeshConfigObject, ConfigRef>();
+
+function refTo(o: MeshConfigObject): ConfigRef {
+  let ref = refs.get(o);
+  if (ref) return ref;
+  ref = {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.namespace,
+    name: o.name,
+  };
+  const port = o.kind === 'Server' ? serverPort(o) : undefined;
+  if (port !== undefined) ref.port = port;
+  const policy = o.labels[MESHPORT_POLICY_LABEL];
+  if (policy) ref = { ...ref, meshportPolicy: policy };
+  refs.set(o, ref);
+  return ref;
+}
+
+/**
  * The mesh configuration that applies to one service in one cluster: routing by host,
  * Istio security by selector or namespace, Linkerd policy through the Servers that select
  * the service's pods. MeshTLSAuthentications are listed when a listed policy requires them.
@@ -302,18 +327,7 @@ export function configRefsFor(input: ConfigRefInput): ConfigRef[] {
         )
       : [];
   return [...touching, ...authentications]
-    .map(o => {
-      const ref: ConfigRef = {
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        namespace: o.namespace,
-        name: o.name,
-      };
-      const port = o.kind === 'Server' ? serverPort(o) : undefined;
-      if (port !== undefined) ref.port = port;
-      const policy = o.labels[MESHPORT_POLICY_LABEL];
-      return policy ? { ...ref, meshportPolicy: policy } : ref;
-    })
+    .map(refTo)
     .sort(
       (a, b) =>
         a.kind.localeCompare(b.kind) ||
