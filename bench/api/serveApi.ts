@@ -6,10 +6,11 @@ import type {
   FindingsResponse,
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
-import { answer, childArgs, peakRssMiB } from '../lib/child';
+import { answer, childArgs, peakRssMiB, runChild } from '../lib/child';
 import { clusterName } from '../lib/fleetObjects';
 import { MemoryPhase, memoryPhase } from '../lib/memoryPhase';
 import { startMeshBackend } from '../lib/meshBackend';
+import type { UnreadyOnePodArgs } from './unreadyOnePod';
 
 export interface ServeApiArgs {
   /** The snapshot directory (writeSnapshot.ts wrote it); removed when the server stops. */
@@ -99,11 +100,9 @@ async function main() {
   // the next discovery round: every cluster read again, the same content as new objects
   const again = await backend.runDiscovery();
   phases.push(memoryPhase('second pass and rebuild'));
-  const podsFile = path.join(directory, clusterName(0), 'pods.json');
-  const pods = JSON.parse(fs.readFileSync(podsFile, 'utf8'));
-  for (const condition of pods.items[0].status.conditions)
-    if (condition.type === 'Ready') condition.status = 'False';
-  fs.writeFileSync(podsFile, JSON.stringify(pods));
+  await runChild('api/unreadyOnePod.ts', {
+    podsFile: path.join(directory, clusterName(0), 'pods.json'),
+  } satisfies UnreadyOnePodArgs);
   const oneChanged = await backend.runDiscovery();
   const oneChangedAnalysis = await timeAnalysis(backend);
   phases.push(memoryPhase('one changed cluster, its analysis'));
