@@ -436,6 +436,20 @@ async function main() {
         1,
       )}× faster than the first build)`,
       `  analysis of the fleet (${api.findings} findings): full ${api.analysisFullMs} ms (goal ≤ 2000 ms), after one changed cluster ${api.analysisOneChangedMs} ms (goal ≤ 200 ms); the event loop held for at most ${api.analysisLongestStallMs} ms at a time while it ran; peak memory is the server's peak RSS above`,
+      ...(api.reload
+        ? [
+            `  a replica restarting on that database (no discovery): up after ${round(
+              api.reload.startMs,
+              0,
+            )} ms, first read of the ${
+              api.reload.services
+            } services after ${round(api.reload.firstReadMs, 0)} ms; peak RSS ${
+              api.reload.peakRssMiB
+            } MiB, then ${api.reload.afterFirstRead.rssMiB} MiB (JS heap ${
+              api.reload.afterFirstRead.heapUsedMiB
+            } MiB)`,
+          ]
+        : []),
       formatTable([
         [
           'endpoint',

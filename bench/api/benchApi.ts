@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadArgs, LoadFigures, LoadScenario } from './load';
+import type { ReloadApiArgs, ReloadApiFigures } from './reloadApi';
 import type { ServeApiArgs, ServeApiReady } from './serveApi';
 import type { WriteSnapshotArgs } from './writeSnapshot';
 import { chartProcessTuning, heapLimitMiB } from '../lib/chartEnvironment';
@@ -56,6 +57,8 @@ export interface ApiFigures {
   heapMiB: number;
   /** The glibc allocator's variables the server ran with (the chart's, unless a heap was given). */
   allocator: Record<string, string>;
+  /** A replica restarting on the serving one's database: until it serves the fleet. */
+  reload?: ReloadApiFigures;
   endpoints: LoadFigures[];
 }
 
@@ -79,6 +82,11 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
   const chart = chartProcessTuning(path.resolve(__dirname, '..', '..'));
   const heapMiB = options.heapMiB ?? heapLimitMiB(chart.nodeOptions);
   const allocator = options.heapMiB === undefined ? chart.env : {};
+  const serverFlags = [
+    '--expose-gc',
+    ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
+    ...(options.execArgv ?? []),
+  ];
   const server = startChild(
     'api/serveApi.ts',
     {
@@ -87,14 +95,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       heapSnapshot: options.heapSnapshot,
     } satisfies ServeApiArgs,
     // a full GC before each memory figure, so it is what the server retains
-    {
-      execArgv: [
-        '--expose-gc',
-        ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
-        ...(options.execArgv ?? []),
-      ],
-      env: allocator,
-    },
+    { execArgv: serverFlags, env: allocator },
   );
   try {
     const ready = await nextMessage<ServeApiReady>(server);
@@ -164,6 +165,17 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       peakRssMiB: number;
       afterLoad: MemoryPhase;
     }>(server);
+    // a replica restarting on what the serving one wrote (a file database only), tuned alike
+    const reload = ready.databaseDir
+      ? await runChild<ReloadApiFigures>(
+          'api/reloadApi.ts',
+          {
+            directory,
+            databaseDir: ready.databaseDir,
+          } satisfies ReloadApiArgs,
+          { execArgv: serverFlags, env: allocator },
+        )
+      : undefined;
     return {
       services: ready.services,
       clusters: options.clusters,
@@ -184,6 +196,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<ApiFigures> {
       heapMiB,
       allocator,
       endpoints,
+      ...(reload ? { reload } : {}),
     };
   } finally {
     server.send({ type: 'stop' });

@@ -23,6 +23,8 @@ export interface ServeApiArgs {
 
 export interface ServeApiReady {
   port: number;
+  /** The SQLite directory of a file database: what a restarting replica would load. */
+  databaseDir?: string;
   services: number;
   /** The first discovery pass over the snapshot: read, project and record every cluster. */
   firstPassMs: number;
@@ -126,6 +128,7 @@ async function main() {
   });
   const ready: ServeApiReady = {
     port: backend.port,
+    ...(database === 'file' ? { databaseDir } : {}),
     services: totalCount,
     firstPassMs: first.passMs,
     buildFleetMs: first.prepareMs,
