@@ -443,11 +443,12 @@ async function main() {
               0,
             )} ms, first read of the ${
               api.reload.services
-            } services after ${round(api.reload.firstReadMs, 0)} ms; peak RSS ${
-              api.reload.peakRssMiB
-            } MiB, then ${api.reload.afterFirstRead.rssMiB} MiB (JS heap ${
-              api.reload.afterFirstRead.heapUsedMiB
-            } MiB)`,
+            } services after ${round(
+              api.reload.firstReadMs,
+              0,
+            )} ms; peak RSS ${round(api.reload.peakRssMiB, 0)} MiB, then ${
+              api.reload.afterFirstRead.rssMiB
+            } MiB (JS heap ${api.reload.afterFirstRead.heapUsedMiB} MiB)`,
           ]
         : []),
       formatTable([
