@@ -94,6 +94,7 @@ export {
   analyzeFleet,
   compareFindings,
   diffFindings,
+  sameAnalysisInput,
   ALL_CHECKS,
 } from './analyze';
 export type {
