@@ -83,6 +83,29 @@ describe('MESH105 subset missing where its traffic lands', () => {
     expect(findings).toEqual([]);
   });
 
+  it('is silent when the serving cluster is on the client’s network, or its endpoints are not shared', () => {
+    const config = {
+      'cluster-1': seedRouting(),
+      'cluster-2': [remoteRule(['c1-v1'])],
+    };
+    // the same network: requests reach the pods directly, no east-west gateway is involved
+    const oneNetwork = multiNetwork();
+    for (const c of oneNetwork.clusters) {
+      c.network = 'network-1';
+      for (const p of c.controlPlanes) p.network = 'network-1';
+    }
+    expect(
+      run(subsetMissingWhereTrafficLands, oneNetwork, config).findings,
+    ).toEqual([]);
+    // cluster-1's sidecars do not see cluster-2's endpoints: nothing lands there
+    const apart = multiNetwork();
+    apart.links = apart.links.filter(l => l.from !== 'cluster-1');
+    for (const p of apart.clusters[0].controlPlanes) p.readsEndpointsFrom = [];
+    expect(run(subsetMissingWhereTrafficLands, apart, config).findings).toEqual(
+      [],
+    );
+  });
+
   it('does not judge a serving cluster whose config is unknown', () => {
     const { findings } = run(subsetMissingWhereTrafficLands, multiNetwork(), {
       'cluster-1': seedRouting(),
