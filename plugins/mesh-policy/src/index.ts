@@ -92,6 +92,7 @@ export type {
 } from './verify/types';
 export {
   analyzeFleet,
+  analyzeFleetStepwise,
   compareFindings,
   diffFindings,
   sameAnalysisInput,

@@ -255,6 +255,27 @@ describe('FleetAnalysis', () => {
     expect(order.indexOf('request')).toBeLessThan(order.indexOf('MESH102'));
   });
 
+  it('lets the event loop run between the slices of a check that has them', async () => {
+    const order: string[] = [];
+    const sliced: Check = {
+      code: 'MESH105',
+      severity: 'error',
+      title: 'in slices',
+      run: () => [],
+      *steps() {
+        order.push('first slice');
+        // a request arriving while the first slice runs
+        setImmediate(() => order.push('request'));
+        yield;
+        order.push('second slice');
+        return [];
+      },
+    };
+    const analysis = new FleetAnalysis({ checks: [sliced] });
+    await analysis.result(fleet());
+    expect(order).toEqual(['first slice', 'request', 'second slice']);
+  });
+
   it('pauses after each check as long as it took while nobody waits, not once a request does', async () => {
     const at: Record<string, number> = {};
     const busy: Check = {

@@ -1,4 +1,9 @@
-export { analyzeFleet, compareFindings, diffFindings } from './analyzeFleet';
+export {
+  analyzeFleet,
+  analyzeFleetStepwise,
+  compareFindings,
+  diffFindings,
+} from './analyzeFleet';
 export type { AnalysisResult } from './analyzeFleet';
 export { AnalysisContext, serviceHost } from './context';
 export { sameAnalysisInput } from './sameAnalysisInput';

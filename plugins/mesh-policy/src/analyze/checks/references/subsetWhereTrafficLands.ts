@@ -7,7 +7,7 @@ import {
 } from '../../../verify/clusterConfig';
 import type { Trace, TraceRequest } from '../../../verify/types';
 import type { AnalysisContext } from '../../context';
-import type { Check, FindingDraft } from '../../types';
+import { allSteps, type Check, type FindingDraft } from '../../types';
 import {
   appliesToSidecars,
   describeObject,
@@ -197,137 +197,148 @@ export const subsetMissingWhereTrafficLands: Check = {
   severity: 'error',
   title:
     'Subset defined in the client cluster but missing in the cluster its traffic lands in',
-  run(ctx) {
-    const look = new ReferenceLookups(ctx);
-    const topo = ctx.topology;
-    const drafts: FindingDraft[] = [];
-    const known = new Set(ctx.clustersWithConfig());
-    for (const cluster of known) {
-      if (topo.meshKind(cluster) === 'linkerd') continue;
-      const cfg = ctx.config(cluster);
-      const landing = landingClusters(ctx, known, cluster);
-      for (const vs of cfg.ofKind('VirtualService')) {
-        if (!isIstio(vs) || !appliesToSidecars(specOf(vs))) continue;
-        const vsId = `${namespaceOf(vs)}/${vs.metadata.name}`;
-        const dests = routeDestinations(vs).filter(
-          d => d.section === 'http' && d.subset,
+  run: ctx => allSteps(bySourceCluster(ctx)),
+  steps: bySourceCluster,
+};
+
+/**
+ * MESH105's work, one client cluster at a time: with many subsets missing, each route traced
+ * through the verifier, the whole check held the event loop for seconds (4.4 s for 22,800
+ * findings at 100 clusters × 500 services), one cluster ~50 ms.
+ */
+function* bySourceCluster(
+  ctx: AnalysisContext,
+): Generator<void, FindingDraft[], void> {
+  const look = new ReferenceLookups(ctx);
+  const topo = ctx.topology;
+  const drafts: FindingDraft[] = [];
+  const known = new Set(ctx.clustersWithConfig());
+  for (const cluster of known) {
+    if (topo.meshKind(cluster) === 'linkerd') continue;
+    const cfg = ctx.config(cluster);
+    const landing = landingClusters(ctx, known, cluster);
+    for (const vs of cfg.ofKind('VirtualService')) {
+      if (!isIstio(vs) || !appliesToSidecars(specOf(vs))) continue;
+      const vsId = `${namespaceOf(vs)}/${vs.metadata.name}`;
+      const dests = routeDestinations(vs).filter(
+        d => d.section === 'http' && d.subset,
+      );
+      if (dests.length === 0) continue;
+      const routes = asArray<Spec>(specOf(vs).http);
+      const reported = new Set<string>();
+      let host: string | undefined;
+      for (const index of [...new Set(dests.map(d => d.route))]) {
+        const ours = dests.filter(d => d.route === index);
+        if (
+          !ours.some(d =>
+            mayLackSubsetWhereItLands(
+              look,
+              landing,
+              cluster,
+              d.host,
+              d.subset!,
+            ),
+          )
+        )
+          continue;
+        // The host whose requests the verifier routes with this VirtualService.
+        host ??= hostsOf(vs).find(
+          h => !h.includes('*') && cfg.virtualServices(h)[0]?.id === vsId,
         );
-        if (dests.length === 0) continue;
-        const routes = asArray<Spec>(specOf(vs).http);
-        const reported = new Set<string>();
-        let host: string | undefined;
-        for (const index of [...new Set(dests.map(d => d.route))]) {
-          const ours = dests.filter(d => d.route === index);
+        if (!host) break;
+        const trace = traceRoute(
+          ctx,
+          cluster,
+          vsId,
+          host,
+          routes[index],
+          index,
+          ours[0].host,
+        );
+        if (!trace) continue;
+        for (const leg of trace.legs) {
+          if (!leg.subset || !leg.gateway || leg.gateway.hasChain) continue;
+          const landing = leg.gateway.cluster;
+          // A cluster whose config is unknown (never synced) is not known to lack anything.
+          if (!known.has(landing)) continue;
+          const key = `${leg.host}\u0000${leg.subset}\u0000${landing}`;
+          if (reported.has(key)) continue;
+          // The gateway resets for other reasons too (no passthrough server, unknown host):
+          // those are not this check's.
           if (
-            !ours.some(d =>
-              mayLackSubsetWhereItLands(
-                look,
-                landing,
-                cluster,
-                d.host,
-                d.subset!,
-              ),
-            )
+            !kubeHost(leg.host) &&
+            (ctx.config(landing).passthroughGateways(leg.host).length === 0 ||
+              ctx.config(landing).serviceEntries(leg.host).length === 0)
           )
             continue;
-          // The host whose requests the verifier routes with this VirtualService.
-          host ??= hostsOf(vs).find(
-            h => !h.includes('*') && cfg.virtualServices(h)[0]?.id === vsId,
+          const gwNamespace = leg.gateway.gateway.includes('/')
+            ? leg.gateway.gateway.split('/')[0]
+            : ROOT_NAMESPACE;
+          const there = ctx
+            .config(landing)
+            .destinationRule(leg.host, gwNamespace);
+          if (there?.subsets.some(s => s.name === leg.subset)) continue;
+          const here = cfg.destinationRule(
+            leg.host,
+            trace.request.from.namespace,
           );
-          if (!host) break;
-          const trace = traceRoute(
-            ctx,
-            cluster,
-            vsId,
-            host,
-            routes[index],
-            index,
-            ours[0].host,
-          );
-          if (!trace) continue;
-          for (const leg of trace.legs) {
-            if (!leg.subset || !leg.gateway || leg.gateway.hasChain) continue;
-            const landing = leg.gateway.cluster;
-            // A cluster whose config is unknown (never synced) is not known to lack anything.
-            if (!known.has(landing)) continue;
-            const key = `${leg.host}\u0000${leg.subset}\u0000${landing}`;
-            if (reported.has(key)) continue;
-            // The gateway resets for other reasons too (no passthrough server, unknown host):
-            // those are not this check's.
-            if (
-              !kubeHost(leg.host) &&
-              (ctx.config(landing).passthroughGateways(leg.host).length === 0 ||
-                ctx.config(landing).serviceEntries(leg.host).length === 0)
-            )
-              continue;
-            const gwNamespace = leg.gateway.gateway.includes('/')
-              ? leg.gateway.gateway.split('/')[0]
-              : ROOT_NAMESPACE;
-            const there = ctx
-              .config(landing)
-              .destinationRule(leg.host, gwNamespace);
-            if (there?.subsets.some(s => s.name === leg.subset)) continue;
-            const here = cfg.destinationRule(
-              leg.host,
-              trace.request.from.namespace,
-            );
-            const defined = here?.subsets.find(s => s.name === leg.subset);
-            if (!here || !defined) continue;
-            reported.add(key);
+          const defined = here?.subsets.find(s => s.name === leg.subset);
+          if (!here || !defined) continue;
+          reported.add(key);
 
-            const object = (c: string, id: string) =>
-              look
-                .destinationRulesFor(c, leg.host)
-                .find(o => `${namespaceOf(o)}/${o.metadata.name}` === id);
-            const thereObject = there && object(landing, there.id);
-            const hereObject = object(cluster, here.id);
-            const labels = Object.entries(defined.labels)
-              .map(([k, v]) => `${k}: ${v}`)
-              .join(', ');
-            const routeName =
-              trace.route?.route !== undefined
-                ? `route ${trace.route.route}`
-                : `http route ${index}`;
-            drafts.push({
-              message: `${describeObject(vs, cluster)} sends ${Math.round(
-                leg.share,
-              )} % of ${routeName} to subset ${leg.subset} of ${
-                leg.host
-              }, which lands in cluster ${landing} through its east-west gateway ${
-                leg.gateway.gateway
-              } (SNI ${leg.gateway.sni}). DestinationRule ${
-                here.id
-              } in cluster ${cluster} defines ${leg.subset}, but ${
-                there
-                  ? `DestinationRule ${
-                      there.id
-                    } in cluster ${landing} has only ${list(
-                      there.subsets.map(s => s.name),
-                    )}`
-                  : `no DestinationRule in cluster ${landing} defines it`
-              }: the gateway builds its SNI routes from its own cluster's DestinationRules, has no filter chain for that SNI and resets the connection.`,
-              fix: `Add subset ${leg.subset} (labels ${labels || 'none'}) to ${
-                there
-                  ? `DestinationRule ${there.id}`
-                  : `a DestinationRule for ${leg.host}`
-              } in cluster ${landing}, e.g. apply DestinationRule ${
-                here.id
-              } of cluster ${cluster} there too.`,
-              objects: [
-                ...(thereObject ? [ctx.ref(landing, thereObject)] : []),
-                ctx.ref(cluster, vs),
-                ...(hereObject ? [ctx.ref(cluster, hereObject)] : []),
-              ],
-              services: look.servicesOfHosts([...hostsOf(vs), leg.host]),
-              clusters: [landing],
-              keyParts: [leg.host, leg.subset, landing],
-            });
-          }
+          const object = (c: string, id: string) =>
+            look
+              .destinationRulesFor(c, leg.host)
+              .find(o => `${namespaceOf(o)}/${o.metadata.name}` === id);
+          const thereObject = there && object(landing, there.id);
+          const hereObject = object(cluster, here.id);
+          const labels = Object.entries(defined.labels)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ');
+          const routeName =
+            trace.route?.route !== undefined
+              ? `route ${trace.route.route}`
+              : `http route ${index}`;
+          drafts.push({
+            message: `${describeObject(vs, cluster)} sends ${Math.round(
+              leg.share,
+            )} % of ${routeName} to subset ${leg.subset} of ${
+              leg.host
+            }, which lands in cluster ${landing} through its east-west gateway ${
+              leg.gateway.gateway
+            } (SNI ${leg.gateway.sni}). DestinationRule ${
+              here.id
+            } in cluster ${cluster} defines ${leg.subset}, but ${
+              there
+                ? `DestinationRule ${
+                    there.id
+                  } in cluster ${landing} has only ${list(
+                    there.subsets.map(s => s.name),
+                  )}`
+                : `no DestinationRule in cluster ${landing} defines it`
+            }: the gateway builds its SNI routes from its own cluster's DestinationRules, has no filter chain for that SNI and resets the connection.`,
+            fix: `Add subset ${leg.subset} (labels ${labels || 'none'}) to ${
+              there
+                ? `DestinationRule ${there.id}`
+                : `a DestinationRule for ${leg.host}`
+            } in cluster ${landing}, e.g. apply DestinationRule ${
+              here.id
+            } of cluster ${cluster} there too.`,
+            objects: [
+              ...(thereObject ? [ctx.ref(landing, thereObject)] : []),
+              ctx.ref(cluster, vs),
+              ...(hereObject ? [ctx.ref(cluster, hereObject)] : []),
+            ],
+            services: look.servicesOfHosts([...hostsOf(vs), leg.host]),
+            clusters: [landing],
+            keyParts: [leg.host, leg.subset, landing],
+          });
         }
       }
     }
-    return drafts.sort((a, b) =>
-      compareStrings(a.keyParts!.join('/'), b.keyParts!.join('/')),
-    );
-  },
-};
+    yield;
+  }
+  return drafts.sort((a, b) =>
+    compareStrings(a.keyParts!.join('/'), b.keyParts!.join('/')),
+  );
+}
