@@ -216,7 +216,7 @@ function* bySourceCluster(
   for (const cluster of known) {
     if (topo.meshKind(cluster) === 'linkerd') continue;
     const cfg = ctx.config(cluster);
-    const landing = landingClusters(ctx, known, cluster);
+    const landsIn = landingClusters(ctx, known, cluster);
     for (const vs of cfg.ofKind('VirtualService')) {
       if (!isIstio(vs) || !appliesToSidecars(specOf(vs))) continue;
       const vsId = `${namespaceOf(vs)}/${vs.metadata.name}`;
@@ -233,7 +233,7 @@ function* bySourceCluster(
           !ours.some(d =>
             mayLackSubsetWhereItLands(
               look,
-              landing,
+              landsIn,
               cluster,
               d.host,
               d.subset!,
