@@ -68,6 +68,12 @@ export class FleetAnalysis {
   readonly configChecks: readonly Check[];
   readonly trafficChecks: readonly Check[];
   private latest?: Run;
+  /**
+   * The last fleet found unequal to the latest analysed one: watching, requests keep asking
+   * about it while they are answered with an earlier analysis, and comparing it again for
+   * each would walk its services every time.
+   */
+  private unequal?: { latest: Run; fleet: Fleet };
   /** The newest run that finished, with what it found. */
   private finished?: { run: Run; result: AnalysisResult };
   private readonly answerWithinMs: number;
@@ -126,7 +132,12 @@ export class FleetAnalysis {
     const latest = this.latest;
     if (!latest) return undefined;
     if (latest.fleet === fleet) return latest;
-    if (!sameAnalysisInput(latest.fleet, fleet)) return undefined;
+    const { unequal } = this;
+    if (unequal?.latest === latest && unequal.fleet === fleet) return undefined;
+    if (!sameAnalysisInput(latest.fleet, fleet)) {
+      this.unequal = { latest, fleet };
+      return undefined;
+    }
     latest.fleet = fleet;
     return latest;
   }
@@ -150,6 +161,7 @@ export class FleetAnalysis {
       () => {},
     );
     this.latest = run;
+    this.unequal = undefined;
     return run;
   }
 
