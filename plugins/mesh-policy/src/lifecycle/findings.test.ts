@@ -19,6 +19,17 @@ describe('lifecycleFindings', () => {
     expect(lifecycleFindings(r, fleet)).toEqual([]);
   });
 
+  it('reads no service of the fleet when no finding needs an owner', () => {
+    const r = computePolicyStates(input({ 'cluster-1': [], 'cluster-2': [] }));
+    const unread = {
+      ...fleet,
+      get services(): never {
+        throw new Error('the services were read');
+      },
+    };
+    expect(lifecycleFindings(r, unread)).toEqual([]);
+  });
+
   it('reports a rejected, a drifted and a missing policy, and an orphan, worst first', () => {
     const applyAll = {
       'cluster-1': applied(files, 'cluster-1'),
