@@ -92,8 +92,10 @@ export type {
 } from './verify/types';
 export {
   analyzeFleet,
+  analyzeFleetStepwise,
   compareFindings,
   diffFindings,
+  sameAnalysisInput,
   ALL_CHECKS,
 } from './analyze';
 export type {

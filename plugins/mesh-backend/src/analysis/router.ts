@@ -79,7 +79,10 @@ export async function createAnalysisRouter(
       'findings query',
     );
     const { fleet, serviceIndex } = await fleetStore.getFleetView();
-    // watching, possibly the findings of a fleet up to `frequency` older (see `answer`)
+    // watching, possibly the findings of a fleet up to `frequency` older (see `answer`).
+    // An analysis of an earlier fleet equal to this one in all the checks read is answered
+    // as this fleet's, with this fleet's `generatedAt`: analysing this one would give the
+    // same findings, so the answer is as fresh as the fleet it is labelled with.
     const analysed = await analysis.answer(fleet);
     let result = analysed.result;
     if (options.lifecycleFindings)

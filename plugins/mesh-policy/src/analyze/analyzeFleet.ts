@@ -90,6 +90,23 @@ export function analyzeFleet(
   input: AnalysisInput,
   checks: readonly Check[] = ALL_CHECKS,
 ): AnalysisResult {
+  const steps = analyzeFleetStepwise(input, checks);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `analyzeFleet` in slices: the generator yields after each check and between the slices
+ * of a check that has `steps`, and returns `analyzeFleet`'s result (which is this driven to
+ * its end at once). A caller sharing its thread with others (the mesh backend's event loop)
+ * takes a turn at each yield, so no slice holds it for a whole check on a large fleet.
+ */
+export function* analyzeFleetStepwise(
+  input: AnalysisInput,
+  checks: readonly Check[] = ALL_CHECKS,
+): Generator<void, AnalysisResult, void> {
   const ctx = new AnalysisContext(input);
   const byKey = new Map<string, Finding>();
   const notes: string[] = [];
@@ -114,7 +131,15 @@ export function analyzeFleet(
     if (check.needsTraffic && !ctx.hasTraffic()) continue;
     let drafts: FindingDraft[];
     try {
-      drafts = check.run(ctx);
+      if (check.steps) {
+        const steps = check.steps(ctx);
+        let step = steps.next();
+        while (!step.done) {
+          yield;
+          step = steps.next();
+        }
+        drafts = step.value;
+      } else drafts = check.run(ctx);
     } catch (e) {
       drafts = [];
       notes.push(
@@ -127,6 +152,7 @@ export function analyzeFleet(
       const finding = findingOf(check, draft, ctx);
       if (!byKey.has(finding.key)) byKey.set(finding.key, finding);
     }
+    yield;
   }
   return { findings: [...byKey.values()].sort(compareFindings), notes };
 }

@@ -50,4 +50,21 @@ export interface FindingDraft {
  */
 export interface Check extends CheckInfo {
   run(ctx: AnalysisContext): FindingDraft[];
+  /**
+   * The same work as `run`, in slices: the generator yields between slices (e.g. one client
+   * cluster each) and returns what `run` returns. For a check that can hold a caller's event
+   * loop for seconds on a large fleet; `analyzeFleetStepwise` lets its caller take turns in
+   * between. A check with it defines `run` as this generator driven to its end.
+   */
+  steps?(ctx: AnalysisContext): Generator<void, FindingDraft[], void>;
+}
+
+/** Drives a check's `steps` to their end at once: its `run`. */
+export function allSteps(
+  steps: Generator<void, FindingDraft[], void>,
+): FindingDraft[] {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }

@@ -4,7 +4,15 @@ import {
   seedRouting,
 } from '../../../verify/__fixtures__/meshes';
 import { subsetMissingWhereTrafficLands } from './subsetWhereTrafficLands';
-import { malformed, REVIEWS, REVIEWS_TEAM, run } from './__fixtures__/fleets';
+import { AnalysisContext } from '../../context';
+import { withConfig } from '../../__fixtures__/withConfig';
+import {
+  malformed,
+  owned,
+  REVIEWS,
+  REVIEWS_TEAM,
+  run,
+} from './__fixtures__/fleets';
 
 const remoteRule = (subsets: string[]) =>
   obj('DestinationRule', 'bookinfo', 'reviews', {
@@ -81,6 +89,51 @@ describe('MESH105 subset missing where its traffic lands', () => {
       'cluster-2': [remoteRule(['c2-v3'])],
     });
     expect(findings).toEqual([]);
+  });
+
+  it('is silent when the serving cluster is on the client’s network, or its endpoints are not shared', () => {
+    const config = {
+      'cluster-1': seedRouting(),
+      'cluster-2': [remoteRule(['c1-v1'])],
+    };
+    // the same network: requests reach the pods directly, no east-west gateway is involved
+    const oneNetwork = multiNetwork();
+    for (const c of oneNetwork.clusters) {
+      c.network = 'network-1';
+      for (const p of c.controlPlanes) p.network = 'network-1';
+    }
+    expect(
+      run(subsetMissingWhereTrafficLands, oneNetwork, config).findings,
+    ).toEqual([]);
+    // cluster-1's sidecars do not see cluster-2's endpoints: nothing lands there
+    const apart = multiNetwork();
+    apart.links = apart.links.filter(l => l.from !== 'cluster-1');
+    for (const p of apart.clusters[0].controlPlanes) p.readsEndpointsFrom = [];
+    expect(run(subsetMissingWhereTrafficLands, apart, config).findings).toEqual(
+      [],
+    );
+  });
+
+  it('works one client cluster at a time, finding what run finds', () => {
+    const fleet = withConfig(owned(multiNetwork()), {
+      'cluster-1': seedRouting(),
+      'cluster-2': [remoteRule(['c1-v1'])],
+    });
+    const steps = subsetMissingWhereTrafficLands.steps!(
+      new AnalysisContext({ fleet }),
+    );
+    let yields = 0;
+    let step = steps.next();
+    while (!step.done) {
+      yields++;
+      step = steps.next();
+    }
+    // one turn after each client cluster
+    expect(yields).toBe(fleet.clusters.length);
+    expect(step.value).toEqual(
+      subsetMissingWhereTrafficLands.run(new AnalysisContext({ fleet })),
+    );
+    expect(step.value).toHaveLength(1);
   });
 
   it('does not judge a serving cluster whose config is unknown', () => {
