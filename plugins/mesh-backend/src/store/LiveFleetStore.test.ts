@@ -108,7 +108,8 @@ describe('LiveFleetStore', () => {
       aggregation: AGGREGATION,
       logger: mockServices.logger.mock(),
     });
-    for (const c of inputs) await fresh.recordSuccess(c.name, c.inventory!, new Date(AT));
+    for (const c of inputs)
+      await fresh.recordSuccess(c.name, c.inventory!, new Date(AT));
     expect((await fresh.getFleet()).services).toEqual(a.services);
   });
 
