@@ -271,10 +271,10 @@ function serverPort(o: MeshConfigObject): number | string | undefined {
  * instance of the cluster: at 100,000 instances, hundreds of thousands of copies). Nothing edits a published
  * reference, as nothing edits a published fleet.
  */
-const refs = new WeakMap<MeshConfigObject, ConfigRef>();
+const refsByObject = new WeakMap<MeshConfigObject, ConfigRef>();
 
 function refTo(o: MeshConfigObject): ConfigRef {
-  let ref = refs.get(o);
+  let ref = refsByObject.get(o);
   if (ref) return ref;
   ref = {
     apiVersion: o.apiVersion,
@@ -286,7 +286,7 @@ function refTo(o: MeshConfigObject): ConfigRef {
   if (port !== undefined) ref.port = port;
   const policy = o.labels[MESHPORT_POLICY_LABEL];
   if (policy) ref = { ...ref, meshportPolicy: policy };
-  refs.set(o, ref);
+  refsByObject.set(o, ref);
   return ref;
 }
 
