@@ -7,7 +7,7 @@ import type {
   ServiceListResponse,
 } from '@meshport/backstage-plugin-mesh-common';
 import { answer, childArgs, peakRssMiB, runChild } from '../lib/child';
-import { clusterName } from '../lib/fleetObjects';
+import { appNamespace, clusterName } from '../lib/fleetObjects';
 import { MemoryPhase, memoryPhase } from '../lib/memoryPhase';
 import { startMeshBackend } from '../lib/meshBackend';
 import type { UnreadyOnePodArgs } from './unreadyOnePod';
@@ -104,6 +104,7 @@ async function main() {
   phases.push(memoryPhase('second pass and rebuild'));
   await runChild('api/unreadyOnePod.ts', {
     podsFile: path.join(directory, clusterName(0), 'pods.json'),
+    namespace: appNamespace(0),
   } satisfies UnreadyOnePodArgs);
   const oneChanged = await backend.runDiscovery();
   const oneChangedAnalysis = await timeAnalysis(backend);
