@@ -20,3 +20,4 @@ export * from './parseFleet';
 export * from './dependenciesSchema';
 export * from './policiesSchema';
 export * from './policyLifecycle';
+export * from './sameJson';

@@ -1,4 +1,4 @@
-import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
+import { sameJson, type Fleet } from '@meshport/backstage-plugin-mesh-common';
 import type { Conflict } from './conflicts';
 import type { DestinationPlan } from './plan/types';
 import { compareStrings, Diagnostic } from './diagnostics';
@@ -96,30 +96,6 @@ export interface MemoContext {
   inputs: MemoInputs;
   topo: Topology;
   fleetWarnings: Keyed[];
-}
-
-/**
- * Equal as JSON, without serialising: the fleet of a large mesh is megabytes, and compared on
- * every compile. Keys must come in the same order (output may follow it).
- */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-      return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const keys = Object.keys(x);
-  const other = Object.keys(y);
-  if (keys.length !== other.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== other[i] || !sameJson(x[keys[i]], y[keys[i]])) return false;
-  }
-  return true;
 }
 
 /**

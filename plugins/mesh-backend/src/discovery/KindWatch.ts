@@ -1,3 +1,4 @@
+import { sameJson } from '@meshport/backstage-plugin-mesh-common';
 import type {
   KubeObject,
   ObjectMapper,
@@ -7,7 +8,6 @@ import type {
 import { ResourceVersionExpired } from '../readers/ClusterReader';
 import { ClusterReadError } from '../readers/ClusterReadError';
 import { classifyError } from '../readers/classifyError';
-import { sameJson } from './sameJson';
 
 /** How a kind's watch paces itself; one set per cluster. */
 export interface WatchTiming {

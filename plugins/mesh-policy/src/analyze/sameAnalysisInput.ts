@@ -1,29 +1,8 @@
-import type {
-  Fleet,
-  FleetCluster,
+import {
+  sameJson,
+  type Fleet,
+  type FleetCluster,
 } from '@meshport/backstage-plugin-mesh-common';
-
-/**
- * Equal as plain data: members compared by identity first, so two fleets that share their
- * unchanged parts (the fleet builder hands on the same service and config objects while
- * their inputs are unchanged) compare in one pass over their lists. Keys must come in the
- * same order: a check may list what it finds in that order.
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
-      return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  return sameMembers(
-    a as Record<string, unknown>,
-    b as Record<string, unknown>,
-    sameData,
-  );
-}
 
 /** Equal members but for those `ignored`: the same keys in the same order, each `same`. */
 function sameMembers(
@@ -63,10 +42,10 @@ function sameCluster(a: FleetCluster, b: FleetCluster): boolean {
         ? sameMembers(
             x as Record<string, unknown>,
             y as Record<string, unknown>,
-            sameData,
+            sameJson,
             SYNC_TIMES,
           )
-        : sameData(x, y),
+        : sameJson(x, y),
   );
 }
 
@@ -83,7 +62,7 @@ export function sameAnalysisInput(a: Fleet, b: Fleet): boolean {
     a as unknown as Record<string, unknown>,
     b as unknown as Record<string, unknown>,
     (x, y, key) => {
-      if (key !== 'clusters') return sameData(x, y);
+      if (key !== 'clusters') return sameJson(x, y);
       const [p, q] = [x as FleetCluster[], y as FleetCluster[]];
       return p.length === q.length && p.every((c, i) => sameCluster(c, q[i]));
     },

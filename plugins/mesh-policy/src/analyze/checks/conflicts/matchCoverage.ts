@@ -1,3 +1,5 @@
+import { sameJson } from '@meshport/backstage-plugin-mesh-common';
+
 /**
  * Whether one VirtualService HTTP match takes every request another would: the earlier match
  * "covers" the later. Conservative: when a condition's meaning is not certain (a regex, a field
@@ -68,10 +70,6 @@ function mapCovers(a: unknown, b: unknown): boolean {
   if (!isObj(a)) return false;
   const bm = isObj(b) ? b : {};
   return Object.entries(a).every(([k, m]) => stringCovers(m, bm[k]));
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Whether a match takes every request: empty, or naming only itself. */

@@ -1,9 +1,10 @@
 /**
- * Whether two projected records serialise to the same JSON, without serialising them: the
- * same values in the same key order, properties whose value `JSON.stringify` leaves out
- * (undefined, functions, symbols) ignored. A watch compares each listed or changed record
- * with the one it holds; keeping every record's JSON for that doubled what a watched
- * cluster holds, and serialising each record of a first list cost its sync for nothing.
+ * Whether two values serialise to the same JSON, without serialising them: the same values
+ * in the same key order, properties whose value `JSON.stringify` leaves out (undefined,
+ * functions, symbols) ignored. Identical members are equal at once, so two fleets or
+ * records that share their unchanged parts compare in one pass over their lists. Used where
+ * megabytes would otherwise be serialised to compare: a watch's records against the ones it
+ * holds, a compile's fleet against the last one, an analysed fleet against a new one.
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
