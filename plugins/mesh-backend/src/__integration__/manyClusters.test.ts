@@ -20,6 +20,7 @@ import { SnapshotReader } from '../readers/SnapshotReader';
 import { LiveFleetStore } from '../store/LiveFleetStore';
 import { AGGREGATION, DEMO_FLEET_DIR } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
+import { storedStates } from '../__testUtils__/storedStates';
 
 jest.setTimeout(120_000);
 
@@ -177,7 +178,7 @@ describe(`discovery over ${CLUSTERS} clusters, ${HANGING} of them hanging`, () =
     }
     const afterFifth = heapAfterGc();
 
-    expect(await repository.loadAll()).toHaveLength(CLUSTERS);
+    expect(await storedStates(repository)).toHaveLength(CLUSTERS);
     expect((await store.getFleet()).clusters).toHaveLength(CLUSTERS);
     const growth = afterFifth - afterFirst;
     // eslint-disable-next-line no-console

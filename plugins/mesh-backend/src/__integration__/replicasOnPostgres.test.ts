@@ -1,3 +1,4 @@
+import { storedStates } from '../__testUtils__/storedStates';
 /**
  * Production shape, end to end: mesh backend replicas on one real PostgreSQL, with
  * Backstage's real database and scheduler services, discovering four clusters through their
@@ -366,7 +367,7 @@ describe.each(['poll', 'watch'] as const)(
       const stoppedAt = Date.now();
       release();
       // a cancelled read (polling) or a stopped watch is not a failed cluster
-      const cutShort = (await states.loadAll()).find(
+      const cutShort = (await storedStates(states)).find(
         r => r.cluster === leaving[0],
       )!;
       expect(cutShort.sync.state).toBe('ok');
@@ -446,7 +447,7 @@ describe.each(['poll', 'watch'] as const)(
     it('serves the fleet from PostgreSQL at once after a full restart, before reading any cluster', async () => {
       const lastFleet = await fleetOf(replicas.get('a')!);
       await stop('a');
-      const stored = await states.loadAll();
+      const stored = await storedStates(states);
       const name = `${mode}-restarted`.replace('-', '_');
       const release = holdRequests(c => c.replica === name);
       const t0 = Date.now();

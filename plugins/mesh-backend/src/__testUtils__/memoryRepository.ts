@@ -17,9 +17,6 @@ export function memoryRepository(): ClusterStateRepository {
         }
       : row;
   return {
-    async loadAll() {
-      return [...rows.values()].map(digested);
-    },
     async versions() {
       return new Map([...rows].map(([name, row]) => [name, row.updatedAt!]));
     },

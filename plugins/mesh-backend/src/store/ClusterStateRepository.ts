@@ -16,7 +16,6 @@ export interface StoredClusterState {
 
 /** Persists each cluster's last-known-good inventory and sync status. */
 export interface ClusterStateRepository {
-  loadAll(): Promise<StoredClusterState[]>;
   /**
    * Each stored cluster's `updatedAt`, without its state: what a replica compares with
    * what it holds to find the clusters other replicas wrote or deleted.

@@ -1,3 +1,4 @@
+import { storedStates } from '../__testUtils__/storedStates';
 import { readdirSync } from 'node:fs';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
@@ -98,7 +99,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     expect(afterFailure.get('a')).toBeGreaterThan(afterSuccess.get('a')!);
     expect(afterFailure.get('b')).toBe(afterSuccess.get('b'));
 
-    const rows = await repository.loadAll();
+    const rows = await storedStates(repository);
     expect(
       rows
         .map(r => [r.cluster, r.sync.state, (r.inventory as any)?.marker])
@@ -110,7 +111,9 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
 
     // a cluster seen only through failures has no inventory
     await repository.saveSync('c', { state: 'never-synced' });
-    expect((await repository.loadAll()).find(r => r.cluster === 'c')).toEqual({
+    expect(
+      (await storedStates(repository)).find(r => r.cluster === 'c'),
+    ).toEqual({
       cluster: 'c',
       sync: { state: 'never-synced' },
       updatedAt: expect.any(Number),
@@ -132,10 +135,9 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       'a',
       'b',
     ]);
-    expect((await repository.loadAll()).map(r => r.cluster).sort()).toEqual([
-      'a',
-      'b',
-    ]);
+    expect((await storedStates(repository)).map(r => r.cluster).sort()).toEqual(
+      ['a', 'b'],
+    );
   });
 
   it('stores an inventory of several megabytes', async () => {
@@ -144,7 +146,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     );
     const big = inventory('x'.repeat(5 * 1024 * 1024));
     await repository.saveSuccess('big', big, ok('2026-01-01T00:00:00Z'));
-    const [row] = await repository.loadAll();
+    const [row] = await storedStates(repository);
     expect((row.inventory as any).marker).toHaveLength(5 * 1024 * 1024);
   });
 
@@ -154,7 +156,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     );
     const a = inventory('a1');
     await repository.saveSuccess('a', a, ok('2026-01-01T00:00:00Z'));
-    const [row] = await repository.loadAll();
+    const [row] = await storedStates(repository);
     expect(row.inventoryDigest).toBe(inventoryDigest(JSON.stringify(a)));
     expect(row.inventoryDigest).not.toBe(
       inventoryDigest(JSON.stringify(inventory('a2'))),

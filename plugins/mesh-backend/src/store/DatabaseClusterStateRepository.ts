@@ -57,11 +57,6 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     return new DatabaseClusterStateRepository(knex);
   }
 
-  async loadAll(): Promise<StoredClusterState[]> {
-    const rows: Row[] = await this.knex<Row>(TABLE).select('*');
-    return rows.map(parseRow);
-  }
-
   async versions(): Promise<Map<string, number>> {
     const rows: Array<Pick<Row, 'cluster' | 'updated_at'>> =
       await this.knex<Row>(TABLE).select('cluster', 'updated_at');

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
+import { storedStates } from '../__testUtils__/storedStates';
 import type { ClusterInventory } from '../aggregation/inventory';
 import { queryServices } from '../service/queryServices';
 import type { ClusterStateRepository } from './ClusterStateRepository';
@@ -78,7 +79,6 @@ describe('LiveFleetStore', () => {
     const sync = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
     for (const c of inputs)
       await repository.saveSuccess(c.name, c.inventory!, sync);
-    const loadAll = jest.spyOn(repository, 'loadAll');
     const load = jest.spyOn(repository, 'load');
     const store = new LiveFleetStore({
       clusters: inputs.map(({ name, source }) => ({ name, source })),
@@ -96,7 +96,6 @@ describe('LiveFleetStore', () => {
     setImmediate(count);
     await store.load();
     loading = false;
-    expect(loadAll).not.toHaveBeenCalled();
     expect(load.mock.calls).toEqual(inputs.map(c => [[c.name]]).sort());
     expect(turns).toBeGreaterThanOrEqual(inputs.length);
     const [a, b] = await Promise.all([store.getFleet(), store.getFleet()]);
@@ -302,8 +301,8 @@ describe('LiveFleetStore', () => {
     // as the database does it: new objects, digested from the JSON it read
     const repository: ClusterStateRepository = {
       ...saved,
-      loadAll: async () =>
-        (await saved.loadAll()).map(row => ({
+      load: async clusters =>
+        (await saved.load(clusters)).map(row => ({
           ...row,
           inventory: reread(row.inventory!),
           inventoryDigest: inventoryDigest(JSON.stringify(row.inventory)),
@@ -373,7 +372,8 @@ describe('LiveFleetStore', () => {
       ),
     });
     const storedPods = async (saved: ClusterStateRepository, cluster: string) =>
-      (await saved.loadAll()).find(r => r.cluster === cluster)!.inventory!.pods;
+      (await storedStates(saved)).find(r => r.cluster === cluster)!.inventory!
+        .pods;
 
     it('is served at once, written at most once per interval, and the last change lands', async () => {
       const { store, saved, writes, inventory } = await watched(50);
@@ -413,7 +413,9 @@ describe('LiveFleetStore', () => {
         later,
       );
       expect(writes).toEqual(['cluster-2', 'cluster-3']);
-      const row = (await saved.loadAll()).find(r => r.cluster === 'cluster-3')!;
+      const row = (await storedStates(saved)).find(
+        r => r.cluster === 'cluster-3',
+      )!;
       expect(row.inventory!.pods).toEqual(again.pods);
       expect(row.sync).toMatchObject({ state: 'stale', lastSuccessAt: AT });
     });
@@ -500,7 +502,7 @@ describe('LiveFleetStore', () => {
         .every(i => i.stale),
     ).toBe(true);
     // what is persisted as last-known-good is still the good inventory
-    const stored = (await repository.loadAll()).find(
+    const stored = (await storedStates(repository)).find(
       r => r.cluster === 'cluster-2',
     )!;
     expect(stored.inventory).toBe(good);

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
+import { storedStates } from '../__testUtils__/storedStates';
 import { LiveFleetStore } from './LiveFleetStore';
 
 const AT = new Date('2025-04-01T00:00:00.000Z');
@@ -53,7 +54,7 @@ describe('LiveFleetStore with clusters found at each run', () => {
       ['catalog-new', 'never-synced'],
       [one.name, 'ok'],
     ]);
-    expect((await repository.loadAll()).map(r => r.cluster)).toEqual([
+    expect((await storedStates(repository)).map(r => r.cluster)).toEqual([
       one.name,
     ]);
   });
