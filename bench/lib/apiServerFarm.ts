@@ -19,7 +19,10 @@ import {
  * Watches (`?watch=1`) are held open and end after their `timeoutSeconds`; `changePod` sends a
  * `MODIFIED` event (one label bumped) to the watches of that cluster's pods, as an API server
  * streams it (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes).
- * `POST /control/change-pod?cluster=…&n=…` does the same over HTTP, for the process under test.
+ * `POST /control/change-pod?cluster=…&n=…` does the same over HTTP, for the process under test;
+ * `POST /control/change-stream` (`{ clusters, everyMs }`) changes those clusters' pods one after
+ * another, `everyMs` apart, from the farm's own process, so a process measured while the pods
+ * change spends nothing on sending the changes.
  * Lists keep answering the generated objects: the bench never re-lists during a measurement.
  */
 
@@ -156,6 +159,25 @@ export class ApiServerFarm {
     return true;
   }
 
+  /**
+   * Changes the first pod of each cluster in turn, the `i`th at `i × everyMs` from now (late
+   * ones catch up rather than shift the rest). Resolves with how late the last change was.
+   */
+  async changeStream(clusters: string[], everyMs: number): Promise<number> {
+    const started = performance.now();
+    for (const [i, cluster] of clusters.entries()) {
+      const due = started + i * everyMs;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
+      if (!this.changePod(cluster, 0))
+        throw new Error(`no application pod to change in ${cluster}`);
+    }
+    return Math.max(
+      0,
+      performance.now() - (started + (clusters.length - 1) * everyMs),
+    );
+  }
+
   private watch(res: http.ServerResponse, url: URL) {
     const parts = url.pathname.split('/').filter(Boolean);
     const cluster = parts[1];
@@ -184,6 +206,23 @@ export class ApiServerFarm {
         Number(url.searchParams.get('n') ?? 0),
       );
       res.writeHead(changed ? 204 : 404).end();
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/control/change-stream') {
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () => {
+        const { clusters, everyMs } = JSON.parse(
+          Buffer.concat(chunks).toString('utf8'),
+        ) as { clusters: string[]; everyMs: number };
+        this.changeStream(clusters, everyMs).then(
+          lateMs =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ lateMs })),
+          error => res.writeHead(404).end(String(error)),
+        );
+      });
       return;
     }
     if (url.searchParams.get('watch') === '1') {

@@ -3,6 +3,7 @@ import type {
   StoredClusterState,
 } from '../store/ClusterStateRepository';
 import { inventoryDigest } from '../store/inventoryDigest';
+import { applyInventoryChange } from '../store/inventoryChange';
 
 /** A repository in memory, for tests that are not about persistence. */
 export function memoryRepository(): ClusterStateRepository {
@@ -28,6 +29,21 @@ export function memoryRepository(): ClusterStateRepository {
     },
     async saveSuccess(cluster, inventory, sync) {
       rows.set(cluster, { cluster, inventory, sync, updatedAt: ++writes });
+    },
+    // a change applies to the stored inventory, as the database's does (read back as JSON)
+    async saveChange(cluster, change, sync) {
+      const row = rows.get(cluster);
+      if (!row?.inventory) return false;
+      rows.set(cluster, {
+        cluster,
+        sync,
+        inventory: applyInventoryChange(
+          row.inventory,
+          JSON.parse(JSON.stringify(change)),
+        ),
+        updatedAt: ++writes,
+      });
+      return true;
     },
     async saveSync(cluster, sync) {
       rows.set(cluster, {

@@ -1,5 +1,6 @@
 import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterInventory } from '../aggregation/inventory';
+import type { InventoryChange } from './inventoryChange';
 
 export interface StoredClusterState {
   cluster: string;
@@ -33,6 +34,19 @@ export interface ClusterStateRepository {
     sync: ClusterSyncStatus,
     serialized?: string,
   ): Promise<void>;
+  /**
+   * Records a watched cluster's change since the inventory this repository last wrote of
+   * it (whole, or with changes since): at 10 pod changes a second over 100 clusters,
+   * rewriting each changed cluster's inventory whole was most of a watching replica's CPU
+   * and megabytes a second of database writes. False, writing nothing, when the stored
+   * inventory is not that one (never written here, or written since by another replica, or
+   * deleted): the caller then writes the inventory whole.
+   */
+  saveChange(
+    cluster: string,
+    change: InventoryChange,
+    sync: ClusterSyncStatus,
+  ): Promise<boolean>;
   /** Records a failed attempt; the stored inventory is left as it was. */
   saveSync(cluster: string, sync: ClusterSyncStatus): Promise<void>;
   /** Forgets clusters no longer configured. */

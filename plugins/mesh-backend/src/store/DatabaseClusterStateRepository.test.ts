@@ -9,6 +9,7 @@ import {
 } from '../__testUtils__/postgresHarness';
 import { DatabaseClusterStateRepository } from './DatabaseClusterStateRepository';
 import { inventoryDigest } from './inventoryDigest';
+import { inventoryChange } from './inventoryChange';
 import { serializeStartup } from './serializeStartup';
 
 jest.setTimeout(60_000);
@@ -25,6 +26,19 @@ afterAll(async () => {
 
 const inventory = (marker: string) =>
   ({ marker } as unknown as ClusterInventory);
+/** An inventory's lists, all empty. */
+const LISTS = {
+  namespaces: [],
+  nodes: [],
+  services: [],
+  endpointSlices: [],
+  pods: [],
+  workloads: [],
+  configMaps: [],
+  remoteSecrets: [],
+  meshConfig: [],
+  ztunnelPresent: false,
+};
 const ok = (at: string) => ({
   state: 'ok' as const,
   lastSuccessAt: at,
@@ -57,7 +71,11 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       'inventory',
       'sync',
       'updated_at',
+      'writer',
     ]);
+    expect(
+      Object.keys(await knex('mesh_cluster_change').columnInfo()).sort(),
+    ).toEqual(['change', 'cluster', 'id']);
     await knex.migrate.rollback(
       { directory: `${__dirname}/../../migrations` },
       true,
@@ -138,6 +156,105 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     expect((await storedStates(repository)).map(r => r.cluster).sort()).toEqual(
       ['a', 'b'],
     );
+  });
+
+  it("writes a watched cluster's changes on top of the inventory it wrote, and only there", async () => {
+    const database = await init();
+    const repository = await DatabaseClusterStateRepository.create(database);
+    const pods = (...names: string[]) =>
+      ({
+        ...LISTS,
+        pods: names.map(name => ({ namespace: 'ns', name })),
+      } as unknown as ClusterInventory);
+    const first = pods('p1', 'p2', 'p3');
+    await repository.saveSuccess('a', first, ok('2026-01-01T00:00:00Z'));
+    const [whole] = await storedStates(repository);
+
+    const second = {
+      ...first,
+      pods: [first.pods[0], { ...first.pods[1], ready: true }, first.pods[2]],
+    };
+    expect(
+      await repository.saveChange(
+        'a',
+        inventoryChange(first, second),
+        ok('2026-01-01T00:00:10Z'),
+      ),
+    ).toBe(true);
+    const third = { ...second, pods: second.pods.slice(1) };
+    expect(
+      await repository.saveChange(
+        'a',
+        inventoryChange(second, third),
+        ok('2026-01-01T00:00:20Z'),
+      ),
+    ).toBe(true);
+    const [changed] = await storedStates(repository);
+    expect(changed.inventory).toEqual(JSON.parse(JSON.stringify(third)));
+    expect(changed.sync).toEqual(ok('2026-01-01T00:00:20Z'));
+    expect(changed.updatedAt).toBeGreaterThan(whole.updatedAt!);
+    // another content, another digest; the same rows, the same digest
+    expect(changed.inventoryDigest).not.toBe(whole.inventoryDigest);
+    expect((await storedStates(repository))[0].inventoryDigest).toBe(
+      changed.inventoryDigest,
+    );
+
+    // another replica never wrote it: no change of its own applies
+    const other = await DatabaseClusterStateRepository.create(database);
+    expect(
+      await other.saveChange(
+        'a',
+        inventoryChange(third, first),
+        ok('2026-01-01T00:00:30Z'),
+      ),
+    ).toBe(false);
+    // once the other replica wrote it whole, this one's changes no longer apply either
+    await other.saveSuccess('a', first, ok('2026-01-01T00:00:40Z'));
+    expect(
+      await repository.saveChange(
+        'a',
+        inventoryChange(third, second),
+        ok('2026-01-01T00:00:50Z'),
+      ),
+    ).toBe(false);
+    const knex = await database.getClient();
+    // written whole: the changes before are gone, and what is stored is the whole write
+    expect(
+      Number((await knex('mesh_cluster_change').count({ n: '*' }))[0].n),
+    ).toBe(0);
+    expect((await storedStates(repository))[0].inventory).toEqual(
+      JSON.parse(JSON.stringify(first)),
+    );
+
+    // a failed sync keeps the inventory, and a change still applies after it
+    await other.saveChange(
+      'a',
+      inventoryChange(first, second),
+      ok('2026-01-01T00:01:00Z'),
+    );
+    await other.saveSync('a', {
+      state: 'stale',
+      lastSuccessAt: '2026-01-01T00:01:00Z',
+      lastAttemptAt: '2026-01-01T00:01:10Z',
+      error: { reason: 'timeout', message: 'slow' },
+    });
+    expect(
+      await other.saveChange(
+        'a',
+        inventoryChange(second, third),
+        ok('2026-01-01T00:01:20Z'),
+      ),
+    ).toBe(true);
+    expect((await storedStates(repository))[0].inventory).toEqual(
+      JSON.parse(JSON.stringify(third)),
+    );
+
+    // a forgotten cluster's changes go with it
+    await other.retainOnly([]);
+    expect(
+      Number((await knex('mesh_cluster_change').count({ n: '*' }))[0].n),
+    ).toBe(0);
+    expect(await other.versions()).toEqual(new Map());
   });
 
   it('stores an inventory of several megabytes', async () => {

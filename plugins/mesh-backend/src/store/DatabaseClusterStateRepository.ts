@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DatabaseService,
   resolvePackagePath,
@@ -5,6 +6,7 @@ import {
 import type { ClusterSyncStatus } from '@meshport/backstage-plugin-mesh-common';
 import type { ClusterInventory } from '../aggregation/inventory';
 import { inventoryDigest } from './inventoryDigest';
+import { applyInventoryChange, InventoryChange } from './inventoryChange';
 import type {
   ClusterStateRepository,
   StoredClusterState,
@@ -13,31 +15,60 @@ import type {
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
 const TABLE = 'mesh_cluster_state';
+/** A watched cluster's changes since its inventory was written whole (see saveChange). */
+const CHANGES = 'mesh_cluster_change';
 
 interface Row {
   cluster: string;
   sync: string;
   inventory: string | null;
   updated_at: number | string;
+  writer?: string | null;
 }
 
-function parseRow(row: Row): StoredClusterState {
-  return {
+interface ChangeRow {
+  cluster: string;
+  change: string;
+}
+
+/**
+ * A stored state: the inventory written whole with its changes since applied in order, and
+ * the digest of that stored text (the same rows, the same digest on every replica).
+ */
+function parseRow(row: Row, changes: string[] = []): StoredClusterState {
+  const state: StoredClusterState = {
     cluster: row.cluster,
     sync: JSON.parse(row.sync) as ClusterSyncStatus,
     updatedAt: Number(row.updated_at),
-    ...(row.inventory
-      ? {
-          inventory: JSON.parse(row.inventory) as ClusterInventory,
-          inventoryDigest: inventoryDigest(row.inventory),
-        }
-      : {}),
+  };
+  if (!row.inventory) return state;
+  let inventory = JSON.parse(row.inventory) as ClusterInventory;
+  for (const change of changes)
+    inventory = applyInventoryChange(
+      inventory,
+      JSON.parse(change) as InventoryChange,
+    );
+  return {
+    ...state,
+    inventory,
+    inventoryDigest: inventoryDigest(
+      changes.length === 0
+        ? row.inventory
+        : [row.inventory, ...changes].join('\n'),
+    ),
   };
 }
 
 /** The plugin database (SQLite or PostgreSQL) behind `coreServices.database`. */
 export class DatabaseClusterStateRepository implements ClusterStateRepository {
   private lastWrite = 0;
+  /** The version this repository last wrote of each cluster: what a change applies to. */
+  private readonly written = new Map<string, number>();
+  /**
+   * Marks this repository's writes: two replicas may write a cluster in the same
+   * millisecond (a lease changing hands), so a version alone does not say whose write it is.
+   */
+  private readonly writer = randomUUID();
 
   private constructor(private readonly knex: Knex) {}
 
@@ -64,15 +95,28 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
   }
 
   async load(clusters: readonly string[]): Promise<StoredClusterState[]> {
-    const rows: Row[] = [];
-    // SQLite allows at most 999 bound parameters per statement
-    for (let i = 0; i < clusters.length; i += 500)
-      rows.push(
-        ...(await this.knex<Row>(TABLE)
-          .select('*')
-          .whereIn('cluster', clusters.slice(i, i + 500))),
-      );
-    return rows.map(parseRow);
+    // the states and their changes as of one moment: a writer between the two reads would
+    // otherwise pair an inventory with another one's changes
+    return this.knex.transaction(async trx => {
+      if (trx.client.dialect === 'postgresql')
+        await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const rows: Row[] = [];
+      const changes = new Map<string, string[]>();
+      // SQLite allows at most 999 bound parameters per statement
+      for (let i = 0; i < clusters.length; i += 500) {
+        const slice = clusters.slice(i, i + 500);
+        rows.push(
+          ...(await trx<Row>(TABLE).select('*').whereIn('cluster', slice)),
+        );
+        const changeRows: ChangeRow[] = await trx<ChangeRow>(CHANGES)
+          .select('cluster', 'change')
+          .whereIn('cluster', slice)
+          .orderBy('id');
+        for (const { cluster, change } of changeRows)
+          changes.set(cluster, [...(changes.get(cluster) ?? []), change]);
+      }
+      return rows.map(row => parseRow(row, changes.get(row.cluster)));
+    });
   }
 
   async saveSuccess(
@@ -81,31 +125,70 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     sync: ClusterSyncStatus,
     serialized = JSON.stringify(inventory),
   ) {
-    await this.knex<Row>(TABLE)
-      .insert({
-        cluster,
-        sync: JSON.stringify(sync),
-        inventory: serialized,
-        updated_at: this.nextWriteTime(),
-      })
-      .onConflict('cluster')
-      .merge();
+    const version = this.nextWriteTime();
+    await this.knex.transaction(async trx => {
+      await trx<Row>(TABLE)
+        .insert({
+          cluster,
+          sync: JSON.stringify(sync),
+          inventory: serialized,
+          updated_at: version,
+          writer: this.writer,
+        })
+        .onConflict('cluster')
+        .merge();
+      // written whole: the changes to what it replaces are void
+      await trx(CHANGES).where({ cluster }).delete();
+    });
+    this.written.set(cluster, version);
+  }
+
+  async saveChange(
+    cluster: string,
+    change: InventoryChange,
+    sync: ClusterSyncStatus,
+  ): Promise<boolean> {
+    const since = this.written.get(cluster);
+    if (since === undefined) return false;
+    const version = this.nextWriteTime();
+    const applied = await this.knex.transaction(async trx => {
+      // only onto what this repository wrote: another writer's inventory is not its base
+      const updated = await trx<Row>(TABLE)
+        .where({ cluster, updated_at: since, writer: this.writer })
+        .whereNotNull('inventory')
+        .update({ sync: JSON.stringify(sync), updated_at: version });
+      if (updated !== 1) return false;
+      await trx(CHANGES).insert({ cluster, change: JSON.stringify(change) });
+      return true;
+    });
+    if (applied) this.written.set(cluster, version);
+    else this.written.delete(cluster);
+    return applied;
   }
 
   async saveSync(cluster: string, sync: ClusterSyncStatus) {
+    const version = this.nextWriteTime();
     await this.knex<Row>(TABLE)
       .insert({
         cluster,
         sync: JSON.stringify(sync),
         inventory: null,
-        updated_at: this.nextWriteTime(),
+        updated_at: version,
+        writer: this.writer,
       })
       .onConflict('cluster')
-      .merge(['sync', 'updated_at']);
+      .merge(['sync', 'updated_at', 'writer']);
+    // the inventory stays, so the next change still applies to it
+    if (this.written.has(cluster)) this.written.set(cluster, version);
   }
 
   async retainOnly(clusters: string[]) {
-    await this.knex(TABLE).whereNotIn('cluster', clusters).delete();
+    await this.knex.transaction(async trx => {
+      await trx(TABLE).whereNotIn('cluster', clusters).delete();
+      await trx(CHANGES).whereNotIn('cluster', clusters).delete();
+    });
+    for (const cluster of this.written.keys())
+      if (!clusters.includes(cluster)) this.written.delete(cluster);
   }
 
   /** Strictly increasing, so two writes in one millisecond still change the version. */

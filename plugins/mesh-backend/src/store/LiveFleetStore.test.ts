@@ -7,6 +7,7 @@ import { queryServices } from '../service/queryServices';
 import type { ClusterStateRepository } from './ClusterStateRepository';
 import { inventoryDigest } from './inventoryDigest';
 import { LiveFleetStore } from './LiveFleetStore';
+import { changedObjects } from './inventoryChange';
 
 const AT = '2025-04-01T00:00:00.000Z';
 
@@ -335,13 +336,24 @@ describe('LiveFleetStore', () => {
       const inputs = await demoClusterInputs(AT);
       const saved = memoryRepository();
       const writes: string[] = [];
+      /** Each write as whole or change, in order. */
+      const how: string[] = [];
       let failWrites = false;
+      let refuseChanges = false;
       const repository: ClusterStateRepository = {
         ...saved,
         saveSuccess: async (cluster, inventory, sync) => {
           if (failWrites) throw new Error('the database is down');
           writes.push(cluster);
+          how.push(`${cluster} whole`);
           await saved.saveSuccess(cluster, inventory, sync);
+        },
+        saveChange: async (cluster, change, sync) => {
+          if (failWrites) throw new Error('the database is down');
+          if (refuseChanges) return false;
+          writes.push(cluster);
+          how.push(`${cluster} change of ${changedObjects(change)}`);
+          return saved.saveChange(cluster, change, sync);
         },
       };
       const store = new LiveFleetStore({
@@ -357,12 +369,16 @@ describe('LiveFleetStore', () => {
         await store.recordChange(c.name, c.inventory!, new Date(AT));
       await store.flush();
       writes.length = 0;
+      how.length = 0;
       const inventory = (name: string) =>
         inputs.find(c => c.name === name)!.inventory!;
       const failing = (fail: boolean) => {
         failWrites = fail;
       };
-      return { store, saved, writes, inventory, failing };
+      const refusing = (refuse: boolean) => {
+        refuseChanges = refuse;
+      };
+      return { store, saved, writes, how, inventory, failing, refusing };
     }
     // what a watch hands over: the objects that did not change are the same
     const withReviewsUnready = (inventory: ClusterInventory) => ({
@@ -431,6 +447,64 @@ describe('LiveFleetStore', () => {
       await new Promise(resolve => setTimeout(resolve, 200));
       expect(writes).toEqual(['cluster-2']);
       expect(await storedPods(saved, 'cluster-2')).toEqual(changed.pods);
+    });
+
+    it('is written as the change from the inventory last written, which a restart applies', async () => {
+      const { store, saved, how, inventory } = await watched();
+      const changed = withReviewsUnready(inventory('cluster-2'));
+      const reviews = changed.pods.filter(p => p.labels.app === 'reviews');
+      await store.recordChange('cluster-2', changed, new Date(AT));
+      await store.flush();
+      // the pods between the first and the last reviews pod, not the cluster's inventory
+      expect(how).toEqual([expect.stringMatching(/^cluster-2 change of \d+$/)]);
+      const objects = Number(how[0].split(' ').pop());
+      expect(objects).toBeGreaterThanOrEqual(reviews.length);
+      expect(objects).toBeLessThan(changed.pods.length);
+      expect(await storedPods(saved, 'cluster-2')).toEqual(changed.pods);
+      // a restarted replica serves the changed pods from what was written
+      const restarted = new LiveFleetStore({
+        clusters: [],
+        repository: saved,
+        aggregation: AGGREGATION,
+        logger: mockServices.logger.mock(),
+      });
+      await restarted.load();
+      const reviewsThere = await workloadsOf(
+        restarted,
+        'bookinfo/reviews',
+        'cluster-2',
+      );
+      expect(reviewsThere.length).toBeGreaterThan(0);
+      expect(reviewsThere.every(w => w.pods.ready === 0)).toBe(true);
+    });
+
+    it('is written whole when the repository no longer holds what the store last wrote', async () => {
+      const { store, saved, how, inventory, refusing } = await watched();
+      const changed = withReviewsUnready(inventory('cluster-2'));
+      refusing(true);
+      await store.recordChange('cluster-2', changed, new Date(AT));
+      await store.flush();
+      expect(how).toEqual(['cluster-2 whole']);
+      expect(await storedPods(saved, 'cluster-2')).toEqual(changed.pods);
+    });
+
+    it('is written whole again after a hundred changes, so a load applies at most that many', async () => {
+      const { store, how, inventory } = await watched();
+      let current = inventory('cluster-2');
+      for (let i = 0; i < 101; i++) {
+        current = {
+          ...current,
+          pods: current.pods.map((p, j) =>
+            j === 0 ? { ...p, labels: { ...p.labels, round: String(i) } } : p,
+          ),
+        };
+        await store.recordChange('cluster-2', current, new Date(AT));
+        await store.flush();
+      }
+      expect(how.slice(0, 100)).toEqual(
+        Array(100).fill('cluster-2 change of 1'),
+      );
+      expect(how[100]).toBe('cluster-2 whole');
     });
 
     it('is refused when the fleet cannot be built from it: the cluster keeps its last good data', async () => {

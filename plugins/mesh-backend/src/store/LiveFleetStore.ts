@@ -19,6 +19,16 @@ import type {
 } from './ClusterStateRepository';
 import type { FleetStore, FleetView } from './FleetStore';
 import { inventoryDigest } from './inventoryDigest';
+import {
+  changedObjects,
+  inventoryChange,
+  inventoryObjects,
+} from './inventoryChange';
+
+/** Changes written on top of an inventory before it is written whole again (loads apply them all). */
+const MAX_CHANGES = 100;
+/** A change bringing more than this share of the inventory's objects is written whole. */
+const MAX_CHANGE_SHARE = 0.25;
 
 export interface LiveFleetStoreOptions {
   clusters: Array<Pick<ClusterInput, 'name' | 'source'>>;
@@ -85,6 +95,14 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   >();
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
+  /**
+   * The inventory last written of each watched cluster, and how many changes were written
+   * on top of the last whole one: the next write is the change from it (see `write`).
+   */
+  private readonly written = new Map<
+    string,
+    { inventory: ClusterInventory; changes: number }
+  >();
 
   constructor(private readonly options: LiveFleetStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -185,6 +203,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       this.clusters.delete(name);
       this.memo.forget(name);
       this.unsaved.delete(name);
+      this.written.delete(name);
     }
     for (const { name, source } of added) {
       this.clusters.set(name, {
@@ -242,6 +261,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     this.invalidate();
     // this write holds the newest inventory: a watched change before it has nothing to add
     this.unsaved.delete(name);
+    // a full read's inventory is not held, so no change is written on top of it
+    this.written.delete(name);
     await this.persist(() =>
       this.options.repository.saveSuccess(name, inventory, sync, serialized),
     );
@@ -306,17 +327,41 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       const pending = this.unsaved.get(name);
       if (!pending) continue;
       this.unsaved.delete(name);
-      const saved = await this.persist(() =>
-        this.options.repository.saveSuccess(
-          name,
-          pending.inventory,
-          pending.sync,
-        ),
-      );
+      const saved = await this.persist(() => this.write(name, pending));
       // written at the next interval, unless a newer change is already waiting
       if (!saved && !this.unsaved.has(name)) this.unsaved.set(name, pending);
     }
     if (this.unsaved.size > 0) this.scheduleSave();
+  }
+
+  /**
+   * Writes a watched cluster's inventory: as the change from the one last written (one
+   * pod's change is one pod's JSON), or whole — the first time, after `MAX_CHANGES`
+   * changes, for a change of more than `MAX_CHANGE_SHARE` of its objects, and whenever the
+   * repository no longer holds what this store last wrote.
+   */
+  private async write(
+    name: string,
+    {
+      inventory,
+      sync,
+    }: { inventory: ClusterInventory; sync: ClusterSyncStatus },
+  ) {
+    const last = this.written.get(name);
+    if (last && last.changes < MAX_CHANGES) {
+      const change = inventoryChange(last.inventory, inventory);
+      if (
+        changedObjects(change) <=
+          MAX_CHANGE_SHARE * inventoryObjects(inventory) &&
+        (await this.options.repository.saveChange(name, change, sync))
+      ) {
+        this.written.set(name, { inventory, changes: last.changes + 1 });
+        return;
+      }
+    }
+    this.written.delete(name);
+    await this.options.repository.saveSuccess(name, inventory, sync);
+    this.written.set(name, { inventory, changes: 0 });
   }
 
   private scheduleSave() {
@@ -550,10 +595,14 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         if (owns(cluster)) continue;
         this.clusters.delete(cluster);
         this.memo.forget(cluster);
+        this.written.delete(cluster);
       }
       for (const stored of await this.options.repository.load(changed)) {
         // a lease claimed meanwhile: this replica's own reads are what count now
-        if (!owns(stored.cluster)) this.apply(stored);
+        if (owns(stored.cluster)) continue;
+        this.apply(stored);
+        // another replica's write: what this one wrote is no longer what is stored
+        this.written.delete(stored.cluster);
       }
       this.invalidate();
     } catch (error) {
