@@ -273,7 +273,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    * objects of everything that did not change, so what it costs is what changed: no
    * serialising or digesting of the whole inventory (the memo knows it by its objects),
    * a check that derives only the services the change touched, and a write to the database
-   * at most once per `persistIntervalMs` — the last change always lands, and `flush` (at
+   * at most once per `persistIntervalMs`, of what changed since the last write (see
+   * `write`) — the last change always lands, and `flush` (at
    * shutdown) writes what is pending. Reads are served from memory meanwhile; what a crash
    * loses is at most one interval of changes, which the restart's first list reads again.
    */
