@@ -160,7 +160,7 @@ export class FleetMemo {
   /**
    * A memo sharing this one's cluster derivations, with services of its own: for building
    * the fleet of one cluster alone (checking it), which must not replace the whole fleet's
-   * services and reuses what the last check of that cluster built.
+   * services. What that build keeps is dropped with `forgetCheck`.
    */
   forCluster(name: string): FleetMemo {
     return new FleetMemo(this.entries, this.slots, `\u0000${name}`);
@@ -209,8 +209,8 @@ export class FleetMemo {
 
   /**
    * Drops what the last check of this cluster alone built (its fleet's services), keeping
-   * the cluster's derivation: for a check whose inventory the next one shares no objects
-   * with (a full read), which nothing could reuse.
+   * the cluster's derivation: a check is rare (a full read, a restart's load, a failed
+   * build), and its services are a second copy of the cluster's.
    */
   forgetCheck(clusterName: string): void {
     this.slots.delete(`\u0000${clusterName}`);

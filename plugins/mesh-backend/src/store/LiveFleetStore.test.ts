@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { Fleet } from '@meshport/backstage-plugin-mesh-common';
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import { memoryRepository } from '../__testUtils__/memoryRepository';
 import { storedStates } from '../__testUtils__/storedStates';
@@ -30,6 +31,13 @@ describe('LiveFleetStore', () => {
   // what a fresh sync hands over: equal content, new objects
   const reread = (inventory: ClusterInventory): ClusterInventory =>
     JSON.parse(JSON.stringify(inventory));
+  /** Each service of the cluster with its endpoint counts there. */
+  const servicesAt = (fleet: Fleet, cluster: string) =>
+    fleet.services.flatMap(s =>
+      s.instances
+        .filter(i => i.cluster === cluster)
+        .map(i => `${s.id} ${i.endpoints.ready}/${i.endpoints.total}`),
+    );
   const workloadsOf = async (
     store: LiveFleetStore,
     id: string,
@@ -505,6 +513,94 @@ describe('LiveFleetStore', () => {
         Array(100).fill('cluster-2 change of 1'),
       );
       expect(how[100]).toBe('cluster-2 whole');
+    });
+
+    it('is checked alone before it is written when no fleet was built with it, and refused', async () => {
+      const { store, writes, inventory } = await watched(20);
+      const good = inventory('cluster-2');
+      const before = await store.getFleet();
+      // derives, but no fleet can be built with it (label values are strings)
+      const bad = {
+        ...good,
+        services: good.services.map((s, i) =>
+          i === 0
+            ? {
+                ...s,
+                labels: {
+                  ...s.labels,
+                  [AGGREGATION.ownerLabel]: 7 as unknown as string,
+                },
+              }
+            : s,
+        ),
+      };
+      const later = new Date('2025-04-01T00:05:00.000Z');
+      await store.recordChange('cluster-2', bad, later);
+      // no read: the write interval passes, and the check happens there
+      await new Promise(resolve => setTimeout(resolve, 150));
+      expect(writes).toEqual([]);
+      const fleet = await store.getFleet();
+      expect(fleet.clusters.find(c => c.name === 'cluster-2')!.sync).toEqual({
+        state: 'stale',
+        lastSuccessAt: AT,
+        lastAttemptAt: later.toISOString(),
+        error: {
+          reason: 'malformed-response',
+          message: expect.stringMatching(
+            /^the cluster's objects could not be assembled into the fleet \(.+\); its last good data is kept$/,
+          ),
+        },
+      });
+      expect(servicesAt(fleet, 'cluster-2')).toEqual(
+        servicesAt(before, 'cluster-2'),
+      );
+    });
+
+    it('is refused at the next build when only the whole fleet cannot be built with it', async () => {
+      const { store, writes, inventory } = await watched();
+      const good = inventory('cluster-2');
+      const before = await store.getFleet();
+      // a Linkerd mirror of cluster-1, which only the whole fleet resolves: alone, cluster-2
+      // builds; with the others, the mirror's malformed name fails the build
+      const mirror = {
+        ...good.services[0],
+        name: 7 as unknown as string,
+        labels: {
+          'mirror.linkerd.io/mirrored-service': 'true',
+          'mirror.linkerd.io/cluster-name': 'cluster-1',
+        },
+      };
+      const later = new Date('2025-04-01T00:05:00.000Z');
+      await store.recordChange(
+        'cluster-2',
+        { ...good, services: [...good.services, mirror] },
+        later,
+      );
+      const fleet = await store.getFleet();
+      expect(fleet.clusters.find(c => c.name === 'cluster-2')!.sync).toEqual(
+        expect.objectContaining({
+          state: 'stale',
+          lastSuccessAt: AT,
+          error: expect.objectContaining({
+            reason: 'malformed-response',
+            message: expect.stringMatching(/with the changes of cluster-2\)/),
+          }),
+        }),
+      );
+      expect(servicesAt(fleet, 'cluster-2')).toEqual(
+        servicesAt(before, 'cluster-2'),
+      );
+      await store.flush();
+      expect(writes).toEqual([]);
+      // the next good change is taken as usual
+      const next = withReviewsUnready(good);
+      await store.recordChange('cluster-2', next, later);
+      expect(
+        (await store.getFleet()).clusters.find(c => c.name === 'cluster-2')!
+          .sync.state,
+      ).toBe('ok');
+      await store.flush();
+      expect(writes).toEqual(['cluster-2']);
     });
 
     it('is refused when the fleet cannot be built from it: the cluster keeps its last good data', async () => {

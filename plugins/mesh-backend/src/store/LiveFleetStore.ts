@@ -103,6 +103,18 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     string,
     { inventory: ClusterInventory; changes: number }
   >();
+  /**
+   * Watched clusters changed since the last fleet built: what each was before (the fleet
+   * was built with it), the memo's entry to go back to, and the write that was pending.
+   */
+  private readonly unchecked = new Map<
+    string,
+    {
+      cluster: ClusterInput;
+      restore: () => void;
+      unsaved?: { inventory: ClusterInventory; sync: ClusterSyncStatus };
+    }
+  >();
 
   constructor(private readonly options: LiveFleetStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -134,10 +146,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         const cluster = this.clusters.get(state.cluster);
         // checked as a sync's content is: one the fleet cannot be built from stays held,
         // and the first build drops it with the reason (withoutUnbuildable)
-        if (
-          cluster?.inventory &&
-          !this.unbuildable(cluster, { keepCheck: false })
-        )
+        if (cluster?.inventory && !this.unbuildable(cluster))
           this.release(state.cluster);
       }
       await new Promise(resolve => setImmediate(resolve));
@@ -204,6 +213,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       this.memo.forget(name);
       this.unsaved.delete(name);
       this.written.delete(name);
+      this.unchecked.delete(name);
     }
     for (const { name, source } of added) {
       this.clusters.set(name, {
@@ -230,24 +240,16 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     const serialized = JSON.stringify(inventory);
     const digest = inventoryDigest(serialized);
     const same = hasData(cluster) && cluster.inventoryDigest === digest;
-    // A full read's objects are all new: the next check of this cluster shares none with
-    // this one's services (a cluster of 5,000 services each), so they are not kept for it.
     const problem = same
       ? undefined
-      : this.unbuildable(
-          { ...cluster, inventory, inventoryDigest: digest },
-          { keepCheck: false },
-        );
+      : this.unbuildable({
+          ...cluster,
+          inventory,
+          inventoryDigest: digest,
+        });
     if (problem) {
       // never accepted as last-known-good: the fleet, and every read, would fail with it
-      await this.recordFailure(
-        name,
-        {
-          reason: 'malformed-response',
-          message: `the cluster's objects could not be assembled into the fleet (${problem}); its last good data is kept`,
-        },
-        at,
-      );
+      await this.refuse(name, problem, at);
       return;
     }
     this.clusters.set(name, {
@@ -263,6 +265,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     this.unsaved.delete(name);
     // a full read's inventory is not held, so no change is written on top of it
     this.written.delete(name);
+    // checked as it came: no watched change of it is left to go back from
+    this.unchecked.delete(name);
     await this.persist(() =>
       this.options.repository.saveSuccess(name, inventory, sync, serialized),
     );
@@ -272,7 +276,8 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
    * Records a watched cluster's inventory after a change. A watch's inventory keeps the
    * objects of everything that did not change, so what it costs is what changed: no
    * serialising or digesting of the whole inventory (the memo knows it by its objects),
-   * a check that derives only the services the change touched, and a write to the database
+   * a derivation of only the services the change touched — checked by the next fleet
+   * build, or alone before it is written if none came first — and a write to the database
    * at most once per `persistIntervalMs`, of what changed since the last write (see
    * `write`) — the last change always lands, and `flush` (at
    * shutdown) writes what is pending. Reads are served from memory meanwhile; what a crash
@@ -286,30 +291,43 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       lastSuccessAt: at.toISOString(),
       lastAttemptAt: at.toISOString(),
     };
-    const problem =
-      cluster.inventory === inventory
-        ? undefined
-        : this.unbuildable({
-            ...cluster,
-            inventory,
-            inventoryDigest: undefined,
-          });
-    if (problem) {
-      await this.recordFailure(
-        name,
-        {
-          reason: 'malformed-response',
-          message: `the cluster's objects could not be assembled into the fleet (${problem}); its last good data is kept`,
-        },
-        at,
-      );
-      return;
+    if (cluster.inventory !== inventory) {
+      const next: ClusterInput = {
+        ...cluster,
+        inventory,
+        inventoryDigest: undefined,
+      };
+      // Derived now, the one part of the check that is this cluster's alone; the rest of
+      // the check is the next fleet build (see `build`), which reverts this change if the
+      // fleet cannot be built with it. Building this cluster's fleet alone on every change
+      // cost more than the derivation, and keeping what it built, per cluster, held a
+      // second copy of every service.
+      const restore = this.memo.checkpoint(name);
+      try {
+        deriveCluster(next, this.options.aggregation, this.memo);
+      } catch (error) {
+        restore();
+        await this.refuse(name, error, at);
+        return;
+      }
+      // the last content the fleet was built with, which a failed build goes back to
+      if (!this.unchecked.has(name))
+        this.unchecked.set(name, {
+          cluster,
+          restore,
+          unsaved: this.unsaved.get(name),
+        });
     }
     const { inventoryDigest: _, ...rest } = cluster;
     this.clusters.set(name, { ...rest, sync, inventory });
     this.invalidate();
     this.unsaved.set(name, { inventory, sync });
     this.scheduleSave();
+  }
+
+  /** Refuses a sync's content: the cluster keeps its last good data, marked stale with why. */
+  private async refuse(name: string, problem: unknown, at: Date) {
+    await this.recordFailure(name, refusal(problem), at);
   }
 
   /** Writes every watched change not written yet: at shutdown, so a restart loses none. */
@@ -325,12 +343,19 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
 
   private async saveUnsaved(names = [...this.unsaved.keys()]) {
     for (const name of names) {
+      // never written before it is checked: no fleet may have been built with it yet
+      const refused = this.checkAlone(name);
       const pending = this.unsaved.get(name);
-      if (!pending) continue;
-      this.unsaved.delete(name);
-      const saved = await this.persist(() => this.write(name, pending));
-      // written at the next interval, unless a newer change is already waiting
-      if (!saved && !this.unsaved.has(name)) this.unsaved.set(name, pending);
+      if (pending) {
+        this.unsaved.delete(name);
+        const saved = await this.persist(() => this.write(name, pending));
+        // written at the next interval, unless a newer change is already waiting
+        if (!saved && !this.unsaved.has(name)) this.unsaved.set(name, pending);
+      }
+      if (refused)
+        await this.persist(() =>
+          this.options.repository.saveSync(name, refused),
+        );
     }
     if (this.unsaved.size > 0) this.scheduleSave();
   }
@@ -387,14 +412,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     const cluster = this.clusters.get(name);
     if (!cluster) return;
     // the inventory is deliberately kept: a failed sync never empties a cluster
-    const sync: ClusterSyncStatus = {
-      state: hasData(cluster) ? 'stale' : 'never-synced',
-      ...(cluster.sync.lastSuccessAt
-        ? { lastSuccessAt: cluster.sync.lastSuccessAt }
-        : {}),
-      lastAttemptAt: at.toISOString(),
-      error,
-    };
+    const sync = failedSync(cluster, error, at);
     this.clusters.set(name, { ...cluster, sync });
     this.invalidate();
     await this.persist(() => this.options.repository.saveSync(name, sync));
@@ -435,7 +453,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     // What each inventory contributes is derived one cluster at a time, yielding in between:
     // a first build at 50,000 services takes seconds and must not hold the event loop (and
     // every other plugin's requests) for all of it. Later builds find most of it in the memo.
-    const clusters = [...this.clusters.values()];
+    let clusters = [...this.clusters.values()];
     for (const cluster of clusters) {
       if (!cluster.inventory || this.memo.get(cluster, aggregation)) continue;
       try {
@@ -446,15 +464,24 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       await new Promise(resolve => setImmediate(resolve));
     }
     let fleet: Fleet;
-    try {
-      fleet = buildFleet(clusters, aggregation, this.now(), this.memo);
-    } catch (error) {
-      fleet = buildFleet(
-        this.withoutUnbuildable(clusters, error),
-        aggregation,
-        this.now(),
-        this.memo,
-      );
+    for (;;) {
+      // as they are now: watched changes arrived while the build yielded
+      clusters = [...this.clusters.values()];
+      try {
+        fleet = buildFleet(clusters, aggregation, this.now(), this.memo);
+        // the fleet is built with every watched change so far: they are checked
+        this.unchecked.clear();
+        break;
+      } catch (error) {
+        if (this.revertUnbuildableChanges(error)) continue;
+        fleet = buildFleet(
+          this.withoutUnbuildable(clusters, error),
+          aggregation,
+          this.now(),
+          this.memo,
+        );
+        break;
+      }
     }
     for (const cluster of clusters) this.release(cluster.name);
     await new Promise(resolve => setImmediate(resolve));
@@ -466,6 +493,74 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     this.lastIndex = view.serviceIndex;
     if (version === this.version) this.view = view;
     return view;
+  }
+
+  /**
+   * Checks a watched change the fleet was not built with yet, alone, as a full read's
+   * content is checked when it arrives; with `refusedFor`, refuses it without a check. A
+   * refused change goes back to what the cluster held (its memo entry, its pending write),
+   * marked stale with the reason, as if it had been refused when it came: the status to
+   * persist is returned.
+   */
+  private checkAlone(
+    name: string,
+    refusedFor?: string,
+  ): ClusterSyncStatus | undefined {
+    const before = this.unchecked.get(name);
+    if (!before) return undefined;
+    this.unchecked.delete(name);
+    const cluster = this.clusters.get(name);
+    const problem =
+      refusedFor ??
+      (cluster?.inventory ? this.unbuildable(cluster) : undefined);
+    if (!cluster || !problem) return undefined;
+    before.restore();
+    const sync = failedSync(
+      before.cluster,
+      refusal(problem),
+      new Date(cluster.sync.lastAttemptAt ?? this.now().toISOString()),
+    );
+    this.clusters.set(name, { ...before.cluster, sync });
+    if (before.unsaved) this.unsaved.set(name, before.unsaved);
+    else this.unsaved.delete(name);
+    this.invalidate();
+    return sync;
+  }
+
+  /**
+   * After a failed build, the watched changes since the last good one: each checked alone
+   * (`checkAlone`), and when none fails alone, the fleet failed on them together (a Linkerd
+   * mirror names a cluster only the whole fleet resolves): all of them are refused, which
+   * leaves the fleet the last build had. True when one was refused.
+   */
+  private revertUnbuildableChanges(error: unknown): boolean {
+    const entries = [...this.unchecked];
+    const refuse = (problem?: string) =>
+      entries.flatMap(([name]) => {
+        const sync = this.checkAlone(name, problem);
+        return sync ? [{ name, sync }] : [];
+      });
+    let refused = refuse();
+    if (refused.length === 0 && entries.length > 0) {
+      for (const [name, before] of entries) this.unchecked.set(name, before);
+      refused = refuse(
+        `${
+          error instanceof Error ? error.message : String(error)
+        }, with the changes of ${entries.map(([name]) => name).join(', ')}`,
+      );
+    }
+    if (refused.length === 0) return false;
+    // not awaited: a read must not wait for the database; the good content lands first
+    const names = refused.map(r => r.name);
+    this.saving = this.saving
+      .then(() => this.saveUnsaved(names))
+      .then(async () => {
+        for (const { name, sync } of refused)
+          await this.persist(() =>
+            this.options.repository.saveSync(name, sync),
+          );
+      });
+    return true;
   }
 
   /**
@@ -512,12 +607,10 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
   /**
    * Why the fleet could not be built with the cluster's inventory, or undefined when it can:
    * it is built alone first, so one cluster's bad data fails only that cluster. What the
-   * build derives from the inventory stays in the memo, so the next fleet build reuses it.
+   * build derives from the inventory stays in the memo, so the next fleet build reuses it;
+   * the services of that one-cluster fleet are dropped (nothing builds it again soon).
    */
-  private unbuildable(
-    cluster: ClusterInput,
-    { keepCheck = true }: { keepCheck?: boolean } = {},
-  ): string | undefined {
+  private unbuildable(cluster: ClusterInput): string | undefined {
     // refused content must not replace what was derived from the content kept, which a
     // released cluster holds by its digest alone
     const restore = this.memo.checkpoint(cluster.name);
@@ -533,7 +626,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       restore();
       return error instanceof Error ? error.message : String(error);
     } finally {
-      if (!keepCheck) this.memo.forgetCheck(cluster.name);
+      this.memo.forgetCheck(cluster.name);
     }
   }
 
@@ -597,6 +690,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         this.clusters.delete(cluster);
         this.memo.forget(cluster);
         this.written.delete(cluster);
+        this.unchecked.delete(cluster);
       }
       for (const stored of await this.options.repository.load(changed)) {
         // a lease claimed meanwhile: this replica's own reads are what count now
@@ -604,6 +698,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
         this.apply(stored);
         // another replica's write: what this one wrote is no longer what is stored
         this.written.delete(stored.cluster);
+        this.unchecked.delete(stored.cluster);
       }
       this.invalidate();
     } catch (error) {
@@ -621,4 +716,32 @@ function hasData(cluster: ClusterInput): boolean {
   return (
     cluster.inventory !== undefined || cluster.inventoryDigest !== undefined
   );
+}
+
+/** A sync that failed: the data held is kept, marked stale, with when and why. */
+function failedSync(
+  cluster: ClusterInput,
+  error: { reason: ClusterErrorReason; message: string },
+  at: Date,
+): ClusterSyncStatus {
+  return {
+    state: hasData(cluster) ? 'stale' : 'never-synced',
+    ...(cluster.sync.lastSuccessAt
+      ? { lastSuccessAt: cluster.sync.lastSuccessAt }
+      : {}),
+    lastAttemptAt: at.toISOString(),
+    error,
+  };
+}
+
+/** Why a sync's content was refused. */
+function refusal(problem: unknown): {
+  reason: ClusterErrorReason;
+  message: string;
+} {
+  const why = problem instanceof Error ? problem.message : String(problem);
+  return {
+    reason: 'malformed-response',
+    message: `the cluster's objects could not be assembled into the fleet (${why}); its last good data is kept`,
+  };
 }
