@@ -249,6 +249,48 @@ describe('FleetMemo', () => {
     // a few hundred builds of the demo fleet: seconds on a busy machine
   }, 60_000);
 
+  it("gives a cold build's fleet after a build that failed midway and was undone", () => {
+    const memo = new FleetMemo();
+    buildFleet(inputs, AGGREGATION, NOW, memo);
+    // derives, then fails in the services' assembly at its last service (label values are
+    // strings), after the services before it were built with every endpoint unready
+    const broken = inputs.map((c, i) =>
+      i === 1
+        ? withInventory(c, inv => {
+            const last = inv.services.length - 1;
+            inv.services[last] = {
+              ...inv.services[last],
+              labels: {
+                ...inv.services[last].labels,
+                [AGGREGATION.ownerLabel]: 7 as unknown as string,
+              },
+            };
+            inv.endpointSlices = inv.endpointSlices.map(slice => ({
+              ...slice,
+              endpoints: slice.endpoints.map(e => ({ ...e, ready: false })),
+            }));
+          })
+        : c,
+    );
+    // as the store refuses a change: back to what was derived before it
+    const restore = memo.checkpoint(inputs[1].name);
+    expect(() => buildFleet(broken, AGGREGATION, NOW, memo)).toThrow();
+    restore();
+    expect(buildFleet(inputs, AGGREGATION, NOW, memo)).toEqual(
+      buildFleet(reread(inputs), AGGREGATION, NOW),
+    );
+    // and the services cluster-2 shares with a cluster that changes next are built again
+    // from what cluster-2 holds, not from what the failed build had started to make of it
+    const next = inputs.map((c, i) =>
+      i === 0
+        ? { ...c, inventory: reread(c.inventory), inventoryDigest: undefined }
+        : c,
+    );
+    expect(buildFleet(next, AGGREGATION, NOW, memo)).toEqual(
+      buildFleet(reread(next), AGGREGATION, NOW),
+    );
+  });
+
   it('reuses what it derived from a cluster whose content did not change', () => {
     const memo = new FleetMemo();
     const first = buildFleet(inputs, AGGREGATION, NOW, memo);

@@ -119,11 +119,15 @@ export function buildFleet(
   const fleetClusters = derived.map(d =>
     fleetCluster(d.cluster, shown.get(d.cluster.name)!, d),
   );
+  const lastServices = last?.services;
+  // buildServices updates the last build's services in place: until this build is done
+  // there is none to reuse, so a build that fails midway leaves the next one to start over
+  if (last) last.services = undefined;
   const { services, memo: servicesMemo } = buildServices(
     derived,
     resolve,
     options,
-    last?.services,
+    lastServices,
   );
   const links = sameShape
     ? known.links
