@@ -1,7 +1,8 @@
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
+import { EMPTY_INVENTORY } from '../__testUtils__/emptyInventory';
 import { buildFleet } from './buildFleet';
 import { FleetMemo } from './FleetMemo';
-import type { ClusterInput, ClusterInventory } from './inventory';
+import type { ClusterInput } from './inventory';
 
 const AT = '2025-04-01T00:00:00.000Z';
 const ROOT =
@@ -263,18 +264,7 @@ describe('buildFleet on the demo fleet', () => {
 });
 
 describe('buildFleet on synthetic clusters', () => {
-  const empty: ClusterInventory = {
-    namespaces: [],
-    nodes: [],
-    services: [],
-    endpointSlices: [],
-    pods: [],
-    workloads: [],
-    configMaps: [],
-    remoteSecrets: [],
-    meshConfig: [],
-    ztunnelPresent: false,
-  };
+  const empty = EMPTY_INVENTORY;
   const ok = { state: 'ok' as const, lastSuccessAt: AT, lastAttemptAt: AT };
 
   it('federates through an east-west gateway on another network when roots match', async () => {

@@ -1,3 +1,4 @@
+import { EMPTY_INVENTORY } from '../__testUtils__/emptyInventory';
 import { storedStates } from '../__testUtils__/storedStates';
 import { readdirSync } from 'node:fs';
 import type { DatabaseService } from '@backstage/backend-plugin-api';
@@ -26,19 +27,6 @@ afterAll(async () => {
 
 const inventory = (marker: string) =>
   ({ marker } as unknown as ClusterInventory);
-/** An inventory's lists, all empty. */
-const LISTS = {
-  namespaces: [],
-  nodes: [],
-  services: [],
-  endpointSlices: [],
-  pods: [],
-  workloads: [],
-  configMaps: [],
-  remoteSecrets: [],
-  meshConfig: [],
-  ztunnelPresent: false,
-};
 const ok = (at: string) => ({
   state: 'ok' as const,
   lastSuccessAt: at,
@@ -163,7 +151,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     const repository = await DatabaseClusterStateRepository.create(database);
     const pods = (...names: string[]) =>
       ({
-        ...LISTS,
+        ...EMPTY_INVENTORY,
         pods: names.map(name => ({ namespace: 'ns', name })),
       } as unknown as ClusterInventory);
     const first = pods('p1', 'p2', 'p3');

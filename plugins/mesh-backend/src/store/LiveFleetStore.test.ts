@@ -12,6 +12,19 @@ import { changedObjects } from './inventoryChange';
 
 const AT = '2025-04-01T00:00:00.000Z';
 
+/** A cluster's status once a sync's content at `at` was refused: its last good data kept. */
+const refusedAt = (at: Date) => ({
+  state: 'stale',
+  lastSuccessAt: AT,
+  lastAttemptAt: at.toISOString(),
+  error: {
+    reason: 'malformed-response',
+    message: expect.stringMatching(
+      /^the cluster's objects could not be assembled into the fleet \(.+\); its last good data is kept$/,
+    ),
+  },
+});
+
 describe('LiveFleetStore', () => {
   async function setup() {
     const inputs = await demoClusterInputs(AT);
@@ -540,17 +553,9 @@ describe('LiveFleetStore', () => {
       await new Promise(resolve => setTimeout(resolve, 150));
       expect(writes).toEqual([]);
       const fleet = await store.getFleet();
-      expect(fleet.clusters.find(c => c.name === 'cluster-2')!.sync).toEqual({
-        state: 'stale',
-        lastSuccessAt: AT,
-        lastAttemptAt: later.toISOString(),
-        error: {
-          reason: 'malformed-response',
-          message: expect.stringMatching(
-            /^the cluster's objects could not be assembled into the fleet \(.+\); its last good data is kept$/,
-          ),
-        },
-      });
+      expect(fleet.clusters.find(c => c.name === 'cluster-2')!.sync).toEqual(
+        refusedAt(later),
+      );
       expect(servicesAt(fleet, 'cluster-2')).toEqual(
         servicesAt(before, 'cluster-2'),
       );
@@ -645,17 +650,7 @@ describe('LiveFleetStore', () => {
 
     const fleet = await store.getFleet();
     const cluster = fleet.clusters.find(c => c.name === 'cluster-2')!;
-    expect(cluster.sync).toEqual({
-      state: 'stale',
-      lastSuccessAt: AT,
-      lastAttemptAt: later.toISOString(),
-      error: {
-        reason: 'malformed-response',
-        message: expect.stringMatching(
-          /^the cluster's objects could not be assembled into the fleet \(.+\); its last good data is kept$/,
-        ),
-      },
-    });
+    expect(cluster.sync).toEqual(refusedAt(later));
     // every instance is still served from the good data (marked stale): the store held
     // cluster-2 by its digest alone, so the refused content's derivation must not replace it
     const instances = (services: typeof fleet.services) =>

@@ -4,6 +4,7 @@ import { demoClusterInputs } from '../__testUtils__/demoFleet';
 import {
   applyInventoryChange,
   changedObjects,
+  INVENTORY_LISTS,
   inventoryChange,
   inventoryObjects,
 } from './inventoryChange';
@@ -13,21 +14,8 @@ const AT = '2026-01-01T00:00:00.000Z';
 /** As the database gives it back: every object a new one. */
 const reread = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-type Lists = Exclude<
-  keyof ClusterInventory,
-  'ztunnelPresent' | 'skipped' | 'remoteSecretsForbidden'
->;
-const LISTS: Lists[] = [
-  'namespaces',
-  'nodes',
-  'services',
-  'endpointSlices',
-  'pods',
-  'workloads',
-  'configMaps',
-  'remoteSecrets',
-  'meshConfig',
-];
+type Lists = (typeof INVENTORY_LISTS)[number];
+const LISTS = INVENTORY_LISTS;
 
 let base: ClusterInventory;
 beforeAll(async () => {

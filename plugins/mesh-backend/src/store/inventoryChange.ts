@@ -1,7 +1,7 @@
 import type { ClusterInventory } from '../aggregation/inventory';
 
 /** The members of an inventory that are lists of objects. */
-const LISTS = [
+export const INVENTORY_LISTS = [
   'namespaces',
   'nodes',
   'services',
@@ -13,7 +13,7 @@ const LISTS = [
   'meshConfig',
 ] as const satisfies ReadonlyArray<keyof ClusterInventory>;
 
-type ListMember = (typeof LISTS)[number];
+type ListMember = (typeof INVENTORY_LISTS)[number];
 
 /** One list's change: `remove` items from index `at` replaced by `items`. */
 export interface ListSplice {
@@ -43,7 +43,7 @@ export function inventoryChange(
   after: ClusterInventory,
 ): InventoryChange {
   const lists: InventoryChange['lists'] = {};
-  for (const member of LISTS) {
+  for (const member of INVENTORY_LISTS) {
     const splice = spliceBetween(before[member], after[member]);
     if (splice) lists[member] = splice;
   }
@@ -67,7 +67,7 @@ export function changedObjects(change: InventoryChange): number {
 /** How many objects the inventory holds. */
 export function inventoryObjects(inventory: ClusterInventory): number {
   let count = 0;
-  for (const member of LISTS) count += inventory[member].length;
+  for (const member of INVENTORY_LISTS) count += inventory[member].length;
   return count;
 }
 
@@ -102,7 +102,7 @@ export function applyInventoryChange(
   const next: ClusterInventory = { ...inventory };
   delete next.skipped;
   delete next.remoteSecretsForbidden;
-  for (const member of LISTS) {
+  for (const member of INVENTORY_LISTS) {
     const splice = change.lists[member];
     if (!splice) continue;
     const list: readonly unknown[] = inventory[member];
