@@ -544,9 +544,9 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     if (refused.length === 0 && entries.length > 0) {
       for (const [name, before] of entries) this.unchecked.set(name, before);
       refused = refuse(
-        `${
-          error instanceof Error ? error.message : String(error)
-        }, with the changes of ${entries.map(([name]) => name).join(', ')}`,
+        `${messageOf(error)}, with the changes of ${entries
+          .map(([name]) => name)
+          .join(', ')}`,
       );
     }
     if (refused.length === 0) return false;
@@ -624,7 +624,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
       return undefined;
     } catch (error) {
       restore();
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     } finally {
       this.memo.forgetCheck(cluster.name);
     }
@@ -739,9 +739,14 @@ function refusal(problem: unknown): {
   reason: ClusterErrorReason;
   message: string;
 } {
-  const why = problem instanceof Error ? problem.message : String(problem);
   return {
     reason: 'malformed-response',
-    message: `the cluster's objects could not be assembled into the fleet (${why}); its last good data is kept`,
+    message: `the cluster's objects could not be assembled into the fleet (${messageOf(
+      problem,
+    )}); its last good data is kept`,
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
