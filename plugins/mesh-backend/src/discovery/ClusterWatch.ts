@@ -63,6 +63,8 @@ export class ClusterWatch {
   private flushing: Promise<void> = Promise.resolve();
   private lastReported?: string;
   private firstOutcome?: () => void;
+  /** Whether an outcome was recorded: until then, nothing waits for more changes. */
+  private recorded = false;
   /** Resolves once the cluster's first outcome (an inventory or a failure) is recorded, or it stopped. */
   readonly firstOutcomeRecorded: Promise<void>;
 
@@ -198,11 +200,18 @@ export class ClusterWatch {
 
   private scheduleFlush() {
     if (this.flushTimer || this.controller.signal.aborted) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      // one flush at a time: the sink sees this cluster's outcomes in order
-      this.flushing = this.flushing.then(() => this.flush());
-    }, this.options.debounceMs);
+    this.flushTimer = setTimeout(
+      () => {
+        this.flushTimer = undefined;
+        // one flush at a time: the sink sees this cluster's outcomes in order
+        this.flushing = this.flushing.then(() => this.flush());
+      },
+      // The first sync is flushed as soon as its kinds are listed (a flush before then
+      // finds a kind still syncing and stops): waiting to gather changes there held each
+      // of the `concurrency` slots of the fleet's first sync for twice the debounce per
+      // cluster (once for the kinds, once for the control plane's config maps).
+      this.recorded ? this.options.debounceMs : 0,
+    );
   }
 
   private async flush() {
@@ -223,6 +232,7 @@ export class ClusterWatch {
           { reason, message },
           at,
         );
+        this.recorded = true;
         this.firstOutcome?.();
         return;
       }
@@ -261,6 +271,7 @@ export class ClusterWatch {
       );
       this.lastReported = undefined;
       await this.options.sink.recordSuccess(this.name, inventory, at);
+      this.recorded = true;
       this.firstOutcome?.();
     } catch (error) {
       this.options.logger.error(

@@ -24,7 +24,7 @@ type Outcome =
   | { cluster: string; ok: true; inventory: ClusterInventory }
   | { cluster: string; ok: false; reason: string; message: string };
 
-function setup() {
+function setup(debounceMs = 20) {
   const outcomes: Outcome[] = [];
   const sink: ClusterOutcomeSink = {
     recordSuccess: async (cluster, inventory) => {
@@ -52,7 +52,7 @@ function setup() {
       backoffMaxMs: 200,
       random: () => 0.5,
     },
-    debounceMs: 20,
+    debounceMs,
     readerLifetimeMs: 60_000,
     concurrency: 1,
   });
@@ -88,6 +88,24 @@ describe('FleetWatch', () => {
     expect(outcomes.map(o => o.cluster)).toEqual(['cluster-1', 'cluster-2']);
     await watch.stop();
     expect(watch.size).toBe(0);
+  });
+
+  it('records a first sync as soon as its kinds are listed, without waiting for more changes', async () => {
+    const one = new FakeCluster(demoObjects('cluster-1'));
+    const two = new FakeCluster(demoObjects('cluster-2'));
+    server.use(
+      ...fakeApiServer(url('cluster-1'), one, { token: 'token-of-cluster-1' }),
+      ...fakeApiServer(url('cluster-2'), two, { token: 'token-of-cluster-2' }),
+    );
+    // a first sync that waited for the debounce (twice: the kinds, then the control
+    // plane's config maps) would take 12 s for the two, one at a time
+    const { watch, outcomes } = setup(3_000);
+    await watch.reconcile([source('cluster-1'), source('cluster-2')], 2_500);
+    expect(outcomes.map(o => [o.cluster, o.ok])).toEqual([
+      ['cluster-1', true],
+      ['cluster-2', true],
+    ]);
+    await watch.stop();
   });
 
   it('restarts a cluster whose connection details changed, and reports one that refuses it', async () => {
