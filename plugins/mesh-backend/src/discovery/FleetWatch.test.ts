@@ -61,14 +61,20 @@ function setup(debounceMs = 20) {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** The demo's cluster-1 and cluster-2, each behind a fake API server. */
+function serveTwoClusters() {
+  const one = new FakeCluster(demoObjects('cluster-1'));
+  const two = new FakeCluster(demoObjects('cluster-2'));
+  server.use(
+    ...fakeApiServer(url('cluster-1'), one, { token: 'token-of-cluster-1' }),
+    ...fakeApiServer(url('cluster-2'), two, { token: 'token-of-cluster-2' }),
+  );
+  return { one, two };
+}
+
 describe('FleetWatch', () => {
   it('starts a watch per cluster, one first sync at a time, and stops those no longer listed', async () => {
-    const one = new FakeCluster(demoObjects('cluster-1'));
-    const two = new FakeCluster(demoObjects('cluster-2'));
-    server.use(
-      ...fakeApiServer(url('cluster-1'), one, { token: 'token-of-cluster-1' }),
-      ...fakeApiServer(url('cluster-2'), two, { token: 'token-of-cluster-2' }),
-    );
+    const { one } = serveTwoClusters();
     const { watch, outcomes } = setup();
     await watch.reconcile([source('cluster-1'), source('cluster-2')], 20_000);
     expect(outcomes.map(o => [o.cluster, o.ok])).toEqual([
@@ -91,12 +97,7 @@ describe('FleetWatch', () => {
   });
 
   it('records a first sync as soon as its kinds are listed, without waiting for more changes', async () => {
-    const one = new FakeCluster(demoObjects('cluster-1'));
-    const two = new FakeCluster(demoObjects('cluster-2'));
-    server.use(
-      ...fakeApiServer(url('cluster-1'), one, { token: 'token-of-cluster-1' }),
-      ...fakeApiServer(url('cluster-2'), two, { token: 'token-of-cluster-2' }),
-    );
+    const { one } = serveTwoClusters();
     // a first sync that waited for the debounce (twice: the kinds, then the control
     // plane's config maps) would take 12 s for the two, one at a time
     const { watch, outcomes } = setup(3_000);
@@ -105,6 +106,10 @@ describe('FleetWatch', () => {
       ['cluster-1', true],
       ['cluster-2', true],
     ]);
+    // a change after the first sync still waits for the debounce, gathering what follows
+    one.remove(one.objects.find(o => o.kind === 'Pod')!);
+    await sleep(500);
+    expect(outcomes).toHaveLength(2);
     await watch.stop();
   });
 

@@ -245,6 +245,43 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     expect(await other.versions()).toEqual(new Map());
   });
 
+  it('loads a cluster whose stored changes do not apply without its inventory, and the others whole', async () => {
+    const database = await init();
+    const repository = await DatabaseClusterStateRepository.create(database);
+    const first = {
+      ...EMPTY_INVENTORY,
+      pods: [{ namespace: 'ns', name: 'p1' }],
+    } as unknown as ClusterInventory;
+    await repository.saveSuccess('a', first, ok('2026-01-01T00:00:00Z'));
+    await repository.saveSuccess('b', first, ok('2026-01-01T00:00:00Z'));
+    const knex = await database.getClient();
+    // a change that removes more pods than the stored inventory has, and one that is not JSON
+    await knex('mesh_cluster_change').insert([
+      {
+        cluster: 'a',
+        change: JSON.stringify({
+          lists: { pods: { at: 0, remove: 5, items: [] } },
+          rest: { ztunnelPresent: false },
+        }),
+      },
+      { cluster: 'a', change: '{"lists":' },
+    ]);
+    const rows = await storedStates(repository);
+    expect(rows.find(r => r.cluster === 'b')!.inventory).toEqual(first);
+    const a = rows.find(r => r.cluster === 'a')!;
+    expect(a.inventory).toBeUndefined();
+    expect(a.sync).toEqual({
+      state: 'never-synced',
+      lastAttemptAt: '2026-01-01T00:00:00Z',
+      error: {
+        reason: 'malformed-response',
+        message: expect.stringMatching(
+          /^the stored inventory of the cluster could not be read \(the stored change of pods does not fit the stored inventory .+\); it waits for the next sync$/,
+        ),
+      },
+    });
+  });
+
   it('stores an inventory of several megabytes', async () => {
     const repository = await DatabaseClusterStateRepository.create(
       await init(),

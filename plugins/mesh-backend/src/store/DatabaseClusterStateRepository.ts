@@ -33,30 +33,49 @@ interface ChangeRow {
 
 /**
  * A stored state: the inventory written whole with its changes since applied in order, and
- * the digest of that stored text (the same rows, the same digest on every replica).
+ * the digest of that stored text (the same rows, the same digest on every replica). A
+ * cluster whose stored inventory cannot be read (malformed JSON, a change that does not fit)
+ * loads without one, saying why, and waits for its next sync: the other clusters load.
  */
 function parseRow(row: Row, changes: string[] = []): StoredClusterState {
+  const sync = JSON.parse(row.sync) as ClusterSyncStatus;
   const state: StoredClusterState = {
     cluster: row.cluster,
-    sync: JSON.parse(row.sync) as ClusterSyncStatus,
+    sync,
     updatedAt: Number(row.updated_at),
   };
   if (!row.inventory) return state;
-  let inventory = JSON.parse(row.inventory) as ClusterInventory;
-  for (const change of changes)
-    inventory = applyInventoryChange(
+  try {
+    let inventory = JSON.parse(row.inventory) as ClusterInventory;
+    for (const change of changes)
+      inventory = applyInventoryChange(
+        inventory,
+        JSON.parse(change) as InventoryChange,
+      );
+    return {
+      ...state,
       inventory,
-      JSON.parse(change) as InventoryChange,
-    );
-  return {
-    ...state,
-    inventory,
-    inventoryDigest: inventoryDigest(
-      changes.length === 0
-        ? row.inventory
-        : [row.inventory, ...changes].join('\n'),
-    ),
-  };
+      inventoryDigest: inventoryDigest(
+        changes.length === 0
+          ? row.inventory
+          : [row.inventory, ...changes].join('\n'),
+      ),
+    };
+  } catch (error) {
+    return {
+      ...state,
+      sync: {
+        state: 'never-synced',
+        ...(sync.lastAttemptAt ? { lastAttemptAt: sync.lastAttemptAt } : {}),
+        error: {
+          reason: 'malformed-response',
+          message: `the stored inventory of the cluster could not be read (${
+            (error as Error).message
+          }); it waits for the next sync`,
+        },
+      },
+    };
+  }
 }
 
 /** The plugin database (SQLite or PostgreSQL) behind `coreServices.database`. */
@@ -112,8 +131,11 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
           .select('cluster', 'change')
           .whereIn('cluster', slice)
           .orderBy('id');
-        for (const { cluster, change } of changeRows)
-          changes.set(cluster, [...(changes.get(cluster) ?? []), change]);
+        for (const { cluster, change } of changeRows) {
+          const list = changes.get(cluster);
+          if (list) list.push(change);
+          else changes.set(cluster, [change]);
+        }
       }
       return rows.map(row => parseRow(row, changes.get(row.cluster)));
     });
