@@ -208,6 +208,26 @@ export class FleetMemo {
   }
 
   /**
+   * Takes what was derived, with these options, from the inventory with this digest, as
+   * stored beside it: the cluster is then known by its digest, its inventory neither read
+   * nor derived again (a restart, another replica's write).
+   */
+  seed(
+    name: string,
+    options: AggregationOptions,
+    digest: string,
+    derivation: ClusterDerivation,
+  ): void {
+    this.entries.set(name, {
+      options,
+      digest,
+      // as `deriveCluster` keys them: a stored derivation is that JSON parsed
+      controlPlanesKey: JSON.stringify(derivation.controlPlanes),
+      derivation,
+    });
+  }
+
+  /**
    * Drops what the last check of this cluster alone built (its fleet's services), keeping
    * the cluster's derivation: a check is rare (a full read, a restart's load, a failed
    * build), and its services are a second copy of the cluster's.

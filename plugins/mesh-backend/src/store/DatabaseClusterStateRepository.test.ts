@@ -11,6 +11,7 @@ import {
 import { DatabaseClusterStateRepository } from './DatabaseClusterStateRepository';
 import { inventoryDigest } from './inventoryDigest';
 import { inventoryChange } from './inventoryChange';
+import { derivationChange, type DerivationRecord } from './storedDerivation';
 import { serializeStartup } from './serializeStartup';
 
 jest.setTimeout(60_000);
@@ -56,6 +57,8 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     const columns = await knex('mesh_cluster_state').columnInfo();
     expect(Object.keys(columns).sort()).toEqual([
       'cluster',
+      'derivation',
+      'derivation_key',
       'inventory',
       'sync',
       'updated_at',
@@ -63,7 +66,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
     ]);
     expect(
       Object.keys(await knex('mesh_cluster_change').columnInfo()).sort(),
-    ).toEqual(['change', 'cluster', 'id']);
+    ).toEqual(['change', 'cluster', 'derivation_change', 'id']);
     await knex.migrate.rollback(
       { directory: `${__dirname}/../../migrations` },
       true,
@@ -280,6 +283,93 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
         ),
       },
     });
+  });
+
+  it('stores the derivation beside the inventory, follows its changes, and gives it only under its key', async () => {
+    const database = await init();
+    const repository = await DatabaseClusterStateRepository.create(database);
+    // what a record holds does not matter here: its lists splice as an inventory's do
+    const record = (services: string[]) =>
+      ({
+        lists: {
+          services: services.map(name => ({ name })),
+          mirrors: [],
+          namespaces: [],
+          config: [],
+          controlPlanes: [],
+        },
+        rest: {
+          topology: { regions: [], zones: [], eastWestGateways: [] },
+          status: {},
+        },
+      } as unknown as DerivationRecord);
+    const first = {
+      ...EMPTY_INVENTORY,
+      pods: [{ name: 'p1' }],
+    } as unknown as ClusterInventory;
+    const second = {
+      ...first,
+      pods: [...first.pods, { name: 'p2' }],
+    } as unknown as ClusterInventory;
+    const [r1, r2] = [record(['s1']), record(['s1', 's2'])];
+    await repository.saveSuccess('a', first, ok('2026-01-01T00:00:00Z'), {
+      derivation: { key: 'k1', record: r1 },
+    });
+    const plain = (await repository.load(['a']))[0];
+    expect(plain.inventory).toEqual(first);
+    expect(plain.derivation).toBeUndefined();
+    // under its key: the derivation instead of the inventory, with the same digest
+    const keyed = (await repository.load(['a'], { derivationKey: 'k1' }))[0];
+    expect(keyed.inventory).toBeUndefined();
+    expect(keyed.derivation).toEqual(r1);
+    expect(keyed.inventoryDigest).toBe(plain.inventoryDigest);
+    // another key (other options, another format): the inventory
+    expect(
+      (await repository.load(['a'], { derivationKey: 'k2' }))[0],
+    ).toMatchObject({ inventory: first });
+
+    // a change carries the derivation's change, which the load applies in order
+    expect(
+      await repository.saveChange(
+        'a',
+        inventoryChange(first, second),
+        ok('2026-01-01T00:00:10Z'),
+        derivationChange(r1, r2),
+      ),
+    ).toBe(true);
+    const changed = (await repository.load(['a'], { derivationKey: 'k1' }))[0];
+    expect(changed.derivation).toEqual(r2);
+    expect(changed.inventoryDigest).toBe(
+      (await repository.load(['a']))[0].inventoryDigest,
+    );
+    expect(changed.inventoryDigest).not.toBe(plain.inventoryDigest);
+
+    // a change without one voids the stored derivation until the next whole write
+    expect(
+      await repository.saveChange(
+        'a',
+        inventoryChange(second, first),
+        ok('2026-01-01T00:00:20Z'),
+      ),
+    ).toBe(true);
+    const voided = (await repository.load(['a'], { derivationKey: 'k1' }))[0];
+    expect(voided.derivation).toBeUndefined();
+    expect(voided.inventory).toEqual(first);
+    await repository.saveSuccess('a', second, ok('2026-01-01T00:00:30Z'), {
+      derivation: { key: 'k1', record: r2 },
+    });
+    expect(
+      (await repository.load(['a'], { derivationKey: 'k1' }))[0].derivation,
+    ).toEqual(r2);
+
+    // an unreadable derivation: the inventory instead, the cluster still loads
+    const knex = await database.getClient();
+    await knex('mesh_cluster_state')
+      .where({ cluster: 'a' })
+      .update({ derivation: '{"lists":' });
+    expect(
+      (await repository.load(['a'], { derivationKey: 'k1' }))[0],
+    ).toMatchObject({ inventory: second, sync: { state: 'ok' } });
   });
 
   it('stores an inventory of several megabytes', async () => {

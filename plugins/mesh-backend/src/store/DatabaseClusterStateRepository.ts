@@ -9,8 +9,14 @@ import { inventoryDigest } from './inventoryDigest';
 import { applyInventoryChange, InventoryChange } from './inventoryChange';
 import type {
   ClusterStateRepository,
+  KeyedDerivation,
   StoredClusterState,
 } from './ClusterStateRepository';
+import {
+  applyDerivationChange,
+  type DerivationChange,
+  type DerivationRecord,
+} from './storedDerivation';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
@@ -24,20 +30,29 @@ interface Row {
   inventory: string | null;
   updated_at: number | string;
   writer?: string | null;
+  derivation?: string | null;
+  derivation_key?: string | null;
 }
 
 interface ChangeRow {
   cluster: string;
   change: string;
+  derivation_change?: string | null;
 }
 
 /**
  * A stored state: the inventory written whole with its changes since applied in order, and
- * the digest of that stored text (the same rows, the same digest on every replica). A
+ * the digest of that stored text (the same rows, the same digest on every replica). With
+ * the key its derivation was stored under, the derivation (with its changes) instead of the
+ * inventory, when the whole chain of it is stored: the inventory is then only digested. A
  * cluster whose stored inventory cannot be read (malformed JSON, a change that does not fit)
  * loads without one, saying why, and waits for its next sync: the other clusters load.
  */
-function parseRow(row: Row, changes: string[] = []): StoredClusterState {
+function parseRow(
+  row: Row,
+  changes: ChangeRow[] = [],
+  derivationKey?: string,
+): StoredClusterState {
   const sync = JSON.parse(row.sync) as ClusterSyncStatus;
   const state: StoredClusterState = {
     cluster: row.cluster,
@@ -45,22 +60,24 @@ function parseRow(row: Row, changes: string[] = []): StoredClusterState {
     updatedAt: Number(row.updated_at),
   };
   if (!row.inventory) return state;
+  const digest = inventoryDigest(
+    changes.length === 0
+      ? row.inventory
+      : [row.inventory, ...changes.map(c => c.change)].join('\n'),
+  );
+  const derivation =
+    derivationKey !== undefined && row.derivation_key === derivationKey
+      ? parseDerivation(row.derivation, changes)
+      : undefined;
+  if (derivation) return { ...state, derivation, inventoryDigest: digest };
   try {
     let inventory = JSON.parse(row.inventory) as ClusterInventory;
-    for (const change of changes)
+    for (const { change } of changes)
       inventory = applyInventoryChange(
         inventory,
         JSON.parse(change) as InventoryChange,
       );
-    return {
-      ...state,
-      inventory,
-      inventoryDigest: inventoryDigest(
-        changes.length === 0
-          ? row.inventory
-          : [row.inventory, ...changes].join('\n'),
-      ),
-    };
+    return { ...state, inventory, inventoryDigest: digest };
   } catch (error) {
     return {
       ...state,
@@ -75,6 +92,28 @@ function parseRow(row: Row, changes: string[] = []): StoredClusterState {
         },
       },
     };
+  }
+}
+
+/**
+ * The stored derivation with its changes applied, or undefined when part of it is missing
+ * (a change written without one) or unreadable: the inventory is derived instead.
+ */
+function parseDerivation(
+  text: string | null | undefined,
+  changes: ChangeRow[],
+): DerivationRecord | undefined {
+  if (!text || changes.some(c => !c.derivation_change)) return undefined;
+  try {
+    let record = JSON.parse(text) as DerivationRecord;
+    for (const { derivation_change } of changes)
+      record = applyDerivationChange(
+        record,
+        JSON.parse(derivation_change!) as DerivationChange,
+      );
+    return record;
+  } catch {
+    return undefined;
   }
 }
 
@@ -113,14 +152,17 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     return new Map(rows.map(row => [row.cluster, Number(row.updated_at)]));
   }
 
-  async load(clusters: readonly string[]): Promise<StoredClusterState[]> {
+  async load(
+    clusters: readonly string[],
+    { derivationKey }: { derivationKey?: string } = {},
+  ): Promise<StoredClusterState[]> {
     // the states and their changes as of one moment: a writer between the two reads would
     // otherwise pair an inventory with another one's changes
     return this.knex.transaction(async trx => {
       if (trx.client.dialect === 'postgresql')
         await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const rows: Row[] = [];
-      const changes = new Map<string, string[]>();
+      const changes = new Map<string, ChangeRow[]>();
       // SQLite allows at most 999 bound parameters per statement
       for (let i = 0; i < clusters.length; i += 500) {
         const slice = clusters.slice(i, i + 500);
@@ -128,16 +170,18 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
           ...(await trx<Row>(TABLE).select('*').whereIn('cluster', slice)),
         );
         const changeRows: ChangeRow[] = await trx<ChangeRow>(CHANGES)
-          .select('cluster', 'change')
+          .select('cluster', 'change', 'derivation_change')
           .whereIn('cluster', slice)
           .orderBy('id');
-        for (const { cluster, change } of changeRows) {
-          const list = changes.get(cluster);
-          if (list) list.push(change);
-          else changes.set(cluster, [change]);
+        for (const row of changeRows) {
+          const list = changes.get(row.cluster);
+          if (list) list.push(row);
+          else changes.set(row.cluster, [row]);
         }
       }
-      return rows.map(row => parseRow(row, changes.get(row.cluster)));
+      return rows.map(row =>
+        parseRow(row, changes.get(row.cluster), derivationKey),
+      );
     });
   }
 
@@ -145,7 +189,10 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     cluster: string,
     inventory: ClusterInventory,
     sync: ClusterSyncStatus,
-    serialized = JSON.stringify(inventory),
+    {
+      serialized = JSON.stringify(inventory),
+      derivation,
+    }: { serialized?: string; derivation?: KeyedDerivation } = {},
   ) {
     const version = this.nextWriteTime();
     await this.knex.transaction(async trx => {
@@ -156,6 +203,8 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
           inventory: serialized,
           updated_at: version,
           writer: this.writer,
+          derivation: derivation ? JSON.stringify(derivation.record) : null,
+          derivation_key: derivation?.key ?? null,
         })
         .onConflict('cluster')
         .merge();
@@ -169,6 +218,7 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     cluster: string,
     change: InventoryChange,
     sync: ClusterSyncStatus,
+    derivation?: DerivationChange,
   ): Promise<boolean> {
     const since = this.written.get(cluster);
     if (since === undefined) return false;
@@ -178,9 +228,18 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
       const updated = await trx<Row>(TABLE)
         .where({ cluster, updated_at: since, writer: this.writer })
         .whereNotNull('inventory')
-        .update({ sync: JSON.stringify(sync), updated_at: version });
+        .update({
+          sync: JSON.stringify(sync),
+          updated_at: version,
+          // a change without the derivation's breaks its chain until the next whole write
+          ...(derivation ? {} : { derivation: null, derivation_key: null }),
+        });
       if (updated !== 1) return false;
-      await trx(CHANGES).insert({ cluster, change: JSON.stringify(change) });
+      await trx(CHANGES).insert({
+        cluster,
+        change: JSON.stringify(change),
+        derivation_change: derivation ? JSON.stringify(derivation) : null,
+      });
       return true;
     });
     if (applied) this.written.set(cluster, version);

@@ -9,6 +9,8 @@ import type { ClusterStateRepository } from './ClusterStateRepository';
 import { inventoryDigest } from './inventoryDigest';
 import { LiveFleetStore } from './LiveFleetStore';
 import { changedObjects } from './inventoryChange';
+import { deriveCluster, FleetMemo } from '../aggregation/FleetMemo';
+import { derivationKey, derivationRecord } from './storedDerivation';
 
 const AT = '2025-04-01T00:00:00.000Z';
 
@@ -118,7 +120,9 @@ describe('LiveFleetStore', () => {
     setImmediate(count);
     await store.load();
     loading = false;
-    expect(load.mock.calls).toEqual(inputs.map(c => [[c.name]]).sort());
+    expect(load.mock.calls.map(([names]) => names)).toEqual(
+      inputs.map(c => [c.name]).sort(),
+    );
     expect(turns).toBeGreaterThanOrEqual(inputs.length);
     const [a, b] = await Promise.all([store.getFleet(), store.getFleet()]);
     expect(a).toBe(b);
@@ -270,7 +274,7 @@ describe('LiveFleetStore', () => {
         'cluster-2',
       );
       expect(workloads.every(w => w.pods.ready === 0)).toBe(true);
-      expect(load.mock.calls).toEqual([[['cluster-2']]]);
+      expect(load.mock.calls.map(([names]) => names)).toEqual([['cluster-2']]);
       // nothing written since: nothing read
       await store.getFleet();
       expect(load).toHaveBeenCalledTimes(1);
@@ -363,18 +367,18 @@ describe('LiveFleetStore', () => {
       let refuseChanges = false;
       const repository: ClusterStateRepository = {
         ...saved,
-        saveSuccess: async (cluster, inventory, sync) => {
+        saveSuccess: async (cluster, inventory, sync, stored) => {
           if (failWrites) throw new Error('the database is down');
           writes.push(cluster);
           how.push(`${cluster} whole`);
-          await saved.saveSuccess(cluster, inventory, sync);
+          await saved.saveSuccess(cluster, inventory, sync, stored);
         },
-        saveChange: async (cluster, change, sync) => {
+        saveChange: async (cluster, change, sync, derivation) => {
           if (failWrites) throw new Error('the database is down');
           if (refuseChanges) return false;
           writes.push(cluster);
           how.push(`${cluster} change of ${changedObjects(change)}`);
-          return saved.saveChange(cluster, change, sync);
+          return saved.saveChange(cluster, change, sync, derivation);
         },
       };
       const store = new LiveFleetStore({
@@ -482,14 +486,33 @@ describe('LiveFleetStore', () => {
       expect(objects).toBeGreaterThanOrEqual(reviews.length);
       expect(objects).toBeLessThan(changed.pods.length);
       expect(await storedPods(saved, 'cluster-2')).toEqual(changed.pods);
-      // a restarted replica serves the changed pods from what was written
+      // a restarted replica serves the changed pods from what was written: the derivation
+      // and its change, the inventory not even read
+      const loaded = jest.spyOn(saved, 'load');
       const restarted = new LiveFleetStore({
-        clusters: [],
+        clusters: (await store.getFleet()).clusters.map(c => ({
+          name: c.name,
+          source: c.source ?? 'kubernetes',
+        })),
         repository: saved,
         aggregation: AGGREGATION,
         logger: mockServices.logger.mock(),
       });
       await restarted.load();
+      const states = await Promise.all(loaded.mock.results.map(r => r.value));
+      expect(
+        states.flat().map(st => [st.cluster, !!st.derivation, !!st.inventory]),
+      ).toEqual(
+        ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'].map(c => [
+          c,
+          true,
+          false,
+        ]),
+      );
+      expect(await restarted.getFleet()).toEqual({
+        ...(await store.getFleet()),
+        generatedAt: expect.any(String),
+      });
       const reviewsThere = await workloadsOf(
         restarted,
         'bookinfo/reviews',
@@ -671,6 +694,149 @@ describe('LiveFleetStore', () => {
       r => r.cluster === 'cluster-2',
     )!;
     expect(stored.inventory).toBe(good);
+  });
+
+  describe('a restart', () => {
+    /** A store on the repository, loaded: what a restarted replica serves. */
+    async function restartOn(
+      repository: ClusterStateRepository,
+      aggregation = AGGREGATION,
+    ) {
+      const load = jest.spyOn(repository, 'load');
+      const logger = mockServices.logger.mock();
+      const store = new LiveFleetStore({
+        clusters: (await demoClusterInputs(AT)).map(({ name, source }) => ({
+          name,
+          source,
+        })),
+        repository,
+        aggregation,
+        logger,
+      });
+      await store.load();
+      const states = (
+        await Promise.all(load.mock.results.map(r => r.value))
+      ).flat() as Awaited<ReturnType<ClusterStateRepository['load']>>;
+      load.mockRestore();
+      return { store, states, logger };
+    }
+    const withoutTime = (fleet: Fleet) => ({ ...fleet, generatedAt: '' });
+
+    it('serves the fleet from the stored derivations, reading no inventory', async () => {
+      const repository = memoryRepository();
+      const inputs = await demoClusterInputs(AT);
+      const serving = new LiveFleetStore({
+        clusters: inputs.map(({ name, source }) => ({ name, source })),
+        repository,
+        aggregation: AGGREGATION,
+        logger: mockServices.logger.mock(),
+      });
+      for (const c of inputs)
+        await serving.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const { store, states } = await restartOn(repository);
+      expect(
+        states.map(st => [st.cluster, !!st.derivation, !!st.inventory]),
+      ).toEqual(inputs.map(c => [c.name, true, false]).sort());
+      expect(withoutTime(await store.getFleet())).toEqual(
+        withoutTime(await serving.getFleet()),
+      );
+      // a sync of the same content after the restart keeps what was loaded
+      const before = await workloadsOf(store, 'bookinfo/reviews', 'cluster-2');
+      await store.recordSuccess(
+        'cluster-2',
+        reread(inputs.find(c => c.name === 'cluster-2')!.inventory!),
+        new Date(AT),
+      );
+      expect(await workloadsOf(store, 'bookinfo/reviews', 'cluster-2')).toBe(
+        before,
+      );
+    });
+
+    it('derives from the inventories when the options changed since they were stored', async () => {
+      const repository = memoryRepository();
+      const inputs = await demoClusterInputs(AT);
+      const serving = new LiveFleetStore({
+        clusters: inputs.map(({ name, source }) => ({ name, source })),
+        repository,
+        aggregation: AGGREGATION,
+        logger: mockServices.logger.mock(),
+      });
+      for (const c of inputs)
+        await serving.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const options = { ...AGGREGATION, subsetLabels: [] };
+      const { store, states } = await restartOn(repository, options);
+      expect(states.every(st => st.inventory && !st.derivation)).toBe(true);
+      const fresh = new LiveFleetStore({
+        clusters: inputs.map(({ name, source }) => ({ name, source })),
+        repository: memoryRepository(),
+        aggregation: options,
+        logger: mockServices.logger.mock(),
+      });
+      for (const c of inputs)
+        await fresh.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const fleet = await store.getFleet();
+      expect(
+        fleet.services.some(s =>
+          s.instances.some(i => Object.keys(i.subsets).length > 0),
+        ),
+      ).toBe(false);
+      expect(withoutTime(fleet)).toEqual(withoutTime(await fresh.getFleet()));
+    });
+
+    it('drops a stored derivation the fleet cannot be built from, and serves the other clusters', async () => {
+      const repository = memoryRepository();
+      const inputs = await demoClusterInputs(AT);
+      const sync = {
+        state: 'ok' as const,
+        lastSuccessAt: AT,
+        lastAttemptAt: AT,
+      };
+      const memo = new FleetMemo();
+      for (const c of inputs) {
+        const record = derivationRecord(deriveCluster(c, AGGREGATION, memo)!);
+        await repository.saveSuccess(c.name, c.inventory!, sync, {
+          derivation: {
+            key: derivationKey(AGGREGATION),
+            // a service without its Service object: the services' assembly fails on it
+            record:
+              c.name === 'cluster-3'
+                ? {
+                    ...record,
+                    lists: {
+                      ...record.lists,
+                      services: [
+                        { ...record.lists.services[0], service: null as any },
+                      ],
+                    },
+                  }
+                : record,
+          },
+        });
+      }
+      const { store, logger } = await restartOn(repository);
+      const fleet = await store.getFleet();
+      expect(fleet.clusters.map(c => [c.name, c.sync.state])).toEqual([
+        ['cluster-1', 'ok'],
+        ['cluster-2', 'ok'],
+        ['cluster-3', 'never-synced'],
+        ['cluster-4', 'ok'],
+      ]);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringMatching(/^Ignoring the inventory of cluster cluster-3: /),
+      );
+      // its next sync, of the very content stored, is derived afresh and accepted
+      const cluster3 = inputs.find(c => c.name === 'cluster-3')!;
+      await store.recordSuccess(
+        'cluster-3',
+        reread(cluster3.inventory!),
+        new Date(AT),
+      );
+      const healed = await store.getFleet();
+      expect(
+        healed.clusters.find(c => c.name === 'cluster-3')!.sync.state,
+      ).toBe('ok');
+      expect(servicesAt(healed, 'cluster-3').length).toBeGreaterThan(0);
+    });
   });
 
   it('ignores a stored inventory the fleet cannot be built from instead of failing every read', async () => {

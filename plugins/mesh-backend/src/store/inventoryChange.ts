@@ -1,4 +1,5 @@
 import type { ClusterInventory } from '../aggregation/inventory';
+import { applySplice, spliceBetween, type ListSplice } from './listSplice';
 
 /** The members of an inventory that are lists of objects. */
 export const INVENTORY_LISTS = [
@@ -14,13 +15,6 @@ export const INVENTORY_LISTS = [
 ] as const satisfies ReadonlyArray<keyof ClusterInventory>;
 
 type ListMember = (typeof INVENTORY_LISTS)[number];
-
-/** One list's change: `remove` items from index `at` replaced by `items`. */
-export interface ListSplice {
-  at: number;
-  remove: number;
-  items: unknown[];
-}
 
 /**
  * What turns one inventory of a cluster into the next: per list that changed, one splice,
@@ -71,26 +65,6 @@ export function inventoryObjects(inventory: ClusterInventory): number {
   return count;
 }
 
-function spliceBetween(
-  before: readonly unknown[],
-  after: readonly unknown[],
-): ListSplice | undefined {
-  if (before === after) return undefined;
-  let head = 0;
-  const shortest = Math.min(before.length, after.length);
-  while (head < shortest && before[head] === after[head]) head++;
-  let tail = 0;
-  while (
-    tail < shortest - head &&
-    before[before.length - 1 - tail] === after[after.length - 1 - tail]
-  )
-    tail++;
-  const remove = before.length - head - tail;
-  const items = after.slice(head, after.length - tail);
-  if (remove === 0 && items.length === 0) return undefined;
-  return { at: head, remove, items };
-}
-
 /**
  * The inventory `change` turns `inventory` into. `inventory` is left as it is: the lists
  * that change are new arrays, the others are shared.
@@ -105,15 +79,8 @@ export function applyInventoryChange(
   for (const member of INVENTORY_LISTS) {
     const splice = change.lists[member];
     if (!splice) continue;
-    const list: readonly unknown[] = inventory[member];
-    if (splice.at < 0 || splice.at + splice.remove > list.length)
-      throw new Error(
-        `the stored change of ${member} does not fit the stored inventory (${splice.remove} from ${splice.at} of ${list.length})`,
-      );
-    // concat, not splice(...items): a call takes only so many arguments
-    (next as unknown as Record<ListMember, unknown[]>)[member] = list
-      .slice(0, splice.at)
-      .concat(splice.items, list.slice(splice.at + splice.remove));
+    (next as unknown as Record<ListMember, unknown[]>)[member] =
+      applySplice<unknown>(inventory[member], splice, member, 'inventory');
   }
   return Object.assign(next, change.rest);
 }
