@@ -30,6 +30,8 @@ import {
 /**
  * What the fleet takes from one cluster's inventory alone, whatever the other clusters hold:
  * the bulk of a fleet build (at 50,000 services, seconds; the rest takes a fraction of that).
+ * It is stored beside the inventory (`store/storedDerivation.ts`): what it holds, and how it
+ * is derived, change only with that module's `DERIVATION_FORMAT`.
  */
 export interface ClusterDerivation {
   /** Where the cluster runs and how it is reached, as its status shows it. */

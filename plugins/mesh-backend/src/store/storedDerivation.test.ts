@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { AGGREGATION, demoClusterInputs } from '../__testUtils__/demoFleet';
 import {
@@ -142,6 +143,28 @@ describe('a stored derivation', () => {
     ).toThrow(
       /^the stored change of services does not fit the stored derivation/,
     );
+  });
+
+  it('changes format when what is derived changes: bump DERIVATION_FORMAT when this fails', () => {
+    // A stored derivation is served after a restart as it was derived. Should the code
+    // derive something else from the same inventory, records of the old format would be
+    // served until each cluster's content changed: a new format makes every replica derive
+    // again, once. When this fails, bump DERIVATION_FORMAT (storedDerivation.ts) and set
+    // both figures below to what the failure shows.
+    const memo = new FleetMemo();
+    const derived = JSON.stringify(
+      inputs.map(c => {
+        const derivation = deriveCluster(c, AGGREGATION, memo);
+        return derivation && derivationRecord(derivation);
+      }),
+    );
+    expect({
+      format: derivationKey(AGGREGATION).split(':')[0],
+      demoFleetDerived: createHash('sha256')
+        .update(derived)
+        .digest('hex')
+        .slice(0, 16),
+    }).toEqual({ format: 'v1', demoFleetDerived: 'ef7c2dc465139519' });
   });
 
   it('is keyed by the options it was derived with', () => {
