@@ -30,12 +30,16 @@ describe('FleetMemo', () => {
       ...AGGREGATION,
       subsetLabels: [],
     };
-    const step = fc.record({
+    const edit = fc.record({
       cluster: fc.nat(inputs.length - 1),
       change: fc.constantFrom(...Object.keys(changes)),
-      options: fc.constantFrom(AGGREGATION, otherOptions),
       // a poll's sync comes digested; a watch's change is known by its objects alone
       digest: fc.boolean(),
+    });
+    // between two builds, one cluster or several changed (watched changes gather)
+    const step = fc.record({
+      edits: fc.array(edit, { minLength: 1, maxLength: 3 }),
+      options: fc.constantFrom(AGGREGATION, otherOptions),
     });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), steps => {
@@ -44,16 +48,18 @@ describe('FleetMemo', () => {
         expect(buildFleet(current, AGGREGATION, NOW, memo)).toEqual(
           buildFleet(reread(current), AGGREGATION, NOW),
         );
-        for (const { cluster, change, options, digest } of steps) {
-          const previous = current;
-          current = previous.map((c, i) => {
-            if (i !== cluster) return c;
-            const { inventoryDigest: _, ...changed } = changes[change](
-              c,
-              previous,
-            );
-            return digest ? digested(changed) : changed;
-          });
+        for (const { edits, options } of steps) {
+          for (const { cluster, change, digest } of edits) {
+            const previous = current;
+            current = previous.map((c, i) => {
+              if (i !== cluster) return c;
+              const { inventoryDigest: _, ...changed } = changes[change](
+                c,
+                previous,
+              );
+              return digest ? digested(changed) : changed;
+            });
+          }
           // a cold build: no memo, and objects no earlier build has seen
           expect(buildFleet(current, options, NOW, memo)).toEqual(
             buildFleet(reread(current), options, NOW),

@@ -537,14 +537,31 @@ function sameParts(a: Part[], b: Part[]): boolean {
 const idOf = (s: ServiceInfo) => serviceId(s.namespace, s.name);
 
 /**
+ * The ids of the contributions one list holds and the other does not (by object): what a
+ * cluster's change touched, when the memo kept the objects of what it did not.
+ */
+function changedIds(
+  before: readonly ServiceContribution[],
+  after: readonly ServiceContribution[],
+): Set<string> {
+  const ids = new Set<string>();
+  const kept = new Set(before);
+  for (const contribution of after)
+    if (!kept.delete(contribution)) ids.add(idOf(contribution.service));
+  for (const gone of kept) ids.add(idOf(gone.service));
+  return ids;
+}
+
+/**
  * One logical service per namespace/name across clusters (Istio's namespace sameness),
  * with one instance per cluster that runs it. Linkerd mirrors are not services of their own:
  * they mark the instance they mirror as reachable from the mirroring cluster.
  *
- * With `previous`, the last build's services: only the ids of the clusters whose
- * contributions changed (other objects, or stale or not) are looked at again, a service
- * whose parts are unchanged is that build's object, and the order is kept when no service
- * came or went. After a watched change a build costs the clusters that changed. A mirrored
+ * With `previous`, the last build's services: only the ids whose contribution changed
+ * (another object: a watched change touches a few; every id of a cluster that came, went
+ * or turned stale or fresh) are looked at again, a service whose parts are unchanged is
+ * that build's object, and the order is kept when no service came or went. After a
+ * watched change a build costs the services that changed. A mirrored
  * service is always built again (its mark comes from other clusters). The result is equal
  * to a build without `previous`. `previous` is used up: its map is updated in place.
  */
@@ -589,20 +606,37 @@ export function buildServices(
   const mirrored = new Set(mirrors.map(m => m.id));
 
   const usable = previous?.options === options ? previous : undefined;
-  // the clusters whose parts differ from the last build's, and the ids they give or gave
-  const changed = new Set<string>();
+  // The clusters whose parts differ from the last build's, each with the ids whose part
+  // changed: after a watched change, the few services whose contribution is a new object
+  // (the memo keeps the others' objects); every id the cluster gives or gave when it
+  // came, went or turned stale or fresh.
+  const changed = new Map<string, Set<string>>();
   for (const [name, part] of current) {
     const before = usable?.clusters.get(name);
-    if (before?.instances !== part.instances || before.stale !== part.stale)
-      changed.add(name);
+    if (before?.instances === part.instances && before.stale === part.stale)
+      continue;
+    changed.set(
+      name,
+      before && before.stale === part.stale
+        ? changedIds(before.instances.services, part.instances.services)
+        : new Set([
+            ...(before?.instances.services ?? []).map(c => idOf(c.service)),
+            ...part.instances.services.map(c => idOf(c.service)),
+          ]),
+    );
   }
-  for (const name of usable?.clusters.keys() ?? [])
-    if (!current.has(name)) changed.add(name);
+  for (const [name, before] of usable?.clusters ?? [])
+    if (!current.has(name))
+      changed.set(
+        name,
+        new Set(before.instances.services.map(c => idOf(c.service))),
+      );
   const joining = new Map<string, Part[]>();
-  for (const name of changed) {
+  for (const [name, ids] of changed) {
     const part = current.get(name);
     for (const contribution of part?.instances.services ?? []) {
       const id = idOf(contribution.service);
+      if (!ids.has(id)) continue;
       const list = joining.get(id) ?? [];
       list.push({ cluster: name, stale: part!.stale, contribution });
       joining.set(id, list);
@@ -613,10 +647,10 @@ export function buildServices(
     ...mirrored,
     ...(usable?.mirrored ?? []),
   ]);
-  for (const name of changed)
-    for (const { service } of usable?.clusters.get(name)?.instances.services ??
-      [])
-      affected.add(idOf(service));
+  for (const ids of changed.values()) for (const id of ids) affected.add(id);
+  /** Whether this cluster's part of this id is another than the last build's. */
+  const replaced = (cluster: string, id: string) =>
+    changed.get(cluster)?.has(id) ?? false;
 
   // the last build's map, updated in place: its owner gave it up for this build (see
   // buildFleet), and a copy of 50,000 entries per watched change was megabytes a second
@@ -627,7 +661,7 @@ export function buildServices(
   for (const id of ids) {
     const parts = [
       ...(usable?.byId.get(id)?.parts ?? []).filter(
-        p => !changed.has(p.cluster),
+        p => !replaced(p.cluster, id),
       ),
       ...(joining.get(id) ?? []),
     ].sort((a, b) => order.get(a.cluster)! - order.get(b.cluster)!);
