@@ -430,6 +430,35 @@ function serviceInputs(
   return inputs;
 }
 
+/**
+ * The namespaces whose objects a service's inputs may hold (see `serviceInputs`: the
+ * service, its namespace, its pods, its slices) and that differ, by object, between the two
+ * inventories; undefined when any namespace may (a node changed, and pods of every
+ * namespace run on nodes). A service elsewhere has the inputs it had.
+ */
+function changedNamespaces(
+  before: ClusterInventory,
+  after: ClusterInventory,
+): Set<string> | undefined {
+  if (!sameElements(before.nodes, after.nodes)) return undefined;
+  const names = new Set<string>();
+  const differing = <T>(
+    a: readonly T[],
+    b: readonly T[],
+    of: (o: T) => string,
+  ) => {
+    if (sameElements(a, b)) return;
+    const kept = new Set(a);
+    for (const o of b) if (!kept.delete(o)) names.add(of(o));
+    for (const o of kept) names.add(of(o));
+  };
+  differing(before.services, after.services, o => o.namespace);
+  differing(before.pods, after.pods, o => o.namespace);
+  differing(before.endpointSlices, after.endpointSlices, o => o.namespace);
+  differing(before.namespaces, after.namespaces, o => o.name);
+  return names;
+}
+
 function sameInputs(a: ServiceInputs, b: ServiceInputs): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -458,6 +487,9 @@ export function instancesOf(
 ): InventoryInstances & { derived: DerivedServices; index: InventoryIndex } {
   const excluded = new Set(options.excludeNamespaces);
   const index = indexInventory(inv, previous);
+  // a watched change touches a namespace or two: the others' services keep theirs unlooked
+  const changed =
+    previous?.services && changedNamespaces(previous.inventory, inv);
   const services: ServiceContribution[] = [];
   const derived: DerivedServices = new Map();
   const mirrors: ServiceInfo[] = [];
@@ -467,6 +499,15 @@ export function instancesOf(
       continue;
     }
     if (excluded.has(service.namespace)) continue;
+    const unchanged =
+      changed && !changed.has(service.namespace)
+        ? previous!.services!.get(service)
+        : undefined;
+    if (unchanged) {
+      services.push(unchanged.contribution);
+      derived.set(service, unchanged);
+      continue;
+    }
     const pods = service.selector
       ? selectedPods(index, service.namespace, service.selector)
       : [];
