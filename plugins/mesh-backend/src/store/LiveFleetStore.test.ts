@@ -721,18 +721,29 @@ describe('LiveFleetStore', () => {
       return { store, states, logger };
     }
     const withoutTime = (fleet: Fleet) => ({ ...fleet, generatedAt: '' });
+    /** A store on the repository that synced every demo cluster: what a restart follows. */
+    async function syncedStore(
+      repository: ClusterStateRepository,
+      aggregation = AGGREGATION,
+    ) {
+      const store = new LiveFleetStore({
+        clusters: (await demoClusterInputs(AT)).map(({ name, source }) => ({
+          name,
+          source,
+        })),
+        repository,
+        aggregation,
+        logger: mockServices.logger.mock(),
+      });
+      for (const c of await demoClusterInputs(AT))
+        await store.recordSuccess(c.name, c.inventory!, new Date(AT));
+      return store;
+    }
 
     it('serves the fleet from the stored derivations, reading no inventory', async () => {
       const repository = memoryRepository();
       const inputs = await demoClusterInputs(AT);
-      const serving = new LiveFleetStore({
-        clusters: inputs.map(({ name, source }) => ({ name, source })),
-        repository,
-        aggregation: AGGREGATION,
-        logger: mockServices.logger.mock(),
-      });
-      for (const c of inputs)
-        await serving.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const serving = await syncedStore(repository);
       const { store, states } = await restartOn(repository);
       expect(
         states.map(st => [st.cluster, !!st.derivation, !!st.inventory]),
@@ -755,25 +766,11 @@ describe('LiveFleetStore', () => {
     it('derives from the inventories when the options changed since they were stored', async () => {
       const repository = memoryRepository();
       const inputs = await demoClusterInputs(AT);
-      const serving = new LiveFleetStore({
-        clusters: inputs.map(({ name, source }) => ({ name, source })),
-        repository,
-        aggregation: AGGREGATION,
-        logger: mockServices.logger.mock(),
-      });
-      for (const c of inputs)
-        await serving.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const serving = await syncedStore(repository);
       const options = { ...AGGREGATION, subsetLabels: [] };
       const { store, states } = await restartOn(repository, options);
       expect(states.every(st => st.inventory && !st.derivation)).toBe(true);
-      const fresh = new LiveFleetStore({
-        clusters: inputs.map(({ name, source }) => ({ name, source })),
-        repository: memoryRepository(),
-        aggregation: options,
-        logger: mockServices.logger.mock(),
-      });
-      for (const c of inputs)
-        await fresh.recordSuccess(c.name, c.inventory!, new Date(AT));
+      const fresh = await syncedStore(memoryRepository(), options);
       const fleet = await store.getFleet();
       expect(
         fleet.services.some(s =>
