@@ -781,8 +781,7 @@ describe('LiveFleetStore', () => {
 
     it('derives from the inventories when the options changed since they were stored', async () => {
       const repository = memoryRepository();
-      const inputs = await demoClusterInputs(AT);
-      const serving = await syncedStore(repository);
+      await syncedStore(repository);
       const options = { ...AGGREGATION, subsetLabels: [] };
       const { store, states } = await restartOn(repository, options);
       expect(states.every(st => st.inventory && !st.derivation)).toBe(true);
