@@ -173,7 +173,7 @@ export class FleetMemo {
    * the inventory object, or by its digest (then the inventory itself need not be held).
    */
   get(
-    cluster: ClusterInput,
+    cluster: Pick<ClusterInput, 'name' | 'inventory' | 'inventoryDigest'>,
     options: AggregationOptions,
   ): ClusterDerivation | undefined {
     const entry = this.entries.get(cluster.name);

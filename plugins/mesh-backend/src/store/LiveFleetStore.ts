@@ -462,7 +462,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     content: Pick<ClusterInput, 'inventory' | 'inventoryDigest'>,
   ) {
     const derivation = this.memo.get(
-      { name, source: 'kubernetes', sync: { state: 'ok' }, ...content },
+      { name, ...content },
       this.options.aggregation,
     );
     return derivation
