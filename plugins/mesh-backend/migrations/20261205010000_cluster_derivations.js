@@ -5,6 +5,8 @@
  * (or one picking up another's write) seeds its memo from it instead of deriving the
  * cluster again. A watched cluster's changes carry the change of the derivation too.
  * Either may be null (not stored, or a chain a change broke): the inventory is then derived.
+ * The inventory's digest is stored too, so a load that uses the derivation never reads the
+ * inventory's text.
  *
  * @param {import('knex').Knex} knex
  */
@@ -15,6 +17,12 @@ exports.up = async function up(knex) {
       .nullable()
       .comment(
         'DerivationRecord as JSON (store/storedDerivation.ts) of the inventory written whole',
+      );
+    table
+      .string('inventory_digest', 64)
+      .nullable()
+      .comment(
+        'inventoryDigest of the inventory written whole: a load that needs only the derivation does not read the inventory',
       );
     table
       .string('derivation_key', 64)
@@ -38,6 +46,7 @@ exports.down = async function down(knex) {
   });
   await knex.schema.alterTable('mesh_cluster_state', table => {
     table.dropColumn('derivation_key');
+    table.dropColumn('inventory_digest');
     table.dropColumn('derivation');
   });
 };

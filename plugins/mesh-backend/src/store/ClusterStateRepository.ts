@@ -44,15 +44,20 @@ export interface ClusterStateRepository {
     options?: { derivationKey?: string },
   ): Promise<StoredClusterState[]>;
   /**
-   * Records a successful sync. `serialized` is `JSON.stringify(inventory)` when the caller
-   * already has it (the store digests it), so a large inventory is serialised once;
-   * `derivation` is what the fleet derived from it, stored beside it.
+   * Records a successful sync. `serialized` is `JSON.stringify(inventory)` and `digest`
+   * its `inventoryDigest` when the caller already has them (the store digests a sync), so
+   * a large inventory is serialised and hashed once; `derivation` is what the fleet derived
+   * from it, stored beside it.
    */
   saveSuccess(
     cluster: string,
     inventory: ClusterInventory,
     sync: ClusterSyncStatus,
-    stored?: { serialized?: string; derivation?: KeyedDerivation },
+    stored?: {
+      serialized?: string;
+      digest?: string;
+      derivation?: KeyedDerivation;
+    },
   ): Promise<void>;
   /**
    * Records a watched cluster's change since the inventory this repository last wrote of

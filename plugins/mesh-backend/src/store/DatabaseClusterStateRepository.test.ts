@@ -60,6 +60,7 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       'derivation',
       'derivation_key',
       'inventory',
+      'inventory_digest',
       'sync',
       'updated_at',
       'writer',
@@ -362,8 +363,27 @@ describe.each(databases)('the cluster state table on %s', (_name, init) => {
       (await repository.load(['a'], { derivationKey: 'k1' }))[0].derivation,
     ).toEqual(r2);
 
-    // an unreadable derivation: the inventory instead, the cluster still loads
     const knex = await database.getClient();
+    // served by its derivation, the inventory's text is not even read: unreadable, it is
+    // not noticed under the key, and is without it
+    const text = (await knex('mesh_cluster_state').where({ cluster: 'a' }))[0]
+      .inventory;
+    await knex('mesh_cluster_state')
+      .where({ cluster: 'a' })
+      .update({ inventory: '{"pods":' });
+    expect(
+      (await repository.load(['a'], { derivationKey: 'k1' }))[0],
+    ).toMatchObject({ derivation: r2, sync: { state: 'ok' } });
+    expect((await repository.load(['a']))[0].sync.state).toBe('never-synced');
+    // a row written before the digest was stored: the inventory is read to digest it
+    await knex('mesh_cluster_state')
+      .where({ cluster: 'a' })
+      .update({ inventory: text, inventory_digest: null });
+    expect(
+      (await repository.load(['a'], { derivationKey: 'k1' }))[0],
+    ).toMatchObject({ inventory: second, sync: { state: 'ok' } });
+
+    // an unreadable derivation: the inventory instead, the cluster still loads
     await knex('mesh_cluster_state')
       .where({ cluster: 'a' })
       .update({ derivation: '{"lists":' });

@@ -32,7 +32,14 @@ interface Row {
   writer?: string | null;
   derivation?: string | null;
   derivation_key?: string | null;
+  inventory_digest?: string | null;
 }
+
+/** A row as a load reads it first: without the inventory's text, which it may not need. */
+type LoadedRow = Omit<Row, 'inventory'> & {
+  has_inventory: boolean | number;
+  inventory?: string | null;
+};
 
 interface ChangeRow {
   cluster: string;
@@ -41,35 +48,61 @@ interface ChangeRow {
 }
 
 /**
+ * The digest of a stored state: its inventory's when written whole (stored with it, or
+ * found from its text), then chained with each change since, in order. The same rows, the
+ * same digest on every replica; a state without changes has the digest the store gives
+ * that inventory's JSON.
+ */
+function storedDigest(base: string, changes: ChangeRow[]): string {
+  return changes.length === 0
+    ? base
+    : inventoryDigest([base, ...changes.map(c => c.change)].join('\n'));
+}
+
+/**
+ * Whether a load may serve this row from its derivation alone: stored under the key asked
+ * for, with the inventory's digest (so the inventory's text need not be read).
+ */
+function servedByDerivation(row: LoadedRow, derivationKey?: string): boolean {
+  return (
+    derivationKey !== undefined &&
+    row.derivation_key === derivationKey &&
+    !!row.inventory_digest &&
+    !!row.derivation
+  );
+}
+
+/**
  * A stored state: the inventory written whole with its changes since applied in order, and
- * the digest of that stored text (the same rows, the same digest on every replica). With
- * the key its derivation was stored under, the derivation (with its changes) instead of the
- * inventory, when the whole chain of it is stored: the inventory is then only digested. A
+ * its digest (`storedDigest`). With the key its derivation was stored under, the derivation
+ * (with its changes) instead of the inventory, when the whole chain of it is stored. A
  * cluster whose stored inventory cannot be read (malformed JSON, a change that does not fit)
  * loads without one, saying why, and waits for its next sync: the other clusters load.
  */
 function parseRow(
-  row: Row,
+  row: LoadedRow,
   changes: ChangeRow[] = [],
   derivationKey?: string,
-): StoredClusterState {
+): StoredClusterState | undefined {
   const sync = JSON.parse(row.sync) as ClusterSyncStatus;
   const state: StoredClusterState = {
     cluster: row.cluster,
     sync,
     updatedAt: Number(row.updated_at),
   };
+  if (!row.has_inventory) return state;
+  if (servedByDerivation(row, derivationKey)) {
+    const derivation = parseDerivation(row.derivation, changes);
+    if (derivation)
+      return {
+        ...state,
+        derivation,
+        inventoryDigest: storedDigest(row.inventory_digest!, changes),
+      };
+  }
+  // the inventory is needed: read it (the caller selects it for the rows that lack it)
+  if (row.inventory === undefined) return undefined;
   if (!row.inventory) return state;
-  const digest = inventoryDigest(
-    changes.length === 0
-      ? row.inventory
-      : [row.inventory, ...changes.map(c => c.change)].join('\n'),
-  );
-  const derivation =
-    derivationKey !== undefined && row.derivation_key === derivationKey
-      ? parseDerivation(row.derivation, changes)
-      : undefined;
-  if (derivation) return { ...state, derivation, inventoryDigest: digest };
   try {
     let inventory = JSON.parse(row.inventory) as ClusterInventory;
     for (const { change } of changes)
@@ -77,7 +110,14 @@ function parseRow(
         inventory,
         JSON.parse(change) as InventoryChange,
       );
-    return { ...state, inventory, inventoryDigest: digest };
+    return {
+      ...state,
+      inventory,
+      inventoryDigest: storedDigest(
+        row.inventory_digest || inventoryDigest(row.inventory),
+        changes,
+      ),
+    };
   } catch (error) {
     return {
       ...state,
@@ -161,13 +201,23 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     return this.knex.transaction(async trx => {
       if (trx.client.dialect === 'postgresql')
         await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const rows: Row[] = [];
+      const rows: LoadedRow[] = [];
       const changes = new Map<string, ChangeRow[]>();
       // SQLite allows at most 999 bound parameters per statement
       for (let i = 0; i < clusters.length; i += 500) {
         const slice = clusters.slice(i, i + 500);
         rows.push(
-          ...(await trx<Row>(TABLE).select('*').whereIn('cluster', slice)),
+          ...((await trx(TABLE)
+            .select(
+              'cluster',
+              'sync',
+              'updated_at',
+              'derivation',
+              'derivation_key',
+              'inventory_digest',
+              trx.raw('inventory is not null as has_inventory'),
+            )
+            .whereIn('cluster', slice)) as LoadedRow[]),
         );
         const changeRows: ChangeRow[] = await trx<ChangeRow>(CHANGES)
           .select('cluster', 'change', 'derivation_change')
@@ -179,8 +229,28 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
           else changes.set(row.cluster, [row]);
         }
       }
-      return rows.map(row =>
+      const states = rows.map(row =>
         parseRow(row, changes.get(row.cluster), derivationKey),
+      );
+      // the inventories the derivations did not stand for, read now (in the same snapshot)
+      const needed = rows.filter((_, i) => states[i] === undefined);
+      for (let i = 0; i < needed.length; i += 500) {
+        const texts = new Map(
+          (
+            await trx<Row>(TABLE)
+              .select('cluster', 'inventory')
+              .whereIn(
+                'cluster',
+                needed.slice(i, i + 500).map(r => r.cluster),
+              )
+          ).map(r => [r.cluster, r.inventory]),
+        );
+        for (const row of needed.slice(i, i + 500))
+          row.inventory = texts.get(row.cluster) ?? null;
+      }
+      return rows.map(
+        (row, i) =>
+          states[i] ?? parseRow(row, changes.get(row.cluster), derivationKey)!,
       );
     });
   }
@@ -191,8 +261,13 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
     sync: ClusterSyncStatus,
     {
       serialized = JSON.stringify(inventory),
+      digest = inventoryDigest(serialized),
       derivation,
-    }: { serialized?: string; derivation?: KeyedDerivation } = {},
+    }: {
+      serialized?: string;
+      digest?: string;
+      derivation?: KeyedDerivation;
+    } = {},
   ) {
     const version = this.nextWriteTime();
     await this.knex.transaction(async trx => {
@@ -203,6 +278,7 @@ export class DatabaseClusterStateRepository implements ClusterStateRepository {
           inventory: serialized,
           updated_at: version,
           writer: this.writer,
+          inventory_digest: digest,
           derivation: derivation ? JSON.stringify(derivation.record) : null,
           derivation_key: derivation?.key ?? null,
         })

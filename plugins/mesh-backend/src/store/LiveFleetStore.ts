@@ -308,6 +308,7 @@ export class LiveFleetStore implements FleetStore, ClusterOutcomeSink {
     await this.persist(() =>
       this.options.repository.saveSuccess(name, inventory, sync, {
         serialized,
+        digest,
         ...(derivation ? { derivation } : {}),
       }),
     );
