@@ -713,14 +713,13 @@ describe('LiveFleetStore', () => {
   });
 
   describe('a restart', () => {
-    /** A store on the repository, loaded: what a restarted replica serves. */
-    async function restartOn(
+    /** A store of the demo fleet's clusters on the repository, nothing recorded yet. */
+    async function demoStore(
       repository: ClusterStateRepository,
-      aggregation = AGGREGATION,
+      aggregation: typeof AGGREGATION,
+      logger = mockServices.logger.mock(),
     ) {
-      const load = jest.spyOn(repository, 'load');
-      const logger = mockServices.logger.mock();
-      const store = new LiveFleetStore({
+      return new LiveFleetStore({
         clusters: (await demoClusterInputs(AT)).map(({ name, source }) => ({
           name,
           source,
@@ -729,6 +728,15 @@ describe('LiveFleetStore', () => {
         aggregation,
         logger,
       });
+    }
+    /** A store on the repository, loaded: what a restarted replica serves. */
+    async function restartOn(
+      repository: ClusterStateRepository,
+      aggregation = AGGREGATION,
+    ) {
+      const load = jest.spyOn(repository, 'load');
+      const logger = mockServices.logger.mock();
+      const store = await demoStore(repository, aggregation, logger);
       await store.load();
       const states = (
         await Promise.all(load.mock.results.map(r => r.value))
@@ -742,15 +750,7 @@ describe('LiveFleetStore', () => {
       repository: ClusterStateRepository,
       aggregation = AGGREGATION,
     ) {
-      const store = new LiveFleetStore({
-        clusters: (await demoClusterInputs(AT)).map(({ name, source }) => ({
-          name,
-          source,
-        })),
-        repository,
-        aggregation,
-        logger: mockServices.logger.mock(),
-      });
+      const store = await demoStore(repository, aggregation);
       for (const c of await demoClusterInputs(AT))
         await store.recordSuccess(c.name, c.inventory!, new Date(AT));
       return store;
