@@ -118,6 +118,12 @@ export interface Config {
       /** A list returning more objects than this fails the cluster instead of exhausting memory. Default 50000. */
       maxObjectsPerKind?: number;
       /**
+       * Worker threads that parse each listed page of an API server's objects and keep only
+       * what discovery reads, so that megabytes of Pods never hold the event loop that
+       * serves requests. 0 parses them on the event loop. Default 1; up to 16.
+       */
+      projectionThreads?: number;
+      /**
        * Namespaces whose Services are not mesh services (control planes, system).
        * Replaces the default: kube-system, kube-public, kube-node-lease, istio-system,
        * linkerd, linkerd-multicluster, linkerd-viz.

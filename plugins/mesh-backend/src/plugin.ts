@@ -33,6 +33,7 @@ import { DatabaseLeaseRepository } from './discovery/leases/DatabaseLeaseReposit
 import { DiscoveryLeases } from './discovery/leases/DiscoveryLeases';
 import { replicaId } from './discovery/leases/replicaId';
 import { FleetWatch } from './discovery/FleetWatch';
+import { ProjectionThreads } from './discovery/projectionThreads/ProjectionThreads';
 import { orderForDiscovery } from './discovery/orderClusters';
 import { DatabaseClusterStateRepository } from './store/DatabaseClusterStateRepository';
 import { LiveFleetStore } from './store/LiveFleetStore';
@@ -103,6 +104,7 @@ const PREPARE_EVERY_MS = 1000;
  */
 function watchFleet(options: {
   authenticator: ClusterAuthenticator;
+  projector: ProjectionThreads;
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
   analysis: FleetAnalysis;
@@ -113,6 +115,7 @@ function watchFleet(options: {
 }): FleetWatch {
   const {
     authenticator,
+    projector,
     discovery,
     store,
     analysis,
@@ -155,7 +158,7 @@ function watchFleet(options: {
   };
   fleetWatch = new FleetWatch({
     createReader: source =>
-      createWatchingReader(source, { ...discovery, authenticator }),
+      createWatchingReader(source, { ...discovery, authenticator, projector }),
     sink: {
       // a watch's inventory shares its unchanged objects with the one before
       recordSuccess: async (cluster, inventory, at) => {
@@ -227,6 +230,8 @@ function scheduleDiscovery(options: {
   sources: ClusterSources;
   startupSources: ClusterSource[];
   authenticator: ClusterAuthenticator;
+  /** Parses list pages off the event loop; stopped with discovery. */
+  projector: ProjectionThreads;
   discovery: DiscoveryOptions;
   store: LiveFleetStore;
   leases: DiscoveryLeases;
@@ -242,6 +247,7 @@ function scheduleDiscovery(options: {
   const {
     sources,
     authenticator,
+    projector,
     discovery,
     store,
     leases,
@@ -261,6 +267,7 @@ function scheduleDiscovery(options: {
     await inFlight;
     await leases.leave();
     await watched?.stop();
+    await projector.close();
     // the watched changes not written yet, while the database is still open
     await store.flush();
   });
@@ -298,7 +305,11 @@ function scheduleDiscovery(options: {
       createReader: source => {
         // clusters still queued when the run is cancelled are not started
         signal.throwIfAborted();
-        return createReader(source, { ...discovery, authenticator });
+        return createReader(source, {
+          ...discovery,
+          authenticator,
+          projector,
+        });
       },
       sink: heldOnly(runScopedSink(store, signal), leases),
       logger,
@@ -510,6 +521,10 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                   'Mesh discovery has no clusters: configure kubernetes.clusterLocatorMethods or mesh.snapshot.directory',
                 );
               } else {
+                const projector = new ProjectionThreads({
+                  threads: discovery.projectionThreads,
+                  logger,
+                });
                 const analysisDue =
                   discovery.mode === 'watch'
                     ? analysisCadence(
@@ -519,6 +534,7 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                 watched = analysisDue
                   ? watchFleet({
                       authenticator: clusters.authenticator,
+                      projector,
                       discovery,
                       store: fleetStore,
                       analysis,
@@ -531,6 +547,7 @@ export function createMeshPlugin(options: MeshPluginOptions = {}) {
                   sources: clusters.sources,
                   startupSources: sources,
                   authenticator: clusters.authenticator,
+                  projector,
                   discovery,
                   store: fleetStore,
                   leases,

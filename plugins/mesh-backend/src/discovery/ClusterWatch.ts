@@ -8,12 +8,10 @@ import type {
 import { MESH_CONFIG_RESOURCES, RESOURCES } from '../readers/resources';
 import type { ClusterOutcomeSink } from './FleetDiscovery';
 import { KindWatch, WatchTiming } from './KindWatch';
-import { assembleInventory, inventoryMappers } from './projectInventory';
+import { assembleInventory } from './projectInventory';
+import { clusterProjections, ControlPlaneMark, marking } from './projections';
 import {
   controlPlaneNamespaces,
-  deploymentMark,
-  marking,
-  namespaceMark,
   REMOTE_SECRET_SELECTOR,
 } from './readClusterInventory';
 
@@ -34,7 +32,7 @@ export interface ClusterWatchOptions {
   readerLifetimeMs: number;
 }
 
-type Mappers = ReturnType<typeof inventoryMappers>;
+type Mappers = ReturnType<typeof clusterProjections>;
 
 /**
  * One cluster kept up to date by watching every kind discovery reads (`KindWatch`), and
@@ -70,11 +68,11 @@ export class ClusterWatch {
 
   private readonly namespaces: KindWatch<{
     record: unknown;
-    mark: { istio?: string; linkerd?: string };
+    mark: ControlPlaneMark;
   }>;
   private readonly deployments: KindWatch<{
     record: unknown;
-    mark: { istio?: string; linkerd?: string };
+    mark: ControlPlaneMark;
   }>;
   private readonly round1: Record<
     'nodes' | 'services' | 'endpointSlices' | 'pods' | 'statefulSets',
@@ -86,14 +84,14 @@ export class ClusterWatch {
     this.firstOutcomeRecorded = new Promise(resolve => {
       this.firstOutcome = resolve;
     });
-    const map = (this.mappers = inventoryMappers(options.excludeNamespaces));
+    const map = (this.mappers = clusterProjections(options.excludeNamespaces));
     this.namespaces = this.kind(
       RESOURCES.namespaces,
-      marking(map.namespaces, namespaceMark),
+      marking(map.namespaces, 'namespace'),
     );
     this.deployments = this.kind(
       RESOURCES.deployments,
-      marking(map.deployments, deploymentMark),
+      marking(map.deployments, 'deployment'),
     );
     this.round1 = {
       nodes: this.kind(RESOURCES.nodes, map.nodes),

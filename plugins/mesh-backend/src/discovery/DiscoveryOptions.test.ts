@@ -119,6 +119,22 @@ describe('readDiscoveryOptions', () => {
     ).toThrow('mesh.discovery.pageSize must be a positive integer, got 0');
   });
 
+  it('parses list pages in one thread unless told otherwise, none meaning the event loop', () => {
+    const threads = (projectionThreads?: unknown) =>
+      readDiscoveryOptions(
+        new ConfigReader({
+          mesh: { discovery: { projectionThreads } },
+        } as never),
+      ).projectionThreads;
+    expect(threads()).toBe(1);
+    expect(threads(0)).toBe(0);
+    expect(threads(4)).toBe(4);
+    for (const wrong of [-1, 1.5, 17])
+      expect(() => threads(wrong)).toThrow(
+        `mesh.discovery.projectionThreads must be a whole number from 0 to 16 (0 parses list pages on the event loop), got ${wrong}`,
+      );
+  });
+
   it('watches unless told to poll, re-listing every 30 minutes unless told otherwise', () => {
     expect(readDiscoveryOptions(new ConfigReader({}))).toMatchObject({
       mode: 'watch',

@@ -19,6 +19,8 @@ export interface DiscoveryOptions {
   concurrency: number;
   pageSize: number;
   maxObjectsPerKind: number;
+  /** Worker threads that parse and map list pages; 0 keeps them on the event loop. */
+  projectionThreads: number;
   /** Watch API-server clusters (list once, then follow changes), or read them every `frequency`. */
   mode: 'watch' | 'poll';
   /** In watch mode, the full list each kind gets anyway, in milliseconds. */
@@ -35,6 +37,17 @@ function positiveInt(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(`${key} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function readProjectionThreads(config: Config): number {
+  const key = 'mesh.discovery.projectionThreads';
+  const value = config.getOptionalNumber(key) ?? 1;
+  if (!Number.isInteger(value) || value < 0 || value > 16) {
+    throw new Error(
+      `${key} must be a whole number from 0 to 16 (0 parses list pages on the event loop), got ${value}`,
+    );
   }
   return value;
 }
@@ -83,6 +96,7 @@ export function readDiscoveryOptions(config: Config): DiscoveryOptions {
       'mesh.discovery.maxObjectsPerKind',
       50_000,
     ),
+    projectionThreads: readProjectionThreads(config),
     aggregation: {
       excludeNamespaces:
         config.getOptionalStringArray('mesh.discovery.excludeNamespaces') ??

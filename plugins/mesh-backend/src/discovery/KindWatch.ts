@@ -1,6 +1,5 @@
 import { sameJson } from '@meshport/backstage-plugin-mesh-common';
 import type {
-  KubeObject,
   ObjectMapper,
   ResourceType,
   WatchingReader,
@@ -8,6 +7,7 @@ import type {
 import { ResourceVersionExpired } from '../readers/ClusterReader';
 import { ClusterReadError } from '../readers/ClusterReadError';
 import { classifyError } from '../readers/classifyError';
+import { keyed, keyOf } from './projections';
 
 /** How a kind's watch paces itself; one set per cluster. */
 export interface WatchTiming {
@@ -34,13 +34,6 @@ export type KindState =
   | { state: 'synced'; absent?: boolean; forbidden?: boolean }
   | { state: 'failed'; error: ClusterReadError };
 
-const keyOf = (o: KubeObject): string | undefined => {
-  const name = o?.metadata?.name;
-  if (typeof name !== 'string') return undefined;
-  const namespace = o.metadata?.namespace;
-  return typeof namespace === 'string' ? `${namespace}/${name}` : name;
-};
-
 /**
  * One kind (in one namespace, with one selector) of one cluster, kept up to date the way
  * client-go's reflector does it: list, then watch from the list's resourceVersion, moving
@@ -59,6 +52,8 @@ export class KindWatch<T> {
   private relistAt = 0;
   private failures = 0;
   private wake?: () => void;
+  /** The mapper with each object's key: what a list needs (and a projection thread can run). */
+  private readonly keyedMap: ObjectMapper<{ key?: string; record: T }>;
   status: KindState = { state: 'syncing' };
 
   constructor(
@@ -71,7 +66,9 @@ export class KindWatch<T> {
     private readonly what: string,
     /** A 403 is an answer, not a failure: what the grant leaves unread (remote secrets). */
     private readonly forbiddenIsEmpty = false,
-  ) {}
+  ) {
+    this.keyedMap = keyed(map);
+  }
 
   /** The namespace the kind is watched in; undefined when cluster-wide. */
   get namespace(): string | undefined {
@@ -125,14 +122,11 @@ export class KindWatch<T> {
       const listed = await this.reader().listVersioned(
         this.resource,
         { ...this.scope, signal: AbortSignal.any([signal, timeout.signal]) },
-        o => {
-          const record = this.map(o);
-          if (record === undefined) return undefined;
-          // a nameless object cannot be watched; it is kept until the next list
-          fresh.set(keyOf(o) ?? `\u0000${unnamed++}`, record);
-          return undefined;
-        },
+        this.keyedMap,
       );
+      // a nameless object cannot be watched; it is kept until the next list
+      for (const { key, record } of listed?.items ?? [])
+        fresh.set(key ?? `\u0000${unnamed++}`, record);
       const before = this.status;
       const same = this.sameRecords(fresh);
       if (!same) {

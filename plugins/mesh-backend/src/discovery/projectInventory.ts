@@ -133,11 +133,11 @@ function keptAnnotations(value: unknown): Labels {
 }
 
 /** Names of the containers in a list, empty and missing names left out. */
-function pushContainerNames(list: unknown, names: string[], pool: StringPool) {
+function pushContainerNames(list: unknown, names: string[]) {
   if (!Array.isArray(list)) return;
   for (const c of list) {
     const name = typeof c === 'object' && c !== null ? c.name : undefined;
-    if (typeof name === 'string' && name) names.push(pool.intern(name));
+    if (typeof name === 'string' && name) names.push(name);
   }
 }
 
@@ -387,7 +387,7 @@ function endpointSliceInfo(o: KubeObject): EndpointSliceInfo | undefined {
 }
 
 /** The owner that counts: the controller, else the first; refused unless each is one. */
-function podOwner(refs: unknown, pool: StringPool): PodInfo['owner'] {
+function podOwner(refs: unknown): PodInfo['owner'] {
   if (refs === undefined || refs === null) return undefined;
   if (!Array.isArray(refs))
     refuse(`metadata.ownerReferences ${describeValue(refs)} is not a list`);
@@ -406,22 +406,19 @@ function podOwner(refs: unknown, pool: StringPool): PodInfo['owner'] {
   });
   const owner = (refs as Untyped[]).find(r => r.controller === true) ?? refs[0];
   return owner
-    ? {
-        kind: pool.intern(owner.kind as string),
-        name: pool.intern(owner.name as string),
-      }
+    ? { kind: owner.kind as string, name: owner.name as string }
     : undefined;
 }
 
-function podInfo(o: KubeObject, pool: StringPool): PodInfo {
+function podInfo(o: KubeObject, pool: StringPool | undefined): PodInfo {
   const m = meta(o, 'dns1123-subdomain', true);
   const spec = obj(o.spec);
   const status = obj(o.status);
-  const owner = podOwner(m.metadata.ownerReferences, pool);
+  const owner = podOwner(m.metadata.ownerReferences);
   // init containers first: an `istio-proxy` native sidecar is one
   const containers: string[] = [];
-  pushContainerNames(spec.initContainers, containers, pool);
-  pushContainerNames(spec.containers, containers, pool);
+  pushContainerNames(spec.initContainers, containers);
+  pushContainerNames(spec.containers, containers);
   // a workload's identity is built from it: a ServiceAccount's name, a DNS-1123 subdomain
   // like every object name (`ValidateServiceAccountName`)
   // unset, the API server's admission sets `default`
@@ -436,16 +433,35 @@ function podInfo(o: KubeObject, pool: StringPool): PodInfo {
   );
   if (serviceAccountError) refuse(serviceAccountError);
   const pod: ObjectRef & Partial<PodInfo> = ref(m);
-  pool.internValues(pod.labels);
-  pod.serviceAccountName = pool.intern(serviceAccount as string);
+  pod.serviceAccountName = serviceAccount as string;
   const nodeName = str(spec.nodeName);
-  if (nodeName) pod.nodeName = pool.intern(nodeName);
+  if (nodeName) pod.nodeName = nodeName;
   pod.ready = isReady(status.conditions);
   pod.containers = containers;
   const ports = namedContainerPorts(spec.containers);
   if (Object.keys(ports).length > 0) pod.containerPorts = ports;
   if (owner) pod.owner = owner;
-  return pod as PodInfo;
+  return pool ? internPodStrings(pod as PodInfo, pool) : (pod as PodInfo);
+}
+
+/**
+ * The pod with the strings its cluster's pods repeat (labels, service account, node,
+ * containers, owner) replaced, in place, by the pool's copy of each. A pod projected in
+ * another thread arrives with copies of its own and is pooled here, on arrival.
+ */
+export function internPodStrings(pod: PodInfo, pool: StringPool): PodInfo {
+  pool.internValues(pod.labels);
+  pod.serviceAccountName = pool.intern(pod.serviceAccountName);
+  if (pod.nodeName) pod.nodeName = pool.intern(pod.nodeName);
+  const containers = pod.containers;
+  for (let i = 0; i < containers.length; i++)
+    containers[i] = pool.intern(containers[i]);
+  const owner = pod.owner;
+  if (owner) {
+    owner.kind = pool.intern(owner.kind);
+    owner.name = pool.intern(owner.name);
+  }
+  return pod;
 }
 
 function workloadInfo(o: KubeObject, kind: WorkloadInfo['kind']): WorkloadInfo {
@@ -587,7 +603,7 @@ export function summarizeSkipped(
  * terminated) that is a ztunnel: the inventory keeps no record of it, but it still says the
  * ambient data plane is installed. A symbol, so dropping costs no allocation.
  */
-const DROPPED_ZTUNNEL: unique symbol = Symbol('dropped ztunnel pod');
+export const DROPPED_ZTUNNEL: unique symbol = Symbol('dropped ztunnel pod');
 
 export type PodRecord = PodInfo | typeof DROPPED_ZTUNNEL;
 
@@ -599,11 +615,16 @@ const isZtunnel = (o: unknown) =>
  * objects never outlive their page. Each mapper projects one object on its own and never
  * throws: an object it must refuse comes back as a `Skipped` record in its place.
  */
-export function inventoryMappers(excludeNamespaces: string[]) {
+export function inventoryMappers(
+  excludeNamespaces: string[],
+  /**
+   * Pods repeat their container names, owners and labels: one string each (see StringPool).
+   * None in a projection thread, whose strings are copied on their way back anyway.
+   */
+  pool?: StringPool,
+) {
   const excluded = new Set(excludeNamespaces);
   const included = (o: unknown) => !excluded.has(rawNamespace(o));
-  // pods repeat their container names, owners and labels: one string each (see StringPool)
-  const pool = new StringPool();
   return {
     namespaces: guarded('Namespace', namespaceInfo),
     nodes: guarded('Node', nodeInfo),
@@ -735,7 +756,7 @@ export function projectInventory(
   raw: RawInventory,
   excludeNamespaces: string[],
 ): ClusterInventory {
-  const map = inventoryMappers(excludeNamespaces);
+  const map = inventoryMappers(excludeNamespaces, new StringPool());
   return assembleInventory({
     namespaces: mapAll(raw.namespaces, map.namespaces),
     nodes: mapAll(raw.nodes, map.nodes),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { setupServer } from 'msw/node';
+import { mockServices } from '@backstage/backend-test-utils';
 import { fakeApiServer } from '@meshport/fake-kubernetes';
 import { buildFleet } from '../aggregation/buildFleet';
 import type { ClusterInput, ClusterInventory } from '../aggregation/inventory';
@@ -19,6 +20,7 @@ import {
 } from '../__testUtils__/demoFleet';
 import { projectInventory } from './projectInventory';
 import { readClusterInventory } from './readClusterInventory';
+import { ProjectionThreads } from './projectionThreads/ProjectionThreads';
 import { kubernetesSource } from '../__testUtils__/kubernetesSource';
 
 const anonymous = async () => ({ type: 'anonymous' as const });
@@ -193,6 +195,47 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
         expect(inventory).toBe(result.reference[i]),
       );
       expect(result.streamedFleet).toBe(result.referenceFleet);
+    });
+
+    it('gives the same inventories when a projection thread parses and maps the pages', async () => {
+      const url = (name: string) => `https://${name}.threads.example.com:6443`;
+      // one pod the projection refuses, so a skipped record crosses too
+      const refused = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { namespace: 'bookinfo', name: 'Not A Name' },
+      };
+      for (const name of DEMO_CLUSTERS) {
+        server.use(
+          ...fakeApiServer(url(name), [...demoObjects(name), refused], {
+            listSecretsOnlyIn: ['istio-system'],
+          }),
+        );
+      }
+      const logger = mockServices.logger.mock();
+      const threads = new ProjectionThreads({ threads: 1, logger });
+      try {
+        const result = await bothWays(
+          name =>
+            new KubernetesApiReader(kubernetesSource(name, url(name)), {
+              pageSize: 3,
+              maxItems: 10_000,
+              credential: anonymous,
+              projector: threads,
+            }),
+        );
+        result.streamed.forEach((inventory, i) =>
+          expect(inventory).toBe(result.reference[i]),
+        );
+        expect(result.streamedFleet).toBe(result.referenceFleet);
+        expect(result.inventories[0].skipped?.examples).toContainEqual(
+          expect.objectContaining({ object: 'bookinfo/Not A Name' }),
+        );
+        // the thread did the work: none fell back to the event loop
+        expect(logger.warn).not.toHaveBeenCalled();
+      } finally {
+        await threads.close();
+      }
     });
 
     const url = (name: string) => `https://${name}.k8s.example.com:6443`;

@@ -1,67 +1,15 @@
 import type { ClusterInventory } from '../aggregation/inventory';
 import type {
   ClusterReader,
-  KubeObject,
   ObjectMapper,
   ResourceType,
 } from '../readers/ClusterReader';
 import { ClusterReadError } from '../readers/ClusterReadError';
 import { MESH_CONFIG_RESOURCES, RESOURCES } from '../readers/resources';
-import {
-  assembleInventory,
-  inventoryMappers,
-  Skipped,
-} from './projectInventory';
+import { assembleInventory } from './projectInventory';
+import { ControlPlaneMark, clusterProjections, marking } from './projections';
 
 export const REMOTE_SECRET_SELECTOR = 'istio/multiCluster=true';
-
-/** The control plane a raw object says runs in a namespace. */
-export interface ControlPlaneMark {
-  istio?: string;
-  linkerd?: string;
-}
-
-/**
- * Istio's control-plane namespaces are where istiod runs or that an external control plane is
- * annotated onto; Linkerd's are where its destination runs. Tested on each raw object while
- * its page is mapped, exactly as on the raw lists before: the projection keeps only string
- * labels and a few annotations.
- */
-export function deploymentMark(d: KubeObject): ControlPlaneMark {
-  const namespace = d.metadata?.namespace;
-  if (!namespace) return {};
-  return {
-    ...(d.metadata?.name?.startsWith('istiod') ? { istio: namespace } : {}),
-    ...(d.metadata?.labels?.['linkerd.io/control-plane-component'] ===
-    'destination'
-      ? { linkerd: namespace }
-      : {}),
-  };
-}
-
-export function namespaceMark(ns: KubeObject): ControlPlaneMark {
-  const name = ns.metadata?.name;
-  return name &&
-    ns.metadata?.annotations?.['topology.istio.io/controlPlaneClusters']
-    ? { istio: name }
-    : {};
-}
-
-/**
- * A mapper that also keeps the control plane each object marks. Only objects the projection
- * kept are marked: its checks (names and namespaces are strings) are what makes reading the
- * raw object here safe.
- */
-export function marking<T>(
-  map: ObjectMapper<T | Skipped>,
-  mark: (o: KubeObject) => ControlPlaneMark,
-): ObjectMapper<{ record: T | Skipped; mark: ControlPlaneMark }> {
-  return o => {
-    const record = map(o);
-    if (record === undefined) return undefined;
-    return { record, mark: record instanceof Skipped ? {} : mark(o) };
-  };
-}
 
 /**
  * Istio's and Linkerd's control-plane namespaces, kept apart because only Istio keeps remote
@@ -94,7 +42,7 @@ export async function readClusterInventory(
   options: { signal: AbortSignal; excludeNamespaces: string[] },
 ): Promise<ClusterInventory> {
   const { signal } = options;
-  const map = inventoryMappers(options.excludeNamespaces);
+  const map = clusterProjections(options.excludeNamespaces);
   const list = async <T>(
     resource: ResourceType,
     mapper: ObjectMapper<T>,
@@ -111,12 +59,12 @@ export async function readClusterInventory(
     statefulSets,
     meshConfigLists,
   ] = await Promise.all([
-    list(RESOURCES.namespaces, marking(map.namespaces, namespaceMark)),
+    list(RESOURCES.namespaces, marking(map.namespaces, 'namespace')),
     list(RESOURCES.nodes, map.nodes),
     list(RESOURCES.services, map.services),
     list(RESOURCES.endpointSlices, map.endpointSlices),
     list(RESOURCES.pods, map.pods),
-    list(RESOURCES.deployments, marking(map.deployments, deploymentMark)),
+    list(RESOURCES.deployments, marking(map.deployments, 'deployment')),
     list(RESOURCES.statefulSets, map.statefulSets),
     Promise.all(MESH_CONFIG_RESOURCES.map(r => list(r, map.meshConfig))),
   ]);

@@ -45,7 +45,46 @@ export interface ListOptions {
  * ~6 KB) are garbage as soon as the page is mapped instead of living until the whole list,
  * and the lists of other kinds, are complete.
  */
-export type ObjectMapper<T> = (object: KubeObject) => T | undefined;
+export type ObjectMapper<T> = ((object: KubeObject) => T | undefined) & {
+  /** Set when the mapper can also run in another thread (see `PageProjector`). */
+  readonly remote?: RemoteMapper<T>;
+};
+
+/**
+ * How a mapper runs in another thread: `spec` (structured-cloneable) names it to the thread,
+ * which builds the same mapper from it and sends each record back as `encode` left it;
+ * `revive` makes that into the record the mapper would have returned here.
+ */
+export interface RemoteMapper<T> {
+  readonly spec: unknown;
+  revive(sent: unknown): T;
+}
+
+/** One list page as a mapper left it: what it kept, in list order, and where the list goes on. */
+export interface ProjectedPage<T> {
+  records: T[];
+  /** Items on the page, kept or not. */
+  listed: number;
+  continueToken?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * Parses and maps list pages somewhere other than the event loop (a worker thread): a page
+ * of Pods is megabytes of JSON, most of it dropped by the mapper. `undefined` when it cannot
+ * (no thread could start): the reader then maps the page itself.
+ */
+export interface PageProjector {
+  project<T>(
+    body: Buffer,
+    request: {
+      mapper: RemoteMapper<T>;
+      dropManagedFields: boolean;
+      /** The request, for error messages: `GET /api/v1/pods`. */
+      what: string;
+    },
+  ): Promise<ProjectedPage<T> | undefined>;
+}
 
 /**
  * Reads one cluster. `list` returns every item across pages, or `undefined` when an

@@ -12,6 +12,7 @@ import {
   KubeObject,
   ListOptions,
   ObjectMapper,
+  PageProjector,
   ResourceType,
   ResourceVersionExpired,
   VersionedList,
@@ -21,7 +22,8 @@ import {
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { classifyError, reasonForStatus } from './classifyError';
-import { getText, streamLines, TextResponse } from './getText';
+import { BytesResponse, getBytes, streamLines } from './httpGet';
+import { projectListPage } from './projectListPage';
 
 const METADATA_ONLY_ACCEPT =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -40,6 +42,11 @@ export interface KubernetesApiReaderOptions {
    * i.e. once per sync, on the first request: tokens expire between syncs.
    */
   credential: () => Promise<KubernetesCredential>;
+  /**
+   * Where list pages are parsed and mapped when their mapper can run elsewhere (a worker
+   * thread); without it, or when it cannot, they are mapped here.
+   */
+  projector?: PageProjector;
 }
 
 /**
@@ -70,7 +77,7 @@ interface Response {
 /**
  * Reads a cluster through its API server with client-node's authentication and TLS
  * handling (its `KubeConfig` signs each request and configures the agent), over Node's own
- * HTTP client (`getText`). Lists follow `metadata.continue` page by page; optional custom resources use
+ * HTTP client (`getBytes`). Lists follow `metadata.continue` page by page; optional custom resources use
  * the version the server serves, and a group the server does not know is "not installed".
  */
 export class KubernetesApiReader implements WatchingReader {
@@ -287,9 +294,9 @@ export class KubernetesApiReader implements WatchingReader {
   }
 
   /**
-   * One page of a list, mapped into `kept`. Kept apart from `list` so the parsed page lives
-   * only in this call's frame: once it returns, nothing in the suspended `list` still
-   * references the raw objects while the next page is fetched. An answer that is not 2xx is
+   * One page of a list, mapped into `kept`. Kept apart from `list` so the page lives only in
+   * this call's frame: once it returns, nothing in the suspended `list` still references the
+   * raw objects (or the bytes) while the next page is fetched. An answer that is not 2xx is
    * handed back whole (a small Status) for `list` to decide on.
    */
   private async readPage<T>(
@@ -303,28 +310,29 @@ export class KubernetesApiReader implements WatchingReader {
     | { listed: number; continueToken?: string; resourceVersion?: string }
     | { failed: Response }
   > {
-    const response = await this.get(url, signal, request);
+    const what = `GET ${path}`;
+    const response = await this.request(
+      url,
+      what,
+      signal,
+      request.accept,
+      getBytes,
+    );
     if (response.status < 200 || response.status >= 300)
-      return { failed: response };
-    const list = response.body as {
-      items?: unknown;
-      metadata?: { continue?: string; resourceVersion?: string };
-    };
-    if (!Array.isArray(list?.items)) {
-      throw new ClusterReadError(
-        'malformed-response',
-        `GET ${path} returned JSON that is not a Kubernetes List`,
-      );
-    }
-    const items = list.items as KubeObject[];
-    for (const item of items) {
-      const record = keep(item);
-      if (record !== undefined) kept.push(record);
-    }
+      return { failed: { status: response.status, body: errorBody(response) } };
+    const options = { dropManagedFields: request.dropManagedFields, what };
+    const page =
+      (keep.remote &&
+        (await this.options.projector?.project(response.body, {
+          ...options,
+          mapper: keep.remote,
+        }))) ||
+      projectListPage(response.body, { ...options, map: keep });
+    for (const record of page.records) kept.push(record);
     return {
-      listed: items.length,
-      continueToken: list.metadata?.continue || undefined,
-      resourceVersion: list.metadata?.resourceVersion,
+      listed: page.listed,
+      continueToken: page.continueToken,
+      resourceVersion: page.resourceVersion,
     };
   }
 
@@ -405,38 +413,29 @@ export class KubernetesApiReader implements WatchingReader {
   private async get(
     path: string,
     signal: AbortSignal,
-    options: { accept?: string; dropManagedFields?: boolean } = {},
+    accept?: string,
   ): Promise<Response> {
     const what = `GET ${path.split('?')[0]}`;
-    const response = await this.request(
-      path,
-      what,
-      signal,
-      options.accept,
-      (url, request) =>
-        getText(url, {
-          ...request,
-          dropManagedFields: options.dropManagedFields,
-        }),
-    );
-    const text = response.text;
-    let body: unknown;
+    const response = await this.request(path, what, signal, accept, getBytes);
+    // an error page from a proxy in front of the API server is not worth parsing
+    if (response.status >= 400)
+      return { status: response.status, body: errorBody(response) };
     try {
-      body = text ? JSON.parse(text) : undefined;
+      const text = response.body.toString('utf8');
+      return {
+        status: response.status,
+        body: text ? JSON.parse(text) : undefined,
+      };
     } catch {
-      // an error page from a proxy in front of the API server is not worth parsing
-      if (response.status >= 400)
-        return { status: response.status, body: undefined };
       throw new ClusterReadError(
         'malformed-response',
         `${what} returned a body that is not valid JSON`,
       );
     }
-    return { status: response.status, body };
   }
 
   /** One authenticated request over the kept-alive agent, sent by `send`. */
-  private async request(
+  private async request<R>(
     path: string,
     what: string,
     signal: AbortSignal,
@@ -448,8 +447,8 @@ export class KubernetesApiReader implements WatchingReader {
         agent?: http.Agent;
         signal: AbortSignal;
       },
-    ) => Promise<TextResponse>,
-  ): Promise<TextResponse> {
+    ) => Promise<R>,
+  ): Promise<R> {
     try {
       const context = new RequestContext(
         `${this.server}${path}`,
@@ -467,5 +466,15 @@ export class KubernetesApiReader implements WatchingReader {
       if (error instanceof ResourceVersionExpired) throw error;
       throw classifyError(error, what);
     }
+  }
+}
+
+/** The Status an answer that is not 2xx carries, if it is JSON at all. */
+function errorBody(response: BytesResponse): unknown {
+  try {
+    const text = response.body.toString('utf8');
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }

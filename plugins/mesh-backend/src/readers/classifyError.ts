@@ -1,6 +1,6 @@
 import type { ClusterErrorReason } from '@meshport/backstage-plugin-mesh-common';
 import { ClusterReadError } from './ClusterReadError';
-import { TransportError } from './getText';
+import { TransportError } from './httpGet';
 
 const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',

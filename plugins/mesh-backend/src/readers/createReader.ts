@@ -3,7 +3,11 @@ import type {
   KubernetesClusterSource,
 } from '../clusters/ClusterSource';
 import type { ClusterAuthenticator } from '../clusters/auth/ClusterAuthenticator';
-import type { ClusterReader, WatchingReader } from './ClusterReader';
+import type {
+  ClusterReader,
+  PageProjector,
+  WatchingReader,
+} from './ClusterReader';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { SnapshotReader } from './SnapshotReader';
 
@@ -14,6 +18,8 @@ export function createReader(
     pageSize: number;
     maxObjectsPerKind: number;
     authenticator: Pick<ClusterAuthenticator, 'credentialFor'>;
+    /** Where list pages are parsed and mapped, when not on the event loop. */
+    projector?: PageProjector;
   },
 ): ClusterReader {
   if (source.type === 'snapshot') return new SnapshotReader(source);
@@ -27,11 +33,14 @@ export function createWatchingReader(
     pageSize: number;
     maxObjectsPerKind: number;
     authenticator: Pick<ClusterAuthenticator, 'credentialFor'>;
+    /** Where list pages are parsed and mapped, when not on the event loop. */
+    projector?: PageProjector;
   },
 ): WatchingReader {
   return new KubernetesApiReader(source, {
     pageSize: options.pageSize,
     maxItems: options.maxObjectsPerKind,
     credential: () => options.authenticator.credentialFor(source.cluster),
+    projector: options.projector,
   });
 }

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { dropManagedFields } from './dropManagedFields';
 
 /** The request got no answer: the connection failed or dropped (the cause says how). */
 export class TransportError extends Error {
@@ -16,23 +15,27 @@ export interface TextResponse {
   text: string;
 }
 
+/** An answer whose body was read whole, inflated but not decoded. */
+export interface BytesResponse {
+  status: number;
+  body: Buffer;
+}
+
 /**
- * One GET with Node's own HTTP client: the body's chunks are joined once and decoded once.
+ * One GET with Node's own HTTP client: the body's chunks are joined once, and left as bytes
+ * for the caller to decode (or to hand to another thread whole: see `PageProjector`).
  * client-node's fetch library (node-fetch) pipes every body through a second stream and
  * copies it again, which at 12 MB of pods per cluster is a measurable share of discovery.
- * gzip and deflate answers are accepted and inflated, as node-fetch did. With
- * `dropManagedFields` (lists of built-in kinds), the objects' `managedFields` are cut from
- * the bytes before they are decoded (see `dropManagedFields`).
+ * gzip and deflate answers are accepted and inflated, as node-fetch did.
  */
-export function getText(
+export function getBytes(
   url: string,
   options: {
     headers: Record<string, string>;
     agent?: http.Agent;
     signal: AbortSignal;
-    dropManagedFields?: boolean;
   },
-): Promise<TextResponse> {
+): Promise<BytesResponse> {
   const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
     // an abort is the caller's timeout, not a transport failure, whatever error it surfaced as
@@ -57,13 +60,9 @@ export function getText(
         body.on('data', (chunk: Buffer) => chunks.push(chunk));
         body.on('end', () => {
           ended = true;
-          const bytes = Buffer.concat(chunks);
           resolve({
             status: response.statusCode ?? 0,
-            text: (options.dropManagedFields
-              ? dropManagedFields(bytes)
-              : bytes
-            ).toString('utf8'),
+            body: Buffer.concat(chunks),
           });
         });
         // an inflate error (a corrupt gzip answer) is rejected as it is

@@ -1,0 +1,193 @@
+import { Worker } from 'node:worker_threads';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  PageProjector,
+  ProjectedPage,
+  RemoteMapper,
+} from '../../readers/ClusterReader';
+import { ClusterReadError } from '../../readers/ClusterReadError';
+import type { ProjectionSpec } from '../projections';
+import {
+  PROJECTION_THREAD,
+  PROJECTION_THREAD_FILE,
+  ProjectionAnswer,
+  ProjectionRequest,
+} from './projectionThread';
+
+export interface ProjectionThreadsOptions {
+  /** Threads to start (on first use); 0 maps every page on the event loop. */
+  threads: number;
+  logger: LoggerService;
+  /** Node options of the threads; by default the process's (see `sourceLoader`). */
+  execArgv?: string[];
+}
+
+interface Pending {
+  resolve(page: ProjectedPage<unknown>): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  /** True once the thread has loaded and serves; false if it failed before that. */
+  ready: Promise<boolean>;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * Discovery's list pages parsed and mapped in worker threads. A cluster's Pods are
+ * megabytes of JSON per page, nearly all of it dropped by the projection: parsed on the
+ * event loop, they held it for most of a sync (and their garbage made the collector mark
+ * every inventory the process keeps, again and again). Here the event loop only receives
+ * the bytes and gets the records back; the thread's heap holds the raw objects, briefly.
+ *
+ * A thread that cannot start (its file missing from a build, a loader it lacks) turns
+ * projection back to the event loop, logged once: discovery never fails for want of a
+ * thread. A thread that dies while it works fails the pages it held (their lists fail and
+ * are retried like any failed read) and is replaced on the next page.
+ */
+export class ProjectionThreads implements PageProjector {
+  private readonly threads: Thread[] = [];
+  private nextId = 0;
+  private unavailable = false;
+  private closed = false;
+
+  constructor(private readonly options: ProjectionThreadsOptions) {}
+
+  async project<T>(
+    body: Buffer,
+    request: {
+      mapper: RemoteMapper<T>;
+      dropManagedFields: boolean;
+      what: string;
+    },
+  ): Promise<ProjectedPage<T> | undefined> {
+    if (this.options.threads < 1 || this.unavailable || this.closed)
+      return undefined;
+    const thread = this.pick();
+    // the bytes are moved, not copied, once sent: they must stay here until it is certain
+    // the thread serves, so that the page can still be mapped here if it does not
+    if (!(await thread.ready)) return undefined;
+    const id = ++this.nextId;
+    const message: ProjectionRequest = {
+      id,
+      body,
+      spec: request.mapper.spec as ProjectionSpec,
+      dropManagedFields: request.dropManagedFields,
+      what: request.what,
+    };
+    const page = await new Promise<ProjectedPage<unknown>>(
+      (resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        // a Buffer alone in its memory (a large answer's) is moved; a pooled one is copied
+        const owned =
+          body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+        thread.worker.postMessage(
+          message,
+          owned ? [body.buffer as ArrayBuffer] : [],
+        );
+      },
+    );
+    const records = page.records;
+    for (let i = 0; i < records.length; i++)
+      records[i] = request.mapper.revive(records[i]);
+    return page as ProjectedPage<T>;
+  }
+
+  /** Stops every thread; pages still out fail. */
+  async close() {
+    this.closed = true;
+    await Promise.all(this.threads.splice(0).map(t => t.worker.terminate()));
+  }
+
+  /** The thread with the fewest pages out, a new one while there are fewer than asked. */
+  private pick(): Thread {
+    if (this.threads.length < this.options.threads) {
+      const thread = this.start();
+      this.threads.push(thread);
+      return thread;
+    }
+    return this.threads.reduce((a, b) =>
+      b.pending.size < a.pending.size ? b : a,
+    );
+  }
+
+  private start(): Thread {
+    const execArgv = this.options.execArgv ?? sourceLoader();
+    const worker = new Worker(PROJECTION_THREAD_FILE, {
+      workerData: { [PROJECTION_THREAD]: true },
+      ...(execArgv ? { execArgv } : {}),
+    });
+    // an idle thread must not keep a stopping process alive
+    worker.unref();
+    const pending = new Map<number, Pending>();
+    let markReady: (ready: boolean) => void = () => {};
+    const ready = new Promise<boolean>(resolve => {
+      markReady = resolve;
+    });
+    let served = false;
+    const thread: Thread = { worker, ready, pending };
+    worker.on('message', (answer: ProjectionAnswer) => {
+      if ('ready' in answer) {
+        served = true;
+        markReady(true);
+        return;
+      }
+      const waiting = pending.get(answer.id);
+      if (!waiting) return;
+      pending.delete(answer.id);
+      if ('page' in answer) waiting.resolve(answer.page);
+      else
+        waiting.reject(
+          new ClusterReadError(
+            answer.error.reason ?? 'other',
+            answer.error.message,
+          ),
+        );
+    });
+    const ended = (cause: string) => {
+      const at = this.threads.indexOf(thread);
+      if (at >= 0) this.threads.splice(at, 1);
+      if (!served) {
+        markReady(false);
+        if (!this.unavailable && !this.closed)
+          this.options.logger.warn(
+            `Mesh discovery parses list pages on the event loop: its projection thread could not start (${cause})`,
+          );
+        this.unavailable = true;
+      }
+      for (const waiting of pending.values())
+        waiting.reject(
+          new ClusterReadError(
+            'other',
+            `the projection thread stopped while parsing a page: ${cause}`,
+          ),
+        );
+      pending.clear();
+    };
+    worker.on('error', error => ended(String(error)));
+    worker.on('exit', code => ended(`it exited with code ${code}`));
+    return thread;
+  }
+}
+
+const TRANSFORM = '@backstage/cli-node/config/nodeTransform.cjs';
+
+/**
+ * Run from TypeScript source (tests, a development backend), the thread's file is a `.ts`
+ * file: the thread needs Backstage's TypeScript loader, which `backstage-cli package start`
+ * passes in the process's options (inherited) but Jest's module loader does not (it does not
+ * reach threads). Built, the file is JavaScript and the process's options are inherited as
+ * they are.
+ */
+function sourceLoader(): string[] | undefined {
+  if (!PROJECTION_THREAD_FILE.endsWith('.ts')) return undefined;
+  if (process.execArgv.some(arg => arg.includes('nodeTransform')))
+    return undefined;
+  try {
+    return [...process.execArgv, '--require', require.resolve(TRANSFORM)];
+  } catch {
+    // no loader to give: the thread fails to start and pages are mapped on the event loop
+    return undefined;
+  }
+}
