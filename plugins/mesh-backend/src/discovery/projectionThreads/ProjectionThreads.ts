@@ -136,7 +136,11 @@ export class ProjectionThreads implements PageProjector {
       const waiting = pending.get(answer.id);
       if (!waiting) return;
       pending.delete(answer.id);
-      if ('page' in answer) waiting.resolve(answer.page);
+      if ('page' in answer)
+        waiting.resolve({
+          ...answer.page,
+          records: JSON.parse(answer.records),
+        });
       else
         waiting.reject(
           new ClusterReadError(
