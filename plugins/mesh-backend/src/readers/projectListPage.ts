@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { KubeObject, ObjectMapper, ProjectedPage } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { dropManagedFields } from './dropManagedFields';
@@ -12,9 +13,9 @@ export function projectListPage<T>(
   body: Buffer,
   options: { map: ObjectMapper<T>; dropManagedFields: boolean; what: string },
 ): ProjectedPage<T> {
-  const text = (
-    options.dropManagedFields ? dropManagedFields(body) : body
-  ).toString('utf8');
+  const bytes = options.dropManagedFields ? dropManagedFields(body) : body;
+  // ASCII (nearly every page) decodes as Latin-1 to the same string, without UTF-8's checks
+  const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let list: {
     items?: unknown;
     metadata?: { continue?: unknown; resourceVersion?: unknown };
