@@ -5,18 +5,21 @@
  * chart starts it from deploy/helm/values.yaml (see chartLayout.ts), on a real PostgreSQL,
  * two replicas on one database. Only what lies outside the deployment is stood in for, by a
  * last --config layer: GitHub (a fake at the HTTP edge, reached as GitHub Enterprise is), the
- * clusters (the demo fleet's snapshot instead of API servers) and the public URL (replica A's
- * address instead of the Ingress). Nothing leaves loopback.
+ * clusters (one fake API server on loopback in the chart's cluster list, beside the demo
+ * fleet's snapshot) and the public URL (replica A's address instead of the Ingress). Nothing
+ * leaves loopback.
  *
  * It fails if the backend does not listen under the chart's environment, if nobody can sign
  * in through GitHub to a catalog User from the org data, or if a member of a service's
- * owning Group cannot request a route (or a non-member can).
+ * owning Group cannot request a route (or a non-member can), or if the bundle cannot watch
+ * an API server with its list pages parsed in a projection thread.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { meshRouteRequestPermission } from '@meshport/backstage-plugin-mesh-common';
+import type { KubeObject } from '@meshport/fake-kubernetes';
 import { freeLoopbackPort } from '../__testUtils__/freeLoopbackPort';
 import {
   PostgresHarness,
@@ -24,6 +27,10 @@ import {
 } from '../__testUtils__/postgresHarness';
 import { chartReplica, HelmValues } from './__testUtils__/chartLayout';
 import { FakeGithub, startFakeGithub } from './__testUtils__/fakeGithub';
+import {
+  FakeApiServerOverHttp,
+  startFakeApiServerOverHttp,
+} from './__testUtils__/fakeApiServerOverHttp';
 import {
   installBundle,
   Replica,
@@ -42,6 +49,59 @@ const ORG = values.backstage.extraEnvVars?.find(
 )?.value;
 
 const OAUTH = { clientId: 'meshport-smoke', clientSecret: 'smoke-secret' };
+const CLUSTER_TOKEN = 'smoke-cluster-token';
+
+/** One API server's objects: a meshed `echo` service with one pod, on one labelled node. */
+const API_CLUSTER = 'smoke-api-1';
+const API_OBJECTS: KubeObject[] = [
+  {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: 'node-a',
+      labels: {
+        'topology.kubernetes.io/region': 'smoke-region',
+        'topology.kubernetes.io/zone': 'smoke-region-a',
+      },
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: 'smoke',
+      labels: {
+        'istio-injection': 'enabled',
+        'meshport.dev/owner': 'platform-team',
+      },
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { namespace: 'smoke', name: 'echo' },
+    spec: {
+      selector: { app: 'echo' },
+      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      namespace: 'smoke',
+      name: 'echo-1',
+      labels: { app: 'echo', version: 'v1' },
+      managedFields: [{ manager: 'kubelet', fieldsV1: { 'f:status': {} } }],
+    },
+    spec: {
+      serviceAccountName: 'echo',
+      nodeName: 'node-a',
+      containers: [{ name: 'echo' }, { name: 'istio-proxy' }],
+    },
+    status: { conditions: [{ type: 'Ready', status: 'True' }] },
+  },
+];
 const API_TOKEN = 'ghs_smoke-integration-token';
 
 /**
@@ -211,6 +271,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
   let dir: string;
   let postgres: PostgresHarness;
   let github: FakeGithub;
+  let apiServer: FakeApiServerOverHttp;
   const replicas: Replica[] = [];
   let a: Replica;
   let b: Replica;
@@ -220,7 +281,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
     const installDir = path.join(dir, 'app');
     fs.mkdirSync(installDir);
     installBundle(installDir);
-    [postgres, github] = await Promise.all([
+    [postgres, github, apiServer] = await Promise.all([
       startPostgres(),
       startFakeGithub({
         org: GITHUB_ORG,
@@ -228,6 +289,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
         ...OAUTH,
         apiToken: API_TOKEN,
       }),
+      startFakeApiServerOverHttp(API_OBJECTS, { token: CLUSTER_TOKEN }),
     ]);
     const ports = [await freeLoopbackPort(), await freeLoopbackPort()];
     const publicUrl = `http://127.0.0.1:${ports[0]}`;
@@ -246,7 +308,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
           'github-token': API_TOKEN,
         },
         'meshport-clusters': {
-          'cluster-1-token': 'unused',
+          'cluster-1-token': CLUSTER_TOKEN,
           'cluster-1-ca-data': 'unused',
           'cluster-2-token': 'unused',
           'cluster-2-ca-data': 'unused',
@@ -275,7 +337,23 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
           },
         },
         catalog: { providers: { githubOrg: { githubUrl: github.url } } },
-        kubernetes: { clusterLocatorMethods: [] },
+        // the chart's cluster list with one API server that answers: the token from the
+        // chart's Secret, plain HTTP on loopback instead of TLS
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: API_CLUSTER,
+                  url: apiServer.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: '${CLUSTER_1_TOKEN}',
+                },
+              ],
+            },
+          ],
+        },
         mesh: {
           snapshot: { directory: path.join(ROOT, 'examples/demo-fleet') },
         },
@@ -303,6 +381,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
   afterAll(async () => {
     await Promise.all(replicas.map(r => r.stop()));
     await github?.stop();
+    await apiServer?.stop();
     await postgres?.stop();
     if (process.env.MESHPORT_SMOKE_KEEP_LOGS) {
       // eslint-disable-next-line no-console
@@ -395,5 +474,28 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
     const ref = `component:${service.metadata.namespace}/${service.metadata.name}`;
     expect(await mayRequestRoute(b, alice, ref)).toBe('ALLOW');
     expect(await mayRequestRoute(b, bob, ref)).toBe('DENY');
+  });
+
+  it('watches an API server from the chart’s cluster list, its list pages parsed in a projection thread', async () => {
+    const cluster = await eventually(`${API_CLUSTER} synced`, async () => {
+      const { items } = await getJson(a, '/api/mesh/clusters', alice.token);
+      const found = items.find((c: { name: string }) => c.name === API_CLUSTER);
+      if (found?.sync.state !== 'ok')
+        throw new Error(`${API_CLUSTER}: ${JSON.stringify(found?.sync)}`);
+      return found;
+    });
+    // the node list was read and projected
+    expect(cluster.regions).toEqual(['smoke-region']);
+    expect(cluster.zones).toEqual(['smoke-region-a']);
+    // listed, then watched from the list's resourceVersion
+    expect(apiServer.requests.some(r => r.includes('watch=1'))).toBe(true);
+    // no page went back to the event loop for want of a thread (the bundle holds its file)
+    for (const replica of replicas) {
+      const said = fs
+        .readFileSync(replica.log, 'utf8')
+        .split('\n')
+        .filter(line => line.includes('projection thread'));
+      expect(said).toEqual([]);
+    }
   });
 });
