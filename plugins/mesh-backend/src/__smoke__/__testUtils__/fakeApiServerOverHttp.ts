@@ -23,6 +23,8 @@ export async function startFakeApiServerOverHttp(
   options: FakeApiServerOptions = {},
 ): Promise<FakeApiServerOverHttp> {
   const requests: string[] = [];
+  // both known once the server listens, before its first request
+  let url = '';
   let handlers: ReturnType<typeof fakeApiServer> = [];
   const server = http.createServer(async (req, res) => {
     try {
@@ -58,7 +60,7 @@ export async function startFakeApiServerOverHttp(
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   handlers = fakeApiServer(url, objects, { ...options, requests });
   return {
     url,
