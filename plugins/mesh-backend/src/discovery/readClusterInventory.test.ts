@@ -173,24 +173,33 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
     beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
     afterAll(() => server.close());
 
-    it('gives byte-identical inventories and fleet to reading everything first, across pages', async () => {
-      const url = (name: string) => `https://${name}.k8s.example.com:6443`;
-      for (const name of DEMO_CLUSTERS) {
+    /**
+     * A reader per demo cluster, each behind a fake API server at `host` holding the demo
+     * objects and `extra`, in pages of 3 so that every list of any size spans several.
+     */
+    const pagedReaders = (
+      host: string,
+      extra: KubeObject[] = [],
+      projector?: ProjectionThreads,
+    ) => {
+      const url = (name: string) => `https://${name}.${host}:6443`;
+      for (const name of DEMO_CLUSTERS)
         server.use(
-          ...fakeApiServer(url(name), demoObjects(name), {
+          ...fakeApiServer(url(name), [...demoObjects(name), ...extra], {
             listSecretsOnlyIn: ['istio-system'],
           }),
         );
-      }
-      const result = await bothWays(
-        name =>
-          // pages of 3: every list of any size spans several pages
-          new KubernetesApiReader(kubernetesSource(name, url(name)), {
-            pageSize: 3,
-            maxItems: 10_000,
-            credential: anonymous,
-          }),
-      );
+      return (name: string) =>
+        new KubernetesApiReader(kubernetesSource(name, url(name)), {
+          pageSize: 3,
+          maxItems: 10_000,
+          credential: anonymous,
+          projector,
+        });
+    };
+
+    it('gives byte-identical inventories and fleet to reading everything first, across pages', async () => {
+      const result = await bothWays(pagedReaders('k8s.example.com'));
       result.streamed.forEach((inventory, i) =>
         expect(inventory).toBe(result.reference[i]),
       );
@@ -198,31 +207,17 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
     });
 
     it('gives the same inventories when a projection thread parses and maps the pages', async () => {
-      const url = (name: string) => `https://${name}.threads.example.com:6443`;
       // one pod the projection refuses, so a skipped record crosses too
       const refused = {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { namespace: 'bookinfo', name: 'Not A Name' },
       };
-      for (const name of DEMO_CLUSTERS) {
-        server.use(
-          ...fakeApiServer(url(name), [...demoObjects(name), refused], {
-            listSecretsOnlyIn: ['istio-system'],
-          }),
-        );
-      }
       const logger = mockServices.logger.mock();
       const threads = new ProjectionThreads({ threads: 1, logger });
       try {
         const result = await bothWays(
-          name =>
-            new KubernetesApiReader(kubernetesSource(name, url(name)), {
-              pageSize: 3,
-              maxItems: 10_000,
-              credential: anonymous,
-              projector: threads,
-            }),
+          pagedReaders('threads.example.com', [refused], threads),
         );
         result.streamed.forEach((inventory, i) =>
           expect(inventory).toBe(result.reference[i]),

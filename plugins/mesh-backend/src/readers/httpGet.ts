@@ -36,19 +36,15 @@ export function getBytes(
     signal: AbortSignal;
   },
 ): Promise<BytesResponse> {
-  const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    // an abort is the caller's timeout, not a transport failure, whatever error it surfaced as
-    const failed = (error: Error) =>
-      reject(options.signal.aborted ? abortError() : new TransportError(error));
-    const request = client.get(
+    get(
       url,
       {
+        ...options,
         headers: { 'accept-encoding': 'gzip, deflate', ...options.headers },
-        agent: options.agent,
-        signal: options.signal,
       },
-      response => {
+      reject,
+      (response, failed) => {
         const encoding = response.headers['content-encoding'];
         let body: NodeJS.ReadableStream = response;
         if (encoding === 'gzip' || encoding === 'x-gzip')
@@ -75,8 +71,37 @@ export function getBytes(
         });
       },
     );
-    request.on('error', failed);
   });
+}
+
+/**
+ * A GET over Node's client for the URL's scheme, its answer handed to `onResponse` with
+ * `failed`: what rejects a transport failure as a `TransportError`, and an abort (the
+ * caller's timeout, whatever error it surfaced as) as an abort.
+ */
+function get(
+  url: string,
+  options: {
+    headers: Record<string, string>;
+    agent?: http.Agent;
+    signal: AbortSignal;
+  },
+  reject: (error: Error) => void,
+  onResponse: (
+    response: http.IncomingMessage,
+    failed: (error: Error) => void,
+  ) => void,
+): http.ClientRequest {
+  const client = url.startsWith('https:') ? https : http;
+  const failed = (error: Error) =>
+    reject(options.signal.aborted ? abortError() : new TransportError(error));
+  const request = client.get(
+    url,
+    { headers: options.headers, agent: options.agent, signal: options.signal },
+    response => onResponse(response, failed),
+  );
+  request.on('error', failed);
+  return request;
 }
 
 function abortError(): Error {
@@ -100,59 +125,47 @@ export function streamLines(
     onLine: (line: string) => void;
   },
 ): Promise<TextResponse> {
-  const client = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const failed = (error: Error) =>
-      reject(options.signal.aborted ? abortError() : new TransportError(error));
-    const request = client.get(
-      url,
-      {
-        headers: options.headers,
-        agent: options.agent,
-        signal: options.signal,
-      },
-      response => {
-        const ok =
-          (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
-        const chunks: Buffer[] = [];
-        let pending = '';
-        let ended = false;
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (!ok) {
-            chunks.push(Buffer.from(chunk));
-            return;
+    const request = get(url, options, reject, (response, failed) => {
+      const ok =
+        (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
+      const chunks: Buffer[] = [];
+      let pending = '';
+      let ended = false;
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (!ok) {
+          chunks.push(Buffer.from(chunk));
+          return;
+        }
+        pending += chunk;
+        let newline = pending.indexOf('\n');
+        try {
+          while (newline >= 0) {
+            const line = pending.slice(0, newline);
+            pending = pending.slice(newline + 1);
+            if (line.trim()) options.onLine(line);
+            newline = pending.indexOf('\n');
           }
-          pending += chunk;
-          let newline = pending.indexOf('\n');
-          try {
-            while (newline >= 0) {
-              const line = pending.slice(0, newline);
-              pending = pending.slice(newline + 1);
-              if (line.trim()) options.onLine(line);
-              newline = pending.indexOf('\n');
-            }
-          } catch (error) {
-            // the caller refused a line (a malformed or an ERROR event): the stream is over
-            reject(error);
-            request.destroy();
-          }
+        } catch (error) {
+          // the caller refused a line (a malformed or an ERROR event): the stream is over
+          reject(error);
+          request.destroy();
+        }
+      });
+      response.on('end', () => {
+        ended = true;
+        if (ok && pending.trim()) options.onLine(pending);
+        resolve({
+          status: response.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
         });
-        response.on('end', () => {
-          ended = true;
-          if (ok && pending.trim()) options.onLine(pending);
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
-        response.on('error', failed);
-        response.on('close', () => {
-          if (response.complete || ended) return;
-          failed(new Error('the connection closed before the answer ended'));
-        });
-      },
-    );
-    request.on('error', failed);
+      });
+      response.on('error', failed);
+      response.on('close', () => {
+        if (response.complete || ended) return;
+        failed(new Error('the connection closed before the answer ended'));
+      });
+    });
   });
 }
