@@ -52,7 +52,7 @@ const MARKS = {
 };
 export type MarkName = keyof typeof MARKS;
 
-/** What names a mapper to a projection thread: structured-cloneable. */
+/** What names a mapper to a projection thread (posted to it, so plain data). */
 export interface ProjectionSpec {
   kind: ProjectionKind;
   excludeNamespaces: string[];
@@ -74,10 +74,9 @@ export interface Keyed<T> {
 }
 
 /**
- * A kind's record as it crosses to the thread that asked: a `Skipped` loses its class to
- * the structured clone and the dropped-ztunnel symbol cannot be cloned at all, so each
- * travels as a form no record takes (a record is always a plain object). `reviveRecord`
- * undoes it.
+ * A kind's record as it crosses to the thread that asked, as JSON: a `Skipped` would lose
+ * its class and the dropped-ztunnel symbol has no JSON form, so each travels as a form no
+ * record takes (a record is always a plain object). `reviveRecord` undoes it.
  */
 function encodeRecord(record: unknown): unknown {
   if (record instanceof Skipped)

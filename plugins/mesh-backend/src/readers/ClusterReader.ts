@@ -51,9 +51,9 @@ export type ObjectMapper<T> = ((object: KubeObject) => T | undefined) & {
 };
 
 /**
- * How a mapper runs in another thread: `spec` (structured-cloneable) names it to the thread,
- * which builds the same mapper from it and sends each record back as `encode` left it;
- * `revive` makes that into the record the mapper would have returned here.
+ * How a mapper runs in another thread: `spec` (plain data) names it to the thread, which
+ * builds the same mapper from it and sends each record back encoded for the way; `revive`
+ * makes that into the record the mapper would have returned here.
  */
 export interface RemoteMapper<T> {
   readonly spec: unknown;
