@@ -31,6 +31,8 @@ interface Thread {
   worker: Worker;
   /** True once the thread has loaded and serves; false if it failed before that. */
   ready: Promise<boolean>;
+  /** False once it stopped: nothing may be sent to it (it would never answer). */
+  alive: boolean;
   pending: Map<number, Pending>;
 }
 
@@ -66,8 +68,9 @@ export class ProjectionThreads implements PageProjector {
       return undefined;
     const thread = this.pick();
     // the bytes are moved, not copied, once sent: they must stay here until it is certain
-    // the thread serves, so that the page can still be mapped here if it does not
-    if (!(await thread.ready)) return undefined;
+    // the thread serves, so that the page can still be mapped here if it does not (or
+    // stopped meanwhile)
+    if (!(await thread.ready) || !thread.alive) return undefined;
     const id = ++this.nextId;
     const message: ProjectionRequest = {
       id,
@@ -126,7 +129,7 @@ export class ProjectionThreads implements PageProjector {
       markReady = resolve;
     });
     let served = false;
-    const thread: Thread = { worker, ready, pending };
+    const thread: Thread = { worker, ready, alive: true, pending };
     worker.on('message', (answer: ProjectionAnswer) => {
       if ('ready' in answer) {
         served = true;
@@ -150,6 +153,7 @@ export class ProjectionThreads implements PageProjector {
         );
     });
     const ended = (cause: string) => {
+      thread.alive = false;
       const at = this.threads.indexOf(thread);
       if (at >= 0) this.threads.splice(at, 1);
       if (!served) {
