@@ -212,6 +212,29 @@ describe('ProjectionThreads', () => {
     ).toBeUndefined();
   });
 
+  it('fails the pages a thread that died held, and starts another for the next page', async () => {
+    const dying = new ProjectionThreads({ threads: 1, logger });
+    const map = clusterProjections([]).pods;
+    const ask = (body: Buffer) =>
+      dying.project(body, {
+        mapper: map.remote!,
+        dropManagedFields: true,
+        what: 'GET',
+      });
+    await ask(page([]));
+    // the thread dies as an out-of-memory thread would: not through close()
+    const [first] = (dying as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads;
+    const held = ask(page(Array.from({ length: 200 }, () => ofKind('Pod')).flat()));
+    await first.worker.terminate();
+    await expect(held).rejects.toThrow(
+      /the projection thread stopped while parsing a page/,
+    );
+    // a new thread serves the next page; no warning, since one did start before
+    expect((await ask(page(ofKind('Pod'))))!.records.length).toBeGreaterThan(0);
+    expect(logger.warn).not.toHaveBeenCalled();
+    await dying.close();
+  });
+
   it('does not start a thread when asked for none', async () => {
     const none = new ProjectionThreads({ threads: 0, logger });
     expect(
