@@ -223,8 +223,14 @@ describe('ProjectionThreads', () => {
       });
     await ask(page([]));
     // the thread dies as an out-of-memory thread would: not through close()
-    const [first] = (dying as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads;
-    const held = ask(page(Array.from({ length: 200 }, () => ofKind('Pod')).flat()));
+    const [first] = (
+      dying as unknown as {
+        threads: Array<{ worker: { terminate(): Promise<number> } }>;
+      }
+    ).threads;
+    const held = ask(
+      page(Array.from({ length: 200 }, () => ofKind('Pod')).flat()),
+    );
     await first.worker.terminate();
     await expect(held).rejects.toThrow(
       /the projection thread stopped while parsing a page/,
