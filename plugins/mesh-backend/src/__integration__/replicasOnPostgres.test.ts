@@ -170,6 +170,8 @@ async function startReplica(
               timeout: { seconds: 5 },
               leaseDuration: { milliseconds: LEASE_MS },
               mode: options.mode,
+              // msw answers this thread's HTTP client only, not a projection thread's
+              projectionThreads: 0,
             },
           },
         },

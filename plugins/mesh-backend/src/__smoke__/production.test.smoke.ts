@@ -12,7 +12,7 @@
  * It fails if the backend does not listen under the chart's environment, if nobody can sign
  * in through GitHub to a catalog User from the org data, or if a member of a service's
  * owning Group cannot request a route (or a non-member can), or if the bundle cannot watch
- * an API server with its list pages parsed in a projection thread.
+ * an API server with its list pages read and parsed in a projection thread.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ import { FakeGithub, startFakeGithub } from './__testUtils__/fakeGithub';
 import {
   FakeApiServerOverHttp,
   startFakeApiServerOverHttp,
-} from './__testUtils__/fakeApiServerOverHttp';
+} from '../__testUtils__/fakeApiServerOverHttp';
 import {
   installBundle,
   Replica,
@@ -476,7 +476,7 @@ describe('the production deployment (bundle, Helm chart layout, PostgreSQL, GitH
     expect(await mayRequestRoute(b, bob, ref)).toBe('DENY');
   });
 
-  it('watches an API server from the chart’s cluster list, its list pages parsed in a projection thread', async () => {
+  it('watches an API server from the chart’s cluster list, its list pages read and parsed in a projection thread', async () => {
     const cluster = await eventually(`${API_CLUSTER} synced`, async () => {
       const { items } = await getJson(a, '/api/mesh/clusters', alice.token);
       const found = items.find((c: { name: string }) => c.name === API_CLUSTER);

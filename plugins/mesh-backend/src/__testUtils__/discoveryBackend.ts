@@ -97,6 +97,9 @@ export function useDiscoveryBackend(options: {
               discovery: {
                 timeout: { seconds: options.discoveryTimeoutSeconds },
                 mode: options.mode ?? 'poll',
+                // msw answers this thread's HTTP client only: a projection thread reads list
+                // pages with its own (its path is tested against servers on loopback)
+                projectionThreads: 0,
                 ...options.discoveryConfig,
               },
             },

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { fakeApiServer } from '@meshport/fake-kubernetes';
@@ -22,6 +23,7 @@ import { projectInventory } from './projectInventory';
 import { readClusterInventory } from './readClusterInventory';
 import { ProjectionThreads } from './projectionThreads/ProjectionThreads';
 import { kubernetesSource } from '../__testUtils__/kubernetesSource';
+import { startFakeApiServerOverHttp } from '../__testUtils__/fakeApiServerOverHttp';
 
 const anonymous = async () => ({ type: 'anonymous' as const });
 
@@ -175,17 +177,13 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
 
     /**
      * A reader per demo cluster, each behind a fake API server at `host` holding the demo
-     * objects and `extra`, in pages of 3 so that every list of any size spans several.
+     * objects, in pages of 3 so that every list of any size spans several.
      */
-    const pagedReaders = (
-      host: string,
-      extra: KubeObject[] = [],
-      projector?: ProjectionThreads,
-    ) => {
+    const pagedReaders = (host: string) => {
       const url = (name: string) => `https://${name}.${host}:6443`;
       for (const name of DEMO_CLUSTERS)
         server.use(
-          ...fakeApiServer(url(name), [...demoObjects(name), ...extra], {
+          ...fakeApiServer(url(name), demoObjects(name), {
             listSecretsOnlyIn: ['istio-system'],
           }),
         );
@@ -194,7 +192,6 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
           pageSize: 3,
           maxItems: 10_000,
           credential: anonymous,
-          projector,
         });
     };
 
@@ -206,7 +203,7 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       expect(result.streamedFleet).toBe(result.referenceFleet);
     });
 
-    it('gives the same inventories when a projection thread parses and maps the pages', async () => {
+    it('gives the same inventories when a projection thread reads, parses and maps the pages', async () => {
       // one pod the projection refuses, so a skipped record crosses too
       const refused = {
         apiVersion: 'v1',
@@ -215,9 +212,28 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       };
       const logger = mockServices.logger.mock();
       const threads = new ProjectionThreads({ threads: 1, logger });
+      // the thread reads with its own HTTP client, which msw does not see: the same fake API
+      // servers, on loopback, which msw lets this thread's requests through to
+      server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+      const servers = await Promise.all(
+        DEMO_CLUSTERS.map(name =>
+          startFakeApiServerOverHttp([...demoObjects(name), refused], {
+            listSecretsOnlyIn: ['istio-system'],
+          }),
+        ),
+      );
       try {
         const result = await bothWays(
-          pagedReaders('threads.example.com', [refused], threads),
+          name =>
+            new KubernetesApiReader(
+              kubernetesSource(name, servers[DEMO_CLUSTERS.indexOf(name)].url),
+              {
+                pageSize: 3,
+                maxItems: 10_000,
+                credential: anonymous,
+                projector: threads,
+              },
+            ),
         );
         result.streamed.forEach((inventory, i) =>
           expect(inventory).toBe(result.reference[i]),
@@ -228,8 +244,13 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
         );
         // the thread did the work: none fell back to the event loop
         expect(logger.warn).not.toHaveBeenCalled();
+        // and every page, of several per list, was asked for
+        expect(
+          servers[0].requests.filter(r => r.includes('continue=')).length,
+        ).toBeGreaterThan(10);
       } finally {
         await threads.close();
+        await Promise.all(servers.map(s => s.stop()));
       }
     });
 

@@ -1,3 +1,5 @@
+import type { AgentSettings } from './httpGet';
+
 /** A Kubernetes object as the API server serves it; readers do not interpret it. */
 export interface KubeObject {
   apiVersion?: string;
@@ -69,21 +71,43 @@ export interface ProjectedPage<T> {
   resourceVersion?: string;
 }
 
+/** One list page's GET, as the reader would send it itself. */
+export interface PageGet {
+  url: string;
+  headers: Record<string, string>;
+  agent: AgentSettings;
+  /**
+   * Whose kept-alive connections to send it on: one reader's (a cluster's sync), released
+   * with it (`PageProjector.release`).
+   */
+  connection: string;
+  signal: AbortSignal;
+}
+
+/** A page read elsewhere: projected when 2xx, else the status and the (small) body as sent. */
+export type PageAnswer<T> =
+  | { page: ProjectedPage<T> }
+  | { status: number; body: Buffer };
+
 /**
- * Parses and maps list pages somewhere other than the event loop (a worker thread): a page
- * of Pods is megabytes of JSON, most of it dropped by the mapper. `undefined` when it cannot
- * (no thread could start): the reader then maps the page itself.
+ * Reads, parses and maps list pages somewhere other than the event loop (a worker thread):
+ * a page of Pods is megabytes of JSON, most of it dropped by the mapper, and its bytes
+ * alone, received here, made the collector mark every inventory the process keeps (see
+ * `ProjectionThreads`). `undefined` when it cannot (no thread could start): the reader then
+ * reads and maps the page itself. A failed request rejects as `getBytes` would have.
  */
 export interface PageProjector {
-  project<T>(
-    body: Buffer,
-    request: {
+  readPage<T>(
+    get: PageGet,
+    projection: {
       mapper: RemoteMapper<T>;
       dropManagedFields: boolean;
       /** The request, for error messages: `GET /api/v1/pods`. */
       what: string;
     },
-  ): Promise<ProjectedPage<T> | undefined>;
+  ): Promise<PageAnswer<T> | undefined>;
+  /** Closes the connections kept alive for `connection` (a reader that is done). */
+  release(connection: string): void;
 }
 
 /**

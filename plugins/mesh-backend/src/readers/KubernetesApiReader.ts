@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
 import {
   HttpMethod,
   KubeConfig,
@@ -12,6 +12,7 @@ import {
   KubeObject,
   ListOptions,
   ObjectMapper,
+  PageAnswer,
   PageProjector,
   ResourceType,
   ResourceVersionExpired,
@@ -22,7 +23,14 @@ import {
 } from './ClusterReader';
 import { ClusterReadError } from './ClusterReadError';
 import { classifyError, reasonForStatus } from './classifyError';
-import { BytesResponse, getBytes, streamLines } from './httpGet';
+import {
+  AgentSettings,
+  agentSettings,
+  BytesResponse,
+  getBytes,
+  keepAliveAgent,
+  streamLines,
+} from './httpGet';
 import { projectListPage } from './projectListPage';
 
 const METADATA_ONLY_ACCEPT =
@@ -87,11 +95,11 @@ export class KubernetesApiReader implements WatchingReader {
     string,
     Promise<string[] | undefined>
   >();
-  /**
-   * One kept-alive agent for the whole sync. client-node builds a new agent for every request,
-   * which costs a TCP connection and a TLS handshake per page of every list.
-   */
+  /** One kept-alive agent for the whole sync (see `request`), and what it is made of. */
   private agent?: http.Agent;
+  private connectionSettings?: AgentSettings;
+  /** Names this reader's connections in a projection thread (see `PageGet.connection`). */
+  private readonly connection = randomUUID();
 
   constructor(
     private readonly source: KubernetesClusterSource,
@@ -311,23 +319,33 @@ export class KubernetesApiReader implements WatchingReader {
     | { failed: Response }
   > {
     const what = `GET ${path}`;
-    const response = await this.request(
-      url,
-      what,
-      signal,
-      request.accept,
-      getBytes,
-    );
-    if (response.status < 200 || response.status >= 300)
-      return { failed: { status: response.status, body: errorBody(response) } };
     const options = { dropManagedFields: request.dropManagedFields, what };
+    const { projector } = this.options;
+    const remote = keep.remote;
+    // a page whose mapper can run in a projection thread is read there too, so that its
+    // bytes never reach this heap (see `PageProjector`); here when no thread can
+    const answer: PageAnswer<T> =
+      (remote &&
+        projector &&
+        (await this.request(url, what, signal, request.accept, (sent, get) =>
+          projector.readPage(
+            {
+              url: sent,
+              headers: get.headers,
+              agent: get.settings,
+              connection: this.connection,
+              signal: get.signal,
+            },
+            { ...options, mapper: remote },
+          ),
+        ))) ||
+      (await this.request(url, what, signal, request.accept, getBytes));
+    if ('status' in answer && (answer.status < 200 || answer.status >= 300))
+      return { failed: { status: answer.status, body: errorBody(answer) } };
     const page =
-      (keep.remote &&
-        (await this.options.projector?.project(response.body, {
-          ...options,
-          mapper: keep.remote,
-        }))) ||
-      projectListPage(response.body, { ...options, map: keep });
+      'page' in answer
+        ? answer.page
+        : projectListPage(answer.body, { ...options, map: keep });
     for (const record of page.records) kept.push(record);
     return {
       listed: page.listed,
@@ -385,29 +403,7 @@ export class KubernetesApiReader implements WatchingReader {
   close() {
     this.agent?.destroy();
     this.agent = undefined;
-  }
-
-  /**
-   * The agent client-node configured (CA, client certificate, TLS verification, server name),
-   * rebuilt once with keep-alive. Its options come only from this reader's cluster and user,
-   * so they are the same for every request of the sync.
-   */
-  private keepAliveAgent(
-    configured: http.Agent | undefined,
-  ): http.Agent | undefined {
-    if (!configured) return undefined;
-    if (!this.agent) {
-      // `options` holds what the agent was constructed with; it is public in Node, not in @types/node
-      const options = (
-        configured as http.Agent & { options?: http.AgentOptions }
-      ).options;
-      const keepAlive = { ...options, keepAlive: true };
-      this.agent =
-        configured instanceof https.Agent
-          ? new https.Agent(keepAlive)
-          : new http.Agent(keepAlive);
-    }
-    return this.agent;
+    this.options.projector?.release(this.connection);
   }
 
   private async get(
@@ -434,7 +430,10 @@ export class KubernetesApiReader implements WatchingReader {
     }
   }
 
-  /** One authenticated request over the kept-alive agent, sent by `send`. */
+  /**
+   * One authenticated request, sent by `send` over the kept-alive agent (or, by a projection
+   * thread, over one built from the same settings).
+   */
   private async request<R>(
     path: string,
     what: string,
@@ -444,7 +443,8 @@ export class KubernetesApiReader implements WatchingReader {
       url: string,
       request: {
         headers: Record<string, string>;
-        agent?: http.Agent;
+        agent: http.Agent;
+        settings: AgentSettings;
         signal: AbortSignal;
       },
     ) => Promise<R>,
@@ -456,10 +456,16 @@ export class KubernetesApiReader implements WatchingReader {
       );
       context.setHeaderParam('Accept', accept ?? 'application/json');
       await (await this.configured()).applySecurityAuthentication(context);
-      const agent = this.keepAliveAgent(context.getAgent());
+      // client-node configures an agent for every request; its settings are the same for
+      // every request of the sync (they come only from this reader's cluster and user), so
+      // one kept-alive agent made of them serves the sync: client-node's own would cost a
+      // TCP connection and a TLS handshake per page of every list
+      this.connectionSettings ??= agentSettings(context.getAgent()!);
+      this.agent ??= keepAliveAgent(this.connectionSettings);
       return await send(context.getUrl(), {
         headers: context.getHeaders(),
-        agent,
+        agent: this.agent,
+        settings: this.connectionSettings,
         signal,
       });
     } catch (error) {

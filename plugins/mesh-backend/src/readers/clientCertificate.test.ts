@@ -12,6 +12,10 @@ import type {
   ClusterDetails,
   KubernetesCredential,
 } from '@backstage/plugin-kubernetes-node';
+import { mockServices } from '@backstage/backend-test-utils';
+import { clusterProjections } from '../discovery/projections';
+import { ProjectionThreads } from '../discovery/projectionThreads/ProjectionThreads';
+import type { PageProjector } from './ClusterReader';
 import { KubernetesApiReader } from './KubernetesApiReader';
 import { RESOURCES } from './resources';
 
@@ -51,7 +55,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise(resolve => server.close(resolve)));
 
-function reader(credential: () => Promise<KubernetesCredential>) {
+function reader(
+  credential: () => Promise<KubernetesCredential>,
+  projector?: PageProjector,
+) {
   const cluster: ClusterDetails = {
     name: 'mtls',
     url,
@@ -60,7 +67,7 @@ function reader(credential: () => Promise<KubernetesCredential>) {
   };
   return new KubernetesApiReader(
     { type: 'kubernetes', name: 'mtls', cluster },
-    { pageSize: 10, maxItems: 10, credential },
+    { pageSize: 10, maxItems: 10, credential, projector },
   );
 }
 
@@ -85,5 +92,79 @@ describe('KubernetesApiReader with an x509 client certificate', () => {
       /GET \/api\/v1\/namespaces/,
     );
     r.close();
+  });
+
+  describe('read in a projection thread', () => {
+    const logger = mockServices.logger.mock();
+    const threads = new ProjectionThreads({ threads: 1, logger });
+    afterAll(() => threads.close());
+    const cert = {
+      type: 'x509 client certificate' as const,
+      cert: tls('client.crt'),
+      key: tls('client.key'),
+    };
+
+    it('makes the same handshake: the cluster CA checks the server, the certificate is presented', async () => {
+      peers.length = 0;
+      const r = reader(async () => cert, threads);
+      const namespaces = await r.list(
+        RESOURCES.namespaces,
+        { signal },
+        clusterProjections([]).namespaces,
+      );
+      r.close();
+      expect(namespaces).toEqual([
+        { name: 'shop', labels: {}, annotations: {} },
+      ]);
+      expect(peers).toEqual(['meshport-discovery']);
+      expect(logger.warn).not.toHaveBeenCalled();
+    });
+
+    it('fails as the event loop does when the server gets no certificate', async () => {
+      const r = reader(async () => ({ type: 'anonymous' }), threads);
+      await expect(
+        r.list(
+          RESOURCES.namespaces,
+          { signal },
+          clusterProjections([]).namespaces,
+        ),
+      ).rejects.toMatchObject({
+        reason: 'unreachable',
+        message: expect.stringMatching(/^GET \/api\/v1\/namespaces failed: /),
+      });
+      r.close();
+    });
+
+    it('refuses a server the cluster CA did not sign', async () => {
+      const other = new ProjectionThreads({ threads: 1, logger });
+      const cluster: ClusterDetails = {
+        name: 'mtls',
+        url,
+        // the server's own certificate is no CA of it
+        caData: Buffer.from(tls('client.crt')).toString('base64'),
+        authMetadata: { 'kubernetes.io/auth-provider': 'x509' },
+      };
+      const r = new KubernetesApiReader(
+        { type: 'kubernetes', name: 'mtls', cluster },
+        {
+          pageSize: 10,
+          maxItems: 10,
+          credential: async () => cert,
+          projector: other,
+        },
+      );
+      try {
+        await expect(
+          r.list(
+            RESOURCES.namespaces,
+            { signal },
+            clusterProjections([]).namespaces,
+          ),
+        ).rejects.toMatchObject({ reason: 'tls' });
+      } finally {
+        r.close();
+        await other.close();
+      }
+    });
   });
 });

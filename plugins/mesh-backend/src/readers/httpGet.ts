@@ -104,7 +104,93 @@ function get(
   return request;
 }
 
-function abortError(): Error {
+/**
+ * What a kept-alive agent for one cluster is made of: its scheme and the TLS settings
+ * client-node gave the agent it configured (`KubeConfig.applySecurityAuthentication`: CA,
+ * client certificate, verification, server name). Plain data, so that another thread can
+ * build the same agent (see `PageProjector`).
+ */
+export interface AgentSettings {
+  secure: boolean;
+  tls: Pick<
+    https.AgentOptions,
+    | 'ca'
+    | 'cert'
+    | 'key'
+    | 'pfx'
+    | 'passphrase'
+    | 'rejectUnauthorized'
+    | 'servername'
+  >;
+}
+
+/** The settings of an agent client-node configured (see `AgentSettings`). */
+export function agentSettings(configured: http.Agent): AgentSettings {
+  // `options` holds what the agent was constructed with; it is public in Node, not in @types/node
+  const options =
+    (configured as http.Agent & { options?: https.AgentOptions }).options ?? {};
+  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } =
+    options;
+  const tls: AgentSettings['tls'] = {};
+  for (const [name, value] of Object.entries({
+    ca,
+    cert,
+    key,
+    pfx,
+    passphrase,
+    rejectUnauthorized,
+    servername,
+  }))
+    if (value !== undefined) (tls as Record<string, unknown>)[name] = value;
+  return { secure: configured instanceof https.Agent, tls };
+}
+
+/** One kept-alive agent from its settings: a sync's requests share its connections. */
+export function keepAliveAgent(settings: AgentSettings): http.Agent {
+  return settings.secure
+    ? new https.Agent({ ...settings.tls, keepAlive: true })
+    : new http.Agent({ keepAlive: true });
+}
+
+/** A request's failure as plain data, to cross to another thread (see `reviveFailure`). */
+export interface FailureDescription {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** What `getBytes` rejected with, as plain data: its kind, message and the cause's code. */
+export function describeFailure(error: unknown): FailureDescription {
+  if (!(error instanceof Error))
+    return { name: 'Error', message: String(error) };
+  const code = codeOf(error) ?? codeOf(error.cause);
+  return {
+    name: error.name,
+    message: error.message,
+    ...(code ? { code } : {}),
+  };
+}
+
+/**
+ * The error `describeFailure` described, rebuilt so that `classifyError` reads it as it reads
+ * the original: an abort is an abort, a transport failure keeps its cause's code (a refused
+ * connection, a certificate the CA does not sign).
+ */
+export function reviveFailure(failure: FailureDescription): Error {
+  if (failure.name === 'AbortError') return abortError();
+  const cause = Object.assign(new Error(failure.message), {
+    ...(failure.code ? { code: failure.code } : {}),
+  });
+  if (failure.name === 'TransportError') return new TransportError(cause);
+  return Object.assign(cause, { name: failure.name });
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function abortError(): Error {
   return Object.assign(new Error('the request was aborted'), {
     name: 'AbortError',
   });

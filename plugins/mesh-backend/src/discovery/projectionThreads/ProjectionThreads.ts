@@ -1,17 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
+  PageAnswer,
+  PageGet,
   PageProjector,
-  ProjectedPage,
   RemoteMapper,
 } from '../../readers/ClusterReader';
 import { ClusterReadError } from '../../readers/ClusterReadError';
+import { abortError, reviveFailure } from '../../readers/httpGet';
 import type { ProjectionSpec } from '../projections';
 import {
   PROJECTION_THREAD,
   PROJECTION_THREAD_FILE,
   ProjectionAnswer,
-  ProjectionRequest,
+  ThreadRequest,
 } from './projectionThread';
 
 export interface ProjectionThreadsOptions {
@@ -23,7 +25,7 @@ export interface ProjectionThreadsOptions {
 }
 
 interface Pending {
-  resolve(page: ProjectedPage<unknown>): void;
+  resolve(answer: PageAnswer<unknown>): void;
   reject(error: Error): void;
 }
 
@@ -37,16 +39,22 @@ interface Thread {
 }
 
 /**
- * Discovery's list pages parsed and mapped in worker threads. A cluster's Pods are
- * megabytes of JSON per page, nearly all of it dropped by the projection: parsed on the
- * event loop, they held it for most of a sync (and their garbage made the collector mark
- * every inventory the process keeps, again and again). Here the event loop only receives
- * the bytes and gets the records back; the thread's heap holds the raw objects, briefly.
+ * Discovery's list pages read, parsed and mapped in worker threads. A cluster's Pods are
+ * megabytes of JSON per page, nearly all of it dropped by the projection. Parsed on the event
+ * loop, they held it for most of a sync. Parsed here but received there, their bytes still
+ * made its collector mark every inventory the process keeps, again and again: V8 starts a
+ * full (incremental) collection once a heap's outside memory, its Buffers, is 64 MiB above
+ * what it was at the last one (`kExternalAllocationSoftLimit`, V8's src/common/globals.h;
+ * the limit is reset in src/heap/heap.cc after each), and a sync's answers are gigabytes:
+ * `--trace-incremental-marking` gave "external memory pressure" as the start of nearly
+ * every full collection of a sync. So the thread sends the request itself, over a kept-alive
+ * agent of its own per reader built from the reader's TLS settings, and the event loop gets
+ * only the records back (or a failed answer's status and body, or the request's failure).
  *
  * A thread that cannot start (its file missing from a build, a loader it lacks) turns
- * projection back to the event loop, logged once: discovery never fails for want of a
- * thread. A thread that dies while it works fails the pages it held (their lists fail and
- * are retried like any failed read) and is replaced on the next page.
+ * reading back to the event loop, logged once: discovery never fails for want of a thread.
+ * A thread that dies while it works fails the pages it held (their lists fail and are
+ * retried like any failed read) and is replaced on the next page.
  */
 export class ProjectionThreads implements PageProjector {
   private readonly threads: Thread[] = [];
@@ -56,45 +64,67 @@ export class ProjectionThreads implements PageProjector {
 
   constructor(private readonly options: ProjectionThreadsOptions) {}
 
-  async project<T>(
-    body: Buffer,
-    request: {
+  async readPage<T>(
+    get: PageGet,
+    projection: {
       mapper: RemoteMapper<T>;
       dropManagedFields: boolean;
       what: string;
     },
-  ): Promise<ProjectedPage<T> | undefined> {
+  ): Promise<PageAnswer<T> | undefined> {
     if (this.options.threads < 1 || this.unavailable || this.closed)
       return undefined;
     const thread = this.pick();
-    // the bytes are moved, not copied, once sent: they must stay here until it is certain
-    // the thread serves, so that the page can still be mapped here if it does not (or
-    // stopped meanwhile)
+    // until it is certain the thread serves (or if it stopped meanwhile), the page is read
+    // on the event loop instead
     if (!(await thread.ready) || !thread.alive) return undefined;
+    get.signal.throwIfAborted();
     const id = ++this.nextId;
-    const message: ProjectionRequest = {
+    const { signal, ...sent } = get;
+    const message: ThreadRequest = {
+      type: 'read',
       id,
-      body,
-      spec: request.mapper.spec as ProjectionSpec,
-      dropManagedFields: request.dropManagedFields,
-      what: request.what,
+      get: sent,
+      spec: projection.mapper.spec as ProjectionSpec,
+      dropManagedFields: projection.dropManagedFields,
+      what: projection.what,
     };
-    const page = await new Promise<ProjectedPage<unknown>>(
-      (resolve, reject) => {
+    // the reader's timeout ends the wait here at once, and the request in the thread
+    const onAbort = () => {
+      const waiting = thread.pending.get(id);
+      thread.pending.delete(id);
+      if (thread.alive)
+        thread.worker.postMessage({
+          type: 'cancel',
+          id,
+        } satisfies ThreadRequest);
+      waiting?.reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let answer: PageAnswer<unknown>;
+    try {
+      answer = await new Promise<PageAnswer<unknown>>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
-        // a Buffer alone in its memory (a large answer's) is moved; a pooled one is copied
-        const owned =
-          body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
-        thread.worker.postMessage(
-          message,
-          owned ? [body.buffer as ArrayBuffer] : [],
-        );
-      },
-    );
-    const records = page.records;
-    for (let i = 0; i < records.length; i++)
-      records[i] = request.mapper.revive(records[i]);
-    return page as ProjectedPage<T>;
+        thread.worker.postMessage(message);
+      });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if ('page' in answer) {
+      const records = answer.page.records;
+      for (let i = 0; i < records.length; i++)
+        records[i] = projection.mapper.revive(records[i]);
+    }
+    return answer as PageAnswer<T>;
+  }
+
+  release(connection: string) {
+    for (const thread of this.threads)
+      if (thread.alive)
+        thread.worker.postMessage({
+          type: 'release',
+          connection,
+        } satisfies ThreadRequest);
   }
 
   /** Stops every thread; pages still out fail. */
@@ -141,9 +171,19 @@ export class ProjectionThreads implements PageProjector {
       pending.delete(answer.id);
       if ('page' in answer)
         waiting.resolve({
-          ...answer.page,
-          records: JSON.parse(answer.records),
+          page: { ...answer.page, records: JSON.parse(answer.records) },
         });
+      else if ('status' in answer)
+        waiting.resolve({
+          status: answer.status,
+          body: Buffer.from(
+            answer.body.buffer,
+            answer.body.byteOffset,
+            answer.body.byteLength,
+          ),
+        });
+      else if ('failure' in answer)
+        waiting.reject(reviveFailure(answer.failure));
       else
         waiting.reject(
           new ClusterReadError(
@@ -160,7 +200,7 @@ export class ProjectionThreads implements PageProjector {
         markReady(false);
         if (!this.unavailable && !this.closed)
           this.options.logger.warn(
-            `Mesh discovery parses list pages on the event loop: its projection thread could not start (${cause})`,
+            `Mesh discovery reads list pages on the event loop: its projection thread could not start (${cause})`,
           );
         this.unavailable = true;
       }
@@ -168,7 +208,7 @@ export class ProjectionThreads implements PageProjector {
         waiting.reject(
           new ClusterReadError(
             'other',
-            `the projection thread stopped while parsing a page: ${cause}`,
+            `the projection thread stopped while reading a page: ${cause}`,
           ),
         );
       pending.clear();
