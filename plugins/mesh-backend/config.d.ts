@@ -118,9 +118,9 @@ export interface Config {
       /** A list returning more objects than this fails the cluster instead of exhausting memory. Default 50000. */
       maxObjectsPerKind?: number;
       /**
-       * Worker threads that parse each listed page of an API server's objects and keep only
-       * what discovery reads, so that megabytes of Pods never hold the event loop that
-       * serves requests. 0 parses them on the event loop. Default 1; up to 16.
+       * Worker threads that read each listed page of an API server's objects, parse it and
+       * keep only what discovery reads, so that megabytes of Pods never reach the event loop
+       * that serves requests. 0 reads and parses them on the event loop. Default 1; up to 16.
        */
       projectionThreads?: number;
       /**

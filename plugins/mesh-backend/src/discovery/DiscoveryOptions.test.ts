@@ -119,7 +119,7 @@ describe('readDiscoveryOptions', () => {
     ).toThrow('mesh.discovery.pageSize must be a positive integer, got 0');
   });
 
-  it('parses list pages in one thread unless told otherwise, none meaning the event loop', () => {
+  it('reads and parses list pages in one thread unless told otherwise, none meaning the event loop', () => {
     const threads = (projectionThreads?: unknown) =>
       readDiscoveryOptions(
         new ConfigReader({
@@ -131,7 +131,7 @@ describe('readDiscoveryOptions', () => {
     expect(threads(4)).toBe(4);
     for (const wrong of [-1, 1.5, 17])
       expect(() => threads(wrong)).toThrow(
-        `mesh.discovery.projectionThreads must be a whole number from 0 to 16 (0 parses list pages on the event loop), got ${wrong}`,
+        `mesh.discovery.projectionThreads must be a whole number from 0 to 16 (0 reads and parses list pages on the event loop), got ${wrong}`,
       );
   });
 

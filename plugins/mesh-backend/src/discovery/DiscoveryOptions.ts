@@ -46,7 +46,7 @@ function readProjectionThreads(config: Config): number {
   const value = config.getOptionalNumber(key) ?? 1;
   if (!Number.isInteger(value) || value < 0 || value > 16) {
     throw new Error(
-      `${key} must be a whole number from 0 to 16 (0 parses list pages on the event loop), got ${value}`,
+      `${key} must be a whole number from 0 to 16 (0 reads and parses list pages on the event loop), got ${value}`,
     );
   }
   return value;
