@@ -122,6 +122,8 @@ describe('the catalog following a watched fleet', () => {
             timeout: { seconds: 5 },
             // the safety-net re-list must not be what brings a change
             relistInterval: { minutes: 10 },
+            // msw answers this thread's HTTP client only, not a projection thread's
+            projectionThreads: 0,
           },
         },
         catalog: {

@@ -78,7 +78,8 @@ export class ProjectionThreads implements PageProjector {
     // until it is certain the thread serves (or if it stopped meanwhile), the page is read
     // on the event loop instead
     if (!(await thread.ready) || !thread.alive) return undefined;
-    get.signal.throwIfAborted();
+    // as `getBytes` fails a request whose signal is aborted, whatever its reason
+    if (get.signal.aborted) throw abortError();
     const id = ++this.nextId;
     const { signal, ...sent } = get;
     const message: ThreadRequest = {
