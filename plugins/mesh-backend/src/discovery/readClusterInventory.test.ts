@@ -24,6 +24,7 @@ import { readClusterInventory } from './readClusterInventory';
 import { ProjectionThreads } from './projectionThreads/ProjectionThreads';
 import { kubernetesSource } from '../__testUtils__/kubernetesSource';
 import { startFakeApiServerOverHttp } from '../__testUtils__/fakeApiServerOverHttp';
+import { countThreadAnswers } from '../__testUtils__/threadAnswers';
 
 const anonymous = async () => ({ type: 'anonymous' as const });
 
@@ -212,16 +213,7 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
       };
       const logger = mockServices.logger.mock();
       const threads = new ProjectionThreads({ threads: 1, logger });
-      // count the pages the thread answered with records (none may fall back unseen)
-      const readPage = threads.readPage.bind(threads);
-      let projectedThere = 0;
-      jest
-        .spyOn(threads, 'readPage')
-        .mockImplementation(async (get, projection) => {
-          const answer = await readPage(get, projection);
-          if (answer && 'page' in answer) projectedThere++;
-          return answer;
-        });
+      const answered = countThreadAnswers(threads);
       // the thread reads with its own HTTP client, which msw does not see: the same fake API
       // servers, on loopback, which msw lets this thread's requests through to
       server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
@@ -257,7 +249,7 @@ describe('readClusterInventory, projecting each page as it arrives', () => {
         // and every page, of several per list, was asked for there
         const pages = servers[0].requests.filter(r => r.includes('continue='));
         expect(pages.length).toBeGreaterThan(10);
-        expect(projectedThere).toBeGreaterThan(pages.length);
+        expect(answered.pages).toBeGreaterThan(pages.length);
       } finally {
         await threads.close();
         await Promise.all(servers.map(s => s.stop()));

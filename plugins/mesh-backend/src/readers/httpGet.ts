@@ -104,6 +104,17 @@ function get(
   return request;
 }
 
+/** What of client-node's agent options `AgentSettings` carries: all it sets for TLS. */
+const TLS_SETTINGS = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'rejectUnauthorized',
+  'servername',
+] as const;
+
 /**
  * What a kept-alive agent for one cluster is made of: its scheme and the TLS settings
  * client-node gave the agent it configured (`KubeConfig.applySecurityAuthentication`: CA,
@@ -112,16 +123,7 @@ function get(
  */
 export interface AgentSettings {
   secure: boolean;
-  tls: Pick<
-    https.AgentOptions,
-    | 'ca'
-    | 'cert'
-    | 'key'
-    | 'pfx'
-    | 'passphrase'
-    | 'rejectUnauthorized'
-    | 'servername'
-  >;
+  tls: Pick<https.AgentOptions, (typeof TLS_SETTINGS)[number]>;
 }
 
 /** The settings of an agent client-node configured (see `AgentSettings`). */
@@ -129,19 +131,9 @@ export function agentSettings(configured: http.Agent): AgentSettings {
   // `options` holds what the agent was constructed with; it is public in Node, not in @types/node
   const options =
     (configured as http.Agent & { options?: https.AgentOptions }).options ?? {};
-  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } =
-    options;
-  const tls: AgentSettings['tls'] = {};
-  for (const [name, value] of Object.entries({
-    ca,
-    cert,
-    key,
-    pfx,
-    passphrase,
-    rejectUnauthorized,
-    servername,
-  }))
-    if (value !== undefined) (tls as Record<string, unknown>)[name] = value;
+  const tls: Record<string, unknown> = {};
+  for (const name of TLS_SETTINGS)
+    if (options[name] !== undefined) tls[name] = options[name];
   return { secure: configured instanceof https.Agent, tls };
 }
 
